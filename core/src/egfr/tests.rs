@@ -1,0 +1,219 @@
+use super::*;
+use crate::lab::SerumCreatinine;
+use proptest::prelude::*;
+
+fn inputs(age: u32, sex: Sex, scr_mg_dl: f64) -> EgfrInputs {
+    EgfrInputs::new(Age::from_years(age).unwrap(), sex)
+        .with_creatinine(SerumCreatinine::new(scr_mg_dl, "mg/dL").unwrap())
+        .with_cystatin_c(CystatinC::new(1.0, "mg/L").unwrap())
+        .with_weight(Mass::new::<kilogram>(70.0))
+}
+
+#[test]
+fn every_egfr_error_message_is_pinned() {
+    let young = EgfrInputs::new(Age::from_years(17).unwrap(), Sex::Male);
+    let cases: Vec<(EgfrError, &str, &str)> = vec![
+        (
+            EgfrEquation::from_slug("ckd_epi").unwrap_err(),
+            "unknown_equation",
+            "unknown equation `ckd_epi`",
+        ),
+        (
+            estimate(
+                EgfrEquation::CkdEpi2012Cys,
+                &EgfrInputs::new(Age::from_years(50).unwrap(), Sex::Male),
+            )
+            .unwrap_err(),
+            "missing_input",
+            "ckd_epi_2012_cys needs cystatin_c",
+        ),
+        (
+            estimate(
+                EgfrEquation::CkdEpi2021Cr,
+                &young.with_creatinine(SerumCreatinine::new(1.0, "mg/dL").unwrap()),
+            )
+            .unwrap_err(),
+            "age_out_of_range",
+            "age is outside the range 18–125 years of ckd_epi_2021_cr",
+        ),
+        (
+            estimate(
+                EgfrEquation::CockcroftGault,
+                &inputs(50, Sex::Male, 1.0).with_weight(Mass::new::<kilogram>(5.0)),
+            )
+            .unwrap_err(),
+            "weight_out_of_bounds",
+            "weight is not within 20–400 kg",
+        ),
+        (
+            EgfrError::ColumnLength {
+                column: "sex",
+                expected: 3,
+                actual: 2,
+            },
+            "column_length",
+            "column `sex` has 2 rows, expected 3",
+        ),
+    ];
+    for (error, kind, message) in cases {
+        assert_eq!(error.kind(), kind);
+        assert_eq!(error.to_string(), message);
+    }
+}
+
+#[test]
+fn every_equation_slug_round_trips_and_cites_a_doi() {
+    for eq in EgfrEquation::ALL {
+        assert_eq!(EgfrEquation::from_slug(eq.slug()).unwrap(), eq);
+        assert!(eq.source().contains("doi:10."), "{eq}");
+    }
+}
+
+#[test]
+fn cockcroft_gault_is_a_clearance_not_an_egfr() {
+    let est = estimate(EgfrEquation::CockcroftGault, &inputs(60, Sex::Male, 1.0)).unwrap();
+    assert!(matches!(est, GfrEstimate::CreatinineClearance { .. }));
+    assert_eq!(est.unit(), Unit::MilliliterPerMinute);
+    assert!(est.egfr().is_none());
+    // (140 − 60) × 70 / (72 × 1.0) = 77.78 mL/min (Cockcroft & Gault 1976).
+    assert!((est.value() - 77.777_777).abs() < 1e-5);
+}
+
+#[test]
+fn protocol_default_is_ckd_epi_2021_creatinine() {
+    assert_eq!(PROTOCOL_DEFAULT_EQUATION, EgfrEquation::CkdEpi2021Cr);
+}
+
+#[test]
+fn the_same_creatinine_in_umol_and_mg_gives_the_same_egfr() {
+    let a = estimate(EgfrEquation::CkdEpi2021Cr, &inputs(60, Sex::Female, 1.2))
+        .unwrap()
+        .value();
+    let umol = EgfrInputs::new(Age::from_years(60).unwrap(), Sex::Female)
+        .with_creatinine(SerumCreatinine::new(1.2 * 88.401_697_312_588_4, "µmol/L").unwrap());
+    let b = estimate(EgfrEquation::CkdEpi2021Cr, &umol).unwrap().value();
+    assert!((a - b).abs() < 1e-9);
+}
+
+fn equation() -> impl Strategy<Value = EgfrEquation> {
+    (0..EgfrEquation::ALL.len()).prop_map(|i| EgfrEquation::ALL[i])
+}
+
+proptest! {
+    /// eGFR does not increase when creatinine rises (every creatinine-based equation).
+    #[test]
+    fn non_increasing_in_creatinine(eq in equation(), age in 18u32..100, female: bool, a in 0.2f64..15.0, b in 0.2f64..15.0) {
+        prop_assume!(eq.needs_creatinine());
+        let sex = if female { Sex::Female } else { Sex::Male };
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        let e_lo = estimate(eq, &inputs(age, sex, lo));
+        let e_hi = estimate(eq, &inputs(age, sex, hi));
+        if let (Ok(l), Ok(h)) = (e_lo, e_hi) {
+            prop_assert!(h.value() <= l.value() * (1.0 + 1e-12), "{} {} {}", eq, l.value(), h.value());
+        }
+    }
+
+    /// eGFR does not increase with age (every equation, at fixed labs).
+    #[test]
+    /// (EKFC is excluded up to age 25, where its Q rises with age by design.)
+    fn non_increasing_in_age(eq in equation(), a in 18u32..110, b in 18u32..110, female: bool, scr in 0.3f64..10.0) {
+        prop_assume!(eq != EgfrEquation::Ekfc2021Cr || a.min(b) > 25);
+        let sex = if female { Sex::Female } else { Sex::Male };
+        let (young, old) = if a < b { (a, b) } else { (b, a) };
+        if let (Ok(y), Ok(o)) = (estimate(eq, &inputs(young, sex, scr)), estimate(eq, &inputs(old, sex, scr))) {
+            prop_assert!(o.value() <= y.value() * (1.0 + 1e-12));
+        }
+    }
+
+    /// Where both sexes are on the same side of their knots, the female/male ratio is the
+    /// published sex coefficient (CKD-EPI 2021 Cr: 1.012 × (0.7/0.9)^−1.200 above both κ).
+    #[test]
+    fn published_sex_factor_above_both_knots(age in 18u32..100, scr in 0.95f64..10.0) {
+        let f = estimate(EgfrEquation::CkdEpi2021Cr, &inputs(age, Sex::Female, scr)).unwrap().value();
+        let m = estimate(EgfrEquation::CkdEpi2021Cr, &inputs(age, Sex::Male, scr)).unwrap().value();
+        let expected = 1.012 * (0.7f64 / 0.9).powf(1.2);
+        prop_assert!((f / m - expected).abs() < 1e-9);
+        let cys_f = estimate(EgfrEquation::CkdEpi2012Cys, &inputs(age, Sex::Female, scr)).unwrap().value();
+        let cys_m = estimate(EgfrEquation::CkdEpi2012Cys, &inputs(age, Sex::Male, scr)).unwrap().value();
+        prop_assert!((cys_f / cys_m - 0.932).abs() < 1e-12);
+        let mdrd_f = estimate(EgfrEquation::Mdrd4Idms, &inputs(age, Sex::Female, scr)).unwrap().value();
+        let mdrd_m = estimate(EgfrEquation::Mdrd4Idms, &inputs(age, Sex::Male, scr)).unwrap().value();
+        prop_assert!((mdrd_f / mdrd_m - 0.742).abs() < 1e-12);
+    }
+
+    /// Any creatinine, cystatin, weight and age give a value or a typed error, never a panic,
+    /// and a value is always finite and within the eGFR bounds.
+    #[test]
+    fn no_panic_and_bounded(eq in equation(), age in 0u32..130, female: bool, scr in proptest::num::f64::ANY,
+                            cys in proptest::num::f64::ANY, w in proptest::num::f64::ANY) {
+        let mut inp = EgfrInputs::new(Age::from_years(age.min(125)).unwrap(), if female { Sex::Female } else { Sex::Male })
+            .with_weight(Mass::new::<kilogram>(w));
+        if let Ok(c) = SerumCreatinine::new(scr, "mg/dL") { inp = inp.with_creatinine(c); }
+        if let Ok(c) = CystatinC::new(cys, "mg/L") { inp = inp.with_cystatin_c(c); }
+        if let Ok(e) = estimate(eq, &inp) {
+            prop_assert!(e.value().is_finite() && e.value() >= 0.0 && e.value() <= 500.0);
+        }
+    }
+
+    /// The batch gives, row for row, what the scalar function gives, on any split over threads.
+    #[test]
+    fn batch_equals_scalar(eq in equation(), rows in proptest::collection::vec((0.0f64..130.0, 0u8..4, -1.0f64..20.0), 1..50), threads in 1usize..4) {
+        let age: Vec<f64> = rows.iter().map(|r| r.0.round()).collect();
+        let sex: Vec<u8> = rows.iter().map(|r| r.1).collect();
+        let scr: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let cys = vec![1.1; rows.len()];
+        let weight = vec![70.0; rows.len()];
+        let mut cols = BatchColumns::new(&age, &sex);
+        cols.creatinine = Some(&scr);
+        cols.cystatin_c = Some(&cys);
+        cols.weight_kg = Some(&weight);
+        let (mut out, mut codes) = (vec![0.0; rows.len()], vec![0u8; rows.len()]);
+        egfr_batch(eq, &cols, &mut out, &mut codes, threads).unwrap();
+        for i in 0..rows.len() {
+            let scalar = (|| {
+                let sex = Sex::from_iso5218(i64::from(sex[i])).ok()?;
+                let mut inp = EgfrInputs::new(Age::from_f64(age[i]).ok()?, sex)
+                    .with_cystatin_c(CystatinC::new(1.1, "mg/L").ok()?)
+                    .with_weight(Mass::new::<kilogram>(70.0));
+                if eq.needs_creatinine() { inp = inp.with_creatinine(SerumCreatinine::new(scr[i], "mg/dL").ok()?); }
+                estimate(eq, &inp).ok()
+            })();
+            match scalar {
+                Some(e) => { prop_assert_eq!(codes[i], 0); prop_assert_eq!(out[i], e.value()); }
+                None => { prop_assert!(codes[i] != 0); prop_assert!(out[i].is_nan()); }
+            }
+        }
+    }
+}
+
+#[test]
+fn batch_refuses_short_columns_and_absent_needed_columns() {
+    let age = [60.0, 61.0];
+    let sex = [1u8];
+    let cols = BatchColumns::new(&age, &sex);
+    let (mut out, mut codes) = ([0.0; 2], [0u8; 2]);
+    assert_eq!(
+        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1)
+            .unwrap_err()
+            .kind(),
+        "column_length"
+    );
+    let sex = [1u8, 2];
+    let cols = BatchColumns::new(&age, &sex);
+    assert_eq!(
+        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1)
+            .unwrap_err()
+            .kind(),
+        "missing_input"
+    );
+}
+
+#[test]
+fn batch_row_error_codes_are_stable_and_listed() {
+    for e in RowError::ALL {
+        assert_eq!(RowError::from_code(e.code()), Some(e));
+    }
+    assert_eq!(RowError::from_code(0), None);
+    assert_eq!(RowError::CreatinineNotFinite.code(), 4);
+    assert_eq!(RowError::CreatinineNotFinite.slug(), "creatinine_not_finite");
+}

@@ -1,0 +1,41 @@
+//! # amimestrocel-dkd
+//!
+//! The protocol of NCT06969807 (umbilical-cord mesenchymal stromal cells, Amimestrocel, in
+//! diabetic kidney disease) written once as code: unit-safe lab values ([`lab`]), sex and age
+//! ([`demographics`]) and the GFR equations ([`egfr`]). Bindings for Python, Kotlin and Swift
+//! wrap this crate and add no protocol logic.
+//!
+//! Authorities are cited where they are encoded: each equation names its paper and DOI, each
+//! conversion factor its molar mass and source. Readings of the protocol where it is silent
+//! are in `docs/interpretation.md`.
+//!
+//! # Examples
+//! ```
+//! use amimestrocel_dkd::prelude::*;
+//! let inputs = EgfrInputs::new(Age::from_years(67)?, Sex::Male)
+//!     .with_creatinine(SerumCreatinine::new(1.6, "mg/dL")?);
+//! let estimate = estimate(PROTOCOL_DEFAULT_EQUATION, &inputs)?;
+//! assert!(estimate.value() >= 20.0); // the protocol's eGFR inclusion threshold
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[macro_use]
+extern crate uom;
+
+pub mod cohort;
+pub mod demographics;
+pub mod egfr;
+pub mod lab;
+
+/// The names most callers need.
+pub mod prelude {
+    pub use crate::demographics::{Age, Sex};
+    pub use crate::egfr::{estimate, EgfrEquation, EgfrError, EgfrInputs, GfrEstimate, PROTOCOL_DEFAULT_EQUATION};
+    pub use crate::lab::{
+        AnalyteKind, CystatinC, DiastolicBp, Egfr, FastingGlucose, Hba1c, HdlCholesterol, LabError, LabValue,
+        LdlCholesterol, Measurement, Potassium, SerumCreatinine, SystolicBp, TotalCholesterol, Triglycerides, Uacr,
+        Unit, UrineProtein24h,
+    };
+}

@@ -1,0 +1,122 @@
+//! Runs the shared, language-neutral vectors in `tests/vectors/` (the same files pytest, the
+//! Kotlin tests and the Swift tests read).
+
+use amimestrocel_dkd::demographics::{Age, Sex};
+use amimestrocel_dkd::egfr::{estimate, EgfrEquation, EgfrInputs};
+use amimestrocel_dkd::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
+use serde_json::Value;
+use uom::si::f64::Mass;
+use uom::si::mass::kilogram;
+
+fn load(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Numbers, or the strings NaN / Infinity / -Infinity that JSON cannot hold as numbers.
+fn number(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().unwrap(),
+        Value::String(s) => match s.as_str() {
+            "NaN" => f64::NAN,
+            "Infinity" => f64::INFINITY,
+            "-Infinity" => f64::NEG_INFINITY,
+            other => panic!("not a number: {other}"),
+        },
+        other => panic!("not a number: {other}"),
+    }
+}
+
+fn measurement(analyte: &str, value: &Value, unit: &str) -> Result<Measurement, String> {
+    let kind = AnalyteKind::from_slug(analyte).map_err(|e| e.kind().to_owned())?;
+    Measurement::new(kind, number(value), unit).map_err(|e| e.kind().to_owned())
+}
+
+#[test]
+fn unit_conversion_vectors() {
+    let vectors = load("units.json");
+    let mut failures = Vec::new();
+    let cases = vectors["conversions"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let m = measurement(
+            case["analyte"].as_str().unwrap(),
+            &case["value"],
+            case["unit"].as_str().unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let to = Unit::parse(case["to_unit"].as_str().unwrap()).unwrap();
+        let got = m.in_unit(to).unwrap();
+        let (expected, tol) = (number(&case["expected"]), number(&case["tolerance"]));
+        if (got - expected).abs() > tol {
+            failures.push(format!("{name}: got {got}, expected {expected} ± {tol}"));
+        }
+    }
+    assert!(cases.len() >= 20);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn unit_error_vectors() {
+    let vectors = load("units.json");
+    for case in vectors["errors"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let got = measurement(
+            case["analyte"].as_str().unwrap(),
+            &case["value"],
+            case["unit"].as_str().unwrap(),
+        );
+        assert_eq!(got.err().as_deref(), case["error"].as_str(), "{name}");
+    }
+}
+
+/// Runs one eGFR case; returns the value or the error kind.
+fn run_egfr(case: &Value) -> Result<f64, String> {
+    let equation = EgfrEquation::from_slug(case["equation"].as_str().unwrap()).map_err(|e| e.kind().to_owned())?;
+    let age = Age::from_f64(number(&case["age"])).map_err(|e| e.kind().to_owned())?;
+    let sex = Sex::parse(case["sex"].as_str().unwrap()).map_err(|e| e.kind().to_owned())?;
+    let mut inputs = EgfrInputs::new(age, sex).with_black(case["black"].as_bool().unwrap_or(false));
+    if let Some(cr) = case.get("creatinine").filter(|v| !v.is_null()) {
+        let m = measurement("serum_creatinine", &cr["value"], cr["unit"].as_str().unwrap())?;
+        inputs = inputs.with_creatinine(SerumCreatinine::try_from_measurement(m).unwrap());
+    }
+    if let Some(cys) = case.get("cystatin_c").filter(|v| !v.is_null()) {
+        let m = measurement("cystatin_c", &cys["value"], cys["unit"].as_str().unwrap())?;
+        inputs = inputs.with_cystatin_c(CystatinC::try_from_measurement(m).unwrap());
+    }
+    if let Some(w) = case.get("weight_kg").filter(|v| !v.is_null()) {
+        inputs = inputs.with_weight(Mass::new::<kilogram>(number(w)));
+    }
+    let estimate = estimate(equation, &inputs).map_err(|e| e.kind().to_owned())?;
+    assert_eq!(estimate.equation(), equation);
+    assert_eq!(
+        estimate.unit().as_str(),
+        case["unit"].as_str().unwrap_or(equation.result_unit().as_str())
+    );
+    Ok(estimate.value())
+}
+
+#[test]
+fn egfr_vectors() {
+    let vectors = load("egfr.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        match (run_egfr(case), case.get("error").and_then(Value::as_str)) {
+            (Ok(got), None) => {
+                let (expected, tol) = (number(&case["expected"]), number(&case["tolerance"]));
+                if (got - expected).abs() > tol {
+                    failures.push(format!("{name}: got {got}, expected {expected} ± {tol}"));
+                }
+            }
+            (Err(kind), Some(expected)) if kind == expected => {}
+            (got, expected) => failures.push(format!("{name}: got {got:?}, expected error {expected:?}")),
+        }
+    }
+    assert!(cases.len() >= 30);
+    assert!(failures.is_empty(), "{failures:#?}");
+}

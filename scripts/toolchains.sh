@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every toolchain the test suite needs, into a cache outside the checkout
+# so that a second run (or CI on the same machine) reuses it. Source this file, then call the
+# ensure_* functions. Each prints one line saying what it found or installed.
+#
+# Cache layout (override the root with AMIMESTROCEL_CACHE):
+#   $CACHE/venv       Python venv with maturin, pytest, numpy, pandas, mypy
+#   $CACHE/kotlin     kotlin-compiler from npm
+#   $CACHE/trixie     Debian trixie chroot with swiftlang (Bookworm has no Swift compiler)
+set -euo pipefail
+
+CACHE="${AMIMESTROCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/amimestrocel-dkd}"
+mkdir -p "$CACHE"
+KOTLIN_VERSION="2.4.20"
+PY_REQUIREMENTS=(maturin==1.16.0 pytest numpy pandas mypy)
+
+log() { printf '[toolchains] %s\n' "$*" >&2; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated -eq 0 ]; then apt-get update -qq >&2; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+ensure_venv() {
+  VENV="$CACHE/venv"
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating Python venv at $VENV"
+    python3 -m venv "$VENV"
+  fi
+  if ! "$VENV/bin/python" -c 'import maturin, pytest, numpy, pandas, mypy' 2>/dev/null \
+      || ! "$VENV/bin/maturin" --version >/dev/null 2>&1; then
+    log "pip install ${PY_REQUIREMENTS[*]}"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_REQUIREMENTS[@]}" >&2
+  fi
+  log "python venv ready: $("$VENV/bin/python" --version)"
+  export VENV
+}
+
+ensure_kotlin() {
+  KOTLIN_HOME="$CACHE/kotlin/node_modules/kotlin-compiler"
+  if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+    log "npm install kotlin-compiler@$KOTLIN_VERSION"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/kotlin" "kotlin-compiler@$KOTLIN_VERSION" >&2
+  fi
+  apt_install libjna-java junit5
+  JAVA_LIBS=$(dirname "$(dpkg -L libjna-java | grep '/jna.jar$' | head -n1)")
+  log "kotlin ready: $KOTLIN_HOME, java libs in $JAVA_LIBS"
+  export KOTLIN_HOME JAVA_LIBS
+}
+
+ensure_swift() {
+  TRIXIE="$CACHE/trixie"
+  if [ ! -x "$TRIXIE/usr/bin/swift" ]; then
+    apt_install debootstrap
+    if [ ! -x "$TRIXIE/usr/bin/apt-get" ]; then
+      log "debootstrap trixie into $TRIXIE"
+      rm -rf "$TRIXIE"
+      debootstrap --variant=minbase trixie "$TRIXIE" http://deb.debian.org/debian >&2
+    fi
+    log "installing swiftlang in the trixie chroot"
+    chroot_run bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev libstdc++-14-dev' >&2
+  fi
+  log "swift ready: $(chroot_run swift --version 2>/dev/null | head -n1)"
+  export TRIXIE
+}
+
+# Runs a command inside the trixie chroot with /proc mounted for its duration only.
+chroot_run() {
+  local mounted=0
+  if ! mountpoint -q "$TRIXIE/proc"; then mount -t proc proc "$TRIXIE/proc"; mounted=1; fi
+  local rc=0
+  chroot "$TRIXIE" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root "$@" || rc=$?
+  if [ $mounted -eq 1 ]; then umount "$TRIXIE/proc" || umount -l "$TRIXIE/proc" || true; fi
+  return $rc
+}
