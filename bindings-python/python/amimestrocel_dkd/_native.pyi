@@ -1,0 +1,214 @@
+"""Type stubs for the private native module. Import from ``amimestrocel_dkd`` instead."""
+
+import datetime
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, final
+
+import numpy as np
+from typing_extensions import disjoint_base
+import numpy.typing as npt
+
+__all__ = [
+    "CreatinineClearance",
+    "CystatinC",
+    "DiastolicBp",
+    "Egfr",
+    "FastingGlucose",
+    "GfrResult",
+    "Hba1c",
+    "HdlCholesterol",
+    "LabValue",
+    "LdlCholesterol",
+    "PROTOCOL_DEFAULT_EQUATION",
+    "Potassium",
+    "SerumCreatinine",
+    "SystolicBp",
+    "TotalCholesterol",
+    "Triglycerides",
+    "Uacr",
+    "UrineProtein24h",
+    "__version__",
+    "age_on",
+    "analytes",
+    "egfr_columns",
+    "egfr_error_kinds",
+    "equations",
+    "estimate_gfr",
+    "lab_value",
+    "parse_unit",
+    "sex_codes",
+]
+__version__: str
+PROTOCOL_DEFAULT_EQUATION: str
+
+_L = TypeVar("_L", bound="LabValue")
+
+@disjoint_base
+class LabValue:
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def analyte(self) -> str: ...
+    @property
+    def canonical_value(self) -> float: ...
+    @property
+    def canonical_unit(self) -> str: ...
+    def to(self, unit: str) -> float: ...
+    def convert(self: _L, unit: str) -> _L: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    @classmethod
+    def from_dict(cls: Type[_L], data: Dict[str, Any]) -> _L: ...
+    @classmethod
+    def from_json(cls: Type[_L], text: str) -> _L: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class SerumCreatinine(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> SerumCreatinine: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class CystatinC(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> CystatinC: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class UrineProtein24h(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> UrineProtein24h: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class Uacr(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> Uacr: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class Hba1c(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> Hba1c: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class FastingGlucose(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> FastingGlucose: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class Triglycerides(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> Triglycerides: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class LdlCholesterol(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> LdlCholesterol: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class HdlCholesterol(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> HdlCholesterol: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class TotalCholesterol(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> TotalCholesterol: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class Potassium(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> Potassium: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class SystolicBp(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> SystolicBp: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class DiastolicBp(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> DiastolicBp: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class Egfr(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> Egfr: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class CreatinineClearance(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: float, unit: str) -> CreatinineClearance: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class GfrResult:
+    @property
+    def equation(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def normalised(self) -> bool: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+def parse_unit(text: str) -> str: ...
+def analytes() -> List[Dict[str, Any]]: ...
+def lab_value(analyte: str, value: float, unit: str) -> LabValue: ...
+def estimate_gfr(
+    equation: str,
+    *,
+    age: float,
+    sex: str,
+    creatinine: Optional[LabValue] = None,
+    cystatin_c: Optional[LabValue] = None,
+    weight_kg: Optional[float] = None,
+    black: bool = False,
+) -> GfrResult: ...
+def age_on(date_of_birth: Union[datetime.date, str], on: Union[datetime.date, str]) -> int: ...
+def sex_codes(values: List[Optional[str]]) -> npt.NDArray[np.uint8]: ...
+def egfr_columns(
+    equation: str,
+    age: npt.NDArray[np.float64],
+    sex: npt.NDArray[np.uint8],
+    creatinine: Optional[npt.NDArray[np.float64]],
+    creatinine_unit: str,
+    cystatin_c: Optional[npt.NDArray[np.float64]],
+    cystatin_c_unit: str,
+    weight_kg: Optional[npt.NDArray[np.float64]],
+    black: Optional[npt.NDArray[np.bool_]],
+    strict: bool,
+    threads: int,
+) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]: ...
+def egfr_error_kinds() -> List[Tuple[int, str]]: ...
+def equations() -> List[Dict[str, Any]]: ...

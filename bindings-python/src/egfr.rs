@@ -1,0 +1,230 @@
+//! eGFR: the scalar estimate and the column-wise batch over numpy arrays.
+
+use amimestrocel_dkd::demographics::{Age, Sex};
+use amimestrocel_dkd::egfr::{egfr_batch, estimate, BatchColumns, EgfrEquation, EgfrInputs, GfrEstimate, RowError};
+use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
+use chrono::NaiveDate;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use uom::si::f64::Mass;
+use uom::si::mass::kilogram;
+
+use crate::errors;
+use crate::lab::LabValue;
+
+/// The result of an estimate: which equation, the value and its unit.
+#[pyclass(module = "amimestrocel_dkd", frozen)]
+pub struct GfrResult {
+    #[pyo3(get)]
+    equation: &'static str,
+    #[pyo3(get)]
+    value: f64,
+    #[pyo3(get)]
+    unit: &'static str,
+    #[pyo3(get)]
+    normalised: bool,
+}
+
+#[pymethods]
+impl GfrResult {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("equation", self.equation)?;
+        d.set_item("value", self.value)?;
+        d.set_item("unit", self.unit)?;
+        d.set_item("normalised", self.normalised)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "GfrResult(equation={:?}, value={:?}, unit={:?})",
+            self.equation, self.value, self.unit
+        )
+    }
+}
+
+impl From<GfrEstimate> for GfrResult {
+    fn from(e: GfrEstimate) -> Self {
+        GfrResult {
+            equation: e.equation().slug(),
+            value: e.value(),
+            unit: e.unit().as_str(),
+            normalised: e.equation().is_normalised(),
+        }
+    }
+}
+
+fn equation(py: Python<'_>, slug: &str) -> PyResult<EgfrEquation> {
+    EgfrEquation::from_slug(slug).map_err(|e| errors::egfr(py, e, None))
+}
+
+fn sex(py: Python<'_>, text: &str) -> PyResult<Sex> {
+    Sex::parse(text).map_err(|e| errors::demographics(py, e))
+}
+
+fn typed<T>(
+    py: Python<'_>,
+    value: Option<PyRef<'_, LabValue>>,
+    f: fn(Measurement) -> Result<T, amimestrocel_dkd::lab::LabError>,
+) -> PyResult<Option<T>> {
+    value.map(|v| f(v.inner).map_err(|e| errors::lab(py, e))).transpose()
+}
+
+/// Estimates GFR by `equation` for one person.
+#[pyfunction]
+#[pyo3(signature = (equation, *, age, sex, creatinine=None, cystatin_c=None, weight_kg=None, black=false))]
+#[allow(clippy::too_many_arguments)]
+fn estimate_gfr(
+    py: Python<'_>,
+    equation: &str,
+    age: f64,
+    sex: &str,
+    creatinine: Option<PyRef<'_, LabValue>>,
+    cystatin_c: Option<PyRef<'_, LabValue>>,
+    weight_kg: Option<f64>,
+    black: bool,
+) -> PyResult<GfrResult> {
+    let eq = self::equation(py, equation)?;
+    let age = Age::from_f64(age).map_err(|e| errors::demographics(py, e))?;
+    let mut inputs = EgfrInputs::new(age, self::sex(py, sex)?).with_black(black);
+    inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
+    inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;
+    inputs.weight = weight_kg.map(Mass::new::<kilogram>);
+    estimate(eq, &inputs)
+        .map(GfrResult::from)
+        .map_err(|e| errors::egfr(py, e, None))
+}
+
+fn date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    let text: String = if let Ok(s) = value.extract::<String>() {
+        s
+    } else {
+        value.call_method0("isoformat")?.extract()?
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a date or an ISO 8601 YYYY-MM-DD string, got `{text}`"
+        ))
+    })
+}
+
+/// Completed years from `date_of_birth` to `on` (dates or ISO strings).
+#[pyfunction]
+fn age_on(py: Python<'_>, date_of_birth: &Bound<'_, PyAny>, on: &Bound<'_, PyAny>) -> PyResult<u32> {
+    Age::on(date(date_of_birth)?, date(on)?)
+        .map(Age::years)
+        .map_err(|e| errors::demographics(py, e))
+}
+
+/// ISO/IEC 5218 codes for sex strings; 0 (not known) for text that names no sex.
+#[pyfunction]
+fn sex_codes(py: Python<'_>, values: Vec<Option<String>>) -> Bound<'_, PyArray1<u8>> {
+    let codes: Vec<u8> = values
+        .iter()
+        .map(|v| v.as_deref().and_then(|t| Sex::parse(t).ok()).map_or(0, Sex::iso5218))
+        .collect();
+    codes.into_pyarray(py)
+}
+
+fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a [T]> {
+    a.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
+type Arrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<u8>>);
+
+/// The batch: contiguous float64 columns (uint8 ISO 5218 sex, bool black), GIL released.
+#[pyfunction]
+#[pyo3(signature = (equation, age, sex, creatinine, creatinine_unit, cystatin_c, cystatin_c_unit, weight_kg, black, strict, threads))]
+#[allow(clippy::too_many_arguments)]
+fn egfr_columns<'py>(
+    py: Python<'py>,
+    equation: &str,
+    age: PyReadonlyArray1<'py, f64>,
+    sex: PyReadonlyArray1<'py, u8>,
+    creatinine: Option<PyReadonlyArray1<'py, f64>>,
+    creatinine_unit: &str,
+    cystatin_c: Option<PyReadonlyArray1<'py, f64>>,
+    cystatin_c_unit: &str,
+    weight_kg: Option<PyReadonlyArray1<'py, f64>>,
+    black: Option<PyReadonlyArray1<'py, bool>>,
+    strict: bool,
+    threads: usize,
+) -> PyResult<Arrays<'py>> {
+    let eq = self::equation(py, equation)?;
+    let age_s = slice(&age)?;
+    let sex_s = slice(&sex)?;
+    let mut cols = BatchColumns::new(age_s, sex_s);
+    cols.creatinine = creatinine.as_ref().map(slice).transpose()?;
+    cols.creatinine_unit = Unit::parse(creatinine_unit).map_err(|e| errors::lab(py, e))?;
+    cols.cystatin_c = cystatin_c.as_ref().map(slice).transpose()?;
+    cols.cystatin_c_unit = Unit::parse(cystatin_c_unit).map_err(|e| errors::lab(py, e))?;
+    cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
+    cols.black = black.as_ref().map(slice).transpose()?;
+    let n = age_s.len();
+    let (mut out, mut codes) = (vec![0.0f64; n], vec![0u8; n]);
+    py.detach(|| egfr_batch(eq, &cols, &mut out, &mut codes, threads))
+        .map_err(|e| errors::egfr(py, e, None))?;
+    if strict {
+        if let Some((i, code)) = codes.iter().enumerate().find(|(_, c)| **c != 0) {
+            let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
+            return Err(errors::row(py, i, kind));
+        }
+    }
+    Ok((out.into_pyarray(py), codes.into_pyarray(py)))
+}
+
+/// Row error codes of the batch and their slugs; 0 is `ok`.
+#[pyfunction]
+fn egfr_error_kinds() -> Vec<(u8, &'static str)> {
+    std::iter::once((0, "ok"))
+        .chain(RowError::ALL.iter().map(|e| (e.code(), e.slug())))
+        .collect()
+}
+
+/// Every equation with its slug, source, result unit and age range.
+#[pyfunction]
+fn equations(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    EgfrEquation::ALL
+        .iter()
+        .map(|e| {
+            let d = PyDict::new(py);
+            d.set_item("equation", e.slug())?;
+            d.set_item("source", e.source())?;
+            d.set_item("unit", e.result_unit().as_str())?;
+            d.set_item("normalised", e.is_normalised())?;
+            d.set_item("min_age", e.age_range().0)?;
+            d.set_item("max_age", e.age_range().1)?;
+            d.set_item("needs", {
+                let mut needs = Vec::new();
+                if e.needs_creatinine() {
+                    needs.push("creatinine");
+                }
+                if e.needs_cystatin_c() {
+                    needs.push("cystatin_c");
+                }
+                if e.needs_weight() {
+                    needs.push("weight_kg");
+                }
+                needs
+            })?;
+            Ok(d)
+        })
+        .collect()
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<GfrResult>()?;
+    m.add_function(wrap_pyfunction!(estimate_gfr, m)?)?;
+    m.add_function(wrap_pyfunction!(age_on, m)?)?;
+    m.add_function(wrap_pyfunction!(sex_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(equations, m)?)?;
+    m.add(
+        "PROTOCOL_DEFAULT_EQUATION",
+        amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION.slug(),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! The one place where core errors become Python exceptions.
+//!
+//! Each core error type maps to one class of `amimestrocel_dkd.errors` (all subclasses of
+//! `DkdError`, itself a `ValueError`), built with the message (core's Display, which carries no
+//! patient value), the stable `kind` slug and a dict of structured details.
+
+use amimestrocel_dkd::demographics::DemographicsError;
+use amimestrocel_dkd::egfr::EgfrError;
+use amimestrocel_dkd::lab::LabError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Builds `amimestrocel_dkd.errors.<class>(message, kind, details)` as a `PyErr`.
+fn raise(py: Python<'_>, class: &str, message: String, kind: &str, details: Bound<'_, PyDict>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = py.import("amimestrocel_dkd.errors")?.getattr(class)?;
+        Ok(PyErr::from_value(cls.call1((message, kind, details))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+fn lab_details<'py>(py: Python<'py>, e: &LabError) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    match e {
+        LabError::UnknownUnit { unit } => d.set_item("unit", unit)?,
+        LabError::UnitNotForAnalyte {
+            analyte,
+            unit,
+            accepted,
+        } => {
+            d.set_item("analyte", analyte.slug())?;
+            d.set_item("unit", unit.as_str())?;
+            d.set_item("accepted", accepted.split(", ").collect::<Vec<_>>())?;
+        }
+        LabError::UnknownAnalyte { name } => d.set_item("analyte", name)?,
+        LabError::NotFinite { analyte } | LabError::Negative { analyte } => d.set_item("analyte", analyte.slug())?,
+        LabError::OutOfBounds {
+            analyte,
+            min,
+            max,
+            unit,
+        } => {
+            d.set_item("analyte", analyte.slug())?;
+            d.set_item("min", min)?;
+            d.set_item("max", max)?;
+            d.set_item("unit", unit.as_str())?;
+        }
+    }
+    Ok(d)
+}
+
+/// A core [`LabError`] as `amimestrocel_dkd.errors.LabError`.
+pub fn lab(py: Python<'_>, e: LabError) -> PyErr {
+    match lab_details(py, &e) {
+        Ok(d) => raise(py, "LabError", e.to_string(), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A core [`DemographicsError`] as `amimestrocel_dkd.errors.DemographicsError`.
+pub fn demographics(py: Python<'_>, e: DemographicsError) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = match &e {
+        DemographicsError::UnknownSex { text } => d.set_item("sex", text),
+        DemographicsError::InvalidAge { max } => d.set_item("max", max),
+        DemographicsError::BirthAfterDate => Ok(()),
+    };
+    match filled {
+        Ok(()) => raise(py, "DemographicsError", e.to_string(), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A core [`EgfrError`] as `amimestrocel_dkd.errors.EgfrError` (or the lab / demographics
+/// class for the errors it wraps). `row` is set for the first bad row of a strict batch.
+pub fn egfr(py: Python<'_>, e: EgfrError, row: Option<usize>) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| -> PyResult<()> {
+        match &e {
+            EgfrError::UnknownEquation { name } => d.set_item("equation", name)?,
+            EgfrError::MissingInput { equation, input } => {
+                d.set_item("equation", equation.slug())?;
+                d.set_item("input", input)?;
+            }
+            EgfrError::AgeOutOfRange { equation, min, max } => {
+                d.set_item("equation", equation.slug())?;
+                d.set_item("min", min)?;
+                d.set_item("max", max)?;
+            }
+            EgfrError::WeightOutOfBounds { min, max } => {
+                d.set_item("min", min)?;
+                d.set_item("max", max)?;
+            }
+            EgfrError::ColumnLength {
+                column,
+                expected,
+                actual,
+            } => {
+                d.set_item("column", column)?;
+                d.set_item("expected", expected)?;
+                d.set_item("actual", actual)?;
+            }
+            EgfrError::Lab(inner) => return Err(lab(py, inner.clone())),
+            EgfrError::Demographics(inner) => return Err(demographics(py, inner.clone())),
+        }
+        d.set_item("row", row)?;
+        Ok(())
+    })();
+    match filled {
+        Ok(()) => raise(py, "EgfrError", e.to_string(), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A bad row of a strict batch, as `amimestrocel_dkd.errors.EgfrError` with `row` and `kind`.
+pub fn row(py: Python<'_>, row: usize, kind: &str) -> PyErr {
+    let d = PyDict::new(py);
+    let message = format!("row {row}: {}", kind.replace('_', " "));
+    match d.set_item("row", row) {
+        Ok(()) => raise(py, "EgfrError", message, kind, d),
+        Err(err) => err,
+    }
+}

@@ -1,0 +1,243 @@
+//! Lab values: one Python class per analyte, all subclasses of `LabValue`.
+
+use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyType};
+
+use crate::errors;
+
+/// A checked lab value: a number with the unit it was entered in.
+#[pyclass(subclass, module = "amimestrocel_dkd")]
+#[derive(Clone)]
+pub struct LabValue {
+    pub inner: Measurement,
+}
+
+impl LabValue {
+    pub fn build(py: Python<'_>, analyte: AnalyteKind, value: f64, unit: &str) -> PyResult<LabValue> {
+        Measurement::new(analyte, value, unit)
+            .map(|inner| LabValue { inner })
+            .map_err(|e| errors::lab(py, e))
+    }
+}
+
+fn parse(py: Python<'_>, unit: &str) -> PyResult<Unit> {
+    Unit::parse(unit).map_err(|e| errors::lab(py, e))
+}
+
+#[pymethods]
+impl LabValue {
+    /// The number as entered.
+    #[getter]
+    fn value(&self) -> f64 {
+        self.inner.value()
+    }
+    /// The unit as entered, in its canonical spelling.
+    #[getter]
+    fn unit(&self) -> &'static str {
+        self.inner.unit().as_str()
+    }
+    /// The analyte's slug.
+    #[getter]
+    fn analyte(&self) -> &'static str {
+        self.inner.analyte().slug()
+    }
+    /// The value in the analyte's canonical unit.
+    #[getter]
+    fn canonical_value(&self) -> f64 {
+        self.inner.canonical()
+    }
+    /// The analyte's canonical unit.
+    #[getter]
+    fn canonical_unit(&self) -> &'static str {
+        self.inner.analyte().canonical_unit().as_str()
+    }
+    /// The value expressed in `unit`.
+    fn to(&self, py: Python<'_>, unit: &str) -> PyResult<f64> {
+        self.inner.in_unit(parse(py, unit)?).map_err(|e| errors::lab(py, e))
+    }
+    /// The same value as a new object of the same class, expressed in `unit`.
+    fn convert<'py>(slf: &Bound<'py, Self>, unit: &str) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let value = slf.borrow().to(py, unit)?;
+        let target = parse(py, unit)?;
+        slf.get_type().call1((value, target.as_str()))
+    }
+    /// `{"value": ..., "unit": ...}` as entered.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("value", self.inner.value())?;
+        d.set_item("unit", self.inner.unit().as_str())?;
+        Ok(d)
+    }
+    /// JSON `{"value":...,"unit":"..."}`, as the Rust crate writes it.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(|e| PyTypeError::new_err(e.to_string()))
+    }
+    /// Builds the class from a `{"value", "unit"}` dict; unknown or missing keys are errors.
+    #[classmethod]
+    fn from_dict<'py>(cls: &Bound<'py, PyType>, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        for key in data.keys() {
+            let key: String = key.extract()?;
+            if key != "value" && key != "unit" {
+                return Err(PyTypeError::new_err(format!(
+                    "unknown field `{key}` (expected `value` and `unit`)"
+                )));
+            }
+        }
+        let value = data
+            .get_item("value")?
+            .ok_or_else(|| PyTypeError::new_err("missing field `value`"))?;
+        let unit = data
+            .get_item("unit")?
+            .ok_or_else(|| PyTypeError::new_err("missing field `unit`"))?;
+        cls.call1((value, unit))
+    }
+    /// Builds the class from JSON text as written by `to_json`.
+    #[classmethod]
+    fn from_json<'py>(cls: &Bound<'py, PyType>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            value: f64,
+            unit: String,
+        }
+        let wire: Wire = serde_json::from_str(text).map_err(|e| PyTypeError::new_err(format!("invalid JSON: {e}")))?;
+        cls.call1((wire.value, wire.unit))
+    }
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let name = slf.get_type().name()?;
+        let this = slf.borrow();
+        let unit = this.inner.unit().as_str().into_pyobject(slf.py())?.repr()?;
+        Ok(format!("{}({:?}, {})", name, this.inner.value(), unit))
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        match other.cast::<LabValue>() {
+            Ok(o) => o.borrow().inner == self.inner,
+            Err(_) => false,
+        }
+    }
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.analyte().hash(&mut h);
+        self.inner.value().to_bits().hash(&mut h);
+        self.inner.unit().hash(&mut h);
+        h.finish()
+    }
+}
+
+macro_rules! analyte_class {
+    ($($name:ident => $kind:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("A checked ", stringify!($name), " value.")]
+            #[pyclass(extends = LabValue, module = "amimestrocel_dkd")]
+            pub struct $name;
+
+            #[pymethods]
+            impl $name {
+                #[new]
+                fn new(py: Python<'_>, value: f64, unit: &str) -> PyResult<PyClassInitializer<Self>> {
+                    Ok(PyClassInitializer::from(LabValue::build(py, AnalyteKind::$kind, value, unit)?).add_subclass($name))
+                }
+                /// The analyte's slug.
+                #[classattr]
+                #[allow(non_snake_case)]
+                fn ANALYTE() -> &'static str {
+                    AnalyteKind::$kind.slug()
+                }
+                /// The units this analyte accepts, canonical first.
+                #[staticmethod]
+                fn units() -> Vec<&'static str> {
+                    AnalyteKind::$kind.units().iter().map(|u| u.as_str()).collect()
+                }
+            }
+        )*
+        fn register_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            m.add_class::<LabValue>()?;
+            $( m.add_class::<$name>()?; )*
+            Ok(())
+        }
+    };
+}
+
+analyte_class! {
+    SerumCreatinine => SerumCreatinine,
+    CystatinC => CystatinC,
+    UrineProtein24h => UrineProtein24h,
+    Uacr => Uacr,
+    Hba1c => Hba1c,
+    FastingGlucose => FastingGlucose,
+    Triglycerides => Triglycerides,
+    LdlCholesterol => LdlCholesterol,
+    HdlCholesterol => HdlCholesterol,
+    TotalCholesterol => TotalCholesterol,
+    Potassium => Potassium,
+    SystolicBp => SystolicBp,
+    DiastolicBp => DiastolicBp,
+    Egfr => Egfr,
+    CreatinineClearance => CreatinineClearance,
+}
+
+/// The canonical spelling of a unit.
+#[pyfunction]
+fn parse_unit(py: Python<'_>, text: &str) -> PyResult<&'static str> {
+    parse(py, text).map(Unit::as_str)
+}
+
+/// Every analyte: slug, label, canonical unit, accepted units and plausibility bounds.
+#[pyfunction]
+fn analytes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    AnalyteKind::ALL
+        .iter()
+        .map(|k| {
+            let d = PyDict::new(py);
+            d.set_item("analyte", k.slug())?;
+            d.set_item("label", k.label())?;
+            d.set_item("canonical_unit", k.canonical_unit().as_str())?;
+            d.set_item("units", k.units().iter().map(|u| u.as_str()).collect::<Vec<_>>())?;
+            d.set_item("min", k.bounds().min)?;
+            d.set_item("max", k.bounds().max)?;
+            Ok(d)
+        })
+        .collect()
+}
+
+/// A lab value of the analyte named by its slug, as the class of that analyte.
+#[pyfunction]
+#[pyo3(pass_module)]
+fn lab_value<'py>(m: &Bound<'py, PyModule>, analyte: &str, value: f64, unit: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = m.py();
+    let kind = AnalyteKind::from_slug(analyte).map_err(|e| errors::lab(py, e))?;
+    let class_name = class_name(kind);
+    m.getattr(class_name)?.call1((value, unit))
+}
+
+fn class_name(kind: AnalyteKind) -> &'static str {
+    match kind {
+        AnalyteKind::SerumCreatinine => "SerumCreatinine",
+        AnalyteKind::CystatinC => "CystatinC",
+        AnalyteKind::UrineProtein24h => "UrineProtein24h",
+        AnalyteKind::Uacr => "Uacr",
+        AnalyteKind::Hba1c => "Hba1c",
+        AnalyteKind::FastingGlucose => "FastingGlucose",
+        AnalyteKind::Triglycerides => "Triglycerides",
+        AnalyteKind::LdlCholesterol => "LdlCholesterol",
+        AnalyteKind::HdlCholesterol => "HdlCholesterol",
+        AnalyteKind::TotalCholesterol => "TotalCholesterol",
+        AnalyteKind::Potassium => "Potassium",
+        AnalyteKind::SystolicBp => "SystolicBp",
+        AnalyteKind::DiastolicBp => "DiastolicBp",
+        AnalyteKind::Egfr => "Egfr",
+        AnalyteKind::CreatinineClearance => "CreatinineClearance",
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    register_classes(m)?;
+    m.add_function(wrap_pyfunction!(parse_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(analytes, m)?)?;
+    m.add_function(wrap_pyfunction!(lab_value, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,179 @@
+"""The Python binding layer: classes, errors, serialisation, numpy/pandas batches."""
+
+import datetime
+import json
+import math
+
+import numpy as np
+import pytest
+
+import amimestrocel_dkd as dkd
+
+
+def test_each_analyte_is_its_own_class_and_a_lab_value() -> None:
+    scr = dkd.SerumCreatinine(1.3, "mg/dL")
+    assert isinstance(scr, dkd.LabValue)
+    assert scr.analyte == "serum_creatinine" == dkd.SerumCreatinine.ANALYTE
+    assert dkd.SerumCreatinine.units()[0] == "µmol/L"
+    assert type(dkd.lab_value("uacr", 30, "mg/g")) is dkd.Uacr
+
+
+def test_convert_returns_the_same_class_in_the_new_unit() -> None:
+    scr = dkd.SerumCreatinine(1.0, "mg/dL").convert("umol/L")
+    assert type(scr) is dkd.SerumCreatinine
+    assert scr.unit == "µmol/L"
+    assert abs(scr.value - 88.40) < 0.01
+
+
+def test_lab_value_serialises_with_its_unit_and_round_trips_exactly() -> None:
+    v = dkd.Hba1c(7.3, "%")
+    assert v.to_dict() == {"value": 7.3, "unit": "%"}
+    assert json.loads(v.to_json()) == {"value": 7.3, "unit": "%"}
+    assert dkd.Hba1c.from_json(v.to_json()) == v
+    assert dkd.Hba1c.from_dict(v.to_dict()) == v
+    assert repr(v) == "Hba1c(7.3, '%')"
+
+
+def test_from_dict_refuses_unknown_and_missing_fields() -> None:
+    with pytest.raises(TypeError, match="unknown field `x`"):
+        dkd.Hba1c.from_dict({"value": 7, "unit": "%", "x": 1})
+    with pytest.raises(TypeError, match="missing field `unit`"):
+        dkd.Hba1c.from_dict({"value": 7})
+    with pytest.raises(TypeError, match="invalid JSON"):
+        dkd.Hba1c.from_json("{not json")
+
+
+def test_errors_form_a_hierarchy_under_value_error_with_structured_fields() -> None:
+    with pytest.raises(ValueError) as info:
+        dkd.SerumCreatinine(1.0, "mmHg")
+    err = info.value
+    assert isinstance(err, dkd.LabError) and isinstance(err, dkd.DkdError)
+    assert err.kind == "unit_not_for_analyte"
+    assert err.analyte == "serum_creatinine" and err.unit == "mmHg"
+    assert err.details["accepted"] == ["µmol/L", "mg/dL", "mmol/L", "mg/L"]
+    assert str(err) == "unit `mmHg` does not fit serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)"
+
+
+@pytest.mark.parametrize(
+    "make, cls, kind, message",
+    [
+        (lambda: dkd.Potassium(math.nan, "mmol/L"), dkd.LabError, "not_finite", "potassium is not a finite number"),
+        (lambda: dkd.Uacr(-1, "mg/g"), dkd.LabError, "negative", "urine albumin-to-creatinine ratio is negative"),
+        (lambda: dkd.parse_unit("furlong"), dkd.LabError, "unknown_unit", "unknown unit `furlong`"),
+        (
+            lambda: dkd.estimate_gfr("ckd_epi", age=50, sex="M"),
+            dkd.EgfrError,
+            "unknown_equation",
+            "unknown equation `ckd_epi`",
+        ),
+        (
+            lambda: dkd.estimate_gfr("ckd_epi_2012_cys", age=50, sex="M"),
+            dkd.EgfrError,
+            "missing_input",
+            "ckd_epi_2012_cys needs cystatin_c",
+        ),
+        (
+            lambda: dkd.estimate_gfr("ckd_epi_2021_cr", age=50, sex="X"),
+            dkd.DemographicsError,
+            "unknown_sex",
+            "unknown sex `X` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)",
+        ),
+        (
+            lambda: dkd.estimate_gfr("ckd_epi_2021_cr", age=-3, sex="F"),
+            dkd.DemographicsError,
+            "invalid_age",
+            "age is not a whole number of years between 0 and 125",
+        ),
+        (
+            lambda: dkd.age_on("2020-01-02", "2020-01-01"),
+            dkd.DemographicsError,
+            "birth_after_date",
+            "date of birth is after the date of assessment",
+        ),
+    ],
+)
+def test_every_error_kind_and_message_is_pinned(make, cls, kind, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(cls) as info:
+        make()
+    assert info.value.kind == kind
+    assert str(info.value) == message
+
+
+def test_cystatin_passed_as_creatinine_is_refused() -> None:
+    with pytest.raises(dkd.LabError):
+        dkd.estimate_gfr("ckd_epi_2021_cr", age=50, sex="M", creatinine=dkd.CystatinC(1.0, "mg/L"))
+
+
+def test_age_on_takes_dates_and_iso_strings() -> None:
+    assert dkd.age_on(datetime.date(1960, 3, 1), datetime.date(2025, 2, 28)) == 64
+    assert dkd.age_on("1960-03-01", "2025-03-01") == 65
+    with pytest.raises(TypeError):
+        dkd.age_on("01/03/1960", "2025-03-01")
+
+
+def test_cockcroft_gault_says_it_is_not_normalised() -> None:
+    r = dkd.estimate_gfr("cockcroft_gault", age=60, sex="M", creatinine=dkd.SerumCreatinine(1, "mg/dL"), weight_kg=70)
+    assert r.unit == "mL/min" and r.normalised is False
+    assert r.to_dict()["equation"] == "cockcroft_gault"
+
+
+def test_batch_keeps_good_rows_when_one_is_bad() -> None:
+    out = dkd.egfr(
+        "ckd_epi_2021_cr",
+        age=np.array([60, 60, 17, 60, 60.5]),
+        sex=np.array(["F", "female", "M", "x", "M"], dtype=object),
+        creatinine=np.array([1.0, np.nan, 1.0, 1.0, 1.0]),
+    )
+    assert out.values.dtype == np.float64 and out.error_codes.dtype == np.uint8
+    assert round(float(out.values[0]), 1) == 64.5
+    assert np.isnan(out.values[1:]).all()
+    assert out.error_kinds() == ["ok", "creatinine_not_finite", "age_out_of_range", "unknown_sex", "invalid_age"]
+
+
+def test_batch_strict_raises_naming_the_first_bad_row() -> None:
+    with pytest.raises(dkd.EgfrError) as info:
+        dkd.egfr("ckd_epi_2021_cr", age=[60, 60, 60], sex=[2, 2, 2], creatinine=[1.0, 1.1, -1.0], strict=True)
+    assert info.value.row == 2
+    assert info.value.kind == "creatinine_negative"
+
+
+def test_batch_accepts_iso5218_codes_and_refuses_booleans() -> None:
+    out = dkd.egfr(age=[60, 60, 60], sex=np.array([2, 1, 300]), creatinine=[1.0, 1.0, 1.0])
+    assert out.error_kinds() == ["ok", "ok", "unknown_sex"]
+    with pytest.raises(TypeError, match="ambiguous"):
+        dkd.egfr(age=[60], sex=np.array([True]), creatinine=[1.0])
+
+
+def test_batch_refuses_columns_of_different_length_and_units_that_do_not_fit() -> None:
+    with pytest.raises(dkd.EgfrError) as info:
+        dkd.egfr(age=[60, 61], sex=["F", "F"], creatinine=[1.0])
+    assert info.value.kind == "column_length" and info.value.details["column"] == "creatinine"
+    with pytest.raises(dkd.LabError) as lab:
+        dkd.egfr(age=[60], sex=["F"], creatinine=[1.0], creatinine_unit="mmHg")
+    assert lab.value.kind == "unit_not_for_analyte"
+
+
+def test_batch_over_pandas_series_and_umol_units() -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"age": [60, 45], "sex": ["F", "M"], "scr": [88.4, 106.1]})
+    out = dkd.egfr(age=df["age"], sex=df["sex"], creatinine=df["scr"], creatinine_unit="µmol/L")
+    assert out.error_kinds() == ["ok", "ok"]
+    scalar = dkd.estimate_gfr("ckd_epi_2021_cr", age=45, sex="M", creatinine=dkd.SerumCreatinine(106.1, "umol/L"))
+    assert out.values[1] == scalar.value
+
+
+def test_batch_threads_give_identical_results() -> None:
+    rng = np.random.default_rng(7)
+    n = 100_000
+    args = dict(age=rng.integers(18, 90, n).astype(float), sex=rng.integers(1, 3, n), creatinine=rng.uniform(0.4, 6, n))
+    one = dkd.egfr(threads=1, **args)  # type: ignore[arg-type]
+    two = dkd.egfr(threads=2, **args)  # type: ignore[arg-type]
+    assert np.array_equal(one.values, two.values) and np.array_equal(one.error_codes, two.error_codes)
+
+
+def test_catalogues_list_every_equation_analyte_and_row_error() -> None:
+    assert {e["equation"] for e in dkd.equations()} >= {"ckd_epi_2021_cr", "ekfc_2021_cr", "cockcroft_gault"}
+    assert all("doi:10." in e["source"] for e in dkd.equations())
+    assert len(dkd.analytes()) == 15
+    assert dkd.egfr_error_kinds()[0] == "ok" and dkd.egfr_error_kinds()[4] == "creatinine_not_finite"
+    assert dkd.PROTOCOL_DEFAULT_EQUATION == "ckd_epi_2021_cr"
