@@ -38,10 +38,7 @@ impl GfrResult {
         Ok(d)
     }
     fn __repr__(&self) -> String {
-        format!(
-            "GfrResult(equation={:?}, value={:?}, unit={:?})",
-            self.equation, self.value, self.unit
-        )
+        format!("GfrResult(equation={:?}, value={:?}, unit={:?})", self.equation, self.value, self.unit)
     }
 }
 
@@ -92,39 +89,27 @@ fn estimate_gfr(
     inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
     inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;
     inputs.weight = weight_kg.map(Mass::new::<kilogram>);
-    estimate(eq, &inputs)
-        .map(GfrResult::from)
-        .map_err(|e| errors::egfr(py, e, None))
+    estimate(eq, &inputs).map(GfrResult::from).map_err(|e| errors::egfr(py, e, None))
 }
 
 fn date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    let text: String = if let Ok(s) = value.extract::<String>() {
-        s
-    } else {
-        value.call_method0("isoformat")?.extract()?
-    };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected a date or an ISO 8601 YYYY-MM-DD string, got `{text}`"
-        ))
-    })
+    let text: String =
+        if let Ok(s) = value.extract::<String>() { s } else { value.call_method0("isoformat")?.extract()? };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| PyTypeError::new_err(format!("expected a date or an ISO 8601 YYYY-MM-DD string, got `{text}`")))
 }
 
 /// Completed years from `date_of_birth` to `on` (dates or ISO strings).
 #[pyfunction]
 fn age_on(py: Python<'_>, date_of_birth: &Bound<'_, PyAny>, on: &Bound<'_, PyAny>) -> PyResult<u32> {
-    Age::on(date(date_of_birth)?, date(on)?)
-        .map(Age::years)
-        .map_err(|e| errors::demographics(py, e))
+    Age::on(date(date_of_birth)?, date(on)?).map(Age::years).map_err(|e| errors::demographics(py, e))
 }
 
 /// ISO/IEC 5218 codes for sex strings; 0 (not known) for text that names no sex.
 #[pyfunction]
 fn sex_codes(py: Python<'_>, values: Vec<Option<String>>) -> Bound<'_, PyArray1<u8>> {
-    let codes: Vec<u8> = values
-        .iter()
-        .map(|v| v.as_deref().and_then(|t| Sex::parse(t).ok()).map_or(0, Sex::iso5218))
-        .collect();
+    let codes: Vec<u8> =
+        values.iter().map(|v| v.as_deref().and_then(|t| Sex::parse(t).ok()).map_or(0, Sex::iso5218)).collect();
     codes.into_pyarray(py)
 }
 
@@ -164,8 +149,7 @@ fn egfr_columns<'py>(
     cols.black = black.as_ref().map(slice).transpose()?;
     let n = age_s.len();
     let (mut out, mut codes) = (vec![0.0f64; n], vec![0u8; n]);
-    py.detach(|| egfr_batch(eq, &cols, &mut out, &mut codes, threads))
-        .map_err(|e| errors::egfr(py, e, None))?;
+    py.detach(|| egfr_batch(eq, &cols, &mut out, &mut codes, threads)).map_err(|e| errors::egfr(py, e, None))?;
     if strict {
         if let Some((i, code)) = codes.iter().enumerate().find(|(_, c)| **c != 0) {
             let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
@@ -178,9 +162,7 @@ fn egfr_columns<'py>(
 /// Row error codes of the batch and their slugs; 0 is `ok`.
 #[pyfunction]
 fn egfr_error_kinds() -> Vec<(u8, &'static str)> {
-    std::iter::once((0, "ok"))
-        .chain(RowError::ALL.iter().map(|e| (e.code(), e.slug())))
-        .collect()
+    std::iter::once((0, "ok")).chain(RowError::ALL.iter().map(|e| (e.code(), e.slug()))).collect()
 }
 
 /// Every equation with its slug, source, result unit and age range.
@@ -222,9 +204,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(equations, m)?)?;
-    m.add(
-        "PROTOCOL_DEFAULT_EQUATION",
-        amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION.slug(),
-    )?;
+    m.add("PROTOCOL_DEFAULT_EQUATION", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION.slug())?;
     Ok(())
 }

@@ -23,23 +23,14 @@ fn lab_details<'py>(py: Python<'py>, e: &LabError) -> PyResult<Bound<'py, PyDict
     let d = PyDict::new(py);
     match e {
         LabError::UnknownUnit { unit } => d.set_item("unit", unit)?,
-        LabError::UnitNotForAnalyte {
-            analyte,
-            unit,
-            accepted,
-        } => {
+        LabError::UnitNotForAnalyte { analyte, unit, accepted } => {
             d.set_item("analyte", analyte.slug())?;
             d.set_item("unit", unit.as_str())?;
             d.set_item("accepted", accepted.split(", ").collect::<Vec<_>>())?;
         }
         LabError::UnknownAnalyte { name } => d.set_item("analyte", name)?,
         LabError::NotFinite { analyte } | LabError::Negative { analyte } => d.set_item("analyte", analyte.slug())?,
-        LabError::OutOfBounds {
-            analyte,
-            min,
-            max,
-            unit,
-        } => {
+        LabError::OutOfBounds { analyte, min, max, unit } => {
             d.set_item("analyte", analyte.slug())?;
             d.set_item("min", min)?;
             d.set_item("max", max)?;
@@ -91,11 +82,7 @@ pub fn egfr(py: Python<'_>, e: EgfrError, row: Option<usize>) -> PyErr {
                 d.set_item("min", min)?;
                 d.set_item("max", max)?;
             }
-            EgfrError::ColumnLength {
-                column,
-                expected,
-                actual,
-            } => {
+            EgfrError::ColumnLength { column, expected, actual } => {
                 d.set_item("column", column)?;
                 d.set_item("expected", expected)?;
                 d.set_item("actual", actual)?;

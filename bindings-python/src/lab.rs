@@ -16,9 +16,7 @@ pub struct LabValue {
 
 impl LabValue {
     pub fn build(py: Python<'_>, analyte: AnalyteKind, value: f64, unit: &str) -> PyResult<LabValue> {
-        Measurement::new(analyte, value, unit)
-            .map(|inner| LabValue { inner })
-            .map_err(|e| errors::lab(py, e))
+        Measurement::new(analyte, value, unit).map(|inner| LabValue { inner }).map_err(|e| errors::lab(py, e))
     }
 }
 
@@ -81,17 +79,11 @@ impl LabValue {
         for key in data.keys() {
             let key: String = key.extract()?;
             if key != "value" && key != "unit" {
-                return Err(PyTypeError::new_err(format!(
-                    "unknown field `{key}` (expected `value` and `unit`)"
-                )));
+                return Err(PyTypeError::new_err(format!("unknown field `{key}` (expected `value` and `unit`)")));
             }
         }
-        let value = data
-            .get_item("value")?
-            .ok_or_else(|| PyTypeError::new_err("missing field `value`"))?;
-        let unit = data
-            .get_item("unit")?
-            .ok_or_else(|| PyTypeError::new_err("missing field `unit`"))?;
+        let value = data.get_item("value")?.ok_or_else(|| PyTypeError::new_err("missing field `value`"))?;
+        let unit = data.get_item("unit")?.ok_or_else(|| PyTypeError::new_err("missing field `unit`"))?;
         cls.call1((value, unit))
     }
     /// Builds the class from JSON text as written by `to_json`.

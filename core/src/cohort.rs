@@ -87,20 +87,13 @@ pub fn parse_csv(text: &str) -> Result<Vec<CohortRow>, CohortError> {
             let line_no = i + 1;
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             if cells.len() != 8 {
-                return Err(CohortError::Cells {
-                    line: line_no,
-                    expected: 8,
-                    found: cells.len(),
-                });
+                return Err(CohortError::Cells { line: line_no, expected: 8, found: cells.len() });
             }
             let number = |k: usize, column: &'static str| -> Result<Option<f64>, CohortError> {
                 if cells[k].is_empty() {
                     return Ok(None);
                 }
-                cells[k]
-                    .parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| CohortError::NotANumber { line: line_no, column })
+                cells[k].parse::<f64>().map(Some).map_err(|_| CohortError::NotANumber { line: line_no, column })
             };
             let with_unit = |k: usize, column: &'static str| -> Result<Option<(f64, String)>, CohortError> {
                 Ok(number(k, column)?.map(|v| (v, cells[k + 1].to_owned())))
@@ -138,10 +131,7 @@ pub fn inputs(row: &CohortRow) -> Result<EgfrInputs, EgfrError> {
 /// Every equation's estimate for one row (or why there is none).
 pub fn egfr_row(row: &CohortRow) -> Vec<(EgfrEquation, Result<GfrEstimate, EgfrError>)> {
     let checked = inputs(row);
-    EgfrEquation::ALL
-        .into_iter()
-        .map(|eq| (eq, checked.clone().and_then(|inp| estimate(eq, &inp))))
-        .collect()
+    EgfrEquation::ALL.into_iter().map(|eq| (eq, checked.clone().and_then(|inp| estimate(eq, &inp)))).collect()
 }
 
 #[cfg(test)]
@@ -156,23 +146,13 @@ mod tests {
     #[test]
     fn a_short_line_names_its_line_number() {
         let text = format!("{HEADER}\nP1,F,60\n");
-        assert_eq!(
-            parse_csv(&text),
-            Err(CohortError::Cells {
-                line: 2,
-                expected: 8,
-                found: 3
-            })
-        );
+        assert_eq!(parse_csv(&text), Err(CohortError::Cells { line: 2, expected: 8, found: 3 }));
     }
 
     #[test]
     fn a_non_number_names_line_and_column() {
         let text = format!("{HEADER}\nP1,F,60,abc,mg/dL,,,\n");
-        assert_eq!(
-            parse_csv(&text).unwrap_err().to_string(),
-            "line 2: column `creatinine` is not a number"
-        );
+        assert_eq!(parse_csv(&text).unwrap_err().to_string(), "line 2: column `creatinine` is not a number");
     }
 
     #[test]
@@ -181,9 +161,7 @@ mod tests {
         let rows = parse_csv(&text).unwrap();
         assert_eq!(rows.len(), 2);
         let first = egfr_row(&rows[0]);
-        assert!(first
-            .iter()
-            .all(|(_, r)| r.as_ref().unwrap_err().kind() == "unknown_unit"));
+        assert!(first.iter().all(|(_, r)| r.as_ref().unwrap_err().kind() == "unknown_unit"));
         let second = egfr_row(&rows[1]);
         assert_eq!(second[1].1.as_ref().unwrap_err().kind(), "age_out_of_range");
     }

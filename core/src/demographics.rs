@@ -74,12 +74,16 @@ impl Sex {
     /// # Errors
     /// [`DemographicsError::UnknownSex`] for any other code.
     pub fn from_iso5218(code: i64) -> Result<Sex, DemographicsError> {
+        Self::from_iso5218_opt(code).ok_or_else(|| DemographicsError::UnknownSex { text: code.to_string() })
+    }
+
+    /// [`Sex::from_iso5218`] without the error value, for column-wise use.
+    #[inline]
+    pub(crate) fn from_iso5218_opt(code: i64) -> Option<Sex> {
         match code {
-            1 => Ok(Sex::Male),
-            2 => Ok(Sex::Female),
-            other => Err(DemographicsError::UnknownSex {
-                text: other.to_string(),
-            }),
+            1 => Some(Sex::Male),
+            2 => Some(Sex::Female),
+            _ => None,
         }
     }
 
@@ -141,11 +145,18 @@ impl Age {
     /// [`DemographicsError::InvalidAge`] for NaN, infinities, negatives, fractions, or above
     /// [`Age::MAX_YEARS`].
     pub fn from_f64(years: f64) -> Result<Age, DemographicsError> {
-        if !years.is_finite() || years < 0.0 || years.fract() != 0.0 || years > f64::from(Self::MAX_YEARS) {
-            return Err(DemographicsError::InvalidAge { max: Self::MAX_YEARS });
+        Self::from_f64_opt(years).ok_or(DemographicsError::InvalidAge { max: Self::MAX_YEARS })
+    }
+
+    /// [`Age::from_f64`] without the error value, for column-wise use.
+    #[inline]
+    pub(crate) fn from_f64_opt(years: f64) -> Option<Age> {
+        // NaN fails both comparisons; within the range the cast truncates, and a fraction
+        // shows as a difference (a cast, not `fract`, which is a libm call on baseline x86-64).
+        if !(0.0..=f64::from(Self::MAX_YEARS)).contains(&years) || f64::from(years as u32) != years {
+            return None;
         }
-        // Checked above: a whole number in 0..=MAX_YEARS, so the cast is exact.
-        Ok(Age(years as u32))
+        Some(Age(years as u32))
     }
 
     /// Completed years from `birth` to `on` (a birthday on 29 February counts as reached on
@@ -208,10 +219,7 @@ mod tests {
 
     #[test]
     fn birth_after_assessment_is_an_error() {
-        assert_eq!(
-            Age::on(d(2025, 1, 2), d(2025, 1, 1)),
-            Err(DemographicsError::BirthAfterDate)
-        );
+        assert_eq!(Age::on(d(2025, 1, 2), d(2025, 1, 1)), Err(DemographicsError::BirthAfterDate));
     }
 
     #[test]

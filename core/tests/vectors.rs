@@ -9,9 +9,7 @@ use uom::si::f64::Mass;
 use uom::si::mass::kilogram;
 
 fn load(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/vectors")
-        .join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
@@ -42,12 +40,8 @@ fn unit_conversion_vectors() {
     let cases = vectors["conversions"].as_array().unwrap();
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let m = measurement(
-            case["analyte"].as_str().unwrap(),
-            &case["value"],
-            case["unit"].as_str().unwrap(),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let m = measurement(case["analyte"].as_str().unwrap(), &case["value"], case["unit"].as_str().unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let to = Unit::parse(case["to_unit"].as_str().unwrap()).unwrap();
         let got = m.in_unit(to).unwrap();
         let (expected, tol) = (number(&case["expected"]), number(&case["tolerance"]));
@@ -64,11 +58,7 @@ fn unit_error_vectors() {
     let vectors = load("units.json");
     for case in vectors["errors"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let got = measurement(
-            case["analyte"].as_str().unwrap(),
-            &case["value"],
-            case["unit"].as_str().unwrap(),
-        );
+        let got = measurement(case["analyte"].as_str().unwrap(), &case["value"], case["unit"].as_str().unwrap());
         assert_eq!(got.err().as_deref(), case["error"].as_str(), "{name}");
     }
 }
@@ -92,10 +82,7 @@ fn run_egfr(case: &Value) -> Result<f64, String> {
     }
     let estimate = estimate(equation, &inputs).map_err(|e| e.kind().to_owned())?;
     assert_eq!(estimate.equation(), equation);
-    assert_eq!(
-        estimate.unit().as_str(),
-        case["unit"].as_str().unwrap_or(equation.result_unit().as_str())
-    );
+    assert_eq!(estimate.unit().as_str(), case["unit"].as_str().unwrap_or(equation.result_unit().as_str()));
     Ok(estimate.value())
 }
 

@@ -114,6 +114,8 @@ def _sex_codes(np: Any, sex: Any) -> Any:
         raise TypeError(f"sex must be one-dimensional, got {array.ndim} dimensions")
     if array.dtype.kind == "b":
         raise TypeError("sex as booleans is ambiguous: pass 'F'/'M' strings or ISO/IEC 5218 codes (1 male, 2 female)")
+    if array.dtype == np.uint8:
+        return np.ascontiguousarray(array)
     if array.dtype.kind in "iu":
         # Out-of-range codes become 0 (not known) and so a row error, never a wrapped value.
         valid = (array >= 0) & (array <= 255)

@@ -51,9 +51,6 @@ fn main() -> ExitCode {
     println!();
     println!("{} patients, {} with no estimate by any equation.", rows.len(), refused);
     println!("Units: mL/min/1.73m² (cockcroft_gault: mL/min, not normalised).");
-    println!(
-        "Protocol default equation: {}.",
-        amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION
-    );
+    println!("Protocol default equation: {}.", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION);
     ExitCode::SUCCESS
 }

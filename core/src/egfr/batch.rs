@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
-use super::{evaluate, umol_per_mg_dl, EgfrEquation, EgfrError, Row};
+use super::elementary::{exp, ln};
+use super::equations::exponent;
+use super::{finish, prepare, EgfrEquation, EgfrError, PrepareError, Prepared, Row, MG_DL_PER_UMOL};
 use crate::demographics::{Age, Sex};
-use crate::lab::{AnalyteKind, LabError, Unit};
+use crate::lab::{AnalyteKind, LabError, Unit, ValueProblem};
 
 /// Why one row of a batch has no estimate. `code()` is what the batch writes per row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -79,20 +81,14 @@ impl RowError {
         Self::ALL.into_iter().find(|e| e.code() == code)
     }
 
-    fn from_lab(error: &LabError) -> RowError {
-        let analyte = match error {
-            LabError::NotFinite { analyte }
-            | LabError::Negative { analyte }
-            | LabError::OutOfBounds { analyte, .. } => *analyte,
-            _ => AnalyteKind::Egfr,
-        };
-        match (analyte, error) {
-            (AnalyteKind::SerumCreatinine, LabError::NotFinite { .. }) => RowError::CreatinineNotFinite,
-            (AnalyteKind::SerumCreatinine, LabError::Negative { .. }) => RowError::CreatinineNegative,
-            (AnalyteKind::SerumCreatinine, _) => RowError::CreatinineOutOfBounds,
-            (AnalyteKind::CystatinC, LabError::NotFinite { .. }) => RowError::CystatinCNotFinite,
-            (AnalyteKind::CystatinC, LabError::Negative { .. }) => RowError::CystatinCNegative,
-            (AnalyteKind::CystatinC, _) => RowError::CystatinCOutOfBounds,
+    fn from_problem(analyte: AnalyteKind, problem: ValueProblem) -> RowError {
+        match (analyte, problem) {
+            (AnalyteKind::SerumCreatinine, ValueProblem::NotFinite) => RowError::CreatinineNotFinite,
+            (AnalyteKind::SerumCreatinine, ValueProblem::Negative) => RowError::CreatinineNegative,
+            (AnalyteKind::SerumCreatinine, ValueProblem::OutOfBounds) => RowError::CreatinineOutOfBounds,
+            (AnalyteKind::CystatinC, ValueProblem::NotFinite) => RowError::CystatinCNotFinite,
+            (AnalyteKind::CystatinC, ValueProblem::Negative) => RowError::CystatinCNegative,
+            (AnalyteKind::CystatinC, ValueProblem::OutOfBounds) => RowError::CystatinCOutOfBounds,
             _ => RowError::ResultOutOfBounds,
         }
     }
@@ -134,31 +130,19 @@ impl<'a> BatchColumns<'a> {
         }
     }
 
-    fn check(&self, equation: EgfrEquation) -> Result<(), EgfrError> {
+    fn check(&self, equation: EgfrEquation) -> Result<Factors, EgfrError> {
         let n = self.age.len();
         let len = |column: &'static str, actual: usize| {
             if actual == n {
                 Ok(())
             } else {
-                Err(EgfrError::ColumnLength {
-                    column,
-                    expected: n,
-                    actual,
-                })
+                Err(EgfrError::ColumnLength { column, expected: n, actual })
             }
         };
         len("sex", self.sex.len())?;
         let needed = [
-            (
-                "creatinine",
-                self.creatinine.map(<[f64]>::len),
-                equation.needs_creatinine(),
-            ),
-            (
-                "cystatin_c",
-                self.cystatin_c.map(<[f64]>::len),
-                equation.needs_cystatin_c(),
-            ),
+            ("creatinine", self.creatinine.map(<[f64]>::len), equation.needs_creatinine()),
+            ("cystatin_c", self.cystatin_c.map(<[f64]>::len), equation.needs_cystatin_c()),
             ("weight", self.weight_kg.map(<[f64]>::len), equation.needs_weight()),
         ];
         for (input, column, needs) in needed {
@@ -171,38 +155,41 @@ impl<'a> BatchColumns<'a> {
         if let Some(black) = self.black {
             len("black", black.len())?;
         }
-        // Refuse a unit that does not fit before any row is read.
-        AnalyteKind::SerumCreatinine.convert(
-            1.0,
-            self.creatinine_unit,
-            AnalyteKind::SerumCreatinine.canonical_unit(),
-        )?;
-        AnalyteKind::CystatinC.convert(1.0, self.cystatin_c_unit, AnalyteKind::CystatinC.canonical_unit())?;
-        Ok(())
+        // Refuse a unit that does not fit before any row is read; both conversions are
+        // proportional, so one factor converts the whole column.
+        let factor = |kind: AnalyteKind, unit: Unit| -> Result<f64, EgfrError> {
+            kind.linear_factor(unit)?.ok_or_else(|| {
+                EgfrError::Lab(LabError::UnitNotForAnalyte { analyte: kind, unit, accepted: String::new() })
+            })
+        };
+        Ok(Factors {
+            creatinine_to_umol: factor(AnalyteKind::SerumCreatinine, self.creatinine_unit)?,
+            cystatin_c: factor(AnalyteKind::CystatinC, self.cystatin_c_unit)?,
+        })
     }
 
-    fn row(&self, equation: EgfrEquation, i: usize) -> Result<f64, RowError> {
-        let age = Age::from_f64(self.age[i]).map_err(|_| RowError::InvalidAge)?;
-        let female = match Sex::from_iso5218(i64::from(self.sex[i])) {
-            Ok(sex) => sex == Sex::Female,
-            Err(_) => return Err(RowError::UnknownSex),
-        };
-        let lab = |column: Option<&[f64]>, kind: AnalyteKind, unit: Unit| -> Result<Option<f64>, RowError> {
+    #[inline]
+    fn row(&self, equation: EgfrEquation, factors: &Factors, i: usize) -> Result<Prepared, RowError> {
+        let age = Age::from_f64_opt(self.age[i]).ok_or(RowError::InvalidAge)?;
+        let female = Sex::from_iso5218_opt(i64::from(self.sex[i])).ok_or(RowError::UnknownSex)? == Sex::Female;
+        // The checks of `AnalyteKind::validate`, with the column's factor.
+        let lab = |column: Option<&[f64]>, kind: AnalyteKind, factor: f64| -> Result<Option<f64>, RowError> {
             match column {
-                Some(values) => kind
-                    .validate(values[i], unit)
-                    .map(Some)
-                    .map_err(|e| RowError::from_lab(&e)),
+                Some(values) => {
+                    let v = values[i];
+                    kind.check_value(v, v * factor).map(Some).map_err(|p| RowError::from_problem(kind, p))
+                }
                 None => Ok(None),
             }
         };
-        let scr_umol = if equation.needs_creatinine() {
-            lab(self.creatinine, AnalyteKind::SerumCreatinine, self.creatinine_unit)?
+        let scr_mg_dl = if equation.needs_creatinine() {
+            lab(self.creatinine, AnalyteKind::SerumCreatinine, factors.creatinine_to_umol)?
+                .map(|umol| umol * MG_DL_PER_UMOL)
         } else {
             None
         };
         let scys = if equation.needs_cystatin_c() {
-            lab(self.cystatin_c, AnalyteKind::CystatinC, self.cystatin_c_unit)?
+            lab(self.cystatin_c, AnalyteKind::CystatinC, factors.cystatin_c)?
         } else {
             None
         };
@@ -210,22 +197,110 @@ impl<'a> BatchColumns<'a> {
             age: f64::from(age.years()),
             female,
             black: self.black.is_some_and(|b| b[i]),
-            scr_mg_dl: scr_umol.map(|v| v / umol_per_mg_dl()),
+            scr_mg_dl,
             scys_mg_l: scys,
-            weight_kg: if equation.needs_weight() {
-                self.weight_kg.map(|w| w[i])
-            } else {
-                None
-            },
+            weight_kg: if equation.needs_weight() { self.weight_kg.map(|w| w[i]) } else { None },
         };
-        evaluate(equation, &row).map_err(|e| match e {
-            EgfrError::AgeOutOfRange { .. } => RowError::AgeOutOfRange,
-            EgfrError::WeightOutOfBounds { .. } => RowError::WeightOutOfBounds,
-            EgfrError::Lab(lab) => RowError::from_lab(&lab),
+        prepare(equation, &row).map_err(|e| match e {
+            PrepareError::AgeOutOfRange => RowError::AgeOutOfRange,
+            PrepareError::WeightOutOfBounds => RowError::WeightOutOfBounds,
             // `check` has made sure every needed column is present.
-            _ => RowError::ResultOutOfBounds,
+            PrepareError::MissingInput(_) => RowError::ResultOutOfBounds,
         })
     }
+
+    /// Fills `out`/`codes` for the rows from `start` on, a block at a time: (1) check and
+    /// prepare each row (branchy, cheap), (2) the logarithms column-wise, (3) exponent and
+    /// exponential column-wise, (4) bounds of the result. Passes 2 and 3 have no branches and
+    /// compile to SIMD; they compute exactly what `LogLinear::eval` computes for one row.
+    fn fill(&self, equation: EgfrEquation, factors: &Factors, start: usize, out: &mut [f64], codes: &mut [u8]) {
+        const BLOCK: usize = 256;
+        let used = terms_used(equation);
+        let mut c0 = [0.0f64; BLOCK];
+        let mut x = [[1.0f64; BLOCK]; 3];
+        let mut below = [[0.0f64; BLOCK]; 3];
+        let mut above = [[0.0f64; BLOCK]; 3];
+        let mut l = [[0.0f64; BLOCK]; 3];
+        let mut direct = [f64::NAN; BLOCK];
+        for (b, (out, codes)) in out.chunks_mut(BLOCK).zip(codes.chunks_mut(BLOCK)).enumerate() {
+            let m = out.len();
+            for k in 0..m {
+                let (code, form) = match self.row(equation, factors, start + b * BLOCK + k) {
+                    Ok(Prepared::Form(form)) => (0, Some(form)),
+                    Ok(Prepared::Direct(value)) => {
+                        direct[k] = value;
+                        (0, None)
+                    }
+                    Err(e) => (e.code(), None),
+                };
+                codes[k] = code;
+                let form = form.unwrap_or(super::equations::LogLinear {
+                    c0: 0.0,
+                    x: [1.0; 3],
+                    below: [0.0; 3],
+                    above: [0.0; 3],
+                });
+                c0[k] = form.c0;
+                // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
+                for j in 0..3 {
+                    if used[j] {
+                        x[j][k] = form.x[j];
+                        below[j][k] = form.below[j];
+                        above[j][k] = form.above[j];
+                    }
+                }
+            }
+            for j in 0..3 {
+                if used[j] {
+                    for (lj, xj) in l[j][..m].iter_mut().zip(&x[j][..m]) {
+                        *lj = ln(*xj);
+                    }
+                }
+            }
+            for k in 0..m {
+                let lk = [l[0][k], l[1][k], l[2][k]];
+                let e = exponent(
+                    c0[k],
+                    [below[0][k], below[1][k], below[2][k]],
+                    [above[0][k], above[1][k], above[2][k]],
+                    lk,
+                );
+                out[k] = exp(e);
+            }
+            for k in 0..m {
+                let value = if direct[k].is_nan() { out[k] } else { direct[k] };
+                direct[k] = f64::NAN;
+                out[k] = if codes[k] != 0 {
+                    f64::NAN
+                } else {
+                    match finish(equation, value) {
+                        Ok(v) => v,
+                        Err(_) => {
+                            codes[k] = RowError::ResultOutOfBounds.code();
+                            f64::NAN
+                        }
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// Which power terms of the log-linear form an equation uses (see `equations::LogLinear`).
+fn terms_used(equation: EgfrEquation) -> [bool; 3] {
+    match equation {
+        EgfrEquation::CkdEpi2009Cr | EgfrEquation::CkdEpi2021Cr | EgfrEquation::Ekfc2021Cr => [true, false, false],
+        EgfrEquation::CkdEpi2012Cys => [false, true, false],
+        EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys => [true, true, false],
+        EgfrEquation::Mdrd4Idms => [true, false, true],
+        EgfrEquation::CockcroftGault => [false, false, false],
+    }
+}
+
+/// Per-column conversion factors, computed once per batch.
+struct Factors {
+    creatinine_to_umol: f64,
+    cystatin_c: f64,
 }
 
 /// Rows per thread below which splitting is not worth a thread.
@@ -263,42 +338,17 @@ pub fn egfr_batch(
     codes: &mut [u8],
     threads: usize,
 ) -> Result<(), EgfrError> {
-    columns.check(equation)?;
+    let factors = columns.check(equation)?;
     let n = columns.age.len();
     if out.len() != n {
-        return Err(EgfrError::ColumnLength {
-            column: "out",
-            expected: n,
-            actual: out.len(),
-        });
+        return Err(EgfrError::ColumnLength { column: "out", expected: n, actual: out.len() });
     }
     if codes.len() != n {
-        return Err(EgfrError::ColumnLength {
-            column: "codes",
-            expected: n,
-            actual: codes.len(),
-        });
+        return Err(EgfrError::ColumnLength { column: "codes", expected: n, actual: codes.len() });
     }
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        threads
-    };
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { threads };
     let threads = threads.min(n / MIN_ROWS_PER_THREAD).max(1);
-    let fill = |start: usize, out: &mut [f64], codes: &mut [u8]| {
-        for (k, (o, c)) in out.iter_mut().zip(codes.iter_mut()).enumerate() {
-            match columns.row(equation, start + k) {
-                Ok(v) => {
-                    *o = v;
-                    *c = 0;
-                }
-                Err(e) => {
-                    *o = f64::NAN;
-                    *c = e.code();
-                }
-            }
-        }
-    };
+    let fill = |start: usize, out: &mut [f64], codes: &mut [u8]| columns.fill(equation, &factors, start, out, codes);
     if threads == 1 {
         fill(0, out, codes);
         return Ok(());

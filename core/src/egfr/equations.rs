@@ -2,26 +2,69 @@
 //!
 //! Each kernel takes serum creatinine in mg/dL (the unit the equations are published in),
 //! cystatin C in mg/L, age in years, weight in kg. Inputs have been checked by the caller
-//! ([`super::evaluate`]). Power products are computed as `exp(Σ exponent·ln(x))`, one fused
-//! pass per row: `min(r,1)^a · max(r,1)^b` is `r^a` below 1 and `r^b` above, so only one
-//! logarithm per analyte is needed.
+//! ([`super::evaluate`]). Divisions by constants (κ, 0.8) are written as multiplications by
+//! their reciprocals, which moves results by at most an ulp and keeps the row loop fast.
+//!
+//! Every equation but Cockcroft–Gault is a product of powers, so it is written once as a
+//! [`LogLinear`] form, `exp(c0 + Σ e_j(x_j)·ln x_j)`, where `min(x,1)^a · max(x,1)^b` becomes the
+//! exponent `a` below 1 and `b` above. The scalar functions below and the column-wise batch
+//! evaluate the same form with the same [`elementary`](super::elementary) `ln`/`exp`, in the
+//! same order, so both give bit-identical results.
+
+use super::elementary::{exp, ln};
+
+/// An equation for one row, as `exp(c0 + Σ_j e_j·ln x_j)` with `e_j = below[j]` when
+/// `x_j < 1` and `above[j]` otherwise. Unused terms have `x = 1` (so `ln x = 0` exactly).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogLinear {
+    /// The log of every factor that does not depend on a power: constant, age, sex, race.
+    pub c0: f64,
+    /// The bases of the power terms.
+    pub x: [f64; 3],
+    /// Exponents below 1.
+    pub below: [f64; 3],
+    /// Exponents at or above 1.
+    pub above: [f64; 3],
+}
+
+impl LogLinear {
+    fn new(c0: f64) -> Self {
+        LogLinear { c0, x: [1.0; 3], below: [0.0; 3], above: [0.0; 3] }
+    }
+
+    fn term(mut self, j: usize, x: f64, below: f64, above: f64) -> Self {
+        self.x[j] = x;
+        self.below[j] = below;
+        self.above[j] = above;
+        self
+    }
+
+    /// Evaluates the form.
+    pub fn eval(&self) -> f64 {
+        let l = [ln(self.x[0]), ln(self.x[1]), ln(self.x[2])];
+        exp(exponent(self.c0, self.below, self.above, l))
+    }
+}
+
+/// `c0 + Σ e_j·l_j` with `e_j` chosen by the sign of the logarithm `l_j`, in a fixed order: the
+/// one expression both [`LogLinear::eval`] and the batch use.
+#[inline(always)]
+pub(crate) fn exponent(c0: f64, below: [f64; 3], above: [f64; 3], l: [f64; 3]) -> f64 {
+    let e = |j: usize| if l[j] < 0.0 { below[j] } else { above[j] };
+    c0 + e(0) * l[0] + e(1) * l[1] + e(2) * l[2]
+}
 
 /// CKD-EPI 2009 creatinine.
 ///
 /// Levey AS, Stevens LA, Schmid CH, et al. "A new equation to estimate glomerular filtration
 /// rate." Ann Intern Med 2009;150(9):604-612, doi:10.7326/0003-4819-150-9-200905050-00006.
 /// eGFR = 141 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.209 × 0.993^Age × 1.018 [female]
-/// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M).
-pub fn ckd_epi_2009_cr(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> f64 {
-    let (kappa, alpha, sex) = if female {
-        (0.7, -0.329, 1.018_f64.ln())
-    } else {
-        (0.9, -0.411, 0.0)
-    };
+/// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
+/// rounds 141 × 1.018 to 144; the single-equation form is used here.)
+pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
+    let (inv_kappa, alpha, sex) = if female { (1.0 / 0.7, -0.329, 1.018_f64.ln()) } else { (1.0 / 0.9, -0.411, 0.0) };
     let race = if black { 1.159_f64.ln() } else { 0.0 };
-    let ln_r = (scr_mg_dl / kappa).ln();
-    let e = if ln_r < 0.0 { alpha } else { -1.209 };
-    (141.0_f64.ln() + e * ln_r + age * 0.993_f64.ln() + sex + race).exp()
+    LogLinear::new(141.0_f64.ln() + age * 0.993_f64.ln() + sex + race).term(0, scr_mg_dl * inv_kappa, alpha, -1.209)
 }
 
 /// CKD-EPI 2021 creatinine, without race.
@@ -30,15 +73,9 @@ pub fn ckd_epi_2009_cr(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> f
 /// estimate GFR without race." N Engl J Med 2021;385:1737-1749, doi:10.1056/NEJMoa2102953.
 /// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.241 (F) / −0.302 (M).
-pub fn ckd_epi_2021_cr(scr_mg_dl: f64, age: f64, female: bool) -> f64 {
-    let (kappa, alpha, sex) = if female {
-        (0.7, -0.241, 1.012_f64.ln())
-    } else {
-        (0.9, -0.302, 0.0)
-    };
-    let ln_r = (scr_mg_dl / kappa).ln();
-    let e = if ln_r < 0.0 { alpha } else { -1.200 };
-    (142.0_f64.ln() + e * ln_r + age * 0.9938_f64.ln() + sex).exp()
+pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
+    let (inv_kappa, alpha, sex) = if female { (1.0 / 0.7, -0.241, 1.012_f64.ln()) } else { (1.0 / 0.9, -0.302, 0.0) };
+    LogLinear::new(142.0_f64.ln() + age * 0.9938_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -1.200)
 }
 
 /// CKD-EPI 2012 cystatin C.
@@ -46,48 +83,37 @@ pub fn ckd_epi_2021_cr(scr_mg_dl: f64, age: f64, female: bool) -> f64 {
 /// Inker LA, Schmid CH, Tighiouart H, et al. "Estimating glomerular filtration rate from serum
 /// creatinine and cystatin C." N Engl J Med 2012;367:20-29, doi:10.1056/NEJMoa1114248.
 /// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 [female].
-pub fn ckd_epi_2012_cys(scys_mg_l: f64, age: f64, female: bool) -> f64 {
+pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
     let sex = if female { 0.932_f64.ln() } else { 0.0 };
-    let ln_c = (scys_mg_l / 0.8).ln();
-    let e = if ln_c < 0.0 { -0.499 } else { -1.328 };
-    (133.0_f64.ln() + e * ln_c + age * 0.996_f64.ln() + sex).exp()
+    LogLinear::new(133.0_f64.ln() + age * 0.996_f64.ln() + sex).term(1, scys_mg_l * 1.25, -0.499, -1.328)
 }
 
-/// CKD-EPI 2012 creatinine–cystatin C (Inker 2012, as [`ckd_epi_2012_cys`]).
+/// CKD-EPI 2012 creatinine–cystatin C (Inker 2012, as [`ckd_epi_2012_cys_form`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.601 × min(Scys/0.8,1)^−0.375
 /// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 [female] × 1.08 [Black];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.248 (F) / −0.207 (M).
-pub fn ckd_epi_2012_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> f64 {
-    let (kappa, alpha, sex) = if female {
-        (0.7, -0.248, 0.969_f64.ln())
-    } else {
-        (0.9, -0.207, 0.0)
-    };
+pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> LogLinear {
+    let (inv_kappa, alpha, sex) = if female { (1.0 / 0.7, -0.248, 0.969_f64.ln()) } else { (1.0 / 0.9, -0.207, 0.0) };
     let race = if black { 1.08_f64.ln() } else { 0.0 };
-    let ln_r = (scr_mg_dl / kappa).ln();
-    let ln_c = (scys_mg_l / 0.8).ln();
-    let er = if ln_r < 0.0 { alpha } else { -0.601 };
-    let ec = if ln_c < 0.0 { -0.375 } else { -0.711 };
-    (135.0_f64.ln() + er * ln_r + ec * ln_c + age * 0.995_f64.ln() + sex + race).exp()
+    LogLinear::new(135.0_f64.ln() + age * 0.995_f64.ln() + sex + race)
+        .term(0, scr_mg_dl * inv_kappa, alpha, -0.601)
+        .term(1, scys_mg_l * 1.25, -0.375, -0.711)
 }
 
-/// CKD-EPI 2021 creatinine–cystatin C, without race (Inker 2021, as [`ckd_epi_2021_cr`]).
+/// CKD-EPI 2021 creatinine–cystatin C, without race (Inker 2021, as [`ckd_epi_2021_cr_form`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.544 × min(Scys/0.8,1)^−0.323
 /// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.219 (F) / −0.144 (M).
-pub fn ckd_epi_2021_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> f64 {
-    let (kappa, alpha, sex) = if female {
-        (0.7, -0.219, 0.963_f64.ln())
-    } else {
-        (0.9, -0.144, 0.0)
-    };
-    let ln_r = (scr_mg_dl / kappa).ln();
-    let ln_c = (scys_mg_l / 0.8).ln();
-    let er = if ln_r < 0.0 { alpha } else { -0.544 };
-    let ec = if ln_c < 0.0 { -0.323 } else { -0.778 };
-    (135.0_f64.ln() + er * ln_r + ec * ln_c + age * 0.9961_f64.ln() + sex).exp()
+pub fn ckd_epi_2021_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
+    let (inv_kappa, alpha, sex) = if female { (1.0 / 0.7, -0.219, 0.963_f64.ln()) } else { (1.0 / 0.9, -0.144, 0.0) };
+    LogLinear::new(135.0_f64.ln() + age * 0.9961_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -0.544).term(
+        1,
+        scys_mg_l * 1.25,
+        -0.323,
+        -0.778,
+    )
 }
 
 /// The EKFC creatinine rescaling constant Q, in µmol/L.
@@ -116,12 +142,10 @@ pub fn ekfc_q_umol_l(age: f64, female: bool) -> f64 {
 ///
 /// eGFR = 107.3 × (Scr/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when Scr/Q < 1 and
 /// −1.132 otherwise.
-pub fn ekfc_cr(scr_mg_dl: f64, age: f64, female: bool) -> f64 {
-    let q_mg_dl = ekfc_q_umol_l(age, female) / super::umol_per_mg_dl();
-    let ln_r = (scr_mg_dl / q_mg_dl).ln();
-    let e = if ln_r < 0.0 { -0.322 } else { -1.132 };
+pub fn ekfc_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
+    let q_mg_dl = ekfc_q_umol_l(age, female) * super::MG_DL_PER_UMOL;
     let age_term = if age > 40.0 { (age - 40.0) * 0.990_f64.ln() } else { 0.0 };
-    (107.3_f64.ln() + e * ln_r + age_term).exp()
+    LogLinear::new(107.3_f64.ln() + age_term).term(0, scr_mg_dl / q_mg_dl, -0.322, -1.132)
 }
 
 /// MDRD study equation, 4 variables, re-expressed for IDMS-traceable creatinine.
@@ -130,10 +154,10 @@ pub fn ekfc_cr(scr_mg_dl: f64, age: f64, female: bool) -> f64 {
 /// modification of diet in renal disease study equation for estimating glomerular filtration
 /// rate." Ann Intern Med 2006;145(4):247-254, doi:10.7326/0003-4819-145-4-200608150-00004.
 /// eGFR = 175 × Scr^−1.154 × Age^−0.203 × 0.742 [female] × 1.212 [Black].
-pub fn mdrd4_idms(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> f64 {
+pub fn mdrd4_idms_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
     let sex = if female { 0.742_f64.ln() } else { 0.0 };
     let race = if black { 1.212_f64.ln() } else { 0.0 };
-    (175.0_f64.ln() - 1.154 * scr_mg_dl.ln() - 0.203 * age.ln() + sex + race).exp()
+    LogLinear::new(175.0_f64.ln() + sex + race).term(0, scr_mg_dl, -1.154, -1.154).term(2, age, -0.203, -0.203)
 }
 
 /// Cockcroft–Gault creatinine clearance, mL/min, NOT normalised to body-surface area.

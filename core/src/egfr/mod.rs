@@ -28,6 +28,7 @@
 //! ```
 
 mod batch;
+pub mod elementary;
 pub mod equations;
 
 pub use batch::{egfr_batch, BatchColumns, RowError};
@@ -221,10 +222,7 @@ impl EgfrEquation {
 
     /// Whether the equation needs cystatin C.
     pub fn needs_cystatin_c(self) -> bool {
-        matches!(
-            self,
-            EgfrEquation::CkdEpi2012Cys | EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys
-        )
+        matches!(self, EgfrEquation::CkdEpi2012Cys | EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys)
     }
 
     /// Whether the equation needs body weight.
@@ -274,14 +272,7 @@ pub struct EgfrInputs {
 impl EgfrInputs {
     /// Inputs with age and sex only; add lab values with the `with_` methods.
     pub fn new(age: Age, sex: Sex) -> Self {
-        EgfrInputs {
-            age,
-            sex,
-            creatinine: None,
-            cystatin_c: None,
-            weight: None,
-            black: false,
-        }
+        EgfrInputs { age, sex, creatinine: None, cystatin_c: None, weight: None, black: false }
     }
     /// Adds serum creatinine.
     pub fn with_creatinine(mut self, creatinine: SerumCreatinine) -> Self {
@@ -361,17 +352,46 @@ pub(crate) struct Row {
     pub weight_kg: Option<f64>,
 }
 
-/// Checks that `row` has what `equation` needs within its ranges, then computes. Shared by
-/// [`estimate`] and the batch, so both give the same answer and the same error.
-pub(crate) fn evaluate(equation: EgfrEquation, row: &Row) -> Result<f64, EgfrError> {
+/// A checked row, ready to compute: a log-linear form, or (Cockcroft–Gault) the value itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Prepared {
+    Form(equations::LogLinear),
+    Direct(f64),
+}
+
+/// Why [`prepare`] refused a row: the small, copyable form of the [`EgfrError`]s it can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PrepareError {
+    AgeOutOfRange,
+    MissingInput(&'static str),
+    WeightOutOfBounds,
+}
+
+impl PrepareError {
+    fn into_egfr(self, equation: EgfrEquation) -> EgfrError {
+        match self {
+            PrepareError::AgeOutOfRange => {
+                let (min, max) = equation.age_range();
+                EgfrError::AgeOutOfRange { equation, min, max }
+            }
+            PrepareError::MissingInput(input) => EgfrError::MissingInput { equation, input },
+            PrepareError::WeightOutOfBounds => EgfrError::WeightOutOfBounds { min: WEIGHT_MIN_KG, max: WEIGHT_MAX_KG },
+        }
+    }
+}
+
+/// Checks that `row` has what `equation` needs within its ranges, and prepares the
+/// computation. Shared by [`estimate`] and the batch, so both give the same answer and error.
+#[inline]
+pub(crate) fn prepare(equation: EgfrEquation, row: &Row) -> Result<Prepared, PrepareError> {
     let (min, max) = equation.age_range();
     if row.age < f64::from(min) || row.age > f64::from(max) {
-        return Err(EgfrError::AgeOutOfRange { equation, min, max });
+        return Err(PrepareError::AgeOutOfRange);
     }
-    let need = |value: Option<f64>, needed: bool, input: &'static str| -> Result<f64, EgfrError> {
+    let need = |value: Option<f64>, needed: bool, input: &'static str| -> Result<f64, PrepareError> {
         match value {
             Some(v) => Ok(v),
-            None if needed => Err(EgfrError::MissingInput { equation, input }),
+            None if needed => Err(PrepareError::MissingInput(input)),
             None => Ok(f64::NAN),
         }
     };
@@ -379,35 +399,57 @@ pub(crate) fn evaluate(equation: EgfrEquation, row: &Row) -> Result<f64, EgfrErr
     let scys = need(row.scys_mg_l, equation.needs_cystatin_c(), "cystatin_c")?;
     let weight = need(row.weight_kg, equation.needs_weight(), "weight")?;
     if equation.needs_weight() && !(WEIGHT_MIN_KG..=WEIGHT_MAX_KG).contains(&weight) {
-        return Err(EgfrError::WeightOutOfBounds {
-            min: WEIGHT_MIN_KG,
-            max: WEIGHT_MAX_KG,
-        });
+        return Err(PrepareError::WeightOutOfBounds);
     }
-    let (age, female, black) = (row.age, row.female, row.black);
-    let value = match equation {
-        EgfrEquation::CkdEpi2009Cr => equations::ckd_epi_2009_cr(scr, age, female, black),
-        EgfrEquation::CkdEpi2021Cr => equations::ckd_epi_2021_cr(scr, age, female),
-        EgfrEquation::CkdEpi2012Cys => equations::ckd_epi_2012_cys(scys, age, female),
-        EgfrEquation::CkdEpi2012CrCys => equations::ckd_epi_2012_cr_cys(scr, scys, age, female, black),
-        EgfrEquation::CkdEpi2021CrCys => equations::ckd_epi_2021_cr_cys(scr, scys, age, female),
-        EgfrEquation::Ekfc2021Cr => equations::ekfc_cr(scr, age, female),
-        EgfrEquation::Mdrd4Idms => equations::mdrd4_idms(scr, age, female, black),
-        EgfrEquation::CockcroftGault => equations::cockcroft_gault(scr, age, female, weight),
-    };
-    let kind = if equation.is_normalised() {
+    Ok(match form(equation, row, scr, scys) {
+        Some(form) => Prepared::Form(form),
+        None => Prepared::Direct(equations::cockcroft_gault(scr, row.age, row.female, weight)),
+    })
+}
+
+/// The kind of result an equation gives.
+fn result_kind(equation: EgfrEquation) -> AnalyteKind {
+    if equation.is_normalised() {
         AnalyteKind::Egfr
     } else {
         AnalyteKind::CreatinineClearance
-    };
-    kind.validate(value, kind.canonical_unit())?;
-    Ok(value)
+    }
 }
 
-/// µmol/L of creatinine in one mg/dL, through the molar mass (see [`crate::lab::chemistry`]).
-pub(crate) fn umol_per_mg_dl() -> f64 {
-    10_000.0 / crate::lab::chemistry::CREATININE_G_PER_MOL
+/// Checks a computed value against the plausibility bounds of the result.
+#[inline]
+pub(crate) fn finish(equation: EgfrEquation, value: f64) -> Result<f64, crate::lab::ValueProblem> {
+    result_kind(equation).check_value(value, value)
 }
+
+/// [`prepare`], compute, [`finish`]: one row.
+pub(crate) fn evaluate(equation: EgfrEquation, row: &Row) -> Result<f64, EgfrError> {
+    let value = match prepare(equation, row).map_err(|e| e.into_egfr(equation))? {
+        Prepared::Form(form) => form.eval(),
+        Prepared::Direct(value) => value,
+    };
+    Ok(result_kind(equation).check_entered(value, value)?)
+}
+
+/// The log-linear form of `equation` for a checked row; `None` for Cockcroft–Gault, which is
+/// not a product of powers.
+#[inline]
+pub(crate) fn form(equation: EgfrEquation, row: &Row, scr: f64, scys: f64) -> Option<equations::LogLinear> {
+    let (age, female, black) = (row.age, row.female, row.black);
+    Some(match equation {
+        EgfrEquation::CkdEpi2009Cr => equations::ckd_epi_2009_cr_form(scr, age, female, black),
+        EgfrEquation::CkdEpi2021Cr => equations::ckd_epi_2021_cr_form(scr, age, female),
+        EgfrEquation::CkdEpi2012Cys => equations::ckd_epi_2012_cys_form(scys, age, female),
+        EgfrEquation::CkdEpi2012CrCys => equations::ckd_epi_2012_cr_cys_form(scr, scys, age, female, black),
+        EgfrEquation::CkdEpi2021CrCys => equations::ckd_epi_2021_cr_cys_form(scr, scys, age, female),
+        EgfrEquation::Ekfc2021Cr => equations::ekfc_cr_form(scr, age, female),
+        EgfrEquation::Mdrd4Idms => equations::mdrd4_idms_form(scr, age, female, black),
+        EgfrEquation::CockcroftGault => return None,
+    })
+}
+
+/// mg/dL of creatinine in one µmol/L: the molar mass over 10 000 (see [`crate::lab::chemistry`]).
+pub(crate) const MG_DL_PER_UMOL: f64 = crate::lab::chemistry::CREATININE_G_PER_MOL / 10_000.0;
 
 /// Estimates GFR (or, for Cockcroft–Gault, creatinine clearance) by `equation`.
 ///
@@ -434,25 +476,17 @@ pub fn estimate(equation: EgfrEquation, inputs: &EgfrInputs) -> Result<GfrEstima
         age: f64::from(inputs.age.years()),
         female: inputs.sex == Sex::Female,
         black: inputs.black,
-        scr_mg_dl: inputs.creatinine.map(|c| c.canonical() / umol_per_mg_dl()),
+        scr_mg_dl: inputs.creatinine.map(|c| c.canonical() * MG_DL_PER_UMOL),
         scys_mg_l: inputs.cystatin_c.map(|c| c.canonical()),
         weight_kg: match inputs.weight {
             Some(w) if w.get::<kilogram>().is_finite() => Some(w.get::<kilogram>()),
-            Some(_) => {
-                return Err(EgfrError::WeightOutOfBounds {
-                    min: WEIGHT_MIN_KG,
-                    max: WEIGHT_MAX_KG,
-                })
-            }
+            Some(_) => return Err(EgfrError::WeightOutOfBounds { min: WEIGHT_MIN_KG, max: WEIGHT_MAX_KG }),
             None => None,
         },
     };
     let value = evaluate(equation, &row)?;
     Ok(if equation.is_normalised() {
-        GfrEstimate::Egfr {
-            equation,
-            egfr: Egfr::with_unit(value, AnalyteKind::Egfr.canonical_unit())?,
-        }
+        GfrEstimate::Egfr { equation, egfr: Egfr::with_unit(value, AnalyteKind::Egfr.canonical_unit())? }
     } else {
         GfrEstimate::CreatinineClearance {
             clearance: CreatinineClearance::with_unit(value, AnalyteKind::CreatinineClearance.canonical_unit())?,

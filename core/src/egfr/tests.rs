@@ -13,44 +13,27 @@ fn inputs(age: u32, sex: Sex, scr_mg_dl: f64) -> EgfrInputs {
 fn every_egfr_error_message_is_pinned() {
     let young = EgfrInputs::new(Age::from_years(17).unwrap(), Sex::Male);
     let cases: Vec<(EgfrError, &str, &str)> = vec![
+        (EgfrEquation::from_slug("ckd_epi").unwrap_err(), "unknown_equation", "unknown equation `ckd_epi`"),
         (
-            EgfrEquation::from_slug("ckd_epi").unwrap_err(),
-            "unknown_equation",
-            "unknown equation `ckd_epi`",
-        ),
-        (
-            estimate(
-                EgfrEquation::CkdEpi2012Cys,
-                &EgfrInputs::new(Age::from_years(50).unwrap(), Sex::Male),
-            )
-            .unwrap_err(),
+            estimate(EgfrEquation::CkdEpi2012Cys, &EgfrInputs::new(Age::from_years(50).unwrap(), Sex::Male))
+                .unwrap_err(),
             "missing_input",
             "ckd_epi_2012_cys needs cystatin_c",
         ),
         (
-            estimate(
-                EgfrEquation::CkdEpi2021Cr,
-                &young.with_creatinine(SerumCreatinine::new(1.0, "mg/dL").unwrap()),
-            )
-            .unwrap_err(),
+            estimate(EgfrEquation::CkdEpi2021Cr, &young.with_creatinine(SerumCreatinine::new(1.0, "mg/dL").unwrap()))
+                .unwrap_err(),
             "age_out_of_range",
             "age is outside the range 18–125 years of ckd_epi_2021_cr",
         ),
         (
-            estimate(
-                EgfrEquation::CockcroftGault,
-                &inputs(50, Sex::Male, 1.0).with_weight(Mass::new::<kilogram>(5.0)),
-            )
-            .unwrap_err(),
+            estimate(EgfrEquation::CockcroftGault, &inputs(50, Sex::Male, 1.0).with_weight(Mass::new::<kilogram>(5.0)))
+                .unwrap_err(),
             "weight_out_of_bounds",
             "weight is not within 20–400 kg",
         ),
         (
-            EgfrError::ColumnLength {
-                column: "sex",
-                expected: 3,
-                actual: 2,
-            },
+            EgfrError::ColumnLength { column: "sex", expected: 3, actual: 2 },
             "column_length",
             "column `sex` has 2 rows, expected 3",
         ),
@@ -86,9 +69,7 @@ fn protocol_default_is_ckd_epi_2021_creatinine() {
 
 #[test]
 fn the_same_creatinine_in_umol_and_mg_gives_the_same_egfr() {
-    let a = estimate(EgfrEquation::CkdEpi2021Cr, &inputs(60, Sex::Female, 1.2))
-        .unwrap()
-        .value();
+    let a = estimate(EgfrEquation::CkdEpi2021Cr, &inputs(60, Sex::Female, 1.2)).unwrap().value();
     let umol = EgfrInputs::new(Age::from_years(60).unwrap(), Sex::Female)
         .with_creatinine(SerumCreatinine::new(1.2 * 88.401_697_312_588_4, "µmol/L").unwrap());
     let b = estimate(EgfrEquation::CkdEpi2021Cr, &umol).unwrap().value();
@@ -193,17 +174,13 @@ fn batch_refuses_short_columns_and_absent_needed_columns() {
     let cols = BatchColumns::new(&age, &sex);
     let (mut out, mut codes) = ([0.0; 2], [0u8; 2]);
     assert_eq!(
-        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1)
-            .unwrap_err()
-            .kind(),
+        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1).unwrap_err().kind(),
         "column_length"
     );
     let sex = [1u8, 2];
     let cols = BatchColumns::new(&age, &sex);
     assert_eq!(
-        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1)
-            .unwrap_err()
-            .kind(),
+        egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1).unwrap_err().kind(),
         "missing_input"
     );
 }

@@ -41,6 +41,14 @@ pub struct Bounds {
     pub max: f64,
 }
 
+/// What is wrong with a value, without the analyte: the column-wise form of [`LabError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueProblem {
+    NotFinite,
+    Negative,
+    OutOfBounds,
+}
+
 /// One analyte (or vital sign, or derived rate) of the protocol.
 ///
 /// The stable slug ([`AnalyteKind::slug`]) names it in JSON, errors and every binding.
@@ -169,12 +177,9 @@ impl AnalyteKind {
     /// The units this analyte accepts; the first is canonical.
     pub fn units(self) -> &'static [Unit] {
         match self {
-            K::SerumCreatinine => &[
-                U::MicromolePerLiter,
-                U::MilligramPerDeciliter,
-                U::MillimolePerLiter,
-                U::MilligramPerLiter,
-            ],
+            K::SerumCreatinine => {
+                &[U::MicromolePerLiter, U::MilligramPerDeciliter, U::MillimolePerLiter, U::MilligramPerLiter]
+            }
             K::CystatinC => &[U::MilligramPerLiter],
             K::UrineProtein24h => &[U::GramPer24Hours, U::MilligramPer24Hours],
             K::Uacr => &[U::MilligramPerGram, U::MilligramPerMillimole],
@@ -184,15 +189,13 @@ impl AnalyteKind {
             }
             K::Potassium => &[U::MillimolePerLiter, U::MilliequivalentPerLiter],
             K::SystolicBp | K::DiastolicBp => &[U::MillimeterOfMercury, U::Kilopascal],
-            K::Egfr => &[
-                U::MilliliterPerMinutePer173SquareMeter,
-                U::MilliliterPerSecondPer173SquareMeter,
-            ],
+            K::Egfr => &[U::MilliliterPerMinutePer173SquareMeter, U::MilliliterPerSecondPer173SquareMeter],
             K::CreatinineClearance => &[U::MilliliterPerMinute],
         }
     }
 
     /// Plausibility bounds in the canonical unit (see [`Bounds`]).
+    #[inline]
     pub fn bounds(self) -> Bounds {
         let (min, max) = match self {
             // 0.06–45 mg/dL
@@ -257,12 +260,12 @@ impl AnalyteKind {
         if from == to {
             return Ok(value);
         }
-        Ok(self.from_si(self.to_si(value, from), to))
+        Ok(self.si_to_unit(self.unit_to_si(value, from), to))
     }
 
     /// The value in SI base units of the analyte's quantity (mol/m³, kg/m³, kg/s, Pa, m³/s, or a
     /// plain ratio). The unit has been checked to fit.
-    fn to_si(self, value: f64, unit: Unit) -> f64 {
+    fn unit_to_si(self, value: f64, unit: Unit) -> f64 {
         match unit {
             U::MicromolePerLiter => MolarConcentration::new::<micromole_per_liter>(value).value,
             U::MillimolePerLiter | U::MilliequivalentPerLiter => {
@@ -299,55 +302,27 @@ impl AnalyteKind {
         }
     }
 
-    /// The inverse of [`Self::to_si`].
-    fn from_si(self, si: f64, unit: Unit) -> f64 {
-        let molar = || MolarConcentration {
-            dimension: Default::default(),
-            units: Default::default(),
-            value: si,
-        };
+    /// The inverse of [`Self::unit_to_si`].
+    fn si_to_unit(self, si: f64, unit: Unit) -> f64 {
+        let molar = || MolarConcentration { dimension: Default::default(), units: Default::default(), value: si };
         let mass = || match self.grams_per_mole() {
             Some(g) => chemistry::to_mass(molar(), molar_mass(g)),
-            None => MassConcentration {
-                dimension: Default::default(),
-                units: Default::default(),
-                value: si,
-            },
+            None => MassConcentration { dimension: Default::default(), units: Default::default(), value: si },
         };
-        let ratio = Ratio {
-            dimension: Default::default(),
-            units: Default::default(),
-            value: si,
-        };
-        let rate = VolumeRate {
-            dimension: Default::default(),
-            units: Default::default(),
-            value: si,
-        };
-        let pressure = Pressure {
-            dimension: Default::default(),
-            units: Default::default(),
-            value: si,
-        };
+        let ratio = Ratio { dimension: Default::default(), units: Default::default(), value: si };
+        let rate = VolumeRate { dimension: Default::default(), units: Default::default(), value: si };
+        let pressure = Pressure { dimension: Default::default(), units: Default::default(), value: si };
         match unit {
             U::MicromolePerLiter => molar().get::<micromole_per_liter>(),
             U::MillimolePerLiter | U::MilliequivalentPerLiter => molar().get::<millimole_per_liter>(),
             U::MilligramPerDeciliter => mass().get::<milligram_per_deciliter>(),
             U::MilligramPerLiter => mass().get::<milligram_per_liter>(),
             U::GramPerLiter => mass().get::<gram_per_liter>(),
-            U::GramPer24Hours => MassRate {
-                dimension: Default::default(),
-                units: Default::default(),
-                value: si,
+            U::GramPer24Hours => {
+                MassRate { dimension: Default::default(), units: Default::default(), value: si }.get::<gram_per_day>()
             }
-            .get::<gram_per_day>(),
             U::MilligramPer24Hours => {
-                MassRate {
-                    dimension: Default::default(),
-                    units: Default::default(),
-                    value: si,
-                }
-                .get::<gram_per_day>()
+                MassRate { dimension: Default::default(), units: Default::default(), value: si }.get::<gram_per_day>()
                     * 1000.0
             }
             U::MilligramPerGram | U::MillimolePerMole => ratio.get::<part_per_thousand>(),
@@ -370,23 +345,59 @@ impl AnalyteKind {
         if !value.is_finite() {
             return Err(LabError::NotFinite { analyte: self });
         }
-        if value < 0.0 {
-            return Err(LabError::Negative { analyte: self });
+        // Proportional units go through one factor, exactly as the batch does, so that a value
+        // gives the same canonical number on both paths.
+        let canonical = match self.linear_factor(unit)? {
+            Some(factor) => value * factor,
+            None => self.convert(value, unit, self.canonical_unit())?,
+        };
+        self.check_entered(value, canonical)
+    }
+
+    /// The checks of [`Self::validate`] after the unit: not negative as entered, and the
+    /// canonical value within bounds. Shared with the batch, which converts a whole column
+    /// with one factor ([`Self::linear_factor`]).
+    pub(crate) fn check_entered(self, entered: f64, canonical: f64) -> Result<f64, LabError> {
+        self.check_value(entered, canonical).map_err(|problem| match problem {
+            ValueProblem::NotFinite => LabError::NotFinite { analyte: self },
+            ValueProblem::Negative => LabError::Negative { analyte: self },
+            ValueProblem::OutOfBounds => {
+                let Bounds { min, max } = self.bounds();
+                LabError::OutOfBounds { analyte: self, min, max, unit: self.canonical_unit() }
+            }
+        })
+    }
+
+    /// [`Self::check_entered`] with a small error, for column-wise use.
+    #[inline]
+    pub(crate) fn check_value(self, entered: f64, canonical: f64) -> Result<f64, ValueProblem> {
+        if entered.is_nan() || entered.is_infinite() {
+            return Err(ValueProblem::NotFinite);
         }
-        let canonical = self.convert(value, unit, self.canonical_unit())?;
+        if entered < 0.0 {
+            return Err(ValueProblem::Negative);
+        }
         let Bounds { min, max } = self.bounds();
         // A tolerance of a few ulps keeps a bound that was entered in another unit (and so
         // converted twice) on the side the user meant.
         let tol = 1e-9 * max.abs().max(1.0);
         if canonical < min - tol || canonical > max + tol {
-            return Err(LabError::OutOfBounds {
-                analyte: self,
-                min,
-                max,
-                unit: self.canonical_unit(),
-            });
+            return Err(ValueProblem::OutOfBounds);
         }
         Ok(canonical)
+    }
+
+    /// The factor from `unit` to the canonical unit when the conversion is proportional (every
+    /// conversion but HbA1c % ↔ mmol/mol, which is affine).
+    ///
+    /// # Errors
+    /// [`LabError::UnitNotForAnalyte`] if `unit` does not fit.
+    pub(crate) fn linear_factor(self, unit: Unit) -> Result<Option<f64>, LabError> {
+        self.check_unit(unit)?;
+        if self == AnalyteKind::Hba1c && unit != self.canonical_unit() {
+            return Ok(None);
+        }
+        self.convert(1.0, unit, self.canonical_unit()).map(Some)
     }
 }
 

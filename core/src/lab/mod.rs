@@ -24,6 +24,7 @@ mod analyte;
 pub mod chemistry;
 mod unit;
 
+pub(crate) use analyte::ValueProblem;
 pub use analyte::{units, AnalyteKind, Bounds};
 pub use unit::Unit;
 
@@ -130,12 +131,7 @@ impl Measurement {
     /// As [`Measurement::new`], less `UnknownUnit`.
     pub fn with_unit(analyte: AnalyteKind, value: f64, unit: Unit) -> Result<Self, LabError> {
         let canonical = analyte.validate(value, unit)?;
-        Ok(Measurement {
-            analyte,
-            value,
-            unit,
-            canonical,
-        })
+        Ok(Measurement { analyte, value, unit, canonical })
     }
 
     /// The analyte.
@@ -169,12 +165,7 @@ impl Measurement {
     /// As [`Measurement::in_unit`].
     pub fn converted(&self, unit: Unit) -> Result<Measurement, LabError> {
         let value = self.in_unit(unit)?;
-        Ok(Measurement {
-            analyte: self.analyte,
-            value,
-            unit,
-            canonical: self.canonical,
-        })
+        Ok(Measurement { analyte: self.analyte, value, unit, canonical: self.canonical })
     }
 }
 
@@ -253,21 +244,13 @@ impl<A: Analyte> LabValue<A> {
             Err(LabError::UnitNotForAnalyte {
                 analyte: A::KIND,
                 unit: m.unit,
-                accepted: A::KIND
-                    .units()
-                    .iter()
-                    .map(|u| u.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                accepted: A::KIND.units().iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
             })
         }
     }
 
     fn wrap(inner: Measurement) -> Self {
-        LabValue {
-            inner,
-            _analyte: PhantomData,
-        }
+        LabValue { inner, _analyte: PhantomData }
     }
 
     /// The number as entered.
@@ -330,10 +313,7 @@ impl<'de, A: Analyte> Deserialize<'de> for LabValue<A> {
 
 impl Measurement {
     fn wire(&self) -> Wire {
-        Wire {
-            value: self.value,
-            unit: self.unit.as_str().to_owned(),
-        }
+        Wire { value: self.value, unit: self.unit.as_str().to_owned() }
     }
 }
 

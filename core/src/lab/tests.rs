@@ -5,33 +5,15 @@ use uom::si::molar_concentration::micromole_per_liter;
 #[test]
 fn every_lab_error_message_is_pinned_and_carries_no_value() {
     let cases: Vec<(LabError, &str, &str)> = vec![
-        (
-            LabError::UnknownUnit {
-                unit: "mg/furlong".into(),
-            },
-            "unknown_unit",
-            "unknown unit `mg/furlong`",
-        ),
+        (LabError::UnknownUnit { unit: "mg/furlong".into() }, "unknown_unit", "unknown unit `mg/furlong`"),
         (
             LabValue::<Creatinine>::new(1.0, "mmHg").unwrap_err(),
             "unit_not_for_analyte",
             "unit `mmHg` does not fit serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)",
         ),
-        (
-            LabError::UnknownAnalyte { name: "x".into() },
-            "unknown_analyte",
-            "unknown analyte `x`",
-        ),
-        (
-            Potassium::new(f64::NAN, "mmol/L").unwrap_err(),
-            "not_finite",
-            "potassium is not a finite number",
-        ),
-        (
-            Uacr::new(-5.0, "mg/g").unwrap_err(),
-            "negative",
-            "urine albumin-to-creatinine ratio is negative",
-        ),
+        (LabError::UnknownAnalyte { name: "x".into() }, "unknown_analyte", "unknown analyte `x`"),
+        (Potassium::new(f64::NAN, "mmol/L").unwrap_err(), "not_finite", "potassium is not a finite number"),
+        (Uacr::new(-5.0, "mg/g").unwrap_err(), "negative", "urine albumin-to-creatinine ratio is negative"),
         (
             SerumCreatinine::new(61.0, "mg/dL").unwrap_err(),
             "out_of_bounds",
@@ -53,10 +35,7 @@ fn lab_value_serialises_as_entered_and_round_trips_exactly() {
     let back: Hba1c = serde_json::from_str(&json).unwrap();
     assert_eq!(back, v);
     let micro: SerumCreatinine = serde_json::from_str(r#"{"value":97.2,"unit":"umol/L"}"#).unwrap();
-    assert_eq!(
-        serde_json::to_string(&micro).unwrap(),
-        r#"{"value":97.2,"unit":"µmol/L"}"#
-    );
+    assert_eq!(serde_json::to_string(&micro).unwrap(), r#"{"value":97.2,"unit":"µmol/L"}"#);
 }
 
 #[test]

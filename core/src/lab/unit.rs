@@ -71,30 +71,10 @@ const TABLE: &[(Unit, &str, &str, &[&str])] = &[
     (Unit::MicromolePerLiter, "µmol/L", "umol/L", &[]),
     (Unit::MillimolePerLiter, "mmol/L", "mmol/L", &[]),
     (Unit::MilliequivalentPerLiter, "mEq/L", "meq/L", &[]),
-    (
-        Unit::GramPer24Hours,
-        "g/24h",
-        "g/(24.h)",
-        &["g/d", "g/day", "g/24hr", "g/24hours"],
-    ),
-    (
-        Unit::MilligramPer24Hours,
-        "mg/24h",
-        "mg/(24.h)",
-        &["mg/d", "mg/day", "mg/24hr", "mg/24hours"],
-    ),
-    (
-        Unit::MilligramPerGram,
-        "mg/g",
-        "mg/g{creat}",
-        &["mg/gcr", "mg/gcreat", "mg/g{creat}"],
-    ),
-    (
-        Unit::MilligramPerMillimole,
-        "mg/mmol",
-        "mg/mmol{creat}",
-        &["mg/mmolcr", "mg/mmolcreat", "mg/mmol{creat}"],
-    ),
+    (Unit::GramPer24Hours, "g/24h", "g/(24.h)", &["g/d", "g/day", "g/24hr", "g/24hours"]),
+    (Unit::MilligramPer24Hours, "mg/24h", "mg/(24.h)", &["mg/d", "mg/day", "mg/24hr", "mg/24hours"]),
+    (Unit::MilligramPerGram, "mg/g", "mg/g{creat}", &["mg/gcr", "mg/gcreat", "mg/g{creat}"]),
+    (Unit::MilligramPerMillimole, "mg/mmol", "mg/mmol{creat}", &["mg/mmolcr", "mg/mmolcreat", "mg/mmol{creat}"]),
     (Unit::Percent, "%", "%", &["%(ngsp)", "%ngsp", "%(dcct)"]),
     (Unit::MillimolePerMole, "mmol/mol", "mmol/mol", &["mmol/mol(ifcc)"]),
     (Unit::MillimeterOfMercury, "mmHg", "mm[Hg]", &[]),
@@ -262,12 +242,7 @@ mod tests {
     #[test]
     fn unknown_unit_error_names_the_text() {
         let err = Unit::parse("mg/furlong").unwrap_err();
-        assert_eq!(
-            err,
-            LabError::UnknownUnit {
-                unit: "mg/furlong".into()
-            }
-        );
+        assert_eq!(err, LabError::UnknownUnit { unit: "mg/furlong".into() });
         assert_eq!(err.to_string(), "unknown unit `mg/furlong`");
     }
 }
