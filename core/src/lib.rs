@@ -39,3 +39,8 @@ pub mod prelude {
         Unit, UrineProtein24h,
     };
 }
+
+/// The README's Rust example, run as a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run). Installs what it needs (into a cache outside the
+# checkout, reused when present), then runs every suite: formatting and lints, Rust (unit,
+# property and vector tests, doc tests), Python (pytest against the built wheel, mypy --strict,
+# stubtest), Kotlin (JUnit on the JVM) and Swift (XCTest in a Debian trixie chroot).
+# Each suite prints its runner's summary; the last line counts the suites.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CACHE="${AMIMESTROCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/amimestrocel-dkd}"
+mkdir -p "$CACHE"
+# One target directory for every run on this machine: a second run, or CI after a session,
+# reuses compiled dependencies. A fresh machine builds them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+export CARGO_TERM_COLOR=never
+
+passed=0
+failed=0
+failures=()
+suite() {
+  local name="$1"
+  shift
+  local start=$SECONDS
+  printf '\n===== %s =====\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+    printf -- '----- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf -- '----- %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+suite "rustfmt" cargo fmt --all -- --check
+suite "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+suite "rust tests" cargo test --quiet
+suite "python" bash scripts/test-python.sh
+suite "kotlin" bash scripts/test-kotlin.sh
+suite "swift" bash scripts/test-swift.sh
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failed suites: ${failures[*]}"
+fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
