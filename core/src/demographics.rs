@@ -50,8 +50,10 @@ impl DemographicsError {
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Female.
+    #[serde(alias = "F", alias = "f", alias = "女")]
     Female,
     /// Male.
+    #[serde(alias = "M", alias = "m", alias = "男")]
     Male,
 }
 

@@ -27,6 +27,7 @@ extern crate uom;
 pub mod cohort;
 pub mod demographics;
 pub mod egfr;
+pub mod eligibility;
 pub mod lab;
 
 /// The names most callers need.

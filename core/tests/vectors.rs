@@ -107,3 +107,49 @@ fn egfr_vectors() {
     assert!(cases.len() >= 30);
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Screens one eligibility case: Ok(result) or Err((kind, path)).
+fn run_screening(case: &Value) -> Result<amimestrocel_dkd::eligibility::ScreeningResult, (String, String)> {
+    use amimestrocel_dkd::eligibility::{screen, ProtocolConfig, ScreeningError, ScreeningRecord};
+    let text = match case.get("json").and_then(Value::as_str) {
+        Some(raw) => raw.to_owned(),
+        None => case["record"].to_string(),
+    };
+    let record = ScreeningRecord::from_json(&text).map_err(|e| (e.kind().to_owned(), e.path().to_owned()))?;
+    screen(&record, &ProtocolConfig::default()).map_err(|e| match e {
+        ScreeningError::Record(r) => (r.kind().to_owned(), r.path().to_owned()),
+        other => (other.kind().to_owned(), String::new()),
+    })
+}
+
+#[test]
+fn eligibility_vectors() {
+    let vectors = load("eligibility/cases.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        match (run_screening(case), case.get("error")) {
+            (Ok(result), None) => {
+                if result.status.as_str() != case["status"].as_str().unwrap() {
+                    failures.push(format!("{name}: status {:?}", result.status));
+                }
+                for (id, outcome) in case["criteria"].as_object().unwrap() {
+                    let got = result.criterion(id).map(|c| c.outcome.as_str());
+                    if got != outcome.as_str() {
+                        let reason = result.criterion(id).map(|c| c.reason.clone());
+                        failures.push(format!("{name}: {id} = {got:?}, expected {outcome} ({reason:?})"));
+                    }
+                }
+            }
+            (Err((kind, path)), Some(expected)) => {
+                if kind != expected["kind"].as_str().unwrap() || path != expected["path"].as_str().unwrap() {
+                    failures.push(format!("{name}: error {kind} at {path}, expected {expected}"));
+                }
+            }
+            (got, expected) => failures.push(format!("{name}: got {:?}, expected {expected:?}", got.map(|r| r.status))),
+        }
+    }
+    assert!(cases.len() >= 80);
+    assert!(failures.is_empty(), "{failures:#?}");
+}

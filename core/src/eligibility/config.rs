@@ -1,0 +1,290 @@
+//! The protocol configuration: every threshold and look-back of the eligibility criteria as a
+//! named, typed parameter. The defaults are the registry text's values, read as argued in
+//! `docs/interpretation.md`; the configuration is versioned and serialisable, so that a
+//! screening result can say under which reading it was made.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::egfr::EgfrEquation;
+use crate::lab::{AnalyteKind, LabError, Measurement, Unit};
+
+/// Which side of a threshold passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// value ≥ threshold
+    AtLeast,
+    /// value > threshold
+    Above,
+    /// value ≤ threshold
+    AtMost,
+    /// value < threshold
+    Below,
+}
+
+/// A typed threshold: a bound, a number and its unit.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{Bound, Threshold};
+/// use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit};
+/// let t = Threshold::new(Bound::Above, 1000.0, Unit::MilligramPerGram);
+/// let on_it = Measurement::new(AnalyteKind::Uacr, 113.12, "mg/mmol").unwrap(); // = 1000 mg/g
+/// assert!(!t.passes(&on_it).unwrap());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// Which side passes.
+    pub bound: Bound,
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: Unit,
+}
+
+impl Threshold {
+    /// A threshold.
+    pub const fn new(bound: Bound, value: f64, unit: Unit) -> Self {
+        Threshold { bound, value, unit }
+    }
+
+    /// Whether `x`, in the threshold's unit, passes. Values within a relative 1e-9 of the
+    /// threshold count as on it, so that a value entered in another unit that converts to the
+    /// threshold is treated as equal to it rather than an ulp to either side.
+    pub fn passes_value(&self, x: f64) -> bool {
+        let on = (x - self.value).abs() <= 1e-9 * self.value.abs().max(1.0);
+        match self.bound {
+            Bound::AtLeast => on || x > self.value,
+            Bound::Above => !on && x > self.value,
+            Bound::AtMost => on || x < self.value,
+            Bound::Below => !on && x < self.value,
+        }
+    }
+
+    /// Whether a measurement passes, compared in the threshold's unit.
+    ///
+    /// # Errors
+    /// [`LabError::UnitNotForAnalyte`] if the threshold's unit does not fit the measurement.
+    pub fn passes(&self, m: &Measurement) -> Result<bool, LabError> {
+        Ok(self.passes_value(m.in_unit(self.unit)?))
+    }
+
+    /// Checks that the unit fits `analyte`.
+    pub(crate) fn fits(&self, analyte: AnalyteKind) -> bool {
+        analyte.units().contains(&self.unit)
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = match self.bound {
+            Bound::AtLeast => "≥",
+            Bound::Above => ">",
+            Bound::AtMost => "≤",
+            Bound::Below => "<",
+        };
+        write!(f, "{op} {} {}", self.value, self.unit)
+    }
+}
+
+/// The protocol configuration (see the module documentation). Every field has the protocol's
+/// value as default; `version` names the reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProtocolConfig {
+    /// Names this set of readings; results carry it.
+    pub version: String,
+    /// Youngest age, inclusive, on the screening date.
+    pub age_min_years: u32,
+    /// Oldest age, inclusive.
+    pub age_max_years: u32,
+    /// How far back a kidney biopsy counts, years.
+    pub biopsy_lookback_years: u32,
+    /// 24-hour urine protein threshold every counted measurement must pass.
+    pub urine_protein: Threshold,
+    /// "Continuously": how many 24-hour urine protein measurements are needed.
+    pub urine_protein_min_measurements: usize,
+    /// "Continuously": the window, days before screening, in which they are counted.
+    pub urine_protein_window_days: u32,
+    /// UACR threshold (on the latest value in its look-back).
+    pub uacr: Threshold,
+    /// UACR look-back, days.
+    pub uacr_lookback_days: u32,
+    /// The eGFR threshold.
+    pub egfr: Threshold,
+    /// The equation that reads "CKD-EPI formula".
+    pub egfr_equation: EgfrEquation,
+    /// Creatinine (and cystatin C) look-back for eGFR, days.
+    pub egfr_lookback_days: u32,
+    /// Systolic threshold for "can be controlled".
+    pub systolic: Threshold,
+    /// Diastolic threshold for "can be controlled".
+    pub diastolic: Threshold,
+    /// Blood pressure look-back, days.
+    pub bp_lookback_days: u32,
+    /// How many of the most recent readings in the look-back are averaged (1: the latest).
+    pub bp_readings_averaged: usize,
+    /// HbA1c threshold.
+    pub hba1c: Threshold,
+    /// HbA1c look-back, days.
+    pub hba1c_lookback_days: u32,
+    /// Systemic immunosuppressant look-back before enrolment, days.
+    pub immunosuppressant_lookback_days: u32,
+    /// Exposure within the look-back must exceed this many days to exclude.
+    pub immunosuppressant_min_exposure_days: u32,
+    /// Generic names (lower case, English and Chinese) counted as systemic immunosuppressants.
+    pub immunosuppressants: Vec<String>,
+    /// Stroke look-back, months.
+    pub stroke_lookback_months: u32,
+    /// Triglyceride threshold for severe hyperlipidaemia (excludes when met).
+    pub triglycerides: Threshold,
+    /// LDL-C threshold for severe hyperlipidaemia (excludes when met).
+    pub ldl_cholesterol: Threshold,
+    /// Lipid look-back, days.
+    pub lipid_lookback_days: u32,
+    /// HBV DNA / HCV RNA look-back, days.
+    pub viral_load_lookback_days: u32,
+    /// Malignancy look-back, years.
+    pub malignancy_lookback_years: u32,
+    /// Active infection with IV antibiotics look-back, days.
+    pub iv_antibiotics_lookback_days: u32,
+    /// Other interventional trial look-back, months.
+    pub other_trial_lookback_months: u32,
+    /// NYHA classes that count as severe (III–IV).
+    pub nyha_min_class: u8,
+}
+
+/// The version string of the default readings.
+pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-1";
+
+impl Default for ProtocolConfig {
+    fn default() -> Self {
+        use Bound::*;
+        ProtocolConfig {
+            version: DEFAULT_CONFIG_VERSION.to_owned(),
+            age_min_years: 45,
+            age_max_years: 80,
+            biopsy_lookback_years: 10,
+            urine_protein: Threshold::new(AtLeast, 3.5, Unit::GramPer24Hours),
+            urine_protein_min_measurements: 2,
+            urine_protein_window_days: 90,
+            uacr: Threshold::new(Above, 1000.0, Unit::MilligramPerGram),
+            uacr_lookback_days: 90,
+            egfr: Threshold::new(AtLeast, 20.0, Unit::MilliliterPerMinutePer173SquareMeter),
+            egfr_equation: crate::egfr::PROTOCOL_DEFAULT_EQUATION,
+            egfr_lookback_days: 30,
+            systolic: Threshold::new(AtMost, 160.0, Unit::MillimeterOfMercury),
+            diastolic: Threshold::new(AtMost, 100.0, Unit::MillimeterOfMercury),
+            bp_lookback_days: 30,
+            bp_readings_averaged: 1,
+            hba1c: Threshold::new(Below, 9.0, Unit::Percent),
+            hba1c_lookback_days: 90,
+            immunosuppressant_lookback_days: 30,
+            immunosuppressant_min_exposure_days: 7,
+            immunosuppressants: DEFAULT_IMMUNOSUPPRESSANTS.iter().map(|s| (*s).to_owned()).collect(),
+            stroke_lookback_months: 6,
+            triglycerides: Threshold::new(AtLeast, 6.2, Unit::MillimolePerLiter),
+            ldl_cholesterol: Threshold::new(AtLeast, 4.1, Unit::MillimolePerLiter),
+            lipid_lookback_days: 90,
+            viral_load_lookback_days: 90,
+            malignancy_lookback_years: 5,
+            iv_antibiotics_lookback_days: 7,
+            other_trial_lookback_months: 3,
+            nyha_min_class: 3,
+        }
+    }
+}
+
+/// Systemic immunosuppressants: the protocol's three examples and the others of the same
+/// classes (calcineurin and mTOR inhibitors, antimetabolites, alkylating agents, lymphocyte-
+/// depleting and co-stimulation antibodies), with common Chinese names. Glucocorticoids are not
+/// on the list (docs/interpretation.md, "Systemic immunosuppressants").
+pub const DEFAULT_IMMUNOSUPPRESSANTS: &[&str] = &[
+    "cyclosporine",
+    "cyclosporine a",
+    "ciclosporin",
+    "环孢素",
+    "tacrolimus",
+    "他克莫司",
+    "mycophenolate mofetil",
+    "mycophenolic acid",
+    "mycophenolate sodium",
+    "吗替麦考酚酯",
+    "麦考酚钠",
+    "azathioprine",
+    "硫唑嘌呤",
+    "sirolimus",
+    "西罗莫司",
+    "everolimus",
+    "依维莫司",
+    "cyclophosphamide",
+    "环磷酰胺",
+    "methotrexate",
+    "甲氨蝶呤",
+    "leflunomide",
+    "来氟米特",
+    "tripterygium glycosides",
+    "雷公藤多苷",
+    "rituximab",
+    "利妥昔单抗",
+    "belimumab",
+    "贝利尤单抗",
+    "belatacept",
+    "basiliximab",
+    "anti-thymocyte globulin",
+];
+
+/// Why a configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration field `{field}`: {reason}")]
+pub struct ConfigError {
+    /// The field.
+    pub field: &'static str,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl ProtocolConfig {
+    /// Checks that every threshold's unit fits its analyte and the ranges make sense.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first bad field.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let checks = [
+            ("urine_protein", self.urine_protein, AnalyteKind::UrineProtein24h),
+            ("uacr", self.uacr, AnalyteKind::Uacr),
+            ("egfr", self.egfr, AnalyteKind::Egfr),
+            ("systolic", self.systolic, AnalyteKind::SystolicBp),
+            ("diastolic", self.diastolic, AnalyteKind::DiastolicBp),
+            ("hba1c", self.hba1c, AnalyteKind::Hba1c),
+            ("triglycerides", self.triglycerides, AnalyteKind::Triglycerides),
+            ("ldl_cholesterol", self.ldl_cholesterol, AnalyteKind::LdlCholesterol),
+        ];
+        for (field, t, analyte) in checks {
+            if !t.fits(analyte) || !t.value.is_finite() {
+                return Err(ConfigError {
+                    field,
+                    reason: format!("`{}` is not a finite threshold for {analyte}", t.unit),
+                });
+            }
+        }
+        if self.age_min_years > self.age_max_years {
+            return Err(ConfigError { field: "age_min_years", reason: "is above age_max_years".into() });
+        }
+        if self.urine_protein_min_measurements == 0 {
+            return Err(ConfigError { field: "urine_protein_min_measurements", reason: "must be at least 1".into() });
+        }
+        if self.bp_readings_averaged == 0 {
+            return Err(ConfigError { field: "bp_readings_averaged", reason: "must be at least 1".into() });
+        }
+        if !self.egfr_equation.is_normalised() {
+            return Err(ConfigError {
+                field: "egfr_equation",
+                reason: "must give eGFR per 1.73 m² (Cockcroft–Gault gives a clearance)".into(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,931 @@
+//! The criteria, one function each, in protocol order. Each quotes its protocol text in
+//! [`CriterionId::protocol_text`] and reads its thresholds from the [`ProtocolConfig`].
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+use super::config::{ProtocolConfig, Threshold};
+use super::record::{BiopsyFinding, ConditionKind, LabEntry, ScreeningRecord};
+use super::{CriterionResult, Evidence, Outcome, Quantity};
+use crate::demographics::{Age, Sex};
+use crate::egfr::{estimate, EgfrInputs};
+use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
+
+/// Inclusion or exclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    /// Must be met.
+    Inclusion,
+    /// Must not be met.
+    Exclusion,
+}
+
+macro_rules! criteria_ids {
+    ($($variant:ident => $slug:literal, $kind:ident, $text:literal;)*) => {
+        /// A criterion of the protocol, with a stable snake_case id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum CriterionId {
+            $(
+                #[doc = $text]
+                $variant,
+            )*
+        }
+
+        impl CriterionId {
+            /// Every criterion, inclusions first, in protocol order.
+            pub const ALL: &'static [CriterionId] = &[$(CriterionId::$variant),*];
+
+            /// The stable id.
+            pub fn slug(self) -> &'static str {
+                match self { $(CriterionId::$variant => $slug,)* }
+            }
+
+            /// Inclusion or exclusion.
+            pub fn kind(self) -> CriterionKind {
+                match self { $(CriterionId::$variant => CriterionKind::$kind,)* }
+            }
+
+            /// The protocol's words (registry text of NCT06969807).
+            pub fn protocol_text(self) -> &'static str {
+                match self { $(CriterionId::$variant => $text,)* }
+            }
+        }
+    };
+}
+
+criteria_ids! {
+    IncAge => "inc_age", Inclusion, "Men and women who are ≥ 45 and ≤ 80 years old.";
+    IncType2Diabetes => "inc_type2_diabetes", Inclusion, "Diagnosed with type 2 diabetes mellitus.";
+    IncDkdBiopsy => "inc_dkd_biopsy", Inclusion, "Diagnosed with diabetic kidney disease based on renal pathology within the past 10 years.";
+    IncUrineProtein => "inc_urine_protein", Inclusion, "The 24-hour urine protein quantification is continuously ≥ 3.5 g, and the urine albumin-to-creatinine ratio (UACR) > 1000 mg/g. (24-hour urine protein part)";
+    IncUacr => "inc_uacr", Inclusion, "The 24-hour urine protein quantification is continuously ≥ 3.5 g, and the urine albumin-to-creatinine ratio (UACR) > 1000 mg/g. (UACR part)";
+    IncEgfr => "inc_egfr", Inclusion, "The estimated glomerular filtration rate (eGFR) ≥ 20 ml/min/1.73m² (calculated according to the CKD-EPI formula).";
+    IncBloodPressure => "inc_blood_pressure", Inclusion, "The blood pressure can be controlled at BP ≤ 160/100 mmHg.";
+    IncHba1c => "inc_hba1c", Inclusion, "Glycated hemoglobin (HbA1c) < 9%.";
+    IncConsent => "inc_consent", Inclusion, "Willing and able to provide written informed consent.";
+    ExcNonDiabeticKidneyDisease => "exc_non_diabetic_kidney_disease", Exclusion, "Patients with kidney diseases not caused by diabetes mellitus.";
+    ExcImmunosuppressant => "exc_immunosuppressant", Exclusion, "Patients who have received treatment with systemic immunosuppressants (such as cyclosporine A, tacrolimus, mycophenolate mofetil, etc.) within 30 days before enrollment and the duration of treatment exceeds one week.";
+    ExcSevereCardiovascular => "exc_severe_cardiovascular", Exclusion, "Severe cardiovascular diseases, such as congenital heart diseases, atrial fibrillation, NYHA class Ⅲ-IV, unstable angina pectoris, etc.";
+    ExcStroke => "exc_stroke", Exclusion, "A history of cerebral hemorrhage or cerebral infarction within the past six months (except for those with a history of lacunar cerebral infarction without residual limb movement disorders, cognitive and language function disorders).";
+    ExcHyperlipidaemia => "exc_hyperlipidaemia", Exclusion, "Patients with severe hyperlipidemia: (serum triglyceride ≥ 6.2 mmol/L, serum low-density lipoprotein cholesterol ≥ 4.1 mmol/L).";
+    ExcHyperkalaemia => "exc_hyperkalaemia", Exclusion, "Hyperkalemia that cannot be controlled through diet or potassium-lowering treatment.";
+    ExcViralHepatitis => "exc_viral_hepatitis", Exclusion, "Patients with active infections of hepatitis B or hepatitis C viruses (the copy number of HBV DNA or HCV RNA exceeds the upper limit of the normal value).";
+    ExcTuberculosisHivImmunodeficiency => "exc_tuberculosis_hiv_immunodeficiency", Exclusion, "Patients with active tuberculosis; patients with severe immunodeficiency diseases, human immunodeficiency virus (HIV) infection, etc.";
+    ExcMalignancy => "exc_malignancy", Exclusion, "Patients with a history of malignant tumors within the past five years.";
+    ExcAllergy => "exc_allergy", Exclusion, "Patients with a known history of severe allergy to component blood or blood products, or patients with a history of allergy to heterologous proteins.";
+    ExcPregnancyLactation => "exc_pregnancy_lactation", Exclusion, "Lactating women, or female patients who have a pregnancy plan or an egg donation plan from the start of the study to the follow-up period, and male patients (or their partners) who have a childbearing plan or a sperm donation plan from the start of the study to the follow-up period and are unwilling to take contraceptive measures.";
+    ExcActiveInfection => "exc_active_infection", Exclusion, "Active infection within one week before enrollment and requiring treatment with intravenous antibiotics.";
+    ExcOtherTrial => "exc_other_trial", Exclusion, "Patients who have participated in other interventional clinical trials within three months before enrollment.";
+    ExcInvestigatorJudgement => "exc_investigator_judgement", Exclusion, "The research physician deems that the patient's condition is not suitable for participating in this clinical study.";
+}
+
+impl CriterionId {
+    /// Parses an id.
+    pub fn from_slug(slug: &str) -> Option<CriterionId> {
+        Self::ALL.iter().copied().find(|c| c.slug() == slug)
+    }
+}
+
+/// A criterion as listed for users: id, kind, protocol text and the parameters it reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionInfo {
+    /// The stable id.
+    pub id: CriterionId,
+    /// Inclusion or exclusion.
+    pub kind: CriterionKind,
+    /// The protocol's words.
+    pub protocol_text: &'static str,
+    /// (name, value) of each configuration parameter the criterion reads.
+    pub parameters: Vec<(&'static str, String)>,
+}
+
+/// Every criterion with its parameters under `config`.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{criteria, ProtocolConfig};
+/// let list = criteria(&ProtocolConfig::default());
+/// let uacr = list.iter().find(|c| c.id.slug() == "inc_uacr").unwrap();
+/// assert_eq!(uacr.parameters[0], ("uacr", "> 1000 mg/g".to_string()));
+/// ```
+pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
+    let c = config;
+    CriterionId::ALL
+        .iter()
+        .map(|&id| {
+            let p: Vec<(&'static str, String)> = match id {
+                CriterionId::IncAge => {
+                    vec![("age_min_years", c.age_min_years.to_string()), ("age_max_years", c.age_max_years.to_string())]
+                }
+                CriterionId::IncDkdBiopsy => vec![("biopsy_lookback_years", c.biopsy_lookback_years.to_string())],
+                CriterionId::IncUrineProtein => vec![
+                    ("urine_protein", c.urine_protein.to_string()),
+                    ("urine_protein_min_measurements", c.urine_protein_min_measurements.to_string()),
+                    ("urine_protein_window_days", c.urine_protein_window_days.to_string()),
+                ],
+                CriterionId::IncUacr => {
+                    vec![("uacr", c.uacr.to_string()), ("uacr_lookback_days", c.uacr_lookback_days.to_string())]
+                }
+                CriterionId::IncEgfr => vec![
+                    ("egfr", c.egfr.to_string()),
+                    ("egfr_equation", c.egfr_equation.slug().to_owned()),
+                    ("egfr_lookback_days", c.egfr_lookback_days.to_string()),
+                ],
+                CriterionId::IncBloodPressure => vec![
+                    ("systolic", c.systolic.to_string()),
+                    ("diastolic", c.diastolic.to_string()),
+                    ("bp_lookback_days", c.bp_lookback_days.to_string()),
+                    ("bp_readings_averaged", c.bp_readings_averaged.to_string()),
+                ],
+                CriterionId::IncHba1c => {
+                    vec![("hba1c", c.hba1c.to_string()), ("hba1c_lookback_days", c.hba1c_lookback_days.to_string())]
+                }
+                CriterionId::ExcImmunosuppressant => vec![
+                    ("immunosuppressant_lookback_days", c.immunosuppressant_lookback_days.to_string()),
+                    ("immunosuppressant_min_exposure_days", c.immunosuppressant_min_exposure_days.to_string()),
+                    ("immunosuppressants", c.immunosuppressants.join(", ")),
+                ],
+                CriterionId::ExcSevereCardiovascular => vec![("nyha_min_class", c.nyha_min_class.to_string())],
+                CriterionId::ExcStroke => vec![("stroke_lookback_months", c.stroke_lookback_months.to_string())],
+                CriterionId::ExcHyperlipidaemia => vec![
+                    ("triglycerides", c.triglycerides.to_string()),
+                    ("ldl_cholesterol", c.ldl_cholesterol.to_string()),
+                    ("lipid_lookback_days", c.lipid_lookback_days.to_string()),
+                ],
+                CriterionId::ExcViralHepatitis => {
+                    vec![("viral_load_lookback_days", c.viral_load_lookback_days.to_string())]
+                }
+                CriterionId::ExcMalignancy => {
+                    vec![("malignancy_lookback_years", c.malignancy_lookback_years.to_string())]
+                }
+                CriterionId::ExcActiveInfection => {
+                    vec![("iv_antibiotics_lookback_days", c.iv_antibiotics_lookback_days.to_string())]
+                }
+                CriterionId::ExcOtherTrial => {
+                    vec![("other_trial_lookback_months", c.other_trial_lookback_months.to_string())]
+                }
+                _ => Vec::new(),
+            };
+            CriterionInfo { id, kind: id.kind(), protocol_text: id.protocol_text(), parameters: p }
+        })
+        .collect()
+}
+
+/// The first day of a look-back of `days` days ending on `screening` (inclusive).
+fn days_before(screening: NaiveDate, days: u32) -> NaiveDate {
+    screening - chrono::Duration::days(i64::from(days))
+}
+
+/// The same day `months` calendar months earlier (clamped to the month's end).
+fn months_before(screening: NaiveDate, months: u32) -> NaiveDate {
+    screening.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+}
+
+fn result(id: CriterionId, outcome: Outcome, evidence: Vec<Evidence>, reason: String) -> CriterionResult {
+    CriterionResult { id, kind: id.kind(), outcome, evidence, reason }
+}
+
+fn met_if(condition: bool) -> Outcome {
+    if condition {
+        Outcome::Met
+    } else {
+        Outcome::NotMet
+    }
+}
+
+/// A lab entry's measurement (the record has been validated, so it converts).
+fn measure(kind: AnalyteKind, entry: &LabEntry) -> Option<Measurement> {
+    Measurement::new(kind, entry.value, &entry.unit).ok()
+}
+
+/// Entries dated within `[from, screening]`, with their index, latest first (stable for ties:
+/// the later entry in the list counts as more recent).
+fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> Vec<(usize, &LabEntry)> {
+    let mut v: Vec<(usize, &LabEntry)> =
+        series.iter().enumerate().filter(|(_, e)| e.date >= from && e.date <= screening).collect();
+    v.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
+    v
+}
+
+fn lab_evidence(series: &str, i: usize, entry: &LabEntry, m: &Measurement, compared_in: Unit) -> Evidence {
+    Evidence {
+        field: format!("labs.{series}[{i}]"),
+        date: Some(entry.date),
+        entered: Some(Quantity { value: m.value(), unit: m.unit().as_str().to_owned() }),
+        converted: m.in_unit(compared_in).ok().map(|v| Quantity { value: v, unit: compared_in.as_str().to_owned() }),
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    let mut s = String::new();
+    let rounded = (x * 100.0).round() / 100.0;
+    let _ = write!(s, "{rounded}");
+    s
+}
+
+/// The latest value of a series within a look-back, compared with a threshold.
+fn latest_lab(
+    id: CriterionId,
+    record: &ScreeningRecord,
+    series: &str,
+    kind: AnalyteKind,
+    entries: &[LabEntry],
+    threshold: &Threshold,
+    lookback_days: u32,
+) -> CriterionResult {
+    let from = days_before(record.screening_date, lookback_days);
+    let window = in_window(entries, from, record.screening_date);
+    let Some((i, entry)) = window.first().copied() else {
+        return result(
+            id,
+            Outcome::Unknown,
+            Vec::new(),
+            format!("No {} within the {lookback_days} days before screening.", kind.label()),
+        );
+    };
+    let Some(m) = measure(kind, entry) else {
+        return result(id, Outcome::Unknown, Vec::new(), format!("The latest {} could not be read.", kind.label()));
+    };
+    let passes = threshold.passes(&m).unwrap_or(false);
+    let value = m.in_unit(threshold.unit).unwrap_or(f64::NAN);
+    // For an inclusion, passing the threshold meets it; for an exclusion (lipids), passing
+    // the threshold (≥ 6.2 mmol/L) is what excludes: either way "passes" is "met".
+    let outcome = met_if(passes);
+    let reason = format!(
+        "Latest {} ({}) is {} {}, {} {threshold}.",
+        kind.label(),
+        entry.date,
+        fmt_num(value),
+        threshold.unit,
+        if passes { "which is" } else { "which is not" }
+    );
+    result(id, outcome, vec![lab_evidence(series, i, entry, &m, threshold.unit)], reason)
+}
+
+fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::IncAge;
+    match Age::on(r.date_of_birth, r.screening_date) {
+        Ok(age) => {
+            let y = age.years();
+            let ok = y >= c.age_min_years && y <= c.age_max_years;
+            result(
+                id,
+                met_if(ok),
+                vec![Evidence {
+                    field: "date_of_birth".into(),
+                    date: Some(r.date_of_birth),
+                    entered: None,
+                    converted: Some(Quantity { value: f64::from(y), unit: "years".into() }),
+                }],
+                format!(
+                    "Age {y} on the screening date is {} {}–{} years.",
+                    if ok { "within" } else { "outside" },
+                    c.age_min_years,
+                    c.age_max_years
+                ),
+            )
+        }
+        Err(_) => result(id, Outcome::Unknown, Vec::new(), "Age could not be computed from the dates.".into()),
+    }
+}
+
+fn flag(id: CriterionId, value: Option<bool>, field: &str, yes: &str, no: &str, unknown: &str) -> CriterionResult {
+    let evidence = || vec![Evidence { field: field.to_owned(), date: None, entered: None, converted: None }];
+    match value {
+        Some(true) => result(id, Outcome::Met, evidence(), yes.to_owned()),
+        Some(false) => result(id, Outcome::NotMet, evidence(), no.to_owned()),
+        None => result(id, Outcome::Unknown, Vec::new(), unknown.to_owned()),
+    }
+}
+
+fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::IncDkdBiopsy;
+    let from = months_before(r.screening_date, c.biopsy_lookback_years.saturating_mul(12));
+    match &r.kidney_biopsy {
+        None => result(id, Outcome::Unknown, Vec::new(), "No kidney biopsy is recorded.".into()),
+        Some(b) if b.date < from => result(
+            id,
+            Outcome::Unknown,
+            Vec::new(),
+            format!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
+        ),
+        Some(b) => {
+            let ok = b.finding == BiopsyFinding::DiabeticKidneyDisease;
+            result(
+                id,
+                met_if(ok),
+                vec![Evidence { field: "kidney_biopsy".into(), date: Some(b.date), entered: None, converted: None }],
+                format!(
+                    "Kidney biopsy of {} shows {}.",
+                    b.date,
+                    if ok { "diabetic kidney disease" } else { "a non-diabetic kidney disease" }
+                ),
+            )
+        }
+    }
+}
+
+fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::IncUrineProtein;
+    let t = &c.urine_protein;
+    let from = days_before(r.screening_date, c.urine_protein_window_days);
+    let window = in_window(&r.labs.urine_protein_24h, from, r.screening_date);
+    let mut evidence = Vec::new();
+    let mut failing = None;
+    for &(i, e) in &window {
+        if let Some(m) = measure(AnalyteKind::UrineProtein24h, e) {
+            if !t.passes(&m).unwrap_or(false) && failing.is_none() {
+                failing = Some((e.date, m.in_unit(t.unit).unwrap_or(f64::NAN)));
+            }
+            evidence.push(lab_evidence("urine_protein_24h", i, e, &m, t.unit));
+        }
+    }
+    let n = evidence.len();
+    let days = c.urine_protein_window_days;
+    if let Some((date, v)) = failing {
+        return result(
+            id,
+            Outcome::NotMet,
+            evidence,
+            format!("24-hour urine protein of {date} is {} {}, not {t}: not continuously so.", fmt_num(v), t.unit),
+        );
+    }
+    if n < c.urine_protein_min_measurements {
+        return result(
+            id,
+            Outcome::Unknown,
+            evidence,
+            format!(
+                "{n} 24-hour urine protein measurement(s) within {days} days; {} needed, all {t}.",
+                c.urine_protein_min_measurements
+            ),
+        );
+    }
+    result(
+        id,
+        Outcome::Met,
+        evidence,
+        format!("All {n} 24-hour urine protein measurements within {days} days are {t}."),
+    )
+}
+
+fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::IncEgfr;
+    let eq = c.egfr_equation;
+    let from = days_before(r.screening_date, c.egfr_lookback_days);
+    let mut evidence = Vec::new();
+    let mut inputs = match Age::on(r.date_of_birth, r.screening_date) {
+        Ok(age) => EgfrInputs::new(age, r.sex),
+        Err(_) => return result(id, Outcome::Unknown, evidence, "Age could not be computed from the dates.".into()),
+    };
+    let mut latest_date = None;
+    if eq.needs_creatinine() {
+        let window = in_window(&r.labs.creatinine, from, r.screening_date);
+        let Some((i, e)) = window.first().copied() else {
+            return result(
+                id,
+                Outcome::Unknown,
+                evidence,
+                format!("No creatinine within the {} days before screening.", c.egfr_lookback_days),
+            );
+        };
+        if let Some(m) = measure(AnalyteKind::SerumCreatinine, e) {
+            evidence.push(lab_evidence("creatinine", i, e, &m, Unit::MilligramPerDeciliter));
+            if let Ok(v) = SerumCreatinine::try_from_measurement(m) {
+                inputs = inputs.with_creatinine(v);
+            }
+        }
+        latest_date = Some(e.date);
+    }
+    if eq.needs_cystatin_c() {
+        let window = in_window(&r.labs.cystatin_c, from, r.screening_date);
+        let Some((i, e)) = window.first().copied() else {
+            return result(
+                id,
+                Outcome::Unknown,
+                evidence,
+                format!("No cystatin C within the {} days before screening.", c.egfr_lookback_days),
+            );
+        };
+        if let Some(m) = measure(AnalyteKind::CystatinC, e) {
+            evidence.push(lab_evidence("cystatin_c", i, e, &m, Unit::MilligramPerLiter));
+            if let Ok(v) = CystatinC::try_from_measurement(m) {
+                inputs = inputs.with_cystatin_c(v);
+            }
+        }
+        latest_date = latest_date.max(Some(e.date));
+    }
+    match estimate(eq, &inputs) {
+        Ok(est) => {
+            let value = est.value();
+            let ok = c.egfr.passes_value(value);
+            evidence.push(Evidence {
+                field: format!("egfr ({})", eq.slug()),
+                date: latest_date,
+                entered: None,
+                converted: Some(Quantity { value, unit: est.unit().as_str().to_owned() }),
+            });
+            result(
+                id,
+                met_if(ok),
+                evidence,
+                format!(
+                    "eGFR by {} is {} {}, {} {}.",
+                    eq.slug(),
+                    fmt_num(value),
+                    est.unit(),
+                    if ok { "which is" } else { "which is not" },
+                    c.egfr
+                ),
+            )
+        }
+        Err(e) => result(id, Outcome::Unknown, evidence, format!("eGFR could not be estimated: {e}.")),
+    }
+}
+
+fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::IncBloodPressure;
+    let from = days_before(r.screening_date, c.bp_lookback_days);
+    let mut readings: Vec<(usize, &super::BloodPressure)> =
+        r.blood_pressures.iter().enumerate().filter(|(_, b)| b.date >= from && b.date <= r.screening_date).collect();
+    readings.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
+    readings.truncate(c.bp_readings_averaged);
+    if readings.is_empty() {
+        return result(
+            id,
+            Outcome::Unknown,
+            Vec::new(),
+            format!("No blood pressure within the {} days before screening.", c.bp_lookback_days),
+        );
+    }
+    let mut evidence = Vec::new();
+    let (mut sys, mut dia) = (0.0, 0.0);
+    for (i, b) in &readings {
+        let s = Measurement::new(AnalyteKind::SystolicBp, b.systolic, &b.unit).and_then(|m| m.in_unit(c.systolic.unit));
+        let d =
+            Measurement::new(AnalyteKind::DiastolicBp, b.diastolic, &b.unit).and_then(|m| m.in_unit(c.diastolic.unit));
+        let (Ok(s), Ok(d)) = (s, d) else {
+            return result(id, Outcome::Unknown, evidence, "A blood pressure reading could not be read.".into());
+        };
+        sys += s;
+        dia += d;
+        evidence.push(Evidence {
+            field: format!("blood_pressures[{i}]"),
+            date: Some(b.date),
+            entered: Some(Quantity { value: b.systolic, unit: format!("{}/{} {}", b.systolic, b.diastolic, b.unit) }),
+            converted: Some(Quantity { value: s, unit: c.systolic.unit.as_str().to_owned() }),
+        });
+    }
+    let n = readings.len() as f64;
+    let (sys, dia) = (sys / n, dia / n);
+    let ok = c.systolic.passes_value(sys) && c.diastolic.passes_value(dia);
+    let which =
+        if readings.len() == 1 { "Latest".to_owned() } else { format!("Mean of the latest {}", readings.len()) };
+    result(
+        id,
+        met_if(ok),
+        evidence,
+        format!(
+            "{which} blood pressure is {}/{} {}, {} {}/{}.",
+            fmt_num(sys),
+            fmt_num(dia),
+            c.systolic.unit,
+            if ok { "within" } else { "above" },
+            c.systolic,
+            c.diastolic
+        ),
+    )
+}
+
+/// Days of `[start, end]` (end inclusive, ongoing = screening) that fall in `[from, to]`.
+fn overlap_days(start: NaiveDate, end: Option<NaiveDate>, from: NaiveDate, to: NaiveDate) -> i64 {
+    let end = end.unwrap_or(to).min(to);
+    let start = start.max(from);
+    if end < start {
+        0
+    } else {
+        (end - start).num_days() + 1
+    }
+}
+
+fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::ExcImmunosuppressant;
+    let Some(meds) = &r.medications else {
+        return result(id, Outcome::Unknown, Vec::new(), "The medication history has not been taken.".into());
+    };
+    let from = days_before(r.screening_date, c.immunosuppressant_lookback_days);
+    let mut evidence = Vec::new();
+    let mut worst: Option<(String, i64)> = None;
+    for (i, m) in meds.iter().enumerate() {
+        let name = m.name.trim().to_lowercase();
+        if !m.systemic || !c.immunosuppressants.contains(&name) {
+            continue;
+        }
+        let days = overlap_days(m.start, m.end, from, r.screening_date);
+        if days > 0 {
+            evidence.push(Evidence {
+                field: format!("medications[{i}]"),
+                date: Some(m.start),
+                entered: None,
+                converted: Some(Quantity { value: days as f64, unit: "days in look-back".into() }),
+            });
+            if worst.as_ref().is_none_or(|(_, d)| days > *d) {
+                worst = Some((name, days));
+            }
+        }
+    }
+    let lookback = c.immunosuppressant_lookback_days;
+    let min = i64::from(c.immunosuppressant_min_exposure_days);
+    match worst {
+        Some((name, days)) if days > min => result(
+            id,
+            Outcome::Met,
+            evidence,
+            format!("{name} was taken on {days} of the {lookback} days before enrolment, more than {min}."),
+        ),
+        Some((name, days)) => result(
+            id,
+            Outcome::NotMet,
+            evidence,
+            format!("{name} was taken on {days} of the {lookback} days before enrolment, not more than {min}."),
+        ),
+        None => result(
+            id,
+            Outcome::NotMet,
+            evidence,
+            format!("No systemic immunosuppressant in the {lookback} days before enrolment."),
+        ),
+    }
+}
+
+/// Conditions of the given kinds, with their index.
+fn conditions_of<'a>(
+    r: &'a ScreeningRecord,
+    kinds: &'a [ConditionKind],
+) -> Option<impl Iterator<Item = (usize, &'a super::Condition)> + 'a> {
+    r.conditions.as_ref().map(|list| list.iter().enumerate().filter(move |(_, c)| kinds.contains(&c.condition)))
+}
+
+fn condition_evidence(i: usize, c: &super::Condition) -> Evidence {
+    Evidence { field: format!("conditions[{i}]"), date: c.onset, entered: None, converted: None }
+}
+
+fn label(kind: ConditionKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
+}
+
+/// An exclusion met by a condition for which `counts` answers Some(true) (counts), Some(false)
+/// (does not) or None (cannot tell); unknown if the history has not been taken.
+fn exc_by_conditions(
+    id: CriterionId,
+    r: &ScreeningRecord,
+    kinds: &[ConditionKind],
+    what: &str,
+    counts: impl Fn(&super::Condition) -> Option<bool>,
+) -> CriterionResult {
+    let Some(found) = conditions_of(r, kinds) else {
+        return result(id, Outcome::Unknown, Vec::new(), "The medical history has not been taken.".into());
+    };
+    let (mut met, mut unsure) = (Vec::new(), Vec::new());
+    for (i, c) in found {
+        match counts(c) {
+            Some(true) => met.push((i, c)),
+            Some(false) => {}
+            None => unsure.push((i, c)),
+        }
+    }
+    if let Some(&(_, first)) = met.first() {
+        let evidence = met.iter().map(|(i, c)| condition_evidence(*i, c)).collect();
+        return result(id, Outcome::Met, evidence, format!("Recorded {} counts as {what}.", label(first.condition)));
+    }
+    if let Some(&(_, first)) = unsure.first() {
+        let evidence = unsure.iter().map(|(i, c)| condition_evidence(*i, c)).collect();
+        return result(
+            id,
+            Outcome::Unknown,
+            evidence,
+            format!(
+                "Recorded {} lacks a date or detail needed to tell whether it counts as {what}.",
+                label(first.condition)
+            ),
+        );
+    }
+    result(id, Outcome::NotMet, Vec::new(), format!("No {what} in the medical history."))
+}
+
+/// Active at the screening date: begun (or undated) and not resolved before it.
+fn active_at(c: &super::Condition, date: NaiveDate) -> bool {
+    c.resolved.is_none_or(|res| res >= date)
+}
+
+/// Present at some time from `from` to the screening date: `None` if the onset date is
+/// missing (validation has made sure onsets are not after screening).
+fn present_within(c: &super::Condition, from: NaiveDate) -> Option<bool> {
+    c.onset?;
+    Some(c.resolved.is_none_or(|res| res >= from))
+}
+
+fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<CriterionResult> {
+    use ConditionKind as K;
+    let screening = r.screening_date;
+    let non_dkd = {
+        let id = CriterionId::ExcNonDiabeticKidneyDisease;
+        let biopsy_non_dkd = r.kidney_biopsy.as_ref().is_some_and(|b| b.finding == BiopsyFinding::NonDiabetic);
+        if biopsy_non_dkd {
+            result(
+                id,
+                Outcome::Met,
+                vec![Evidence {
+                    field: "kidney_biopsy".into(),
+                    date: r.kidney_biopsy.as_ref().map(|b| b.date),
+                    entered: None,
+                    converted: None,
+                }],
+                "The kidney biopsy shows a kidney disease not caused by diabetes.".into(),
+            )
+        } else {
+            flag(
+                id,
+                r.non_diabetic_kidney_disease,
+                "non_diabetic_kidney_disease",
+                "A kidney disease not caused by diabetes is recorded.",
+                "No kidney disease other than diabetic is recorded.",
+                "Whether a non-diabetic kidney disease is present is not recorded.",
+            )
+        }
+    };
+    let cardio = exc_by_conditions(
+        CriterionId::ExcSevereCardiovascular,
+        r,
+        &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
+        "a severe cardiovascular disease",
+        |cond| {
+            if !active_at(cond, screening) {
+                return Some(false);
+            }
+            match cond.condition {
+                K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
+                _ => Some(true),
+            }
+        },
+    );
+    let stroke_from = months_before(screening, c.stroke_lookback_months);
+    let stroke = exc_by_conditions(
+        CriterionId::ExcStroke,
+        r,
+        &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
+        &format!("a stroke within {} months", c.stroke_lookback_months),
+        |cond| {
+            let within = cond.onset.map(|d| d >= stroke_from)?;
+            if !within {
+                return Some(false);
+            }
+            match cond.condition {
+                // The protocol's exception: a lacunar infarction without residual deficit.
+                K::LacunarInfarction => cond.residual_deficit,
+                _ => Some(true),
+            }
+        },
+    );
+    let lipids = exc_hyperlipidaemia(r, c);
+    let potassium = exc_by_conditions(
+        CriterionId::ExcHyperkalaemia,
+        r,
+        &[K::Hyperkalaemia],
+        "hyperkalaemia not controlled by diet or treatment",
+        |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
+    );
+    let hepatitis = exc_viral_hepatitis(r, c);
+    let tb_hiv = exc_by_conditions(
+        CriterionId::ExcTuberculosisHivImmunodeficiency,
+        r,
+        &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
+        "active tuberculosis, HIV or severe immunodeficiency",
+        |cond| Some(active_at(cond, screening)),
+    );
+    let malignancy_from = months_before(screening, c.malignancy_lookback_years.saturating_mul(12));
+    let malignancy = exc_by_conditions(
+        CriterionId::ExcMalignancy,
+        r,
+        &[K::Malignancy],
+        &format!("a malignancy within {} years", c.malignancy_lookback_years),
+        |cond| present_within(cond, malignancy_from),
+    );
+    let allergy = exc_by_conditions(
+        CriterionId::ExcAllergy,
+        r,
+        &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
+        "a severe allergy to blood products or heterologous protein",
+        |_| Some(true),
+    );
+    let infection_from = days_before(screening, c.iv_antibiotics_lookback_days);
+    let infection = exc_by_conditions(
+        CriterionId::ExcActiveInfection,
+        r,
+        &[K::ActiveInfection],
+        &format!("an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        |cond| match present_within(cond, infection_from) {
+            Some(true) => cond.iv_antibiotics,
+            other => other,
+        },
+    );
+    vec![
+        non_dkd,
+        exc_immunosuppressant(r, c),
+        cardio,
+        stroke,
+        lipids,
+        potassium,
+        hepatitis,
+        tb_hiv,
+        malignancy,
+        allergy,
+        exc_pregnancy_lactation(r),
+        infection,
+        exc_other_trial(r, c),
+        flag(
+            CriterionId::ExcInvestigatorJudgement,
+            r.investigator_deems_unsuitable,
+            "investigator_deems_unsuitable",
+            "The investigator deems the candidate not suitable.",
+            "The investigator deems the candidate suitable.",
+            "The investigator has not yet given a judgement.",
+        ),
+    ]
+}
+
+fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::ExcHyperlipidaemia;
+    let tg = latest_lab(
+        id,
+        r,
+        "triglycerides",
+        AnalyteKind::Triglycerides,
+        &r.labs.triglycerides,
+        &c.triglycerides,
+        c.lipid_lookback_days,
+    );
+    let ldl = latest_lab(
+        id,
+        r,
+        "ldl_cholesterol",
+        AnalyteKind::LdlCholesterol,
+        &r.labs.ldl_cholesterol,
+        &c.ldl_cholesterol,
+        c.lipid_lookback_days,
+    );
+    let outcome = match (tg.outcome, ldl.outcome) {
+        (Outcome::Met, _) | (_, Outcome::Met) => Outcome::Met,
+        (Outcome::NotMet, Outcome::NotMet) => Outcome::NotMet,
+        _ => Outcome::Unknown,
+    };
+    let mut evidence = tg.evidence;
+    evidence.extend(ldl.evidence);
+    result(id, outcome, evidence, format!("{} {}", tg.reason, ldl.reason))
+}
+
+fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::ExcViralHepatitis;
+    let from = days_before(r.screening_date, c.viral_load_lookback_days);
+    let mut evidence = Vec::new();
+    let mut known = 0;
+    let mut above = Vec::new();
+    for (name, series) in [("HBV DNA", ("hbv_dna", &r.labs.hbv_dna)), ("HCV RNA", ("hcv_rna", &r.labs.hcv_rna))] {
+        let latest = series
+            .1
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.date >= from && v.date <= r.screening_date)
+            .max_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(&b.0)));
+        if let Some((i, v)) = latest {
+            known += 1;
+            evidence.push(Evidence {
+                field: format!("labs.{}[{i}]", series.0),
+                date: Some(v.date),
+                entered: Some(Quantity { value: v.value, unit: format!("ULN {}", v.upper_limit_of_normal) }),
+                converted: None,
+            });
+            if v.value > v.upper_limit_of_normal {
+                above.push(name);
+            }
+        }
+    }
+    let days = c.viral_load_lookback_days;
+    if !above.is_empty() {
+        result(id, Outcome::Met, evidence, format!("{} above the upper limit of normal.", above.join(" and ")))
+    } else if known == 2 {
+        result(id, Outcome::NotMet, evidence, format!("HBV DNA and HCV RNA within {days} days are not above normal."))
+    } else {
+        result(id, Outcome::Unknown, evidence, format!("HBV DNA and HCV RNA are not both known within {days} days."))
+    }
+}
+
+fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
+    let id = CriterionId::ExcPregnancyLactation;
+    let field = |f: &str| Evidence { field: f.to_owned(), date: None, entered: None, converted: None };
+    match r.sex {
+        Sex::Female => match (r.lactating, r.pregnancy_or_egg_donation_plan) {
+            (Some(true), _) => result(id, Outcome::Met, vec![field("lactating")], "She is lactating.".into()),
+            (_, Some(true)) => result(
+                id,
+                Outcome::Met,
+                vec![field("pregnancy_or_egg_donation_plan")],
+                "She plans a pregnancy or egg donation during the study.".into(),
+            ),
+            (Some(false), Some(false)) => result(
+                id,
+                Outcome::NotMet,
+                vec![field("lactating"), field("pregnancy_or_egg_donation_plan")],
+                "Not lactating; no pregnancy or egg-donation plan.".into(),
+            ),
+            _ => result(id, Outcome::Unknown, Vec::new(), "Lactation or pregnancy plans are not recorded.".into()),
+        },
+        Sex::Male => flag(
+            id,
+            r.childbearing_plan_without_contraception,
+            "childbearing_plan_without_contraception",
+            "He (or his partner) plans a child or sperm donation and will not use contraception.",
+            "No childbearing plan without contraception.",
+            "Childbearing plans and contraception are not recorded.",
+        ),
+    }
+}
+
+fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
+    let id = CriterionId::ExcOtherTrial;
+    let Some(trials) = &r.other_trials else {
+        return result(id, Outcome::Unknown, Vec::new(), "Participation in other trials has not been asked.".into());
+    };
+    let from = months_before(r.screening_date, c.other_trial_lookback_months);
+    let months = c.other_trial_lookback_months;
+    let hits: Vec<Evidence> = trials
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.interventional && overlap_days(t.start, t.end, from, r.screening_date) > 0)
+        .map(|(i, t)| Evidence {
+            field: format!("other_trials[{i}]"),
+            date: Some(t.start),
+            entered: None,
+            converted: None,
+        })
+        .collect();
+    if hits.is_empty() {
+        result(id, Outcome::NotMet, hits, format!("No interventional trial in the {months} months before enrolment."))
+    } else {
+        result(
+            id,
+            Outcome::Met,
+            hits,
+            format!("In an interventional trial within the {months} months before enrolment."),
+        )
+    }
+}
+
+/// Every criterion for a validated record, in [`CriterionId::ALL`] order.
+pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<CriterionResult> {
+    let mut out = Vec::with_capacity(CriterionId::ALL.len());
+    out.push(inc_age(r, c));
+    out.push(flag(
+        CriterionId::IncType2Diabetes,
+        r.type2_diabetes,
+        "type2_diabetes",
+        "Type 2 diabetes is diagnosed.",
+        "Type 2 diabetes is not diagnosed.",
+        "Whether type 2 diabetes is diagnosed is not recorded.",
+    ));
+    out.push(inc_dkd_biopsy(r, c));
+    out.push(inc_urine_protein(r, c));
+    out.push(latest_lab(
+        CriterionId::IncUacr,
+        r,
+        "uacr",
+        AnalyteKind::Uacr,
+        &r.labs.uacr,
+        &c.uacr,
+        c.uacr_lookback_days,
+    ));
+    out.push(inc_egfr(r, c));
+    out.push(inc_blood_pressure(r, c));
+    out.push(latest_lab(
+        CriterionId::IncHba1c,
+        r,
+        "hba1c",
+        AnalyteKind::Hba1c,
+        &r.labs.hba1c,
+        &c.hba1c,
+        c.hba1c_lookback_days,
+    ));
+    out.push(flag(
+        CriterionId::IncConsent,
+        r.informed_consent,
+        "informed_consent",
+        "Written informed consent is given.",
+        "Written informed consent is not given.",
+        "Informed consent is not yet recorded.",
+    ));
+    out.extend(evaluate_exclusions(r, c));
+    out
+}

@@ -1,0 +1,234 @@
+//! Eligibility: every inclusion and exclusion criterion of NCT06969807, evaluated on one
+//! [`ScreeningRecord`] at its screening date under a [`ProtocolConfig`].
+//!
+//! Each criterion answers [`Outcome::Met`], [`Outcome::NotMet`] or [`Outcome::Unknown`], with
+//! the evidence it used and a one-sentence reason. For an exclusion criterion, *met* means the
+//! exclusion applies. The overall [`Status`] is `ineligible` if any inclusion is not met or any
+//! exclusion is met; otherwise `pending` if anything is unknown; otherwise `eligible`. Unknown
+//! is never quietly "not met": data older than a criterion's look-back is not used, so it leaves
+//! the criterion unknown.
+//!
+//! # Examples
+//! ```
+//! use amimestrocel_dkd::eligibility::{screen, ProtocolConfig, ScreeningRecord, Status};
+//! let record = ScreeningRecord::from_json(r#"{
+//!     "id": "SYN-1", "sex": "female", "date_of_birth": "1960-03-01", "screening_date": "2025-06-01",
+//!     "labs": {"uacr": [{"date": "2025-05-20", "value": 450, "unit": "mg/g"}]}
+//! }"#)?;
+//! let result = screen(&record, &ProtocolConfig::default())?;
+//! assert_eq!(result.status, Status::Ineligible); // UACR 450 mg/g is not > 1000 mg/g
+//! let uacr = result.criterion("inc_uacr").unwrap();
+//! assert_eq!(uacr.outcome.as_str(), "not_met");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod config;
+mod criteria;
+mod record;
+
+pub use config::{Bound, ConfigError, ProtocolConfig, Threshold, DEFAULT_CONFIG_VERSION, DEFAULT_IMMUNOSUPPRESSANTS};
+pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
+pub use record::{
+    BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
+    ScreeningRecord, TrialParticipation, ViralLoad,
+};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// What a criterion says of a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The criterion holds (for an exclusion: the candidate is excluded by it).
+    Met,
+    /// The criterion does not hold.
+    NotMet,
+    /// Not enough (recent) data to tell.
+    Unknown,
+}
+
+impl Outcome {
+    /// `met`, `not_met` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::NotMet => "not_met",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// The overall screening status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every inclusion met, no exclusion met or unknown.
+    Eligible,
+    /// Some inclusion not met or some exclusion met.
+    Ineligible,
+    /// Nothing excludes, but something needed is unknown.
+    Pending,
+}
+
+impl Status {
+    /// `eligible`, `ineligible` or `pending`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Ineligible => "ineligible",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+/// A number with its unit, as entered or as converted for comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    /// The number.
+    pub value: f64,
+    /// The unit (canonical spelling).
+    pub unit: String,
+}
+
+/// One piece of evidence a criterion used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The field path in the record (`labs.uacr[2]`, `conditions[0]`).
+    pub field: String,
+    /// Its date, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// The value as entered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered: Option<Quantity>,
+    /// The value converted to the unit of the threshold (or computed, such as an eGFR).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Quantity>,
+}
+
+/// The evaluation of one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionResult {
+    /// The stable id (`inc_age`, `exc_immunosuppressant`).
+    pub id: CriterionId,
+    /// Inclusion or exclusion.
+    pub kind: CriterionKind,
+    /// Met, not met or unknown.
+    pub outcome: Outcome,
+    /// What was used.
+    pub evidence: Vec<Evidence>,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+impl CriterionResult {
+    /// Whether this result keeps the candidate out (inclusion not met, exclusion met).
+    pub fn excludes(&self) -> bool {
+        matches!(
+            (self.kind, self.outcome),
+            (CriterionKind::Inclusion, Outcome::NotMet) | (CriterionKind::Exclusion, Outcome::Met)
+        )
+    }
+}
+
+/// The screening of one candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreeningResult {
+    /// The candidate's pseudonymous id.
+    pub id: String,
+    /// The screening date.
+    pub screening_date: NaiveDate,
+    /// The overall status.
+    pub status: Status,
+    /// One result per criterion, inclusions first, in protocol order.
+    pub criteria: Vec<CriterionResult>,
+    /// The configuration version the screening used.
+    pub config_version: String,
+}
+
+impl ScreeningResult {
+    /// The result of the criterion with this id.
+    pub fn criterion(&self, id: &str) -> Option<&CriterionResult> {
+        self.criteria.iter().find(|c| c.id.slug() == id)
+    }
+}
+
+/// Why a record could not be screened.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ScreeningError {
+    /// The record is malformed or holds a refused value.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The configuration is inconsistent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+impl ScreeningError {
+    /// The stable snake_case kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ScreeningError::Record(e) => e.kind(),
+            ScreeningError::Config(_) => "invalid_config",
+        }
+    }
+}
+
+/// Screens one record: validates it, evaluates every criterion, and combines them.
+///
+/// # Errors
+/// [`ScreeningError::Record`] for a record that fails [`ScreeningRecord::validate`];
+/// [`ScreeningError::Config`] for an inconsistent configuration.
+pub fn screen(record: &ScreeningRecord, config: &ProtocolConfig) -> Result<ScreeningResult, ScreeningError> {
+    config.validate()?;
+    record.validate()?;
+    Ok(screen_validated(record, config))
+}
+
+/// Screens a record that has been validated under a validated configuration.
+pub(crate) fn screen_validated(record: &ScreeningRecord, config: &ProtocolConfig) -> ScreeningResult {
+    let results = criteria::evaluate_all(record, config);
+    let status = if results.iter().any(CriterionResult::excludes) {
+        Status::Ineligible
+    } else if results.iter().any(|c| c.outcome == Outcome::Unknown) {
+        Status::Pending
+    } else {
+        Status::Eligible
+    };
+    ScreeningResult {
+        id: record.id.clone(),
+        screening_date: record.screening_date,
+        status,
+        criteria: results,
+        config_version: config.version.clone(),
+    }
+}
+
+/// Screens many records (on every core), returning one result or error per record, in order.
+///
+/// # Errors
+/// Only [`ConfigError`]; each record's own error is in its slot.
+pub fn screen_batch(
+    records: &[ScreeningRecord],
+    config: &ProtocolConfig,
+) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError> {
+    config.validate()?;
+    let one = |r: &ScreeningRecord| r.validate().map(|()| screen_validated(r, config)).map_err(ScreeningError::from);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(records.len() / 256).max(1);
+    if threads == 1 {
+        return Ok(records.iter().map(one).collect());
+    }
+    let chunk = records.len().div_ceil(threads);
+    let parts: Vec<Vec<_>> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            records.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        // A panic in a worker is a bug: re-raise it rather than lose its records.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    Ok(parts.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+"""Writes tests/vectors/eligibility/cases.json: hand-written screening cases.
+
+Each case is the base record (eligibility/base_record.json, eligible under the default
+configuration) with one change, written as an RFC 7396 JSON merge patch here and stored as the
+full record in the vector file, so that no test runner needs to apply patches. The expected
+outcomes are written by hand from the protocol text and docs/interpretation.md; nothing is
+computed by the library under test.
+"""
+import copy
+import json
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent.parent / "eligibility"
+BASE = json.loads((HERE / "base_record.json").read_text(encoding="utf-8"))
+
+
+def merge(target, patch):
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge(out.get(k), v)
+    return out
+
+
+cases = []
+
+
+def case(name, patch, status, **expected):
+    cases.append({"name": name, "record": merge(BASE, patch), "status": status, "criteria": expected})
+
+
+def error(name, patch, kind, path, raw=None):
+    c = {"name": name, "error": {"kind": kind, "path": path}}
+    if raw is not None:
+        c["json"] = raw
+    else:
+        c["record"] = merge(BASE, patch)
+    cases.append(c)
+
+
+def labs(**series):
+    return {"labs": series}
+
+
+def entry(date, value, unit):
+    return [{"date": date, "value": value, "unit": unit}]
+
+
+def cond(*items):
+    return {"conditions": list(items)}
+
+
+E, I, P = "eligible", "ineligible", "pending"
+case("base_record_is_eligible", {}, E, inc_age="met", inc_uacr="met", inc_egfr="met", exc_hyperlipidaemia="not_met")
+# Age 45-80 inclusive on the screening date (2025-06-01)
+case("age_45_on_screening_day", {"date_of_birth": "1980-06-01"}, E, inc_age="met")
+case("age_44_day_before_45th_birthday", {"date_of_birth": "1980-06-02"}, I, inc_age="not_met")
+case("age_80_on_screening_day", {"date_of_birth": "1945-06-01"}, E, inc_age="met")
+case("age_80_and_364_days", {"date_of_birth": "1944-06-02"}, E, inc_age="met")
+case("age_81", {"date_of_birth": "1944-06-01"}, I, inc_age="not_met")
+# Type 2 diabetes
+case("no_type2_diabetes", {"type2_diabetes": False}, I, inc_type2_diabetes="not_met")
+case("type2_diabetes_not_recorded", {"type2_diabetes": None}, P, inc_type2_diabetes="unknown")
+# Biopsy within 10 years
+case("biopsy_exactly_10_years_ago", {"kidney_biopsy": {"date": "2015-06-01"}}, E, inc_dkd_biopsy="met")
+case("biopsy_older_than_10_years_is_not_used", {"kidney_biopsy": {"date": "2015-05-31"}}, P, inc_dkd_biopsy="unknown")
+case("biopsy_non_diabetic", {"kidney_biopsy": {"finding": "non_diabetic"}}, I, inc_dkd_biopsy="not_met", exc_non_diabetic_kidney_disease="met")
+case("no_biopsy", {"kidney_biopsy": None}, P, inc_dkd_biopsy="unknown")
+# 24-hour urine protein: continuously >= 3.5 g (>= 2 measurements in 90 days, all >= 3.5)
+case("urine_protein_exactly_3_5_g_in_two_units", labs(urine_protein_24h=entry("2025-04-02", 3.5, "g/24h") + entry("2025-05-20", 3500, "mg/24h")), E, inc_urine_protein="met")
+case("urine_protein_one_below_3_5", labs(urine_protein_24h=entry("2025-04-02", 4.0, "g/24h") + entry("2025-05-20", 3490, "mg/24h")), I, inc_urine_protein="not_met")
+case("urine_protein_single_measurement", labs(urine_protein_24h=entry("2025-05-20", 4.0, "g/24h")), P, inc_urine_protein="unknown")
+case("urine_protein_old_low_value_not_used", labs(urine_protein_24h=entry("2025-01-10", 2.0, "g/24h") + entry("2025-04-02", 3.8, "g/24h") + entry("2025-05-20", 4.1, "g/d")), E, inc_urine_protein="met")
+# UACR > 1000 mg/g
+case("uacr_exactly_1000_mg_g", labs(uacr=entry("2025-05-20", 1000, "mg/g")), I, inc_uacr="not_met")
+case("uacr_1000_1_mg_g", labs(uacr=entry("2025-05-20", 1000.1, "mg/g")), E, inc_uacr="met")
+case("uacr_113_12_mg_mmol_is_exactly_1000_mg_g", labs(uacr=entry("2025-05-20", 113.12, "mg/mmol")), I, inc_uacr="not_met")
+case("uacr_113_2_mg_mmol_is_above", labs(uacr=entry("2025-05-20", 113.2, "mg/mmol")), E, inc_uacr="met")
+case("uacr_latest_counts", labs(uacr=entry("2025-05-01", 2000, "mg/g") + entry("2025-05-25", 900, "mg/g")), I, inc_uacr="not_met")
+case("uacr_older_than_90_days_is_unknown", labs(uacr=entry("2025-02-01", 2000, "mg/g")), P, inc_uacr="unknown")
+# eGFR >= 20 by CKD-EPI 2021 (woman, 62): 150 umol/L ~ 33; 3.0 mg/dL ~ 17
+case("egfr_below_20", labs(creatinine=entry("2025-05-20", 3.0, "mg/dL")), I, inc_egfr="not_met")
+case("egfr_creatinine_older_than_30_days", labs(creatinine=entry("2025-04-20", 150, "µmol/L")), P, inc_egfr="unknown")
+case("egfr_creatinine_in_mg_dl", labs(creatinine=entry("2025-05-20", 1.7, "mg/dL")), E, inc_egfr="met")
+# Blood pressure <= 160/100 (latest within 30 days)
+case("bp_exactly_160_100", {"blood_pressures": [{"date": "2025-05-28", "systolic": 160, "diastolic": 100, "unit": "mmHg"}]}, E, inc_blood_pressure="met")
+case("bp_systolic_161", {"blood_pressures": [{"date": "2025-05-28", "systolic": 161, "diastolic": 90, "unit": "mmHg"}]}, I, inc_blood_pressure="not_met")
+case("bp_diastolic_101", {"blood_pressures": [{"date": "2025-05-28", "systolic": 150, "diastolic": 101, "unit": "mmHg"}]}, I, inc_blood_pressure="not_met")
+case("bp_in_kpa_below", {"blood_pressures": [{"date": "2025-05-28", "systolic": 21.3, "diastolic": 13.3, "unit": "kPa"}]}, E, inc_blood_pressure="met")
+case("bp_in_kpa_above", {"blood_pressures": [{"date": "2025-05-28", "systolic": 21.4, "diastolic": 13.0, "unit": "kPa"}]}, I, inc_blood_pressure="not_met")
+case("bp_latest_reading_counts", {"blood_pressures": [{"date": "2025-05-10", "systolic": 175, "diastolic": 105, "unit": "mmHg"}, {"date": "2025-05-28", "systolic": 150, "diastolic": 90, "unit": "mmHg"}]}, E, inc_blood_pressure="met")
+case("bp_older_than_30_days", {"blood_pressures": [{"date": "2025-04-01", "systolic": 140, "diastolic": 80, "unit": "mmHg"}]}, P, inc_blood_pressure="unknown")
+# HbA1c < 9 %
+case("hba1c_exactly_9_percent", labs(hba1c=entry("2025-05-20", 9.0, "%")), I, inc_hba1c="not_met")
+case("hba1c_8_9_percent", labs(hba1c=entry("2025-05-20", 8.9, "%")), E, inc_hba1c="met")
+case("hba1c_75_mmol_mol_is_9_0_percent", labs(hba1c=entry("2025-05-20", 75, "mmol/mol")), I, inc_hba1c="not_met")
+case("hba1c_74_mmol_mol_is_8_9_percent", labs(hba1c=entry("2025-05-20", 74, "mmol/mol")), E, inc_hba1c="met")
+# Consent
+case("no_consent", {"informed_consent": False}, I, inc_consent="not_met")
+case("consent_not_recorded", {"informed_consent": None}, P, inc_consent="unknown")
+# Immunosuppressants: more than 7 days in the 30 days before enrolment
+case("tacrolimus_ongoing_13_days", {"medications": [{"name": "Tacrolimus", "start": "2025-05-20"}]}, I, exc_immunosuppressant="met")
+case("tacrolimus_exactly_7_days", {"medications": [{"name": "tacrolimus", "start": "2025-05-26"}]}, E, exc_immunosuppressant="not_met")
+case("tacrolimus_8_days", {"medications": [{"name": "tacrolimus", "start": "2025-05-25"}]}, I, exc_immunosuppressant="met")
+case("mycophenolate_stopped_before_window", {"medications": [{"name": "mycophenolate mofetil", "start": "2024-01-01", "end": "2025-04-15"}]}, E, exc_immunosuppressant="not_met")
+case("cyclosporine_in_chinese", {"medications": [{"name": "环孢素", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("topical_tacrolimus_is_not_systemic", {"medications": [{"name": "tacrolimus", "systemic": False, "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("prednisone_is_not_on_the_list", {"medications": [{"name": "prednisone", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("medication_history_not_taken", {"medications": None}, P, exc_immunosuppressant="unknown")
+# Severe cardiovascular disease
+case("atrial_fibrillation", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01"}), I, exc_severe_cardiovascular="met")
+case("atrial_fibrillation_resolved", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01", "resolved": "2021-01-01"}), E, exc_severe_cardiovascular="not_met")
+case("heart_failure_nyha_2", cond({"condition": "heart_failure", "onset": "2022-01-01", "nyha_class": 2}), E, exc_severe_cardiovascular="not_met")
+case("heart_failure_nyha_3", cond({"condition": "heart_failure", "onset": "2022-01-01", "nyha_class": 3}), I, exc_severe_cardiovascular="met")
+case("heart_failure_class_unknown", cond({"condition": "heart_failure", "onset": "2022-01-01"}), P, exc_severe_cardiovascular="unknown")
+case("medical_history_not_taken", {"conditions": None}, P, exc_severe_cardiovascular="unknown", exc_stroke="unknown", exc_malignancy="unknown")
+# Stroke within 6 months, lacunar exception
+case("cerebral_infarction_4_months_ago", cond({"condition": "cerebral_infarction", "onset": "2025-02-01"}), I, exc_stroke="met")
+case("cerebral_haemorrhage_exactly_6_months_ago", cond({"condition": "cerebral_haemorrhage", "onset": "2024-12-01"}), I, exc_stroke="met")
+case("cerebral_infarction_6_months_and_a_day_ago", cond({"condition": "cerebral_infarction", "onset": "2024-11-30"}), E, exc_stroke="not_met")
+case("lacunar_infarction_without_deficit", cond({"condition": "lacunar_infarction", "onset": "2025-03-01", "residual_deficit": False}), E, exc_stroke="not_met")
+case("lacunar_infarction_with_deficit", cond({"condition": "lacunar_infarction", "onset": "2025-03-01", "residual_deficit": True}), I, exc_stroke="met")
+case("lacunar_infarction_deficit_unknown", cond({"condition": "lacunar_infarction", "onset": "2025-03-01"}), P, exc_stroke="unknown")
+# Severe hyperlipidaemia: TG >= 6.2 mmol/L or LDL-C >= 4.1 mmol/L
+case("triglycerides_exactly_6_2", labs(triglycerides=entry("2025-05-20", 6.2, "mmol/L")), I, exc_hyperlipidaemia="met")
+case("triglycerides_549_134_mg_dl_is_6_2", labs(triglycerides=entry("2025-05-20", 549.134, "mg/dL")), I, exc_hyperlipidaemia="met")
+case("triglycerides_6_19", labs(triglycerides=entry("2025-05-20", 6.19, "mmol/L")), E, exc_hyperlipidaemia="not_met")
+case("ldl_exactly_4_1", labs(ldl_cholesterol=entry("2025-05-20", 4.1, "mmol/L")), I, exc_hyperlipidaemia="met")
+case("ldl_158_5265_mg_dl_is_4_1", labs(ldl_cholesterol=entry("2025-05-20", 158.5265, "mg/dL")), I, exc_hyperlipidaemia="met")
+case("ldl_150_mg_dl_below", labs(ldl_cholesterol=entry("2025-05-20", 150, "mg/dL")), E, exc_hyperlipidaemia="not_met")
+case("lipids_not_measured", labs(triglycerides=[], ldl_cholesterol=[]), P, exc_hyperlipidaemia="unknown")
+# Hyperkalaemia
+case("uncontrolled_hyperkalaemia", cond({"condition": "hyperkalaemia", "onset": "2025-01-01", "uncontrolled": True}), I, exc_hyperkalaemia="met")
+case("controlled_hyperkalaemia", cond({"condition": "hyperkalaemia", "onset": "2025-01-01", "uncontrolled": False}), E, exc_hyperkalaemia="not_met")
+# Viral hepatitis
+case("hbv_dna_above_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 25, "upper_limit_of_normal": 20}]), I, exc_viral_hepatitis="met")
+case("hbv_dna_at_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 20, "upper_limit_of_normal": 20}]), E, exc_viral_hepatitis="not_met")
+case("hcv_rna_not_measured", labs(hcv_rna=[]), P, exc_viral_hepatitis="unknown")
+# TB / HIV / immunodeficiency, malignancy, allergy
+case("hiv", cond({"condition": "hiv", "onset": "2010-01-01"}), I, exc_tuberculosis_hiv_immunodeficiency="met")
+case("malignancy_resolved_within_5_years", cond({"condition": "malignancy", "onset": "2021-01-01", "resolved": "2021-06-01"}), I, exc_malignancy="met")
+case("malignancy_resolved_6_years_ago", cond({"condition": "malignancy", "onset": "2015-01-01", "resolved": "2019-05-01"}), E, exc_malignancy="not_met")
+case("malignancy_undated", cond({"condition": "malignancy"}), P, exc_malignancy="unknown")
+case("blood_product_allergy", cond({"condition": "blood_product_allergy"}), I, exc_allergy="met")
+# Pregnancy, lactation, childbearing
+case("lactating", {"lactating": True}, I, exc_pregnancy_lactation="met")
+case("pregnancy_plan_unknown", {"pregnancy_or_egg_donation_plan": None}, P, exc_pregnancy_lactation="unknown")
+case("man_with_childbearing_plan_without_contraception", {"sex": "male", "lactating": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": True}, I, exc_pregnancy_lactation="met")
+case("man_without_such_plan", {"sex": "male", "lactating": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": False}, E, exc_pregnancy_lactation="not_met")
+# Active infection with IV antibiotics within 1 week
+case("infection_iv_antibiotics_4_days_ago", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": True}), I, exc_active_infection="met")
+case("infection_oral_antibiotics", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": False}), E, exc_active_infection="not_met")
+case("infection_resolved_before_the_week", cond({"condition": "active_infection", "onset": "2025-05-10", "resolved": "2025-05-20", "iv_antibiotics": True}), E, exc_active_infection="not_met")
+# Other interventional trial within 3 months
+case("trial_ended_within_3_months", {"other_trials": [{"interventional": True, "start": "2024-06-01", "end": "2025-03-15"}]}, I, exc_other_trial="met")
+case("trial_ended_3_months_and_a_day_ago", {"other_trials": [{"interventional": True, "start": "2024-06-01", "end": "2025-02-28"}]}, E, exc_other_trial="not_met")
+case("observational_study_does_not_count", {"other_trials": [{"interventional": False, "start": "2025-05-01"}]}, E, exc_other_trial="not_met")
+case("investigator_deems_unsuitable", {"investigator_deems_unsuitable": True}, I, exc_investigator_judgement="met")
+# Ineligible wins over pending
+case("ineligible_wins_over_pending", {"informed_consent": None, "type2_diabetes": False}, I, inc_consent="unknown", inc_type2_diabetes="not_met")
+# Bad input: typed errors naming the field path
+error("date_after_screening", labs(uacr=entry("2025-06-02", 1500, "mg/g")), "date_after_screening", "labs.uacr[0].date")
+error("unknown_unit", labs(creatinine=entry("2025-05-20", 150, "mg/furlong")), "unknown_unit", "labs.creatinine[0]")
+error("unit_not_for_analyte", labs(hba1c=entry("2025-05-20", 7, "mmHg")), "unit_not_for_analyte", "labs.hba1c[0]")
+error("medication_end_before_start", {"medications": [{"name": "tacrolimus", "start": "2025-01-10", "end": "2025-01-01"}]}, "dates_out_of_order", "medications[0].end")
+error("nyha_class_5", cond({"condition": "heart_failure", "nyha_class": 5}), "invalid_value", "conditions[0].nyha_class")
+error("birth_after_screening", {"date_of_birth": "2026-01-01"}, "dates_out_of_order", "screening_date")
+value_without_unit = merge(BASE, {})
+value_without_unit["labs"]["uacr"] = [{"date": "2025-05-20", "value": 1500}]
+error("value_without_unit", None, "malformed", "labs.uacr[0]", raw=json.dumps(value_without_unit, ensure_ascii=False))
+unknown = merge(BASE, {})
+unknown["labs"]["colour"] = "red"
+error("unknown_field", None, "malformed", "labs.colour", raw=json.dumps(unknown, ensure_ascii=False))
+error("malformed_json_ends_inside_a_field", None, "malformed", "sex", raw='{"id": "X", "sex": ')
+error("not_json_at_all", None, "malformed", ".", raw="id=X; sex=F")
+
+doc = {
+    "description": "Screening vectors. Screen `record` (or the raw text `json`) under the default ProtocolConfig; expect `status` and, for each id in `criteria`, that outcome; or expect an error of `error.kind` whose path is `error.path`.",
+    "cases": cases,
+}
+(HERE / "cases.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+print(f"{len(cases)} cases -> {HERE / 'cases.json'}")
