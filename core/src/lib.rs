@@ -29,6 +29,7 @@ pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
 pub mod lab;
+pub mod synthetic;
 
 /// The names most callers need.
 pub mod prelude {

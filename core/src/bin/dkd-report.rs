@@ -1,31 +1,165 @@
-//! The main job: eGFR by every equation for each patient of a cohort CSV, printed as a table.
+//! The main job.
 //!
-//! Usage: `dkd-report [COHORT.csv]` (default: the bundled `data/synthetic_cohort.csv`).
-//! A row whose input is refused shows the error kind in each cell it affects.
+//! - `dkd-report [screen] [COHORT.jsonl] [--out DIR]`: screens a cohort of screening records
+//!   (default: the bundled synthetic `data/screening_cohort.jsonl`), prints the screening
+//!   report (counts and a CONSORT-style flow with exclusion reasons ranked) and writes the
+//!   per-candidate results as `DIR/screening_results.json` and `.csv` (default DIR: `out/`).
+//! - `dkd-report egfr [COHORT.csv]`: eGFR by every equation for a CSV of patients (default: the
+//!   bundled `data/synthetic_cohort.csv`), printed as a table.
+//! - `dkd-report generate [--seed S] [--count N]`: synthetic screening records as JSON lines.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use amimestrocel_dkd::cohort::{egfr_row, parse_csv};
 use amimestrocel_dkd::egfr::EgfrEquation;
+use amimestrocel_dkd::eligibility::{
+    csv_header, csv_row, screen_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningSummary,
+};
+use amimestrocel_dkd::synthetic;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data");
 
 fn main() -> ExitCode {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../data/synthetic_cohort.csv").to_owned());
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("dkd-report: cannot read {path}: {e}");
-            return ExitCode::from(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("egfr") => egfr(args.get(1).cloned()),
+        Some("generate") => generate(&args[1..]),
+        Some("screen") => screen(&args[1..]),
+        Some("-h" | "--help") => {
+            println!("usage: dkd-report [screen] [COHORT.jsonl] [--out DIR] | egfr [COHORT.csv] | generate [--seed S] [--count N]");
+            Ok(())
         }
+        _ => screen(&args),
     };
-    let rows = match parse_csv(&text) {
-        Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("dkd-report: {path}: {e}");
-            return ExitCode::from(2);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dkd-report: {message}");
+            ExitCode::from(2)
         }
+    }
+}
+
+fn option<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => {
+            args.get(i + 1).and_then(|v| v.parse().ok()).map(Some).ok_or_else(|| format!("{name} needs a value"))
+        }
+        None => Ok(None),
+    }
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let seed = option(args, "--seed")?.unwrap_or(synthetic::BUNDLED_SEED);
+    let count = option(args, "--count")?.unwrap_or(synthetic::BUNDLED_COUNT);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for record in synthetic::cohort(seed, count) {
+        let line = serde_json::to_string(&record).map_err(|e| e.to_string())?;
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn screen(args: &[String]) -> Result<(), String> {
+    let positional: Vec<&String> = {
+        let mut v = Vec::new();
+        let mut skip = false;
+        for a in args {
+            if skip {
+                skip = false;
+            } else if a == "--out" {
+                skip = true;
+            } else {
+                v.push(a);
+            }
+        }
+        v
     };
+    let path = positional.first().map(PathBuf::from).unwrap_or_else(|| Path::new(DATA).join("screening_cohort.jsonl"));
+    let out_dir = option::<PathBuf>(args, "--out")?.unwrap_or_else(|| PathBuf::from("out"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let lines: Vec<(usize, &str)> =
+        text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
+    let config = ProtocolConfig::default();
+    let progress = lines.len() >= 50_000;
+    // Parse (keeping a refused line as its error), then screen the parsed ones on every core.
+    let mut parsed = Vec::with_capacity(lines.len());
+    let mut slots: Vec<Result<usize, (String, ScreeningError)>> = Vec::with_capacity(lines.len());
+    for (k, (line_no, line)) in lines.iter().enumerate() {
+        match ScreeningRecord::from_json(line) {
+            Ok(r) => {
+                slots.push(Ok(parsed.len()));
+                parsed.push(r);
+            }
+            Err(e) => slots.push(Err((format!("line {line_no}"), e.into()))),
+        }
+        if progress && (k + 1) % 100_000 == 0 {
+            eprintln!("dkd-report: read {} of {} records", k + 1, lines.len());
+        }
+    }
+    let mut screened = Vec::with_capacity(parsed.len());
+    for (k, part) in parsed.chunks(100_000).enumerate() {
+        screened.extend(screen_batch(part, &config).map_err(|e| e.to_string())?);
+        if progress {
+            eprintln!(
+                "dkd-report: screened {} of {} records",
+                (k * 100_000 + part.len()).min(parsed.len()),
+                parsed.len()
+            );
+        }
+    }
+    let mut ids = Vec::with_capacity(slots.len());
+    let results: Vec<_> = slots
+        .into_iter()
+        .map(|slot| match slot {
+            Ok(i) => {
+                ids.push(parsed[i].id.clone());
+                screened[i].clone()
+            }
+            Err((place, e)) => {
+                ids.push(place);
+                Err(e)
+            }
+        })
+        .collect();
+    let summary = ScreeningSummary::from_results(&results);
+    println!("NCT06969807 screening report — {} ({} records)", path.display(), results.len());
+    println!("Configuration: {}, eGFR by {}", config.version, config.egfr_equation);
+    println!();
+    print!("{summary}");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let json_path = out_dir.join("screening_results.json");
+    let csv_path = out_dir.join("screening_results.csv");
+    let json: Vec<serde_json::Value> = results
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| match r {
+            Ok(res) => serde_json::to_value(res).unwrap_or(serde_json::Value::Null),
+            Err(e) => serde_json::json!({"id": id, "status": "refused", "error": {"kind": e.kind(), "message": e.to_string()}}),
+        })
+        .collect();
+    let body = serde_json::to_string_pretty(&serde_json::json!({"summary": summary, "results": json}))
+        .map_err(|e| e.to_string())?;
+    std::fs::write(&json_path, body).map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    let mut csv = csv_header();
+    csv.push('\n');
+    for (r, id) in results.iter().zip(&ids) {
+        csv.push_str(&csv_row(id, r));
+        csv.push('\n');
+    }
+    std::fs::write(&csv_path, csv).map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
+    println!();
+    println!("Per-candidate results: {} and {}", json_path.display(), csv_path.display());
+    Ok(())
+}
+
+fn egfr(path: Option<String>) -> Result<(), String> {
+    let path = path.map(PathBuf::from).unwrap_or_else(|| Path::new(DATA).join("synthetic_cohort.csv"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let rows = parse_csv(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let width = 20;
     print!("{:<9}{:<4}{:>4} ", "id", "sex", "age");
     for eq in EgfrEquation::ALL {
@@ -52,5 +186,5 @@ fn main() -> ExitCode {
     println!("{} patients, {} with no estimate by any equation.", rows.len(), refused);
     println!("Units: mL/min/1.73m² (cockcroft_gault: mL/min, not normalised).");
     println!("Protocol default equation: {}.", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION);
-    ExitCode::SUCCESS
+    Ok(())
 }

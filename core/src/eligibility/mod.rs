@@ -25,6 +25,7 @@
 mod config;
 mod criteria;
 mod record;
+mod report;
 
 pub use config::{Bound, ConfigError, ProtocolConfig, Threshold, DEFAULT_CONFIG_VERSION, DEFAULT_IMMUNOSUPPRESSANTS};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
@@ -32,6 +33,7 @@ pub use record::{
     BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
     ScreeningRecord, TrialParticipation, ViralLoad,
 };
+pub use report::{csv_header, csv_row, ReasonCount, ScreeningSummary};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

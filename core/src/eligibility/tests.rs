@@ -1,1 +1,279 @@
+use super::*;
+use crate::synthetic;
+use proptest::prelude::*;
 
+fn base() -> ScreeningRecord {
+    let text = include_str!("../../../tests/vectors/eligibility/base_record.json");
+    ScreeningRecord::from_json(text).unwrap()
+}
+
+fn cfg() -> ProtocolConfig {
+    ProtocolConfig::default()
+}
+
+#[test]
+fn base_record_is_eligible_with_every_criterion_answered() {
+    let r = screen(&base(), &cfg()).unwrap();
+    assert_eq!(r.status, Status::Eligible);
+    assert_eq!(r.criteria.len(), CriterionId::ALL.len());
+    for (c, id) in r.criteria.iter().zip(CriterionId::ALL) {
+        assert_eq!(c.id, *id);
+        assert!(!c.reason.is_empty());
+    }
+    assert_eq!(r.config_version, DEFAULT_CONFIG_VERSION);
+}
+
+#[test]
+fn threshold_bounds_are_inclusive_or_exclusive_as_named() {
+    use Bound::*;
+    let u = Unit::MilligramPerGram;
+    assert!(Threshold::new(AtLeast, 10.0, u).passes_value(10.0));
+    assert!(!Threshold::new(Above, 10.0, u).passes_value(10.0));
+    assert!(Threshold::new(AtMost, 10.0, u).passes_value(10.0));
+    assert!(!Threshold::new(Below, 10.0, u).passes_value(10.0));
+    assert!(Threshold::new(Above, 10.0, u).passes_value(10.000_001));
+    assert!(Threshold::new(Below, 10.0, u).passes_value(9.999_999));
+}
+
+#[test]
+fn egfr_threshold_is_inclusive_at_exactly_20() {
+    assert!(cfg().egfr.passes_value(20.0));
+    assert!(!cfg().egfr.passes_value(19.999));
+}
+
+#[test]
+fn the_uacr_evidence_shows_the_unit_as_entered_and_as_converted() {
+    let mut r = base();
+    r.labs.uacr = vec![LabEntry { date: r.screening_date, value: 200.0, unit: "mg/mmol".into() }];
+    let res = screen(&r, &cfg()).unwrap();
+    let c = res.criterion("inc_uacr").unwrap();
+    let ev = &c.evidence[0];
+    assert_eq!(ev.field, "labs.uacr[0]");
+    assert_eq!(ev.entered.as_ref().unwrap().unit, "mg/mmol");
+    assert_eq!(ev.converted.as_ref().unwrap().unit, "mg/g");
+    assert!((ev.converted.as_ref().unwrap().value - 1768.0).abs() < 0.1);
+    assert_eq!(
+        c.reason,
+        "Latest urine albumin-to-creatinine ratio (2025-06-01) is 1768.03 mg/g, which is > 1000 mg/g."
+    );
+}
+
+#[test]
+fn configuration_readings_are_parameters() {
+    // "Continuously" read as three measurements instead of two.
+    let mut c = cfg();
+    c.urine_protein_min_measurements = 3;
+    let res = screen(&base(), &c).unwrap();
+    assert_eq!(res.criterion("inc_urine_protein").unwrap().outcome, Outcome::Unknown);
+    // The 2009 equation instead of 2021.
+    let mut c = cfg();
+    c.egfr_equation = crate::egfr::EgfrEquation::CkdEpi2009Cr;
+    let res = screen(&base(), &c).unwrap();
+    assert!(res.criterion("inc_egfr").unwrap().reason.contains("ckd_epi_2009_cr"));
+}
+
+#[test]
+fn configuration_round_trips_through_json_and_refuses_bad_units() {
+    let c = cfg();
+    let json = serde_json::to_string(&c).unwrap();
+    let back: ProtocolConfig = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, c);
+    let mut bad = cfg();
+    bad.uacr.unit = Unit::MillimeterOfMercury;
+    assert_eq!(
+        bad.validate().unwrap_err().to_string(),
+        "configuration field `uacr`: `mmHg` is not a finite threshold for urine albumin-to-creatinine ratio"
+    );
+    let mut cg = cfg();
+    cg.egfr_equation = crate::egfr::EgfrEquation::CockcroftGault;
+    assert_eq!(cg.validate().unwrap_err().field, "egfr_equation");
+}
+
+#[test]
+fn every_record_error_message_is_pinned() {
+    let cases: Vec<(RecordError, &str, &str)> = vec![
+        (
+            RecordError::Malformed { path: "labs.uacr[0]".into(), reason: "missing field `unit`".into() },
+            "malformed",
+            "labs.uacr[0]: missing field `unit`",
+        ),
+        (
+            RecordError::Lab { path: "labs.creatinine[0]".into(), source: LabError::UnknownUnit { unit: "x".into() } },
+            "unknown_unit",
+            "labs.creatinine[0]: unknown unit `x`",
+        ),
+        (
+            RecordError::AfterScreening { path: "labs.uacr[0].date".into() },
+            "date_after_screening",
+            "labs.uacr[0].date: date is after the screening date",
+        ),
+        (
+            RecordError::OutOfOrder { path: "medications[0].end".into(), start: "start".into() },
+            "dates_out_of_order",
+            "medications[0].end: date is before `start` of the same entry",
+        ),
+        (
+            RecordError::Invalid {
+                path: "conditions[0].nyha_class".into(),
+                reason: "NYHA class is 1, 2, 3 or 4".into(),
+            },
+            "invalid_value",
+            "conditions[0].nyha_class: NYHA class is 1, 2, 3 or 4",
+        ),
+    ];
+    for (e, kind, message) in cases {
+        assert_eq!(e.kind(), kind);
+        assert_eq!(e.to_string(), message);
+    }
+}
+
+use crate::lab::{LabError, Unit};
+
+#[test]
+fn criteria_catalogue_lists_every_criterion_with_text_and_parameters() {
+    let list = criteria(&cfg());
+    assert_eq!(list.len(), 23);
+    assert!(list.iter().all(|c| !c.protocol_text.is_empty()));
+    let slugs: std::collections::HashSet<_> = list.iter().map(|c| c.id.slug()).collect();
+    assert_eq!(slugs.len(), 23, "ids are unique");
+    for c in &list {
+        assert_eq!(CriterionId::from_slug(c.id.slug()), Some(c.id));
+    }
+}
+
+#[test]
+fn bundled_cohort_is_the_generator_output_for_its_seed() {
+    let text = include_str!("../../../data/screening_cohort.jsonl");
+    let generated = synthetic::cohort(synthetic::BUNDLED_SEED, synthetic::BUNDLED_COUNT);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), generated.len());
+    for (line, record) in lines.iter().zip(&generated) {
+        assert_eq!(*line, serde_json::to_string(record).unwrap());
+    }
+}
+
+#[test]
+fn bundled_cohort_has_about_120_eligible_of_300() {
+    let cohort = synthetic::cohort(synthetic::BUNDLED_SEED, synthetic::BUNDLED_COUNT);
+    let results = screen_batch(&cohort, &cfg()).unwrap();
+    let s = ScreeningSummary::from_results(&results);
+    assert_eq!(s.refused, 0);
+    assert!((100..=140).contains(&s.eligible), "{s}");
+    assert!(s.ineligible > 0 && s.pending > 0);
+}
+
+/// Re-expresses every lab entry of a record in another unit of its analyte.
+fn in_other_units(r: &ScreeningRecord, pick: usize) -> ScreeningRecord {
+    let mut out = r.clone();
+    let series: [(&mut Vec<LabEntry>, AnalyteKind); 8] = [
+        (&mut out.labs.urine_protein_24h, AnalyteKind::UrineProtein24h),
+        (&mut out.labs.uacr, AnalyteKind::Uacr),
+        (&mut out.labs.creatinine, AnalyteKind::SerumCreatinine),
+        (&mut out.labs.cystatin_c, AnalyteKind::CystatinC),
+        (&mut out.labs.hba1c, AnalyteKind::Hba1c),
+        (&mut out.labs.triglycerides, AnalyteKind::Triglycerides),
+        (&mut out.labs.ldl_cholesterol, AnalyteKind::LdlCholesterol),
+        (&mut out.labs.potassium, AnalyteKind::Potassium),
+    ];
+    for (entries, kind) in series {
+        for e in entries.iter_mut() {
+            let m = Measurement::new(kind, e.value, &e.unit).unwrap();
+            let to = kind.units()[pick % kind.units().len()];
+            e.value = m.in_unit(to).unwrap();
+            e.unit = to.as_str().to_owned();
+        }
+    }
+    out
+}
+
+use crate::lab::{AnalyteKind, Measurement};
+
+fn outcomes(r: &ScreeningResult) -> Vec<Outcome> {
+    r.criteria.iter().map(|c| c.outcome).collect()
+}
+
+fn seeds() -> impl Strategy<Value = u64> {
+    any::<u64>()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Raising UACR never turns a met UACR criterion into not met.
+    #[test]
+    fn raising_uacr_keeps_it_met(seed in seeds(), factor in 1.0f64..20.0) {
+        let mut r = synthetic::cohort(seed, 1).remove(0);
+        let before = screen(&r, &cfg()).unwrap();
+        for e in &mut r.labs.uacr { e.value *= factor; }
+        if let Ok(after) = screen(&r, &cfg()) {
+            if before.criterion("inc_uacr").unwrap().outcome == Outcome::Met {
+                prop_assert_eq!(after.criterion("inc_uacr").unwrap().outcome, Outcome::Met);
+            }
+        }
+    }
+
+    /// Adding an excluding condition makes every candidate ineligible, so never eligible.
+    #[test]
+    fn an_excluding_condition_never_makes_a_candidate_eligible(seed in seeds(), which in 0usize..3) {
+        let mut r = synthetic::cohort(seed, 1).remove(0);
+        let before = screen(&r, &cfg()).unwrap().status;
+        let kind = [ConditionKind::Hiv, ConditionKind::ActiveTuberculosis, ConditionKind::BloodProductAllergy][which];
+        r.conditions.get_or_insert_with(Vec::new).push(Condition {
+            condition: kind, onset: Some(r.screening_date), resolved: None, nyha_class: None,
+            residual_deficit: None, uncontrolled: None, iv_antibiotics: None,
+        });
+        let after = screen(&r, &cfg()).unwrap().status;
+        prop_assert_eq!(after, Status::Ineligible);
+        if before == Status::Ineligible { prop_assert_eq!(after, Status::Ineligible); }
+    }
+
+    /// The same candidate with values in other units gets the same result.
+    #[test]
+    fn other_units_same_result(seed in seeds(), pick in 0usize..4) {
+        let r = synthetic::cohort(seed, 1).remove(0);
+        let a = screen(&r, &cfg()).unwrap();
+        let b = screen(&in_other_units(&r, pick), &cfg()).unwrap();
+        prop_assert_eq!(a.status, b.status);
+        prop_assert_eq!(outcomes(&a), outcomes(&b));
+    }
+
+    /// Record order in a batch does not matter.
+    #[test]
+    fn batch_order_does_not_matter(seed in seeds(), n in 1usize..40, rotate in 0usize..40) {
+        let cohort = synthetic::cohort(seed, n);
+        let mut shuffled = cohort.clone();
+        shuffled.rotate_left(rotate % n);
+        shuffled.reverse();
+        let a = screen_batch(&cohort, &cfg()).unwrap();
+        let b = screen_batch(&shuffled, &cfg()).unwrap();
+        let by_id = |v: &[Result<ScreeningResult, ScreeningError>]| {
+            let mut m: Vec<(String, Status)> = v.iter().map(|r| { let r = r.as_ref().unwrap(); (r.id.clone(), r.status) }).collect();
+            m.sort_by(|x, y| x.0.cmp(&y.0));
+            m
+        };
+        prop_assert_eq!(by_id(&a), by_id(&b));
+    }
+
+    /// Any record, however odd its values and dates, gives a result or a typed error.
+    #[test]
+    fn no_panic_on_any_record(seed in seeds(), shift in -4000i64..4000, value in proptest::num::f64::ANY,
+                              unit in prop::sample::select(vec!["mg/dL", "µmol/L", "%", "mmol/mol", "mg/g", "mg/mmol", "x", ""])) {
+        let mut r = synthetic::cohort(seed, 1).remove(0);
+        let d = r.screening_date + chrono::Duration::days(shift);
+        r.labs.uacr.push(LabEntry { date: d, value, unit: unit.to_owned() });
+        r.labs.creatinine.push(LabEntry { date: d, value, unit: unit.to_owned() });
+        r.labs.hba1c.push(LabEntry { date: d, value, unit: unit.to_owned() });
+        if let Some(meds) = r.medications.as_mut() {
+            meds.push(Medication { name: "tacrolimus".into(), systemic: true, start: d, end: Some(d - chrono::Duration::days(shift.abs() % 50)) });
+        }
+        match screen(&r, &cfg()) {
+            Ok(res) => prop_assert_eq!(res.criteria.len(), CriterionId::ALL.len()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+        // And through JSON, including text that is not a record.
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        let _ = ScreeningRecord::from_json(&json);
+        let half = json.char_indices().nth(json.chars().count() / 2).map_or(0, |(i, _)| i);
+        let _ = ScreeningRecord::from_json(&json[..half]);
+    }
+}
