@@ -6,6 +6,7 @@
 
 use amimestrocel_dkd::demographics::DemographicsError;
 use amimestrocel_dkd::egfr::EgfrError;
+use amimestrocel_dkd::eligibility::{RecordError, ScreeningError};
 use amimestrocel_dkd::lab::LabError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -105,6 +106,40 @@ pub fn row(py: Python<'_>, row: usize, kind: &str) -> PyErr {
     let message = format!("row {row}: {}", kind.replace('_', " "));
     match d.set_item("row", row) {
         Ok(()) => raise(py, "EgfrError", message, kind, d),
+        Err(err) => err,
+    }
+}
+
+/// A core [`ScreeningError`] as `amimestrocel_dkd.errors.ScreeningError`, with `path`.
+pub fn screening(py: Python<'_>, e: ScreeningError) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| -> PyResult<()> {
+        match &e {
+            ScreeningError::Record(r) => {
+                d.set_item("path", r.path())?;
+                if let RecordError::Lab { source, .. } = r {
+                    if let Ok(lab) = lab_details(py, source) {
+                        for (k, v) in lab.iter() {
+                            d.set_item(k, v)?;
+                        }
+                    }
+                }
+            }
+            ScreeningError::Config(c) => d.set_item("path", c.field)?,
+        }
+        Ok(())
+    })();
+    match filled {
+        Ok(()) => raise(py, "ScreeningError", e.to_string(), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A configuration problem as `amimestrocel_dkd.errors.ScreeningError` of kind `invalid_config`.
+pub fn config(py: Python<'_>, field: &str, reason: &str) -> PyErr {
+    let d = PyDict::new(py);
+    match d.set_item("path", field) {
+        Ok(()) => raise(py, "ScreeningError", format!("configuration field `{field}`: {reason}"), "invalid_config", d),
         Err(err) => err,
     }
 }

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod egfr;
+mod eligibility;
 mod errors;
 mod lab;
 
@@ -15,5 +16,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     lab::register(m)?;
     egfr::register(m)?;
+    eligibility::register(m)?;
     Ok(())
 }

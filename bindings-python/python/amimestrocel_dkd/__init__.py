@@ -44,13 +44,23 @@ from ._native import (
     lab_value,
     parse_unit,
 )
-from .errors import DemographicsError, DkdError, EgfrError, LabError
+from .errors import DemographicsError, DkdError, EgfrError, LabError, ScreeningError
+from .screening import (
+    CriterionResult,
+    ScreeningResult,
+    criteria,
+    default_config,
+    screen,
+    screen_many,
+    synthetic_cohort,
+)
 
 __version__: str = _native.__version__
 
 __all__ = [
     "PROTOCOL_DEFAULT_EQUATION",
     "CreatinineClearance",
+    "CriterionResult",
     "CystatinC",
     "DemographicsError",
     "DiastolicBp",
@@ -66,6 +76,8 @@ __all__ = [
     "LabValue",
     "LdlCholesterol",
     "Potassium",
+    "ScreeningError",
+    "ScreeningResult",
     "SerumCreatinine",
     "SystolicBp",
     "TotalCholesterol",
@@ -74,12 +86,17 @@ __all__ = [
     "UrineProtein24h",
     "age_on",
     "analytes",
+    "criteria",
+    "default_config",
     "egfr",
     "egfr_error_kinds",
     "equations",
     "estimate_gfr",
     "lab_value",
     "parse_unit",
+    "screen",
+    "screen_many",
+    "synthetic_cohort",
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-__all__ = ["DkdError", "LabError", "DemographicsError", "EgfrError"]
+__all__ = ["DkdError", "LabError", "DemographicsError", "EgfrError", "ScreeningError"]
 
 
 class DkdError(ValueError):
@@ -59,3 +59,15 @@ class EgfrError(DkdError):
         """The first bad row of a strict batch, else None."""
         value = self.details.get("row")
         return None if value is None else int(value)
+
+
+class ScreeningError(DkdError):
+    """A screening record (or configuration) was refused: malformed JSON, an unknown field, a
+    value without a unit, a unit that does not fit, a date after the screening date or out of
+    order. ``path`` names the field, e.g. ``labs.uacr[1].date``."""
+
+    @property
+    def path(self) -> Optional[str]:
+        """The field path."""
+        value = self.details.get("path")
+        return None if value is None else str(value)

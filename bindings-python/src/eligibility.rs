@@ -1,0 +1,114 @@
+//! Screening: JSON in (a record as text), JSON out (the result), so that Python dicts, pandas
+//! rows and files all go through the core crate's own reader and its field-path errors.
+
+use amimestrocel_dkd::eligibility::{
+    criteria, screen, screen_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningSummary,
+};
+use pyo3::prelude::*;
+
+use crate::errors;
+
+fn config(py: Python<'_>, json: Option<&str>) -> PyResult<ProtocolConfig> {
+    let Some(json) = json else { return Ok(ProtocolConfig::default()) };
+    let c: ProtocolConfig = serde_json::from_str(json).map_err(|e| errors::config(py, "config", &e.to_string()))?;
+    c.validate().map_err(|e| errors::config(py, e.field, &e.reason))?;
+    Ok(c)
+}
+
+fn to_json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| errors::config(py, "output", &e.to_string()))
+}
+
+/// Screens one record given as JSON text; returns the result as JSON text.
+#[pyfunction]
+#[pyo3(signature = (record_json, config_json=None))]
+fn screen_json(py: Python<'_>, record_json: &str, config_json: Option<&str>) -> PyResult<String> {
+    let config = config(py, config_json)?;
+    let record = ScreeningRecord::from_json(record_json).map_err(|e| errors::screening(py, e.into()))?;
+    let result = screen(&record, &config).map_err(|e| errors::screening(py, e))?;
+    to_json(py, &result)
+}
+
+/// Screens many records (JSON texts) on every core, GIL released. Returns, per record, either
+/// `(result_json, None)` or `(None, (kind, path, message))`: a bad record never loses the batch.
+#[pyfunction]
+#[pyo3(signature = (records_json, config_json=None))]
+#[allow(clippy::type_complexity)]
+fn screen_many_json(
+    py: Python<'_>,
+    records_json: Vec<String>,
+    config_json: Option<&str>,
+) -> PyResult<(Vec<(Option<String>, Option<(String, String, String)>)>, String)> {
+    let config = config(py, config_json)?;
+    let out = py.detach(|| {
+        let parsed: Vec<Result<ScreeningRecord, ScreeningError>> =
+            records_json.iter().map(|t| ScreeningRecord::from_json(t).map_err(ScreeningError::from)).collect();
+        let good: Vec<ScreeningRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+        let mut screened = screen_batch(&good, &config).map(Vec::into_iter);
+        let results: Vec<Result<_, ScreeningError>> = parsed
+            .into_iter()
+            .map(|p| match (p, screened.as_mut()) {
+                (Ok(_), Ok(it)) => it.next().unwrap_or_else(|| Err(ScreeningError::Config(missing()))),
+                (Ok(_), Err(e)) => Err(ScreeningError::Config(e.clone())),
+                (Err(e), _) => Err(e),
+            })
+            .collect();
+        let summary = ScreeningSummary::from_results(&results);
+        let rows = results
+            .iter()
+            .map(|r| match r {
+                Ok(res) => (serde_json::to_string(res).ok(), None),
+                Err(e) => {
+                    let path = match e {
+                        ScreeningError::Record(r) => r.path().to_owned(),
+                        ScreeningError::Config(c) => c.field.to_owned(),
+                    };
+                    (None, Some((e.kind().to_owned(), path, e.to_string())))
+                }
+            })
+            .collect::<Vec<_>>();
+        (rows, serde_json::to_string(&summary).unwrap_or_default())
+    });
+    Ok(out)
+}
+
+fn missing() -> amimestrocel_dkd::eligibility::ConfigError {
+    amimestrocel_dkd::eligibility::ConfigError { field: "batch", reason: "a result is missing".into() }
+}
+
+/// Every criterion with its id, kind, protocol text and parameters, as JSON.
+#[pyfunction]
+#[pyo3(signature = (config_json=None))]
+fn criteria_json(py: Python<'_>, config_json: Option<&str>) -> PyResult<String> {
+    to_json(py, &criteria(&config(py, config_json)?))
+}
+
+/// The default protocol configuration, as JSON.
+#[pyfunction]
+fn default_config_json(py: Python<'_>) -> PyResult<String> {
+    to_json(py, &ProtocolConfig::default())
+}
+
+/// Checks a record without screening it; raises `ScreeningError` naming the field.
+#[pyfunction]
+fn validate_record_json(py: Python<'_>, record_json: &str) -> PyResult<()> {
+    let record = ScreeningRecord::from_json(record_json).map_err(|e| errors::screening(py, e.into()))?;
+    record.validate().map_err(|e| errors::screening(py, e.into()))
+}
+
+/// Synthetic screening records (JSON texts) from the seeded generator.
+#[pyfunction]
+#[pyo3(signature = (seed, count))]
+fn synthetic_cohort_json(py: Python<'_>, seed: u64, count: usize) -> PyResult<Vec<String>> {
+    amimestrocel_dkd::synthetic::cohort(seed, count).iter().map(|r| to_json(py, r)).collect()
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(screen_json, m)?)?;
+    m.add_function(wrap_pyfunction!(screen_many_json, m)?)?;
+    m.add_function(wrap_pyfunction!(criteria_json, m)?)?;
+    m.add_function(wrap_pyfunction!(default_config_json, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_record_json, m)?)?;
+    m.add_function(wrap_pyfunction!(synthetic_cohort_json, m)?)?;
+    Ok(())
+}
