@@ -78,3 +78,11 @@ chroot_run() {
   if [ $mounted -eq 1 ]; then umount "$TRIXIE/proc" || umount -l "$TRIXIE/proc" || true; fi
   return $rc
 }
+
+# Gson (Debian's libgoogle-gson-java) for the Kotlin tests, which read the shared JSON vectors.
+ensure_gson() {
+  apt_install libgoogle-gson-java
+  GSON_JAR=$(dpkg -L libgoogle-gson-java | grep '/gson\.jar$' | head -n1)
+  log "gson ready: $GSON_JAR"
+  export GSON_JAR
+}

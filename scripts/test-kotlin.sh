@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the uniffi Kotlin bindings (bindings-mobile/) and runs tests/kotlin/*.kt on the JVM
+# with JUnit 5 (kotlin.test) and JNA. Prints the JUnit summary; exits non-zero on any failure.
+#
+# Idempotent; works from a fresh clone and with CARGO_TARGET_DIR anywhere. Work files go to
+# build/kotlin/ in the checkout: the native library actually tested (lib/), the generated
+# sources (gen/), bindings.jar and the compiled tests. The bindings and the tests are
+# recompiled only when their sources (or the Kotlin compiler) change. JUNIT_DETAILS=tree lists
+# every test (default: summary, which still names and explains each failure).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+# shellcheck source=scripts/toolchains.sh
+source "$ROOT/scripts/toolchains.sh"
+ensure_kotlin
+ensure_gson
+
+# shellcheck source=scripts/uniffi.sh
+source "$ROOT/scripts/uniffi.sh"
+OUT="$ROOT/build/kotlin"
+step() { printf '[test-kotlin] %s\n' "$*" >&2; }
+
+uniffi_generate kotlin "$OUT"
+
+KOTLINC="$KOTLIN_HOME/bin/kotlinc"
+KLIB="$KOTLIN_HOME/lib"
+J="$JAVA_LIBS"
+mapfile -t GENERATED < <(find "$OUT/gen" -name '*.kt' | sort)
+[ ${#GENERATED[@]} -gt 0 ] || { echo "no Kotlin sources generated" >&2; exit 1; }
+mapfile -t TESTS < <(find "$ROOT/tests/kotlin" -maxdepth 1 -name '*.kt' | sort)
+[ ${#TESTS[@]} -gt 0 ] || { echo "no Kotlin tests in tests/kotlin" >&2; exit 1; }
+# README.md's ```kotlin blocks, one test each (none yet is not an error).
+mkdir -p "$OUT/readme"
+readme_tests kotlin "$ROOT/README.md" >"$OUT/readme/ReadmeTest.kt.new"
+if [ -s "$OUT/readme/ReadmeTest.kt.new" ]; then
+  cmp -s "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt" || mv -f "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt"
+  TESTS+=("$OUT/readme/ReadmeTest.kt")
+else
+  step "README.md has no \`\`\`kotlin block to run"
+  rm -f "$OUT/readme/ReadmeTest.kt"
+fi
+rm -f "$OUT/readme/ReadmeTest.kt.new"
+
+# Fingerprint of some files plus the compiler, to skip a compile whose inputs did not change.
+stamp() { { echo "$KOTLINC $KOTLIN_VERSION"; sha256sum "$@"; } | sha256sum | cut -d' ' -f1; }
+
+BINDINGS_STAMP=$(stamp "${GENERATED[@]}")
+if [ -f "$OUT/bindings.jar" ] && [ "$(cat "$OUT/bindings.stamp" 2>/dev/null)" = "$BINDINGS_STAMP" ]; then
+  step "bindings.jar is up to date"
+else
+  step "kotlinc generated bindings -> bindings.jar"
+  rm -f "$OUT/bindings.jar" "$OUT/bindings.stamp"
+  "$KOTLINC" -nowarn "${GENERATED[@]}" -cp "$J/jna.jar" -d "$OUT/bindings.jar"
+  echo "$BINDINGS_STAMP" >"$OUT/bindings.stamp"
+fi
+
+COMPILE_CP="$OUT/bindings.jar:$J/jna.jar:$J/junit-jupiter-api.jar:$J/junit-platform-commons.jar:$J/opentest4j.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$GSON_JAR"
+TESTS_STAMP=$(stamp "${TESTS[@]}" "$OUT/bindings.jar")
+if [ -d "$OUT/tests" ] && [ "$(cat "$OUT/tests.stamp" 2>/dev/null)" = "$TESTS_STAMP" ]; then
+  step "compiled tests are up to date"
+else
+  step "kotlinc tests/kotlin/*.kt"
+  rm -rf "$OUT/tests" "$OUT/tests.stamp"
+  "$KOTLINC" "${TESTS[@]}" -cp "$COMPILE_CP" -d "$OUT/tests"
+  echo "$TESTS_STAMP" >"$OUT/tests.stamp"
+fi
+
+step "JUnit 5 console launcher"
+RUN_CP="$OUT/tests:$OUT/bindings.jar:$J/jna.jar:$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$GSON_JAR"
+rc=0
+java -Djna.library.path="$MOBILE_LIB_DIR" -Damimestrocel.vectors="$ROOT/tests/vectors" \
+  -jar "$J/junit-platform-console-standalone.jar" \
+  --class-path "$RUN_CP" --scan-classpath "$OUT/tests" --include-classname '.*' --fail-if-no-tests \
+  --disable-banner --disable-ansi-colors --details="${JUNIT_DETAILS:-summary}" || rc=$?
+if [ $rc -ne 0 ]; then
+  step "FAILED (JUnit exit code $rc)"
+  exit $rc
+fi
+step "all Kotlin tests passed"
