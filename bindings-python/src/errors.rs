@@ -30,6 +30,11 @@ fn lab_details<'py>(py: Python<'py>, e: &LabError) -> PyResult<Bound<'py, PyDict
             d.set_item("accepted", accepted.split(", ").collect::<Vec<_>>())?;
         }
         LabError::UnknownAnalyte { name } => d.set_item("analyte", name)?,
+        LabError::InvalidJson { reason } => d.set_item("reason", reason)?,
+        LabError::WrongAnalyte { expected, found } => {
+            d.set_item("analyte", expected.slug())?;
+            d.set_item("found", found.slug())?;
+        }
         LabError::NotFinite { analyte } | LabError::Negative { analyte } => d.set_item("analyte", analyte.slug())?,
         LabError::OutOfBounds { analyte, min, max, unit } => {
             d.set_item("analyte", analyte.slug())?;

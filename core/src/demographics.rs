@@ -34,6 +34,9 @@ impl DemographicsError {
             DemographicsError::InvalidAge { .. } => "invalid_age",
         }
     }
+
+    /// Every kind, as [`DemographicsError::kind`] gives them.
+    pub const KINDS: &'static [&'static str] = &["unknown_sex", "birth_after_date", "invalid_age"];
 }
 
 /// Sex as the GFR equations use it (sex at birth, as recorded for the trial).
@@ -139,6 +142,16 @@ impl Age {
             return Err(DemographicsError::InvalidAge { max: Self::MAX_YEARS });
         }
         Ok(Age(years))
+    }
+
+    /// An age given as a signed integer (as bindings receive it).
+    ///
+    /// # Errors
+    /// [`DemographicsError::InvalidAge`] for a negative age or one above [`Age::MAX_YEARS`].
+    pub fn from_i64(years: i64) -> Result<Age, DemographicsError> {
+        u32::try_from(years)
+            .map_err(|_| DemographicsError::InvalidAge { max: Self::MAX_YEARS })
+            .and_then(Age::from_years)
     }
 
     /// An age given as a float (as data frames hold it); it must be a whole number.

@@ -111,6 +111,11 @@ impl EgfrError {
             EgfrError::Demographics(e) => e.kind(),
         }
     }
+
+    /// The kinds of its own variants (wrapped lab and demographic errors keep their kinds:
+    /// see [`LabError::KINDS`], [`DemographicsError::KINDS`]).
+    pub const KINDS: &'static [&'static str] =
+        &["unknown_equation", "missing_input", "age_out_of_range", "weight_out_of_bounds", "column_length"];
 }
 
 /// A GFR equation, named with its version.

@@ -69,6 +69,10 @@ impl RecordError {
         }
     }
 
+    /// The kinds of its own variants (a refused lab value keeps its [`LabError`] kind).
+    pub const KINDS: &'static [&'static str] =
+        &["malformed", "date_after_screening", "dates_out_of_order", "invalid_value"];
+
     /// The field path.
     pub fn path(&self) -> &str {
         match self {

@@ -53,6 +53,12 @@ pub enum LabError {
         /// The accepted units, comma-separated.
         accepted: String,
     },
+    /// Text that is not a `{"value": …, "unit": "…"}` object.
+    #[error("invalid lab value JSON: {reason}")]
+    InvalidJson {
+        /// What the JSON reader says (position and expectation, never the input).
+        reason: String,
+    },
     /// The analyte slug names no analyte.
     #[error("unknown analyte `{name}`")]
     UnknownAnalyte {
@@ -70,6 +76,14 @@ pub enum LabError {
     Negative {
         /// The analyte.
         analyte: AnalyteKind,
+    },
+    /// A value of one analyte given where another is expected.
+    #[error("a {found} value was given where {expected} is expected")]
+    WrongAnalyte {
+        /// The analyte expected.
+        expected: AnalyteKind,
+        /// The analyte given.
+        found: AnalyteKind,
     },
     /// Outside the analyte's plausibility bounds.
     #[error("{analyte} is outside the plausible range {min}–{max} {unit}")]
@@ -92,11 +106,25 @@ impl LabError {
             LabError::UnknownUnit { .. } => "unknown_unit",
             LabError::UnitNotForAnalyte { .. } => "unit_not_for_analyte",
             LabError::UnknownAnalyte { .. } => "unknown_analyte",
+            LabError::InvalidJson { .. } => "invalid_json",
             LabError::NotFinite { .. } => "not_finite",
             LabError::Negative { .. } => "negative",
+            LabError::WrongAnalyte { .. } => "wrong_analyte",
             LabError::OutOfBounds { .. } => "out_of_bounds",
         }
     }
+
+    /// Every kind, as [`LabError::kind`] gives them.
+    pub const KINDS: &'static [&'static str] = &[
+        "unknown_unit",
+        "unit_not_for_analyte",
+        "unknown_analyte",
+        "invalid_json",
+        "not_finite",
+        "negative",
+        "wrong_analyte",
+        "out_of_bounds",
+    ];
 }
 
 /// A checked value of some analyte, known only at run time: what bindings and records hold.
@@ -236,16 +264,12 @@ impl<A: Analyte> LabValue<A> {
     /// Types a runtime measurement.
     ///
     /// # Errors
-    /// [`LabError::UnitNotForAnalyte`] if it is a measurement of another analyte.
+    /// [`LabError::WrongAnalyte`] if it is a measurement of another analyte.
     pub fn try_from_measurement(m: Measurement) -> Result<Self, LabError> {
         if m.analyte == A::KIND {
             Ok(Self::wrap(m))
         } else {
-            Err(LabError::UnitNotForAnalyte {
-                analyte: A::KIND,
-                unit: m.unit,
-                accepted: A::KIND.units().iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
-            })
+            Err(LabError::WrongAnalyte { expected: A::KIND, found: m.analyte })
         }
     }
 
@@ -314,6 +338,27 @@ impl<'de, A: Analyte> Deserialize<'de> for LabValue<A> {
 impl Measurement {
     fn wire(&self) -> Wire {
         Wire { value: self.value, unit: self.unit.as_str().to_owned() }
+    }
+}
+
+impl Measurement {
+    /// Reads `{"value": …, "unit": "…"}` (the form [`Measurement`] and [`LabValue`] serialise
+    /// to) as a value of `analyte`.
+    ///
+    /// # Errors
+    /// [`LabError::InvalidJson`] for text that is not that object; otherwise as
+    /// [`Measurement::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::lab::{AnalyteKind, Measurement};
+    /// let m = Measurement::from_json(AnalyteKind::Uacr, r#"{"value": 30, "unit": "mg/g"}"#)?;
+    /// assert_eq!(m.value(), 30.0);
+    /// # Ok::<(), amimestrocel_dkd::lab::LabError>(())
+    /// ```
+    pub fn from_json(analyte: AnalyteKind, text: &str) -> Result<Measurement, LabError> {
+        let wire: Wire = serde_json::from_str(text).map_err(|e| LabError::InvalidJson { reason: e.to_string() })?;
+        Measurement::new(analyte, wire.value, &wire.unit)
     }
 }
 

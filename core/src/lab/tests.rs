@@ -19,12 +19,25 @@ fn every_lab_error_message_is_pinned_and_carries_no_value() {
             "out_of_bounds",
             "serum creatinine is outside the plausible range 5–4000 µmol/L",
         ),
+        (
+            SerumCreatinine::try_from_measurement(Measurement::new(AnalyteKind::CystatinC, 1.0, "mg/L").unwrap())
+                .unwrap_err(),
+            "wrong_analyte",
+            "a cystatin C value was given where serum creatinine is expected",
+        ),
+        (
+            Measurement::from_json(AnalyteKind::Uacr, "{\"value\": 30}").unwrap_err(),
+            "invalid_json",
+            "invalid lab value JSON: missing field `unit` at line 1 column 13",
+        ),
     ];
-    for (error, kind, message) in cases {
-        assert_eq!(error.kind(), kind);
-        assert_eq!(error.to_string(), message);
+    for (error, kind, message) in &cases {
+        assert_eq!(error.kind(), *kind);
+        assert_eq!(error.to_string(), *message);
         assert!(!message.contains("61"), "no raw value in a message");
     }
+    let kinds: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.1).collect();
+    assert_eq!(kinds, LabError::KINDS.iter().copied().collect(), "every kind is pinned");
 }
 
 #[test]
