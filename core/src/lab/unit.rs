@@ -108,6 +108,22 @@ fn normalise(text: &str) -> String {
         .collect()
 }
 
+/// Every accepted spelling, normalised, with its unit: built once.
+fn normalised_keys() -> &'static [(String, Unit)] {
+    static KEYS: std::sync::OnceLock<Vec<(String, Unit)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        TABLE
+            .iter()
+            .flat_map(|(unit, canonical, ucum, aliases)| {
+                [normalise(canonical), normalise(ucum)]
+                    .into_iter()
+                    .chain(aliases.iter().map(|a| (*a).to_owned()))
+                    .map(move |k| (k, *unit))
+            })
+            .collect()
+    })
+}
+
 impl Unit {
     /// Every unit, in declaration order.
     pub const ALL: [Unit; 17] = [
@@ -149,13 +165,15 @@ impl Unit {
     /// assert_eq!(Unit::parse(" mL/min/1.73 m2 ").unwrap(), Unit::MilliliterPerMinutePer173SquareMeter);
     /// ```
     pub fn parse(text: &str) -> Result<Unit, LabError> {
+        // Fast path, no allocation: the canonical spelling or the UCUM code, exactly.
+        if let Some(row) = TABLE.iter().find(|(_, canonical, ucum, _)| *canonical == text || *ucum == text) {
+            return Ok(row.0);
+        }
         let key = normalise(text);
-        TABLE
+        normalised_keys()
             .iter()
-            .find(|(_, canonical, ucum, aliases)| {
-                normalise(canonical) == key || normalise(ucum) == key || aliases.contains(&key.as_str())
-            })
-            .map(|row| row.0)
+            .find(|(k, _)| *k == key)
+            .map(|(_, unit)| *unit)
             .ok_or_else(|| LabError::UnknownUnit { unit: text.to_owned() })
     }
 
