@@ -137,7 +137,7 @@ fn eligibility_vectors() {
                 for (id, outcome) in case["criteria"].as_object().unwrap() {
                     let got = result.criterion(id).map(|c| c.outcome.as_str());
                     if got != outcome.as_str() {
-                        let reason = result.criterion(id).map(|c| c.reason.clone());
+                        let reason = result.criterion(id).map(|c| c.reason.to_string());
                         failures.push(format!("{name}: {id} = {got:?}, expected {outcome} ({reason:?})"));
                     }
                 }

@@ -3,14 +3,15 @@
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 
 use super::config::{ProtocolConfig, Threshold};
 use super::record::{BiopsyFinding, ConditionKind, LabEntry, ScreeningRecord};
-use super::{CriterionResult, Evidence, Outcome, Quantity};
+use super::text::{reason, Field, Reason};
+use super::{CriterionResult, Evidence, EvidenceList, Outcome, Quantity};
 use crate::demographics::{Age, Sex};
 use crate::egfr::{estimate, EgfrInputs};
 use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
+use smallvec::{smallvec, SmallVec};
 
 /// Inclusion or exclusion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -184,7 +185,7 @@ fn months_before(screening: NaiveDate, months: u32) -> NaiveDate {
     screening.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
 }
 
-fn result(id: CriterionId, outcome: Outcome, evidence: Vec<Evidence>, reason: String) -> CriterionResult {
+fn result(id: CriterionId, outcome: Outcome, evidence: EvidenceList, reason: Reason) -> CriterionResult {
     CriterionResult { id, kind: id.kind(), outcome, evidence, reason }
 }
 
@@ -203,34 +204,27 @@ fn measure(kind: AnalyteKind, entry: &LabEntry) -> Option<Measurement> {
 
 /// Entries dated within `[from, screening]`, with their index, latest first (stable for ties:
 /// the later entry in the list counts as more recent).
-fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> Vec<(usize, &LabEntry)> {
-    let mut v: Vec<(usize, &LabEntry)> =
+fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> SmallVec<[(usize, &LabEntry); 4]> {
+    let mut v: SmallVec<[(usize, &LabEntry); 4]> =
         series.iter().enumerate().filter(|(_, e)| e.date >= from && e.date <= screening).collect();
     v.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
     v
 }
 
-fn lab_evidence(series: &str, i: usize, entry: &LabEntry, m: &Measurement, compared_in: Unit) -> Evidence {
+fn lab_evidence(series: &'static str, i: usize, entry: &LabEntry, m: &Measurement, compared_in: Unit) -> Evidence {
     Evidence {
-        field: format!("labs.{series}[{i}]"),
+        field: Field::item(series, i),
         date: Some(entry.date),
-        entered: Some(Quantity { value: m.value(), unit: m.unit().as_str().to_owned() }),
-        converted: m.in_unit(compared_in).ok().map(|v| Quantity { value: v, unit: compared_in.as_str().to_owned() }),
+        entered: Some(Quantity { value: m.value(), unit: m.unit().as_str() }),
+        converted: m.in_unit(compared_in).ok().map(|v| Quantity { value: v, unit: compared_in.as_str() }),
     }
-}
-
-fn fmt_num(x: f64) -> String {
-    let mut s = String::new();
-    let rounded = (x * 100.0).round() / 100.0;
-    let _ = write!(s, "{rounded}");
-    s
 }
 
 /// The latest value of a series within a look-back, compared with a threshold.
 fn latest_lab(
     id: CriterionId,
     record: &ScreeningRecord,
-    series: &str,
+    series: &'static str,
     kind: AnalyteKind,
     entries: &[LabEntry],
     threshold: &Threshold,
@@ -242,27 +236,33 @@ fn latest_lab(
         return result(
             id,
             Outcome::Unknown,
-            Vec::new(),
-            format!("No {} within the {lookback_days} days before screening.", kind.label()),
+            EvidenceList::new(),
+            reason!("No {} within the {} days before screening.", kind.label(), lookback_days),
         );
     };
     let Some(m) = measure(kind, entry) else {
-        return result(id, Outcome::Unknown, Vec::new(), format!("The latest {} could not be read.", kind.label()));
+        return result(
+            id,
+            Outcome::Unknown,
+            EvidenceList::new(),
+            reason!("The latest {} could not be read.", kind.label()),
+        );
     };
     let passes = threshold.passes(&m).unwrap_or(false);
     let value = m.in_unit(threshold.unit).unwrap_or(f64::NAN);
     // For an inclusion, passing the threshold meets it; for an exclusion (lipids), passing
     // the threshold (≥ 6.2 mmol/L) is what excludes: either way "passes" is "met".
     let outcome = met_if(passes);
-    let reason = format!(
-        "Latest {} ({}) is {} {}, {} {threshold}.",
+    let why = reason!(
+        "Latest {} ({}) is {} {}, {} {}.",
         kind.label(),
         entry.date,
-        fmt_num(value),
+        value,
         threshold.unit,
-        if passes { "which is" } else { "which is not" }
+        if passes { "which is" } else { "which is not" },
+        *threshold
     );
-    result(id, outcome, vec![lab_evidence(series, i, entry, &m, threshold.unit)], reason)
+    result(id, outcome, smallvec![lab_evidence(series, i, entry, &m, threshold.unit)], why)
 }
 
 fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
@@ -274,30 +274,40 @@ fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             result(
                 id,
                 met_if(ok),
-                vec![Evidence {
-                    field: "date_of_birth".into(),
+                smallvec![Evidence {
+                    field: Field::named("date_of_birth"),
                     date: Some(r.date_of_birth),
                     entered: None,
-                    converted: Some(Quantity { value: f64::from(y), unit: "years".into() }),
+                    converted: Some(Quantity { value: f64::from(y), unit: "years" }),
                 }],
-                format!(
-                    "Age {y} on the screening date is {} {}–{} years.",
+                reason!(
+                    "Age {} on the screening date is {} {}–{} years.",
+                    y,
                     if ok { "within" } else { "outside" },
                     c.age_min_years,
                     c.age_max_years
                 ),
             )
         }
-        Err(_) => result(id, Outcome::Unknown, Vec::new(), "Age could not be computed from the dates.".into()),
+        Err(_) => {
+            result(id, Outcome::Unknown, EvidenceList::new(), reason!("Age could not be computed from the dates."))
+        }
     }
 }
 
-fn flag(id: CriterionId, value: Option<bool>, field: &str, yes: &str, no: &str, unknown: &str) -> CriterionResult {
-    let evidence = || vec![Evidence { field: field.to_owned(), date: None, entered: None, converted: None }];
+fn flag(
+    id: CriterionId,
+    value: Option<bool>,
+    field: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    unknown: &'static str,
+) -> CriterionResult {
+    let evidence = || smallvec![Evidence { field: Field::named(field), date: None, entered: None, converted: None }];
     match value {
-        Some(true) => result(id, Outcome::Met, evidence(), yes.to_owned()),
-        Some(false) => result(id, Outcome::NotMet, evidence(), no.to_owned()),
-        None => result(id, Outcome::Unknown, Vec::new(), unknown.to_owned()),
+        Some(true) => result(id, Outcome::Met, evidence(), Reason::new(yes, smallvec![])),
+        Some(false) => result(id, Outcome::NotMet, evidence(), Reason::new(no, smallvec![])),
+        None => result(id, Outcome::Unknown, EvidenceList::new(), Reason::new(unknown, smallvec![])),
     }
 }
 
@@ -305,20 +315,25 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::IncDkdBiopsy;
     let from = months_before(r.screening_date, c.biopsy_lookback_years.saturating_mul(12));
     match &r.kidney_biopsy {
-        None => result(id, Outcome::Unknown, Vec::new(), "No kidney biopsy is recorded.".into()),
+        None => result(id, Outcome::Unknown, EvidenceList::new(), reason!("No kidney biopsy is recorded.")),
         Some(b) if b.date < from => result(
             id,
             Outcome::Unknown,
-            Vec::new(),
-            format!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
+            EvidenceList::new(),
+            reason!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
         ),
         Some(b) => {
             let ok = b.finding == BiopsyFinding::DiabeticKidneyDisease;
             result(
                 id,
                 met_if(ok),
-                vec![Evidence { field: "kidney_biopsy".into(), date: Some(b.date), entered: None, converted: None }],
-                format!(
+                smallvec![Evidence {
+                    field: Field::named("kidney_biopsy"),
+                    date: Some(b.date),
+                    entered: None,
+                    converted: None
+                }],
+                reason!(
                     "Kidney biopsy of {} shows {}.",
                     b.date,
                     if ok { "diabetic kidney disease" } else { "a non-diabetic kidney disease" }
@@ -333,14 +348,14 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
     let t = &c.urine_protein;
     let from = days_before(r.screening_date, c.urine_protein_window_days);
     let window = in_window(&r.labs.urine_protein_24h, from, r.screening_date);
-    let mut evidence = Vec::new();
+    let mut evidence = EvidenceList::new();
     let mut failing = None;
     for &(i, e) in &window {
         if let Some(m) = measure(AnalyteKind::UrineProtein24h, e) {
             if !t.passes(&m).unwrap_or(false) && failing.is_none() {
                 failing = Some((e.date, m.in_unit(t.unit).unwrap_or(f64::NAN)));
             }
-            evidence.push(lab_evidence("urine_protein_24h", i, e, &m, t.unit));
+            evidence.push(lab_evidence("labs.urine_protein_24h", i, e, &m, t.unit));
         }
     }
     let n = evidence.len();
@@ -350,7 +365,7 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
             id,
             Outcome::NotMet,
             evidence,
-            format!("24-hour urine protein of {date} is {} {}, not {t}: not continuously so.", fmt_num(v), t.unit),
+            reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit, *t),
         );
     }
     if n < c.urine_protein_min_measurements {
@@ -358,9 +373,12 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
             id,
             Outcome::Unknown,
             evidence,
-            format!(
-                "{n} 24-hour urine protein measurement(s) within {days} days; {} needed, all {t}.",
-                c.urine_protein_min_measurements
+            reason!(
+                "{} 24-hour urine protein measurement(s) within {} days; {} needed, all {}.",
+                n,
+                days,
+                c.urine_protein_min_measurements,
+                *t
             ),
         );
     }
@@ -368,7 +386,7 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
         id,
         Outcome::Met,
         evidence,
-        format!("All {n} 24-hour urine protein measurements within {days} days are {t}."),
+        reason!("All {} 24-hour urine protein measurements within {} days are {}.", n, days, *t),
     )
 }
 
@@ -376,10 +394,10 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::IncEgfr;
     let eq = c.egfr_equation;
     let from = days_before(r.screening_date, c.egfr_lookback_days);
-    let mut evidence = Vec::new();
+    let mut evidence = EvidenceList::new();
     let mut inputs = match Age::on(r.date_of_birth, r.screening_date) {
         Ok(age) => EgfrInputs::new(age, r.sex),
-        Err(_) => return result(id, Outcome::Unknown, evidence, "Age could not be computed from the dates.".into()),
+        Err(_) => return result(id, Outcome::Unknown, evidence, reason!("Age could not be computed from the dates.")),
     };
     let mut latest_date = None;
     if eq.needs_creatinine() {
@@ -389,11 +407,11 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 id,
                 Outcome::Unknown,
                 evidence,
-                format!("No creatinine within the {} days before screening.", c.egfr_lookback_days),
+                reason!("No creatinine within the {} days before screening.", c.egfr_lookback_days),
             );
         };
         if let Some(m) = measure(AnalyteKind::SerumCreatinine, e) {
-            evidence.push(lab_evidence("creatinine", i, e, &m, Unit::MilligramPerDeciliter));
+            evidence.push(lab_evidence("labs.creatinine", i, e, &m, Unit::MilligramPerDeciliter));
             if let Ok(v) = SerumCreatinine::try_from_measurement(m) {
                 inputs = inputs.with_creatinine(v);
             }
@@ -407,11 +425,11 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 id,
                 Outcome::Unknown,
                 evidence,
-                format!("No cystatin C within the {} days before screening.", c.egfr_lookback_days),
+                reason!("No cystatin C within the {} days before screening.", c.egfr_lookback_days),
             );
         };
         if let Some(m) = measure(AnalyteKind::CystatinC, e) {
-            evidence.push(lab_evidence("cystatin_c", i, e, &m, Unit::MilligramPerLiter));
+            evidence.push(lab_evidence("labs.cystatin_c", i, e, &m, Unit::MilligramPerLiter));
             if let Ok(v) = CystatinC::try_from_measurement(m) {
                 inputs = inputs.with_cystatin_c(v);
             }
@@ -423,33 +441,33 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             let value = est.value();
             let ok = c.egfr.passes_value(value);
             evidence.push(Evidence {
-                field: format!("egfr ({})", eq.slug()),
+                field: Field::named("egfr").with_detail(eq.slug()),
                 date: latest_date,
                 entered: None,
-                converted: Some(Quantity { value, unit: est.unit().as_str().to_owned() }),
+                converted: Some(Quantity { value, unit: est.unit().as_str() }),
             });
             result(
                 id,
                 met_if(ok),
                 evidence,
-                format!(
+                reason!(
                     "eGFR by {} is {} {}, {} {}.",
                     eq.slug(),
-                    fmt_num(value),
+                    value,
                     est.unit(),
                     if ok { "which is" } else { "which is not" },
                     c.egfr
                 ),
             )
         }
-        Err(e) => result(id, Outcome::Unknown, evidence, format!("eGFR could not be estimated: {e}.")),
+        Err(e) => result(id, Outcome::Unknown, evidence, reason!("eGFR could not be estimated: {}.", e.to_string())),
     }
 }
 
 fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::IncBloodPressure;
     let from = days_before(r.screening_date, c.bp_lookback_days);
-    let mut readings: Vec<(usize, &super::BloodPressure)> =
+    let mut readings: SmallVec<[(usize, &super::BloodPressure); 4]> =
         r.blood_pressures.iter().enumerate().filter(|(_, b)| b.date >= from && b.date <= r.screening_date).collect();
     readings.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
     readings.truncate(c.bp_readings_averaged);
@@ -457,47 +475,61 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResul
         return result(
             id,
             Outcome::Unknown,
-            Vec::new(),
-            format!("No blood pressure within the {} days before screening.", c.bp_lookback_days),
+            EvidenceList::new(),
+            reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days),
         );
     }
-    let mut evidence = Vec::new();
+    let mut evidence = EvidenceList::new();
     let (mut sys, mut dia) = (0.0, 0.0);
     for (i, b) in &readings {
-        let s = Measurement::new(AnalyteKind::SystolicBp, b.systolic, &b.unit).and_then(|m| m.in_unit(c.systolic.unit));
-        let d =
-            Measurement::new(AnalyteKind::DiastolicBp, b.diastolic, &b.unit).and_then(|m| m.in_unit(c.diastolic.unit));
+        let s = Measurement::new(AnalyteKind::SystolicBp, b.systolic, &b.unit);
+        let d = Measurement::new(AnalyteKind::DiastolicBp, b.diastolic, &b.unit);
         let (Ok(s), Ok(d)) = (s, d) else {
-            return result(id, Outcome::Unknown, evidence, "A blood pressure reading could not be read.".into());
+            return result(id, Outcome::Unknown, evidence, reason!("A blood pressure reading could not be read."));
         };
-        sys += s;
-        dia += d;
-        evidence.push(Evidence {
-            field: format!("blood_pressures[{i}]"),
-            date: Some(b.date),
-            entered: Some(Quantity { value: b.systolic, unit: format!("{}/{} {}", b.systolic, b.diastolic, b.unit) }),
-            converted: Some(Quantity { value: s, unit: c.systolic.unit.as_str().to_owned() }),
-        });
+        let (Ok(s_conv), Ok(d_conv)) = (s.in_unit(c.systolic.unit), d.in_unit(c.diastolic.unit)) else {
+            return result(id, Outcome::Unknown, evidence, reason!("A blood pressure reading could not be read."));
+        };
+        sys += s_conv;
+        dia += d_conv;
+        for (m, conv, unit, part) in
+            [(s, s_conv, c.systolic.unit, "systolic"), (d, d_conv, c.diastolic.unit, "diastolic")]
+        {
+            evidence.push(Evidence {
+                field: Field::item("blood_pressures", *i).with_detail(part),
+                date: Some(b.date),
+                entered: Some(Quantity { value: m.value(), unit: m.unit().as_str() }),
+                converted: Some(Quantity { value: conv, unit: unit.as_str() }),
+            });
+        }
     }
     let n = readings.len() as f64;
     let (sys, dia) = (sys / n, dia / n);
     let ok = c.systolic.passes_value(sys) && c.diastolic.passes_value(dia);
-    let which =
-        if readings.len() == 1 { "Latest".to_owned() } else { format!("Mean of the latest {}", readings.len()) };
-    result(
-        id,
-        met_if(ok),
-        evidence,
-        format!(
-            "{which} blood pressure is {}/{} {}, {} {}/{}.",
-            fmt_num(sys),
-            fmt_num(dia),
+    let verdict = if ok { "within" } else { "above" };
+    let why = if readings.len() == 1 {
+        reason!(
+            "Latest blood pressure is {}/{} {}, {} {}/{}.",
+            sys,
+            dia,
             c.systolic.unit,
-            if ok { "within" } else { "above" },
+            verdict,
             c.systolic,
             c.diastolic
-        ),
-    )
+        )
+    } else {
+        reason!(
+            "Mean of the latest {} blood pressure is {}/{} {}, {} {}/{}.",
+            readings.len(),
+            sys,
+            dia,
+            c.systolic.unit,
+            verdict,
+            c.systolic,
+            c.diastolic
+        )
+    };
+    result(id, met_if(ok), evidence, why)
 }
 
 /// Days of `[start, end]` (end inclusive, ongoing = screening) that fall in `[from, to]`.
@@ -514,67 +546,80 @@ fn overlap_days(start: NaiveDate, end: Option<NaiveDate>, from: NaiveDate, to: N
 fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcImmunosuppressant;
     let Some(meds) = &r.medications else {
-        return result(id, Outcome::Unknown, Vec::new(), "The medication history has not been taken.".into());
+        return result(
+            id,
+            Outcome::Unknown,
+            EvidenceList::new(),
+            reason!("The medication history has not been taken."),
+        );
     };
     let from = days_before(r.screening_date, c.immunosuppressant_lookback_days);
-    let mut evidence = Vec::new();
+    let mut evidence = EvidenceList::new();
     let mut worst: Option<(String, i64)> = None;
     for (i, m) in meds.iter().enumerate() {
-        let name = m.name.trim().to_lowercase();
-        if !m.systemic || !c.immunosuppressants.contains(&name) {
+        if !m.systemic {
+            continue;
+        }
+        let name = m.name.trim();
+        // Chinese names have no case; English ones match in any case.
+        if !c.immunosuppressants.iter().any(|s| s.eq_ignore_ascii_case(name)) {
             continue;
         }
         let days = overlap_days(m.start, m.end, from, r.screening_date);
         if days > 0 {
             evidence.push(Evidence {
-                field: format!("medications[{i}]"),
+                field: Field::item("medications", i),
                 date: Some(m.start),
                 entered: None,
-                converted: Some(Quantity { value: days as f64, unit: "days in look-back".into() }),
+                converted: Some(Quantity { value: days as f64, unit: "days in look-back" }),
             });
             if worst.as_ref().is_none_or(|(_, d)| days > *d) {
-                worst = Some((name, days));
+                worst = Some((name.to_lowercase(), days));
             }
         }
     }
     let lookback = c.immunosuppressant_lookback_days;
-    let min = i64::from(c.immunosuppressant_min_exposure_days);
+    let min = c.immunosuppressant_min_exposure_days;
     match worst {
-        Some((name, days)) if days > min => result(
+        Some((name, days)) if days > i64::from(min) => result(
             id,
             Outcome::Met,
             evidence,
-            format!("{name} was taken on {days} of the {lookback} days before enrolment, more than {min}."),
+            reason!("{} was taken on {} of the {} days before enrolment, more than {}.", name, days, lookback, min),
         ),
         Some((name, days)) => result(
             id,
             Outcome::NotMet,
             evidence,
-            format!("{name} was taken on {days} of the {lookback} days before enrolment, not more than {min}."),
+            reason!("{} was taken on {} of the {} days before enrolment, not more than {}.", name, days, lookback, min),
         ),
         None => result(
             id,
             Outcome::NotMet,
             evidence,
-            format!("No systemic immunosuppressant in the {lookback} days before enrolment."),
+            reason!("No systemic immunosuppressant in the {} days before enrolment.", lookback),
         ),
     }
 }
 
-/// Conditions of the given kinds, with their index.
-fn conditions_of<'a>(
-    r: &'a ScreeningRecord,
-    kinds: &'a [ConditionKind],
-) -> Option<impl Iterator<Item = (usize, &'a super::Condition)> + 'a> {
-    r.conditions.as_ref().map(|list| list.iter().enumerate().filter(move |(_, c)| kinds.contains(&c.condition)))
-}
-
 fn condition_evidence(i: usize, c: &super::Condition) -> Evidence {
-    Evidence { field: format!("conditions[{i}]"), date: c.onset, entered: None, converted: None }
+    Evidence { field: Field::item("conditions", i), date: c.onset, entered: None, converted: None }
 }
 
-fn label(kind: ConditionKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
+/// What an exclusion by conditions is about, for its reasons.
+#[derive(Clone, Copy)]
+enum What {
+    Fixed(&'static str),
+    WithNumber(&'static str, u32),
+}
+
+impl From<What> for super::text::Arg {
+    fn from(w: What) -> Self {
+        match w {
+            What::Fixed(s) => super::text::Arg::Text(s),
+            What::WithNumber(s, n) => super::text::Arg::Phrase(s, n),
+        }
+    }
 }
 
 /// An exclusion met by a condition for which `counts` answers Some(true) (counts), Some(false)
@@ -583,37 +628,39 @@ fn exc_by_conditions(
     id: CriterionId,
     r: &ScreeningRecord,
     kinds: &[ConditionKind],
-    what: &str,
+    what: What,
     counts: impl Fn(&super::Condition) -> Option<bool>,
 ) -> CriterionResult {
-    let Some(found) = conditions_of(r, kinds) else {
-        return result(id, Outcome::Unknown, Vec::new(), "The medical history has not been taken.".into());
+    let Some(list) = r.conditions.as_ref() else {
+        return result(id, Outcome::Unknown, EvidenceList::new(), reason!("The medical history has not been taken."));
     };
-    let (mut met, mut unsure) = (Vec::new(), Vec::new());
-    for (i, c) in found {
+    let (mut met, mut unsure) = (EvidenceList::new(), EvidenceList::new());
+    let (mut first_met, mut first_unsure) = (None, None);
+    for (i, c) in list.iter().enumerate().filter(|(_, c)| kinds.contains(&c.condition)) {
         match counts(c) {
-            Some(true) => met.push((i, c)),
+            Some(true) => {
+                first_met.get_or_insert(c.condition);
+                met.push(condition_evidence(i, c));
+            }
             Some(false) => {}
-            None => unsure.push((i, c)),
+            None => {
+                first_unsure.get_or_insert(c.condition);
+                unsure.push(condition_evidence(i, c));
+            }
         }
     }
-    if let Some(&(_, first)) = met.first() {
-        let evidence = met.iter().map(|(i, c)| condition_evidence(*i, c)).collect();
-        return result(id, Outcome::Met, evidence, format!("Recorded {} counts as {what}.", label(first.condition)));
+    if let Some(kind) = first_met {
+        return result(id, Outcome::Met, met, reason!("Recorded {} counts as {}.", kind, what));
     }
-    if let Some(&(_, first)) = unsure.first() {
-        let evidence = unsure.iter().map(|(i, c)| condition_evidence(*i, c)).collect();
+    if let Some(kind) = first_unsure {
         return result(
             id,
             Outcome::Unknown,
-            evidence,
-            format!(
-                "Recorded {} lacks a date or detail needed to tell whether it counts as {what}.",
-                label(first.condition)
-            ),
+            unsure,
+            reason!("Recorded {} lacks a date or detail needed to tell whether it counts as {}.", kind, what),
         );
     }
-    result(id, Outcome::NotMet, Vec::new(), format!("No {what} in the medical history."))
+    result(id, Outcome::NotMet, EvidenceList::new(), reason!("No {} in the medical history.", what))
 }
 
 /// Active at the screening date: begun (or undated) and not resolved before it.
@@ -628,40 +675,40 @@ fn present_within(c: &super::Condition, from: NaiveDate) -> Option<bool> {
     Some(c.resolved.is_none_or(|res| res >= from))
 }
 
-fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<CriterionResult> {
+fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<CriterionResult>) {
     use ConditionKind as K;
     let screening = r.screening_date;
     let non_dkd = {
         let id = CriterionId::ExcNonDiabeticKidneyDisease;
-        let biopsy_non_dkd = r.kidney_biopsy.as_ref().is_some_and(|b| b.finding == BiopsyFinding::NonDiabetic);
-        if biopsy_non_dkd {
-            result(
+        match &r.kidney_biopsy {
+            Some(b) if b.finding == BiopsyFinding::NonDiabetic => result(
                 id,
                 Outcome::Met,
-                vec![Evidence {
-                    field: "kidney_biopsy".into(),
-                    date: r.kidney_biopsy.as_ref().map(|b| b.date),
+                smallvec![Evidence {
+                    field: Field::named("kidney_biopsy"),
+                    date: Some(b.date),
                     entered: None,
-                    converted: None,
+                    converted: None
                 }],
-                "The kidney biopsy shows a kidney disease not caused by diabetes.".into(),
-            )
-        } else {
-            flag(
+                reason!("The kidney biopsy shows a kidney disease not caused by diabetes."),
+            ),
+            _ => flag(
                 id,
                 r.non_diabetic_kidney_disease,
                 "non_diabetic_kidney_disease",
                 "A kidney disease not caused by diabetes is recorded.",
                 "No kidney disease other than diabetic is recorded.",
                 "Whether a non-diabetic kidney disease is present is not recorded.",
-            )
+            ),
         }
     };
-    let cardio = exc_by_conditions(
+    out.push(non_dkd);
+    out.push(exc_immunosuppressant(r, c));
+    out.push(exc_by_conditions(
         CriterionId::ExcSevereCardiovascular,
         r,
         &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
-        "a severe cardiovascular disease",
+        What::Fixed("a severe cardiovascular disease"),
         |cond| {
             if !active_at(cond, screening) {
                 return Some(false);
@@ -671,13 +718,13 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Criterion
                 _ => Some(true),
             }
         },
-    );
+    ));
     let stroke_from = months_before(screening, c.stroke_lookback_months);
-    let stroke = exc_by_conditions(
+    out.push(exc_by_conditions(
         CriterionId::ExcStroke,
         r,
         &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-        &format!("a stroke within {} months", c.stroke_lookback_months),
+        What::WithNumber("a stroke within {} months", c.stroke_lookback_months),
         |cond| {
             let within = cond.onset.map(|d| d >= stroke_from)?;
             if !within {
@@ -689,93 +736,81 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Criterion
                 _ => Some(true),
             }
         },
-    );
-    let lipids = exc_hyperlipidaemia(r, c);
-    let potassium = exc_by_conditions(
+    ));
+    out.push(exc_hyperlipidaemia(r, c));
+    out.push(exc_by_conditions(
         CriterionId::ExcHyperkalaemia,
         r,
         &[K::Hyperkalaemia],
-        "hyperkalaemia not controlled by diet or treatment",
+        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
         |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
-    );
-    let hepatitis = exc_viral_hepatitis(r, c);
-    let tb_hiv = exc_by_conditions(
+    ));
+    out.push(exc_viral_hepatitis(r, c));
+    out.push(exc_by_conditions(
         CriterionId::ExcTuberculosisHivImmunodeficiency,
         r,
         &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
-        "active tuberculosis, HIV or severe immunodeficiency",
+        What::Fixed("active tuberculosis, HIV or severe immunodeficiency"),
         |cond| Some(active_at(cond, screening)),
-    );
+    ));
     let malignancy_from = months_before(screening, c.malignancy_lookback_years.saturating_mul(12));
-    let malignancy = exc_by_conditions(
+    out.push(exc_by_conditions(
         CriterionId::ExcMalignancy,
         r,
         &[K::Malignancy],
-        &format!("a malignancy within {} years", c.malignancy_lookback_years),
+        What::WithNumber("a malignancy within {} years", c.malignancy_lookback_years),
         |cond| present_within(cond, malignancy_from),
-    );
-    let allergy = exc_by_conditions(
+    ));
+    out.push(exc_by_conditions(
         CriterionId::ExcAllergy,
         r,
         &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
-        "a severe allergy to blood products or heterologous protein",
+        What::Fixed("a severe allergy to blood products or heterologous protein"),
         |_| Some(true),
-    );
+    ));
+    out.push(exc_pregnancy_lactation(r));
     let infection_from = days_before(screening, c.iv_antibiotics_lookback_days);
-    let infection = exc_by_conditions(
+    out.push(exc_by_conditions(
         CriterionId::ExcActiveInfection,
         r,
         &[K::ActiveInfection],
-        &format!("an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        What::WithNumber("an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
         |cond| match present_within(cond, infection_from) {
             Some(true) => cond.iv_antibiotics,
             other => other,
         },
-    );
-    vec![
-        non_dkd,
-        exc_immunosuppressant(r, c),
-        cardio,
-        stroke,
-        lipids,
-        potassium,
-        hepatitis,
-        tb_hiv,
-        malignancy,
-        allergy,
-        exc_pregnancy_lactation(r),
-        infection,
-        exc_other_trial(r, c),
-        flag(
-            CriterionId::ExcInvestigatorJudgement,
-            r.investigator_deems_unsuitable,
-            "investigator_deems_unsuitable",
-            "The investigator deems the candidate not suitable.",
-            "The investigator deems the candidate suitable.",
-            "The investigator has not yet given a judgement.",
-        ),
-    ]
+    ));
+    out.push(exc_other_trial(r, c));
+    out.push(flag(
+        CriterionId::ExcInvestigatorJudgement,
+        r.investigator_deems_unsuitable,
+        "investigator_deems_unsuitable",
+        "The investigator deems the candidate not suitable.",
+        "The investigator deems the candidate suitable.",
+        "The investigator has not yet given a judgement.",
+    ));
 }
 
 fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcHyperlipidaemia;
+    let days = c.lipid_lookback_days;
     let tg = latest_lab(
         id,
         r,
-        "triglycerides",
+        "labs.triglycerides",
         AnalyteKind::Triglycerides,
         &r.labs.triglycerides,
         &c.triglycerides,
-        c.lipid_lookback_days,
+        days,
     );
     let ldl = latest_lab(
         id,
         r,
-        "ldl_cholesterol",
+        "labs.ldl_cholesterol",
         AnalyteKind::LdlCholesterol,
         &r.labs.ldl_cholesterol,
         &c.ldl_cholesterol,
-        c.lipid_lookback_days,
+        days,
     );
     let outcome = match (tg.outcome, ldl.outcome) {
         (Outcome::Met, _) | (_, Outcome::Met) => Outcome::Met,
@@ -784,64 +819,75 @@ fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
     };
     let mut evidence = tg.evidence;
     evidence.extend(ldl.evidence);
-    result(id, outcome, evidence, format!("{} {}", tg.reason, ldl.reason))
+    result(id, outcome, evidence, reason!("{} {}", tg.reason, ldl.reason))
 }
 
 fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcViralHepatitis;
     let from = days_before(r.screening_date, c.viral_load_lookback_days);
-    let mut evidence = Vec::new();
+    let mut evidence = EvidenceList::new();
     let mut known = 0;
-    let mut above = Vec::new();
-    for (name, series) in [("HBV DNA", ("hbv_dna", &r.labs.hbv_dna)), ("HCV RNA", ("hcv_rna", &r.labs.hcv_rna))] {
+    let mut above = [false; 2];
+    for (k, (path, series)) in
+        [("labs.hbv_dna", &r.labs.hbv_dna), ("labs.hcv_rna", &r.labs.hcv_rna)].into_iter().enumerate()
+    {
         let latest = series
-            .1
             .iter()
             .enumerate()
             .filter(|(_, v)| v.date >= from && v.date <= r.screening_date)
             .max_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(&b.0)));
         if let Some((i, v)) = latest {
             known += 1;
+            let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
             evidence.push(Evidence {
-                field: format!("labs.{}[{i}]", series.0),
+                field: Field::item(path, i),
                 date: Some(v.date),
-                entered: Some(Quantity { value: v.value, unit: format!("ULN {}", v.upper_limit_of_normal) }),
-                converted: None,
+                entered: Some(Quantity { value: v.value, unit: "lab units" }),
+                converted: Some(Quantity { value: ratio, unit: "× upper limit of normal" }),
             });
-            if v.value > v.upper_limit_of_normal {
-                above.push(name);
-            }
+            above[k] = v.value > v.upper_limit_of_normal;
         }
     }
     let days = c.viral_load_lookback_days;
-    if !above.is_empty() {
-        result(id, Outcome::Met, evidence, format!("{} above the upper limit of normal.", above.join(" and ")))
+    let which = match above {
+        [true, true] => Some("HBV DNA and HCV RNA"),
+        [true, false] => Some("HBV DNA"),
+        [false, true] => Some("HCV RNA"),
+        [false, false] => None,
+    };
+    if let Some(which) = which {
+        result(id, Outcome::Met, evidence, reason!("{} above the upper limit of normal.", which))
     } else if known == 2 {
-        result(id, Outcome::NotMet, evidence, format!("HBV DNA and HCV RNA within {days} days are not above normal."))
+        result(id, Outcome::NotMet, evidence, reason!("HBV DNA and HCV RNA within {} days are not above normal.", days))
     } else {
-        result(id, Outcome::Unknown, evidence, format!("HBV DNA and HCV RNA are not both known within {days} days."))
+        result(id, Outcome::Unknown, evidence, reason!("HBV DNA and HCV RNA are not both known within {} days.", days))
     }
 }
 
 fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
     let id = CriterionId::ExcPregnancyLactation;
-    let field = |f: &str| Evidence { field: f.to_owned(), date: None, entered: None, converted: None };
+    let field = |f: &'static str| Evidence { field: Field::named(f), date: None, entered: None, converted: None };
     match r.sex {
         Sex::Female => match (r.lactating, r.pregnancy_or_egg_donation_plan) {
-            (Some(true), _) => result(id, Outcome::Met, vec![field("lactating")], "She is lactating.".into()),
+            (Some(true), _) => result(id, Outcome::Met, smallvec![field("lactating")], reason!("She is lactating.")),
             (_, Some(true)) => result(
                 id,
                 Outcome::Met,
-                vec![field("pregnancy_or_egg_donation_plan")],
-                "She plans a pregnancy or egg donation during the study.".into(),
+                smallvec![field("pregnancy_or_egg_donation_plan")],
+                reason!("She plans a pregnancy or egg donation during the study."),
             ),
             (Some(false), Some(false)) => result(
                 id,
                 Outcome::NotMet,
-                vec![field("lactating"), field("pregnancy_or_egg_donation_plan")],
-                "Not lactating; no pregnancy or egg-donation plan.".into(),
+                smallvec![field("lactating"), field("pregnancy_or_egg_donation_plan")],
+                reason!("Not lactating; no pregnancy or egg-donation plan."),
             ),
-            _ => result(id, Outcome::Unknown, Vec::new(), "Lactation or pregnancy plans are not recorded.".into()),
+            _ => result(
+                id,
+                Outcome::Unknown,
+                EvidenceList::new(),
+                reason!("Lactation or pregnancy plans are not recorded."),
+            ),
         },
         Sex::Male => flag(
             id,
@@ -857,29 +903,34 @@ fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
 fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcOtherTrial;
     let Some(trials) = &r.other_trials else {
-        return result(id, Outcome::Unknown, Vec::new(), "Participation in other trials has not been asked.".into());
+        return result(
+            id,
+            Outcome::Unknown,
+            EvidenceList::new(),
+            reason!("Participation in other trials has not been asked."),
+        );
     };
     let from = months_before(r.screening_date, c.other_trial_lookback_months);
     let months = c.other_trial_lookback_months;
-    let hits: Vec<Evidence> = trials
+    let hits: EvidenceList = trials
         .iter()
         .enumerate()
         .filter(|(_, t)| t.interventional && overlap_days(t.start, t.end, from, r.screening_date) > 0)
         .map(|(i, t)| Evidence {
-            field: format!("other_trials[{i}]"),
+            field: Field::item("other_trials", i),
             date: Some(t.start),
             entered: None,
             converted: None,
         })
         .collect();
     if hits.is_empty() {
-        result(id, Outcome::NotMet, hits, format!("No interventional trial in the {months} months before enrolment."))
+        result(id, Outcome::NotMet, hits, reason!("No interventional trial in the {} months before enrolment.", months))
     } else {
         result(
             id,
             Outcome::Met,
             hits,
-            format!("In an interventional trial within the {months} months before enrolment."),
+            reason!("In an interventional trial within the {} months before enrolment.", months),
         )
     }
 }
@@ -901,7 +952,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     out.push(latest_lab(
         CriterionId::IncUacr,
         r,
-        "uacr",
+        "labs.uacr",
         AnalyteKind::Uacr,
         &r.labs.uacr,
         &c.uacr,
@@ -912,7 +963,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     out.push(latest_lab(
         CriterionId::IncHba1c,
         r,
-        "hba1c",
+        "labs.hba1c",
         AnalyteKind::Hba1c,
         &r.labs.hba1c,
         &c.hba1c,
@@ -926,6 +977,6 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         "Written informed consent is not given.",
         "Informed consent is not yet recorded.",
     ));
-    out.extend(evaluate_exclusions(r, c));
+    evaluate_exclusions(r, c, &mut out);
     out
 }

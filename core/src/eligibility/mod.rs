@@ -26,6 +26,7 @@ mod config;
 mod criteria;
 mod record;
 mod report;
+pub(crate) mod text;
 
 pub use config::{Bound, ConfigError, ProtocolConfig, Threshold, DEFAULT_CONFIG_VERSION, DEFAULT_IMMUNOSUPPRESSANTS};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
@@ -34,6 +35,7 @@ pub use record::{
     ScreeningRecord, TrialParticipation, ViralLoad,
 };
 pub use report::{csv_header, csv_row, ReasonCount, ScreeningSummary};
+pub use text::{Arg, Field, Reason};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -86,19 +88,22 @@ impl Status {
 }
 
 /// A number with its unit, as entered or as converted for comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Quantity {
     /// The number.
     pub value: f64,
-    /// The unit (canonical spelling).
-    pub unit: String,
+    /// The unit (canonical spelling, or a word such as `years`).
+    pub unit: &'static str,
 }
 
+/// The evidence list of a criterion: most criteria use one or two items, kept inline.
+pub type EvidenceList = smallvec::SmallVec<[Evidence; 2]>;
+
 /// One piece of evidence a criterion used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evidence {
     /// The field path in the record (`labs.uacr[2]`, `conditions[0]`).
-    pub field: String,
+    pub field: Field,
     /// Its date, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
@@ -111,7 +116,7 @@ pub struct Evidence {
 }
 
 /// The evaluation of one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriterionResult {
     /// The stable id (`inc_age`, `exc_immunosuppressant`).
     pub id: CriterionId,
@@ -120,9 +125,9 @@ pub struct CriterionResult {
     /// Met, not met or unknown.
     pub outcome: Outcome,
     /// What was used.
-    pub evidence: Vec<Evidence>,
-    /// Why, in one sentence.
-    pub reason: String,
+    pub evidence: EvidenceList,
+    /// Why, in one sentence (rendered when displayed or serialised).
+    pub reason: Reason,
 }
 
 impl CriterionResult {
@@ -136,7 +141,7 @@ impl CriterionResult {
 }
 
 /// The screening of one candidate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreeningResult {
     /// The candidate's pseudonymous id.
     pub id: String,

@@ -18,7 +18,7 @@ fn base_record_is_eligible_with_every_criterion_answered() {
     assert_eq!(r.criteria.len(), CriterionId::ALL.len());
     for (c, id) in r.criteria.iter().zip(CriterionId::ALL) {
         assert_eq!(c.id, *id);
-        assert!(!c.reason.is_empty());
+        assert!(!c.reason.to_string().is_empty());
     }
     assert_eq!(r.config_version, DEFAULT_CONFIG_VERSION);
 }
@@ -48,12 +48,12 @@ fn the_uacr_evidence_shows_the_unit_as_entered_and_as_converted() {
     let res = screen(&r, &cfg()).unwrap();
     let c = res.criterion("inc_uacr").unwrap();
     let ev = &c.evidence[0];
-    assert_eq!(ev.field, "labs.uacr[0]");
+    assert_eq!(ev.field.to_string(), "labs.uacr[0]");
     assert_eq!(ev.entered.as_ref().unwrap().unit, "mg/mmol");
     assert_eq!(ev.converted.as_ref().unwrap().unit, "mg/g");
     assert!((ev.converted.as_ref().unwrap().value - 1768.0).abs() < 0.1);
     assert_eq!(
-        c.reason,
+        c.reason.to_string(),
         "Latest urine albumin-to-creatinine ratio (2025-06-01) is 1768.03 mg/g, which is > 1000 mg/g."
     );
 }
@@ -69,7 +69,7 @@ fn configuration_readings_are_parameters() {
     let mut c = cfg();
     c.egfr_equation = crate::egfr::EgfrEquation::CkdEpi2009Cr;
     let res = screen(&base(), &c).unwrap();
-    assert!(res.criterion("inc_egfr").unwrap().reason.contains("ckd_epi_2009_cr"));
+    assert!(res.criterion("inc_egfr").unwrap().reason.to_string().contains("ckd_epi_2009_cr"));
 }
 
 #[test]
