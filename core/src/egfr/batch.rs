@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use super::elementary::{exp, ln};
 use super::equations::exponent;
-use super::{finish, prepare, EgfrEquation, EgfrError, PrepareError, Prepared, Row, MG_DL_PER_UMOL};
+use super::equations::LogLinear;
+use super::{
+    equations, finish, prepare, with_form, EgfrEquation, EgfrError, PrepareError, Prepared, Row, MG_DL_PER_UMOL,
+};
 use crate::demographics::{Age, Sex};
 use crate::lab::{AnalyteKind, LabError, Unit, ValueProblem};
 
@@ -171,7 +174,13 @@ impl<'a> BatchColumns<'a> {
     #[inline]
     fn row(&self, equation: EgfrEquation, factors: &Factors, i: usize) -> Result<Prepared, RowError> {
         let age = Age::from_f64_opt(self.age[i]).ok_or(RowError::InvalidAge)?;
-        let female = Sex::from_iso5218_opt(i64::from(self.sex[i])).ok_or(RowError::UnknownSex)? == Sex::Female;
+        // ISO/IEC 5218: 1 male, 2 female (the check of `Sex::from_iso5218`, without a branch on
+        // which of the two it is).
+        let code = self.sex[i];
+        if code.wrapping_sub(1) > 1 {
+            return Err(RowError::UnknownSex);
+        }
+        let female = code == Sex::Female.iso5218();
         // The checks of `AnalyteKind::validate`, with the column's factor.
         let lab = |column: Option<&[f64]>, kind: AnalyteKind, factor: f64| -> Result<Option<f64>, RowError> {
             match column {
@@ -209,37 +218,125 @@ impl<'a> BatchColumns<'a> {
         })
     }
 
+    /// The checks of [`Self::row`] for a log-linear equation, written without branches so that
+    /// a column of mixed rows runs at full speed: each check selects an error code, the later
+    /// (higher-priority) checks overwriting the earlier, giving the same first error as the
+    /// checks of `row` in their order. Returns the code and the form (meaningless if code ≠ 0).
+    #[inline(always)]
+    fn row_branch_free<F: Fn(f64, bool, bool, f64, f64) -> LogLinear>(
+        &self,
+        equation: EgfrEquation,
+        limits: &Limits,
+        form: &F,
+        i: usize,
+    ) -> (u8, LogLinear) {
+        #[inline(always)]
+        fn pick(condition: bool, code: RowError, otherwise: u8) -> u8 {
+            [otherwise, code.code()][usize::from(condition)]
+        }
+        // The checks of `AnalyteKind::check_value`: not finite, negative, out of bounds.
+        #[inline(always)]
+        fn lab(v: f64, canonical: f64, range: (f64, f64), errors: [RowError; 3], code: u8) -> u8 {
+            let code = pick(!((canonical >= range.0) & (canonical <= range.1)), errors[2], code);
+            let code = pick(!(v >= 0.0), errors[1], code);
+            pick(!(v - v == 0.0), errors[0], code)
+        }
+        let age = self.age[i];
+        let mut code = pick(!((age >= limits.age_min) & (age <= limits.age_max)), RowError::AgeOutOfRange, 0);
+        let mut scys = f64::NAN;
+        if let Some(column) = self.cystatin_c.filter(|_| equation.needs_cystatin_c()) {
+            let v = column[i];
+            scys = v * limits.cystatin_c_factor;
+            code = lab(
+                v,
+                scys,
+                limits.cystatin_c_range,
+                [RowError::CystatinCNotFinite, RowError::CystatinCNegative, RowError::CystatinCOutOfBounds],
+                code,
+            );
+        }
+        let mut scr_mg_dl = f64::NAN;
+        if let Some(column) = self.creatinine.filter(|_| equation.needs_creatinine()) {
+            let v = column[i];
+            let umol = v * limits.creatinine_factor;
+            scr_mg_dl = umol * MG_DL_PER_UMOL;
+            code = lab(
+                v,
+                umol,
+                limits.creatinine_range,
+                [RowError::CreatinineNotFinite, RowError::CreatinineNegative, RowError::CreatinineOutOfBounds],
+                code,
+            );
+        }
+        let sex = self.sex[i];
+        code = pick(sex.wrapping_sub(1) > 1, RowError::UnknownSex, code);
+        // `Age::from_f64_opt`: a whole number in 0..=MAX_YEARS (adding and removing 2^52 rounds
+        // to an integer, so only integers come back unchanged).
+        let whole = (age + TWO52) - TWO52 == age;
+        code = pick(!((age >= 0.0) & (age <= f64::from(Age::MAX_YEARS)) & whole), RowError::InvalidAge, code);
+        let female = sex == Sex::Female.iso5218();
+        let black = self.black.is_some_and(|b| b[i]);
+        (code, form(age, female, black, scr_mg_dl, scys))
+    }
+
     /// Fills `out`/`codes` for the rows from `start` on, a block at a time: (1) check and
-    /// prepare each row (branchy, cheap), (2) the logarithms column-wise, (3) exponent and
-    /// exponential column-wise, (4) bounds of the result. Passes 2 and 3 have no branches and
-    /// compile to SIMD; they compute exactly what `LogLinear::eval` computes for one row.
+    /// prepare each row, (2) the logarithms column-wise, (3) exponent and exponential
+    /// column-wise, (4) bounds of the result. Passes 2 and 3 have no branches and compile to
+    /// SIMD; they compute exactly what `LogLinear::eval` computes for one row.
     fn fill(&self, equation: EgfrEquation, factors: &Factors, start: usize, out: &mut [f64], codes: &mut [u8]) {
+        with_form!(
+            equation,
+            f => self.fill_with(equation, factors, start, out, codes, Some(&f)),
+            self.fill_with::<fn(f64, bool, bool, f64, f64) -> LogLinear>(equation, factors, start, out, codes, None)
+        )
+    }
+
+    /// [`Self::fill`] for one equation's form builder (`None`: Cockcroft–Gault, row by row).
+    #[inline(always)]
+    fn fill_with<F: Fn(f64, bool, bool, f64, f64) -> LogLinear>(
+        &self,
+        equation: EgfrEquation,
+        factors: &Factors,
+        start: usize,
+        out: &mut [f64],
+        codes: &mut [u8],
+        form: Option<&F>,
+    ) {
         const BLOCK: usize = 256;
         let used = terms_used(equation);
+        let limits = Limits {
+            age_min: f64::from(equation.age_range().0),
+            age_max: f64::from(equation.age_range().1),
+            creatinine_factor: factors.creatinine_to_umol,
+            creatinine_range: AnalyteKind::SerumCreatinine.accepted_range(),
+            cystatin_c_factor: factors.cystatin_c,
+            cystatin_c_range: AnalyteKind::CystatinC.accepted_range(),
+        };
         let mut c0 = [0.0f64; BLOCK];
         let mut x = [[1.0f64; BLOCK]; 3];
         let mut below = [[0.0f64; BLOCK]; 3];
         let mut above = [[0.0f64; BLOCK]; 3];
         let mut l = [[0.0f64; BLOCK]; 3];
         let mut direct = [f64::NAN; BLOCK];
+        let result_range = super::result_kind(equation).accepted_range();
         for (b, (out, codes)) in out.chunks_mut(BLOCK).zip(codes.chunks_mut(BLOCK)).enumerate() {
             let m = out.len();
             for k in 0..m {
-                let (code, form) = match self.row(equation, factors, start + b * BLOCK + k) {
-                    Ok(Prepared::Form(form)) => (0, Some(form)),
-                    Ok(Prepared::Direct(value)) => {
-                        direct[k] = value;
-                        (0, None)
-                    }
-                    Err(e) => (e.code(), None),
+                let i = start + b * BLOCK + k;
+                // A bad row's form is computed from its bad inputs and stored anyway (the
+                // elementary functions take any bits without panicking); its code makes it NaN.
+                let (code, form) = match form {
+                    Some(f) => self.row_branch_free(equation, &limits, f, i),
+                    None => match self.row(equation, factors, i) {
+                        Ok(Prepared::Form(form)) => (0, form),
+                        Ok(Prepared::Direct(value)) => {
+                            direct[k] = value;
+                            (0, LogLinear::unit())
+                        }
+                        Err(e) => (e.code(), LogLinear::unit()),
+                    },
                 };
                 codes[k] = code;
-                let form = form.unwrap_or(super::equations::LogLinear {
-                    c0: 0.0,
-                    x: [1.0; 3],
-                    below: [0.0; 3],
-                    above: [0.0; 3],
-                });
                 c0[k] = form.c0;
                 // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
                 for j in 0..3 {
@@ -267,23 +364,47 @@ impl<'a> BatchColumns<'a> {
                 );
                 out[k] = exp(e);
             }
-            for k in 0..m {
-                let value = if direct[k].is_nan() { out[k] } else { direct[k] };
-                direct[k] = f64::NAN;
-                out[k] = if codes[k] != 0 {
-                    f64::NAN
-                } else {
-                    match finish(equation, value) {
-                        Ok(v) => v,
-                        Err(_) => {
-                            codes[k] = RowError::ResultOutOfBounds.code();
-                            f64::NAN
+            if form.is_some() {
+                // Bounds of the result, without branches (the checks of `finish`).
+                let (lo, hi) = result_range;
+                for (o, c) in out.iter_mut().zip(codes.iter_mut()) {
+                    let v = *o;
+                    let bad = !((v >= lo) & (v <= hi)) & (*c == 0);
+                    *c = [*c, RowError::ResultOutOfBounds.code()][usize::from(bad)];
+                    *o = [v, f64::NAN][usize::from(*c != 0)];
+                }
+            } else {
+                for k in 0..m {
+                    let value = direct[k];
+                    direct[k] = f64::NAN;
+                    out[k] = if codes[k] != 0 {
+                        f64::NAN
+                    } else {
+                        match finish(equation, value) {
+                            Ok(v) => v,
+                            Err(_) => {
+                                codes[k] = RowError::ResultOutOfBounds.code();
+                                f64::NAN
+                            }
                         }
-                    }
-                };
+                    };
+                }
             }
         }
     }
+}
+
+/// 2^52.
+const TWO52: f64 = 4_503_599_627_370_496.0;
+
+/// What the branch-free row check needs, computed once per batch.
+struct Limits {
+    age_min: f64,
+    age_max: f64,
+    creatinine_factor: f64,
+    creatinine_range: (f64, f64),
+    cystatin_c_factor: f64,
+    cystatin_c_range: (f64, f64),
 }
 
 /// Which power terms of the log-linear form an equation uses (see `equations::LogLinear`).

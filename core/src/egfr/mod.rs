@@ -413,7 +413,7 @@ pub(crate) fn prepare(equation: EgfrEquation, row: &Row) -> Result<Prepared, Pre
 }
 
 /// The kind of result an equation gives.
-fn result_kind(equation: EgfrEquation) -> AnalyteKind {
+pub(crate) fn result_kind(equation: EgfrEquation) -> AnalyteKind {
     if equation.is_normalised() {
         AnalyteKind::Egfr
     } else {
@@ -436,21 +436,63 @@ pub(crate) fn evaluate(equation: EgfrEquation, row: &Row) -> Result<f64, EgfrErr
     Ok(result_kind(equation).check_entered(value, value)?)
 }
 
-/// The log-linear form of `equation` for a checked row; `None` for Cockcroft–Gault, which is
-/// not a product of powers.
+/// Binds `$f` to the log-linear form builder of equation `$eq` — a closure of (age, female,
+/// black, creatinine mg/dL, cystatin C mg/L) — and evaluates `$body`; `$none` for
+/// Cockcroft–Gault, which is not a product of powers. The one mapping from equation to formula,
+/// shared by the scalar path and the batch (which gets one specialised loop per equation).
+macro_rules! with_form {
+    ($eq:expr, $f:ident => $body:expr, $none:expr) => {
+        match $eq {
+            EgfrEquation::CkdEpi2009Cr => {
+                let $f = |age: f64, female: bool, black: bool, scr: f64, _: f64| {
+                    equations::ckd_epi_2009_cr_form(scr, age, female, black)
+                };
+                $body
+            }
+            EgfrEquation::CkdEpi2021Cr => {
+                let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| {
+                    equations::ckd_epi_2021_cr_form(scr, age, female)
+                };
+                $body
+            }
+            EgfrEquation::CkdEpi2012Cys => {
+                let $f = |age: f64, female: bool, _: bool, _: f64, scys: f64| {
+                    equations::ckd_epi_2012_cys_form(scys, age, female)
+                };
+                $body
+            }
+            EgfrEquation::CkdEpi2012CrCys => {
+                let $f = |age: f64, female: bool, black: bool, scr: f64, scys: f64| {
+                    equations::ckd_epi_2012_cr_cys_form(scr, scys, age, female, black)
+                };
+                $body
+            }
+            EgfrEquation::CkdEpi2021CrCys => {
+                let $f = |age: f64, female: bool, _: bool, scr: f64, scys: f64| {
+                    equations::ckd_epi_2021_cr_cys_form(scr, scys, age, female)
+                };
+                $body
+            }
+            EgfrEquation::Ekfc2021Cr => {
+                let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| equations::ekfc_cr_form(scr, age, female);
+                $body
+            }
+            EgfrEquation::Mdrd4Idms => {
+                let $f = |age: f64, female: bool, black: bool, scr: f64, _: f64| {
+                    equations::mdrd4_idms_form(scr, age, female, black)
+                };
+                $body
+            }
+            EgfrEquation::CockcroftGault => $none,
+        }
+    };
+}
+pub(crate) use with_form;
+
+/// The log-linear form of `equation` for a checked row; `None` for Cockcroft–Gault.
 #[inline]
 pub(crate) fn form(equation: EgfrEquation, row: &Row, scr: f64, scys: f64) -> Option<equations::LogLinear> {
-    let (age, female, black) = (row.age, row.female, row.black);
-    Some(match equation {
-        EgfrEquation::CkdEpi2009Cr => equations::ckd_epi_2009_cr_form(scr, age, female, black),
-        EgfrEquation::CkdEpi2021Cr => equations::ckd_epi_2021_cr_form(scr, age, female),
-        EgfrEquation::CkdEpi2012Cys => equations::ckd_epi_2012_cys_form(scys, age, female),
-        EgfrEquation::CkdEpi2012CrCys => equations::ckd_epi_2012_cr_cys_form(scr, scys, age, female, black),
-        EgfrEquation::CkdEpi2021CrCys => equations::ckd_epi_2021_cr_cys_form(scr, scys, age, female),
-        EgfrEquation::Ekfc2021Cr => equations::ekfc_cr_form(scr, age, female),
-        EgfrEquation::Mdrd4Idms => equations::mdrd4_idms_form(scr, age, female, black),
-        EgfrEquation::CockcroftGault => return None,
-    })
+    with_form!(equation, f => Some(f(row.age, row.female, row.black, scr, scys)), None)
 }
 
 /// mg/dL of creatinine in one µmol/L: the molar mass over 10 000 (see [`crate::lab::chemistry`]).

@@ -377,14 +377,20 @@ impl AnalyteKind {
         if entered < 0.0 {
             return Err(ValueProblem::Negative);
         }
-        let Bounds { min, max } = self.bounds();
-        // A tolerance of a few ulps keeps a bound that was entered in another unit (and so
-        // converted twice) on the side the user meant.
-        let tol = 1e-9 * max.abs().max(1.0);
-        if canonical < min - tol || canonical > max + tol {
+        let (lo, hi) = self.accepted_range();
+        if canonical < lo || canonical > hi {
             return Err(ValueProblem::OutOfBounds);
         }
         Ok(canonical)
+    }
+
+    /// The bounds widened by a tolerance of a few ulps, which keeps a bound that was entered
+    /// in another unit (and so converted twice) on the side the user meant.
+    #[inline]
+    pub(crate) fn accepted_range(self) -> (f64, f64) {
+        let Bounds { min, max } = self.bounds();
+        let tol = 1e-9 * max.abs().max(1.0);
+        (min - tol, max + tol)
     }
 
     /// The factor from `unit` to the canonical unit when the conversion is proportional (every
