@@ -238,8 +238,8 @@ impl<'a> BatchColumns<'a> {
         #[inline(always)]
         fn lab(v: f64, canonical: f64, range: (f64, f64), errors: [RowError; 3], code: u8) -> u8 {
             let code = pick(!((canonical >= range.0) & (canonical <= range.1)), errors[2], code);
-            let code = pick(!(v >= 0.0), errors[1], code);
-            pick(!(v - v == 0.0), errors[0], code)
+            let code = pick(v < 0.0, errors[1], code);
+            pick(!v.is_finite(), errors[0], code)
         }
         let age = self.age[i];
         let mut code = pick(!((age >= limits.age_min) & (age <= limits.age_max)), RowError::AgeOutOfRange, 0);
