@@ -66,10 +66,14 @@ impl Sex {
     /// # Errors
     /// [`DemographicsError::UnknownSex`] for anything else.
     pub fn parse(text: &str) -> Result<Sex, DemographicsError> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "f" | "female" | "女" => Ok(Sex::Female),
-            "m" | "male" | "男" => Ok(Sex::Male),
-            _ => Err(DemographicsError::UnknownSex { text: text.to_owned() }),
+        let t = text.trim();
+        let is = |names: [&str; 3]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
+        if is(["f", "female", "女"]) {
+            Ok(Sex::Female)
+        } else if is(["m", "male", "男"]) {
+            Ok(Sex::Male)
+        } else {
+            Err(DemographicsError::UnknownSex { text: text.to_owned() })
         }
     }
 
