@@ -2,8 +2,10 @@
 //! rows and files all go through the core crate's own reader and its field-path errors.
 
 use amimestrocel_dkd::eligibility::{
-    criteria, screen, screen_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningSummary,
+    criteria, screen, screen_batch, CriterionId, Outcome, ProtocolConfig, ScreeningError, ScreeningRecord,
+    ScreeningSummary, Status,
 };
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
 
 use crate::errors;
@@ -76,6 +78,74 @@ fn missing() -> amimestrocel_dkd::eligibility::ConfigError {
     amimestrocel_dkd::eligibility::ConfigError { field: "batch", reason: "a result is missing".into() }
 }
 
+/// Outcome codes of `screen_table`: the order of `Outcome` variants; -1 for a refused record.
+fn outcome_code(o: Outcome) -> i8 {
+    match o {
+        Outcome::Met => 0,
+        Outcome::NotMet => 1,
+        Outcome::Unknown => 2,
+    }
+}
+
+fn status_code(s: Status) -> i8 {
+    match s {
+        Status::Eligible => 0,
+        Status::Ineligible => 1,
+        Status::Pending => 2,
+    }
+}
+
+type Table<'py> = (Vec<Option<String>>, Bound<'py, PyArray1<i8>>, Vec<Option<String>>, Bound<'py, PyArray2<i8>>);
+
+/// Screens many records (JSON texts) on every core, GIL released, and returns the table form:
+/// ids, status codes (0 eligible, 1 ineligible, 2 pending, 3 refused), the error of each refused
+/// record (`kind at path`) and an n × criteria matrix of outcome codes (0 met, 1 not met,
+/// 2 unknown, -1 refused), columns in `criteria()` order.
+#[pyfunction]
+#[pyo3(signature = (records_json, config_json=None))]
+fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Option<&str>) -> PyResult<Table<'py>> {
+    let config = config(py, config_json)?;
+    let width = CriterionId::ALL.len();
+    let (ids, status, errors, outcomes) = py.detach(|| {
+        let parsed: Vec<Result<ScreeningRecord, ScreeningError>> =
+            records_json.iter().map(|t| ScreeningRecord::from_json(t).map_err(ScreeningError::from)).collect();
+        let good: Vec<ScreeningRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+        let screened = screen_batch(&good, &config);
+        let mut screened = screened.map(Vec::into_iter);
+        let (mut ids, mut status, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+        let mut outcomes = Vec::with_capacity(parsed.len() * width);
+        for p in parsed {
+            let r = match (p, screened.as_mut()) {
+                (Ok(_), Ok(it)) => it.next().unwrap_or_else(|| Err(ScreeningError::Config(missing()))),
+                (Ok(_), Err(e)) => Err(ScreeningError::Config(e.clone())),
+                (Err(e), _) => Err(e),
+            };
+            match r {
+                Ok(res) => {
+                    ids.push(Some(res.id));
+                    status.push(status_code(res.status));
+                    errors.push(None);
+                    outcomes.extend(res.criteria.iter().map(|c| outcome_code(c.outcome)));
+                }
+                Err(e) => {
+                    let path = match &e {
+                        ScreeningError::Record(r) => r.path().to_owned(),
+                        ScreeningError::Config(c) => c.field.to_owned(),
+                    };
+                    ids.push(None);
+                    status.push(3);
+                    errors.push(Some(format!("{} at {path}", e.kind())));
+                    outcomes.extend(std::iter::repeat_n(-1, width));
+                }
+            }
+        }
+        (ids, status, errors, outcomes)
+    });
+    let n = ids.len();
+    let matrix = PyArray1::from_vec(py, outcomes).reshape([n, width])?;
+    Ok((ids, PyArray1::from_vec(py, status), errors, matrix))
+}
+
 /// Every criterion with its id, kind, protocol text and parameters, as JSON.
 #[pyfunction]
 #[pyo3(signature = (config_json=None))]
@@ -106,6 +176,7 @@ fn synthetic_cohort_json(py: Python<'_>, seed: u64, count: usize) -> PyResult<Ve
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(screen_json, m)?)?;
     m.add_function(wrap_pyfunction!(screen_many_json, m)?)?;
+    m.add_function(wrap_pyfunction!(screen_table, m)?)?;
     m.add_function(wrap_pyfunction!(criteria_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_config_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_record_json, m)?)?;

@@ -124,32 +124,35 @@ def screen_many(
     records: Iterable[Record], config: Optional[Mapping[str, Any]] = None, *, errors: str = "column"
 ) -> Any:
     """Screens many records on every core and returns a pandas DataFrame: one row per candidate
-    (in input order), columns ``id``, ``status``, ``error`` and one per criterion id holding its
-    outcome. A refused record keeps its row, with status ``refused`` and the error (kind at
-    path) in ``error``; with ``errors="raise"`` the first refused record raises instead.
+    (in input order), columns ``id``, ``status`` (categorical: eligible, ineligible, pending,
+    refused), ``error`` and one categorical column per criterion id holding its outcome (met,
+    not_met, unknown). A refused record keeps its row, with status ``refused``, the error (kind
+    at path) in ``error`` and no outcomes; with ``errors="raise"`` the first refused record
+    raises instead. The full results (evidence, reasons) come from :func:`screen`.
     """
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     from .errors import ScreeningError
 
     texts = [_text(r) for r in records]
-    rows, _summary = _native.screen_many_json(texts, _config(config))
-    ids = [c["id"] for c in criteria(config)]
-    table: List[Dict[str, Any]] = []
-    for k, (result, error) in enumerate(rows):
-        if result is not None:
-            data = json.loads(result)
-            row: Dict[str, Any] = {"id": data["id"], "status": data["status"], "error": None}
-            row.update({c["id"]: c["outcome"] for c in data["criteria"]})
-        else:
-            assert error is not None
-            kind, path, message = error
-            if errors == "raise":
-                raise ScreeningError(f"record {k}: {message}", kind, {"path": path, "row": k})
-            row = {"id": None, "status": "refused", "error": f"{kind} at {path}"}
-            row.update({i: None for i in ids})
-        table.append(row)
-    return pd.DataFrame(table, columns=["id", "status", "error", *ids])
+    ids, status, refused, outcomes = _native.screen_table(texts, _config(config))
+    if errors == "raise":
+        for k, err in enumerate(refused):
+            if err is not None:
+                kind, _, path = err.partition(" at ")
+                raise ScreeningError(f"record {k}: {err}", kind, {"path": path, "row": k})
+    columns: Dict[str, Any] = {
+        "id": ids,
+        "status": pd.Categorical.from_codes(status, categories=_STATUSES),
+        "error": refused,
+    }
+    for j, c in enumerate(criteria(config)):
+        columns[c["id"]] = pd.Categorical.from_codes(outcomes[:, j], categories=_OUTCOMES)
+    return pd.DataFrame(columns)
+
+
+_STATUSES = ["eligible", "ineligible", "pending", "refused"]
+_OUTCOMES = ["met", "not_met", "unknown"]
 
 
 def criteria(config: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:

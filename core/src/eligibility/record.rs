@@ -332,6 +332,10 @@ impl ScreeningRecord {
     /// assert_eq!(err.path(), "colour");
     /// ```
     pub fn from_json(text: &str) -> Result<ScreeningRecord, RecordError> {
+        // Fast path: plain serde_json. Only a record that fails is read again, tracking the path.
+        if let Ok(record) = serde_json::from_str::<ScreeningRecord>(text) {
+            return Ok(record);
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         let record: ScreeningRecord = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
