@@ -6,7 +6,8 @@
 # build/kotlin/ in the checkout: the native library actually tested (lib/), the generated
 # sources (gen/), bindings.jar and the compiled tests. The bindings and the tests are
 # recompiled only when their sources (or the Kotlin compiler) change. JUNIT_DETAILS=tree lists
-# every test (default: summary, which still names and explains each failure).
+# every test (default: summary, which still names and explains each failure). AMIMESTROCEL_README=FILE
+# runs the ```kotlin blocks of FILE instead of README.md (to try a README change on a scratch copy).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -32,12 +33,13 @@ mapfile -t TESTS < <(find "$ROOT/tests/kotlin" -maxdepth 1 -name '*.kt' | sort)
 [ ${#TESTS[@]} -gt 0 ] || { echo "no Kotlin tests in tests/kotlin" >&2; exit 1; }
 # README.md's ```kotlin blocks, one test each (none yet is not an error).
 mkdir -p "$OUT/readme"
-readme_tests kotlin "$ROOT/README.md" >"$OUT/readme/ReadmeTest.kt.new"
+README="${AMIMESTROCEL_README:-$ROOT/README.md}"
+readme_tests kotlin "$README" >"$OUT/readme/ReadmeTest.kt.new"
 if [ -s "$OUT/readme/ReadmeTest.kt.new" ]; then
   cmp -s "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt" || mv -f "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt"
   TESTS+=("$OUT/readme/ReadmeTest.kt")
 else
-  step "README.md has no \`\`\`kotlin block to run"
+  step "$README has no \`\`\`kotlin block to run"
   rm -f "$OUT/readme/ReadmeTest.kt"
 fi
 rm -f "$OUT/readme/ReadmeTest.kt.new"

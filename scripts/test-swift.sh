@@ -9,6 +9,8 @@
 # chroot. Files are copied only when they changed, so SwiftPM's build there stays incremental.
 # Idempotent; works from a fresh clone and with CARGO_TARGET_DIR anywhere. /proc of the chroot is
 # unmounted on exit, also on failure or interrupt (unless it was mounted before this script).
+# AMIMESTROCEL_README=FILE runs the ```swift blocks of FILE instead of README.md (to try a README
+# change on a scratch copy).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -45,7 +47,8 @@ install_if_changed() {
   mkdir -p "$(dirname "$2")"
   cmp -s "$1" "$2" || cp -f "$1" "$2"
 }
-# Makes directory $2 hold exactly the files $3.. (by base name), copying changed ones.
+# Makes directory $2 hold exactly the files $3.. (by base name), copying changed ones; its
+# subdirectories are left alone (each is synced by its own call).
 sync_files() {
   local dir="$1" f name keep=()
   shift
@@ -57,8 +60,9 @@ sync_files() {
   done
   for f in "$dir"/*; do
     [ -e "$f" ] || continue
+    [ -d "$f" ] && continue
     name=$(basename "$f")
-    [[ " ${keep[*]} " == *" $name "* ]] || rm -rf "$f"
+    [[ " ${keep[*]} " == *" $name "* ]] || rm -f "$f"
   done
 }
 
@@ -66,12 +70,13 @@ mapfile -t TESTS < <(find "$ROOT/tests/swift" -maxdepth 1 -name '*.swift' | sort
 [ ${#TESTS[@]} -gt 0 ] || { echo "no Swift tests in tests/swift" >&2; exit 1; }
 # README.md's ```swift blocks, one test each (none yet is not an error).
 mkdir -p "$OUT/readme"
-readme_tests swift "$ROOT/README.md" >"$OUT/readme/ReadmeTests.swift.new"
+README="${AMIMESTROCEL_README:-$ROOT/README.md}"
+readme_tests swift "$README" >"$OUT/readme/ReadmeTests.swift.new"
 if [ -s "$OUT/readme/ReadmeTests.swift.new" ]; then
   install_if_changed "$OUT/readme/ReadmeTests.swift.new" "$OUT/readme/ReadmeTests.swift"
   TESTS+=("$OUT/readme/ReadmeTests.swift")
 else
-  step "README.md has no \`\`\`swift block to run"
+  step "$README has no \`\`\`swift block to run"
   rm -f "$OUT/readme/ReadmeTests.swift"
 fi
 rm -f "$OUT/readme/ReadmeTests.swift.new"
@@ -120,6 +125,7 @@ sync_files "$HOST_DIR/package/Sources/$MODULE" "$PKG/Sources/$MODULE/$MODULE.swi
 sync_files "$HOST_DIR/package/Tests/${MODULE}Tests" "$PKG/Tests/${MODULE}Tests"/*.swift
 sync_files "$HOST_DIR/lib" "$MOBILE_LIB_DIR/$MOBILE_LIB_FILE"
 sync_files "$HOST_DIR/vectors" "$ROOT"/tests/vectors/*.json
+sync_files "$HOST_DIR/vectors/eligibility" "$ROOT"/tests/vectors/eligibility/*.json
 
 step "swift test (in the trixie chroot)"
 rc=0

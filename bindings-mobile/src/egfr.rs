@@ -133,9 +133,8 @@ pub struct EgfrInput {
 impl EgfrInput {
     /// Core's inputs, every part checked by core.
     fn to_core(&self) -> Result<EgfrInputs, CoreEgfrError> {
-        // Through f64 so that core's one age check decides: negative and too-large ages are
-        // `InvalidAge` (every i64 beyond 2^53 is far above the largest accepted age anyway).
-        let age = Age::from_f64(self.age_years as f64)?;
+        // Core's check decides: negative and too-large ages are `InvalidAge`.
+        let age = Age::from_i64(self.age_years)?;
         let mut inputs = EgfrInputs::new(age, self.sex.into()).with_black(self.black);
         if let Some(creatinine) = &self.creatinine {
             inputs = inputs.with_creatinine(SerumCreatinine::try_from_measurement(creatinine.to_measurement()?)?);

@@ -1,27 +1,31 @@
-//! The two public error types of the mobile bindings and their conversion from core.
+//! The public error types of the mobile bindings and their conversion from core.
 //!
 //! Core has a rich error per concern (`lab::LabError`, `egfr::EgfrError`,
-//! `demographics::DemographicsError`). Here each becomes a small, flat-field enum that uniffi can
-//! carry: Kotlin sees a `sealed class LabException` / `EgfrException`, Swift an
-//! `enum LabError: Error` / `EgfrError: Error`. Every variant carries
+//! `demographics::DemographicsError`, `eligibility::ScreeningError` with its `RecordError` and
+//! `ConfigError`). Here each becomes a small, flat-field enum that uniffi can carry: Kotlin sees a
+//! `sealed class LabException` / `EgfrException` / `ScreeningException`, Swift an
+//! `enum LabError: Error` / `EgfrError: Error` / `ScreeningError: Error`. Every variant carries
 //!
 //! - `kind`: core's stable snake_case slug (`unknown_unit`, `missing_input`, …), the same in
 //!   every language, to switch on;
 //! - `reason`: core's `Display` text, for people (no value of a person appears in it);
 //!
-//! and the variant's own fields as strings and numbers. Each core type is converted in exactly
-//! one `From` impl below, with one `match`; `src/tests.rs` pins every message.
+//! and the variant's own fields as strings and numbers (a screening error always has `path`, the
+//! field it is about). Each core type is converted in exactly one `From` impl below, with one
+//! `match`; `src/tests.rs` pins every message.
 //!
 //! (The field is called `reason`, not `message`: a field `message` would clash with Kotlin's
 //! `Throwable.message`.)
 
 use amimestrocel_dkd::demographics::DemographicsError as CoreDemographicsError;
 use amimestrocel_dkd::egfr::EgfrError as CoreEgfrError;
+use amimestrocel_dkd::eligibility::{
+    ConfigError as CoreConfigError, RecordError as CoreRecordError, ScreeningError as CoreScreeningError,
+};
 use amimestrocel_dkd::lab::LabError as CoreLabError;
 
-/// Kind of [`LabError::InvalidJson`]: the text is not a lab value in JSON.
-pub const INVALID_JSON: &str = "invalid_json";
-/// Kind of [`EgfrError::InvalidDate`]: a date argument is not `YYYY-MM-DD`.
+/// Kind of [`EgfrError::InvalidDate`] and [`ScreeningError::InvalidDate`]: a date is not
+/// `YYYY-MM-DD`. The bindings' own kind: core reads dates as typed values or from JSON.
 pub const INVALID_DATE: &str = "invalid_date";
 
 // ------------------------------------------------------------------------
@@ -141,8 +145,28 @@ pub enum LabError {
     InvalidJson {
         /// `invalid_json`.
         kind: String,
-        /// Where the JSON went wrong (line and column); never the text itself.
+        /// What the JSON reader says, with line and column, e.g. "invalid lab value JSON:
+        /// missing field `unit` at line 1 column 13".
         reason: String,
+    },
+    /// A value of one analyte was given where another is expected (a cystatin C value as the
+    /// creatinine of an `EgfrInput`). Functions that take a `LabValue` of a fixed analyte report
+    /// it inside their own error (`EgfrError.Lab` with this kind); the variant keeps the
+    /// conversion total.
+    ///
+    /// ```kotlin
+    /// is LabException.WrongAnalyte -> e.expected // "serum_creatinine"
+    /// ```
+    #[error("{reason}")]
+    WrongAnalyte {
+        /// `wrong_analyte`.
+        kind: String,
+        /// E.g. "a cystatin C value was given where serum creatinine is expected".
+        reason: String,
+        /// The slug of the analyte expected.
+        expected: String,
+        /// The slug of the analyte given.
+        found: String,
     },
 }
 
@@ -309,26 +333,127 @@ pub enum EgfrError {
     },
 }
 
-impl LabError {
-    /// The binding's own error for JSON that is not a lab value. Only the error's category and
-    /// position are kept: serde_json's text can quote the input, which may hold a value.
-    pub(crate) fn invalid_json(err: &serde_json::Error) -> Self {
-        let what = match err.classify() {
-            serde_json::error::Category::Io => "I/O error",
-            serde_json::error::Category::Syntax => "syntax error",
-            serde_json::error::Category::Data => "wrong fields or types",
-            serde_json::error::Category::Eof => "unexpected end",
-        };
-        LabError::InvalidJson {
-            kind: INVALID_JSON.to_owned(),
-            reason: format!(
-                "not a lab value in JSON ({what} at line {}, column {}); expected \
-                 {{\"value\": <number>, \"unit\": <text>}}",
-                err.line(),
-                err.column()
-            ),
-        }
-    }
+/// Why a screening record (or a configuration) was refused. Every variant has `kind` (the stable
+/// slug to switch on), `reason` (the text for people) and `path`, the field it is about, written
+/// as in the record's JSON: `labs.uacr[0].date`, `medications[1].end`, `.` for the whole text.
+///
+/// Messages carry field names and units, never a value of the record (no id, no date, no lab
+/// value).
+///
+/// ```kotlin
+/// try { screen(record) }
+/// catch (e: ScreeningException.DateAfterScreening) { check(e.path == "labs.uacr[0].date") }
+/// ```
+/// ```swift
+/// do { _ = try screen(record: record) }
+/// catch let ScreeningError.DateAfterScreening(kind, _, path) { print(kind, path) }
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum ScreeningError {
+    /// Text that is not a screening record: not JSON, a field of the wrong type, an unknown or a
+    /// missing field, a value without its unit.
+    ///
+    /// ```kotlin
+    /// screeningRecordFromJson("""{"id": "X", "sex": "female", "colour": 1}""") // Malformed(path = "colour")
+    /// ```
+    #[error("{reason}")]
+    Malformed {
+        /// `malformed`.
+        kind: String,
+        /// E.g. "colour: unknown field `colour`, expected one of `id`, `sex`, …".
+        reason: String,
+        /// The field (`.` for the document itself).
+        path: String,
+    },
+    /// A lab value (or blood pressure) of the record was refused; `kind` is the lab error's slug
+    /// (`unknown_unit`, `unit_not_for_analyte`, `not_finite`, `negative`, `out_of_bounds`).
+    ///
+    /// ```kotlin
+    /// // labs.creatinine[0] in "mg/furlong": Lab(kind = "unknown_unit", path = "labs.creatinine[0]")
+    /// ```
+    #[error("{reason}")]
+    Lab {
+        /// The lab error's slug, e.g. `unit_not_for_analyte`.
+        kind: String,
+        /// E.g. ``labs.hba1c[0]: unit `mg/dL` does not fit HbA1c (accepted: mmol/mol, %)``.
+        reason: String,
+        /// The entry, e.g. `labs.hba1c[0]` or `blood_pressures[2].systolic`.
+        path: String,
+    },
+    /// A date after the screening date.
+    ///
+    /// ```kotlin
+    /// // a UACR dated after screeningDate: DateAfterScreening(path = "labs.uacr[0].date")
+    /// ```
+    #[error("{reason}")]
+    DateAfterScreening {
+        /// `date_after_screening`.
+        kind: String,
+        /// E.g. `labs.uacr[0].date: date is after the screening date`.
+        reason: String,
+        /// The date's field.
+        path: String,
+    },
+    /// An end before its start, or a date of birth after the screening date.
+    ///
+    /// ```kotlin
+    /// // a medication that ends before it starts: DatesOutOfOrder(path = "medications[0].end", start = "start")
+    /// ```
+    #[error("{reason}")]
+    DatesOutOfOrder {
+        /// `dates_out_of_order`.
+        kind: String,
+        /// E.g. ``medications[0].end: date is before `start` of the same entry``.
+        reason: String,
+        /// The later date's field (`screening_date` when the birth date is after it).
+        path: String,
+        /// The name of the earlier field of the same entry (`start`, `onset`, `date_of_birth`).
+        start: String,
+    },
+    /// A number outside what its field allows (an NYHA class of 5, a negative viral load).
+    ///
+    /// ```kotlin
+    /// // Condition(HEART_FAILURE, nyhaClass = 5u): InvalidValue(path = "conditions[0].nyha_class")
+    /// ```
+    #[error("{reason}")]
+    InvalidValue {
+        /// `invalid_value`.
+        kind: String,
+        /// E.g. `conditions[0].nyha_class: NYHA class is 1, 2, 3 or 4`.
+        reason: String,
+        /// The field.
+        path: String,
+    },
+    /// A date of a typed record is not an ISO-8601 calendar date `YYYY-MM-DD` (JSON text with a
+    /// bad date is `Malformed`, as core reads it). The text itself is not repeated.
+    ///
+    /// ```kotlin
+    /// screen(record.copy(screeningDate = "01/06/2025")) // InvalidDate(path = "screening_date")
+    /// ```
+    #[error("{reason}")]
+    InvalidDate {
+        /// `invalid_date`.
+        kind: String,
+        /// E.g. "screening_date: not an ISO-8601 date (YYYY-MM-DD)".
+        reason: String,
+        /// The field, e.g. `labs.uacr[0].date`.
+        path: String,
+    },
+    /// The protocol configuration is not valid JSON of a configuration, or is inconsistent (a
+    /// threshold in a unit that does not fit its analyte, a minimum above its maximum).
+    ///
+    /// ```kotlin
+    /// screenWithConfig(record, """{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}""") // path = "uacr"
+    /// ```
+    #[error("{reason}")]
+    InvalidConfig {
+        /// `invalid_config`.
+        kind: String,
+        /// E.g. "configuration field `uacr`: `mmHg` is not a finite threshold for …".
+        reason: String,
+        /// The configuration field (`.` for the document itself).
+        path: String,
+    },
 }
 
 impl EgfrError {
@@ -359,6 +484,7 @@ impl From<CoreLabError> for LabError {
                 unit: unit.as_str().to_owned(),
                 accepted,
             },
+            CoreLabError::InvalidJson { .. } => LabError::InvalidJson { kind, reason },
             CoreLabError::UnknownAnalyte { name } => LabError::UnknownAnalyte { kind, reason, name },
             CoreLabError::NotFinite { analyte } => {
                 LabError::NotFinite { kind, reason, analyte: analyte.slug().to_owned() }
@@ -366,6 +492,12 @@ impl From<CoreLabError> for LabError {
             CoreLabError::Negative { analyte } => {
                 LabError::Negative { kind, reason, analyte: analyte.slug().to_owned() }
             }
+            CoreLabError::WrongAnalyte { expected, found } => LabError::WrongAnalyte {
+                kind,
+                reason,
+                expected: expected.slug().to_owned(),
+                found: found.slug().to_owned(),
+            },
             CoreLabError::OutOfBounds { analyte, min, max, unit } => LabError::OutOfBounds {
                 kind,
                 reason,
@@ -416,58 +548,73 @@ impl From<CoreEgfrError> for EgfrError {
     }
 }
 
+impl From<CoreScreeningError> for ScreeningError {
+    fn from(err: CoreScreeningError) -> Self {
+        let kind = err.kind().to_owned();
+        let reason = err.to_string();
+        match err {
+            CoreScreeningError::Record(record) => {
+                let path = record.path().to_owned();
+                match record {
+                    CoreRecordError::Malformed { .. } => ScreeningError::Malformed { kind, reason, path },
+                    CoreRecordError::Lab { .. } => ScreeningError::Lab { kind, reason, path },
+                    CoreRecordError::AfterScreening { .. } => ScreeningError::DateAfterScreening { kind, reason, path },
+                    CoreRecordError::OutOfOrder { start, .. } => {
+                        ScreeningError::DatesOutOfOrder { kind, reason, path, start }
+                    }
+                    CoreRecordError::Invalid { .. } => ScreeningError::InvalidValue { kind, reason, path },
+                }
+            }
+            CoreScreeningError::Config(CoreConfigError { field, .. }) => {
+                ScreeningError::InvalidConfig { kind, reason, path: field.clone() }
+            }
+        }
+    }
+}
+
+impl From<CoreRecordError> for ScreeningError {
+    fn from(err: CoreRecordError) -> Self {
+        CoreScreeningError::Record(err).into()
+    }
+}
+
+impl ScreeningError {
+    /// The binding's own error for a date of a typed record that does not parse.
+    pub(crate) fn invalid_date(path: String) -> Self {
+        ScreeningError::InvalidDate {
+            kind: INVALID_DATE.to_owned(),
+            reason: format!("{path}: not an ISO-8601 date (YYYY-MM-DD)"),
+            path,
+        }
+    }
+}
+
+/// Core's kind of a configuration error (`invalid_config`; core lists no `KINDS` for it).
+fn invalid_config_kind() -> &'static str {
+    CoreScreeningError::Config(CoreConfigError { field: String::new(), reason: String::new() }).kind()
+}
+
 // ------------------------------------------------------------------------
 // catalogue
 // ------------------------------------------------------------------------
 
-/// One core error of every variant, in declaration order. [`error_kinds`] reads the slugs from
-/// these (so they stay core's), and the tests check that the list covers every variant.
-pub(crate) fn core_exemplars() -> (Vec<CoreLabError>, Vec<CoreEgfrError>) {
-    use amimestrocel_dkd::egfr::EgfrEquation as Eq;
-    use amimestrocel_dkd::lab::{AnalyteKind as A, Unit as U};
-    let lab = vec![
-        CoreLabError::UnknownUnit { unit: String::new() },
-        CoreLabError::UnitNotForAnalyte {
-            analyte: A::SerumCreatinine,
-            unit: U::MillimeterOfMercury,
-            accepted: String::new(),
-        },
-        CoreLabError::UnknownAnalyte { name: String::new() },
-        CoreLabError::NotFinite { analyte: A::SerumCreatinine },
-        CoreLabError::Negative { analyte: A::SerumCreatinine },
-        CoreLabError::OutOfBounds { analyte: A::SerumCreatinine, min: 0.0, max: 0.0, unit: U::MicromolePerLiter },
-    ];
-    let egfr = vec![
-        CoreEgfrError::UnknownEquation { name: String::new() },
-        CoreEgfrError::MissingInput { equation: Eq::CkdEpi2021Cr, input: "creatinine" },
-        CoreEgfrError::AgeOutOfRange { equation: Eq::CkdEpi2021Cr, min: 0, max: 0 },
-        CoreEgfrError::WeightOutOfBounds { min: 0.0, max: 0.0 },
-        CoreEgfrError::ColumnLength { column: "age", expected: 0, actual: 0 },
-        CoreEgfrError::Lab(CoreLabError::Negative { analyte: A::SerumCreatinine }),
-        CoreEgfrError::Demographics(CoreDemographicsError::UnknownSex { text: String::new() }),
-        CoreEgfrError::Demographics(CoreDemographicsError::BirthAfterDate),
-        CoreEgfrError::Demographics(CoreDemographicsError::InvalidAge { max: 0 }),
-    ];
-    (lab, egfr)
-}
-
-/// Every error `kind` these bindings can raise, sorted: core's slugs of lab, eGFR and
-/// demographic errors, plus `invalid_json` and `invalid_date`. A lab error inside an estimate
-/// (`EgfrError.Lab`) carries one of the lab kinds.
+/// Every error `kind` these bindings can raise, sorted: core's catalogues (`KINDS`) of lab, eGFR,
+/// demographic and screening-record errors, `invalid_config`, and the bindings' own
+/// `invalid_date`. A lab error inside an estimate or a record (`EgfrError.Lab`,
+/// `ScreeningError.Lab`) carries one of the lab kinds.
 ///
 /// ```kotlin
-/// check("unknown_unit" in errorKinds() && "missing_input" in errorKinds())
+/// check("unknown_unit" in errorKinds() && "date_after_screening" in errorKinds())
 /// ```
 #[uniffi::export]
 pub fn error_kinds() -> Vec<String> {
-    let (lab, egfr) = core_exemplars();
-    let mut kinds: Vec<String> = lab
-        .iter()
-        .map(|e| e.kind())
-        .chain(egfr.iter().map(|e| e.kind()))
-        .chain([INVALID_JSON, INVALID_DATE])
-        .map(str::to_owned)
-        .collect();
+    let mut kinds: Vec<String> =
+        [CoreLabError::KINDS, CoreEgfrError::KINDS, CoreDemographicsError::KINDS, CoreRecordError::KINDS]
+            .concat()
+            .into_iter()
+            .chain([invalid_config_kind(), INVALID_DATE])
+            .map(str::to_owned)
+            .collect();
     kinds.sort();
     kinds.dedup();
     kinds

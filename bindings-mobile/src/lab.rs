@@ -3,7 +3,6 @@
 //! (`amimestrocel_dkd::lab`); this module only converts between uniffi types and core's.
 
 use amimestrocel_dkd::lab::{AnalyteKind, LabError as CoreLabError, Measurement, Unit};
-use serde::Deserialize;
 
 use crate::error::LabError;
 
@@ -203,18 +202,14 @@ pub fn lab_value_in_unit(lab: LabValue, unit: String) -> Result<f64, LabError> {
 #[uniffi::export]
 pub fn lab_value_to_json(lab: LabValue) -> Result<String, LabError> {
     let measurement = lab.to_measurement()?;
-    serde_json::to_string(&measurement).map_err(|e| LabError::invalid_json(&e))
-}
-
-/// The wire form of a lab value, as core writes it (`lab::Measurement`'s `Serialize`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Wire {
-    value: f64,
-    unit: String,
+    // A checked measurement is a finite number and a unit: serde_json cannot fail on it, but
+    // an error would still cross as a typed one, not as a panic.
+    serde_json::to_string(&measurement).map_err(|e| CoreLabError::InvalidJson { reason: e.to_string() }.into())
 }
 
 /// Reads `{"value": 1.3, "unit": "mg/dL"}` as a value of `analyte`, checked as by `labValue`.
+///
+/// Core's reader (`Measurement::from_json`) does the work.
 ///
 /// # Errors
 /// `InvalidJson` for text that is not such an object (no other fields allowed); then any
@@ -225,8 +220,7 @@ struct Wire {
 /// ```
 #[uniffi::export]
 pub fn lab_value_from_json(analyte: Analyte, json: String) -> Result<LabValue, LabError> {
-    let wire: Wire = serde_json::from_str(&json).map_err(|e| LabError::invalid_json(&e))?;
-    lab_value(analyte, wire.value, wire.unit)
+    Ok(Measurement::from_json(analyte.into(), &json)?.into())
 }
 
 /// The canonical spelling of a unit as labs or UCUM write it (case, white space and the micro

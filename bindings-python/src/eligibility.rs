@@ -12,9 +12,7 @@ use crate::errors;
 
 fn config(py: Python<'_>, json: Option<&str>) -> PyResult<ProtocolConfig> {
     let Some(json) = json else { return Ok(ProtocolConfig::default()) };
-    let c: ProtocolConfig = serde_json::from_str(json).map_err(|e| errors::config(py, "config", &e.to_string()))?;
-    c.validate().map_err(|e| errors::config(py, e.field, &e.reason))?;
-    Ok(c)
+    ProtocolConfig::from_json(json).map_err(|e| errors::config(py, &e.field, &e.reason))
 }
 
 fn to_json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
@@ -63,7 +61,7 @@ fn screen_many_json(
                 Err(e) => {
                     let path = match e {
                         ScreeningError::Record(r) => r.path().to_owned(),
-                        ScreeningError::Config(c) => c.field.to_owned(),
+                        ScreeningError::Config(c) => c.field.clone(),
                     };
                     (None, Some((e.kind().to_owned(), path, e.to_string())))
                 }
@@ -75,7 +73,7 @@ fn screen_many_json(
 }
 
 fn missing() -> amimestrocel_dkd::eligibility::ConfigError {
-    amimestrocel_dkd::eligibility::ConfigError { field: "batch", reason: "a result is missing".into() }
+    amimestrocel_dkd::eligibility::ConfigError { field: "batch".into(), reason: "a result is missing".into() }
 }
 
 /// Outcome codes of `screen_table`: the order of `Outcome` variants; -1 for a refused record.
@@ -130,7 +128,7 @@ fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Op
                 Err(e) => {
                     let path = match &e {
                         ScreeningError::Record(r) => r.path().to_owned(),
-                        ScreeningError::Config(c) => c.field.to_owned(),
+                        ScreeningError::Config(c) => c.field.clone(),
                     };
                     ids.push(None);
                     status.push(3);

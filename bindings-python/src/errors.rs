@@ -130,7 +130,7 @@ pub fn screening(py: Python<'_>, e: ScreeningError) -> PyErr {
                     }
                 }
             }
-            ScreeningError::Config(c) => d.set_item("path", c.field)?,
+            ScreeningError::Config(c) => d.set_item("path", &c.field)?,
         }
         Ok(())
     })();

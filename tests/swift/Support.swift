@@ -79,6 +79,7 @@ extension LabError {
         case let .Negative(kind, _, _): return kind
         case let .OutOfBounds(kind, _, _, _, _, _): return kind
         case let .InvalidJson(kind, _): return kind
+        case let .WrongAnalyte(kind, _, _, _): return kind
         }
     }
 }
@@ -99,6 +100,24 @@ extension EgfrError {
         case let .InvalidDate(kind, _, _): return kind
         }
     }
+}
+
+extension ScreeningError {
+    /// The stable kind, the field path and the reason of any screening error. Exhaustive: a new
+    /// variant does not compile until handled.
+    var parts: (kind: String, reason: String, path: String) {
+        switch self {
+        case let .Malformed(kind, reason, path): return (kind, reason, path)
+        case let .Lab(kind, reason, path): return (kind, reason, path)
+        case let .DateAfterScreening(kind, reason, path): return (kind, reason, path)
+        case let .DatesOutOfOrder(kind, reason, path, _): return (kind, reason, path)
+        case let .InvalidValue(kind, reason, path): return (kind, reason, path)
+        case let .InvalidDate(kind, reason, path): return (kind, reason, path)
+        case let .InvalidConfig(kind, reason, path): return (kind, reason, path)
+        }
+    }
+    var errorKind: String { parts.kind }
+    var path: String { parts.path }
 }
 
 /// The error thrown by `body`, which must throw one of type `E`.

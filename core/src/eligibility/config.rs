@@ -240,13 +240,51 @@ pub const DEFAULT_IMMUNOSUPPRESSANTS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration field `{field}`: {reason}")]
 pub struct ConfigError {
-    /// The field.
-    pub field: &'static str,
+    /// The field path (`uacr.unit`, `.` for the document).
+    pub field: String,
     /// What is wrong.
     pub reason: String,
 }
 
+impl ConfigError {
+    fn at(field: &str, reason: impl Into<String>) -> Self {
+        ConfigError { field: field.to_owned(), reason: reason.into() }
+    }
+}
+
 impl ProtocolConfig {
+    /// Reads a configuration from JSON. Absent fields take the protocol's defaults. If
+    /// `version` is absent but a reading differs from the defaults, the version becomes
+    /// `<default version>+custom`, so that no result claims the default readings it did not use.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the field path, for malformed JSON, an unknown field, a wrong type
+    /// or an inconsistent value ([`ProtocolConfig::validate`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::ProtocolConfig;
+    /// let c = ProtocolConfig::from_json(r#"{"urine_protein_min_measurements": 3}"#)?;
+    /// assert_eq!(c.version, "nct06969807-registry-2025/readings-1+custom");
+    /// assert_eq!(ProtocolConfig::from_json(r#"{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}"#)
+    ///     .unwrap_err().field, "uacr");
+    /// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<ProtocolConfig, ConfigError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let mut config: ProtocolConfig = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError::at(if path.is_empty() { "." } else { &path }, crate::json::describe(e.inner()))
+        })?;
+        de.end().map_err(|e| ConfigError::at(".", crate::json::describe(&e)))?;
+        let named = serde_json::from_str::<serde_json::Value>(text).ok().is_some_and(|v| v.get("version").is_some());
+        if !named && config != ProtocolConfig::default() {
+            config.version = format!("{DEFAULT_CONFIG_VERSION}+custom");
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
     /// Checks that every threshold's unit fits its analyte and the ranges make sense.
     ///
     /// # Errors
@@ -264,26 +302,23 @@ impl ProtocolConfig {
         ];
         for (field, t, analyte) in checks {
             if !t.fits(analyte) || !t.value.is_finite() {
-                return Err(ConfigError {
-                    field,
-                    reason: format!("`{}` is not a finite threshold for {analyte}", t.unit),
-                });
+                return Err(ConfigError::at(field, format!("`{}` is not a finite threshold for {analyte}", t.unit)));
             }
         }
         if self.age_min_years > self.age_max_years {
-            return Err(ConfigError { field: "age_min_years", reason: "is above age_max_years".into() });
+            return Err(ConfigError::at("age_min_years", "is above age_max_years"));
         }
         if self.urine_protein_min_measurements == 0 {
-            return Err(ConfigError { field: "urine_protein_min_measurements", reason: "must be at least 1".into() });
+            return Err(ConfigError::at("urine_protein_min_measurements", "must be at least 1"));
         }
         if self.bp_readings_averaged == 0 {
-            return Err(ConfigError { field: "bp_readings_averaged", reason: "must be at least 1".into() });
+            return Err(ConfigError::at("bp_readings_averaged", "must be at least 1"));
         }
         if !self.egfr_equation.is_normalised() {
-            return Err(ConfigError {
-                field: "egfr_equation",
-                reason: "must give eGFR per 1.73 m² (Cockcroft–Gault gives a clearance)".into(),
-            });
+            return Err(ConfigError::at(
+                "egfr_equation",
+                "must give eGFR per 1.73 m² (Cockcroft–Gault gives a clearance)",
+            ));
         }
         Ok(())
     }

@@ -340,10 +340,9 @@ impl ScreeningRecord {
         let record: ScreeningRecord = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let path = if path.is_empty() { ".".to_owned() } else { path };
-            // serde_json appends " at line L column C": keep the path, which is the better place.
-            let reason = e.into_inner().to_string();
-            let reason = reason.split(" at line ").next().unwrap_or(&reason).to_owned();
-            RecordError::Malformed { path, reason }
+            // The path is the better place than serde_json's line and column; the reason never
+            // repeats the value (crate::json).
+            RecordError::Malformed { path, reason: crate::json::describe(e.inner()) }
         })?;
         Ok(record)
     }

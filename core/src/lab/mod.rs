@@ -357,7 +357,8 @@ impl Measurement {
     /// # Ok::<(), amimestrocel_dkd::lab::LabError>(())
     /// ```
     pub fn from_json(analyte: AnalyteKind, text: &str) -> Result<Measurement, LabError> {
-        let wire: Wire = serde_json::from_str(text).map_err(|e| LabError::InvalidJson { reason: e.to_string() })?;
+        let wire: Wire =
+            serde_json::from_str(text).map_err(|e| LabError::InvalidJson { reason: crate::json::describe_at(&e) })?;
         Measurement::new(analyte, wire.value, &wire.unit)
     }
 }
