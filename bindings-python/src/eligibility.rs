@@ -2,8 +2,8 @@
 //! rows and files all go through the core crate's own reader and its field-path errors.
 
 use amimestrocel_dkd::eligibility::{
-    criteria, screen, screen_batch, CriterionId, Outcome, ProtocolConfig, ScreeningError, ScreeningRecord,
-    ScreeningSummary, Status,
+    criteria, screen, screen_json_batch, CriterionId, Outcome, ProtocolConfig, ScreeningError, ScreeningRecord,
+    ScreeningResult, ScreeningSummary, Status,
 };
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
@@ -41,18 +41,10 @@ fn screen_many_json(
 ) -> PyResult<(Vec<(Option<String>, Option<(String, String, String)>)>, String)> {
     let config = config(py, config_json)?;
     let out = py.detach(|| {
-        let parsed: Vec<Result<ScreeningRecord, ScreeningError>> =
-            records_json.iter().map(|t| ScreeningRecord::from_json(t).map_err(ScreeningError::from)).collect();
-        let good: Vec<ScreeningRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut screened = screen_batch(&good, &config).map(Vec::into_iter);
-        let results: Vec<Result<_, ScreeningError>> = parsed
-            .into_iter()
-            .map(|p| match (p, screened.as_mut()) {
-                (Ok(_), Ok(it)) => it.next().unwrap_or_else(|| Err(ScreeningError::Config(missing()))),
-                (Ok(_), Err(e)) => Err(ScreeningError::Config(e.clone())),
-                (Err(e), _) => Err(e),
-            })
-            .collect();
+        let results: Vec<Result<ScreeningResult, ScreeningError>> = match screen_json_batch(&records_json, &config) {
+            Ok(rows) => rows,
+            Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
+        };
         let summary = ScreeningSummary::from_results(&results);
         let rows = results
             .iter()
@@ -70,10 +62,6 @@ fn screen_many_json(
         (rows, serde_json::to_string(&summary).unwrap_or_default())
     });
     Ok(out)
-}
-
-fn missing() -> amimestrocel_dkd::eligibility::ConfigError {
-    amimestrocel_dkd::eligibility::ConfigError { field: "batch".into(), reason: "a result is missing".into() }
 }
 
 /// Outcome codes of `screen_table`: the order of `Outcome` variants; -1 for a refused record.
@@ -105,19 +93,14 @@ fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Op
     let config = config(py, config_json)?;
     let width = CriterionId::ALL.len();
     let (ids, status, errors, outcomes) = py.detach(|| {
-        let parsed: Vec<Result<ScreeningRecord, ScreeningError>> =
-            records_json.iter().map(|t| ScreeningRecord::from_json(t).map_err(ScreeningError::from)).collect();
-        let good: Vec<ScreeningRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let screened = screen_batch(&good, &config);
-        let mut screened = screened.map(Vec::into_iter);
+        let results = screen_json_batch(&records_json, &config);
         let (mut ids, mut status, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-        let mut outcomes = Vec::with_capacity(parsed.len() * width);
-        for p in parsed {
-            let r = match (p, screened.as_mut()) {
-                (Ok(_), Ok(it)) => it.next().unwrap_or_else(|| Err(ScreeningError::Config(missing()))),
-                (Ok(_), Err(e)) => Err(ScreeningError::Config(e.clone())),
-                (Err(e), _) => Err(e),
-            };
+        let mut outcomes = Vec::with_capacity(records_json.len() * width);
+        let rows: Vec<Result<ScreeningResult, ScreeningError>> = match results {
+            Ok(rows) => rows,
+            Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
+        };
+        for r in rows {
             match r {
                 Ok(res) => {
                     ids.push(Some(res.id));

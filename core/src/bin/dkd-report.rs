@@ -14,9 +14,7 @@ use std::process::ExitCode;
 
 use amimestrocel_dkd::cohort::{egfr_row, parse_csv};
 use amimestrocel_dkd::egfr::EgfrEquation;
-use amimestrocel_dkd::eligibility::{
-    csv_header, csv_row, screen_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningSummary,
-};
+use amimestrocel_dkd::eligibility::{csv_header, csv_row, screen_json_batch, ProtocolConfig, ScreeningSummary};
 use amimestrocel_dkd::synthetic;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data");
@@ -85,44 +83,21 @@ fn screen(args: &[String]) -> Result<(), String> {
         text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
     let config = ProtocolConfig::default();
     let progress = lines.len() >= 50_000;
-    // Parse (keeping a refused line as its error), then screen the parsed ones on every core.
-    let mut parsed = Vec::with_capacity(lines.len());
-    let mut slots: Vec<Result<usize, (String, ScreeningError)>> = Vec::with_capacity(lines.len());
-    for (k, (line_no, line)) in lines.iter().enumerate() {
-        match ScreeningRecord::from_json(line) {
-            Ok(r) => {
-                slots.push(Ok(parsed.len()));
-                parsed.push(r);
-            }
-            Err(e) => slots.push(Err((format!("line {line_no}"), e.into()))),
-        }
-        if progress && (k + 1) % 100_000 == 0 {
-            eprintln!("dkd-report: read {} of {} records", k + 1, lines.len());
-        }
-    }
-    let mut screened = Vec::with_capacity(parsed.len());
-    for (k, part) in parsed.chunks(100_000).enumerate() {
-        screened.extend(screen_batch(part, &config).map_err(|e| e.to_string())?);
+    let texts: Vec<&str> = lines.iter().map(|(_, l)| *l).collect();
+    let mut results = Vec::with_capacity(texts.len());
+    for part in texts.chunks(100_000) {
+        results.extend(screen_json_batch(part, &config).map_err(|e| e.to_string())?);
         if progress {
-            eprintln!(
-                "dkd-report: screened {} of {} records",
-                (k * 100_000 + part.len()).min(parsed.len()),
-                parsed.len()
-            );
+            eprintln!("dkd-report: screened {} of {} records", results.len(), texts.len());
         }
     }
-    let mut ids = Vec::with_capacity(slots.len());
-    let results: Vec<_> = slots
-        .into_iter()
-        .map(|slot| match slot {
-            Ok(i) => {
-                ids.push(parsed[i].id.clone());
-                screened[i].clone()
-            }
-            Err((place, e)) => {
-                ids.push(place);
-                Err(e)
-            }
+    // A refused line keeps its place, named by its line number.
+    let ids: Vec<String> = results
+        .iter()
+        .zip(&lines)
+        .map(|(r, (line_no, _))| match r {
+            Ok(res) => res.id.clone(),
+            Err(_) => format!("line {line_no}"),
         })
         .collect();
     let summary = ScreeningSummary::from_results(&results);

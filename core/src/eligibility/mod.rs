@@ -222,19 +222,49 @@ pub fn screen_batch(
     config: &ProtocolConfig,
 ) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError> {
     config.validate()?;
-    let one = |r: &ScreeningRecord| r.validate().map(|()| screen_validated(r, config)).map_err(ScreeningError::from);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(records.len() / 256).max(1);
+    Ok(parallel(records, |r| r.validate().map(|()| screen_validated(r, config)).map_err(ScreeningError::from)))
+}
+
+/// Reads and screens many records given as JSON texts (on every core), one result or error
+/// per text, in order: a malformed text is a [`ScreeningError::Record`] in its slot.
+///
+/// # Errors
+/// Only [`ConfigError`].
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{screen_json_batch, ProtocolConfig};
+/// let out = screen_json_batch(&["{\"id\": 1}"], &ProtocolConfig::default())?;
+/// assert_eq!(out[0].as_ref().unwrap_err().kind(), "malformed");
+/// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
+/// ```
+pub fn screen_json_batch<T: AsRef<str> + Sync>(
+    texts: &[T],
+    config: &ProtocolConfig,
+) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError> {
+    config.validate()?;
+    Ok(parallel(texts, |t| {
+        let record = ScreeningRecord::from_json(t.as_ref())?;
+        record.validate()?;
+        Ok(screen_validated(&record, config))
+    }))
+}
+
+/// Maps `f` over `items` on every core, in order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len() / 256).max(1);
     if threads == 1 {
-        return Ok(records.iter().map(one).collect());
+        return items.iter().map(f).collect();
     }
-    let chunk = records.len().div_ceil(threads);
-    let parts: Vec<Vec<_>> = std::thread::scope(|scope| {
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    let parts: Vec<Vec<R>> = std::thread::scope(|scope| {
         let handles: Vec<_> =
-            records.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>())).collect();
         // A panic in a worker is a bug: re-raise it rather than lose its records.
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    Ok(parts.into_iter().flatten().collect())
+    parts.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
