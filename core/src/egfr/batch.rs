@@ -232,7 +232,11 @@ impl<'a> BatchColumns<'a> {
     ) -> (u8, LogLinear) {
         #[inline(always)]
         fn pick(condition: bool, code: RowError, otherwise: u8) -> u8 {
-            [otherwise, code.code()][usize::from(condition)]
+            if condition {
+                code.code()
+            } else {
+                otherwise
+            }
         }
         // The checks of `AnalyteKind::check_value`: not finite, negative, out of bounds.
         #[inline(always)]
@@ -321,21 +325,7 @@ impl<'a> BatchColumns<'a> {
         let result_range = super::result_kind(equation).accepted_range();
         for (b, (out, codes)) in out.chunks_mut(BLOCK).zip(codes.chunks_mut(BLOCK)).enumerate() {
             let m = out.len();
-            for k in 0..m {
-                let i = start + b * BLOCK + k;
-                // A bad row's form is computed from its bad inputs and stored anyway (the
-                // elementary functions take any bits without panicking); its code makes it NaN.
-                let (code, form) = match form {
-                    Some(f) => self.row_branch_free(equation, &limits, f, i),
-                    None => match self.row(equation, factors, i) {
-                        Ok(Prepared::Form(form)) => (0, form),
-                        Ok(Prepared::Direct(value)) => {
-                            direct[k] = value;
-                            (0, LogLinear::unit())
-                        }
-                        Err(e) => (e.code(), LogLinear::unit()),
-                    },
-                };
+            let mut store = |k: usize, code: u8, form: &LogLinear| {
                 codes[k] = code;
                 c0[k] = form.c0;
                 // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
@@ -344,6 +334,28 @@ impl<'a> BatchColumns<'a> {
                         x[j][k] = form.x[j];
                         below[j][k] = form.below[j];
                         above[j][k] = form.above[j];
+                    }
+                }
+            };
+            match form {
+                // A bad row's form is computed from its bad inputs and stored anyway (the
+                // elementary functions take any bits without panicking); its code makes it NaN.
+                Some(f) => {
+                    for k in 0..m {
+                        let (code, form) = self.row_branch_free(equation, &limits, f, start + b * BLOCK + k);
+                        store(k, code, &form);
+                    }
+                }
+                None => {
+                    for k in 0..m {
+                        match self.row(equation, factors, start + b * BLOCK + k) {
+                            Ok(Prepared::Form(form)) => store(k, 0, &form),
+                            Ok(Prepared::Direct(value)) => {
+                                direct[k] = value;
+                                store(k, 0, &LogLinear::unit());
+                            }
+                            Err(e) => store(k, e.code(), &LogLinear::unit()),
+                        }
                     }
                 }
             }
@@ -370,8 +382,8 @@ impl<'a> BatchColumns<'a> {
                 for (o, c) in out.iter_mut().zip(codes.iter_mut()) {
                     let v = *o;
                     let bad = !((v >= lo) & (v <= hi)) & (*c == 0);
-                    *c = [*c, RowError::ResultOutOfBounds.code()][usize::from(bad)];
-                    *o = [v, f64::NAN][usize::from(*c != 0)];
+                    *c = if bad { RowError::ResultOutOfBounds.code() } else { *c };
+                    *o = if *c != 0 { f64::NAN } else { v };
                 }
             } else {
                 for k in 0..m {

@@ -59,6 +59,17 @@ pub(crate) fn exponent(c0: f64, below: [f64; 3], above: [f64; 3], l: [f64; 3]) -
     c0 + e(0) * l[0] + e(1) * l[1] + e(2) * l[2]
 }
 
+/// `female_value` or `male_value`: a select, not a branch, so that a column of mixed sexes
+/// stays branch-free and vectorisable.
+#[inline(always)]
+fn by_sex(female: bool, female_value: f64, male_value: f64) -> f64 {
+    if female {
+        female_value
+    } else {
+        male_value
+    }
+}
+
 /// CKD-EPI 2009 creatinine.
 ///
 /// Levey AS, Stevens LA, Schmid CH, et al. "A new equation to estimate glomerular filtration
@@ -67,12 +78,10 @@ pub(crate) fn exponent(c0: f64, below: [f64; 3], above: [f64; 3], l: [f64; 3]) -
 /// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
 /// rounds 141 × 1.018 to 144; the single-equation form is used here.)
 pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
-    // Indexed by sex, not branched on: a column of mixed sexes stays branch-free.
-    let f = usize::from(female);
-    let inv_kappa = [1.0 / 0.9, 1.0 / 0.7][f];
-    let alpha = [-0.411, -0.329][f];
-    let sex = [0.0, 1.018_f64.ln()][f];
-    let race = [0.0, 1.159_f64.ln()][usize::from(black)];
+    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
+    let alpha = by_sex(female, -0.329, -0.411);
+    let sex = by_sex(female, 1.018_f64.ln(), 0.0);
+    let race = if black { 1.159_f64.ln() } else { 0.0 };
     LogLinear::new(141.0_f64.ln() + age * 0.993_f64.ln() + sex + race).term(0, scr_mg_dl * inv_kappa, alpha, -1.209)
 }
 
@@ -83,11 +92,9 @@ pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool)
 /// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.241 (F) / −0.302 (M).
 pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
-    // Indexed by sex, not branched on: a column of mixed sexes stays branch-free.
-    let f = usize::from(female);
-    let inv_kappa = [1.0 / 0.9, 1.0 / 0.7][f];
-    let alpha = [-0.302, -0.241][f];
-    let sex = [0.0, 1.012_f64.ln()][f];
+    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
+    let alpha = by_sex(female, -0.241, -0.302);
+    let sex = by_sex(female, 1.012_f64.ln(), 0.0);
     LogLinear::new(142.0_f64.ln() + age * 0.9938_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -1.200)
 }
 
@@ -97,7 +104,7 @@ pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear
 /// creatinine and cystatin C." N Engl J Med 2012;367:20-29, doi:10.1056/NEJMoa1114248.
 /// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 [female].
 pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
-    let sex = [0.0, 0.932_f64.ln()][usize::from(female)];
+    let sex = if female { 0.932_f64.ln() } else { 0.0 };
     LogLinear::new(133.0_f64.ln() + age * 0.996_f64.ln() + sex).term(1, scys_mg_l * 1.25, -0.499, -1.328)
 }
 
@@ -107,12 +114,10 @@ pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinea
 /// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 [female] × 1.08 [Black];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.248 (F) / −0.207 (M).
 pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> LogLinear {
-    // Indexed by sex, not branched on: a column of mixed sexes stays branch-free.
-    let f = usize::from(female);
-    let inv_kappa = [1.0 / 0.9, 1.0 / 0.7][f];
-    let alpha = [-0.207, -0.248][f];
-    let sex = [0.0, 0.969_f64.ln()][f];
-    let race = [0.0, 1.08_f64.ln()][usize::from(black)];
+    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
+    let alpha = by_sex(female, -0.248, -0.207);
+    let sex = by_sex(female, 0.969_f64.ln(), 0.0);
+    let race = if black { 1.08_f64.ln() } else { 0.0 };
     LogLinear::new(135.0_f64.ln() + age * 0.995_f64.ln() + sex + race)
         .term(0, scr_mg_dl * inv_kappa, alpha, -0.601)
         .term(1, scys_mg_l * 1.25, -0.375, -0.711)
@@ -124,11 +129,9 @@ pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female
 /// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.219 (F) / −0.144 (M).
 pub fn ckd_epi_2021_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
-    // Indexed by sex, not branched on: a column of mixed sexes stays branch-free.
-    let f = usize::from(female);
-    let inv_kappa = [1.0 / 0.9, 1.0 / 0.7][f];
-    let alpha = [-0.144, -0.219][f];
-    let sex = [0.0, 0.963_f64.ln()][f];
+    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
+    let alpha = by_sex(female, -0.219, -0.144);
+    let sex = by_sex(female, 0.963_f64.ln(), 0.0);
     LogLinear::new(135.0_f64.ln() + age * 0.9961_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -0.544).term(
         1,
         scys_mg_l * 1.25,
