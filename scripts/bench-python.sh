@@ -6,10 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/toolchains.sh
 ensure_venv
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-rm -rf "$TARGET/wheels"
-"$VENV/bin/maturin" build --release -q -m bindings-python/Cargo.toml --out "$TARGET/wheels" >/dev/null 2>&1
-"$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$TARGET"/wheels/*.whl
+install_wheel "$ROOT"
 if [ "${1:-}" = "--screening" ]; then
   shift
   "$VENV/bin/python" benches/python_screening.py "$@"

@@ -7,11 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/toolchains.sh
 ensure_venv
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-rm -rf "$TARGET/wheels"
-"$VENV/bin/maturin" build --release -q -m bindings-python/Cargo.toml --out "$TARGET/wheels" 2>&1 | grep -v "^[^a-zA-Z]" >&2 || true
-ls "$TARGET"/wheels/*.whl >/dev/null
-"$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$TARGET"/wheels/*.whl
+install_wheel "$ROOT"
 cd tests/python
 echo "== pytest"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q . --doctest-modules --pyargs amimestrocel_dkd

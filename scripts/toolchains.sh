@@ -86,3 +86,13 @@ ensure_gson() {
   log "gson ready: $GSON_JAR"
   export GSON_JAR
 }
+
+# Builds the Python wheel with maturin (release) and installs it into the cached venv.
+install_wheel() {
+  local root="$1" target="${CARGO_TARGET_DIR:-$1/target}"
+  rm -rf "$target/wheels"
+  log "maturin build --release (bindings-python)"
+  "$VENV/bin/maturin" build --release -q -m "$root/bindings-python/Cargo.toml" --out "$target/wheels" >/dev/null 2>&1 \
+    || "$VENV/bin/maturin" build --release -m "$root/bindings-python/Cargo.toml" --out "$target/wheels"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/*.whl
+}

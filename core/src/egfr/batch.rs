@@ -347,11 +347,11 @@ impl<'a> BatchColumns<'a> {
                     }
                 }
                 None => {
-                    for k in 0..m {
+                    for (k, d) in direct[..m].iter_mut().enumerate() {
                         match self.row(equation, factors, start + b * BLOCK + k) {
                             Ok(Prepared::Form(form)) => store(k, 0, &form),
                             Ok(Prepared::Direct(value)) => {
-                                direct[k] = value;
+                                *d = value;
                                 store(k, 0, &LogLinear::unit());
                             }
                             Err(e) => store(k, e.code(), &LogLinear::unit()),
@@ -386,9 +386,8 @@ impl<'a> BatchColumns<'a> {
                     *o = if *c != 0 { f64::NAN } else { v };
                 }
             } else {
-                for k in 0..m {
-                    let value = direct[k];
-                    direct[k] = f64::NAN;
+                for (k, d) in direct[..m].iter_mut().enumerate() {
+                    let value = std::mem::replace(d, f64::NAN);
                     out[k] = if codes[k] != 0 {
                         f64::NAN
                     } else {

@@ -400,37 +400,44 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
         Err(_) => return result(id, Outcome::Unknown, evidence, reason!("Age could not be computed from the dates.")),
     };
     let mut latest_date = None;
-    if eq.needs_creatinine() {
-        let window = in_window(&r.labs.creatinine, from, r.screening_date);
+    // The latest creatinine and (if the equation needs it) cystatin C within the look-back.
+    let inputs_needed = [
+        (
+            eq.needs_creatinine(),
+            "labs.creatinine",
+            AnalyteKind::SerumCreatinine,
+            &r.labs.creatinine,
+            "creatinine",
+            Unit::MilligramPerDeciliter,
+        ),
+        (
+            eq.needs_cystatin_c(),
+            "labs.cystatin_c",
+            AnalyteKind::CystatinC,
+            &r.labs.cystatin_c,
+            "cystatin C",
+            Unit::MilligramPerLiter,
+        ),
+    ];
+    // Each is shown in the unit the equation is published in.
+    for (needed, series, kind, entries, name, shown_in) in inputs_needed {
+        if !needed {
+            continue;
+        }
+        let window = in_window(entries, from, r.screening_date);
         let Some((i, e)) = window.first().copied() else {
             return result(
                 id,
                 Outcome::Unknown,
                 evidence,
-                reason!("No creatinine within the {} days before screening.", c.egfr_lookback_days),
+                reason!("No {} within the {} days before screening.", name, c.egfr_lookback_days),
             );
         };
-        if let Some(m) = measure(AnalyteKind::SerumCreatinine, e) {
-            evidence.push(lab_evidence("labs.creatinine", i, e, &m, Unit::MilligramPerDeciliter));
+        if let Some(m) = measure(kind, e) {
+            evidence.push(lab_evidence(series, i, e, &m, shown_in));
             if let Ok(v) = SerumCreatinine::try_from_measurement(m) {
                 inputs = inputs.with_creatinine(v);
-            }
-        }
-        latest_date = Some(e.date);
-    }
-    if eq.needs_cystatin_c() {
-        let window = in_window(&r.labs.cystatin_c, from, r.screening_date);
-        let Some((i, e)) = window.first().copied() else {
-            return result(
-                id,
-                Outcome::Unknown,
-                evidence,
-                reason!("No cystatin C within the {} days before screening.", c.egfr_lookback_days),
-            );
-        };
-        if let Some(m) = measure(AnalyteKind::CystatinC, e) {
-            evidence.push(lab_evidence("labs.cystatin_c", i, e, &m, Unit::MilligramPerLiter));
-            if let Ok(v) = CystatinC::try_from_measurement(m) {
+            } else if let Ok(v) = CystatinC::try_from_measurement(m) {
                 inputs = inputs.with_cystatin_c(v);
             }
         }
