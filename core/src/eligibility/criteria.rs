@@ -189,6 +189,11 @@ fn result(id: CriterionId, outcome: Outcome, evidence: EvidenceList, reason: Rea
     CriterionResult { id, kind: id.kind(), outcome, evidence, reason }
 }
 
+/// Unknown, with no evidence: the data needed is absent or out of date.
+fn unknown(id: CriterionId, reason: Reason) -> CriterionResult {
+    result(id, Outcome::Unknown, EvidenceList::new(), reason)
+}
+
 fn met_if(condition: bool) -> Outcome {
     if condition {
         Outcome::Met
@@ -233,20 +238,10 @@ fn latest_lab(
     let from = days_before(record.screening_date, lookback_days);
     let window = in_window(entries, from, record.screening_date);
     let Some((i, entry)) = window.first().copied() else {
-        return result(
-            id,
-            Outcome::Unknown,
-            EvidenceList::new(),
-            reason!("No {} within the {} days before screening.", kind.label(), lookback_days),
-        );
+        return unknown(id, reason!("No {} within the {} days before screening.", kind.label(), lookback_days));
     };
     let Some(m) = measure(kind, entry) else {
-        return result(
-            id,
-            Outcome::Unknown,
-            EvidenceList::new(),
-            reason!("The latest {} could not be read.", kind.label()),
-        );
+        return unknown(id, reason!("The latest {} could not be read.", kind.label()));
     };
     let passes = threshold.passes(&m).unwrap_or(false);
     let value = m.in_unit(threshold.unit).unwrap_or(f64::NAN);
@@ -289,9 +284,7 @@ fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 ),
             )
         }
-        Err(_) => {
-            result(id, Outcome::Unknown, EvidenceList::new(), reason!("Age could not be computed from the dates."))
-        }
+        Err(_) => unknown(id, reason!("Age could not be computed from the dates.")),
     }
 }
 
@@ -315,11 +308,9 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::IncDkdBiopsy;
     let from = months_before(r.screening_date, c.biopsy_lookback_years.saturating_mul(12));
     match &r.kidney_biopsy {
-        None => result(id, Outcome::Unknown, EvidenceList::new(), reason!("No kidney biopsy is recorded.")),
-        Some(b) if b.date < from => result(
+        None => unknown(id, reason!("No kidney biopsy is recorded.")),
+        Some(b) if b.date < from => unknown(
             id,
-            Outcome::Unknown,
-            EvidenceList::new(),
             reason!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
         ),
         Some(b) => {
@@ -479,12 +470,7 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResul
     readings.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
     readings.truncate(c.bp_readings_averaged);
     if readings.is_empty() {
-        return result(
-            id,
-            Outcome::Unknown,
-            EvidenceList::new(),
-            reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days),
-        );
+        return unknown(id, reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days));
     }
     let mut evidence = EvidenceList::new();
     let (mut sys, mut dia) = (0.0, 0.0);
@@ -553,12 +539,7 @@ fn overlap_days(start: NaiveDate, end: Option<NaiveDate>, from: NaiveDate, to: N
 fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcImmunosuppressant;
     let Some(meds) = &r.medications else {
-        return result(
-            id,
-            Outcome::Unknown,
-            EvidenceList::new(),
-            reason!("The medication history has not been taken."),
-        );
+        return unknown(id, reason!("The medication history has not been taken."));
     };
     let from = days_before(r.screening_date, c.immunosuppressant_lookback_days);
     let mut evidence = EvidenceList::new();
@@ -639,7 +620,7 @@ fn exc_by_conditions(
     counts: impl Fn(&super::Condition) -> Option<bool>,
 ) -> CriterionResult {
     let Some(list) = r.conditions.as_ref() else {
-        return result(id, Outcome::Unknown, EvidenceList::new(), reason!("The medical history has not been taken."));
+        return unknown(id, reason!("The medical history has not been taken."));
     };
     let (mut met, mut unsure) = (EvidenceList::new(), EvidenceList::new());
     let (mut first_met, mut first_unsure) = (None, None);
@@ -889,12 +870,7 @@ fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
                 smallvec![field("lactating"), field("pregnancy_or_egg_donation_plan")],
                 reason!("Not lactating; no pregnancy or egg-donation plan."),
             ),
-            _ => result(
-                id,
-                Outcome::Unknown,
-                EvidenceList::new(),
-                reason!("Lactation or pregnancy plans are not recorded."),
-            ),
+            _ => unknown(id, reason!("Lactation or pregnancy plans are not recorded.")),
         },
         Sex::Male => flag(
             id,
@@ -910,12 +886,7 @@ fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
 fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     let id = CriterionId::ExcOtherTrial;
     let Some(trials) = &r.other_trials else {
-        return result(
-            id,
-            Outcome::Unknown,
-            EvidenceList::new(),
-            reason!("Participation in other trials has not been asked."),
-        );
+        return unknown(id, reason!("Participation in other trials has not been asked."));
     };
     let from = months_before(r.screening_date, c.other_trial_lookback_months);
     let months = c.other_trial_lookback_months;
