@@ -51,7 +51,7 @@ pub enum LabError {
     UnknownUnit {
         /// `unknown_unit`.
         kind: String,
-        /// E.g. "unknown unit `mg/furlong`".
+        /// E.g. "unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)".
         reason: String,
         /// The text as given.
         unit: String,
@@ -476,7 +476,7 @@ impl From<CoreLabError> for LabError {
         let kind = err.kind().to_owned();
         let reason = err.to_string();
         match err {
-            CoreLabError::UnknownUnit { unit } => LabError::UnknownUnit { kind, reason, unit },
+            CoreLabError::UnknownUnit { unit, .. } => LabError::UnknownUnit { kind, reason, unit },
             CoreLabError::UnitNotForAnalyte { analyte, unit, accepted } => LabError::UnitNotForAnalyte {
                 kind,
                 reason,

@@ -380,7 +380,7 @@ fn core_exemplars() -> (Vec<CoreLabError>, Vec<CoreEgfrError>) {
     use amimestrocel_dkd::egfr::EgfrEquation as Eq;
     use amimestrocel_dkd::lab::{AnalyteKind as A, Unit as U};
     let lab = vec![
-        CoreLabError::UnknownUnit { unit: String::new() },
+        CoreLabError::UnknownUnit { unit: String::new(), analyte: None },
         CoreLabError::UnitNotForAnalyte {
             analyte: A::SerumCreatinine,
             unit: U::MillimeterOfMercury,

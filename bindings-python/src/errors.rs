@@ -23,7 +23,10 @@ fn raise(py: Python<'_>, class: &str, message: String, kind: &str, details: Boun
 fn lab_details<'py>(py: Python<'py>, e: &LabError) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     match e {
-        LabError::UnknownUnit { unit } => d.set_item("unit", unit)?,
+        LabError::UnknownUnit { unit, analyte } => {
+            d.set_item("unit", unit)?;
+            d.set_item("analyte", analyte.map(|a| a.slug()))?;
+        }
         LabError::UnitNotForAnalyte { analyte, unit, accepted } => {
             d.set_item("analyte", analyte.slug())?;
             d.set_item("unit", unit.as_str())?;

@@ -112,7 +112,7 @@ class EligibilityTest {
     fun everyErrorVariantIsTypedWithKindReasonAndPath() {
         val badUnit = eligible.copy(labs = eligible.labs.copy(creatinine = listOf(LabEntry("2025-05-20", 150.0, "mg/furlong"))))
         val lab = assertFailsWith<ScreeningException.Lab> { screen(badUnit) }
-        assertEquals(Triple("unknown_unit", "labs.creatinine[0]", "labs.creatinine[0]: unknown unit `mg/furlong`"), Triple(lab.kind, lab.path, lab.reason))
+        assertEquals(Triple("unknown_unit", "labs.creatinine[0]", "labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)"), Triple(lab.kind, lab.path, lab.reason))
 
         val kpaInHba1c = eligible.copy(labs = eligible.labs.copy(hba1c = listOf(LabEntry("2025-05-20", 7.4, "kPa"))))
         assertEquals("unit_not_for_analyte", assertFailsWith<ScreeningException.Lab> { screen(kpaInHba1c) }.kind)

@@ -99,7 +99,7 @@ final class EligibilityTests: XCTestCase {
         badUnit.labs.creatinine[0].unit = "mg/furlong"
         XCTAssertEqual(
             thrown(ScreeningError.self) { try screen(record: badUnit) },
-            .Lab(kind: "unknown_unit", reason: "labs.creatinine[0]: unknown unit `mg/furlong`", path: "labs.creatinine[0]"))
+            .Lab(kind: "unknown_unit", reason: "labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)", path: "labs.creatinine[0]"))
 
         var backwards = eligible
         backwards.medications = [Medication(name: "metformin", start: "2025-05-01", end: "2025-04-01")]

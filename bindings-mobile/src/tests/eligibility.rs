@@ -124,7 +124,7 @@ fn screening_error_messages_are_pinned() {
             screen(unknown_unit).err(),
             ScreeningError::Lab {
                 kind: s("unknown_unit"),
-                reason: s("labs.creatinine[0]: unknown unit `mg/furlong`"),
+                reason: s("labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)"),
                 path: s("labs.creatinine[0]"),
             },
         ),

@@ -98,7 +98,10 @@ fn every_record_error_message_is_pinned() {
             "labs.uacr[0]: missing field `unit`",
         ),
         (
-            RecordError::Lab { path: "labs.creatinine[0]".into(), source: LabError::UnknownUnit { unit: "x".into() } },
+            RecordError::Lab {
+                path: "labs.creatinine[0]".into(),
+                source: LabError::UnknownUnit { unit: "x".into(), analyte: None },
+            },
             "unknown_unit",
             "labs.creatinine[0]: unknown unit `x`",
         ),

@@ -232,11 +232,7 @@ impl AnalyteKind {
         if self.units().contains(&unit) {
             Ok(())
         } else {
-            Err(LabError::UnitNotForAnalyte {
-                analyte: self,
-                unit,
-                accepted: self.units().iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
-            })
+            Err(LabError::UnitNotForAnalyte { analyte: self, unit, accepted: super::accepted(self) })
         }
     }
 

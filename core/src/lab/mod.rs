@@ -38,10 +38,12 @@ use uom::si::f64::{MassConcentration, MassRate, MolarConcentration, Pressure, Ra
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum LabError {
     /// The unit text names no unit this library knows.
-    #[error("unknown unit `{unit}`")]
+    #[error("unknown unit `{unit}`{}", for_analyte(*.analyte))]
     UnknownUnit {
         /// The text as given.
         unit: String,
+        /// The analyte the value was for, when known.
+        analyte: Option<AnalyteKind>,
     },
     /// The unit is known but does not fit this analyte.
     #[error("unit `{unit}` does not fit {analyte} (accepted: {accepted})")]
@@ -99,7 +101,26 @@ pub enum LabError {
     },
 }
 
+/// ` for serum creatinine (accepted: µmol/L, mg/dL, …)`, or nothing without an analyte.
+fn for_analyte(analyte: Option<AnalyteKind>) -> String {
+    analyte.map_or_else(String::new, |a| format!(" for {a} (accepted: {})", accepted(a)))
+}
+
+/// The accepted units of an analyte, comma-separated, canonical first.
+pub(crate) fn accepted(analyte: AnalyteKind) -> String {
+    analyte.units().iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")
+}
+
 impl LabError {
+    /// The same error, naming the analyte the unit was for (an [`LabError::UnknownUnit`]
+    /// from [`Unit::parse`] does not know it).
+    pub fn for_analyte(self, analyte: AnalyteKind) -> LabError {
+        match self {
+            LabError::UnknownUnit { unit, analyte: None } => LabError::UnknownUnit { unit, analyte: Some(analyte) },
+            other => other,
+        }
+    }
+
     /// The stable snake_case kind of this error, the same in every language.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -150,7 +171,7 @@ impl Measurement {
     /// # Errors
     /// Any [`LabError`] but `UnknownAnalyte`.
     pub fn new(analyte: AnalyteKind, value: f64, unit: &str) -> Result<Self, LabError> {
-        Self::with_unit(analyte, value, Unit::parse(unit)?)
+        Self::with_unit(analyte, value, Unit::parse(unit).map_err(|e| e.for_analyte(analyte))?)
     }
 
     /// Checks `value` in `unit` for `analyte`.
@@ -242,7 +263,7 @@ impl<A: Analyte> LabValue<A> {
     /// [`LabError::UnknownUnit`], [`LabError::UnitNotForAnalyte`], [`LabError::NotFinite`],
     /// [`LabError::Negative`] or [`LabError::OutOfBounds`].
     pub fn new(value: f64, unit: &str) -> Result<Self, LabError> {
-        Measurement::with_unit(A::KIND, value, Unit::parse(unit)?).map(Self::wrap)
+        Measurement::new(A::KIND, value, unit).map(Self::wrap)
     }
 
     /// Checks `value` in `unit`.

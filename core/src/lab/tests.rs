@@ -5,7 +5,16 @@ use uom::si::molar_concentration::micromole_per_liter;
 #[test]
 fn every_lab_error_message_is_pinned_and_carries_no_value() {
     let cases: Vec<(LabError, &str, &str)> = vec![
-        (LabError::UnknownUnit { unit: "mg/furlong".into() }, "unknown_unit", "unknown unit `mg/furlong`"),
+        (
+            LabError::UnknownUnit { unit: "mg/furlong".into(), analyte: None },
+            "unknown_unit",
+            "unknown unit `mg/furlong`",
+        ),
+        (
+            SerumCreatinine::new(1.0, "mg/furlong").unwrap_err(),
+            "unknown_unit",
+            "unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)",
+        ),
         (
             LabValue::<Creatinine>::new(1.0, "mmHg").unwrap_err(),
             "unit_not_for_analyte",

@@ -174,7 +174,7 @@ impl Unit {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, unit)| *unit)
-            .ok_or_else(|| LabError::UnknownUnit { unit: text.to_owned() })
+            .ok_or_else(|| LabError::UnknownUnit { unit: text.to_owned(), analyte: None })
     }
 
     /// The canonical spelling, as serialisation writes it.
@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn unknown_unit_error_names_the_text() {
         let err = Unit::parse("mg/furlong").unwrap_err();
-        assert_eq!(err, LabError::UnknownUnit { unit: "mg/furlong".into() });
+        assert_eq!(err, LabError::UnknownUnit { unit: "mg/furlong".into(), analyte: None });
         assert_eq!(err.to_string(), "unknown unit `mg/furlong`");
     }
 }
