@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::elementary::{exp, ln};
-use super::equations::exponent;
 use super::equations::LogLinear;
 use super::{
     equations, finish, prepare, with_form, EgfrEquation, EgfrError, PrepareError, Prepared, Row, MG_DL_PER_UMOL,
@@ -218,18 +217,19 @@ impl<'a> BatchColumns<'a> {
         })
     }
 
-    /// The checks of [`Self::row`] for a log-linear equation, written without branches so that
-    /// a column of mixed rows runs at full speed: each check selects an error code, the later
-    /// (higher-priority) checks overwriting the earlier, giving the same first error as the
-    /// checks of `row` in their order. Returns the code and the form (meaningless if code ≠ 0).
+    /// The checks of [`Self::row`] for a block of rows of a log-linear equation, column by column
+    /// and without branches, so that each loop vectorises: each check selects an error code, the
+    /// later (higher-priority) checks overwriting the earlier, which gives the same first error as
+    /// the checks of `row` in their order. Fills `codes` and the cleaned inputs of the forms.
     #[inline(always)]
-    fn row_branch_free<F: Fn(f64, bool, bool, f64, f64) -> LogLinear>(
+    fn check_block(
         &self,
         equation: EgfrEquation,
         limits: &Limits,
-        form: &F,
-        i: usize,
-    ) -> (u8, LogLinear) {
+        rows: std::ops::Range<usize>,
+        codes: &mut [u8],
+        ins: &mut BlockInputs,
+    ) {
         #[inline(always)]
         fn pick(condition: bool, code: RowError, otherwise: u8) -> u8 {
             if condition {
@@ -245,42 +245,43 @@ impl<'a> BatchColumns<'a> {
             let code = pick(v < 0.0, errors[1], code);
             pick(!v.is_finite(), errors[0], code)
         }
-        let age = self.age[i];
-        let mut code = pick(!((age >= limits.age_min) & (age <= limits.age_max)), RowError::AgeOutOfRange, 0);
-        let mut scys = f64::NAN;
+        let m = rows.len();
+        let (ages, sexes) = (&self.age[rows.clone()], &self.sex[rows.clone()]);
+        for ((c, a), age) in codes.iter_mut().zip(ages).zip(&mut ins.age[..m]) {
+            *c = pick(!((*a >= limits.age_min) & (*a <= limits.age_max)), RowError::AgeOutOfRange, 0);
+            *age = *a;
+        }
         if let Some(column) = self.cystatin_c.filter(|_| equation.needs_cystatin_c()) {
-            let v = column[i];
-            scys = v * limits.cystatin_c_factor;
-            code = lab(
-                v,
-                scys,
-                limits.cystatin_c_range,
-                [RowError::CystatinCNotFinite, RowError::CystatinCNegative, RowError::CystatinCOutOfBounds],
-                code,
-            );
+            let errors = [RowError::CystatinCNotFinite, RowError::CystatinCNegative, RowError::CystatinCOutOfBounds];
+            for ((c, v), out) in codes.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scys[..m]) {
+                *out = v * limits.cystatin_c_factor;
+                *c = lab(*v, *out, limits.cystatin_c_range, errors, *c);
+            }
         }
-        let mut scr_mg_dl = f64::NAN;
         if let Some(column) = self.creatinine.filter(|_| equation.needs_creatinine()) {
-            let v = column[i];
-            let umol = v * limits.creatinine_factor;
-            scr_mg_dl = umol * MG_DL_PER_UMOL;
-            code = lab(
-                v,
-                umol,
-                limits.creatinine_range,
-                [RowError::CreatinineNotFinite, RowError::CreatinineNegative, RowError::CreatinineOutOfBounds],
-                code,
-            );
+            let errors = [RowError::CreatinineNotFinite, RowError::CreatinineNegative, RowError::CreatinineOutOfBounds];
+            for ((c, v), out) in codes.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scr[..m]) {
+                let umol = v * limits.creatinine_factor;
+                *out = umol * MG_DL_PER_UMOL;
+                *c = lab(*v, umol, limits.creatinine_range, errors, *c);
+            }
         }
-        let sex = self.sex[i];
-        code = pick(sex.wrapping_sub(1) > 1, RowError::UnknownSex, code);
+        let female_code = Sex::Female.iso5218();
+        for ((c, s), f) in codes.iter_mut().zip(sexes).zip(&mut ins.female[..m]) {
+            *c = pick(s.wrapping_sub(1) > 1, RowError::UnknownSex, *c);
+            *f = *s == female_code;
+        }
         // `Age::from_f64_opt`: a whole number in 0..=MAX_YEARS (adding and removing 2^52 rounds
         // to an integer, so only integers come back unchanged).
-        let whole = (age + TWO52) - TWO52 == age;
-        code = pick(!((age >= 0.0) & (age <= f64::from(Age::MAX_YEARS)) & whole), RowError::InvalidAge, code);
-        let female = sex == Sex::Female.iso5218();
-        let black = self.black.is_some_and(|b| b[i]);
-        (code, form(age, female, black, scr_mg_dl, scys))
+        let max = f64::from(Age::MAX_YEARS);
+        for (c, a) in codes.iter_mut().zip(ages) {
+            let whole = (a + TWO52) - TWO52 == *a;
+            *c = pick(!((*a >= 0.0) & (*a <= max) & whole), RowError::InvalidAge, *c);
+        }
+        match self.black {
+            Some(column) => ins.black[..m].copy_from_slice(&column[rows]),
+            None => ins.black[..m].fill(false),
+        }
     }
 
     /// Fills `out`/`codes` for the rows from `start` on, a block at a time: (1) check and
@@ -322,31 +323,42 @@ impl<'a> BatchColumns<'a> {
         let mut above = [[0.0f64; BLOCK]; 3];
         let mut l = [[0.0f64; BLOCK]; 3];
         let mut direct = [f64::NAN; BLOCK];
+        let mut ins = BlockInputs::default();
         let result_range = super::result_kind(equation).accepted_range();
         for (b, (out, codes)) in out.chunks_mut(BLOCK).zip(codes.chunks_mut(BLOCK)).enumerate() {
             let m = out.len();
-            let mut store = |k: usize, code: u8, form: &LogLinear| {
-                codes[k] = code;
-                c0[k] = form.c0;
-                // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
-                for j in 0..3 {
-                    if used[j] {
-                        x[j][k] = form.x[j];
-                        below[j][k] = form.below[j];
-                        above[j][k] = form.above[j];
-                    }
-                }
-            };
             match form {
                 // A bad row's form is computed from its bad inputs and stored anyway (the
                 // elementary functions take any bits without panicking); its code makes it NaN.
                 Some(f) => {
+                    let rows = start + b * BLOCK..start + b * BLOCK + m;
+                    self.check_block(equation, &limits, rows.clone(), codes, &mut ins);
+                    // The forms, column-wise: only selects and arithmetic, so this vectorises.
                     for k in 0..m {
-                        let (code, form) = self.row_branch_free(equation, &limits, f, start + b * BLOCK + k);
-                        store(k, code, &form);
+                        let form = f(ins.age[k], ins.female[k], ins.black[k], ins.scr[k], ins.scys[k]);
+                        c0[k] = form.c0;
+                        for j in 0..3 {
+                            if used[j] {
+                                x[j][k] = form.x[j];
+                                below[j][k] = form.below[j];
+                                above[j][k] = form.above[j];
+                            }
+                        }
                     }
                 }
                 None => {
+                    let mut store = |k: usize, code: u8, form: &LogLinear| {
+                        codes[k] = code;
+                        c0[k] = form.c0;
+                        // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
+                        for j in 0..3 {
+                            if used[j] {
+                                x[j][k] = form.x[j];
+                                below[j][k] = form.below[j];
+                                above[j][k] = form.above[j];
+                            }
+                        }
+                    };
                     for (k, d) in direct[..m].iter_mut().enumerate() {
                         match self.row(equation, factors, start + b * BLOCK + k) {
                             Ok(Prepared::Form(form)) => store(k, 0, &form),
@@ -366,15 +378,16 @@ impl<'a> BatchColumns<'a> {
                     }
                 }
             }
-            for k in 0..m {
-                let lk = [l[0][k], l[1][k], l[2][k]];
-                let e = exponent(
-                    c0[k],
-                    [below[0][k], below[1][k], below[2][k]],
-                    [above[0][k], above[1][k], above[2][k]],
-                    lk,
-                );
-                out[k] = exp(e);
+            // The exponent, term by term over the used terms only (an unused term adds an exact
+            // zero in `LogLinear::eval`, so leaving it out changes no bit), then exp.
+            let e = &mut c0;
+            for j in (0..3).filter(|&j| used[j]) {
+                for (((e, l), lo), hi) in e[..m].iter_mut().zip(&l[j][..m]).zip(&below[j][..m]).zip(&above[j][..m]) {
+                    *e += if *l < 0.0 { *lo } else { *hi } * *l;
+                }
+            }
+            for (o, e) in out.iter_mut().zip(&e[..m]) {
+                *o = exp(*e);
             }
             if form.is_some() {
                 // Bounds of the result, without branches (the checks of `finish`).
@@ -407,6 +420,27 @@ impl<'a> BatchColumns<'a> {
 
 /// 2^52.
 const TWO52: f64 = 4_503_599_627_370_496.0;
+
+/// The cleaned inputs of the forms for one block.
+struct BlockInputs {
+    age: [f64; 256],
+    female: [bool; 256],
+    black: [bool; 256],
+    scr: [f64; 256],
+    scys: [f64; 256],
+}
+
+impl Default for BlockInputs {
+    fn default() -> Self {
+        BlockInputs {
+            age: [0.0; 256],
+            female: [false; 256],
+            black: [false; 256],
+            scr: [f64::NAN; 256],
+            scys: [f64::NAN; 256],
+        }
+    }
+}
 
 /// What the branch-free row check needs, computed once per batch.
 struct Limits {
