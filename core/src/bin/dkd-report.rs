@@ -8,6 +8,7 @@
 //!   bundled `data/synthetic_cohort.csv`), printed as a table.
 //! - `dkd-report generate [--seed S] [--count N]`: synthetic screening records as JSON lines.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,6 +41,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes the report to standard output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the report: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn option<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, String> {
     match args.iter().position(|a| a == name) {
         Some(i) => {
@@ -62,6 +72,7 @@ fn generate(args: &[String]) -> Result<(), String> {
 }
 
 fn screen(args: &[String]) -> Result<(), String> {
+    let mut report = String::new();
     let positional: Vec<&String> = {
         let mut v = Vec::new();
         let mut skip = false;
@@ -101,10 +112,10 @@ fn screen(args: &[String]) -> Result<(), String> {
         })
         .collect();
     let summary = ScreeningSummary::from_results(&results);
-    println!("NCT06969807 screening report — {} ({} records)", path.display(), results.len());
-    println!("Configuration: {}, eGFR by {}", config.version, config.egfr_equation);
-    println!();
-    print!("{summary}");
+    let _ = writeln!(report, "NCT06969807 screening report — {} ({} records)", path.display(), results.len());
+    let _ = writeln!(report, "Configuration: {}, eGFR by {}", config.version, config.egfr_equation);
+    let _ = writeln!(report);
+    let _ = write!(report, "{summary}");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     let json_path = out_dir.join("screening_results.json");
     let csv_path = out_dir.join("screening_results.csv");
@@ -126,24 +137,25 @@ fn screen(args: &[String]) -> Result<(), String> {
         csv.push('\n');
     }
     std::fs::write(&csv_path, csv).map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
-    println!();
-    println!("Per-candidate results: {} and {}", json_path.display(), csv_path.display());
-    Ok(())
+    let _ = writeln!(report);
+    let _ = writeln!(report, "Per-candidate results: {} and {}", json_path.display(), csv_path.display());
+    emit(&report)
 }
 
 fn egfr(path: Option<String>) -> Result<(), String> {
+    let mut report = String::new();
     let path = path.map(PathBuf::from).unwrap_or_else(|| Path::new(DATA).join("synthetic_cohort.csv"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let rows = parse_csv(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let width = 20;
-    print!("{:<9}{:<4}{:>4} ", "id", "sex", "age");
+    let _ = write!(report, "{:<9}{:<4}{:>4} ", "id", "sex", "age");
     for eq in EgfrEquation::ALL {
-        print!("{:>width$}", eq.slug());
+        let _ = write!(report, "{:>width$}", eq.slug());
     }
-    println!();
+    let _ = writeln!(report);
     let mut refused = 0;
     for row in &rows {
-        print!("{:<9}{:<4}{:>4} ", row.id, row.sex, row.age);
+        let _ = write!(report, "{:<9}{:<4}{:>4} ", row.id, row.sex, row.age);
         let results = egfr_row(row);
         if results.iter().all(|(_, r)| r.is_err()) {
             refused += 1;
@@ -153,13 +165,13 @@ fn egfr(path: Option<String>) -> Result<(), String> {
                 Ok(e) => format!("{:.1}", e.value()),
                 Err(e) => e.kind().to_owned(),
             };
-            print!("{cell:>width$}");
+            let _ = write!(report, "{cell:>width$}");
         }
-        println!();
+        let _ = writeln!(report);
     }
-    println!();
-    println!("{} patients, {} with no estimate by any equation.", rows.len(), refused);
-    println!("Units: mL/min/1.73m² (cockcroft_gault: mL/min, not normalised).");
-    println!("Protocol default equation: {}.", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION);
-    Ok(())
+    let _ = writeln!(report);
+    let _ = writeln!(report, "{} patients, {} with no estimate by any equation.", rows.len(), refused);
+    let _ = writeln!(report, "Units: mL/min/1.73m² (cockcroft_gault: mL/min, not normalised).");
+    let _ = writeln!(report, "Protocol default equation: {}.", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION);
+    emit(&report)
 }
