@@ -4,7 +4,7 @@ use amimestrocel_dkd::demographics::{Age, Sex};
 use amimestrocel_dkd::egfr::{egfr_batch, estimate, BatchColumns, EgfrEquation, EgfrInputs, GfrEstimate, RowError};
 use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
 use chrono::NaiveDate;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -148,15 +148,24 @@ fn egfr_columns<'py>(
     cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
     cols.black = black.as_ref().map(slice).transpose()?;
     let n = age_s.len();
-    let (mut out, mut codes) = (vec![0.0f64; n], vec![0u8; n]);
-    py.detach(|| egfr_batch(eq, &cols, &mut out, &mut codes, threads)).map_err(|e| errors::egfr(py, e, None))?;
-    if strict {
-        if let Some((i, code)) = codes.iter().enumerate().find(|(_, c)| **c != 0) {
-            let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
-            return Err(errors::row(py, i, kind));
+    // The outputs are allocated by numpy, which asks for transparent huge pages on large
+    // arrays: far fewer page faults than a fresh Rust Vec of the same size.
+    let values = PyArray1::<f64>::zeros(py, n, false);
+    let codes = PyArray1::<u8>::zeros(py, n, false);
+    {
+        let mut values_rw = values.readwrite();
+        let mut codes_rw = codes.readwrite();
+        let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        py.detach(|| egfr_batch(eq, &cols, out, codes_out, threads)).map_err(|e| errors::egfr(py, e, None))?;
+        if strict {
+            if let Some((i, code)) = codes_out.iter().enumerate().find(|(_, c)| **c != 0) {
+                let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
+                return Err(errors::row(py, i, kind));
+            }
         }
     }
-    Ok((out.into_pyarray(py), codes.into_pyarray(py)))
+    Ok((values, codes))
 }
 
 /// Row error codes of the batch and their slugs; 0 is `ok`.
