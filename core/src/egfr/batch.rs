@@ -218,65 +218,64 @@ impl<'a> BatchColumns<'a> {
     }
 
     /// The checks of [`Self::row`] for a block of rows of a log-linear equation, column by column
-    /// and without branches, so that each loop vectorises: each check selects an error code, the
-    /// later (higher-priority) checks overwriting the earlier, which gives the same first error as
-    /// the checks of `row` in their order. Fills `codes` and the cleaned inputs of the forms.
+    /// and without branches, so that each loop vectorises: each check only clears a row's `ok`
+    /// flag. The rare rows that fail are checked again by [`Self::row`], which gives their exact
+    /// first error, so the codes are those of the scalar path by construction. Fills `codes` and
+    /// the cleaned inputs of the forms.
     #[inline(always)]
     fn check_block(
         &self,
         equation: EgfrEquation,
         limits: &Limits,
+        factors: &Factors,
         rows: std::ops::Range<usize>,
         codes: &mut [u8],
         ins: &mut BlockInputs,
     ) {
+        // The checks of `AnalyteKind::check_value`: finite, not negative, within bounds.
         #[inline(always)]
-        fn pick(condition: bool, code: RowError, otherwise: u8) -> u8 {
-            if condition {
-                code.code()
-            } else {
-                otherwise
-            }
-        }
-        // The checks of `AnalyteKind::check_value`: not finite, negative, out of bounds.
-        #[inline(always)]
-        fn lab(v: f64, canonical: f64, range: (f64, f64), errors: [RowError; 3], code: u8) -> u8 {
-            let code = pick(!((canonical >= range.0) & (canonical <= range.1)), errors[2], code);
-            let code = pick(v < 0.0, errors[1], code);
-            pick(!v.is_finite(), errors[0], code)
+        fn lab_ok(v: f64, canonical: f64, range: (f64, f64)) -> bool {
+            v.is_finite() & (v >= 0.0) & (canonical >= range.0) & (canonical <= range.1)
         }
         let m = rows.len();
         let (ages, sexes) = (&self.age[rows.clone()], &self.sex[rows.clone()]);
-        for ((c, a), age) in codes.iter_mut().zip(ages).zip(&mut ins.age[..m]) {
-            *c = pick(!((*a >= limits.age_min) & (*a <= limits.age_max)), RowError::AgeOutOfRange, 0);
+        let ok = &mut ins.ok[..m];
+        // `Age::from_f64_opt` (a whole number; adding and removing 2^52 rounds to an integer,
+        // so only integers come back unchanged) and the equation's age range, which lies
+        // within 0..=MAX_YEARS.
+        for ((o, a), age) in ok.iter_mut().zip(ages).zip(&mut ins.age[..m]) {
+            let whole = (a + TWO52) - TWO52 == *a;
+            *o = (*a >= limits.age_min) & (*a <= limits.age_max) & whole;
             *age = *a;
         }
         if let Some(column) = self.cystatin_c.filter(|_| equation.needs_cystatin_c()) {
-            let errors = [RowError::CystatinCNotFinite, RowError::CystatinCNegative, RowError::CystatinCOutOfBounds];
-            for ((c, v), out) in codes.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scys[..m]) {
+            for ((o, v), out) in ok.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scys[..m]) {
                 *out = v * limits.cystatin_c_factor;
-                *c = lab(*v, *out, limits.cystatin_c_range, errors, *c);
+                *o &= lab_ok(*v, *out, limits.cystatin_c_range);
             }
         }
         if let Some(column) = self.creatinine.filter(|_| equation.needs_creatinine()) {
-            let errors = [RowError::CreatinineNotFinite, RowError::CreatinineNegative, RowError::CreatinineOutOfBounds];
-            for ((c, v), out) in codes.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scr[..m]) {
+            for ((o, v), out) in ok.iter_mut().zip(&column[rows.clone()]).zip(&mut ins.scr[..m]) {
                 let umol = v * limits.creatinine_factor;
                 *out = umol * MG_DL_PER_UMOL;
-                *c = lab(*v, umol, limits.creatinine_range, errors, *c);
+                *o &= lab_ok(*v, umol, limits.creatinine_range);
             }
         }
         let female_code = Sex::Female.iso5218();
-        for ((c, s), f) in codes.iter_mut().zip(sexes).zip(&mut ins.female[..m]) {
-            *c = pick(s.wrapping_sub(1) > 1, RowError::UnknownSex, *c);
+        for ((o, s), f) in ok.iter_mut().zip(sexes).zip(&mut ins.female[..m]) {
+            *o &= s.wrapping_sub(1) <= 1;
             *f = *s == female_code;
         }
-        // `Age::from_f64_opt`: a whole number in 0..=MAX_YEARS (adding and removing 2^52 rounds
-        // to an integer, so only integers come back unchanged).
-        let max = f64::from(Age::MAX_YEARS);
-        for (c, a) in codes.iter_mut().zip(ages) {
-            let whole = (a + TWO52) - TWO52 == *a;
-            *c = pick(!((*a >= 0.0) & (*a <= max) & whole), RowError::InvalidAge, *c);
+        for (k, (c, o)) in codes.iter_mut().zip(ok.iter()).enumerate() {
+            *c = if *o {
+                0
+            } else {
+                match self.row(equation, factors, rows.start + k) {
+                    Err(e) => e.code(),
+                    // Cannot happen (the checks are the same); the row is then computed as valid.
+                    Ok(_) => 0,
+                }
+            };
         }
         match self.black {
             Some(column) => ins.black[..m].copy_from_slice(&column[rows]),
@@ -332,7 +331,7 @@ impl<'a> BatchColumns<'a> {
                 // elementary functions take any bits without panicking); its code makes it NaN.
                 Some(f) => {
                     let rows = start + b * BLOCK..start + b * BLOCK + m;
-                    self.check_block(equation, &limits, rows.clone(), codes, &mut ins);
+                    self.check_block(equation, &limits, factors, rows.clone(), codes, &mut ins);
                     // The forms, column-wise: only selects and arithmetic, so this vectorises.
                     for k in 0..m {
                         let form = f(ins.age[k], ins.female[k], ins.black[k], ins.scr[k], ins.scys[k]);
@@ -423,6 +422,7 @@ const TWO52: f64 = 4_503_599_627_370_496.0;
 
 /// The cleaned inputs of the forms for one block.
 struct BlockInputs {
+    ok: [bool; 256],
     age: [f64; 256],
     female: [bool; 256],
     black: [bool; 256],
@@ -433,6 +433,7 @@ struct BlockInputs {
 impl Default for BlockInputs {
     fn default() -> Self {
         BlockInputs {
+            ok: [true; 256],
             age: [0.0; 256],
             female: [false; 256],
             black: [false; 256],
