@@ -326,47 +326,45 @@ impl<'a> BatchColumns<'a> {
         let result_range = super::result_kind(equation).accepted_range();
         for (b, (out, codes)) in out.chunks_mut(BLOCK).zip(codes.chunks_mut(BLOCK)).enumerate() {
             let m = out.len();
+            // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
+            let mut put = |k: usize, form: &LogLinear| {
+                c0[k] = form.c0;
+                for j in 0..3 {
+                    if used[j] {
+                        x[j][k] = form.x[j];
+                        below[j][k] = form.below[j];
+                        above[j][k] = form.above[j];
+                    }
+                }
+            };
             match form {
                 // A bad row's form is computed from its bad inputs and stored anyway (the
                 // elementary functions take any bits without panicking); its code makes it NaN.
                 Some(f) => {
                     let rows = start + b * BLOCK..start + b * BLOCK + m;
-                    self.check_block(equation, &limits, factors, rows.clone(), codes, &mut ins);
+                    self.check_block(equation, &limits, factors, rows, codes, &mut ins);
                     // The forms, column-wise: only selects and arithmetic, so this vectorises.
                     for k in 0..m {
-                        let form = f(ins.age[k], ins.female[k], ins.black[k], ins.scr[k], ins.scys[k]);
-                        c0[k] = form.c0;
-                        for j in 0..3 {
-                            if used[j] {
-                                x[j][k] = form.x[j];
-                                below[j][k] = form.below[j];
-                                above[j][k] = form.above[j];
-                            }
-                        }
+                        put(k, &f(ins.age[k], ins.female[k], ins.black[k], ins.scr[k], ins.scys[k]));
                     }
                 }
                 None => {
-                    let mut store = |k: usize, code: u8, form: &LogLinear| {
-                        codes[k] = code;
-                        c0[k] = form.c0;
-                        // Unused terms keep x = 1, exponents 0 from initialisation, as in the form.
-                        for j in 0..3 {
-                            if used[j] {
-                                x[j][k] = form.x[j];
-                                below[j][k] = form.below[j];
-                                above[j][k] = form.above[j];
-                            }
-                        }
-                    };
                     for (k, d) in direct[..m].iter_mut().enumerate() {
-                        match self.row(equation, factors, start + b * BLOCK + k) {
-                            Ok(Prepared::Form(form)) => store(k, 0, &form),
+                        codes[k] = match self.row(equation, factors, start + b * BLOCK + k) {
+                            Ok(Prepared::Form(form)) => {
+                                put(k, &form);
+                                0
+                            }
                             Ok(Prepared::Direct(value)) => {
                                 *d = value;
-                                store(k, 0, &LogLinear::unit());
+                                put(k, &LogLinear::unit());
+                                0
                             }
-                            Err(e) => store(k, e.code(), &LogLinear::unit()),
-                        }
+                            Err(e) => {
+                                put(k, &LogLinear::unit());
+                                e.code()
+                            }
+                        };
                     }
                 }
             }
