@@ -1,3 +1,4 @@
+//! Tests only: compiled under `#[cfg(test)]` (declared so in the parent module), never in the library.
 //! Binding-layer tests. The rules themselves are core's and are tested there (and by the shared
 //! vectors); here: every error message pinned in a table (as bitcoindevkit/bdk-ffi does in
 //! `src/tests/error.rs`), the conversions total over core's variants, and the records' round

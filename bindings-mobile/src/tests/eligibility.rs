@@ -1,3 +1,4 @@
+//! Tests only: compiled under `#[cfg(test)]` (declared so in the parent module), never in the library.
 //! Binding-layer tests of eligibility. The criteria are core's and are tested there (and by the
 //! shared vectors); here: every `ScreeningError` message pinned, the conversion total over
 //! core's variants, dates named by the paths core uses, the typed record and the result mapping

@@ -1,3 +1,4 @@
+//! Tests only: compiled under `#[cfg(test)]` (declared so in the parent module), never in the library.
 use super::*;
 use crate::synthetic;
 use proptest::prelude::*;
