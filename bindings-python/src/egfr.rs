@@ -1,7 +1,9 @@
 //! eGFR: the scalar estimate and the column-wise batch over numpy arrays.
 
 use amimestrocel_dkd::demographics::{Age, Sex};
-use amimestrocel_dkd::egfr::{egfr_batch, estimate, BatchColumns, EgfrEquation, EgfrInputs, GfrEstimate, RowError};
+use amimestrocel_dkd::egfr::{
+    egfr_batch_with, estimate, BatchColumns, EgfrEquation, EgfrInputs, GfrEstimate, RowError,
+};
 use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
 use chrono::NaiveDate;
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
@@ -12,6 +14,7 @@ use uom::si::f64::Mass;
 use uom::si::mass::kilogram;
 
 use crate::errors;
+use crate::kernel::Kernel;
 use crate::lab::LabValue;
 
 /// The result of an estimate: which equation, the value and its unit.
@@ -121,7 +124,7 @@ type Arrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<u8>>);
 
 /// The batch: contiguous float64 columns (uint8 ISO 5218 sex, bool black), GIL released.
 #[pyfunction]
-#[pyo3(signature = (equation, age, sex, creatinine, creatinine_unit, cystatin_c, cystatin_c_unit, weight_kg, black, strict, threads))]
+#[pyo3(signature = (equation, age, sex, creatinine, creatinine_unit, cystatin_c, cystatin_c_unit, weight_kg, black, strict, threads, kernel = "auto"))]
 #[allow(clippy::too_many_arguments)]
 fn egfr_columns<'py>(
     py: Python<'py>,
@@ -136,8 +139,18 @@ fn egfr_columns<'py>(
     black: Option<PyReadonlyArray1<'py, bool>>,
     strict: bool,
     threads: usize,
+    kernel: &str,
 ) -> PyResult<Arrays<'py>> {
     let eq = self::equation(py, equation)?;
+    let kernel = match kernel {
+        "auto" => Kernel::detect(),
+        "baseline" => Kernel::Baseline,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "kernel must be 'auto' or 'baseline', not {other:?}"
+            )))
+        }
+    };
     let age_s = slice(&age)?;
     let sex_s = slice(&sex)?;
     let mut cols = BatchColumns::new(age_s, sex_s);
@@ -148,16 +161,21 @@ fn egfr_columns<'py>(
     cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
     cols.black = black.as_ref().map(slice).transpose()?;
     let n = age_s.len();
-    // The outputs are allocated by numpy, which asks for transparent huge pages on large
-    // arrays: far fewer page faults than a fresh Rust Vec of the same size.
-    let values = PyArray1::<f64>::zeros(py, n, false);
-    let codes = PyArray1::<u8>::zeros(py, n, false);
+    // The outputs are `numpy.empty` arrays: numpy asks the kernel for transparent huge pages on
+    // large arrays (`madvise`), which `numpy.zeros` (calloc) and a Rust `Vec` do not, so the
+    // worker threads' first touch of 90 MB costs tens of page faults instead of tens of
+    // thousands. Every element is written by the batch before the arrays are returned; on an
+    // error they are dropped unseen.
+    let empty = py.import("numpy")?.getattr("empty")?;
+    let values = empty.call1((n, "float64"))?.cast_into::<PyArray1<f64>>()?;
+    let codes = empty.call1((n, "uint8"))?.cast_into::<PyArray1<u8>>()?;
     {
         let mut values_rw = values.readwrite();
         let mut codes_rw = codes.readwrite();
         let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        py.detach(|| egfr_batch(eq, &cols, out, codes_out, threads)).map_err(|e| errors::egfr(py, e, None))?;
+        py.detach(|| egfr_batch_with(eq, &cols, out, codes_out, threads, |b, s, o, c| kernel.fill(b, s, o, c)))
+            .map_err(|e| errors::egfr(py, e, None))?;
         if strict {
             if let Some((i, code)) = codes_out.iter().enumerate().find(|(_, c)| **c != 0) {
                 let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
@@ -166,6 +184,12 @@ fn egfr_columns<'py>(
         }
     }
     Ok((values, codes))
+}
+
+/// The compiled kernel the batch uses on this CPU: `avx2` or `baseline`.
+#[pyfunction]
+fn batch_kernel() -> &'static str {
+    Kernel::detect().as_str()
 }
 
 /// Row error codes of the batch and their slugs; 0 is `ok`.
@@ -212,6 +236,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sex_codes, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_kernel, m)?)?;
     m.add_function(wrap_pyfunction!(equations, m)?)?;
     m.add("PROTOCOL_DEFAULT_EQUATION", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION.slug())?;
     Ok(())

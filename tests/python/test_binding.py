@@ -171,6 +171,41 @@ def test_batch_threads_give_identical_results() -> None:
     assert np.array_equal(one.values, two.values) and np.array_equal(one.error_codes, two.error_codes)
 
 
+def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> None:
+    # The batch runs a kernel compiled for the widest instruction set the CPU has (AVX2 where
+    # present); it must give exactly what the baseline kernel gives, bad rows included, for
+    # every equation. On a CPU without AVX2 both calls run the baseline kernel.
+    from amimestrocel_dkd import _native
+
+    assert _native.batch_kernel() in {"avx2", "baseline"}
+    rng = np.random.default_rng(11)
+    n = 20_000
+    age = rng.integers(10, 100, n).astype(float)
+    age[::97] = np.nan
+    sex = rng.integers(0, 4, n).astype(np.uint8)
+    scr = rng.uniform(-0.5, 25.0, n)
+    scr[::89] = np.nan
+    scys = rng.uniform(0.1, 12.0, n)
+    weight = rng.uniform(20.0, 200.0, n)
+    black = rng.integers(0, 2, n).astype(bool)
+    for eq in [e["equation"] for e in dkd.equations()]:
+        runs = [
+            _native.egfr_columns(
+                eq, age, sex, scr, "mg/dL", scys, "mg/L", weight, black, False, threads, kernel
+            )
+            for kernel in ["auto", "baseline"]
+            for threads in [1, 2]
+        ]
+        for values, codes in runs[1:]:
+            assert np.array_equal(values, runs[0][0], equal_nan=True), eq
+            assert np.array_equal(codes, runs[0][1]), eq
+        assert (runs[0][1] == 0).sum() > n // 10, eq  # enough good rows to compare
+    with pytest.raises(ValueError, match="kernel"):
+        _native.egfr_columns(
+            "ckd_epi_2021_cr", age, sex, scr, "mg/dL", None, "mg/L", None, None, False, 1, "avx9"
+        )
+
+
 def test_catalogues_list_every_equation_analyte_and_row_error() -> None:
     assert {e["equation"] for e in dkd.equations()} >= {"ckd_epi_2021_cr", "ekfc_2021_cr", "cockcroft_gault"}
     assert all("doi:10." in e["source"] for e in dkd.equations())

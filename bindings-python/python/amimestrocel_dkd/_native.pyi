@@ -29,6 +29,7 @@ __all__ = [
     "__version__",
     "age_on",
     "analytes",
+    "batch_kernel",
     "egfr_columns",
     "egfr_error_kinds",
     "equations",
@@ -216,7 +217,9 @@ def egfr_columns(
     black: Optional[npt.NDArray[np.bool_]],
     strict: bool,
     threads: int,
+    kernel: str = "auto",
 ) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]: ...
+def batch_kernel() -> str: ...
 def egfr_error_kinds() -> List[Tuple[int, str]]: ...
 def equations() -> List[Dict[str, Any]]: ...
 def screen_json(record_json: str, config_json: Optional[str] = None) -> str: ...

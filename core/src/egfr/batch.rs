@@ -287,6 +287,10 @@ impl<'a> BatchColumns<'a> {
     /// prepare each row, (2) the logarithms column-wise, (3) exponent and exponential
     /// column-wise, (4) bounds of the result. Passes 2 and 3 have no branches and compile to
     /// SIMD; they compute exactly what `LogLinear::eval` computes for one row.
+    ///
+    /// Always inlined, down to the elementary functions, so that a caller compiled for a wider
+    /// instruction set (see [`CheckedBatch::fill_rows`]) gets all of it compiled for that set.
+    #[inline(always)]
     fn fill(&self, equation: EgfrEquation, factors: &Factors, start: usize, out: &mut [f64], codes: &mut [u8]) {
         with_form!(
             equation,
@@ -463,6 +467,7 @@ fn terms_used(equation: EgfrEquation) -> [bool; 3] {
 }
 
 /// Per-column conversion factors, computed once per batch.
+#[derive(Debug)]
 struct Factors {
     creatinine_to_umol: f64,
     cystatin_c: f64,
@@ -470,6 +475,85 @@ struct Factors {
 
 /// Rows per thread below which splitting is not worth a thread.
 const MIN_ROWS_PER_THREAD: usize = 16_384;
+
+/// A batch whose columns have been checked as a whole (lengths, needed inputs, units) for one
+/// equation: what a worker needs to fill any range of its rows. Made by [`BatchColumns::checked`].
+#[derive(Debug)]
+pub struct CheckedBatch<'a> {
+    columns: &'a BatchColumns<'a>,
+    equation: EgfrEquation,
+    factors: Factors,
+}
+
+impl<'a> BatchColumns<'a> {
+    /// Checks the columns as a whole for `equation`: every column as long as `age`, every input
+    /// the equation needs present, each unit fitting its analyte.
+    ///
+    /// # Errors
+    /// [`EgfrError::ColumnLength`], [`EgfrError::MissingInput`], [`EgfrError::Lab`].
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::{BatchColumns, EgfrEquation};
+    /// let (age, sex, scr) = ([70.0, 60.0], [1, 2], [f64::NAN, 1.0]);
+    /// let mut cols = BatchColumns::new(&age, &sex);
+    /// cols.creatinine = Some(&scr);
+    /// let batch = cols.checked(EgfrEquation::CkdEpi2021Cr)?;
+    /// let (mut out, mut codes) = ([0.0; 1], [0u8; 1]);
+    /// batch.fill_rows(1, &mut out, &mut codes)?; // the second row only
+    /// assert_eq!((out[0].round(), codes[0]), (64.0, 0));
+    /// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
+    /// ```
+    pub fn checked(&'a self, equation: EgfrEquation) -> Result<CheckedBatch<'a>, EgfrError> {
+        Ok(CheckedBatch { columns: self, equation, factors: self.check(equation)? })
+    }
+}
+
+impl CheckedBatch<'_> {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.columns.age.len()
+    }
+
+    /// Whether the batch has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The equation the batch was checked for.
+    pub fn equation(&self) -> EgfrEquation {
+        self.equation
+    }
+
+    /// Fills rows `start..start + out.len()` on the calling thread: the estimate (NaN for a bad
+    /// row) in `out`, the row's [`RowError::code`] (0 when fine) in `codes`.
+    ///
+    /// This is the whole per-row computation, always inlined: a caller that wraps it in a
+    /// function compiled for a wider instruction set (`#[target_feature(enable = "avx2")]`,
+    /// chosen at run time, as the Python binding does) gets the column loops compiled for that
+    /// set. Without fused multiply-add contraction, which Rust never applies on its own, every
+    /// instruction set gives the same bits.
+    ///
+    /// # Errors
+    /// [`EgfrError::ColumnLength`] if `codes` is not as long as `out` or the range runs past
+    /// the last row.
+    #[inline(always)]
+    pub fn fill_rows(&self, start: usize, out: &mut [f64], codes: &mut [u8]) -> Result<(), EgfrError> {
+        if codes.len() != out.len() {
+            return Err(EgfrError::ColumnLength { column: "codes", expected: out.len(), actual: codes.len() });
+        }
+        let n = self.len();
+        if start.checked_add(out.len()).is_none_or(|end| end > n) {
+            return Err(EgfrError::ColumnLength {
+                column: "out",
+                expected: n.saturating_sub(start),
+                actual: out.len(),
+            });
+        }
+        self.columns.fill(self.equation, &self.factors, start, out, codes);
+        Ok(())
+    }
+}
 
 /// Estimates `equation` for every row of `columns`, writing the estimate (NaN for a bad row)
 /// to `out` and the row's [`RowError::code`] (0 when fine) to `codes`.
@@ -503,7 +587,39 @@ pub fn egfr_batch(
     codes: &mut [u8],
     threads: usize,
 ) -> Result<(), EgfrError> {
-    let factors = columns.check(equation)?;
+    egfr_batch_with(equation, columns, out, codes, threads, |b, s, o, c| b.fill_rows(s, o, c))
+}
+
+/// [`egfr_batch`] with the per-thread kernel given: `kernel(batch, start, out, codes)` fills
+/// one thread's rows, normally by calling [`CheckedBatch::fill_rows`], perhaps from a function
+/// compiled for a wider instruction set.
+///
+/// # Errors
+/// As [`egfr_batch`], and whatever `kernel` returns.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::egfr::{egfr_batch_with, BatchColumns, EgfrEquation};
+/// let (age, sex, scr) = ([60.0; 3], [2; 3], [1.0; 3]);
+/// let mut cols = BatchColumns::new(&age, &sex);
+/// cols.creatinine = Some(&scr);
+/// let (mut out, mut codes) = ([0.0; 3], [0u8; 3]);
+/// egfr_batch_with(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 0, |b, s, o, c| b.fill_rows(s, o, c))?;
+/// assert_eq!(out.map(f64::round), [64.0; 3]);
+/// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
+/// ```
+pub fn egfr_batch_with<K>(
+    equation: EgfrEquation,
+    columns: &BatchColumns<'_>,
+    out: &mut [f64],
+    codes: &mut [u8],
+    threads: usize,
+    kernel: K,
+) -> Result<(), EgfrError>
+where
+    K: Fn(&CheckedBatch<'_>, usize, &mut [f64], &mut [u8]) -> Result<(), EgfrError> + Sync,
+{
+    let batch = columns.checked(equation)?;
     let n = columns.age.len();
     if out.len() != n {
         return Err(EgfrError::ColumnLength { column: "out", expected: n, actual: out.len() });
@@ -513,17 +629,19 @@ pub fn egfr_batch(
     }
     let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { threads };
     let threads = threads.min(n / MIN_ROWS_PER_THREAD).max(1);
-    let fill = |start: usize, out: &mut [f64], codes: &mut [u8]| columns.fill(equation, &factors, start, out, codes);
     if threads == 1 {
-        fill(0, out, codes);
-        return Ok(());
+        return kernel(&batch, 0, out, codes);
     }
     let chunk = n.div_ceil(threads);
+    let (batch, kernel) = (&batch, &kernel);
     std::thread::scope(|scope| {
-        for (k, (o, c)) in out.chunks_mut(chunk).zip(codes.chunks_mut(chunk)).enumerate() {
-            let fill = &fill;
-            scope.spawn(move || fill(k * chunk, o, c));
-        }
-    });
-    Ok(())
+        let handles: Vec<_> = out
+            .chunks_mut(chunk)
+            .zip(codes.chunks_mut(chunk))
+            .enumerate()
+            .map(|(k, (o, c))| scope.spawn(move || kernel(batch, k * chunk, o, c)))
+            .collect();
+        // A panic in a worker is a bug: re-raise it rather than lose its rows.
+        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })
 }

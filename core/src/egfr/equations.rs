@@ -77,6 +77,7 @@ fn by_sex(female: bool, female_value: f64, male_value: f64) -> f64 {
 /// eGFR = 141 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.209 × 0.993^Age × 1.018 [female]
 /// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
 /// rounds 141 × 1.018 to 144; the single-equation form is used here.)
+#[inline]
 pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
     let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
     let alpha = by_sex(female, -0.329, -0.411);
@@ -91,6 +92,7 @@ pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool)
 /// estimate GFR without race." N Engl J Med 2021;385:1737-1749, doi:10.1056/NEJMoa2102953.
 /// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.241 (F) / −0.302 (M).
+#[inline]
 pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
     let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
     let alpha = by_sex(female, -0.241, -0.302);
@@ -103,6 +105,7 @@ pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear
 /// Inker LA, Schmid CH, Tighiouart H, et al. "Estimating glomerular filtration rate from serum
 /// creatinine and cystatin C." N Engl J Med 2012;367:20-29, doi:10.1056/NEJMoa1114248.
 /// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 [female].
+#[inline]
 pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
     let sex = if female { 0.932_f64.ln() } else { 0.0 };
     LogLinear::new(133.0_f64.ln() + age * 0.996_f64.ln() + sex).term(1, scys_mg_l * 1.25, -0.499, -1.328)
@@ -113,6 +116,7 @@ pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinea
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.601 × min(Scys/0.8,1)^−0.375
 /// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 [female] × 1.08 [Black];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.248 (F) / −0.207 (M).
+#[inline]
 pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> LogLinear {
     let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
     let alpha = by_sex(female, -0.248, -0.207);
@@ -128,6 +132,7 @@ pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.544 × min(Scys/0.8,1)^−0.323
 /// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.219 (F) / −0.144 (M).
+#[inline]
 pub fn ckd_epi_2021_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
     let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
     let alpha = by_sex(female, -0.219, -0.144);
@@ -150,6 +155,7 @@ pub fn ckd_epi_2021_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female
 /// 3.080 + 0.177·A − 0.223·ln A − 0.00596·A² + 0.0000686·A³ (women). Q is kept in µmol/L, the
 /// unit the paper defines it in; the rounded 0.90 / 0.70 mg/dL are not used
 /// (docs/interpretation.md, "EKFC Q").
+#[inline]
 pub fn ekfc_q_umol_l(age: f64, female: bool) -> f64 {
     if age > 25.0 {
         return if female { 62.0 } else { 80.0 };
@@ -166,6 +172,7 @@ pub fn ekfc_q_umol_l(age: f64, female: bool) -> f64 {
 ///
 /// eGFR = 107.3 × (Scr/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when Scr/Q < 1 and
 /// −1.132 otherwise.
+#[inline]
 pub fn ekfc_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
     let q_mg_dl = ekfc_q_umol_l(age, female) * super::MG_DL_PER_UMOL;
     let age_term = if age > 40.0 { (age - 40.0) * 0.990_f64.ln() } else { 0.0 };
@@ -178,6 +185,7 @@ pub fn ekfc_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
 /// modification of diet in renal disease study equation for estimating glomerular filtration
 /// rate." Ann Intern Med 2006;145(4):247-254, doi:10.7326/0003-4819-145-4-200608150-00004.
 /// eGFR = 175 × Scr^−1.154 × Age^−0.203 × 0.742 [female] × 1.212 [Black].
+#[inline]
 pub fn mdrd4_idms_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
     let sex = if female { 0.742_f64.ln() } else { 0.0 };
     let race = if black { 1.212_f64.ln() } else { 0.0 };
@@ -189,6 +197,7 @@ pub fn mdrd4_idms_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> L
 /// Cockcroft DW, Gault MH. "Prediction of creatinine clearance from serum creatinine."
 /// Nephron 1976;16(1):31-41, doi:10.1159/000180580.
 /// CrCl = (140 − Age) × weight(kg) / (72 × Scr) × 0.85 [female].
+#[inline]
 pub fn cockcroft_gault(scr_mg_dl: f64, age: f64, female: bool, weight_kg: f64) -> f64 {
     let sex = if female { 0.85 } else { 1.0 };
     (140.0 - age) * weight_kg / (72.0 * scr_mg_dl) * sex

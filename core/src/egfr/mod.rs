@@ -31,7 +31,7 @@ mod batch;
 pub mod elementary;
 pub mod equations;
 
-pub use batch::{egfr_batch, BatchColumns, RowError};
+pub use batch::{egfr_batch, egfr_batch_with, BatchColumns, CheckedBatch, RowError};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -187,6 +187,28 @@ fn batch_refuses_short_columns_and_absent_needed_columns() {
 }
 
 #[test]
+fn checked_batch_fills_any_range_of_rows_and_refuses_ranges_past_the_end() {
+    let age = [60.0, 70.0, 80.0, 90.0];
+    let sex = [2u8, 1, 2, 1];
+    let scr = [1.0, 1.2, 0.8, f64::NAN];
+    let mut cols = BatchColumns::new(&age, &sex);
+    cols.creatinine = Some(&scr);
+    let (mut whole, mut whole_codes) = ([0.0; 4], [0u8; 4]);
+    egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut whole, &mut whole_codes, 1).unwrap();
+    let batch = cols.checked(EgfrEquation::CkdEpi2021Cr).unwrap();
+    assert_eq!((batch.len(), batch.equation()), (4, EgfrEquation::CkdEpi2021Cr));
+    let (mut part, mut part_codes) = ([0.0; 2], [0u8; 2]);
+    batch.fill_rows(2, &mut part, &mut part_codes).unwrap();
+    assert_eq!(part[0].to_bits(), whole[2].to_bits());
+    assert!(part[1].is_nan());
+    assert_eq!(part_codes, [whole_codes[2], whole_codes[3]]);
+    // A range past the last row, or codes of another length, is refused, not truncated.
+    assert_eq!(batch.fill_rows(3, &mut part, &mut part_codes).unwrap_err().kind(), "column_length");
+    assert_eq!(batch.fill_rows(usize::MAX, &mut part, &mut part_codes).unwrap_err().kind(), "column_length");
+    assert_eq!(batch.fill_rows(0, &mut part, &mut [0u8; 1]).unwrap_err().kind(), "column_length");
+}
+
+#[test]
 fn batch_row_error_codes_are_stable_and_listed() {
     for e in RowError::ALL {
         assert_eq!(RowError::from_code(e.code()), Some(e));
