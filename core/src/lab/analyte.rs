@@ -337,6 +337,14 @@ impl AnalyteKind {
     /// [`LabError::UnitNotForAnalyte`], [`LabError::NotFinite`], [`LabError::Negative`] or
     /// [`LabError::OutOfBounds`].
     pub fn validate(self, value: f64, unit: Unit) -> Result<f64, LabError> {
+        // Fast path: a proportional unit of this analyte, with its factor from the table (the
+        // same number `linear_factor` computes, so the same canonical value).
+        if let Some(factor) = self.table_factor(unit) {
+            if !value.is_finite() {
+                return Err(LabError::NotFinite { analyte: self });
+            }
+            return self.check_entered(value, value * factor);
+        }
         self.check_unit(unit)?;
         if !value.is_finite() {
             return Err(LabError::NotFinite { analyte: self });
@@ -395,6 +403,36 @@ impl AnalyteKind {
     /// # Errors
     /// [`LabError::UnitNotForAnalyte`] if `unit` does not fit.
     pub(crate) fn linear_factor(self, unit: Unit) -> Result<Option<f64>, LabError> {
+        match self.table_factor(unit) {
+            Some(factor) => Ok(Some(factor)),
+            None => self.compute_linear_factor(unit),
+        }
+    }
+
+    /// The factor of [`Self::linear_factor`] from a table computed once for every analyte and
+    /// unit; `None` if the unit does not fit or is not proportional.
+    #[inline]
+    pub(crate) fn table_factor(self, unit: Unit) -> Option<f64> {
+        static TABLE: std::sync::OnceLock<[[f64; Unit::ALL.len()]; AnalyteKind::ALL.len()]> =
+            std::sync::OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            let mut table = [[f64::NAN; Unit::ALL.len()]; AnalyteKind::ALL.len()];
+            for (row, kind) in table.iter_mut().zip(AnalyteKind::ALL) {
+                for (cell, unit) in row.iter_mut().zip(Unit::ALL) {
+                    if let Ok(Some(factor)) = kind.compute_linear_factor(unit) {
+                        *cell = factor;
+                    }
+                }
+            }
+            table
+        });
+        // `ALL` lists the variants in declaration order (tested), so these index their rows.
+        let factor = *table.get(self as usize)?.get(unit as usize)?;
+        (!factor.is_nan()).then_some(factor)
+    }
+
+    /// [`Self::linear_factor`], computed through the unit conversions.
+    pub(crate) fn compute_linear_factor(self, unit: Unit) -> Result<Option<f64>, LabError> {
         self.check_unit(unit)?;
         if self == AnalyteKind::Hba1c && unit != self.canonical_unit() {
             return Ok(None);

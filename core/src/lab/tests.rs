@@ -148,3 +148,25 @@ proptest! {
         let _ = Measurement::new(AnalyteKind::ALL[i], value, &unit);
     }
 }
+
+#[test]
+fn analytes_are_listed_in_declaration_order_so_the_factor_table_indexes_them() {
+    for (i, kind) in AnalyteKind::ALL.iter().enumerate() {
+        assert_eq!(*kind as usize, i, "{kind:?}");
+    }
+}
+
+#[test]
+fn the_factor_table_gives_the_factors_the_conversions_give() {
+    // The table is a cache of `compute_linear_factor`: same number for every analyte and unit,
+    // none for a unit that does not fit or converts affinely (HbA1c %).
+    for kind in AnalyteKind::ALL {
+        for unit in Unit::ALL {
+            let computed = kind.compute_linear_factor(unit).ok().flatten();
+            assert_eq!(kind.table_factor(unit).map(f64::to_bits), computed.map(f64::to_bits), "{kind:?} {unit:?}");
+        }
+    }
+    assert_eq!(AnalyteKind::Hba1c.table_factor(Unit::Percent), None);
+    assert_eq!(AnalyteKind::SerumCreatinine.table_factor(Unit::Percent), None);
+    assert_eq!(AnalyteKind::SerumCreatinine.table_factor(Unit::MicromolePerLiter), Some(1.0));
+}
