@@ -216,12 +216,21 @@ fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> Smal
     v
 }
 
-fn lab_evidence(series: &'static str, i: usize, entry: &LabEntry, m: &Measurement, compared_in: Unit) -> Evidence {
+/// The evidence of one lab entry: as entered, and `converted` (the measurement in `compared_in`,
+/// computed once by the caller, which compares it too).
+fn lab_evidence(
+    series: &'static str,
+    i: usize,
+    entry: &LabEntry,
+    m: &Measurement,
+    compared_in: Unit,
+    converted: Option<f64>,
+) -> Evidence {
     Evidence {
         field: Field::item(series, i),
         date: Some(entry.date),
         entered: Some(Quantity { value: m.value(), unit: m.unit().as_str() }),
-        converted: m.in_unit(compared_in).ok().map(|v| Quantity { value: v, unit: compared_in.as_str() }),
+        converted: converted.map(|v| Quantity { value: v, unit: compared_in.as_str() }),
     }
 }
 
@@ -243,8 +252,10 @@ fn latest_lab(
     let Some(m) = measure(kind, entry) else {
         return unknown(id, reason!("The latest {} could not be read.", kind.label()));
     };
-    let passes = threshold.passes(&m).unwrap_or(false);
-    let value = m.in_unit(threshold.unit).unwrap_or(f64::NAN);
+    // Compared in the threshold's own unit (what `Threshold::passes` does), converted once.
+    let converted = m.in_unit(threshold.unit).ok();
+    let passes = converted.is_some_and(|v| threshold.passes_value(v));
+    let value = converted.unwrap_or(f64::NAN);
     // For an inclusion, passing the threshold meets it; for an exclusion (lipids), passing
     // the threshold (≥ 6.2 mmol/L) is what excludes: either way "passes" is "met".
     let outcome = met_if(passes);
@@ -257,7 +268,7 @@ fn latest_lab(
         if passes { "which is" } else { "which is not" },
         *threshold
     );
-    result(id, outcome, smallvec![lab_evidence(series, i, entry, &m, threshold.unit)], why)
+    result(id, outcome, smallvec![lab_evidence(series, i, entry, &m, threshold.unit, converted)], why)
 }
 
 fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
@@ -343,10 +354,11 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
     let mut failing = None;
     for &(i, e) in &window {
         if let Some(m) = measure(AnalyteKind::UrineProtein24h, e) {
-            if !t.passes(&m).unwrap_or(false) && failing.is_none() {
-                failing = Some((e.date, m.in_unit(t.unit).unwrap_or(f64::NAN)));
+            let converted = m.in_unit(t.unit).ok();
+            if !converted.is_some_and(|v| t.passes_value(v)) && failing.is_none() {
+                failing = Some((e.date, converted.unwrap_or(f64::NAN)));
             }
-            evidence.push(lab_evidence("labs.urine_protein_24h", i, e, &m, t.unit));
+            evidence.push(lab_evidence("labs.urine_protein_24h", i, e, &m, t.unit, converted));
         }
     }
     let n = evidence.len();
@@ -425,7 +437,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             );
         };
         if let Some(m) = measure(kind, e) {
-            evidence.push(lab_evidence(series, i, e, &m, shown_in));
+            evidence.push(lab_evidence(series, i, e, &m, shown_in, m.in_unit(shown_in).ok()));
             if let Ok(v) = SerumCreatinine::try_from_measurement(m) {
                 inputs = inputs.with_creatinine(v);
             } else if let Ok(v) = CystatinC::try_from_measurement(m) {
