@@ -96,79 +96,6 @@ const TABLE: &[(Unit, &str, &str, &[&str])] = &[
 
 /// Folds the spellings labs use onto one key: no white space, lower case, `u` for both micro
 /// signs (U+00B5 and U+03BC), `2` for a superscript two.
-/// A spelling of at most 15 bytes as one number: its bytes, and its length in the top byte (so
-/// that no two spellings share a key). `None` for longer text.
-const fn pack(text: &str) -> Option<u128> {
-    let bytes = text.as_bytes();
-    if bytes.len() > 15 {
-        return None;
-    }
-    let mut key = (bytes.len() as u128) << 120;
-    let mut i = 0;
-    while i < bytes.len() {
-        key |= (bytes[i] as u128) << (8 * i);
-        i += 1;
-    }
-    Some(key)
-}
-
-/// Slots of the exact-spelling table: a power of two, well above the 35 spellings, so that a
-/// lookup probes about one slot.
-const SLOTS: usize = 128;
-/// No packed text has all bits set (its length byte is at most 15): marks an empty slot.
-const EMPTY: u128 = u128::MAX;
-
-/// The slot a packed spelling hashes to (Fibonacci hashing of its two halves).
-const fn slot(key: u128) -> usize {
-    let x = (key as u64) ^ ((key >> 64) as u64);
-    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize & (SLOTS - 1)
-}
-
-/// The exact spellings of the fast path, in an open-addressing table built at compile time:
-/// each unit's canonical spelling and UCUM code (a code longer than 15 bytes has no key and
-/// takes the normalising path), and `μmol/L` with the Greek letter mu, which Chinese lab
-/// systems often print.
-const EXACT: [(u128, Unit); SLOTS] = {
-    let mut table = [(EMPTY, Unit::MilligramPerDeciliter); SLOTS];
-    let mut i = 0;
-    while i <= TABLE.len() {
-        let (unit, spellings) = if i < TABLE.len() {
-            (TABLE[i].0, [TABLE[i].1, TABLE[i].2])
-        } else {
-            (Unit::MicromolePerLiter, ["μmol/L", "μmol/L"])
-        };
-        let mut s = 0;
-        while s < 2 {
-            if let Some(key) = pack(spellings[s]) {
-                let mut at = slot(key);
-                while table[at].0 != EMPTY && table[at].0 != key {
-                    at = (at + 1) & (SLOTS - 1);
-                }
-                table[at] = (key, unit);
-            }
-            s += 1;
-        }
-        i += 1;
-    }
-    table
-};
-
-/// The unit of an exact spelling, by its packed key.
-fn exact(key: u128) -> Option<Unit> {
-    let mut at = slot(key);
-    // The table has empty slots, so the probe ends.
-    loop {
-        let (k, unit) = EXACT[at];
-        if k == key {
-            return Some(unit);
-        }
-        if k == EMPTY {
-            return None;
-        }
-        at = (at + 1) & (SLOTS - 1);
-    }
-}
-
 fn normalise(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
@@ -238,10 +165,9 @@ impl Unit {
     /// assert_eq!(Unit::parse(" mL/min/1.73 m2 ").unwrap(), Unit::MilliliterPerMinutePer173SquareMeter);
     /// ```
     pub fn parse(text: &str) -> Result<Unit, LabError> {
-        // Fast path, no allocation and no string comparison: the canonical spelling or the UCUM
-        // code, exactly, compared as one 128-bit number.
-        if let Some(unit) = pack(text).and_then(exact) {
-            return Ok(unit);
+        // Fast path, no allocation: the canonical spelling or the UCUM code, exactly.
+        if let Some(row) = TABLE.iter().find(|(_, canonical, ucum, _)| *canonical == text || *ucum == text) {
+            return Ok(row.0);
         }
         let key = normalise(text);
         normalised_keys()
@@ -298,11 +224,11 @@ mod tests {
             assert_eq!(Unit::parse(unit.as_str()).unwrap(), unit, "{}", unit.as_str());
             assert_eq!(Unit::parse(unit.ucum()).unwrap(), unit, "{}", unit.ucum());
         }
-        // Both micro signs, and a 16-byte UCUM code that takes the normalising path.
+        // Both micro signs, and the 16-byte UCUM code of eGFR.
         assert_eq!(Unit::parse("μmol/L").unwrap(), Unit::MicromolePerLiter);
         assert_eq!(Unit::parse("µmol/L").unwrap(), Unit::MicromolePerLiter);
         assert_eq!(Unit::parse("mL/min/{1.73_m2}").unwrap(), Unit::MilliliterPerMinutePer173SquareMeter);
-        // The packed key holds the length: a spelling with a trailing NUL is not the spelling.
+        // A spelling with a trailing NUL is not the spelling.
         assert!(Unit::parse("mg/dL\0").is_err());
         assert!(Unit::parse("").is_err());
     }
