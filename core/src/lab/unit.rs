@@ -63,35 +63,54 @@ pub enum Unit {
     MilliliterPerMinute,
 }
 
-/// (variant, canonical spelling, UCUM code, further accepted spellings in normalised form)
-const TABLE: &[(Unit, &str, &str, &[&str])] = &[
-    (Unit::MilligramPerDeciliter, "mg/dL", "mg/dL", &[]),
-    (Unit::MilligramPerLiter, "mg/L", "mg/L", &[]),
-    (Unit::GramPerLiter, "g/L", "g/L", &[]),
-    (Unit::MicromolePerLiter, "µmol/L", "umol/L", &[]),
-    (Unit::MillimolePerLiter, "mmol/L", "mmol/L", &[]),
-    (Unit::MilliequivalentPerLiter, "mEq/L", "meq/L", &[]),
-    (Unit::GramPer24Hours, "g/24h", "g/(24.h)", &["g/d", "g/day", "g/24hr", "g/24hours"]),
-    (Unit::MilligramPer24Hours, "mg/24h", "mg/(24.h)", &["mg/d", "mg/day", "mg/24hr", "mg/24hours"]),
-    (Unit::MilligramPerGram, "mg/g", "mg/g{creat}", &["mg/gcr", "mg/gcreat", "mg/g{creat}"]),
-    (Unit::MilligramPerMillimole, "mg/mmol", "mg/mmol{creat}", &["mg/mmolcr", "mg/mmolcreat", "mg/mmol{creat}"]),
-    (Unit::Percent, "%", "%", &["%(ngsp)", "%ngsp", "%(dcct)"]),
-    (Unit::MillimolePerMole, "mmol/mol", "mmol/mol", &["mmol/mol(ifcc)"]),
-    (Unit::MillimeterOfMercury, "mmHg", "mm[Hg]", &[]),
-    (Unit::Kilopascal, "kPa", "kPa", &[]),
+/// Declares the unit table once, and from it the exact-spelling match of the fast path.
+macro_rules! unit_table {
+    ($(($unit:ident, $canonical:literal, $ucum:literal, [$($alias:literal),*])),* $(,)?) => {
+        const TABLE: &[(Unit, &str, &str, &[&str])] = &[$((Unit::$unit, $canonical, $ucum, &[$($alias),*])),*];
+
+        /// The unit of an exact canonical spelling or UCUM code (or `μmol/L` with the Greek
+        /// letter mu, which Chinese lab systems often print). A `match` on literals compiles to
+        /// a test of the length and inline comparisons, without a call per candidate.
+        #[allow(unreachable_patterns)] // a canonical spelling that is also its UCUM code
+        fn exact(text: &str) -> Option<Unit> {
+            match text {
+                $($canonical | $ucum => Some(Unit::$unit),)*
+                "μmol/L" => Some(Unit::MicromolePerLiter),
+                _ => None,
+            }
+        }
+    };
+}
+
+// (variant, canonical spelling, UCUM code, further accepted spellings in normalised form)
+unit_table![
+    (MilligramPerDeciliter, "mg/dL", "mg/dL", []),
+    (MilligramPerLiter, "mg/L", "mg/L", []),
+    (GramPerLiter, "g/L", "g/L", []),
+    (MicromolePerLiter, "µmol/L", "umol/L", []),
+    (MillimolePerLiter, "mmol/L", "mmol/L", []),
+    (MilliequivalentPerLiter, "mEq/L", "meq/L", []),
+    (GramPer24Hours, "g/24h", "g/(24.h)", ["g/d", "g/day", "g/24hr", "g/24hours"]),
+    (MilligramPer24Hours, "mg/24h", "mg/(24.h)", ["mg/d", "mg/day", "mg/24hr", "mg/24hours"]),
+    (MilligramPerGram, "mg/g", "mg/g{creat}", ["mg/gcr", "mg/gcreat", "mg/g{creat}"]),
+    (MilligramPerMillimole, "mg/mmol", "mg/mmol{creat}", ["mg/mmolcr", "mg/mmolcreat", "mg/mmol{creat}"]),
+    (Percent, "%", "%", ["%(ngsp)", "%ngsp", "%(dcct)"]),
+    (MillimolePerMole, "mmol/mol", "mmol/mol", ["mmol/mol(ifcc)"]),
+    (MillimeterOfMercury, "mmHg", "mm[Hg]", []),
+    (Kilopascal, "kPa", "kPa", []),
     (
-        Unit::MilliliterPerMinutePer173SquareMeter,
+        MilliliterPerMinutePer173SquareMeter,
         "mL/min/1.73m²",
         "mL/min/{1.73_m2}",
-        &["ml/min/1.73m2", "ml/min/{1.73_m2}", "ml/min/1.73sqm", "ml/min/1.73m^2"],
+        ["ml/min/1.73m2", "ml/min/{1.73_m2}", "ml/min/1.73sqm", "ml/min/1.73m^2"]
     ),
     (
-        Unit::MilliliterPerSecondPer173SquareMeter,
+        MilliliterPerSecondPer173SquareMeter,
         "mL/s/1.73m²",
         "mL/s/{1.73_m2}",
-        &["ml/s/1.73m2", "ml/s/{1.73_m2}", "ml/s/1.73m^2"],
+        ["ml/s/1.73m2", "ml/s/{1.73_m2}", "ml/s/1.73m^2"]
     ),
-    (Unit::MilliliterPerMinute, "mL/min", "mL/min", &[]),
+    (MilliliterPerMinute, "mL/min", "mL/min", []),
 ];
 
 /// Folds the spellings labs use onto one key: no white space, lower case, `u` for both micro
@@ -166,8 +185,8 @@ impl Unit {
     /// ```
     pub fn parse(text: &str) -> Result<Unit, LabError> {
         // Fast path, no allocation: the canonical spelling or the UCUM code, exactly.
-        if let Some(row) = TABLE.iter().find(|(_, canonical, ucum, _)| *canonical == text || *ucum == text) {
-            return Ok(row.0);
+        if let Some(unit) = exact(text) {
+            return Ok(unit);
         }
         let key = normalise(text);
         normalised_keys()
