@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{ProtocolConfig, Threshold};
 use super::record::{BiopsyFinding, ConditionKind, LabEntry, ScreeningRecord};
 use super::text::{reason, Field, Reason};
-use super::{CriterionResult, Evidence, EvidenceList, Outcome, Quantity};
+use super::{CriterionResult, Detail, Evidence, EvidenceList, Outcome, Quantity, QuantityUnit};
 use crate::demographics::{Age, Sex};
 use crate::egfr::{estimate, EgfrInputs};
 use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
@@ -229,8 +229,8 @@ fn lab_evidence(
     Evidence {
         field: Field::item(series, i),
         date: Some(entry.date),
-        entered: Some(Quantity { value: m.value(), unit: m.unit().as_str() }),
-        converted: converted.map(|v| Quantity { value: v, unit: compared_in.as_str() }),
+        entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
+        converted: converted.map(|v| Quantity { value: v, unit: compared_in.into() }),
     }
 }
 
@@ -247,10 +247,10 @@ fn latest_lab(
     let from = days_before(record.screening_date, lookback_days);
     let window = in_window(entries, from, record.screening_date);
     let Some((i, entry)) = window.first().copied() else {
-        return unknown(id, reason!("No {} within the {} days before screening.", kind.label(), lookback_days));
+        return unknown(id, reason!("No {} within the {} days before screening.", kind, lookback_days));
     };
     let Some(m) = measure(kind, entry) else {
-        return unknown(id, reason!("The latest {} could not be read.", kind.label()));
+        return unknown(id, reason!("The latest {} could not be read.", kind));
     };
     // Compared in the threshold's own unit (what `Threshold::passes` does), converted once.
     let converted = m.in_unit(threshold.unit).ok();
@@ -261,11 +261,11 @@ fn latest_lab(
     let outcome = met_if(passes);
     let why = reason!(
         "Latest {} ({}) is {} {}, {} {}.",
-        kind.label(),
+        kind,
         entry.date,
         value,
         threshold.unit,
-        if passes { "which is" } else { "which is not" },
+        if passes { &"which is" } else { &"which is not" },
         *threshold
     );
     result(id, outcome, smallvec![lab_evidence(series, i, entry, &m, threshold.unit, converted)], why)
@@ -284,12 +284,12 @@ fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                     field: Field::named("date_of_birth"),
                     date: Some(r.date_of_birth),
                     entered: None,
-                    converted: Some(Quantity { value: f64::from(y), unit: "years" }),
+                    converted: Some(Quantity { value: f64::from(y), unit: QuantityUnit::Years }),
                 }],
                 reason!(
                     "Age {} on the screening date is {} {}–{} years.",
                     y,
-                    if ok { "within" } else { "outside" },
+                    if ok { &"within" } else { &"outside" },
                     c.age_min_years,
                     c.age_max_years
                 ),
@@ -338,7 +338,7 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 reason!(
                     "Kidney biopsy of {} shows {}.",
                     b.date,
-                    if ok { "diabetic kidney disease" } else { "a non-diabetic kidney disease" }
+                    if ok { &"diabetic kidney disease" } else { &"a non-diabetic kidney disease" }
                 ),
             )
         }
@@ -410,7 +410,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             "labs.creatinine",
             AnalyteKind::SerumCreatinine,
             &r.labs.creatinine,
-            "creatinine",
+            &"creatinine",
             Unit::MilligramPerDeciliter,
         ),
         (
@@ -418,7 +418,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             "labs.cystatin_c",
             AnalyteKind::CystatinC,
             &r.labs.cystatin_c,
-            "cystatin C",
+            &"cystatin C",
             Unit::MilligramPerLiter,
         ),
     ];
@@ -451,10 +451,10 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             let value = est.value();
             let ok = c.egfr.passes_value(value);
             evidence.push(Evidence {
-                field: Field::named("egfr").with_detail(eq.slug()),
+                field: Field::named("egfr").with_detail(Detail::Equation(eq)),
                 date: latest_date,
                 entered: None,
-                converted: Some(Quantity { value, unit: est.unit().as_str() }),
+                converted: Some(Quantity { value, unit: est.unit().into() }),
             });
             result(
                 id,
@@ -462,10 +462,10 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 evidence,
                 reason!(
                     "eGFR by {} is {} {}, {} {}.",
-                    eq.slug(),
+                    eq,
                     value,
                     est.unit(),
-                    if ok { "which is" } else { "which is not" },
+                    if ok { &"which is" } else { &"which is not" },
                     c.egfr
                 ),
             )
@@ -498,20 +498,20 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResul
         sys += s_conv;
         dia += d_conv;
         for (m, conv, unit, part) in
-            [(s, s_conv, c.systolic.unit, "systolic"), (d, d_conv, c.diastolic.unit, "diastolic")]
+            [(s, s_conv, c.systolic.unit, Detail::Systolic), (d, d_conv, c.diastolic.unit, Detail::Diastolic)]
         {
             evidence.push(Evidence {
                 field: Field::item("blood_pressures", *i).with_detail(part),
                 date: Some(b.date),
-                entered: Some(Quantity { value: m.value(), unit: m.unit().as_str() }),
-                converted: Some(Quantity { value: conv, unit: unit.as_str() }),
+                entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
+                converted: Some(Quantity { value: conv, unit: unit.into() }),
             });
         }
     }
     let n = readings.len() as f64;
     let (sys, dia) = (sys / n, dia / n);
     let ok = c.systolic.passes_value(sys) && c.diastolic.passes_value(dia);
-    let verdict = if ok { "within" } else { "above" };
+    let verdict: &'static &'static str = if ok { &"within" } else { &"above" };
     let why = if readings.len() == 1 {
         reason!(
             "Latest blood pressure is {}/{} {}, {} {}/{}.",
@@ -571,7 +571,7 @@ fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionRe
                 field: Field::item("medications", i),
                 date: Some(m.start),
                 entered: None,
-                converted: Some(Quantity { value: days as f64, unit: "days in look-back" }),
+                converted: Some(Quantity { value: days as f64, unit: QuantityUnit::DaysInLookBack }),
             });
             if worst.as_ref().is_none_or(|(_, d)| days > *d) {
                 worst = Some((name.to_lowercase(), days));
@@ -609,8 +609,8 @@ fn condition_evidence(i: usize, c: &super::Condition) -> Evidence {
 /// What an exclusion by conditions is about, for its reasons.
 #[derive(Clone, Copy)]
 enum What {
-    Fixed(&'static str),
-    WithNumber(&'static str, u32),
+    Fixed(&'static &'static str),
+    WithNumber(&'static &'static str, u32),
 }
 
 impl From<What> for super::text::Arg {
@@ -708,7 +708,7 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcSevereCardiovascular,
         r,
         &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
-        What::Fixed("a severe cardiovascular disease"),
+        What::Fixed(&"a severe cardiovascular disease"),
         |cond| {
             if !active_at(cond, screening) {
                 return Some(false);
@@ -724,7 +724,7 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcStroke,
         r,
         &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-        What::WithNumber("a stroke within {} months", c.stroke_lookback_months),
+        What::WithNumber(&"a stroke within {} months", c.stroke_lookback_months),
         |cond| {
             let within = cond.onset.map(|d| d >= stroke_from)?;
             if !within {
@@ -742,7 +742,7 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcHyperkalaemia,
         r,
         &[K::Hyperkalaemia],
-        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
+        What::Fixed(&"hyperkalaemia not controlled by diet or treatment"),
         |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
     ));
     out.push(exc_viral_hepatitis(r, c));
@@ -750,7 +750,7 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcTuberculosisHivImmunodeficiency,
         r,
         &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
-        What::Fixed("active tuberculosis, HIV or severe immunodeficiency"),
+        What::Fixed(&"active tuberculosis, HIV or severe immunodeficiency"),
         |cond| Some(active_at(cond, screening)),
     ));
     let malignancy_from = months_before(screening, c.malignancy_lookback_years.saturating_mul(12));
@@ -758,14 +758,14 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcMalignancy,
         r,
         &[K::Malignancy],
-        What::WithNumber("a malignancy within {} years", c.malignancy_lookback_years),
+        What::WithNumber(&"a malignancy within {} years", c.malignancy_lookback_years),
         |cond| present_within(cond, malignancy_from),
     ));
     out.push(exc_by_conditions(
         CriterionId::ExcAllergy,
         r,
         &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
-        What::Fixed("a severe allergy to blood products or heterologous protein"),
+        What::Fixed(&"a severe allergy to blood products or heterologous protein"),
         |_| Some(true),
     ));
     out.push(exc_pregnancy_lactation(r));
@@ -774,7 +774,7 @@ fn evaluate_exclusions(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Vec<Cr
         CriterionId::ExcActiveInfection,
         r,
         &[K::ActiveInfection],
-        What::WithNumber("an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        What::WithNumber(&"an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
         |cond| match present_within(cond, infection_from) {
             Some(true) => cond.iv_antibiotics,
             other => other,
@@ -842,17 +842,17 @@ fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
             evidence.push(Evidence {
                 field: Field::item(path, i),
                 date: Some(v.date),
-                entered: Some(Quantity { value: v.value, unit: "lab units" }),
-                converted: Some(Quantity { value: ratio, unit: "× upper limit of normal" }),
+                entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
+                converted: Some(Quantity { value: ratio, unit: QuantityUnit::TimesUpperLimitOfNormal }),
             });
             above[k] = v.value > v.upper_limit_of_normal;
         }
     }
     let days = c.viral_load_lookback_days;
     let which = match above {
-        [true, true] => Some("HBV DNA and HCV RNA"),
-        [true, false] => Some("HBV DNA"),
-        [false, true] => Some("HCV RNA"),
+        [true, true] => Some(&"HBV DNA and HCV RNA"),
+        [true, false] => Some(&"HBV DNA"),
+        [false, true] => Some(&"HCV RNA"),
         [false, false] => None,
     };
     if let Some(which) = which {

@@ -35,8 +35,9 @@ pub use record::{
     ScreeningRecord, TrialParticipation, ViralLoad,
 };
 pub use report::{csv_header, csv_row, ReasonCount, ScreeningSummary};
-pub use text::{Arg, Field, Reason};
+pub use text::{Arg, Detail, Field, Reason};
 
+use crate::lab::Unit;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -87,13 +88,66 @@ impl Status {
     }
 }
 
-/// A number with its unit, as entered or as converted for comparison.
+/// A number with its unit, as entered or as converted for comparison. 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Quantity {
     /// The number.
     pub value: f64,
-    /// The unit (canonical spelling, or a word such as `years`).
-    pub unit: &'static str,
+    /// The unit (a lab unit, or a word such as `years`).
+    pub unit: QuantityUnit,
+}
+
+/// The unit of a [`Quantity`]: a lab unit, or what a count or ratio of the evidence is in.
+/// Displayed and serialised as its text (`mg/g`, `years`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuantityUnit {
+    /// A lab unit (canonical spelling).
+    Lab(Unit),
+    /// `years` (an age).
+    Years,
+    /// `days in look-back` (an exposure).
+    DaysInLookBack,
+    /// `lab units` (a viral load, in the unit of the lab that measured it).
+    LabUnits,
+    /// `× upper limit of normal`.
+    TimesUpperLimitOfNormal,
+}
+
+impl QuantityUnit {
+    /// The text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuantityUnit::Lab(u) => u.as_str(),
+            QuantityUnit::Years => "years",
+            QuantityUnit::DaysInLookBack => "days in look-back",
+            QuantityUnit::LabUnits => "lab units",
+            QuantityUnit::TimesUpperLimitOfNormal => "× upper limit of normal",
+        }
+    }
+}
+
+impl From<Unit> for QuantityUnit {
+    fn from(u: Unit) -> Self {
+        QuantityUnit::Lab(u)
+    }
+}
+
+impl std::fmt::Display for QuantityUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for QuantityUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for QuantityUnit {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// The evidence list of a criterion: most criteria use one or two items, kept inline.

@@ -281,3 +281,33 @@ proptest! {
         let _ = ScreeningRecord::from_json(&json[..half]);
     }
 }
+
+#[test]
+fn result_parts_stay_within_their_size_budget() {
+    // A screening moves 23 criterion results per record; these sizes are what keep that cheap
+    // (docs/performance.md). Growing one is a decision, not an accident.
+    use std::mem::size_of;
+    assert_eq!(size_of::<Arg>(), 16);
+    assert_eq!(size_of::<Quantity>(), 16);
+    assert_eq!(size_of::<Option<Quantity>>(), 16);
+    assert_eq!(size_of::<Field>(), 24);
+    assert_eq!(size_of::<Evidence>(), 64);
+    assert_eq!(size_of::<CriterionResult>(), 264);
+}
+
+#[test]
+fn field_paths_render_index_and_detail() {
+    assert_eq!(Field::item("labs.uacr", 0).to_string(), "labs.uacr[0]");
+    assert_eq!(Field::item("labs.uacr", 2).to_string(), "labs.uacr[2]");
+    assert_eq!(
+        Field::item("blood_pressures", 1).with_detail(Detail::Systolic).to_string(),
+        "blood_pressures[1].systolic"
+    );
+    assert_eq!(
+        Field::named("egfr").with_detail(Detail::Equation(crate::egfr::EgfrEquation::CkdEpi2021Cr)).to_string(),
+        "egfr (ckd_epi_2021_cr)"
+    );
+    assert_eq!(Field::named("lactating").to_string(), "lactating");
+    // An index beyond u32 saturates rather than wrapping.
+    assert_eq!(Field::item("conditions", usize::MAX).to_string(), format!("conditions[{}]", u32::MAX - 1));
+}

@@ -6,16 +6,19 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 use smallvec::SmallVec;
 use std::fmt;
+use std::num::NonZeroU32;
 
-use super::config::Threshold;
+use super::config::{Bound, Threshold};
 use super::record::ConditionKind;
-use crate::lab::Unit;
+use crate::egfr::EgfrEquation;
+use crate::lab::{AnalyteKind, Unit};
 
-/// One argument of a [`Reason`].
+/// One argument of a [`Reason`]. Kept to 16 bytes (a tag and at most 8 bytes of payload, or a
+/// threshold's bound and unit beside the tag), because a screening moves 23 reasons per record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
-    /// Static text.
-    Text(&'static str),
+    /// Static text (a reference to a `&'static str`, so that it takes 8 bytes, not 16).
+    Text(&'static &'static str),
     /// A whole number.
     Int(i64),
     /// A measured or computed number, shown to two decimals at most.
@@ -24,20 +27,24 @@ pub enum Arg {
     Date(NaiveDate),
     /// A unit.
     Unit(Unit),
-    /// A threshold (`> 1000 mg/g`).
-    Threshold(Threshold),
+    /// An analyte, by its readable name.
+    Analyte(AnalyteKind),
+    /// An eGFR equation, by its slug.
+    Equation(EgfrEquation),
+    /// A threshold (`> 1000 mg/g`), by its parts.
+    Threshold(Bound, Unit, f64),
     /// A condition of the history, by its readable name.
     Condition(ConditionKind),
     /// A phrase with one number (`a stroke within {} months`).
-    Phrase(&'static str, u32),
+    Phrase(&'static &'static str, u32),
     /// Text that has to be owned (a medication name as entered, an error message).
-    Owned(String),
+    Owned(Box<String>),
     /// Another reason, rendered in place.
     Nested(Box<Reason>),
 }
 
-impl From<&'static str> for Arg {
-    fn from(s: &'static str) -> Self {
+impl From<&'static &'static str> for Arg {
+    fn from(s: &'static &'static str) -> Self {
         Arg::Text(s)
     }
 }
@@ -51,9 +58,19 @@ impl From<Unit> for Arg {
         Arg::Unit(u)
     }
 }
+impl From<AnalyteKind> for Arg {
+    fn from(a: AnalyteKind) -> Self {
+        Arg::Analyte(a)
+    }
+}
+impl From<EgfrEquation> for Arg {
+    fn from(e: EgfrEquation) -> Self {
+        Arg::Equation(e)
+    }
+}
 impl From<Threshold> for Arg {
     fn from(t: Threshold) -> Self {
-        Arg::Threshold(t)
+        Arg::Threshold(t.bound, t.unit, t.value)
     }
 }
 impl From<f64> for Arg {
@@ -83,7 +100,7 @@ impl From<ConditionKind> for Arg {
 }
 impl From<String> for Arg {
     fn from(s: String) -> Self {
-        Arg::Owned(s)
+        Arg::Owned(Box::new(s))
     }
 }
 impl From<Reason> for Arg {
@@ -100,14 +117,16 @@ impl fmt::Display for Arg {
             Arg::Num(x) => write!(f, "{}", (x * 100.0).round() / 100.0),
             Arg::Date(d) => write!(f, "{d}"),
             Arg::Unit(u) => f.write_str(u.as_str()),
-            Arg::Threshold(t) => write!(f, "{t}"),
+            Arg::Analyte(a) => f.write_str(a.label()),
+            Arg::Equation(e) => f.write_str(e.slug()),
+            Arg::Threshold(bound, unit, value) => write!(f, "{}", Threshold::new(*bound, *value, *unit)),
             Arg::Condition(c) => {
                 let name = serde_json::to_value(c).ok();
                 let name = name.as_ref().and_then(|v| v.as_str()).unwrap_or("condition");
                 f.write_str(&name.replace('_', " "))
             }
             Arg::Phrase(template, n) => fill(f, template, std::iter::once(&Arg::Int(i64::from(*n)))),
-            Arg::Owned(s) => f.write_str(s),
+            Arg::Owned(s) => f.write_str(s.as_str()),
             Arg::Nested(r) => write!(f, "{r}"),
         }
     }
@@ -161,26 +180,54 @@ macro_rules! reason {
 }
 pub(crate) use reason;
 
-/// A field path in the record (`labs.uacr[2]`, `blood_pressures[0].systolic`).
+/// A field path in the record (`labs.uacr[2]`, `blood_pressures[0].systolic`). 24 bytes: the
+/// path, an index, and a [`Detail`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
     path: &'static str,
-    index: Option<u32>,
-    detail: Option<&'static str>,
+    /// The list index plus one (so that `None` takes no room), saturating.
+    index: Option<NonZeroU32>,
+    detail: Detail,
+}
+
+/// What a [`Field`] adds after its path: a sub-field of a list element (`.systolic`) or a
+/// qualified name (`egfr (ckd_epi_2021_cr)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Nothing.
+    None,
+    /// `.systolic` of a blood pressure reading.
+    Systolic,
+    /// `.diastolic` of a blood pressure reading.
+    Diastolic,
+    /// The equation of a computed eGFR.
+    Equation(EgfrEquation),
+}
+
+impl Detail {
+    fn as_str(self) -> Option<&'static str> {
+        match self {
+            Detail::None => None,
+            Detail::Systolic => Some("systolic"),
+            Detail::Diastolic => Some("diastolic"),
+            Detail::Equation(e) => Some(e.slug()),
+        }
+    }
 }
 
 impl Field {
     /// A top-level field.
     pub fn named(path: &'static str) -> Self {
-        Field { path, index: None, detail: None }
+        Field { path, index: None, detail: Detail::None }
     }
     /// An element of a list.
     pub fn item(path: &'static str, index: usize) -> Self {
-        Field { path, index: Some(u32::try_from(index).unwrap_or(u32::MAX)), detail: None }
+        let one_based = u32::try_from(index).unwrap_or(u32::MAX).saturating_add(1);
+        Field { path, index: NonZeroU32::new(one_based), detail: Detail::None }
     }
     /// A sub-field of an element (`.systolic`) or a qualified name (`egfr (ckd_epi_2021_cr)`).
-    pub fn with_detail(mut self, detail: &'static str) -> Self {
-        self.detail = Some(detail);
+    pub fn with_detail(mut self, detail: Detail) -> Self {
+        self.detail = detail;
         self
     }
 }
@@ -189,9 +236,9 @@ impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.path)?;
         if let Some(i) = self.index {
-            write!(f, "[{i}]")?;
+            write!(f, "[{}]", i.get() - 1)?;
         }
-        match (self.detail, self.index) {
+        match (self.detail.as_str(), self.index) {
             (Some(d), Some(_)) => write!(f, ".{d}"),
             (Some(d), None) => write!(f, " ({d})"),
             (None, _) => Ok(()),
