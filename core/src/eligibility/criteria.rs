@@ -209,7 +209,11 @@ fn measure(kind: AnalyteKind, entry: &LabEntry) -> Option<Measurement> {
 
 /// Entries dated within `[from, screening]`, with their index, latest first (stable for ties:
 /// the later entry in the list counts as more recent).
-fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> SmallVec<[(usize, &LabEntry); 4]> {
+pub(super) fn in_window(
+    series: &[LabEntry],
+    from: NaiveDate,
+    screening: NaiveDate,
+) -> SmallVec<[(usize, &LabEntry); 4]> {
     let mut v: SmallVec<[(usize, &LabEntry); 4]> =
         series.iter().enumerate().filter(|(_, e)| e.date >= from && e.date <= screening).collect();
     v.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
@@ -218,6 +222,17 @@ fn in_window(series: &[LabEntry], from: NaiveDate, screening: NaiveDate) -> Smal
 
 /// The evidence of one lab entry: as entered, and `converted` (the measurement in `compared_in`,
 /// computed once by the caller, which compares it too).
+/// The latest entry dated within `[from, screening]`, with its index: the first of
+/// [`in_window`], found in one pass.
+pub(super) fn latest_in_window(
+    series: &[LabEntry],
+    from: NaiveDate,
+    screening: NaiveDate,
+) -> Option<(usize, &LabEntry)> {
+    // `max_by_key` keeps the last of equal keys: the later entry in the list wins a tie.
+    series.iter().enumerate().filter(|(_, e)| e.date >= from && e.date <= screening).max_by_key(|(_, e)| e.date)
+}
+
 fn lab_evidence(
     series: &'static str,
     i: usize,
@@ -245,8 +260,7 @@ fn latest_lab(
     lookback_days: u32,
 ) -> CriterionResult {
     let from = days_before(record.screening_date, lookback_days);
-    let window = in_window(entries, from, record.screening_date);
-    let Some((i, entry)) = window.first().copied() else {
+    let Some((i, entry)) = latest_in_window(entries, from, record.screening_date) else {
         return unknown(id, reason!("No {} within the {} days before screening.", kind, lookback_days));
     };
     let Some(m) = measure(kind, entry) else {
@@ -427,8 +441,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
         if !needed {
             continue;
         }
-        let window = in_window(entries, from, r.screening_date);
-        let Some((i, e)) = window.first().copied() else {
+        let Some((i, e)) = latest_in_window(entries, from, r.screening_date) else {
             return result(
                 id,
                 Outcome::Unknown,

@@ -311,3 +311,23 @@ fn field_paths_render_index_and_detail() {
     // An index beyond u32 saturates rather than wrapping.
     assert_eq!(Field::item("conditions", usize::MAX).to_string(), format!("conditions[{}]", u32::MAX - 1));
 }
+
+proptest! {
+    #[test]
+    fn the_latest_entry_in_a_window_is_the_first_of_the_window_latest_first(
+        days in proptest::collection::vec(0i64..40, 0..8),
+        from in 0i64..40,
+    ) {
+        // One pass (latest_lab, eGFR) and the sorted window (urine protein) pick the same entry,
+        // ties going to the later entry in the list.
+        let day0 = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let series: Vec<LabEntry> = days
+            .iter()
+            .map(|d| LabEntry { date: day0 + chrono::Duration::days(*d), value: 1.0, unit: "mg/g".into() })
+            .collect();
+        let (from, screening) = (day0 + chrono::Duration::days(from), day0 + chrono::Duration::days(30));
+        let window = super::criteria::in_window(&series, from, screening);
+        let latest = super::criteria::latest_in_window(&series, from, screening);
+        prop_assert_eq!(window.first().map(|(i, _)| *i), latest.map(|(i, _)| i));
+    }
+}
