@@ -161,14 +161,11 @@ fn egfr_columns<'py>(
     cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
     cols.black = black.as_ref().map(slice).transpose()?;
     let n = age_s.len();
-    // The outputs are `numpy.empty` arrays: numpy asks the kernel for transparent huge pages on
-    // large arrays (`madvise`), which `numpy.zeros` (calloc) and a Rust `Vec` do not, so the
-    // worker threads' first touch of 90 MB costs tens of page faults instead of tens of
-    // thousands. Every element is written by the batch before the arrays are returned; on an
-    // error they are dropped unseen.
-    let empty = py.import("numpy")?.getattr("empty")?;
-    let values = empty.call1((n, "float64"))?.cast_into::<PyArray1<f64>>()?;
-    let codes = empty.call1((n, "uint8"))?.cast_into::<PyArray1<u8>>()?;
+    // The outputs are allocated by numpy (zeroed, so never uninitialised), which asks the
+    // kernel for transparent huge pages on large arrays: far fewer page faults than a fresh Rust
+    // `Vec` of the same size. `numpy.empty` was measured no faster.
+    let values = PyArray1::<f64>::zeros(py, n, false);
+    let codes = PyArray1::<u8>::zeros(py, n, false);
     {
         let mut values_rw = values.readwrite();
         let mut codes_rw = codes.readwrite();

@@ -179,7 +179,7 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
 
     assert _native.batch_kernel() in {"avx2", "baseline"}
     rng = np.random.default_rng(11)
-    n = 20_000
+    n = 40_000  # at least 2 x 16 384 rows, so that threads=2 does split
     age = rng.integers(10, 100, n).astype(float)
     age[::97] = np.nan
     sex = rng.integers(0, 4, n).astype(np.uint8)

@@ -526,7 +526,8 @@ impl CheckedBatch<'_> {
     }
 
     /// Fills rows `start..start + out.len()` on the calling thread: the estimate (NaN for a bad
-    /// row) in `out`, the row's [`RowError::code`] (0 when fine) in `codes`.
+    /// row) in `out`, the row's [`RowError::code`] (0 when fine) in `codes`. Every element of
+    /// both is written, whatever the rows hold (tested for every equation).
     ///
     /// This is the whole per-row computation, always inlined: a caller that wraps it in a
     /// function compiled for a wider instruction set (`#[target_feature(enable = "avx2")]`,

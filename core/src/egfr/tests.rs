@@ -217,3 +217,31 @@ fn batch_row_error_codes_are_stable_and_listed() {
     assert_eq!(RowError::CreatinineNotFinite.code(), 4);
     assert_eq!(RowError::CreatinineNotFinite.slug(), "creatinine_not_finite");
 }
+
+#[test]
+fn the_batch_writes_every_output_element_for_every_equation_even_when_every_row_is_bad() {
+    // The Python binding hands the batch numpy buffers; it relies on every element of `out`
+    // and `codes` being written, whatever the rows hold.
+    let n = 700; // more than two blocks of 256, with a partial last block
+    let ages: Vec<f64> = (0..n).map(|i| [60.0, 17.0, f64::NAN, 70.5, 45.0][i % 5]).collect();
+    let sexes: Vec<u8> = (0..n).map(|i| [1u8, 2, 0, 9][i % 4]).collect();
+    let scr: Vec<f64> = (0..n).map(|i| [1.0, f64::NAN, -1.0, 1e9, 0.7][i % 5]).collect();
+    let scys: Vec<f64> = (0..n).map(|i| [1.1, f64::INFINITY, 0.9][i % 3]).collect();
+    let weight: Vec<f64> = (0..n).map(|i| [70.0, f64::NAN][i % 2]).collect();
+    let bad_ages = vec![f64::NAN; n];
+    for equation in EgfrEquation::ALL {
+        for age in [&ages, &bad_ages] {
+            let mut cols = BatchColumns::new(age, &sexes);
+            cols.creatinine = Some(&scr);
+            cols.cystatin_c = Some(&scys);
+            cols.weight_kg = Some(&weight);
+            let (mut out, mut codes) = (vec![-12345.0; n], vec![0xEE_u8; n]);
+            egfr_batch(equation, &cols, &mut out, &mut codes, 1).unwrap();
+            for i in 0..n {
+                assert!(out[i] != -12345.0, "{equation:?} row {i}: estimate not written");
+                assert!(codes[i] != 0xEE, "{equation:?} row {i}: code not written");
+                assert_eq!(out[i].is_nan(), codes[i] != 0, "{equation:?} row {i}");
+            }
+        }
+    }
+}

@@ -220,8 +220,6 @@ pub(super) fn in_window(
     v
 }
 
-/// The evidence of one lab entry: as entered, and `converted` (the measurement in `compared_in`,
-/// computed once by the caller, which compares it too).
 /// The latest entry dated within `[from, screening]`, with its index: the first of
 /// [`in_window`], found in one pass.
 pub(super) fn latest_in_window(
@@ -233,6 +231,8 @@ pub(super) fn latest_in_window(
     series.iter().enumerate().filter(|(_, e)| e.date >= from && e.date <= screening).max_by_key(|(_, e)| e.date)
 }
 
+/// The evidence of one lab entry: as entered, and `converted` (the measurement in `compared_in`,
+/// computed once by the caller, which compares it too).
 fn lab_evidence(
     series: &'static str,
     i: usize,
