@@ -292,7 +292,7 @@ fn result_parts_stay_within_their_size_budget() {
     assert_eq!(size_of::<Option<Quantity>>(), 16);
     assert_eq!(size_of::<Field>(), 24);
     assert_eq!(size_of::<Evidence>(), 64);
-    assert_eq!(size_of::<CriterionResult>(), 264);
+    assert_eq!(size_of::<CriterionResult>(), 272);
 }
 
 #[test]
@@ -330,4 +330,23 @@ proptest! {
         let latest = super::criteria::latest_in_window(&series, from, screening);
         prop_assert_eq!(window.first().map(|(i, _)| *i), latest.map(|(i, _)| i));
     }
+}
+
+proptest! {
+    #[test]
+    fn months_before_is_chronos_calendar_month_subtraction(days in -800_000i64..800_000, months in 0u32..3000) {
+        let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
+        let expected = date.checked_sub_months(chrono::Months::new(months)).unwrap_or(chrono::NaiveDate::MIN);
+        prop_assert_eq!(super::criteria::months_before(date, months), expected);
+    }
+}
+
+#[test]
+fn months_before_clamps_to_the_end_of_a_shorter_month() {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert_eq!(super::criteria::months_before(d(2025, 3, 31), 1), d(2025, 2, 28));
+    assert_eq!(super::criteria::months_before(d(2024, 3, 31), 1), d(2024, 2, 29));
+    assert_eq!(super::criteria::months_before(d(2025, 1, 15), 1), d(2024, 12, 15));
+    assert_eq!(super::criteria::months_before(d(2025, 6, 1), 120), d(2015, 6, 1));
+    assert_eq!(super::criteria::months_before(d(2025, 6, 1), u32::MAX), chrono::NaiveDate::MIN);
 }

@@ -14,8 +14,10 @@ use crate::egfr::EgfrEquation;
 use crate::lab::{AnalyteKind, Unit};
 
 /// One argument of a [`Reason`]. Kept to 16 bytes (a tag and at most 8 bytes of payload, or a
-/// threshold's bound and unit beside the tag), because a screening moves 23 reasons per record.
-#[derive(Debug, Clone, PartialEq)]
+/// threshold's bound and unit beside the tag), because a screening makes 23 reasons per record,
+/// and `Copy`: text that has to be owned lives beside the arguments, in the reason, so that
+/// dropping a reason does not look at each argument.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Arg {
     /// Static text (a reference to a `&'static str`, so that it takes 8 bytes, not 16).
     Text(&'static &'static str),
@@ -37,10 +39,11 @@ pub enum Arg {
     Condition(ConditionKind),
     /// A phrase with one number (`a stroke within {} months`).
     Phrase(&'static &'static str, u32),
-    /// Text that has to be owned (a medication name as entered, an error message).
-    Owned(Box<String>),
-    /// Another reason, rendered in place.
-    Nested(Box<Reason>),
+    /// Text that has to be owned (a medication name as entered, an error message): the
+    /// reason's owned text of this number.
+    Owned(u32),
+    /// Another reason, rendered in place: the reason's nested reason of this number.
+    Nested(u32),
 }
 
 impl From<&'static &'static str> for Arg {
@@ -98,19 +101,41 @@ impl From<ConditionKind> for Arg {
         Arg::Condition(c)
     }
 }
-impl From<String> for Arg {
-    fn from(s: String) -> Self {
-        Arg::Owned(Box::new(s))
-    }
+/// What `reason!` accepts as an argument: anything that converts to an [`Arg`], owned text and
+/// other reasons (kept beside the arguments).
+pub(crate) trait IntoArg {
+    /// Appends `self` to the reason's arguments.
+    fn push_to(self, reason: &mut Reason);
 }
-impl From<Reason> for Arg {
-    fn from(r: Reason) -> Self {
-        Arg::Nested(Box::new(r))
+
+impl<T: Into<Arg>> IntoArg for T {
+    fn push_to(self, reason: &mut Reason) {
+        reason.args.push(self.into());
     }
 }
 
-impl fmt::Display for Arg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl IntoArg for String {
+    fn push_to(self, reason: &mut Reason) {
+        let extra = reason.extra.get_or_insert_with(Box::default);
+        let n = u32::try_from(extra.owned.len()).unwrap_or(u32::MAX);
+        extra.owned.push(self);
+        reason.args.push(Arg::Owned(n));
+    }
+}
+
+impl IntoArg for Reason {
+    fn push_to(self, reason: &mut Reason) {
+        let extra = reason.extra.get_or_insert_with(Box::default);
+        let n = u32::try_from(extra.nested.len()).unwrap_or(u32::MAX);
+        extra.nested.push(self);
+        reason.args.push(Arg::Nested(n));
+    }
+}
+
+impl Arg {
+    /// Writes the argument; owned text and nested reasons come from `reason`, whose argument
+    /// this is.
+    fn render(&self, f: &mut fmt::Formatter<'_>, reason: &Reason) -> fmt::Result {
         match self {
             Arg::Text(s) => f.write_str(s),
             Arg::Int(n) => write!(f, "{n}"),
@@ -125,25 +150,20 @@ impl fmt::Display for Arg {
                 let name = name.as_ref().and_then(|v| v.as_str()).unwrap_or("condition");
                 f.write_str(&name.replace('_', " "))
             }
-            Arg::Phrase(template, n) => fill(f, template, std::iter::once(&Arg::Int(i64::from(*n)))),
-            Arg::Owned(s) => f.write_str(s.as_str()),
-            Arg::Nested(r) => write!(f, "{r}"),
+            Arg::Phrase(template, n) => {
+                let (before, after) = template.split_once("{}").unwrap_or((template, ""));
+                write!(f, "{before}{n}{after}")
+            }
+            Arg::Owned(n) => {
+                let text = reason.extra.as_ref().and_then(|e| e.owned.get(*n as usize));
+                f.write_str(text.map_or("", String::as_str))
+            }
+            Arg::Nested(n) => match reason.extra.as_ref().and_then(|e| e.nested.get(*n as usize)) {
+                Some(nested) => write!(f, "{nested}"),
+                None => Ok(()),
+            },
         }
     }
-}
-
-fn fill<'a>(f: &mut fmt::Formatter<'_>, template: &str, mut args: impl Iterator<Item = &'a Arg>) -> fmt::Result {
-    let mut parts = template.split("{}");
-    if let Some(first) = parts.next() {
-        f.write_str(first)?;
-    }
-    for part in parts {
-        if let Some(arg) = args.next() {
-            write!(f, "{arg}")?;
-        }
-        f.write_str(part)?;
-    }
-    Ok(())
 }
 
 /// Why a criterion came out as it did: a template and its arguments, rendered on demand.
@@ -151,18 +171,38 @@ fn fill<'a>(f: &mut fmt::Formatter<'_>, template: &str, mut args: impl Iterator<
 pub struct Reason {
     template: &'static str,
     args: SmallVec<[Arg; 6]>,
+    /// Owned text and nested reasons, for the rare reasons that have them.
+    extra: Option<Box<Extra>>,
+}
+
+/// The owned arguments of a [`Reason`].
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extra {
+    owned: Vec<String>,
+    nested: Vec<Reason>,
 }
 
 impl Reason {
     /// A reason from a template with `{}` placeholders, one per argument.
     pub fn new(template: &'static str, args: SmallVec<[Arg; 6]>) -> Self {
-        Reason { template, args }
+        Reason { template, args, extra: None }
     }
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fill(f, self.template, self.args.iter())
+        let mut parts = self.template.split("{}");
+        if let Some(first) = parts.next() {
+            f.write_str(first)?;
+        }
+        let mut args = self.args.iter();
+        for part in parts {
+            if let Some(arg) = args.next() {
+                arg.render(f, self)?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
     }
 }
 
@@ -174,9 +214,12 @@ impl Serialize for Reason {
 
 /// `reason!("Latest {} is {}.", label, value)`: a [`Reason`] from a template and arguments.
 macro_rules! reason {
-    ($template:literal $(, $arg:expr)* $(,)?) => {
-        $crate::eligibility::text::Reason::new($template, smallvec::smallvec![$($crate::eligibility::text::Arg::from($arg)),*])
-    };
+    ($template:literal $(, $arg:expr)* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut reason = $crate::eligibility::text::Reason::new($template, smallvec::SmallVec::new());
+        $($crate::eligibility::text::IntoArg::push_to($arg, &mut reason);)*
+        reason
+    }};
 }
 pub(crate) use reason;
 
