@@ -106,6 +106,12 @@ mod tests {
         assert!(worst.0 <= 1 && worst.1 <= 1, "{worst:?}");
     }
 
+    #[test]
+    fn ln_of_one_is_exactly_positive_zero() {
+        // `LogLinear::eval` skips the logarithm of an unused term (x = 1) on this ground.
+        assert_eq!(ln(1.0).to_bits(), 0.0f64.to_bits());
+    }
+
     proptest! {
         /// Within 1 ulp of libm for the inputs the equations give.
         #[test]

@@ -46,7 +46,9 @@ impl LogLinear {
 
     /// Evaluates the form.
     pub fn eval(&self) -> f64 {
-        let l = [ln(self.x[0]), ln(self.x[1]), ln(self.x[2])];
+        // An unused term has x = 1, whose logarithm is exactly +0 (tested): skip computing it.
+        let ln_term = |x: f64| if x == 1.0 { 0.0 } else { ln(x) };
+        let l = [ln_term(self.x[0]), ln_term(self.x[1]), ln_term(self.x[2])];
         exp(exponent(self.c0, self.below, self.above, l))
     }
 }
