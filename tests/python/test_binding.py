@@ -177,7 +177,7 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
     # every equation. On a CPU without AVX2 both calls run the baseline kernel.
     from amimestrocel_dkd import _native
 
-    assert _native.batch_kernel() in {"avx2", "baseline"}
+    assert _native.batch_kernel() == dkd.batch_kernel() and dkd.batch_kernel() in {"avx2", "baseline"}
     rng = np.random.default_rng(11)
     n = 40_000  # at least 2 x 16 384 rows, so that threads=2 does split
     age = rng.integers(10, 100, n).astype(float)

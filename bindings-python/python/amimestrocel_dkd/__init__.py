@@ -86,6 +86,7 @@ __all__ = [
     "UrineProtein24h",
     "age_on",
     "analytes",
+    "batch_kernel",
     "criteria",
     "default_config",
     "egfr",
@@ -98,6 +99,16 @@ __all__ = [
     "screen_many",
     "synthetic_cohort",
 ]
+
+
+def batch_kernel() -> str:
+    """Which compiled kernel :func:`egfr` runs on this CPU: ``"avx2"`` (AVX2 and FMA, four
+    doubles per instruction) or ``"baseline"``. Both give the same bits.
+
+    >>> batch_kernel() in {"avx2", "baseline"}
+    True
+    """
+    return _native.batch_kernel()
 
 
 def egfr_error_kinds() -> "dict[int, str]":
