@@ -32,17 +32,8 @@ mapfile -t GENERATED < <(find "$OUT/gen" -name '*.kt' | sort)
 mapfile -t TESTS < <(find "$ROOT/tests/kotlin" -maxdepth 1 -name '*.kt' | sort)
 [ ${#TESTS[@]} -gt 0 ] || { echo "no Kotlin tests in tests/kotlin" >&2; exit 1; }
 # README.md's ```kotlin blocks, one test each (none yet is not an error).
-mkdir -p "$OUT/readme"
-README="${AMIMESTROCEL_README:-$ROOT/README.md}"
-readme_tests kotlin "$README" >"$OUT/readme/ReadmeTest.kt.new"
-if [ -s "$OUT/readme/ReadmeTest.kt.new" ]; then
-  cmp -s "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt" || mv -f "$OUT/readme/ReadmeTest.kt.new" "$OUT/readme/ReadmeTest.kt"
-  TESTS+=("$OUT/readme/ReadmeTest.kt")
-else
-  step "$README has no \`\`\`kotlin block to run"
-  rm -f "$OUT/readme/ReadmeTest.kt"
-fi
-rm -f "$OUT/readme/ReadmeTest.kt.new"
+README_TEST="$(readme_test_file kotlin "$OUT/readme/ReadmeTest.kt" "$ROOT")"
+[ -z "$README_TEST" ] || TESTS+=("$README_TEST")
 
 # Fingerprint of some files plus the compiler, to skip a compile whose inputs did not change.
 stamp() { { echo "$KOTLINC $KOTLIN_VERSION"; sha256sum "$@"; } | sha256sum | cut -d' ' -f1; }

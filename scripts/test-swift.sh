@@ -69,17 +69,8 @@ sync_files() {
 mapfile -t TESTS < <(find "$ROOT/tests/swift" -maxdepth 1 -name '*.swift' | sort)
 [ ${#TESTS[@]} -gt 0 ] || { echo "no Swift tests in tests/swift" >&2; exit 1; }
 # README.md's ```swift blocks, one test each (none yet is not an error).
-mkdir -p "$OUT/readme"
-README="${AMIMESTROCEL_README:-$ROOT/README.md}"
-readme_tests swift "$README" >"$OUT/readme/ReadmeTests.swift.new"
-if [ -s "$OUT/readme/ReadmeTests.swift.new" ]; then
-  install_if_changed "$OUT/readme/ReadmeTests.swift.new" "$OUT/readme/ReadmeTests.swift"
-  TESTS+=("$OUT/readme/ReadmeTests.swift")
-else
-  step "$README has no \`\`\`swift block to run"
-  rm -f "$OUT/readme/ReadmeTests.swift"
-fi
-rm -f "$OUT/readme/ReadmeTests.swift.new"
+README_TEST="$(readme_test_file swift "$OUT/readme/ReadmeTests.swift" "$ROOT")"
+[ -z "$README_TEST" ] || TESTS+=("$README_TEST")
 for f in "$OUT/gen/$MODULE.swift" "$OUT/gen/$FFI.h" "$OUT/gen/$FFI.modulemap"; do
   [ -f "$f" ] || { echo "uniffi did not generate $f" >&2; exit 1; }
 done

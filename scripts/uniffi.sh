@@ -73,3 +73,21 @@ readme_tests() {
       }
     }' "$readme"
 }
+
+# Writes the README test file for <language> to <file> (only if its content changed, so that
+# unchanged tests are not recompiled) and prints its path; prints nothing, and removes <file>,
+# when README.md ($AMIMESTROCEL_README, default <root>/README.md) has no such block.
+readme_test_file() {
+  local language="$1" file="$2" root="$3"
+  local readme="${AMIMESTROCEL_README:-$root/README.md}"
+  mkdir -p "$(dirname "$file")"
+  readme_tests "$language" "$readme" >"$file.new"
+  if [ -s "$file.new" ]; then
+    cmp -s "$file.new" "$file" || cp -f "$file.new" "$file"
+    echo "$file"
+  else
+    echo "[readme] $readme has no \`\`\`$language block to run" >&2
+    rm -f "$file"
+  fi
+  rm -f "$file.new"
+}

@@ -99,6 +99,16 @@ pub struct Quantity {
 
 /// The unit of a [`Quantity`]: a lab unit, or what a count or ratio of the evidence is in.
 /// Displayed and serialised as its text (`mg/g`, `years`).
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{Quantity, QuantityUnit};
+/// use amimestrocel_dkd::lab::Unit;
+/// let q = Quantity { value: 1200.0, unit: Unit::MilligramPerGram.into() };
+/// assert_eq!(serde_json::to_string(&q)?, r#"{"value":1200.0,"unit":"mg/g"}"#);
+/// assert_eq!(QuantityUnit::Years.to_string(), "years");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuantityUnit {
     /// A lab unit (canonical spelling).
