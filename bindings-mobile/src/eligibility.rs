@@ -739,7 +739,7 @@ impl LabEntry {
         Ok(core_eligibility::LabEntry {
             date: date(&self.date, || format!("{path}.date"))?,
             value: self.value,
-            unit: self.unit.clone(),
+            unit: self.unit.as_str().into(),
         })
     }
 }
@@ -779,7 +779,7 @@ impl BloodPressure {
             date: date(&self.date, || format!("{path}.date"))?,
             systolic: self.systolic,
             diastolic: self.diastolic,
-            unit: self.unit.clone(),
+            unit: self.unit.as_str().into(),
         })
     }
 }
@@ -880,7 +880,7 @@ fn list<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
 
 impl From<core_eligibility::LabEntry> for LabEntry {
     fn from(e: core_eligibility::LabEntry) -> Self {
-        LabEntry { date: iso(e.date), value: e.value, unit: e.unit }
+        LabEntry { date: iso(e.date), value: e.value, unit: e.unit.into() }
     }
 }
 
@@ -909,7 +909,7 @@ impl From<core_eligibility::Labs> for Labs {
 
 impl From<core_eligibility::BloodPressure> for BloodPressure {
     fn from(bp: core_eligibility::BloodPressure) -> Self {
-        BloodPressure { date: iso(bp.date), systolic: bp.systolic, diastolic: bp.diastolic, unit: bp.unit }
+        BloodPressure { date: iso(bp.date), systolic: bp.systolic, diastolic: bp.diastolic, unit: bp.unit.into() }
     }
 }
 

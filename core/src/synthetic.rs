@@ -62,7 +62,7 @@ fn round(x: f64, digits: i32) -> f64 {
 }
 
 fn entry(date: NaiveDate, value: f64, unit: &str) -> LabEntry {
-    LabEntry { date, value, unit: unit.to_owned() }
+    LabEntry { date, value, unit: unit.into() }
 }
 
 /// One synthetic record, `index` of the cohort of `seed`.

@@ -222,7 +222,7 @@ fn met_if(condition: bool) -> Outcome {
 
 /// A lab entry's measurement (the record has been validated, so it converts).
 fn measure(kind: AnalyteKind, entry: &LabEntry) -> Option<Measurement> {
-    Measurement::new(kind, entry.value, &entry.unit).ok()
+    Measurement::entered(kind, entry.value, &entry.unit).ok()
 }
 
 /// Entries dated within `[from, screening]`, with their index, latest first (stable for ties:
@@ -518,8 +518,8 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResul
     let mut evidence = EvidenceList::new();
     let (mut sys, mut dia) = (0.0, 0.0);
     for (i, b) in &readings {
-        let s = Measurement::new(AnalyteKind::SystolicBp, b.systolic, &b.unit);
-        let d = Measurement::new(AnalyteKind::DiastolicBp, b.diastolic, &b.unit);
+        let s = Measurement::entered(AnalyteKind::SystolicBp, b.systolic, &b.unit);
+        let d = Measurement::entered(AnalyteKind::DiastolicBp, b.diastolic, &b.unit);
         let (Ok(s), Ok(d)) = (s, d) else {
             return result(id, Outcome::Unknown, evidence, reason!("A blood pressure reading could not be read."));
         };

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::demographics::Sex;
-use crate::lab::{AnalyteKind, LabError, Measurement};
+use crate::lab::{AnalyteKind, LabError, Measurement, UnitText};
 
 /// Why a screening record was refused. `path` names the field (`labs.uacr[1].unit`).
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -93,8 +93,8 @@ pub struct LabEntry {
     pub date: NaiveDate,
     /// The number as entered.
     pub value: f64,
-    /// The unit as entered.
-    pub unit: String,
+    /// The unit as entered (kept as written; [`UnitText::unit`] names it).
+    pub unit: UnitText,
 }
 
 /// A viral load (HBV DNA, HCV RNA) with the upper limit of normal of the lab that measured it.
@@ -145,8 +145,8 @@ pub struct BloodPressure {
     pub systolic: f64,
     /// Diastolic pressure.
     pub diastolic: f64,
-    /// Unit of both (`mmHg` or `kPa`).
-    pub unit: String,
+    /// Unit of both (`mmHg` or `kPa`), as entered.
+    pub unit: UnitText,
 }
 
 /// What a kidney biopsy showed.
@@ -374,7 +374,7 @@ impl ScreeningRecord {
         for (name, kind, series) in self.labs.series() {
             for (i, entry) in series.iter().enumerate() {
                 not_after(entry.date, &|| format!("labs.{name}[{i}].date"))?;
-                Measurement::new(kind, entry.value, &entry.unit)
+                Measurement::entered(kind, entry.value, &entry.unit)
                     .map_err(|source| RecordError::Lab { path: format!("labs.{name}[{i}]"), source })?;
             }
         }
@@ -393,9 +393,9 @@ impl ScreeningRecord {
         }
         for (i, bp) in self.blood_pressures.iter().enumerate() {
             not_after(bp.date, &|| format!("blood_pressures[{i}].date"))?;
-            Measurement::new(AnalyteKind::SystolicBp, bp.systolic, &bp.unit)
+            Measurement::entered(AnalyteKind::SystolicBp, bp.systolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].systolic"), source })?;
-            Measurement::new(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
+            Measurement::entered(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].diastolic"), source })?;
         }
         for (i, m) in self.medications.iter().flatten().enumerate() {

@@ -60,6 +60,26 @@ fn the_uacr_evidence_shows_the_unit_as_entered_and_as_converted() {
 }
 
 #[test]
+fn a_record_keeps_each_unit_as_entered_through_json() {
+    // `umol/L`, `mg / dL` and an unknown text come back as written, not in canonical spelling.
+    let mut r = base();
+    r.labs.creatinine[0].unit = "umol/L".into();
+    r.labs.hba1c[0].unit = " % ".into();
+    r.blood_pressures[0].unit = "mm[Hg]".into();
+    let back = ScreeningRecord::from_json(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(back, r);
+    assert_eq!(back.labs.creatinine[0].unit, "umol/L");
+    assert_eq!(back.labs.hba1c[0].unit, " % ");
+    assert_eq!(back.blood_pressures[0].unit.unit(), Some(Unit::MillimeterOfMercury));
+    r.labs.uacr[0].unit = "mg/furlong".into();
+    let err = screen(&r, &cfg()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.to_string().starts_with("labs.uacr[0]: unknown unit `mg/furlong`")),
+        ("unknown_unit", true)
+    );
+}
+
+#[test]
 fn configuration_readings_are_parameters() {
     // "Continuously" read as three measurements instead of two.
     let mut c = cfg();
@@ -184,7 +204,7 @@ fn in_other_units(r: &ScreeningRecord, pick: usize) -> ScreeningRecord {
             let m = Measurement::new(kind, e.value, &e.unit).unwrap();
             let to = kind.units()[pick % kind.units().len()];
             e.value = m.in_unit(to).unwrap();
-            e.unit = to.as_str().to_owned();
+            e.unit = to.into();
         }
     }
     out
@@ -264,9 +284,9 @@ proptest! {
                               unit in prop::sample::select(vec!["mg/dL", "µmol/L", "%", "mmol/mol", "mg/g", "mg/mmol", "x", ""])) {
         let mut r = synthetic::cohort(seed, 1).remove(0);
         let d = r.screening_date + chrono::Duration::days(shift);
-        r.labs.uacr.push(LabEntry { date: d, value, unit: unit.to_owned() });
-        r.labs.creatinine.push(LabEntry { date: d, value, unit: unit.to_owned() });
-        r.labs.hba1c.push(LabEntry { date: d, value, unit: unit.to_owned() });
+        r.labs.uacr.push(LabEntry { date: d, value, unit: unit.into() });
+        r.labs.creatinine.push(LabEntry { date: d, value, unit: unit.into() });
+        r.labs.hba1c.push(LabEntry { date: d, value, unit: unit.into() });
         if let Some(meds) = r.medications.as_mut() {
             meds.push(Medication { name: "tacrolimus".into(), systemic: true, start: d, end: Some(d - chrono::Duration::days(shift.abs() % 50)) });
         }

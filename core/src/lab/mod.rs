@@ -23,10 +23,12 @@
 mod analyte;
 pub mod chemistry;
 mod unit;
+mod unit_text;
 
 pub(crate) use analyte::ValueProblem;
 pub use analyte::{units, AnalyteKind, Bounds};
 pub use unit::Unit;
+pub use unit_text::UnitText;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -172,6 +174,23 @@ impl Measurement {
     /// Any [`LabError`] but `UnknownAnalyte`.
     pub fn new(analyte: AnalyteKind, value: f64, unit: &str) -> Result<Self, LabError> {
         Self::with_unit(analyte, value, Unit::parse(unit).map_err(|e| e.for_analyte(analyte))?)
+    }
+
+    /// Checks `value` in the unit of an entered [`UnitText`] (as a record holds it), without
+    /// parsing its text again.
+    ///
+    /// # Errors
+    /// As [`Measurement::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit, UnitText};
+    /// let m = Measurement::entered(AnalyteKind::SerumCreatinine, 97.0, &UnitText::from("umol/L"))?;
+    /// assert_eq!(m.unit(), Unit::MicromolePerLiter);
+    /// # Ok::<(), amimestrocel_dkd::lab::LabError>(())
+    /// ```
+    pub fn entered(analyte: AnalyteKind, value: f64, unit: &UnitText) -> Result<Self, LabError> {
+        Self::with_unit(analyte, value, unit.parse().map_err(|e| e.for_analyte(analyte))?)
     }
 
     /// Checks `value` in `unit` for `analyte`.

@@ -69,13 +69,14 @@ macro_rules! unit_table {
         const TABLE: &[(Unit, &str, &str, &[&str])] = &[$((Unit::$unit, $canonical, $ucum, &[$($alias),*])),*];
 
         /// The unit of an exact canonical spelling or UCUM code (or `μmol/L` with the Greek
-        /// letter mu, which Chinese lab systems often print). A `match` on literals compiles to
-        /// a test of the length and inline comparisons, without a call per candidate.
+        /// letter mu, which Chinese lab systems often print), with that spelling as a static
+        /// string. A `match` on literals compiles to a test of the length and inline
+        /// comparisons, without a call per candidate.
         #[allow(unreachable_patterns)] // a canonical spelling that is also its UCUM code
-        fn exact(text: &str) -> Option<Unit> {
+        pub(super) fn exact(text: &str) -> Option<(Unit, &'static str)> {
             match text {
-                $($canonical | $ucum => Some(Unit::$unit),)*
-                "μmol/L" => Some(Unit::MicromolePerLiter),
+                $($canonical => Some((Unit::$unit, $canonical)), $ucum => Some((Unit::$unit, $ucum)),)*
+                "μmol/L" => Some((Unit::MicromolePerLiter, "μmol/L")),
                 _ => None,
             }
         }
@@ -185,7 +186,7 @@ impl Unit {
     /// ```
     pub fn parse(text: &str) -> Result<Unit, LabError> {
         // Fast path, no allocation: the canonical spelling or the UCUM code, exactly.
-        if let Some(unit) = exact(text) {
+        if let Some((unit, _)) = exact(text) {
             return Ok(unit);
         }
         let key = normalise(text);
