@@ -1005,7 +1005,7 @@ impl From<core_eligibility::ScreeningResult> for ScreeningResult {
             screening_date: iso(r.screening_date),
             status: r.status.into(),
             criteria: r.criteria.into_iter().map(CriterionResult::from).collect(),
-            config_version: r.config_version,
+            config_version: r.config_version.into_owned(),
         }
     }
 }

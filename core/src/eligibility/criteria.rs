@@ -11,7 +11,7 @@ use super::{CriterionResult, Detail, Evidence, EvidenceList, Outcome, Quantity, 
 use crate::demographics::{Age, Sex};
 use crate::egfr::{estimate, EgfrInputs};
 use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
-use smallvec::{smallvec, SmallVec};
+use smallvec::SmallVec;
 
 /// Inclusion or exclusion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,13 +203,27 @@ pub(super) fn months_before(screening: NaiveDate, months: u32) -> NaiveDate {
     }
 }
 
-fn result(id: CriterionId, outcome: Outcome, evidence: EvidenceList, reason: Reason) -> CriterionResult {
-    CriterionResult { id, kind: id.kind(), outcome, evidence, reason }
+/// The result of `id` before its criterion is evaluated: unknown, no evidence, no reason.
+fn empty(id: CriterionId) -> CriterionResult {
+    CriterionResult {
+        id,
+        kind: id.kind(),
+        outcome: Outcome::Unknown,
+        evidence: EvidenceList::new(),
+        reason: Reason::new("", SmallVec::new()),
+    }
 }
 
-/// Unknown, with no evidence: the data needed is absent or out of date.
-fn unknown(id: CriterionId, reason: Reason) -> CriterionResult {
-    result(id, Outcome::Unknown, EvidenceList::new(), reason)
+/// Writes the outcome and reason of a criterion into its result, whose evidence the criterion
+/// has pushed as it found it.
+fn answer(out: &mut CriterionResult, outcome: Outcome, reason: Reason) {
+    out.outcome = outcome;
+    out.reason = reason;
+}
+
+/// Unknown: the data needed is absent or out of date.
+fn unknown(out: &mut CriterionResult, reason: Reason) {
+    answer(out, Outcome::Unknown, reason);
 }
 
 fn met_if(condition: bool) -> Outcome {
@@ -269,20 +283,20 @@ fn lab_evidence(
 
 /// The latest value of a series within a look-back, compared with a threshold.
 fn latest_lab(
-    id: CriterionId,
+    out: &mut CriterionResult,
     record: &ScreeningRecord,
     series: &'static str,
     kind: AnalyteKind,
     entries: &[LabEntry],
     threshold: &Threshold,
     lookback_days: u32,
-) -> CriterionResult {
+) {
     let from = days_before(record.screening_date, lookback_days);
     let Some((i, entry)) = latest_in_window(entries, from, record.screening_date) else {
-        return unknown(id, reason!("No {} within the {} days before screening.", kind, lookback_days));
+        return unknown(out, reason!("No {} within the {} days before screening.", kind, lookback_days));
     };
     let Some(m) = measure(kind, entry) else {
-        return unknown(id, reason!("The latest {} could not be read.", kind));
+        return unknown(out, reason!("The latest {} could not be read.", kind));
     };
     // Compared in the threshold's own unit (what `Threshold::passes` does), converted once.
     let converted = m.in_unit(threshold.unit).ok();
@@ -300,24 +314,24 @@ fn latest_lab(
         if passes { &"which is" } else { &"which is not" },
         *threshold
     );
-    result(id, outcome, smallvec![lab_evidence(series, i, entry, &m, threshold.unit, converted)], why)
+    out.evidence.push(lab_evidence(series, i, entry, &m, threshold.unit, converted));
+    answer(out, outcome, why);
 }
 
-fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::IncAge;
+fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     match Age::on(r.date_of_birth, r.screening_date) {
         Ok(age) => {
             let y = age.years();
             let ok = y >= c.age_min_years && y <= c.age_max_years;
-            result(
-                id,
+            out.evidence.push(Evidence {
+                field: Field::named("date_of_birth"),
+                date: Some(r.date_of_birth),
+                entered: None,
+                converted: Some(Quantity { value: f64::from(y), unit: QuantityUnit::Years }),
+            });
+            answer(
+                out,
                 met_if(ok),
-                smallvec![Evidence {
-                    field: Field::named("date_of_birth"),
-                    date: Some(r.date_of_birth),
-                    entered: None,
-                    converted: Some(Quantity { value: f64::from(y), unit: QuantityUnit::Years }),
-                }],
                 reason!(
                     "Age {} on the screening date is {} {}–{} years.",
                     y,
@@ -327,46 +341,48 @@ fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 ),
             )
         }
-        Err(_) => unknown(id, reason!("Age could not be computed from the dates.")),
+        Err(_) => unknown(out, reason!("Age could not be computed from the dates.")),
     }
 }
 
 fn flag(
-    id: CriterionId,
+    out: &mut CriterionResult,
     value: Option<bool>,
     field: &'static str,
     yes: &'static str,
     no: &'static str,
     unknown: &'static str,
-) -> CriterionResult {
-    let evidence = || smallvec![Evidence { field: Field::named(field), date: None, entered: None, converted: None }];
-    match value {
-        Some(true) => result(id, Outcome::Met, evidence(), Reason::new(yes, smallvec![])),
-        Some(false) => result(id, Outcome::NotMet, evidence(), Reason::new(no, smallvec![])),
-        None => result(id, Outcome::Unknown, EvidenceList::new(), Reason::new(unknown, smallvec![])),
+) {
+    let (outcome, text) = match value {
+        Some(true) => (Outcome::Met, yes),
+        Some(false) => (Outcome::NotMet, no),
+        None => (Outcome::Unknown, unknown),
+    };
+    if value.is_some() {
+        out.evidence.push(Evidence { field: Field::named(field), date: None, entered: None, converted: None });
     }
+    answer(out, outcome, Reason::new(text, SmallVec::new()));
 }
 
-fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::IncDkdBiopsy;
+fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let from = months_before(r.screening_date, c.biopsy_lookback_years.saturating_mul(12));
     match &r.kidney_biopsy {
-        None => unknown(id, reason!("No kidney biopsy is recorded.")),
+        None => unknown(out, reason!("No kidney biopsy is recorded.")),
         Some(b) if b.date < from => unknown(
-            id,
+            out,
             reason!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
         ),
         Some(b) => {
             let ok = b.finding == BiopsyFinding::DiabeticKidneyDisease;
-            result(
-                id,
+            out.evidence.push(Evidence {
+                field: Field::named("kidney_biopsy"),
+                date: Some(b.date),
+                entered: None,
+                converted: None,
+            });
+            answer(
+                out,
                 met_if(ok),
-                smallvec![Evidence {
-                    field: Field::named("kidney_biopsy"),
-                    date: Some(b.date),
-                    entered: None,
-                    converted: None
-                }],
                 reason!(
                     "Kidney biopsy of {} shows {}.",
                     b.date,
@@ -377,12 +393,11 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
     }
 }
 
-fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::IncUrineProtein;
+fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let t = &c.urine_protein;
     let from = days_before(r.screening_date, c.urine_protein_window_days);
     let window = in_window(&r.labs.urine_protein_24h, from, r.screening_date);
-    let mut evidence = EvidenceList::new();
+    let evidence = &mut out.evidence;
     let mut failing = None;
     for &(i, e) in &window {
         if let Some(m) = measure(AnalyteKind::UrineProtein24h, e) {
@@ -396,18 +411,16 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
     let n = evidence.len();
     let days = c.urine_protein_window_days;
     if let Some((date, v)) = failing {
-        return result(
-            id,
+        return answer(
+            out,
             Outcome::NotMet,
-            evidence,
             reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit, *t),
         );
     }
     if n < c.urine_protein_min_measurements {
-        return result(
-            id,
+        return answer(
+            out,
             Outcome::Unknown,
-            evidence,
             reason!(
                 "{} 24-hour urine protein measurement(s) within {} days; {} needed, all {}.",
                 n,
@@ -417,22 +430,15 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult
             ),
         );
     }
-    result(
-        id,
-        Outcome::Met,
-        evidence,
-        reason!("All {} 24-hour urine protein measurements within {} days are {}.", n, days, *t),
-    )
+    answer(out, Outcome::Met, reason!("All {} 24-hour urine protein measurements within {} days are {}.", n, days, *t))
 }
 
-fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::IncEgfr;
+fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let eq = c.egfr_equation;
     let from = days_before(r.screening_date, c.egfr_lookback_days);
-    let mut evidence = EvidenceList::new();
     let mut inputs = match Age::on(r.date_of_birth, r.screening_date) {
         Ok(age) => EgfrInputs::new(age, r.sex),
-        Err(_) => return result(id, Outcome::Unknown, evidence, reason!("Age could not be computed from the dates.")),
+        Err(_) => return unknown(out, reason!("Age could not be computed from the dates.")),
     };
     let mut latest_date = None;
     // The latest creatinine and (if the equation needs it) cystatin C within the look-back.
@@ -460,15 +466,10 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
             continue;
         }
         let Some((i, e)) = latest_in_window(entries, from, r.screening_date) else {
-            return result(
-                id,
-                Outcome::Unknown,
-                evidence,
-                reason!("No {} within the {} days before screening.", name, c.egfr_lookback_days),
-            );
+            return unknown(out, reason!("No {} within the {} days before screening.", name, c.egfr_lookback_days));
         };
         if let Some(m) = measure(kind, e) {
-            evidence.push(lab_evidence(series, i, e, &m, shown_in, m.in_unit(shown_in).ok()));
+            out.evidence.push(lab_evidence(series, i, e, &m, shown_in, m.in_unit(shown_in).ok()));
             if let Ok(v) = SerumCreatinine::try_from_measurement(m) {
                 inputs = inputs.with_creatinine(v);
             } else if let Ok(v) = CystatinC::try_from_measurement(m) {
@@ -481,16 +482,15 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
         Ok(est) => {
             let value = est.value();
             let ok = c.egfr.passes_value(value);
-            evidence.push(Evidence {
+            out.evidence.push(Evidence {
                 field: Field::named("egfr").with_detail(Detail::Equation(eq)),
                 date: latest_date,
                 entered: None,
                 converted: Some(Quantity { value, unit: est.unit().into() }),
             });
-            result(
-                id,
+            answer(
+                out,
                 met_if(ok),
-                evidence,
                 reason!(
                     "eGFR by {} is {} {}, {} {}.",
                     eq,
@@ -501,37 +501,35 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
                 ),
             )
         }
-        Err(e) => result(id, Outcome::Unknown, evidence, reason!("eGFR could not be estimated: {}.", e.to_string())),
+        Err(e) => unknown(out, reason!("eGFR could not be estimated: {}.", e.to_string())),
     }
 }
 
-fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::IncBloodPressure;
+fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let from = days_before(r.screening_date, c.bp_lookback_days);
     let mut readings: SmallVec<[(usize, &super::BloodPressure); 4]> =
         r.blood_pressures.iter().enumerate().filter(|(_, b)| b.date >= from && b.date <= r.screening_date).collect();
     readings.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
     readings.truncate(c.bp_readings_averaged);
     if readings.is_empty() {
-        return unknown(id, reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days));
+        return unknown(out, reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days));
     }
-    let mut evidence = EvidenceList::new();
     let (mut sys, mut dia) = (0.0, 0.0);
     for (i, b) in &readings {
         let s = Measurement::entered(AnalyteKind::SystolicBp, b.systolic, &b.unit);
         let d = Measurement::entered(AnalyteKind::DiastolicBp, b.diastolic, &b.unit);
         let (Ok(s), Ok(d)) = (s, d) else {
-            return result(id, Outcome::Unknown, evidence, reason!("A blood pressure reading could not be read."));
+            return unknown(out, reason!("A blood pressure reading could not be read."));
         };
         let (Ok(s_conv), Ok(d_conv)) = (s.in_unit(c.systolic.unit), d.in_unit(c.diastolic.unit)) else {
-            return result(id, Outcome::Unknown, evidence, reason!("A blood pressure reading could not be read."));
+            return unknown(out, reason!("A blood pressure reading could not be read."));
         };
         sys += s_conv;
         dia += d_conv;
         for (m, conv, unit, part) in
             [(s, s_conv, c.systolic.unit, Detail::Systolic), (d, d_conv, c.diastolic.unit, Detail::Diastolic)]
         {
-            evidence.push(Evidence {
+            out.evidence.push(Evidence {
                 field: Field::item("blood_pressures", *i).with_detail(part),
                 date: Some(b.date),
                 entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
@@ -565,7 +563,7 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResul
             c.diastolic
         )
     };
-    result(id, met_if(ok), evidence, why)
+    answer(out, met_if(ok), why);
 }
 
 /// Days of `[start, end]` (end inclusive, ongoing = screening) that fall in `[from, to]`.
@@ -579,13 +577,33 @@ fn overlap_days(start: NaiveDate, end: Option<NaiveDate>, from: NaiveDate, to: N
     }
 }
 
-fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::ExcImmunosuppressant;
+fn exc_non_diabetic_kidney_disease(r: &ScreeningRecord, out: &mut CriterionResult) {
+    match &r.kidney_biopsy {
+        Some(b) if b.finding == BiopsyFinding::NonDiabetic => {
+            out.evidence.push(Evidence {
+                field: Field::named("kidney_biopsy"),
+                date: Some(b.date),
+                entered: None,
+                converted: None,
+            });
+            answer(out, Outcome::Met, reason!("The kidney biopsy shows a kidney disease not caused by diabetes."));
+        }
+        _ => flag(
+            out,
+            r.non_diabetic_kidney_disease,
+            "non_diabetic_kidney_disease",
+            "A kidney disease not caused by diabetes is recorded.",
+            "No kidney disease other than diabetic is recorded.",
+            "Whether a non-diabetic kidney disease is present is not recorded.",
+        ),
+    }
+}
+
+fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let Some(meds) = &r.medications else {
-        return unknown(id, reason!("The medication history has not been taken."));
+        return unknown(out, reason!("The medication history has not been taken."));
     };
     let from = days_before(r.screening_date, c.immunosuppressant_lookback_days);
-    let mut evidence = EvidenceList::new();
     let mut worst: Option<(String, i64)> = None;
     for (i, m) in meds.iter().enumerate() {
         if !m.systemic {
@@ -598,7 +616,7 @@ fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionRe
         }
         let days = overlap_days(m.start, m.end, from, r.screening_date);
         if days > 0 {
-            evidence.push(Evidence {
+            out.evidence.push(Evidence {
                 field: Field::item("medications", i),
                 date: Some(m.start),
                 entered: None,
@@ -612,22 +630,19 @@ fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionRe
     let lookback = c.immunosuppressant_lookback_days;
     let min = c.immunosuppressant_min_exposure_days;
     match worst {
-        Some((name, days)) if days > i64::from(min) => result(
-            id,
+        Some((name, days)) if days > i64::from(min) => answer(
+            out,
             Outcome::Met,
-            evidence,
             reason!("{} was taken on {} of the {} days before enrolment, more than {}.", name, days, lookback, min),
         ),
-        Some((name, days)) => result(
-            id,
+        Some((name, days)) => answer(
+            out,
             Outcome::NotMet,
-            evidence,
             reason!("{} was taken on {} of the {} days before enrolment, not more than {}.", name, days, lookback, min),
         ),
-        None => result(
-            id,
+        None => answer(
+            out,
             Outcome::NotMet,
-            evidence,
             reason!("No systemic immunosuppressant in the {} days before enrolment.", lookback),
         ),
     }
@@ -656,16 +671,17 @@ impl From<What> for super::text::Arg {
 /// An exclusion met by a condition for which `counts` answers Some(true) (counts), Some(false)
 /// (does not) or None (cannot tell); unknown if the history has not been taken.
 fn exc_by_conditions(
-    id: CriterionId,
+    out: &mut CriterionResult,
     r: &ScreeningRecord,
     kinds: &[ConditionKind],
     what: What,
     counts: impl Fn(&super::Condition) -> Option<bool>,
-) -> CriterionResult {
+) {
     let Some(list) = r.conditions.as_ref() else {
-        return unknown(id, reason!("The medical history has not been taken."));
+        return unknown(out, reason!("The medical history has not been taken."));
     };
-    let (mut met, mut unsure) = (EvidenceList::new(), EvidenceList::new());
+    // The evidence is what counts; failing that, what cannot be told.
+    let (met, mut unsure) = (&mut out.evidence, EvidenceList::new());
     let (mut first_met, mut first_unsure) = (None, None);
     for (i, c) in list.iter().enumerate().filter(|(_, c)| kinds.contains(&c.condition)) {
         match counts(c) {
@@ -681,17 +697,16 @@ fn exc_by_conditions(
         }
     }
     if let Some(kind) = first_met {
-        return result(id, Outcome::Met, met, reason!("Recorded {} counts as {}.", kind, what));
+        return answer(out, Outcome::Met, reason!("Recorded {} counts as {}.", kind, what));
     }
     if let Some(kind) = first_unsure {
-        return result(
-            id,
-            Outcome::Unknown,
-            unsure,
+        out.evidence.extend_from_slice(&unsure);
+        return unknown(
+            out,
             reason!("Recorded {} lacks a date or detail needed to tell whether it counts as {}.", kind, what),
         );
     }
-    result(id, Outcome::NotMet, EvidenceList::new(), reason!("No {} in the medical history.", what))
+    answer(out, Outcome::NotMet, reason!("No {} in the medical history.", what));
 }
 
 /// Active at the screening date: begun (or undated) and not resolved before it.
@@ -706,11 +721,11 @@ fn present_within(c: &super::Condition, from: NaiveDate) -> Option<bool> {
     Some(c.resolved.is_none_or(|res| res >= from))
 }
 
-fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::ExcHyperlipidaemia;
+fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let days = c.lipid_lookback_days;
-    let tg = latest_lab(
-        id,
+    let (mut tg, mut ldl) = (empty(out.id), empty(out.id));
+    latest_lab(
+        &mut tg,
         r,
         "labs.triglycerides",
         AnalyteKind::Triglycerides,
@@ -718,8 +733,8 @@ fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
         &c.triglycerides,
         days,
     );
-    let ldl = latest_lab(
-        id,
+    latest_lab(
+        &mut ldl,
         r,
         "labs.ldl_cholesterol",
         AnalyteKind::LdlCholesterol,
@@ -732,15 +747,13 @@ fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
         (Outcome::NotMet, Outcome::NotMet) => Outcome::NotMet,
         _ => Outcome::Unknown,
     };
-    let mut evidence = tg.evidence;
-    evidence.extend(ldl.evidence);
-    result(id, outcome, evidence, reason!("{} {}", tg.reason, ldl.reason))
+    out.evidence.extend_from_slice(&tg.evidence);
+    out.evidence.extend_from_slice(&ldl.evidence);
+    answer(out, outcome, reason!("{} {}", tg.reason, ldl.reason));
 }
 
-fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::ExcViralHepatitis;
+fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let from = days_before(r.screening_date, c.viral_load_lookback_days);
-    let mut evidence = EvidenceList::new();
     let mut known = 0;
     let mut above = [false; 2];
     for (k, (path, series)) in
@@ -754,7 +767,7 @@ fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
         if let Some((i, v)) = latest {
             known += 1;
             let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
-            evidence.push(Evidence {
+            out.evidence.push(Evidence {
                 field: Field::item(path, i),
                 date: Some(v.date),
                 entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
@@ -771,36 +784,34 @@ fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResu
         [false, false] => None,
     };
     if let Some(which) = which {
-        result(id, Outcome::Met, evidence, reason!("{} above the upper limit of normal.", which))
+        answer(out, Outcome::Met, reason!("{} above the upper limit of normal.", which));
     } else if known == 2 {
-        result(id, Outcome::NotMet, evidence, reason!("HBV DNA and HCV RNA within {} days are not above normal.", days))
+        answer(out, Outcome::NotMet, reason!("HBV DNA and HCV RNA within {} days are not above normal.", days));
     } else {
-        result(id, Outcome::Unknown, evidence, reason!("HBV DNA and HCV RNA are not both known within {} days.", days))
+        unknown(out, reason!("HBV DNA and HCV RNA are not both known within {} days.", days));
     }
 }
 
-fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
-    let id = CriterionId::ExcPregnancyLactation;
+fn exc_pregnancy_lactation(r: &ScreeningRecord, out: &mut CriterionResult) {
     let field = |f: &'static str| Evidence { field: Field::named(f), date: None, entered: None, converted: None };
     match r.sex {
         Sex::Female => match (r.lactating, r.pregnancy_or_egg_donation_plan) {
-            (Some(true), _) => result(id, Outcome::Met, smallvec![field("lactating")], reason!("She is lactating.")),
-            (_, Some(true)) => result(
-                id,
-                Outcome::Met,
-                smallvec![field("pregnancy_or_egg_donation_plan")],
-                reason!("She plans a pregnancy or egg donation during the study."),
-            ),
-            (Some(false), Some(false)) => result(
-                id,
-                Outcome::NotMet,
-                smallvec![field("lactating"), field("pregnancy_or_egg_donation_plan")],
-                reason!("Not lactating; no pregnancy or egg-donation plan."),
-            ),
-            _ => unknown(id, reason!("Lactation or pregnancy plans are not recorded.")),
+            (Some(true), _) => {
+                out.evidence.push(field("lactating"));
+                answer(out, Outcome::Met, reason!("She is lactating."));
+            }
+            (_, Some(true)) => {
+                out.evidence.push(field("pregnancy_or_egg_donation_plan"));
+                answer(out, Outcome::Met, reason!("She plans a pregnancy or egg donation during the study."));
+            }
+            (Some(false), Some(false)) => {
+                out.evidence.extend_from_slice(&[field("lactating"), field("pregnancy_or_egg_donation_plan")]);
+                answer(out, Outcome::NotMet, reason!("Not lactating; no pregnancy or egg-donation plan."));
+            }
+            _ => unknown(out, reason!("Lactation or pregnancy plans are not recorded.")),
         },
         Sex::Male => flag(
-            id,
+            out,
             r.childbearing_plan_without_contraception,
             "childbearing_plan_without_contraception",
             "He (or his partner) plans a child or sperm donation and will not use contraception.",
@@ -810,195 +821,171 @@ fn exc_pregnancy_lactation(r: &ScreeningRecord) -> CriterionResult {
     }
 }
 
-fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig) -> CriterionResult {
-    let id = CriterionId::ExcOtherTrial;
+fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let Some(trials) = &r.other_trials else {
-        return unknown(id, reason!("Participation in other trials has not been asked."));
+        return unknown(out, reason!("Participation in other trials has not been asked."));
     };
     let from = months_before(r.screening_date, c.other_trial_lookback_months);
     let months = c.other_trial_lookback_months;
-    let hits: EvidenceList = trials
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.interventional && overlap_days(t.start, t.end, from, r.screening_date) > 0)
-        .map(|(i, t)| Evidence {
-            field: Field::item("other_trials", i),
-            date: Some(t.start),
-            entered: None,
-            converted: None,
-        })
-        .collect();
-    if hits.is_empty() {
-        result(id, Outcome::NotMet, hits, reason!("No interventional trial in the {} months before enrolment.", months))
+    out.evidence.extend(
+        trials
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.interventional && overlap_days(t.start, t.end, from, r.screening_date) > 0)
+            .map(|(i, t)| Evidence {
+                field: Field::item("other_trials", i),
+                date: Some(t.start),
+                entered: None,
+                converted: None,
+            }),
+    );
+    if out.evidence.is_empty() {
+        answer(out, Outcome::NotMet, reason!("No interventional trial in the {} months before enrolment.", months));
     } else {
-        result(
-            id,
-            Outcome::Met,
-            hits,
-            reason!("In an interventional trial within the {} months before enrolment.", months),
-        )
+        answer(out, Outcome::Met, reason!("In an interventional trial within the {} months before enrolment.", months));
     }
 }
 
+/// The result slot of `id`; in test builds, checks that the slot is `id`'s.
+fn slot(out: &mut CriterionResult, id: CriterionId) -> &mut CriterionResult {
+    debug_assert_eq!(out.id, id, "the result of {id:?} is written into the slot of {:?}", out.id);
+    out
+}
+
 /// Every criterion for a validated record, in [`CriterionId::ALL`] order.
+///
+/// Each criterion writes its result in place, into a vector made with one empty result per
+/// criterion: building each 272-byte result on the stack and moving it into the vector cost
+/// about a sixth of a screening (a call to `memcpy` per result). Each slot is checked to hold
+/// the criterion written into it ([`slot`]) in every test build.
 pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<CriterionResult> {
     use ConditionKind as K;
+    use CriterionId as Id;
     let screening = r.screening_date;
     let stroke_from = months_before(screening, c.stroke_lookback_months);
     let malignancy_from = months_before(screening, c.malignancy_lookback_years.saturating_mul(12));
     let infection_from = days_before(screening, c.iv_antibiotics_lookback_days);
-    // One `vec!` of calls: each result is written straight into the vector's buffer (`vec!`
-    // builds its elements in place), not built on the stack and copied, which cost a fifth of
-    // the time of a screening.
-    vec![
-        inc_age(r, c),
-        flag(
-            CriterionId::IncType2Diabetes,
-            r.type2_diabetes,
-            "type2_diabetes",
-            "Type 2 diabetes is diagnosed.",
-            "Type 2 diabetes is not diagnosed.",
-            "Whether type 2 diabetes is diagnosed is not recorded.",
-        ),
-        inc_dkd_biopsy(r, c),
-        inc_urine_protein(r, c),
-        latest_lab(
-            CriterionId::IncUacr,
-            r,
-            "labs.uacr",
-            AnalyteKind::Uacr,
-            &r.labs.uacr,
-            &c.uacr,
-            c.uacr_lookback_days,
-        ),
-        inc_egfr(r, c),
-        inc_blood_pressure(r, c),
-        latest_lab(
-            CriterionId::IncHba1c,
-            r,
-            "labs.hba1c",
-            AnalyteKind::Hba1c,
-            &r.labs.hba1c,
-            &c.hba1c,
-            c.hba1c_lookback_days,
-        ),
-        flag(
-            CriterionId::IncConsent,
-            r.informed_consent,
-            "informed_consent",
-            "Written informed consent is given.",
-            "Written informed consent is not given.",
-            "Informed consent is not yet recorded.",
-        ),
-        {
-            let id = CriterionId::ExcNonDiabeticKidneyDisease;
-            match &r.kidney_biopsy {
-                Some(b) if b.finding == BiopsyFinding::NonDiabetic => result(
-                    id,
-                    Outcome::Met,
-                    smallvec![Evidence {
-                        field: Field::named("kidney_biopsy"),
-                        date: Some(b.date),
-                        entered: None,
-                        converted: None
-                    }],
-                    reason!("The kidney biopsy shows a kidney disease not caused by diabetes."),
-                ),
-                _ => flag(
-                    id,
-                    r.non_diabetic_kidney_disease,
-                    "non_diabetic_kidney_disease",
-                    "A kidney disease not caused by diabetes is recorded.",
-                    "No kidney disease other than diabetic is recorded.",
-                    "Whether a non-diabetic kidney disease is present is not recorded.",
-                ),
+    let mut results: Vec<CriterionResult> = CriterionId::ALL.iter().map(|&id| empty(id)).collect();
+    let Ok(slots) = <&mut [CriterionResult; CriterionId::ALL.len()]>::try_from(results.as_mut_slice()) else {
+        return results; // not reached: one result per criterion
+    };
+    let [age, diabetes, biopsy, protein, uacr, egfr, bp, hba1c, consent, exclusions @ ..] = slots;
+    let [non_diabetic, immuno, cardio, stroke, lipids, potassium, hepatitis, rest @ ..] = exclusions;
+    let [tb_hiv, cancer, allergy, pregnancy, infection, trial, judgement] = rest;
+    inc_age(r, c, slot(age, Id::IncAge));
+    flag(
+        slot(diabetes, Id::IncType2Diabetes),
+        r.type2_diabetes,
+        "type2_diabetes",
+        "Type 2 diabetes is diagnosed.",
+        "Type 2 diabetes is not diagnosed.",
+        "Whether type 2 diabetes is diagnosed is not recorded.",
+    );
+    inc_dkd_biopsy(r, c, slot(biopsy, Id::IncDkdBiopsy));
+    inc_urine_protein(r, c, slot(protein, Id::IncUrineProtein));
+    latest_lab(slot(uacr, Id::IncUacr), r, "labs.uacr", AnalyteKind::Uacr, &r.labs.uacr, &c.uacr, c.uacr_lookback_days);
+    inc_egfr(r, c, slot(egfr, Id::IncEgfr));
+    inc_blood_pressure(r, c, slot(bp, Id::IncBloodPressure));
+    latest_lab(
+        slot(hba1c, Id::IncHba1c),
+        r,
+        "labs.hba1c",
+        AnalyteKind::Hba1c,
+        &r.labs.hba1c,
+        &c.hba1c,
+        c.hba1c_lookback_days,
+    );
+    flag(
+        slot(consent, Id::IncConsent),
+        r.informed_consent,
+        "informed_consent",
+        "Written informed consent is given.",
+        "Written informed consent is not given.",
+        "Informed consent is not yet recorded.",
+    );
+    exc_non_diabetic_kidney_disease(r, slot(non_diabetic, Id::ExcNonDiabeticKidneyDisease));
+    exc_immunosuppressant(r, c, slot(immuno, Id::ExcImmunosuppressant));
+    exc_by_conditions(
+        slot(cardio, Id::ExcSevereCardiovascular),
+        r,
+        &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
+        What::Fixed(&"a severe cardiovascular disease"),
+        |cond| {
+            if !active_at(cond, screening) {
+                return Some(false);
+            }
+            match cond.condition {
+                K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
+                _ => Some(true),
             }
         },
-        exc_immunosuppressant(r, c),
-        exc_by_conditions(
-            CriterionId::ExcSevereCardiovascular,
-            r,
-            &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
-            What::Fixed(&"a severe cardiovascular disease"),
-            |cond| {
-                if !active_at(cond, screening) {
-                    return Some(false);
-                }
-                match cond.condition {
-                    K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
-                    _ => Some(true),
-                }
-            },
-        ),
-        exc_by_conditions(
-            CriterionId::ExcStroke,
-            r,
-            &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-            What::WithNumber(&"a stroke within {} months", c.stroke_lookback_months),
-            |cond| {
-                let within = cond.onset.map(|d| d >= stroke_from)?;
-                if !within {
-                    return Some(false);
-                }
-                match cond.condition {
-                    // The protocol's exception: a lacunar infarction without residual deficit.
-                    K::LacunarInfarction => cond.residual_deficit,
-                    _ => Some(true),
-                }
-            },
-        ),
-        exc_hyperlipidaemia(r, c),
-        exc_by_conditions(
-            CriterionId::ExcHyperkalaemia,
-            r,
-            &[K::Hyperkalaemia],
-            What::Fixed(&"hyperkalaemia not controlled by diet or treatment"),
-            |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
-        ),
-        exc_viral_hepatitis(r, c),
-        exc_by_conditions(
-            CriterionId::ExcTuberculosisHivImmunodeficiency,
-            r,
-            &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
-            What::Fixed(&"active tuberculosis, HIV or severe immunodeficiency"),
-            |cond| Some(active_at(cond, screening)),
-        ),
-        exc_by_conditions(
-            CriterionId::ExcMalignancy,
-            r,
-            &[K::Malignancy],
-            What::WithNumber(&"a malignancy within {} years", c.malignancy_lookback_years),
-            |cond| present_within(cond, malignancy_from),
-        ),
-        exc_by_conditions(
-            CriterionId::ExcAllergy,
-            r,
-            &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
-            What::Fixed(&"a severe allergy to blood products or heterologous protein"),
-            |_| Some(true),
-        ),
-        exc_pregnancy_lactation(r),
-        exc_by_conditions(
-            CriterionId::ExcActiveInfection,
-            r,
-            &[K::ActiveInfection],
-            What::WithNumber(
-                &"an infection treated with IV antibiotics within {} days",
-                c.iv_antibiotics_lookback_days,
-            ),
-            |cond| match present_within(cond, infection_from) {
-                Some(true) => cond.iv_antibiotics,
-                other => other,
-            },
-        ),
-        exc_other_trial(r, c),
-        flag(
-            CriterionId::ExcInvestigatorJudgement,
-            r.investigator_deems_unsuitable,
-            "investigator_deems_unsuitable",
-            "The investigator deems the candidate not suitable.",
-            "The investigator deems the candidate suitable.",
-            "The investigator has not yet given a judgement.",
-        ),
-    ]
+    );
+    exc_by_conditions(
+        slot(stroke, Id::ExcStroke),
+        r,
+        &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
+        What::WithNumber(&"a stroke within {} months", c.stroke_lookback_months),
+        |cond| {
+            let within = cond.onset.map(|d| d >= stroke_from)?;
+            if !within {
+                return Some(false);
+            }
+            match cond.condition {
+                // The protocol's exception: a lacunar infarction without residual deficit.
+                K::LacunarInfarction => cond.residual_deficit,
+                _ => Some(true),
+            }
+        },
+    );
+    exc_hyperlipidaemia(r, c, slot(lipids, Id::ExcHyperlipidaemia));
+    exc_by_conditions(
+        slot(potassium, Id::ExcHyperkalaemia),
+        r,
+        &[K::Hyperkalaemia],
+        What::Fixed(&"hyperkalaemia not controlled by diet or treatment"),
+        |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
+    );
+    exc_viral_hepatitis(r, c, slot(hepatitis, Id::ExcViralHepatitis));
+    exc_by_conditions(
+        slot(tb_hiv, Id::ExcTuberculosisHivImmunodeficiency),
+        r,
+        &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
+        What::Fixed(&"active tuberculosis, HIV or severe immunodeficiency"),
+        |cond| Some(active_at(cond, screening)),
+    );
+    exc_by_conditions(
+        slot(cancer, Id::ExcMalignancy),
+        r,
+        &[K::Malignancy],
+        What::WithNumber(&"a malignancy within {} years", c.malignancy_lookback_years),
+        |cond| present_within(cond, malignancy_from),
+    );
+    exc_by_conditions(
+        slot(allergy, Id::ExcAllergy),
+        r,
+        &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
+        What::Fixed(&"a severe allergy to blood products or heterologous protein"),
+        |_| Some(true),
+    );
+    exc_pregnancy_lactation(r, slot(pregnancy, Id::ExcPregnancyLactation));
+    exc_by_conditions(
+        slot(infection, Id::ExcActiveInfection),
+        r,
+        &[K::ActiveInfection],
+        What::WithNumber(&"an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        |cond| match present_within(cond, infection_from) {
+            Some(true) => cond.iv_antibiotics,
+            other => other,
+        },
+    );
+    exc_other_trial(r, c, slot(trial, Id::ExcOtherTrial));
+    flag(
+        slot(judgement, Id::ExcInvestigatorJudgement),
+        r.investigator_deems_unsuitable,
+        "investigator_deems_unsuitable",
+        "The investigator deems the candidate not suitable.",
+        "The investigator deems the candidate suitable.",
+        "The investigator has not yet given a judgement.",
+    );
+    results
 }

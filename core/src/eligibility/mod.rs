@@ -40,6 +40,7 @@ pub use text::{Arg, Detail, Field, Reason};
 use crate::lab::Unit;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// What a criterion says of a candidate.
@@ -215,8 +216,9 @@ pub struct ScreeningResult {
     pub status: Status,
     /// One result per criterion, inclusions first, in protocol order.
     pub criteria: Vec<CriterionResult>,
-    /// The configuration version the screening used.
-    pub config_version: String,
+    /// The configuration version the screening used (borrowed, not copied, when it is
+    /// [`DEFAULT_CONFIG_VERSION`]).
+    pub config_version: Cow<'static, str>,
 }
 
 impl ScreeningResult {
@@ -273,7 +275,11 @@ pub(crate) fn screen_validated(record: &ScreeningRecord, config: &ProtocolConfig
         screening_date: record.screening_date,
         status,
         criteria: results,
-        config_version: config.version.clone(),
+        config_version: if config.version == DEFAULT_CONFIG_VERSION {
+            Cow::Borrowed(DEFAULT_CONFIG_VERSION)
+        } else {
+            Cow::Owned(config.version.clone())
+        },
     }
 }
 

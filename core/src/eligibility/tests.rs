@@ -25,6 +25,14 @@ fn base_record_is_eligible_with_every_criterion_answered() {
 }
 
 #[test]
+fn the_result_names_the_configuration_version_it_used() {
+    let mut c = cfg();
+    c.version = "site-7/readings-2".into();
+    assert_eq!(screen(&base(), &c).unwrap().config_version, "site-7/readings-2");
+    assert!(matches!(screen(&base(), &cfg()).unwrap().config_version, std::borrow::Cow::Borrowed(_)));
+}
+
+#[test]
 fn threshold_bounds_are_inclusive_or_exclusive_as_named() {
     use Bound::*;
     let u = Unit::MilligramPerGram;
