@@ -224,6 +224,10 @@ impl Measurement {
     /// # Errors
     /// [`LabError::UnitNotForAnalyte`] if `unit` does not fit the analyte.
     pub fn in_unit(&self, unit: Unit) -> Result<f64, LabError> {
+        // The unit it was made in fits its analyte (checked when made): the number as entered.
+        if unit == self.unit {
+            return Ok(self.value);
+        }
         self.analyte.convert(self.value, self.unit, unit)
     }
 
