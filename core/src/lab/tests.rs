@@ -127,6 +127,17 @@ proptest! {
         prop_assert!((there.canonical() - m.canonical()).abs() <= 1e-9 * m.canonical().abs().max(1.0));
     }
 
+    /// A measurement in the unit it was entered in is the number as entered, as the
+    /// conversion says (both are exactly the value).
+    #[test]
+    fn a_value_in_its_own_unit_is_the_number_as_entered((kind, from, _to) in analyte_and_unit(), fraction in 0.0f64..1.0) {
+        let Bounds { min, max } = kind.bounds();
+        let value = kind.convert(min + (max - min) * fraction, kind.canonical_unit(), from).unwrap();
+        let m = Measurement::with_unit(kind, value, from).unwrap();
+        prop_assert_eq!(m.in_unit(from).unwrap().to_bits(), value.to_bits());
+        prop_assert_eq!(kind.convert(value, from, from).unwrap().to_bits(), value.to_bits());
+    }
+
     /// Conversion preserves order: a larger value stays larger in every unit.
     #[test]
     fn conversion_is_monotonic((kind, from, to) in analyte_and_unit(), a in 0.0f64..500.0, b in 0.0f64..500.0) {
