@@ -221,7 +221,8 @@ fn answer(out: &mut CriterionResult, outcome: Outcome, reason: Reason) {
     out.reason = reason;
 }
 
-/// Unknown: the data needed is absent or out of date.
+/// Unknown, keeping any evidence already pushed: the data needed is absent, out of date or
+/// unreadable.
 fn unknown(out: &mut CriterionResult, reason: Reason) {
     answer(out, Outcome::Unknown, reason);
 }
@@ -846,7 +847,7 @@ fn exc_other_trial(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionR
     }
 }
 
-/// The result slot of `id`; in test builds, checks that the slot is `id`'s.
+/// The result slot of `id`; in debug builds (every test run), checks that the slot is `id`'s.
 fn slot(out: &mut CriterionResult, id: CriterionId) -> &mut CriterionResult {
     debug_assert_eq!(out.id, id, "the result of {id:?} is written into the slot of {:?}", out.id);
     out
@@ -857,7 +858,7 @@ fn slot(out: &mut CriterionResult, id: CriterionId) -> &mut CriterionResult {
 /// Each criterion writes its result in place, into a vector made with one empty result per
 /// criterion: building each 272-byte result on the stack and moving it into the vector cost
 /// about a sixth of a screening (a call to `memcpy` per result). Each slot is checked to hold
-/// the criterion written into it ([`slot`]) in every test build.
+/// the criterion written into it ([`slot`]) in debug builds.
 pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<CriterionResult> {
     use ConditionKind as K;
     use CriterionId as Id;
@@ -867,7 +868,9 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     let infection_from = days_before(screening, c.iv_antibiotics_lookback_days);
     let mut results: Vec<CriterionResult> = CriterionId::ALL.iter().map(|&id| empty(id)).collect();
     let Ok(slots) = <&mut [CriterionResult; CriterionId::ALL.len()]>::try_from(results.as_mut_slice()) else {
-        return results; // not reached: one result per criterion
+        // Not reached: the vector holds one result per criterion.
+        debug_assert_eq!(results.len(), CriterionId::ALL.len());
+        return results;
     };
     let [age, diabetes, biopsy, protein, uacr, egfr, bp, hba1c, consent, exclusions @ ..] = slots;
     let [non_diabetic, immuno, cardio, stroke, lipids, potassium, hepatitis, rest @ ..] = exclusions;

@@ -88,6 +88,20 @@ fn a_record_keeps_each_unit_as_entered_through_json() {
 }
 
 #[test]
+fn every_criterion_gives_its_own_reason_for_every_synthetic_candidate() {
+    // Eligible, ineligible and pending candidates alike: each slot holds its own criterion,
+    // answered with a reason, and unknown only with the evidence it had found.
+    for r in synthetic::cohort(11, 400) {
+        let res = screen(&r, &cfg()).unwrap();
+        for (c, id) in res.criteria.iter().zip(CriterionId::ALL) {
+            assert_eq!(c.id, *id);
+            assert_eq!(c.kind, id.kind());
+            assert!(!c.reason.to_string().is_empty(), "{}: {id:?} has no reason", r.id);
+        }
+    }
+}
+
+#[test]
 fn configuration_readings_are_parameters() {
     // "Continuously" read as three measurements instead of two.
     let mut c = cfg();
@@ -299,7 +313,14 @@ proptest! {
             meds.push(Medication { name: "tacrolimus".into(), systemic: true, start: d, end: Some(d - chrono::Duration::days(shift.abs() % 50)) });
         }
         match screen(&r, &cfg()) {
-            Ok(res) => prop_assert_eq!(res.criteria.len(), CriterionId::ALL.len()),
+            Ok(res) => {
+                prop_assert_eq!(res.criteria.len(), CriterionId::ALL.len());
+                // Every criterion wrote its own slot, with a reason.
+                for (c, id) in res.criteria.iter().zip(CriterionId::ALL) {
+                    prop_assert_eq!(c.id, *id);
+                    prop_assert!(!c.reason.to_string().is_empty(), "{:?} has no reason", id);
+                }
+            }
             Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
         // And through JSON, including text that is not a record.

@@ -198,7 +198,8 @@ fn drop_extra(extra: Box<Extra>) {
 }
 
 /// The owned arguments of a [`Reason`]. Nested reasons are kept in the box itself (a reason
-/// nests at most two, the hyperlipidaemia criterion's), so that nesting allocates once.
+/// nests at most two, the hyperlipidaemia criterion's), so that nesting allocates once; the
+/// box is then about 300 bytes, also for the rare reason that only owns text.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Extra {
     owned: Vec<String>,
