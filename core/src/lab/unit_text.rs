@@ -71,19 +71,23 @@ impl UnitText {
     }
 }
 
+impl UnitText {
+    /// A usual spelling, as a reference into the unit table.
+    fn in_table(text: &str) -> Option<Self> {
+        exact(text).map(|(unit, spelling)| UnitText(Repr::Table(unit, spelling)))
+    }
+}
+
 impl From<&str> for UnitText {
     fn from(text: &str) -> Self {
-        match exact(text) {
-            Some((unit, spelling)) => UnitText(Repr::Table(unit, spelling)),
-            None => UnitText(Repr::Other(Unit::parse(text).ok(), text.into())),
-        }
+        UnitText::in_table(text).unwrap_or_else(|| UnitText(Repr::Other(Unit::parse(text).ok(), text.into())))
     }
 }
 
 impl From<String> for UnitText {
     fn from(text: String) -> Self {
-        match exact(&text) {
-            Some((unit, spelling)) => UnitText(Repr::Table(unit, spelling)),
+        match UnitText::in_table(&text) {
+            Some(usual) => usual,
             None => UnitText(Repr::Other(Unit::parse(&text).ok(), text.into_boxed_str())),
         }
     }

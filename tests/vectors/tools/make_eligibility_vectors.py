@@ -160,6 +160,13 @@ case("trial_ended_within_3_months", {"other_trials": [{"interventional": True, "
 case("trial_ended_3_months_and_a_day_ago", {"other_trials": [{"interventional": True, "start": "2024-06-01", "end": "2025-02-28"}]}, E, exc_other_trial="not_met")
 case("observational_study_does_not_count", {"other_trials": [{"interventional": False, "start": "2025-05-01"}]}, E, exc_other_trial="not_met")
 case("investigator_deems_unsuitable", {"investigator_deems_unsuitable": True}, I, exc_investigator_judgement="met")
+# Units spelled as labs print them, outside the table's exact spellings (case, spaces, aliases,
+# UCUM codes): read as the same unit, so the same thresholds hold exactly
+case("urine_protein_exactly_3_5_g_spelled_g_per_day_and_mg_24H", labs(urine_protein_24h=entry("2025-04-02", 3.5, "g/day") + entry("2025-05-20", 3500, "MG/24H")), E, inc_urine_protein="met")
+case("uacr_113_12_mg_mmol_spelled_in_capitals_is_exactly_1000", labs(uacr=entry("2025-05-20", 113.12, "MG/MMOL")), I, inc_uacr="not_met")
+case("creatinine_in_ascii_lower_case_umol_l", labs(creatinine=entry("2025-05-20", 150, "umol/l")), E, inc_egfr="met")
+case("hba1c_exactly_9_spelled_percent_ngsp_with_spaces", labs(hba1c=entry("2025-05-20", 9.0, " %(NGSP) ")), I, inc_hba1c="not_met")
+case("bp_exactly_160_100_in_ucum_mm_hg", {"blood_pressures": [{"date": "2025-05-28", "systolic": 160, "diastolic": 100, "unit": "mm[Hg]"}]}, E, inc_blood_pressure="met")
 # Ineligible wins over pending
 case("ineligible_wins_over_pending", {"informed_consent": None, "type2_diabetes": False}, I, inc_consent="unknown", inc_type2_diabetes="not_met")
 # Bad input: typed errors naming the field path
