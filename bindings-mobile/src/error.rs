@@ -449,7 +449,7 @@ pub enum ScreeningError {
     InvalidConfig {
         /// `invalid_config`.
         kind: String,
-        /// E.g. "configuration field `uacr`: `mmHg` is not a finite threshold for …".
+        /// E.g. "configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for …".
         reason: String,
         /// The configuration field (`.` for the document itself).
         path: String,

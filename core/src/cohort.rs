@@ -32,6 +32,20 @@ pub enum CohortError {
         /// Cells found.
         found: usize,
     },
+    /// A line that is not UTF-8 text, or is too long.
+    #[error("{reason}")]
+    Line {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it (names the line, not its content).
+        reason: String,
+    },
+    /// The input could not be read.
+    #[error("cannot read the cohort: {reason}")]
+    Io {
+        /// The system's reason.
+        reason: String,
+    },
     /// A cell is not a number where one is needed.
     #[error("line {line}: column `{column}` is not a number")]
     NotANumber {
@@ -62,7 +76,7 @@ pub struct CohortRow {
     pub weight_kg: Option<f64>,
 }
 
-/// Parses the cohort CSV.
+/// Parses the cohort CSV held in memory (see [`rows`] to read a file of any size).
 ///
 /// # Errors
 /// [`CohortError`] for a wrong header, a line with the wrong number of cells, or a number cell
@@ -77,37 +91,81 @@ pub struct CohortRow {
 /// # Ok::<(), amimestrocel_dkd::cohort::CohortError>(())
 /// ```
 pub fn parse_csv(text: &str) -> Result<Vec<CohortRow>, CohortError> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    match lines.next() {
-        Some((_, header)) if header.trim() == HEADER => {}
-        _ => return Err(CohortError::Header { expected: HEADER }),
-    }
-    lines
-        .map(|(i, line)| {
-            let line_no = i + 1;
-            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-            if cells.len() != 8 {
-                return Err(CohortError::Cells { line: line_no, expected: 8, found: cells.len() });
+    rows(text.as_bytes()).collect()
+}
+
+/// The rows of a cohort CSV, read one line at a time (constant memory for a file of any
+/// size). The first item is the header's error if the header is wrong; each bad line is its
+/// own error, and the lines after it are read as usual. Lines end with `\n`, `\r\n` or `\r`
+/// ([`crate::jsonl::JsonLines`]); blank lines are passed over.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::cohort::{rows, HEADER};
+/// let text = format!("{HEADER}\nP1,F,60,1.0,mg/dL,,,\nP2,M,61\nP3,M,62,1.1,mg/dL,,,\n");
+/// let got: Vec<_> = rows(text.as_bytes()).map(|r| r.map(|row| row.id)).collect();
+/// assert_eq!(got[0].as_deref(), Ok("P1"));
+/// assert_eq!(got[1].as_ref().unwrap_err().to_string(), "line 3: expected 8 cells, found 3");
+/// assert_eq!(got[2].as_deref(), Ok("P3"));
+/// ```
+pub fn rows<R: std::io::BufRead>(reader: R) -> impl Iterator<Item = Result<CohortRow, CohortError>> {
+    let mut lines = crate::jsonl::JsonLines::new(reader);
+    let (mut header_seen, mut done) = (false, false);
+    std::iter::from_fn(move || loop {
+        if done {
+            return None;
+        }
+        let line = match lines.next() {
+            None if header_seen => return None,
+            // An empty file has no header: it is not a cohort file.
+            None => {
+                done = true;
+                return Some(Err(CohortError::Header { expected: HEADER }));
             }
-            let number = |k: usize, column: &'static str| -> Result<Option<f64>, CohortError> {
-                if cells[k].is_empty() {
-                    return Ok(None);
-                }
-                cells[k].parse::<f64>().map(Some).map_err(|_| CohortError::NotANumber { line: line_no, column })
-            };
-            let with_unit = |k: usize, column: &'static str| -> Result<Option<(f64, String)>, CohortError> {
-                Ok(number(k, column)?.map(|v| (v, cells[k + 1].to_owned())))
-            };
-            Ok(CohortRow {
-                id: cells[0].to_owned(),
-                sex: cells[1].to_owned(),
-                age: number(2, "age")?.unwrap_or(f64::NAN),
-                creatinine: with_unit(3, "creatinine")?,
-                cystatin_c: with_unit(5, "cystatin_c")?,
-                weight_kg: number(7, "weight_kg")?,
-            })
-        })
-        .collect()
+            Some(Err(e)) => {
+                done = true;
+                return Some(Err(CohortError::Io { reason: e.to_string() }));
+            }
+            Some(Ok(line)) => line,
+        };
+        let line_no = usize::try_from(line.number).unwrap_or(usize::MAX);
+        if !header_seen {
+            header_seen = true;
+            if line.text.as_deref().is_ok_and(|t| t.trim() == HEADER) {
+                continue;
+            }
+            // After a wrong header nothing else is read: the file is not a cohort file.
+            done = true;
+            return Some(Err(CohortError::Header { expected: HEADER }));
+        }
+        return Some(parse_line(line_no, line.text));
+    })
+}
+
+/// One data line of the cohort CSV.
+fn parse_line(line_no: usize, text: Result<String, crate::jsonl::LineError>) -> Result<CohortRow, CohortError> {
+    let line = text.map_err(|e| CohortError::Line { line: line_no, reason: e.to_string() })?;
+    let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+    if cells.len() != 8 {
+        return Err(CohortError::Cells { line: line_no, expected: 8, found: cells.len() });
+    }
+    let number = |k: usize, column: &'static str| -> Result<Option<f64>, CohortError> {
+        if cells[k].is_empty() {
+            return Ok(None);
+        }
+        cells[k].parse::<f64>().map(Some).map_err(|_| CohortError::NotANumber { line: line_no, column })
+    };
+    let with_unit = |k: usize, column: &'static str| -> Result<Option<(f64, String)>, CohortError> {
+        Ok(number(k, column)?.map(|v| (v, cells[k + 1].to_owned())))
+    };
+    Ok(CohortRow {
+        id: cells[0].to_owned(),
+        sex: cells[1].to_owned(),
+        age: number(2, "age")?.unwrap_or(f64::NAN),
+        creatinine: with_unit(3, "creatinine")?,
+        cystatin_c: with_unit(5, "cystatin_c")?,
+        weight_kg: number(7, "weight_kg")?,
+    })
 }
 
 /// The inputs of one row, checked; an error says which input was refused.

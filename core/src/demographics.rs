@@ -49,15 +49,25 @@ impl DemographicsError {
 /// assert_eq!(Sex::from_iso5218(2).unwrap(), Sex::Female);
 /// assert!(Sex::parse("x").is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// In JSON it is written `"female"`/`"male"` and read by [`Sex::parse`], so a record takes the
+/// same spellings as every other entry point (`"F"`, `"Female"`, `"男"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Female.
-    #[serde(alias = "F", alias = "f", alias = "女")]
     Female,
     /// Male.
-    #[serde(alias = "M", alias = "m", alias = "男")]
     Male,
+}
+
+impl<'de> Deserialize<'de> for Sex {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        // The message names what is accepted, not what was given.
+        Sex::parse(&text)
+            .map_err(|_| serde::de::Error::custom("unknown sex, expected female/male, F/M, 女/男 (any case)"))
+    }
 }
 
 impl Sex {

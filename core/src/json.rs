@@ -3,6 +3,10 @@
 //! serde_json's messages quote the offending value (`invalid type: string "4711", expected
 //! f64`), and a value in a screening record is personal health data: messages here keep the
 //! category, the expectation and the position, and drop the value.
+//!
+//! Also the readers that take a record only from a JSON object ([`object`] and its variants).
+
+use serde::Deserialize as _;
 
 /// A description of `error` that never repeats the input: `invalid type or value, expected f64`,
 /// `missing field `unit``, `unknown variant, expected one of …`, `EOF while parsing a value`.
@@ -36,6 +40,84 @@ pub fn describe_at(error: &serde_json::Error) -> String {
     format!("{} at line {} column {}", describe(error), error.line(), error.column())
 }
 
+/// Reads a `T` only from a JSON object, never from an array.
+///
+/// serde's derived readers take a struct from a sequence of its fields in order as well as
+/// from an object, so `["2025-01-01", 5.0, "mg/g"]` would read as a lab entry. The documented
+/// form of every record is an object, and an array where one is expected is a slip more
+/// likely than a meaning: through this reader it is refused (`invalid type: sequence,
+/// expected an object`). Use as `#[serde(deserialize_with = "crate::json::object")]`, or the
+/// variants for lists and options.
+///
+/// # Errors
+/// The deserializer's error for anything but an object, or the error of `T` itself.
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    deserializer.deserialize_map(ObjectOnly(std::marker::PhantomData))
+}
+
+/// [`object`] for an optional field: `null` or an object.
+///
+/// # Errors
+/// As [`object`].
+pub fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Option::<Object<T>>::deserialize(deserializer)?.map(|o| o.0))
+}
+
+/// [`object`] for a list of objects.
+///
+/// # Errors
+/// As [`object`], for the list or any of its items.
+pub fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Vec::<Object<T>>::deserialize(deserializer)?.into_iter().map(|o| o.0).collect())
+}
+
+/// [`objects`] for an optional list: `null`, or a list of objects.
+///
+/// # Errors
+/// As [`object`].
+pub fn optional_objects<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Option::<Vec<Object<T>>>::deserialize(deserializer)?.map(|v| v.into_iter().map(|o| o.0).collect()))
+}
+
+/// A `T` read by [`object`].
+struct Object<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer).map(Object)
+    }
+}
+
+struct ObjectOnly<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +136,45 @@ mod tests {
         }
         let e = serde_json::from_str::<Kind>(r#""confidential-diagnosis""#).unwrap_err();
         assert_eq!(describe(&e), "unknown variant, expected `hiv`");
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        date: String,
+        value: f64,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[serde(deserialize_with = "objects")]
+        entries: Vec<Entry>,
+        #[serde(default, deserialize_with = "optional_object")]
+        one: Option<Entry>,
+    }
+
+    #[test]
+    fn an_array_is_not_read_as_an_object() {
+        let e = serde_json::from_str::<Outer>(r#"{"entries": [["2025-01-01", 5.0]]}"#).unwrap_err();
+        assert_eq!(describe(&e), "invalid type or value, expected an object");
+        let e = serde_json::from_str::<Outer>(r#"{"entries": [], "one": ["2025-01-01", 5.0]}"#).unwrap_err();
+        assert_eq!(describe(&e), "invalid type or value, expected an object");
+        let mut de = serde_json::Deserializer::from_str(r#"["x", 1.0]"#);
+        assert!(object::<_, Entry>(&mut de).is_err());
+    }
+
+    #[test]
+    fn objects_read_as_before_with_their_paths() {
+        let ok: Outer = serde_json::from_str(r#"{"entries": [{"date": "d", "value": 1}], "one": null}"#).unwrap();
+        assert_eq!(ok.entries, vec![Entry { date: "d".into(), value: 1.0 }]);
+        assert_eq!(ok.one, None);
+        let de = &mut serde_json::Deserializer::from_str(r#"{"entries": [{"date": "d", "value": "x"}]}"#);
+        let err = serde_path_to_error::deserialize::<_, Outer>(de).unwrap_err();
+        assert_eq!(err.path().to_string(), "entries[0].value");
+        let de = &mut serde_json::Deserializer::from_str(r#"{"entries": [{"date": "d", "value": 1, "x": 2}]}"#);
+        let err = serde_path_to_error::deserialize::<_, Outer>(de).unwrap_err();
+        assert_eq!(err.path().to_string(), "entries[0].x");
     }
 
     #[test]

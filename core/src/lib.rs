@@ -25,10 +25,12 @@
 extern crate uom;
 
 pub mod cohort;
+pub mod date;
 pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
 pub mod json;
+pub mod jsonl;
 pub mod lab;
 pub mod synthetic;
 

@@ -7,7 +7,7 @@
 //! international labs report them (creatinine in µmol/L or mg/dL, UACR in mg/g or mg/mmol,
 //! HbA1c in % or mmol/mol, lipids in mmol/L or mg/dL), some data missing or out of date.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Days, NaiveDate};
 
 use crate::demographics::Sex;
 use crate::eligibility::{
@@ -65,14 +65,24 @@ fn entry(date: NaiveDate, value: f64, unit: &str) -> LabEntry {
     LabEntry { date, value, unit: unit.into() }
 }
 
+/// `date` moved by `days` (negative: earlier), staying within chrono's range.
+fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
+    let moved = if days >= 0 {
+        date.checked_add_days(Days::new(days.unsigned_abs()))
+    } else {
+        date.checked_sub_days(Days::new(days.unsigned_abs()))
+    };
+    moved.unwrap_or(date)
+}
+
 /// One synthetic record, `index` of the cohort of `seed`.
 pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     let base = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap_or(NaiveDate::MIN);
-    let screening = base + Duration::days(rng.int(0, 180));
+    let screening = plus_days(base, rng.int(0, 180));
     let sex = if rng.chance(0.58) { Sex::Male } else { Sex::Female };
     let age_days = rng.int(44 * 365, 81 * 365);
-    let dob = screening - Duration::days(age_days);
-    let days_ago = |rng: &mut Rng, lo: i64, hi: i64| screening - Duration::days(rng.int(lo, hi));
+    let dob = plus_days(screening, -age_days);
+    let days_ago = |rng: &mut Rng, lo: i64, hi: i64| plus_days(screening, -rng.int(lo, hi));
     // Labs: a recent panel, sometimes out of date.
     let stale = rng.chance(0.03);
     let panel = if stale { days_ago(rng, 100, 200) } else { days_ago(rng, 1, 25) };
@@ -165,7 +175,7 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     let mut conditions = Vec::new();
     let mut maybe = |rng: &mut Rng, p: f64, condition: ConditionKind, lo: i64, hi: i64| {
         if rng.chance(p) {
-            let onset = Some(screening - Duration::days(rng.int(lo, hi)));
+            let onset = Some(plus_days(screening, -rng.int(lo, hi)));
             conditions.push(Condition {
                 condition,
                 onset,
@@ -207,7 +217,7 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     }
     let female = sex == Sex::Female;
     ScreeningRecord {
-        id: format!("SYN-{:05}", index + 1),
+        id: format!("SYN-{:05}", index.saturating_add(1)),
         sex,
         date_of_birth: dob,
         screening_date: screening,
@@ -231,7 +241,43 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     }
 }
 
+/// The synthetic records of `seed`, one at a time, without end: take as many as needed (in
+/// constant memory, however many).
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::synthetic::{cohort, records};
+/// let first: Vec<_> = records(7).take(3).collect();
+/// assert_eq!(first, cohort(7, 3));
+/// assert_eq!(records(7).nth(1_000).unwrap().id, "SYN-01001");
+/// ```
+pub fn records(seed: u64) -> Records {
+    Records { rng: Rng::new(seed), index: 0 }
+}
+
+/// The iterator of [`records`].
+#[derive(Debug, Clone)]
+pub struct Records {
+    rng: Rng,
+    index: usize,
+}
+
+impl Iterator for Records {
+    type Item = ScreeningRecord;
+
+    fn next(&mut self) -> Option<ScreeningRecord> {
+        let r = record(&mut self.rng, self.index);
+        self.index = self.index.saturating_add(1);
+        Some(r)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (usize::MAX, None)
+    }
+}
+
 /// `count` synthetic records from `seed`; the same seed gives the same records everywhere.
+/// (For counts that need not fit in memory at once, iterate [`records`].)
 ///
 /// # Examples
 /// ```
@@ -241,8 +287,13 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
 /// assert_eq!(a[0].id, "SYN-00001");
 /// ```
 pub fn cohort(seed: u64, count: usize) -> Vec<ScreeningRecord> {
-    let mut rng = Rng::new(seed);
-    (0..count).map(|i| record(&mut rng, i)).collect()
+    // Grown as records come, not reserved up front: a count beyond memory is then an
+    // allocation failure at the limit of memory, not an overflow of the first reservation.
+    let mut out = Vec::with_capacity(count.min(1 << 16));
+    for record in records(seed).take(count) {
+        out.push(record);
+    }
+    out
 }
 
 /// The seed and size of the bundled cohort (`data/screening_cohort.jsonl`).

@@ -123,7 +123,7 @@ final class BindingTests: XCTestCase {
         let scr = try scr()
         XCTAssertEqual(
             thrown(EgfrError.self) { try parseEquation(slug: "ckd_epi") },
-            .UnknownEquation(kind: "unknown_equation", reason: "unknown equation `ckd_epi`", name: "ckd_epi"))
+            .UnknownEquation(kind: "unknown_equation", reason: "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)", name: "ckd_epi"))
         XCTAssertEqual(
             thrown(EgfrError.self) {
                 try estimateGfr(equation: .cockcroftGault, input: EgfrInput(ageYears: 50, sex: .male, creatinine: scr))

@@ -174,7 +174,7 @@ fn screening_error_messages_are_pinned() {
             screen_with_config(base.clone(), s(unsuitable_unit)).err(),
             ScreeningError::InvalidConfig {
                 kind: s("invalid_config"),
-                reason: s("configuration field `uacr`: `mmHg` is not a finite threshold for urine \
+                reason: s("configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for urine \
                            albumin-to-creatinine ratio"),
                 path: s("uacr"),
             },

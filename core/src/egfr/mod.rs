@@ -49,7 +49,7 @@ pub const PROTOCOL_DEFAULT_EQUATION: EgfrEquation = EgfrEquation::CkdEpi2021Cr;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum EgfrError {
     /// The slug names no equation.
-    #[error("unknown equation `{name}`")]
+    #[error("unknown equation `{name}` (expected one of {})", EgfrEquation::slugs())]
     UnknownEquation {
         /// The slug as given.
         name: String,
@@ -118,25 +118,36 @@ impl EgfrError {
         &["unknown_equation", "missing_input", "age_out_of_range", "weight_out_of_bounds", "column_length"];
 }
 
-/// A GFR equation, named with its version.
+/// A GFR equation, named with its version. In JSON (a configuration) it is its [`slug`],
+/// the same text as in every binding; the spelling of earlier versions (`ckd_epi2021_cr`) is
+/// still read.
+///
+/// [`slug`]: EgfrEquation::slug
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum EgfrEquation {
     /// CKD-EPI 2009, creatinine (Levey 2009).
+    #[serde(rename = "ckd_epi_2009_cr", alias = "ckd_epi2009_cr")]
     CkdEpi2009Cr,
     /// CKD-EPI 2021, creatinine, race-free (Inker 2021).
+    #[serde(rename = "ckd_epi_2021_cr", alias = "ckd_epi2021_cr")]
     CkdEpi2021Cr,
     /// CKD-EPI 2012, cystatin C (Inker 2012).
+    #[serde(rename = "ckd_epi_2012_cys", alias = "ckd_epi2012_cys")]
     CkdEpi2012Cys,
     /// CKD-EPI 2012, creatinine and cystatin C (Inker 2012).
+    #[serde(rename = "ckd_epi_2012_cr_cys", alias = "ckd_epi2012_cr_cys")]
     CkdEpi2012CrCys,
     /// CKD-EPI 2021, creatinine and cystatin C, race-free (Inker 2021).
+    #[serde(rename = "ckd_epi_2021_cr_cys", alias = "ckd_epi2021_cr_cys")]
     CkdEpi2021CrCys,
     /// European Kidney Function Consortium, creatinine (Pottel 2021).
+    #[serde(rename = "ekfc_2021_cr", alias = "ekfc2021_cr")]
     Ekfc2021Cr,
     /// MDRD 4-variable, IDMS-traceable (Levey 2006).
+    #[serde(rename = "mdrd4_idms")]
     Mdrd4Idms,
     /// Cockcroft–Gault creatinine clearance (1976), mL/min, not normalised.
+    #[serde(rename = "cockcroft_gault")]
     CockcroftGault,
 }
 
@@ -170,6 +181,11 @@ impl EgfrEquation {
             EgfrEquation::Mdrd4Idms => "mdrd4_idms",
             EgfrEquation::CockcroftGault => "cockcroft_gault",
         }
+    }
+
+    /// Every slug, comma-separated, in [`EgfrEquation::ALL`] order (for messages).
+    pub fn slugs() -> String {
+        Self::ALL.map(EgfrEquation::slug).join(", ")
     }
 
     /// Parses a slug.

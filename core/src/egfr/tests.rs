@@ -14,7 +14,7 @@ fn inputs(age: u32, sex: Sex, scr_mg_dl: f64) -> EgfrInputs {
 fn every_egfr_error_message_is_pinned() {
     let young = EgfrInputs::new(Age::from_years(17).unwrap(), Sex::Male);
     let cases: Vec<(EgfrError, &str, &str)> = vec![
-        (EgfrEquation::from_slug("ckd_epi").unwrap_err(), "unknown_equation", "unknown equation `ckd_epi`"),
+        (EgfrEquation::from_slug("ckd_epi").unwrap_err(), "unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)"),
         (
             estimate(EgfrEquation::CkdEpi2012Cys, &EgfrInputs::new(Age::from_years(50).unwrap(), Sex::Male))
                 .unwrap_err(),

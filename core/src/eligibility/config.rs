@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::demographics::Age;
 use crate::egfr::EgfrEquation;
 use crate::lab::{AnalyteKind, LabError, Measurement, Unit};
 
@@ -103,30 +104,36 @@ pub struct ProtocolConfig {
     /// How far back a kidney biopsy counts, years.
     pub biopsy_lookback_years: u32,
     /// 24-hour urine protein threshold every counted measurement must pass.
+    #[serde(deserialize_with = "crate::json::object")]
     pub urine_protein: Threshold,
     /// "Continuously": how many 24-hour urine protein measurements are needed.
     pub urine_protein_min_measurements: usize,
     /// "Continuously": the window, days before screening, in which they are counted.
     pub urine_protein_window_days: u32,
     /// UACR threshold (on the latest value in its look-back).
+    #[serde(deserialize_with = "crate::json::object")]
     pub uacr: Threshold,
     /// UACR look-back, days.
     pub uacr_lookback_days: u32,
     /// The eGFR threshold.
+    #[serde(deserialize_with = "crate::json::object")]
     pub egfr: Threshold,
     /// The equation that reads "CKD-EPI formula".
     pub egfr_equation: EgfrEquation,
     /// Creatinine (and cystatin C) look-back for eGFR, days.
     pub egfr_lookback_days: u32,
     /// Systolic threshold for "can be controlled".
+    #[serde(deserialize_with = "crate::json::object")]
     pub systolic: Threshold,
     /// Diastolic threshold for "can be controlled".
+    #[serde(deserialize_with = "crate::json::object")]
     pub diastolic: Threshold,
     /// Blood pressure look-back, days.
     pub bp_lookback_days: u32,
     /// How many of the most recent readings in the look-back are averaged (1: the latest).
     pub bp_readings_averaged: usize,
     /// HbA1c threshold.
+    #[serde(deserialize_with = "crate::json::object")]
     pub hba1c: Threshold,
     /// HbA1c look-back, days.
     pub hba1c_lookback_days: u32,
@@ -139,8 +146,10 @@ pub struct ProtocolConfig {
     /// Stroke look-back, months.
     pub stroke_lookback_months: u32,
     /// Triglyceride threshold for severe hyperlipidaemia (excludes when met).
+    #[serde(deserialize_with = "crate::json::object")]
     pub triglycerides: Threshold,
     /// LDL-C threshold for severe hyperlipidaemia (excludes when met).
+    #[serde(deserialize_with = "crate::json::object")]
     pub ldl_cholesterol: Threshold,
     /// Lipid look-back, days.
     pub lipid_lookback_days: u32,
@@ -155,6 +164,15 @@ pub struct ProtocolConfig {
     /// NYHA classes that count as severe (III–IV).
     pub nyha_min_class: u8,
 }
+
+/// The longest look-back in days a configuration accepts (ten years).
+pub const MAX_LOOKBACK_DAYS: u64 = 3_650;
+/// The longest look-back in months a configuration accepts (ten years).
+pub const MAX_LOOKBACK_MONTHS: u64 = 120;
+/// The longest look-back in years a configuration accepts.
+pub const MAX_LOOKBACK_YEARS: u64 = 100;
+/// The largest count (of measurements, of readings) a configuration accepts.
+pub const MAX_COUNT: usize = 50;
 
 /// The version string of the default readings.
 pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-1";
@@ -272,11 +290,14 @@ impl ProtocolConfig {
     /// ```
     pub fn from_json(text: &str) -> Result<ProtocolConfig, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let mut config: ProtocolConfig = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            let path = e.path().to_string();
-            ConfigError::at(if path.is_empty() { "." } else { &path }, crate::json::describe(e.inner()))
+        let mut track = serde_path_to_error::Track::new();
+        let read =
+            crate::json::object::<_, ProtocolConfig>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+        let mut config = read.map_err(|e| {
+            let path = track.path().to_string();
+            ConfigError::at(if path.is_empty() { "." } else { &path }, crate::json::describe(&e))
         })?;
-        de.end().map_err(|e| ConfigError::at(".", crate::json::describe(&e)))?;
+        de.end().map_err(|e| ConfigError::at(".", crate::json::describe_at(&e)))?;
         let named = serde_json::from_str::<serde_json::Value>(text).ok().is_some_and(|v| v.get("version").is_some());
         if !named && config != ProtocolConfig::default() {
             config.version = format!("{DEFAULT_CONFIG_VERSION}+custom");
@@ -301,18 +322,60 @@ impl ProtocolConfig {
             ("ldl_cholesterol", self.ldl_cholesterol, AnalyteKind::LdlCholesterol),
         ];
         for (field, t, analyte) in checks {
-            if !t.fits(analyte) || !t.value.is_finite() {
-                return Err(ConfigError::at(field, format!("`{}` is not a finite threshold for {analyte}", t.unit)));
+            if !t.fits(analyte) || !t.value.is_finite() || t.value < 0.0 {
+                return Err(ConfigError::at(
+                    field,
+                    format!("`{}` is not a finite, non-negative threshold for {analyte}", t.unit),
+                ));
             }
         }
         if self.age_min_years > self.age_max_years {
             return Err(ConfigError::at("age_min_years", "is above age_max_years"));
         }
-        if self.urine_protein_min_measurements == 0 {
-            return Err(ConfigError::at("urine_protein_min_measurements", "must be at least 1"));
+        // Every count and look-back within a range that means something: a look-back longer
+        // than a lifetime, or a count of thousands, is a slip (and date arithmetic on it could
+        // only overflow).
+        let ranges: [(&str, u64, (u64, u64)); 17] = [
+            ("age_min_years", self.age_min_years.into(), (0, Age::MAX_YEARS.into())),
+            ("age_max_years", self.age_max_years.into(), (0, Age::MAX_YEARS.into())),
+            ("biopsy_lookback_years", self.biopsy_lookback_years.into(), (1, MAX_LOOKBACK_YEARS)),
+            ("malignancy_lookback_years", self.malignancy_lookback_years.into(), (1, MAX_LOOKBACK_YEARS)),
+            ("stroke_lookback_months", self.stroke_lookback_months.into(), (1, MAX_LOOKBACK_MONTHS)),
+            ("other_trial_lookback_months", self.other_trial_lookback_months.into(), (1, MAX_LOOKBACK_MONTHS)),
+            ("urine_protein_window_days", self.urine_protein_window_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("uacr_lookback_days", self.uacr_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("egfr_lookback_days", self.egfr_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("bp_lookback_days", self.bp_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("hba1c_lookback_days", self.hba1c_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("immunosuppressant_lookback_days", self.immunosuppressant_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            (
+                "immunosuppressant_min_exposure_days",
+                self.immunosuppressant_min_exposure_days.into(),
+                (0, MAX_LOOKBACK_DAYS),
+            ),
+            ("lipid_lookback_days", self.lipid_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("viral_load_lookback_days", self.viral_load_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("iv_antibiotics_lookback_days", self.iv_antibiotics_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("nyha_min_class", self.nyha_min_class.into(), (1, 4)),
+        ];
+        for (field, value, (min, max)) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(ConfigError::at(field, format!("must be between {min} and {max}")));
+            }
         }
-        if self.bp_readings_averaged == 0 {
-            return Err(ConfigError::at("bp_readings_averaged", "must be at least 1"));
+        for (field, value) in [
+            ("urine_protein_min_measurements", self.urine_protein_min_measurements),
+            ("bp_readings_averaged", self.bp_readings_averaged),
+        ] {
+            if !(1..=MAX_COUNT).contains(&value) {
+                return Err(ConfigError::at(field, format!("must be between 1 and {MAX_COUNT}")));
+            }
+        }
+        if self.version.trim().is_empty() || self.version.len() > 200 || self.version.chars().any(char::is_control) {
+            return Err(ConfigError::at("version", "must be 1–200 characters of text without control characters"));
+        }
+        if let Some(i) = self.immunosuppressants.iter().position(|name| name.trim().is_empty()) {
+            return Err(ConfigError::at(&format!("immunosuppressants[{i}]"), "is empty"));
         }
         if !self.egfr_equation.is_normalised() {
             return Err(ConfigError::at(

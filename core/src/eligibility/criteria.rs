@@ -175,9 +175,10 @@ pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
         .collect()
 }
 
-/// The first day of a look-back of `days` days ending on `screening` (inclusive).
+/// The first day of a look-back of `days` days ending on `screening` (inclusive); the earliest
+/// date chrono represents if the look-back reaches past it (never an overflow).
 fn days_before(screening: NaiveDate, days: u32) -> NaiveDate {
-    screening - chrono::Duration::days(i64::from(days))
+    screening.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(NaiveDate::MIN)
 }
 
 /// The same day `months` calendar months earlier (clamped to the month's end).
@@ -912,7 +913,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(cardio, Id::ExcSevereCardiovascular),
         r,
         &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
-        What::Fixed(&"a severe cardiovascular disease"),
+        What::Fixed(&"severe cardiovascular disease"),
         |cond| {
             if !active_at(cond, screening) {
                 return Some(false);
@@ -927,7 +928,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(stroke, Id::ExcStroke),
         r,
         &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-        What::WithNumber(&"a stroke within {} months", c.stroke_lookback_months),
+        What::WithNumber(&"stroke within {} months", c.stroke_lookback_months),
         |cond| {
             let within = cond.onset.map(|d| d >= stroke_from)?;
             if !within {
@@ -960,14 +961,14 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(cancer, Id::ExcMalignancy),
         r,
         &[K::Malignancy],
-        What::WithNumber(&"a malignancy within {} years", c.malignancy_lookback_years),
+        What::WithNumber(&"malignancy within {} years", c.malignancy_lookback_years),
         |cond| present_within(cond, malignancy_from),
     );
     exc_by_conditions(
         slot(allergy, Id::ExcAllergy),
         r,
         &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
-        What::Fixed(&"a severe allergy to blood products or heterologous protein"),
+        What::Fixed(&"severe allergy to blood products or heterologous protein"),
         |_| Some(true),
     );
     exc_pregnancy_lactation(r, slot(pregnancy, Id::ExcPregnancyLactation));
@@ -975,7 +976,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(infection, Id::ExcActiveInfection),
         r,
         &[K::ActiveInfection],
-        What::WithNumber(&"an infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        What::WithNumber(&"infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
         |cond| match present_within(cond, infection_from) {
             Some(true) => cond.iv_antibiotics,
             other => other,

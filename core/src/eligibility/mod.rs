@@ -34,7 +34,7 @@ pub use record::{
     BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
     ScreeningRecord, TrialParticipation, ViralLoad,
 };
-pub use report::{csv_header, csv_row, ReasonCount, ScreeningSummary};
+pub use report::{csv_header, csv_row, csv_row_screened, KindCount, ReasonCount, ScreeningSummary, ScreeningTally};
 pub use text::{Arg, Detail, Field, Reason};
 
 use crate::lab::Unit;

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::demographics::Sex;
+use crate::demographics::{Age, Sex};
 use crate::lab::{AnalyteKind, LabError, Measurement, UnitText};
 
 /// Why a screening record was refused. `path` names the field (`labs.uacr[1].unit`).
@@ -90,6 +90,7 @@ impl RecordError {
 #[serde(deny_unknown_fields)]
 pub struct LabEntry {
     /// Date of the sample.
+    #[serde(with = "crate::date::iso")]
     pub date: NaiveDate,
     /// The number as entered.
     pub value: f64,
@@ -102,6 +103,7 @@ pub struct LabEntry {
 #[serde(deny_unknown_fields)]
 pub struct ViralLoad {
     /// Date of the sample.
+    #[serde(with = "crate::date::iso")]
     pub date: NaiveDate,
     /// The copy number (IU/mL or copies/mL, as the lab reports; compared with the lab's own ULN).
     pub value: f64,
@@ -114,24 +116,34 @@ pub struct ViralLoad {
 #[serde(deny_unknown_fields, default)]
 pub struct Labs {
     /// 24-hour urine protein.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub urine_protein_24h: Vec<LabEntry>,
     /// Urine albumin-to-creatinine ratio.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub uacr: Vec<LabEntry>,
     /// Serum creatinine.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub creatinine: Vec<LabEntry>,
     /// Serum cystatin C.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub cystatin_c: Vec<LabEntry>,
     /// HbA1c.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub hba1c: Vec<LabEntry>,
     /// Serum triglycerides.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub triglycerides: Vec<LabEntry>,
     /// LDL cholesterol.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub ldl_cholesterol: Vec<LabEntry>,
     /// Serum potassium.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub potassium: Vec<LabEntry>,
     /// HBV DNA.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub hbv_dna: Vec<ViralLoad>,
     /// HCV RNA.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub hcv_rna: Vec<ViralLoad>,
 }
 
@@ -140,6 +152,7 @@ pub struct Labs {
 #[serde(deny_unknown_fields)]
 pub struct BloodPressure {
     /// Date of the reading.
+    #[serde(with = "crate::date::iso")]
     pub date: NaiveDate,
     /// Systolic pressure.
     pub systolic: f64,
@@ -164,6 +177,7 @@ pub enum BiopsyFinding {
 #[serde(deny_unknown_fields)]
 pub struct KidneyBiopsy {
     /// Date of the biopsy.
+    #[serde(with = "crate::date::iso")]
     pub date: NaiveDate,
     /// Its finding.
     pub finding: BiopsyFinding,
@@ -179,9 +193,10 @@ pub struct Medication {
     #[serde(default = "yes")]
     pub systemic: bool,
     /// First day taken.
+    #[serde(with = "crate::date::iso")]
     pub start: NaiveDate,
     /// Last day taken; absent while ongoing.
-    #[serde(default)]
+    #[serde(default, with = "crate::date::iso_opt")]
     pub end: Option<NaiveDate>,
 }
 
@@ -232,10 +247,10 @@ pub struct Condition {
     /// What it is.
     pub condition: ConditionKind,
     /// Onset or diagnosis date; absent if not known.
-    #[serde(default)]
+    #[serde(default, with = "crate::date::iso_opt")]
     pub onset: Option<NaiveDate>,
     /// Date resolved (cured, ended); absent while ongoing.
-    #[serde(default)]
+    #[serde(default, with = "crate::date::iso_opt")]
     pub resolved: Option<NaiveDate>,
     /// NYHA class 1–4, for heart failure.
     #[serde(default)]
@@ -258,9 +273,10 @@ pub struct TrialParticipation {
     /// Whether the trial was interventional.
     pub interventional: bool,
     /// First day in the trial.
+    #[serde(with = "crate::date::iso")]
     pub start: NaiveDate,
     /// Last day; absent while ongoing.
-    #[serde(default)]
+    #[serde(default, with = "crate::date::iso_opt")]
     pub end: Option<NaiveDate>,
 }
 
@@ -273,29 +289,31 @@ pub struct ScreeningRecord {
     /// Sex.
     pub sex: Sex,
     /// Date of birth.
+    #[serde(with = "crate::date::iso")]
     pub date_of_birth: NaiveDate,
     /// The screening date, taken as the enrolment date for look-backs.
+    #[serde(with = "crate::date::iso")]
     pub screening_date: NaiveDate,
     /// Diagnosed type 2 diabetes.
     #[serde(default)]
     pub type2_diabetes: Option<bool>,
     /// The most recent kidney biopsy.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_object")]
     pub kidney_biopsy: Option<KidneyBiopsy>,
     /// A kidney disease not caused by diabetes (clinical diagnosis).
     #[serde(default)]
     pub non_diabetic_kidney_disease: Option<bool>,
     /// Lab series.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object")]
     pub labs: Labs,
     /// Blood pressure readings.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub blood_pressures: Vec<BloodPressure>,
     /// Medications; absent if the history was not taken.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_objects")]
     pub medications: Option<Vec<Medication>>,
     /// Medical history; absent if not taken.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_objects")]
     pub conditions: Option<Vec<Condition>>,
     /// Lactating (women).
     #[serde(default)]
@@ -308,7 +326,7 @@ pub struct ScreeningRecord {
     #[serde(default)]
     pub childbearing_plan_without_contraception: Option<bool>,
     /// Other clinical trials; absent if not asked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_objects")]
     pub other_trials: Option<Vec<TrialParticipation>>,
     /// Written informed consent given.
     #[serde(default)]
@@ -333,18 +351,50 @@ impl ScreeningRecord {
     /// ```
     pub fn from_json(text: &str) -> Result<ScreeningRecord, RecordError> {
         // Fast path: plain serde_json. Only a record that fails is read again, tracking the path.
-        if let Ok(record) = serde_json::from_str::<ScreeningRecord>(text) {
-            return Ok(record);
+        let de = &mut serde_json::Deserializer::from_str(text);
+        if let Ok(record) = crate::json::object::<_, ScreeningRecord>(&mut *de) {
+            if de.end().is_ok() {
+                return Ok(record);
+            }
         }
         let de = &mut serde_json::Deserializer::from_str(text);
-        let record: ScreeningRecord = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+        let mut track = serde_path_to_error::Track::new();
+        let read =
+            crate::json::object::<_, ScreeningRecord>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+        let record = read.map_err(|e| {
+            let path = track.path().to_string();
             let path = if path.is_empty() { ".".to_owned() } else { path };
             // The path is the better place than serde_json's line and column; the reason never
             // repeats the value (crate::json).
-            RecordError::Malformed { path, reason: crate::json::describe(e.inner()) }
+            RecordError::Malformed { path, reason: crate::json::describe(&e) }
         })?;
+        // One text is one record: anything after it (a second record, stray text) is refused,
+        // never dropped.
+        de.end().map_err(|e| RecordError::Malformed { path: ".".to_owned(), reason: crate::json::describe_at(&e) })?;
         Ok(record)
+    }
+
+    /// The `id` of a record given as JSON text, if the text is a JSON object whose `id` is a
+    /// string, whatever else is wrong with it: so that a refused record can still be named
+    /// by its id beside its error.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::ScreeningRecord;
+    /// assert_eq!(ScreeningRecord::id_in_json(r#"{"id": "P-7", "sex": "x"}"#).as_deref(), Some("P-7"));
+    /// assert_eq!(ScreeningRecord::id_in_json(r#"{"id": 7}"#), None);
+    /// assert_eq!(ScreeningRecord::id_in_json("not json"), None);
+    /// ```
+    pub fn id_in_json(text: &str) -> Option<String> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: Option<serde_json::Value>,
+        }
+        let found: IdOnly = crate::json::object(&mut serde_json::Deserializer::from_str(text)).ok()?;
+        match found.id? {
+            serde_json::Value::String(id) => Some(id),
+            _ => None,
+        }
     }
 
     /// Checks every value and date; see the module documentation.
@@ -367,6 +417,12 @@ impl ScreeningRecord {
         };
         if self.date_of_birth > screening {
             return Err(RecordError::OutOfOrder { path: "screening_date".into(), start: "date_of_birth".into() });
+        }
+        if Age::on(self.date_of_birth, screening).is_err() {
+            return Err(RecordError::Invalid {
+                path: "date_of_birth".into(),
+                reason: format!("gives an age above {} years on the screening date", Age::MAX_YEARS),
+            });
         }
         if let Some(b) = &self.kidney_biopsy {
             not_after(b.date, &|| "kidney_biopsy.date".into())?;

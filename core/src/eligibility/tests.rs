@@ -1,5 +1,6 @@
 //! Tests only: compiled under `#[cfg(test)]` (declared so in the parent module), never in the library.
 use super::*;
+use crate::demographics::Sex;
 use crate::synthetic;
 use proptest::prelude::*;
 
@@ -125,7 +126,7 @@ fn configuration_round_trips_through_json_and_refuses_bad_units() {
     bad.uacr.unit = Unit::MillimeterOfMercury;
     assert_eq!(
         bad.validate().unwrap_err().to_string(),
-        "configuration field `uacr`: `mmHg` is not a finite threshold for urine albumin-to-creatinine ratio"
+        "configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for urine albumin-to-creatinine ratio"
     );
     let mut cg = cfg();
     cg.egfr_equation = crate::egfr::EgfrEquation::CockcroftGault;
@@ -398,4 +399,171 @@ fn months_before_clamps_to_the_end_of_a_shorter_month() {
     assert_eq!(super::criteria::months_before(d(2025, 1, 15), 1), d(2024, 12, 15));
     assert_eq!(super::criteria::months_before(d(2025, 6, 1), 120), d(2015, 6, 1));
     assert_eq!(super::criteria::months_before(d(2025, 6, 1), u32::MAX), chrono::NaiveDate::MIN);
+}
+
+// ---- Reliability: regressions of what hostile input found (issue 9) ----
+
+/// The base record as JSON text, with `edit` applied to its JSON value.
+fn base_json(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/vectors/eligibility/base_record.json")).unwrap();
+    edit(&mut v);
+    v.to_string()
+}
+
+#[test]
+fn trailing_content_after_a_record_is_refused_not_dropped() {
+    let a = base_json(|_| {});
+    for text in [format!("{a}{a}"), format!("{a} garbage"), format!("{a}\r{a}"), format!("{a},")] {
+        let e = ScreeningRecord::from_json(&text).unwrap_err();
+        assert_eq!((e.kind(), e.path()), ("malformed", "."), "{text}");
+        assert!(e.to_string().contains("trailing"), "{e}");
+    }
+    // White space around one record is fine.
+    assert!(ScreeningRecord::from_json(&format!("\n  {a}\r\n ")).is_ok());
+}
+
+#[test]
+fn an_array_where_an_object_is_documented_is_refused() {
+    let top = r#"["P", "F", "1960-01-01", "2025-06-01"]"#;
+    assert_eq!(ScreeningRecord::from_json(top).unwrap_err().path(), ".");
+    let nested = base_json(|v| v["labs"]["uacr"] = serde_json::json!([["2025-05-20", 1200.0, "mg/g"]]));
+    let e = ScreeningRecord::from_json(&nested).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("malformed", "labs.uacr[0]"));
+    assert_eq!(e.to_string(), "labs.uacr[0]: invalid type or value, expected an object");
+    let biopsy = base_json(|v| v["kidney_biopsy"] = serde_json::json!(["2020-01-01", "diabetic_kidney_disease"]));
+    assert_eq!(ScreeningRecord::from_json(&biopsy).unwrap_err().path(), "kidney_biopsy");
+    assert_eq!(ProtocolConfig::from_json("[]").unwrap_err().field, ".");
+    assert_eq!(ProtocolConfig::from_json(r#"{"uacr": ["above", 1000, "mg/g"]}"#).unwrap_err().field, "uacr");
+}
+
+#[test]
+fn dates_are_read_only_as_yyyy_mm_dd() {
+    for bad in ["2025-6-1", " 2025-06-01", "+2025-06-01", "-262143-01-10", "2025-06-01T00:00:00"] {
+        let text = base_json(|v| v["screening_date"] = serde_json::json!(bad));
+        let e = ScreeningRecord::from_json(&text).unwrap_err();
+        assert_eq!((e.kind(), e.path()), ("malformed", "screening_date"), "{bad}");
+        assert!(!e.to_string().contains(bad.trim()), "the message repeats the date: {e}");
+    }
+    let text = base_json(|v| v["labs"]["uacr"][0]["date"] = serde_json::json!("2025-02-30"));
+    assert_eq!(ScreeningRecord::from_json(&text).unwrap_err().to_string(), "labs.uacr[0].date: no such calendar date");
+}
+
+#[test]
+fn sex_is_read_in_a_record_as_everywhere_else() {
+    for (text, sex) in [("Female", Sex::Female), ("FEMALE", Sex::Female), ("m", Sex::Male), ("男", Sex::Male)] {
+        let r = ScreeningRecord::from_json(&base_json(|v| v["sex"] = serde_json::json!(text))).unwrap();
+        assert_eq!(r.sex, sex, "{text}");
+    }
+    let e = ScreeningRecord::from_json(&base_json(|v| v["sex"] = serde_json::json!("Secret-Name"))).unwrap_err();
+    assert_eq!(e.path(), "sex");
+    assert!(!e.to_string().contains("Secret"), "{e}");
+}
+
+#[test]
+fn an_age_beyond_the_oldest_human_is_refused_not_pending() {
+    let text = base_json(|v| v["date_of_birth"] = serde_json::json!("1825-01-01"));
+    let r = ScreeningRecord::from_json(&text).unwrap();
+    let e = screen(&r, &cfg()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.to_string().as_str()),
+        ("invalid_value", "date_of_birth: gives an age above 125 years on the screening date")
+    );
+}
+
+#[test]
+fn extreme_dates_built_in_rust_do_not_overflow_the_look_backs() {
+    // Dates the JSON reader refuses, but a Rust caller can build: the look-backs start at the
+    // earliest representable date instead of overflowing.
+    let mut r = base();
+    r.date_of_birth = NaiveDate::MIN;
+    r.screening_date = NaiveDate::MIN.checked_add_days(chrono::Days::new(9)).unwrap();
+    r.labs = Labs::default();
+    r.blood_pressures.clear();
+    r.kidney_biopsy = None;
+    r.medications = Some(vec![]);
+    r.other_trials = Some(vec![]);
+    r.conditions = Some(vec![]);
+    let res = screen(&r, &cfg()).unwrap();
+    assert_eq!(res.criterion("inc_age").unwrap().outcome, Outcome::NotMet);
+    r.screening_date = NaiveDate::MAX;
+    r.date_of_birth = NaiveDate::MAX.checked_sub_days(chrono::Days::new(365 * 60)).unwrap();
+    assert!(screen(&r, &cfg()).is_ok());
+}
+
+#[test]
+fn every_configured_count_and_look_back_is_bounded() {
+    let fields = [
+        "biopsy_lookback_years",
+        "malignancy_lookback_years",
+        "stroke_lookback_months",
+        "other_trial_lookback_months",
+        "urine_protein_window_days",
+        "uacr_lookback_days",
+        "egfr_lookback_days",
+        "bp_lookback_days",
+        "hba1c_lookback_days",
+        "immunosuppressant_lookback_days",
+        "immunosuppressant_min_exposure_days",
+        "lipid_lookback_days",
+        "viral_load_lookback_days",
+        "iv_antibiotics_lookback_days",
+        "urine_protein_min_measurements",
+        "bp_readings_averaged",
+        "age_max_years",
+    ];
+    for field in fields {
+        for value in [100_000_000u64, 4_294_967_295] {
+            let e = ProtocolConfig::from_json(&format!("{{\"{field}\": {value}}}")).unwrap_err();
+            assert_eq!(e.field, field, "{field} = {value}");
+        }
+    }
+    for (field, value) in [("nyha_min_class", 0), ("nyha_min_class", 5), ("egfr_lookback_days", 0)] {
+        assert_eq!(ProtocolConfig::from_json(&format!("{{\"{field}\": {value}}}")).unwrap_err().field, field);
+    }
+    assert_eq!(ProtocolConfig::from_json(r#"{"version": ""}"#).unwrap_err().field, "version");
+    assert_eq!(
+        ProtocolConfig::from_json(r#"{"immunosuppressants": ["tacrolimus", " "]}"#).unwrap_err().field,
+        "immunosuppressants[1]"
+    );
+    // The largest accepted values screen without trouble.
+    let c = ProtocolConfig::from_json(
+        r#"{"egfr_lookback_days": 3650, "stroke_lookback_months": 120, "malignancy_lookback_years": 100}"#,
+    )
+    .unwrap();
+    assert!(screen(&base(), &c).is_ok());
+}
+
+#[test]
+fn the_configuration_names_equations_by_the_slugs_every_api_uses() {
+    let c = ProtocolConfig::from_json(r#"{"egfr_equation": "ckd_epi_2009_cr"}"#).unwrap();
+    assert_eq!(c.egfr_equation, crate::egfr::EgfrEquation::CkdEpi2009Cr);
+    // The spelling of earlier versions is still read; the new one is written.
+    let c = ProtocolConfig::from_json(r#"{"egfr_equation": "ckd_epi2021_cr"}"#).unwrap();
+    assert!(serde_json::to_string(&c).unwrap().contains(r#""egfr_equation":"ckd_epi_2021_cr""#));
+}
+
+#[test]
+fn reasons_read_as_english() {
+    let mut r = base();
+    r.conditions = Some(vec![]);
+    let res = screen(&r, &cfg()).unwrap();
+    for c in &res.criteria {
+        let reason = c.reason.to_string();
+        assert!(!reason.contains("No a ") && !reason.contains("No an "), "{reason}");
+    }
+    assert_eq!(
+        res.criterion("exc_severe_cardiovascular").unwrap().reason.to_string(),
+        "No severe cardiovascular disease in the medical history."
+    );
+}
+
+#[test]
+fn a_refused_record_is_named_by_its_id_where_the_text_has_one() {
+    let text = base_json(|v| v["labs"]["uacr"][0]["unit"] = serde_json::json!("furlongs"));
+    let out = screen_json_batch(&[text.as_str(), "{", "[]"], &cfg()).unwrap();
+    assert!(out.iter().all(Result::is_err));
+    assert_eq!(ScreeningRecord::id_in_json(&text).as_deref(), Some(base().id.as_str()));
+    assert_eq!(ScreeningRecord::id_in_json("{"), None);
+    assert_eq!(ScreeningRecord::id_in_json(r#"["P-1"]"#), None);
 }

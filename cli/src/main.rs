@@ -1,0 +1,180 @@
+//! `dkd-report`, the main job of amimestrocel-dkd.
+//!
+//! - `dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]`: screens a cohort
+//!   of screening records (default: the bundled synthetic `data/screening_cohort.jsonl`),
+//!   streaming, prints the screening report (counts and a CONSORT-style flow with exclusion
+//!   reasons ranked) and writes the per-candidate results ([`screen`]).
+//! - `dkd-report egfr [COHORT.csv]`: eGFR by every equation for a CSV of patients (default:
+//!   the bundled `data/synthetic_cohort.csv`), printed as a table, streaming.
+//! - `dkd-report generate [--seed S] [--count N]`: synthetic screening records as JSON lines,
+//!   streaming.
+//!
+//! Exit status: 0 done; 1 the run failed (the message says why; outputs are not touched);
+//! 2 a usage error; 130 interrupted by SIGINT or SIGTERM (outputs are not touched). A closed
+//! standard output (`dkd-report generate | head`) ends a command early with status 0.
+
+mod args;
+mod output;
+mod screen;
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use amimestrocel_dkd::cohort::{egfr_row, rows};
+use amimestrocel_dkd::egfr::EgfrEquation;
+use amimestrocel_dkd::synthetic;
+
+use args::Command;
+
+/// The bundled data.
+pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data");
+
+/// Why a run did not complete: a message and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+    status: u8,
+}
+
+impl Failure {
+    /// The run failed (status 1).
+    pub fn run(message: String) -> Self {
+        Failure { message, status: 1 }
+    }
+
+    /// Interrupted by a signal (status 130, as a shell reports SIGINT).
+    pub fn interrupted() -> Self {
+        Failure { message: "interrupted".to_owned(), status: 130 }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let command = match args::parse(&args) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("dkd-report: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => emit(&format!("{}\n", args::USAGE)),
+        Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
+        Command::Egfr { input } => egfr(input),
+        Command::Generate { seed, count } => generate(seed, count),
+        Command::Screen { input, out, config } => {
+            // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
+            // at the next chunk and removes its temporary files, and the renames that publish
+            // the outputs are never cut in two.
+            let interrupted = Arc::new(AtomicBool::new(false));
+            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+                if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
+                    eprintln!("dkd-report: cannot handle signal {signal}: {e}");
+                }
+            }
+            screen::run(input.as_deref(), &out, config.as_deref(), &interrupted).and_then(|report| emit(&report))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let note =
+                if f.status == 130 || f.message.starts_with("cannot write") || f.message.starts_with("cannot read") {
+                    "; outputs not updated"
+                } else {
+                    ""
+                };
+            eprintln!("dkd-report: {}{note}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+/// Writes `text` to standard output; a closed pipe is not an error.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::run(format!("cannot write the report: {e}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Synthetic records as JSON lines, one at a time.
+fn generate(seed: u64, count: u64) -> Result<(), Failure> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let records = synthetic::records(seed);
+    let write = || -> io::Result<()> {
+        for record in records.take(usize::try_from(count).unwrap_or(usize::MAX)) {
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    };
+    match write() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::run(format!("cannot write: {e}"))),
+        _ => Ok(()),
+    }
+}
+
+/// The eGFR table, a row at a time.
+fn egfr(input: Option<PathBuf>) -> Result<(), Failure> {
+    let path = input.unwrap_or_else(|| Path::new(DATA).join("synthetic_cohort.csv"));
+    let file = std::fs::File::open(&path).map_err(|e| Failure::run(format!("cannot read {}: {e}", path.display())))?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let width = 20;
+    let mut head = format!("{:<9}{:<4}{:>4} ", "id", "sex", "age");
+    for eq in EgfrEquation::ALL {
+        let _ = write!(head, "{:>width$}", eq.slug());
+    }
+    let (mut patients, mut refused, mut unreadable) = (0u64, 0u64, 0u64);
+    let write = || -> io::Result<Result<(), Failure>> {
+        writeln!(out, "{head}")?;
+        for row in rows(io::BufReader::new(file)) {
+            let row = match row {
+                Ok(row) => row,
+                Err(e @ amimestrocel_dkd::cohort::CohortError::Header { .. }) => {
+                    return Ok(Err(Failure::run(format!("{}: {e}", path.display()))));
+                }
+                Err(e) => {
+                    // A line that cannot be read keeps its place in the table, by number.
+                    unreadable += 1;
+                    writeln!(out, "{e}")?;
+                    continue;
+                }
+            };
+            patients += 1;
+            let mut line = format!("{:<9}{:<4}{:>4} ", row.id, row.sex, row.age);
+            let results = egfr_row(&row);
+            if results.iter().all(|(_, r)| r.is_err()) {
+                refused += 1;
+            }
+            for (_, result) in results {
+                let cell = match result {
+                    Ok(e) => format!("{:.1}", e.value()),
+                    Err(e) => e.kind().to_owned(),
+                };
+                let _ = write!(line, "{cell:>width$}");
+            }
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{patients} patients, {refused} with no estimate by any equation.")?;
+        if unreadable > 0 {
+            writeln!(out, "{unreadable} lines could not be read (listed above by line number).")?;
+        }
+        writeln!(out, "Units: mL/min/1.73m² (cockcroft_gault: mL/min, not normalised).")?;
+        writeln!(out, "Protocol default equation: {}.", amimestrocel_dkd::egfr::PROTOCOL_DEFAULT_EQUATION)?;
+        out.flush()?;
+        Ok(Ok(()))
+    };
+    match write() {
+        Ok(result) => result,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::run(format!("cannot write the table: {e}"))),
+    }
+}

@@ -1,0 +1,208 @@
+//! The main job as a user runs it: the `dkd-report` binary, its arguments, its inputs and its
+//! outputs.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dkd-report"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dkd-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+const GOOD: &str = r#"{"id":"A-1","sex":"F","date_of_birth":"1960-01-01","screening_date":"2025-06-01"}"#;
+const GOOD2: &str = r#"{"id":"A-2","sex":"M","date_of_birth":"1961-01-01","screening_date":"2025-06-01"}"#;
+
+#[test]
+fn unknown_options_and_extra_arguments_are_usage_errors_with_status_2() {
+    for args in [&["--foo"][..], &["--out"], &["a.jsonl", "b.jsonl"], &["generate", "--count", "-1"]] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with("dkd-report: "), "{}", stderr(&o));
+    }
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("dkd-report "));
+}
+
+#[test]
+fn generate_writes_the_requested_count_of_records() {
+    let o = run(&["generate", "--count", "3", "--seed", "7"]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[2].contains("\"id\":\"SYN-00003\""));
+}
+
+#[test]
+fn a_closed_pipe_ends_generate_and_screen_with_status_0() {
+    // A count that would take hours: only the first line is read, then the pipe closes.
+    let mut child = bin().args(["generate", "--count", "1000000000000"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("{\"id\":\"SYN-00001\""));
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    let out = scratch("pipe");
+    let mut child = bin().args(["screen", "--out"]).arg(&out).stdout(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn every_line_is_screened_refused_or_counted_blank() {
+    let dir = scratch("lines");
+    let input = dir.join("in.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"\xEF\xBB\xBF"); // a byte-order mark before line 1
+    bytes.extend_from_slice(GOOD.as_bytes());
+    bytes.extend_from_slice(b"\r"); // CR-only line end
+    bytes.extend_from_slice(format!("{GOOD}{GOOD2}\r\n").as_bytes()); // two records on line 2
+    bytes.extend_from_slice(b"\n"); // blank line 3
+    bytes.extend_from_slice(b"{\"id\":\"A-\xFF\"}\n"); // line 4: not UTF-8
+    bytes.extend_from_slice(format!("{GOOD2} garbage\n").as_bytes()); // line 5: trailing text
+    bytes.extend_from_slice(GOOD2.as_bytes()); // line 6, no final line end
+    fs::write(&input, bytes).unwrap();
+    let out = dir.join("out");
+    let o = bin().arg("screen").arg(&input).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout).unwrap();
+    assert!(report.contains("(5 records)"), "{report}");
+    assert!(report.contains("Blank lines passed over: 1"), "{report}");
+
+    let rows = jsonl(&out.join("screening_results.jsonl"));
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![1, 2, 4, 5, 6]);
+    let status: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(status, vec!["pending", "refused", "refused", "refused", "pending"]);
+    assert_eq!(rows[1]["error"]["kind"], "malformed");
+    assert_eq!(rows[1]["id"], "A-1", "a refused record keeps its readable id");
+    assert_eq!(rows[2]["error"]["kind"], "not_utf8");
+    assert_eq!(rows[3]["error"]["kind"], "malformed");
+    assert_eq!(rows[3]["id"], "A-2");
+
+    let csv = fs::read_to_string(out.join("screening_results.csv")).unwrap();
+    let first_cells: Vec<String> = csv.lines().map(|l| l.split(',').take(4).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(first_cells[0], "line,id,screening_date,status");
+    assert_eq!(first_cells[2], "2,A-1,,refused");
+    assert_eq!(first_cells[3], "4,,,refused");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("screening_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["screened"], 5);
+    assert_eq!(summary["refused"], 3);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_outputs_and_exits_1() {
+    let dir = scratch("failed");
+    let out = dir.join("out");
+    let o = bin().arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let before: Vec<Vec<u8>> =
+        ["screening_results.csv", "screening_results.jsonl"].iter().map(|f| fs::read(out.join(f)).unwrap()).collect();
+    let config = dir.join("config.json");
+    fs::write(&config, r#"{"egfr_lookback_days": 4294967295}"#).unwrap();
+    let o = bin().arg("--out").arg(&out).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("egfr_lookback_days"), "{}", stderr(&o));
+    let o = bin().arg(dir.join("missing.jsonl")).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("outputs not updated"), "{}", stderr(&o));
+    let after: Vec<Vec<u8>> =
+        ["screening_results.csv", "screening_results.jsonl"].iter().map(|f| fs::read(out.join(f)).unwrap()).collect();
+    assert_eq!(before, after);
+    let names: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_interrupted_run_leaves_the_old_pair_or_the_new_pair_never_a_mix() {
+    let dir = scratch("sigint");
+    let input = dir.join("big.jsonl");
+    let o = run(&["generate", "--count", "40000", "--seed", "3"]);
+    fs::write(&input, &o.stdout).unwrap();
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    for f in ["screening_results.csv", "screening_results.jsonl", "screening_summary.json"] {
+        fs::write(out.join(f), "old").unwrap();
+    }
+    let mut interrupted = 0;
+    for delay_ms in [30, 120] {
+        let child =
+            bin().arg(&input).arg("--out").arg(&out).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        let o = child.wait_with_output().unwrap();
+        let contents: Vec<String> = ["screening_results.csv", "screening_results.jsonl", "screening_summary.json"]
+            .iter()
+            .map(|f| fs::read_to_string(out.join(f)).unwrap())
+            .collect();
+        let old = contents.iter().filter(|c| *c == "old").count();
+        match o.status.code() {
+            Some(130) => {
+                interrupted += 1;
+                assert_eq!(old, 3, "an interrupted run changed an output");
+                assert!(stderr(&o).contains("interrupted; outputs not updated"), "{}", stderr(&o));
+            }
+            Some(0) => {
+                assert_eq!(old, 0, "a finished run left an old output");
+                assert_eq!(contents[1].lines().count(), 40_000);
+                for f in ["screening_results.csv", "screening_results.jsonl", "screening_summary.json"] {
+                    fs::write(out.join(f), "old").unwrap();
+                }
+            }
+            other => panic!("unexpected exit {other:?}: {}", stderr(&o)),
+        }
+        let names: Vec<String> =
+            fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
+    }
+    // At 30 ms the run has only begun: at least that one is interrupted.
+    assert!(interrupted >= 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_egfr_table_reports_every_row_and_line() {
+    let dir = scratch("egfr");
+    let input = dir.join("c.csv");
+    let mut f = fs::File::create(&input).unwrap();
+    writeln!(f, "{}", amimestrocel_dkd::cohort::HEADER).unwrap();
+    writeln!(f, "P1,F,60,1.0,mg/dL,,,").unwrap();
+    writeln!(f, "P2,F,60").unwrap();
+    f.write_all(b"P3,\xFF,60,1.0,mg/dL,,,\n").unwrap();
+    drop(f);
+    let o = bin().arg("egfr").arg(&input).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut text = String::new();
+    o.stdout.as_slice().read_to_string(&mut text).unwrap();
+    assert!(text.contains("line 3: expected 8 cells, found 3"), "{text}");
+    assert!(text.contains("line 4: not UTF-8 text"), "{text}");
+    assert!(text.contains("2 lines could not be read"), "{text}");
+    let o = bin().arg("egfr").arg(dir.join("none.csv")).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    fs::remove_dir_all(&dir).unwrap();
+}
