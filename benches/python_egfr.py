@@ -58,6 +58,26 @@ def main() -> None:
     t_1 = best(lambda: dkd.egfr("ckd_epi_2021_cr", age=age, sex=sex, creatinine=scr, threads=1), 3)
     t_all = best(lambda: dkd.egfr("ckd_epi_2021_cr", age=age, sex=sex, creatinine=scr), 3)
 
+    # The columns data scientists hold, each converted inside the call (timed with it).
+    letters = np.where(female, "F", "M")  # numpy <U1
+    layouts: List[Any] = [
+        ("sex: uint8 ISO/IEC 5218 codes", dict(sex=sex)),
+        ("sex: int64 codes", dict(sex=sex.astype(np.int64))),
+        ("sex: numpy 'F'/'M' strings (<U1)", dict(sex=letters)),
+        ("female: bool column", dict(female=female)),
+    ]
+    try:
+        import pandas as pd
+
+        layouts.append(("sex: pandas object 'F'/'M' Series", dict(sex=pd.Series(letters.astype(object)))))
+        layouts.append(("sex: pandas Categorical", dict(sex=pd.Series(letters).astype("category"))))
+    except ImportError:
+        pass
+    for _, kw in layouts:
+        check = dkd.egfr("ckd_epi_2021_cr", age=age, creatinine=scr, **kw)
+        assert np.array_equal(check.values, ours.values), "a layout changed the result"
+    timed = [(name, best(lambda kw=kw: dkd.egfr("ckd_epi_2021_cr", age=age, creatinine=scr, **kw), 3)) for name, kw in layouts]
+
     cr = dkd.SerumCreatinine(1.3, "mg/dL")
     k = 200_000
 
@@ -83,6 +103,8 @@ def main() -> None:
     print(f"| numpy, idiomatic (one core) | {t_np * 1e3:.0f} ms | 1.0x |")
     print(f"| amimestrocel_dkd.egfr, threads=1 | {t_1 * 1e3:.0f} ms | {t_np / t_1:.1f}x |")
     print(f"| amimestrocel_dkd.egfr, all cores | {t_all * 1e3:.0f} ms | {t_np / t_all:.1f}x |")
+    for name, t in timed:
+        print(f"| egfr, all cores, {name} | {t * 1e3:.0f} ms | {t_np / t:.1f}x |")
     print(f"| estimate_gfr scalar call | {t_s * 1e9:.0f} ns | |")
     print(f"| pure-Python function, scalar | {t_p * 1e9:.0f} ns | |")
     assert math.isfinite(t_s)

@@ -15,7 +15,7 @@ import amimestrocel_dkd as dkd
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    records = dkd.synthetic_cohort(2025, n)
+    records = list(dkd.synthetic_cohort(2025, n))
     texts = [json.dumps(r) for r in records]
     dkd.screen_many(texts[:1000])  # warm-up: threads, allocator
 

@@ -6,7 +6,7 @@ use amimestrocel_dkd::egfr::{
 };
 use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
 use chrono::NaiveDate;
-use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -33,15 +33,19 @@ pub struct GfrResult {
 #[pymethods]
 impl GfrResult {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("equation", self.equation)?;
-        d.set_item("value", self.value)?;
-        d.set_item("unit", self.unit)?;
-        d.set_item("normalised", self.normalised)?;
-        Ok(d)
+        crate::guard(py, || {
+            let d = PyDict::new(py);
+            d.set_item("equation", self.equation)?;
+            d.set_item("value", self.value)?;
+            d.set_item("unit", self.unit)?;
+            d.set_item("normalised", self.normalised)?;
+            Ok(d)
+        })
     }
-    fn __repr__(&self) -> String {
-        format!("GfrResult(equation={:?}, value={:?}, unit={:?})", self.equation, self.value, self.unit)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        crate::guard(py, || {
+            Ok(format!("GfrResult(equation={:?}, value={:?}, unit={:?})", self.equation, self.value, self.unit))
+        })
     }
 }
 
@@ -86,34 +90,53 @@ fn estimate_gfr(
     weight_kg: Option<f64>,
     black: bool,
 ) -> PyResult<GfrResult> {
-    let eq = self::equation(py, equation)?;
-    let age = Age::from_f64(age).map_err(|e| errors::demographics(py, e))?;
-    let mut inputs = EgfrInputs::new(age, self::sex(py, sex)?).with_black(black);
-    inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
-    inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;
-    inputs.weight = weight_kg.map(Mass::new::<kilogram>);
-    estimate(eq, &inputs).map(GfrResult::from).map_err(|e| errors::egfr(py, e, None))
+    crate::guard(py, || {
+        let eq = self::equation(py, equation)?;
+        let age = Age::from_f64(age).map_err(|e| errors::demographics(py, e))?;
+        let mut inputs = EgfrInputs::new(age, self::sex(py, sex)?).with_black(black);
+        inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
+        inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;
+        inputs.weight = weight_kg.map(Mass::new::<kilogram>);
+        estimate(eq, &inputs).map(GfrResult::from).map_err(|e| errors::egfr(py, e, None))
+    })
 }
 
-fn date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    let text: String =
-        if let Ok(s) = value.extract::<String>() { s } else { value.call_method0("isoformat")?.extract()? };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .map_err(|_| PyTypeError::new_err(format!("expected a date or an ISO 8601 YYYY-MM-DD string, got `{text}`")))
+/// A date from a `YYYY-MM-DD` string or an object with integer `year`, `month` and `day`
+/// (`datetime.date`, `datetime.datetime`, `pandas.Timestamp`). The message names the argument,
+/// never its value (it may be a birth date).
+pub fn date(value: &Bound<'_, PyAny>, name: &str) -> PyResult<NaiveDate> {
+    if let Ok(text) = value.cast::<pyo3::types::PyString>() {
+        return amimestrocel_dkd::date::parse_iso_date(text.to_str()?).map_err(|e| errors::date(value.py(), name, e));
+    }
+    let part = |attr: &str| -> Option<i64> {
+        let v = value.getattr(attr).ok()?;
+        if v.is_instance_of::<pyo3::types::PyBool>() {
+            return None;
+        }
+        v.extract::<i64>().ok()
+    };
+    match (part("year"), part("month"), part("day")) {
+        (Some(y), Some(m), Some(d)) => i32::try_from(y)
+            .ok()
+            .zip(u32::try_from(m).ok())
+            .zip(u32::try_from(d).ok())
+            .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y, m, d))
+            .ok_or_else(|| errors::date(value.py(), name, amimestrocel_dkd::date::DateError::NoSuchDate)),
+        _ => Err(PyTypeError::new_err(format!(
+            "{name} must be a datetime.date or a YYYY-MM-DD string, not {}",
+            value.get_type().name().map_or_else(|_| "this type".to_owned(), |n| n.to_string())
+        ))),
+    }
 }
 
 /// Completed years from `date_of_birth` to `on` (dates or ISO strings).
 #[pyfunction]
 fn age_on(py: Python<'_>, date_of_birth: &Bound<'_, PyAny>, on: &Bound<'_, PyAny>) -> PyResult<u32> {
-    Age::on(date(date_of_birth)?, date(on)?).map(Age::years).map_err(|e| errors::demographics(py, e))
-}
-
-/// ISO/IEC 5218 codes for sex strings; 0 (not known) for text that names no sex.
-#[pyfunction]
-fn sex_codes(py: Python<'_>, values: Vec<Option<String>>) -> Bound<'_, PyArray1<u8>> {
-    let codes: Vec<u8> =
-        values.iter().map(|v| v.as_deref().and_then(|t| Sex::parse(t).ok()).map_or(0, Sex::iso5218)).collect();
-    codes.into_pyarray(py)
+    crate::guard(py, || {
+        Age::on(date(date_of_birth, "date_of_birth")?, date(on, "on")?)
+            .map(Age::years)
+            .map_err(|e| errors::demographics(py, e))
+    })
 }
 
 fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a [T]> {
@@ -122,7 +145,8 @@ fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a 
 
 type Arrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<u8>>);
 
-/// The batch: contiguous float64 columns (uint8 ISO 5218 sex, bool black), GIL released.
+/// The batch: contiguous float64 columns, uint8 ISO 5218 sex, uint8 black flags (0, 1; any
+/// other value not known), GIL released.
 #[pyfunction]
 #[pyo3(signature = (equation, age, sex, creatinine, creatinine_unit, cystatin_c, cystatin_c_unit, weight_kg, black, strict, threads, kernel = "auto"))]
 #[allow(clippy::too_many_arguments)]
@@ -136,101 +160,104 @@ fn egfr_columns<'py>(
     cystatin_c: Option<PyReadonlyArray1<'py, f64>>,
     cystatin_c_unit: &str,
     weight_kg: Option<PyReadonlyArray1<'py, f64>>,
-    black: Option<PyReadonlyArray1<'py, bool>>,
+    black: Option<PyReadonlyArray1<'py, u8>>,
     strict: bool,
     threads: usize,
     kernel: &str,
 ) -> PyResult<Arrays<'py>> {
-    let eq = self::equation(py, equation)?;
-    let kernel = match kernel {
-        "auto" => Kernel::detect(),
-        "baseline" => Kernel::Baseline,
-        other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "kernel must be 'auto' or 'baseline', not {other:?}"
-            )))
-        }
-    };
-    let age_s = slice(&age)?;
-    let sex_s = slice(&sex)?;
-    let mut cols = BatchColumns::new(age_s, sex_s);
-    cols.creatinine = creatinine.as_ref().map(slice).transpose()?;
-    cols.creatinine_unit = Unit::parse(creatinine_unit).map_err(|e| errors::lab(py, e))?;
-    cols.cystatin_c = cystatin_c.as_ref().map(slice).transpose()?;
-    cols.cystatin_c_unit = Unit::parse(cystatin_c_unit).map_err(|e| errors::lab(py, e))?;
-    cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
-    cols.black = black.as_ref().map(slice).transpose()?;
-    let n = age_s.len();
-    // The outputs are allocated by numpy (zeroed, so never uninitialised), which asks the
-    // kernel for transparent huge pages on large arrays: far fewer page faults than a fresh Rust
-    // `Vec` of the same size. `numpy.empty` was measured no faster.
-    let values = PyArray1::<f64>::zeros(py, n, false);
-    let codes = PyArray1::<u8>::zeros(py, n, false);
-    {
-        let mut values_rw = values.readwrite();
-        let mut codes_rw = codes.readwrite();
-        let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        py.detach(|| egfr_batch_with(eq, &cols, out, codes_out, threads, |b, s, o, c| kernel.fill(b, s, o, c)))
-            .map_err(|e| errors::egfr(py, e, None))?;
-        if strict {
-            if let Some((i, code)) = codes_out.iter().enumerate().find(|(_, c)| **c != 0) {
-                let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
-                return Err(errors::row(py, i, kind));
+    crate::guard(py, || {
+        let eq = self::equation(py, equation)?;
+        let kernel = match kernel {
+            "auto" => Kernel::detect(),
+            "baseline" => Kernel::Baseline,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "kernel must be 'auto' or 'baseline', not {other:?}"
+                )))
+            }
+        };
+        let age_s = slice(&age)?;
+        let sex_s = slice(&sex)?;
+        let mut cols = BatchColumns::new(age_s, sex_s);
+        cols.creatinine = creatinine.as_ref().map(slice).transpose()?;
+        cols.creatinine_unit = Unit::parse(creatinine_unit).map_err(|e| errors::lab(py, e))?;
+        cols.cystatin_c = cystatin_c.as_ref().map(slice).transpose()?;
+        cols.cystatin_c_unit = Unit::parse(cystatin_c_unit).map_err(|e| errors::lab(py, e))?;
+        cols.weight_kg = weight_kg.as_ref().map(slice).transpose()?;
+        cols.black = black.as_ref().map(slice).transpose()?;
+        let n = age_s.len();
+        // The outputs are allocated by numpy (zeroed, so never uninitialised), which asks the
+        // kernel for transparent huge pages on large arrays: far fewer page faults than a fresh Rust
+        // `Vec` of the same size. `numpy.empty` was measured no faster.
+        let values = PyArray1::<f64>::zeros(py, n, false);
+        let codes = PyArray1::<u8>::zeros(py, n, false);
+        {
+            let mut values_rw = values.readwrite();
+            let mut codes_rw = codes.readwrite();
+            let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            py.detach(|| egfr_batch_with(eq, &cols, out, codes_out, threads, |b, s, o, c| kernel.fill(b, s, o, c)))
+                .map_err(|e| errors::egfr(py, e, None))?;
+            if strict {
+                if let Some((i, code)) = codes_out.iter().enumerate().find(|(_, c)| **c != 0) {
+                    let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
+                    return Err(errors::row(py, i, kind));
+                }
             }
         }
-    }
-    Ok((values, codes))
+        Ok((values, codes))
+    })
 }
 
 /// The compiled kernel the batch uses on this CPU: `avx2` or `baseline`.
 #[pyfunction]
-fn batch_kernel() -> &'static str {
-    Kernel::detect().as_str()
+fn batch_kernel(py: Python<'_>) -> PyResult<&'static str> {
+    crate::guard(py, || Ok(Kernel::detect().as_str()))
 }
 
 /// Row error codes of the batch and their slugs; 0 is `ok`.
 #[pyfunction]
-fn egfr_error_kinds() -> Vec<(u8, &'static str)> {
-    std::iter::once((0, "ok")).chain(RowError::ALL.iter().map(|e| (e.code(), e.slug()))).collect()
+fn egfr_error_kinds(py: Python<'_>) -> PyResult<Vec<(u8, &'static str)>> {
+    crate::guard(py, || Ok(std::iter::once((0, "ok")).chain(RowError::ALL.iter().map(|e| (e.code(), e.slug()))).collect()))
 }
 
 /// Every equation with its slug, source, result unit and age range.
 #[pyfunction]
 fn equations(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
-    EgfrEquation::ALL
-        .iter()
-        .map(|e| {
-            let d = PyDict::new(py);
-            d.set_item("equation", e.slug())?;
-            d.set_item("source", e.source())?;
-            d.set_item("unit", e.result_unit().as_str())?;
-            d.set_item("normalised", e.is_normalised())?;
-            d.set_item("min_age", e.age_range().0)?;
-            d.set_item("max_age", e.age_range().1)?;
-            d.set_item("needs", {
-                let mut needs = Vec::new();
-                if e.needs_creatinine() {
-                    needs.push("creatinine");
-                }
-                if e.needs_cystatin_c() {
-                    needs.push("cystatin_c");
-                }
-                if e.needs_weight() {
-                    needs.push("weight_kg");
-                }
-                needs
-            })?;
-            Ok(d)
-        })
-        .collect()
+    crate::guard(py, || {
+        EgfrEquation::ALL
+            .iter()
+            .map(|e| {
+                let d = PyDict::new(py);
+                d.set_item("equation", e.slug())?;
+                d.set_item("source", e.source())?;
+                d.set_item("unit", e.result_unit().as_str())?;
+                d.set_item("normalised", e.is_normalised())?;
+                d.set_item("min_age", e.age_range().0)?;
+                d.set_item("max_age", e.age_range().1)?;
+                d.set_item("needs", {
+                    let mut needs = Vec::new();
+                    if e.needs_creatinine() {
+                        needs.push("creatinine");
+                    }
+                    if e.needs_cystatin_c() {
+                        needs.push("cystatin_c");
+                    }
+                    if e.needs_weight() {
+                        needs.push("weight_kg");
+                    }
+                    needs
+                })?;
+                Ok(d)
+            })
+            .collect()
+    })
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<GfrResult>()?;
     m.add_function(wrap_pyfunction!(estimate_gfr, m)?)?;
     m.add_function(wrap_pyfunction!(age_on, m)?)?;
-    m.add_function(wrap_pyfunction!(sex_codes, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(batch_kernel, m)?)?;

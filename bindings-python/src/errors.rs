@@ -151,3 +151,25 @@ pub fn config(py: Python<'_>, field: &str, reason: &str) -> PyErr {
         Err(err) => err,
     }
 }
+
+/// A panic caught at the boundary, as `amimestrocel_dkd.errors.InternalError`. The message
+/// is fixed: a panic's own text could carry a value of the input.
+pub fn internal(py: Python<'_>) -> PyErr {
+    raise(
+        py,
+        "InternalError",
+        "internal error in amimestrocel_dkd (a bug): please report it with the call that raised it".to_owned(),
+        "internal_error",
+        PyDict::new(py),
+    )
+}
+
+/// A date argument that was refused (`YYYY-MM-DD` only), as
+/// `amimestrocel_dkd.errors.DemographicsError` naming the argument, never its value.
+pub fn date(py: Python<'_>, argument: &str, e: amimestrocel_dkd::date::DateError) -> PyErr {
+    let d = PyDict::new(py);
+    match d.set_item("argument", argument) {
+        Ok(()) => raise(py, "DemographicsError", format!("{argument}: {e}"), e.kind(), d),
+        Err(err) => err,
+    }
+}

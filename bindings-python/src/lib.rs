@@ -5,6 +5,7 @@
 //! `unsafe` is denied everywhere but in `kernel.rs`, which dispatches the eGFR batch to AVX2 (ADR 0005).
 #![deny(unsafe_code)]
 
+mod columns;
 mod egfr;
 mod eligibility;
 mod errors;
@@ -13,11 +14,24 @@ mod lab;
 
 use pyo3::prelude::*;
 
+/// Runs the body of an exported function, turning a panic (a bug; none is known) into
+/// `amimestrocel_dkd.errors.InternalError`, a `DkdError`, so that no panic reaches Python as
+/// pyo3's `PanicException` (a `BaseException` that `except Exception` does not catch). Every
+/// function and method this module exports runs its body through here (a test checks the
+/// sources, another a deliberate panic).
+pub fn guard<T>(py: Python<'_>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(_) => Err(errors::internal(py)),
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     lab::register(m)?;
     egfr::register(m)?;
     eligibility::register(m)?;
+    columns::register(m)?;
     Ok(())
 }

@@ -107,8 +107,18 @@ def test_cystatin_passed_as_creatinine_is_refused() -> None:
 def test_age_on_takes_dates_and_iso_strings() -> None:
     assert dkd.age_on(datetime.date(1960, 3, 1), datetime.date(2025, 2, 28)) == 64
     assert dkd.age_on("1960-03-01", "2025-03-01") == 65
-    with pytest.raises(TypeError):
+    with pytest.raises(dkd.DemographicsError) as e:
         dkd.age_on("01/03/1960", "2025-03-01")
+    assert e.value.kind == "not_iso_date" and str(e.value) == "date_of_birth: expected a date as YYYY-MM-DD"
+    with pytest.raises(dkd.DemographicsError) as e:
+        dkd.age_on("1962-07-15x", "2025-03-01")
+    assert "1962" not in str(e.value), "the message repeats the birth date"
+    for bad in ["1960-3-1", " 1960-03-01", "+1960-03-01"]:
+        with pytest.raises(dkd.DemographicsError):
+            dkd.age_on(bad, "2025-03-01")
+    with pytest.raises(TypeError) as t:
+        dkd.age_on(None, "2025-03-01")  # type: ignore[arg-type]
+    assert str(t.value) == "date_of_birth must be a datetime.date or a YYYY-MM-DD string, not NoneType"
 
 
 def test_cockcroft_gault_says_it_is_not_normalised() -> None:
@@ -187,7 +197,7 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
     scr[::89] = np.nan
     scys = rng.uniform(0.1, 12.0, n)
     weight = rng.uniform(20.0, 200.0, n)
-    black = rng.integers(0, 2, n).astype(bool)
+    black = rng.integers(0, 2, n).astype(np.uint8)
     for eq in [e["equation"] for e in dkd.equations()]:
         runs = [
             _native.egfr_columns(

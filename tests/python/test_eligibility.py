@@ -82,7 +82,7 @@ def test_criteria_list_ids_text_and_parameters() -> None:
 
 def test_screen_many_returns_a_dataframe_and_keeps_refused_rows() -> None:
     pd = pytest.importorskip("pandas")
-    records = dkd.synthetic_cohort(11, 40)
+    records = list(dkd.synthetic_cohort(11, 40))
     records.insert(5, {"id": "BAD", "sex": "F"})
     df = dkd.screen_many(records)
     assert isinstance(df, pd.DataFrame)

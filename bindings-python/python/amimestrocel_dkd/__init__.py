@@ -15,7 +15,7 @@ and a vectorised :func:`egfr` over numpy arrays or pandas Series.
 
 from __future__ import annotations
 
-from typing import Any, List, NamedTuple, Optional
+from typing import Any, List, NamedTuple
 
 from . import _native
 from ._native import (
@@ -44,7 +44,7 @@ from ._native import (
     lab_value,
     parse_unit,
 )
-from .errors import DemographicsError, DkdError, EgfrError, LabError, ScreeningError
+from .errors import DemographicsError, DkdError, EgfrError, InternalError, LabError, ScreeningError
 from .screening import (
     CriterionResult,
     ScreeningResult,
@@ -72,6 +72,7 @@ __all__ = [
     "GfrResult",
     "Hba1c",
     "HdlCholesterol",
+    "InternalError",
     "LabError",
     "LabValue",
     "LdlCholesterol",
@@ -129,36 +130,12 @@ class EgfrArrays(NamedTuple):
         return [kinds[int(c)] for c in self.error_codes]
 
 
-def _floats(np: Any, name: str, values: Any, n: Optional[int]) -> Any:
-    array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
-    if array.ndim != 1:
-        raise TypeError(f"{name} must be one-dimensional, got {array.ndim} dimensions")
-    return array
-
-
-def _sex_codes(np: Any, sex: Any) -> Any:
-    array = np.asarray(sex)
-    if array.ndim != 1:
-        raise TypeError(f"sex must be one-dimensional, got {array.ndim} dimensions")
-    if array.dtype.kind == "b":
-        raise TypeError("sex as booleans is ambiguous: pass 'F'/'M' strings or ISO/IEC 5218 codes (1 male, 2 female)")
-    if array.dtype == np.uint8:
-        return np.ascontiguousarray(array)
-    if array.dtype.kind in "iu":
-        # Out-of-range codes become 0 (not known) and so a row error, never a wrapped value.
-        valid = (array >= 0) & (array <= 255)
-        return np.ascontiguousarray(np.where(valid, array, 0).astype(np.uint8))
-    if array.dtype.kind == "f":
-        raise TypeError("sex as floats is ambiguous: pass 'F'/'M' strings or integer ISO/IEC 5218 codes")
-    items = [None if v is None else str(v) for v in array.tolist()]
-    return _native.sex_codes(items)
-
-
 def egfr(
     equation: str = PROTOCOL_DEFAULT_EQUATION,
     *,
     age: Any,
-    sex: Any,
+    sex: Any = None,
+    female: Any = None,
     creatinine: Any = None,
     creatinine_unit: str = "mg/dL",
     cystatin_c: Any = None,
@@ -168,33 +145,52 @@ def egfr(
     strict: bool = False,
     threads: int = 0,
 ) -> EgfrArrays:
-    """Vectorised eGFR over columns (numpy arrays, pandas Series or sequences).
+    """Vectorised eGFR over columns (numpy arrays, pandas Series, masked arrays or sequences).
 
     One fused pass per row, split over ``threads`` cores (0: all) with the GIL released. A bad
-    row (NaN creatinine, age out of range, unknown sex, ...) gives NaN and a non-zero error code
-    and does not stop the batch; with ``strict=True`` the first bad row raises
-    :class:`EgfrError` naming its index (``err.row``) and kind.
+    row (a missing or NaN creatinine, an age out of range, an unknown sex, ...) gives NaN and a
+    non-zero error code and does not stop the batch; with ``strict=True`` the first bad row
+    raises :class:`EgfrError` naming its index (``err.row``) and kind.
 
-    ``sex`` holds ``"F"``/``"M"``/``"female"``/``"male"`` strings or ISO/IEC 5218 integer codes
-    (1 male, 2 female). ``age`` is in whole years.
+    How each column is read (one rule per column type; the whole table is in
+    ``docs/reliability.md``):
+
+    - ``age`` (whole years), ``creatinine``, ``cystatin_c``, ``weight_kg``: numbers (int or
+      float). A missing value (None, NaN, ``pandas.NA``, a masked entry) is a row error.
+      Booleans and text are a ``TypeError``: text is never read as a number.
+    - ``sex``: ``"F"``/``"M"``/``"female"``/``"male"``/``"女"``/``"男"`` text (any case), ISO/IEC
+      5218 integer codes (1 male, 2 female; float 1.0/2.0 too), or a pandas ``Categorical`` of
+      either. A missing value, or text or a code that names no sex, is a row error. Booleans
+      are a ``TypeError`` (which is True?): pass them as ``female=`` instead.
+    - ``female``: booleans, True female, False male (instead of ``sex``).
+    - ``black``: booleans or 0/1; a missing value is a row error for the equations that use the
+      race coefficient (and ignored by the others); anything else (``"no"``, 2) is a
+      ``TypeError``.
+    - Several pandas Series must share one index (rows are matched by position, so differing
+      indexes would silently pair different people): otherwise ``ValueError``.
 
     >>> import numpy as np
     >>> out = egfr("ckd_epi_2021_cr", age=[60, 60], sex=["F", "F"], creatinine=[1.0, np.nan])
     >>> round(float(out.values[0]), 1), out.error_kinds()
     (64.5, ['ok', 'creatinine_not_finite'])
+    >>> egfr(age=[60], female=[True], creatinine=[1.0]).error_kinds()
+    ['ok']
     """
     import numpy as np
 
-    ages = _floats(np, "age", age, None)
-    n = len(ages)
-    sexes = _sex_codes(np, sex)
+    from . import _columns
 
-    def column(name: str, values: Any) -> Any:
-        return None if values is None else _floats(np, name, values, n)
-
-    black_col = None if black is None else np.ascontiguousarray(np.asarray(black, dtype=np.bool_))
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise TypeError("threads must be a non-negative int (0: all cores)")
+    _columns.check_same_index(
+        age=age, sex=sex, female=female, creatinine=creatinine, cystatin_c=cystatin_c, weight_kg=weight_kg, black=black
+    )
+    ages = _columns.floats(np, "age", age)
+    sexes = _columns.sex_codes(np, sex, female)
+
+    def column(name: str, values: Any) -> Any:
+        return None if values is None else _columns.floats(np, name, values)
+
     values, codes = _native.egfr_columns(
         equation,
         ages,
@@ -204,7 +200,7 @@ def egfr(
         column("cystatin_c", cystatin_c),
         cystatin_c_unit,
         column("weight_kg", weight_kg),
-        black_col,
+        None if black is None else _columns.flags(np, "black", black),
         strict,
         threads,
     )

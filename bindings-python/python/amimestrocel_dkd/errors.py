@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-__all__ = ["DkdError", "LabError", "DemographicsError", "EgfrError", "ScreeningError"]
+__all__ = ["DkdError", "LabError", "DemographicsError", "EgfrError", "ScreeningError", "InternalError"]
 
 
 class DkdError(ValueError):
@@ -71,3 +71,8 @@ class ScreeningError(DkdError):
         """The field path."""
         value = self.details.get("path")
         return None if value is None else str(value)
+
+
+class InternalError(DkdError):
+    """A bug inside the library (a Rust panic caught at the boundary), never bad input: please
+    report it. Raised instead of letting pyo3's ``PanicException`` escape."""

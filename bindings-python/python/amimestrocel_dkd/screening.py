@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Union
 
 from . import _native
 
@@ -130,7 +130,18 @@ def screen_many(
     at path) in ``error`` and no outcomes; with ``errors="raise"`` the first refused record
     raises instead. The full results (evidence, reasons) come from :func:`screen`.
     """
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    if isinstance(records, (str, bytes, Mapping)):
+        raise TypeError(
+            "screen_many takes an iterable of records (dicts or JSON texts); for one record use screen()"
+        )
+    if errors not in ("column", "raise"):
+        raise ValueError(f"errors must be 'column' or 'raise', not {errors!r}")
+    try:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    except ImportError as e:
+        raise ImportError(
+            "screen_many returns a pandas DataFrame: install pandas, e.g. pip install 'amimestrocel-dkd[pandas]'"
+        ) from e
 
     from .errors import ScreeningError
 
@@ -167,6 +178,35 @@ def default_config() -> Dict[str, Any]:
     return data
 
 
-def synthetic_cohort(seed: int, count: int) -> List[Dict[str, Any]]:
-    """Synthetic (not real) screening records from the seeded generator of the Rust core."""
-    return [json.loads(t) for t in _native.synthetic_cohort_json(seed, count)]
+_U64_MAX = 2**64 - 1
+
+
+def _whole(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not 0 <= value <= _U64_MAX:
+        raise ValueError(f"{name} must be between 0 and 2**64 - 1")
+    return value
+
+
+def synthetic_cohort(seed: int, count: int) -> Iterator[Dict[str, Any]]:
+    """Synthetic (not real) screening records from the seeded generator of the Rust core, one
+    at a time: a generator that holds at most a small batch, so any ``count`` (up to
+    ``2**64 - 1``) runs in constant memory. The same seed gives the same records in every
+    language.
+
+    >>> first = next(synthetic_cohort(seed=1, count=10**12))
+    >>> first["id"]
+    'SYN-00001'
+    """
+    return _synthetic(_whole("seed", seed), _whole("count", count))
+
+
+def _synthetic(seed: int, count: int) -> Iterator[Dict[str, Any]]:
+    records = _native.SyntheticRecords(seed)
+    remaining = count
+    while remaining > 0:
+        batch = records.take(min(remaining, 1024))
+        for text in batch:
+            yield json.loads(text)
+        remaining -= len(batch)

@@ -38,11 +38,14 @@ pub enum RowError {
     WeightOutOfBounds = 10,
     /// The estimate falls outside the plausibility bounds of eGFR.
     ResultOutOfBounds = 11,
+    /// The Black-race flag is neither 0 nor 1 (missing or unreadable) for an equation that
+    /// uses it.
+    BlackNotKnown = 12,
 }
 
 impl RowError {
     /// Every row error, by code.
-    pub const ALL: [RowError; 11] = [
+    pub const ALL: [RowError; 12] = [
         RowError::InvalidAge,
         RowError::AgeOutOfRange,
         RowError::UnknownSex,
@@ -54,6 +57,7 @@ impl RowError {
         RowError::CystatinCOutOfBounds,
         RowError::WeightOutOfBounds,
         RowError::ResultOutOfBounds,
+        RowError::BlackNotKnown,
     ];
 
     /// The code written to the batch's code column; 0 means no error.
@@ -75,6 +79,7 @@ impl RowError {
             RowError::CystatinCOutOfBounds => "cystatin_c_out_of_bounds",
             RowError::WeightOutOfBounds => "weight_out_of_bounds",
             RowError::ResultOutOfBounds => "result_out_of_bounds",
+            RowError::BlackNotKnown => "black_not_known",
         }
     }
 
@@ -113,8 +118,11 @@ pub struct BatchColumns<'a> {
     pub cystatin_c_unit: Unit,
     /// Body weight in kg, for Cockcroft–Gault.
     pub weight_kg: Option<&'a [f64]>,
-    /// Black-race coefficient flags (2009 and 2012 Cr–Cys CKD-EPI, MDRD); absent means none.
-    pub black: Option<&'a [bool]>,
+    /// Black-race coefficient flags (2009 and 2012 Cr–Cys CKD-EPI, MDRD): 0 no, 1 yes; any
+    /// other value (how a binding marks a missing or unreadable flag) is the row error
+    /// [`RowError::BlackNotKnown`] for an equation that uses the flag, and is ignored by the
+    /// others. Absent means no row has the coefficient.
+    pub black: Option<&'a [u8]>,
 }
 
 impl<'a> BatchColumns<'a> {
@@ -204,7 +212,12 @@ impl<'a> BatchColumns<'a> {
         let row = Row {
             age: f64::from(age.years()),
             female,
-            black: self.black.is_some_and(|b| b[i]),
+            black: match self.black.map(|b| b[i]) {
+                None | Some(0) => false,
+                Some(1) => true,
+                Some(_) if equation.uses_race() => return Err(RowError::BlackNotKnown),
+                Some(_) => false,
+            },
             scr_mg_dl,
             scys_mg_l: scys,
             weight_kg: if equation.needs_weight() { self.weight_kg.map(|w| w[i]) } else { None },
@@ -266,6 +279,11 @@ impl<'a> BatchColumns<'a> {
             *o &= s.wrapping_sub(1) <= 1;
             *f = *s == female_code;
         }
+        if let Some(column) = self.black.filter(|_| equation.uses_race()) {
+            for (o, b) in ok.iter_mut().zip(&column[rows.clone()]) {
+                *o &= *b <= 1;
+            }
+        }
         for (k, (c, o)) in codes.iter_mut().zip(ok.iter()).enumerate() {
             *c = if *o {
                 0
@@ -278,7 +296,11 @@ impl<'a> BatchColumns<'a> {
             };
         }
         match self.black {
-            Some(column) => ins.black[..m].copy_from_slice(&column[rows]),
+            Some(column) => {
+                for (b, flag) in ins.black[..m].iter_mut().zip(&column[rows]) {
+                    *b = *flag == 1;
+                }
+            }
             None => ins.black[..m].fill(false),
         }
     }

@@ -246,6 +246,12 @@ impl EgfrEquation {
         matches!(self, EgfrEquation::CkdEpi2012Cys | EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys)
     }
 
+    /// Whether the equation has a Black-race coefficient (CKD-EPI 2009 creatinine, CKD-EPI
+    /// 2012 creatinine–cystatin C, MDRD), applied when [`EgfrInputs::black`] is set.
+    pub fn uses_race(self) -> bool {
+        matches!(self, EgfrEquation::CkdEpi2009Cr | EgfrEquation::CkdEpi2012CrCys | EgfrEquation::Mdrd4Idms)
+    }
+
     /// Whether the equation needs body weight.
     pub fn needs_weight(self) -> bool {
         matches!(self, EgfrEquation::CockcroftGault)
