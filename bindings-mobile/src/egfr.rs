@@ -2,14 +2,14 @@
 //! [`GfrEstimate`] records and the functions over them. Equations, ranges and checks are core's
 //! (`amimestrocel_dkd::egfr`, `amimestrocel_dkd::demographics`); this module only converts.
 
+use amimestrocel_dkd::date::parse_iso_date;
 use amimestrocel_dkd::demographics::{self as core_demographics, Age};
 use amimestrocel_dkd::egfr::{self as core_egfr, EgfrError as CoreEgfrError, EgfrInputs};
 use amimestrocel_dkd::lab::{CystatinC, SerumCreatinine};
-use chrono::NaiveDate;
 use uom::si::f64::Mass;
 use uom::si::mass::kilogram;
 
-use crate::error::EgfrError;
+use crate::error::{guard, EgfrError};
 use crate::lab::LabValue;
 
 /// Sex as the GFR equations use it (sex at birth, as recorded for the trial); mirrors core's
@@ -218,8 +218,10 @@ pub struct EquationInfo {
 /// ```
 #[uniffi::export]
 pub fn estimate_gfr(equation: EgfrEquation, input: EgfrInput) -> Result<GfrEstimate, EgfrError> {
-    let inputs = input.to_core()?;
-    Ok(core_egfr::estimate(equation.into(), &inputs)?.into())
+    guard(|| {
+        let inputs = input.to_core()?;
+        Ok(core_egfr::estimate(equation.into(), &inputs)?.into())
+    })
 }
 
 /// Every equation with its slug, source, age range and result unit, in core's order.
@@ -228,22 +230,26 @@ pub fn estimate_gfr(equation: EgfrEquation, input: EgfrInput) -> Result<GfrEstim
 /// for (e in equations()) println("${e.slug}: ${e.source}")
 /// ```
 #[uniffi::export]
-pub fn equations() -> Vec<EquationInfo> {
-    core_egfr::EgfrEquation::ALL
-        .into_iter()
-        .map(|equation| {
-            let (min_age, max_age) = equation.age_range();
-            EquationInfo {
-                equation: equation.into(),
-                slug: equation.slug().to_owned(),
-                source: equation.source().to_owned(),
-                normalised: equation.is_normalised(),
-                min_age,
-                max_age,
-                unit: equation.result_unit().as_str().to_owned(),
-            }
+pub fn equations() -> Result<Vec<EquationInfo>, EgfrError> {
+    guard(|| {
+        Ok({
+            core_egfr::EgfrEquation::ALL
+                .into_iter()
+                .map(|equation| {
+                    let (min_age, max_age) = equation.age_range();
+                    EquationInfo {
+                        equation: equation.into(),
+                        slug: equation.slug().to_owned(),
+                        source: equation.source().to_owned(),
+                        normalised: equation.is_normalised(),
+                        min_age,
+                        max_age,
+                        unit: equation.result_unit().as_str().to_owned(),
+                    }
+                })
+                .collect()
         })
-        .collect()
+    })
 }
 
 /// The equation the protocol's "CKD-EPI formula" is read as (docs/interpretation.md).
@@ -252,8 +258,8 @@ pub fn equations() -> Vec<EquationInfo> {
 /// check(protocolDefaultEquation() == EgfrEquation.CKD_EPI2021_CR)
 /// ```
 #[uniffi::export]
-pub fn protocol_default_equation() -> EgfrEquation {
-    core_egfr::PROTOCOL_DEFAULT_EQUATION.into()
+pub fn protocol_default_equation() -> Result<EgfrEquation, EgfrError> {
+    guard(|| Ok(core_egfr::PROTOCOL_DEFAULT_EQUATION.into()))
 }
 
 /// The equation of a slug such as `ckd_epi_2021_cr`.
@@ -266,7 +272,7 @@ pub fn protocol_default_equation() -> EgfrEquation {
 /// ```
 #[uniffi::export]
 pub fn parse_equation(slug: String) -> Result<EgfrEquation, EgfrError> {
-    Ok(core_egfr::EgfrEquation::from_slug(&slug)?.into())
+    guard(|| Ok(core_egfr::EgfrEquation::from_slug(&slug)?.into()))
 }
 
 /// Reads `female`/`male`, `F`/`M` (any case, as CDISC SDTM `SEX`), `女`/`男`.
@@ -279,7 +285,7 @@ pub fn parse_equation(slug: String) -> Result<EgfrEquation, EgfrError> {
 /// ```
 #[uniffi::export]
 pub fn parse_sex(text: String) -> Result<Sex, EgfrError> {
-    Ok(core_demographics::Sex::parse(&text)?.into())
+    guard(|| Ok(core_demographics::Sex::parse(&text)?.into()))
 }
 
 /// Completed years from `birth_date` to `on`, both ISO-8601 calendar dates (`YYYY-MM-DD`). A
@@ -293,9 +299,11 @@ pub fn parse_sex(text: String) -> Result<Sex, EgfrError> {
 /// ```
 #[uniffi::export]
 pub fn age_on(birth_date: String, on: String) -> Result<u32, EgfrError> {
-    let birth = birth_date.parse::<NaiveDate>().map_err(|_| EgfrError::invalid_date("birth_date"))?;
-    let on = on.parse::<NaiveDate>().map_err(|_| EgfrError::invalid_date("on"))?;
-    Ok(Age::on(birth, on)?.years())
+    guard(|| {
+        let birth = parse_iso_date(&birth_date).map_err(|_| EgfrError::invalid_date("birth_date"))?;
+        let on = parse_iso_date(&on).map_err(|_| EgfrError::invalid_date("on"))?;
+        Ok(Age::on(birth, on)?.years())
+    })
 }
 
 /// An age held as a floating-point number (as JSON and data frames hold it), checked to be a
@@ -309,5 +317,5 @@ pub fn age_on(birth_date: String, on: String) -> Result<u32, EgfrError> {
 /// ```
 #[uniffi::export]
 pub fn age_from_years(years: f64) -> Result<u32, EgfrError> {
-    Ok(Age::from_f64(years)?.years())
+    guard(|| Ok(Age::from_f64(years)?.years()))
 }

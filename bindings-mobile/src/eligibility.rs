@@ -22,7 +22,7 @@ use amimestrocel_dkd::eligibility::ProtocolConfig;
 use chrono::NaiveDate;
 
 use crate::egfr::Sex;
-use crate::error::ScreeningError;
+use crate::error::{guard, ScreeningError};
 
 // ------------------------------------------------------------------------
 // the screening record
@@ -538,8 +538,8 @@ impl Outcome {
     /// ```kotlin
     /// check(Outcome.NOT_MET.slug() == "not_met")
     /// ```
-    pub fn slug(&self) -> String {
-        core_eligibility::Outcome::from(*self).as_str().to_owned()
+    pub fn slug(&self) -> Result<String, ScreeningError> {
+        guard(|| Ok(core_eligibility::Outcome::from(*self).as_str().to_owned()))
     }
 }
 
@@ -550,8 +550,8 @@ impl Status {
     /// ```kotlin
     /// check(Status.PENDING.slug() == "pending")
     /// ```
-    pub fn slug(&self) -> String {
-        core_eligibility::Status::from(*self).as_str().to_owned()
+    pub fn slug(&self) -> Result<String, ScreeningError> {
+        guard(|| Ok(core_eligibility::Status::from(*self).as_str().to_owned()))
     }
 }
 
@@ -562,10 +562,14 @@ impl CriterionKind {
     /// ```kotlin
     /// check(CriterionKind.EXCLUSION.slug() == "exclusion")
     /// ```
-    pub fn slug(&self) -> String {
-        // Core names the kinds only in its serde form.
-        let core = core_eligibility::CriterionKind::from(*self);
-        serde_json::to_value(core).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    pub fn slug(&self) -> Result<String, ScreeningError> {
+        guard(|| {
+            Ok({
+                // Core names the kinds only in its serde form.
+                let core = core_eligibility::CriterionKind::from(*self);
+                serde_json::to_value(core).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            })
+        })
     }
 }
 
@@ -577,8 +581,8 @@ impl CriterionId {
     /// ```kotlin
     /// check(CriterionId.EXC_STROKE.slug() == "exc_stroke")
     /// ```
-    pub fn slug(&self) -> String {
-        core_eligibility::CriterionId::from(*self).slug().to_owned()
+    pub fn slug(&self) -> Result<String, ScreeningError> {
+        guard(|| Ok(core_eligibility::CriterionId::from(*self).slug().to_owned()))
     }
 }
 
@@ -588,8 +592,8 @@ impl CriterionId {
 /// check(parseCriterionId("exc_stroke") == CriterionId.EXC_STROKE && parseCriterionId("exc_colour") == null)
 /// ```
 #[uniffi::export]
-pub fn parse_criterion_id(slug: String) -> Option<CriterionId> {
-    core_eligibility::CriterionId::from_slug(&slug).map(CriterionId::from)
+pub fn parse_criterion_id(slug: String) -> Result<Option<CriterionId>, ScreeningError> {
+    guard(|| Ok(core_eligibility::CriterionId::from_slug(&slug).map(CriterionId::from)))
 }
 
 // ------------------------------------------------------------------------
@@ -616,7 +620,7 @@ pub fn parse_criterion_id(slug: String) -> Option<CriterionId> {
 /// ```
 #[uniffi::export]
 pub fn screen(record: ScreeningRecord) -> Result<ScreeningResult, ScreeningError> {
-    screen_under(&record, &ProtocolConfig::default())
+    guard(|| screen_under(&record, &ProtocolConfig::default()))
 }
 
 /// Screens one record under a protocol configuration given as JSON, in core's form (the one
@@ -632,7 +636,7 @@ pub fn screen(record: ScreeningRecord) -> Result<ScreeningResult, ScreeningError
 /// ```
 #[uniffi::export]
 pub fn screen_with_config(record: ScreeningRecord, config_json: String) -> Result<ScreeningResult, ScreeningError> {
-    screen_under(&record, &config_from_json(&config_json)?)
+    guard(|| screen_under(&record, &config_from_json(&config_json)?))
 }
 
 /// Reads a screening record from JSON (`docs/screening-record.md`; what apps receive and what
@@ -648,7 +652,7 @@ pub fn screen_with_config(record: ScreeningRecord, config_json: String) -> Resul
 /// ```
 #[uniffi::export]
 pub fn screening_record_from_json(json: String) -> Result<ScreeningRecord, ScreeningError> {
-    Ok(core_eligibility::ScreeningRecord::from_json(&json)?.into())
+    guard(|| Ok(core_eligibility::ScreeningRecord::from_json(&json)?.into()))
 }
 
 /// Writes a screening record as JSON, in core's form, which `screeningRecordFromJson` (and
@@ -666,13 +670,15 @@ pub fn screening_record_from_json(json: String) -> Result<ScreeningRecord, Scree
 /// ```
 #[uniffi::export]
 pub fn screening_record_to_json(record: ScreeningRecord) -> Result<String, ScreeningError> {
-    let core = record.to_core()?;
-    // `ScreeningRecord` is plain data: serde_json only fails on it if memory does.
-    let json = serde_json::to_string(&core).map_err(|e| {
-        ScreeningError::from(core_eligibility::RecordError::Malformed { path: ".".into(), reason: e.to_string() })
-    })?;
-    core_eligibility::ScreeningRecord::from_json(&json)?;
-    Ok(json)
+    guard(|| {
+        let core = record.to_core()?;
+        // `ScreeningRecord` is plain data: serde_json only fails on it if memory does.
+        let json = serde_json::to_string(&core).map_err(|e| {
+            ScreeningError::from(core_eligibility::RecordError::Malformed { path: ".".into(), reason: e.to_string() })
+        })?;
+        core_eligibility::ScreeningRecord::from_json(&json)?;
+        Ok(json)
+    })
 }
 
 /// Every criterion, inclusions first, in protocol order, with its protocol text and the
@@ -682,8 +688,8 @@ pub fn screening_record_to_json(record: ScreeningRecord) -> Result<String, Scree
 /// for (c in criteria()) println("${c.id.slug()}: ${c.parameters.joinToString { "${it.name} ${it.value}" }}")
 /// ```
 #[uniffi::export]
-pub fn criteria() -> Vec<CriterionInfo> {
-    core_eligibility::criteria(&ProtocolConfig::default()).into_iter().map(CriterionInfo::from).collect()
+pub fn criteria() -> Result<Vec<CriterionInfo>, ScreeningError> {
+    guard(|| Ok(core_eligibility::criteria(&ProtocolConfig::default()).into_iter().map(CriterionInfo::from).collect()))
 }
 
 /// The protocol's default configuration as JSON (core's form, indented): every threshold and
@@ -697,9 +703,13 @@ pub fn criteria() -> Vec<CriterionInfo> {
 /// check("\"uacr\"" in defaultConfigJson())
 /// ```
 #[uniffi::export]
-pub fn default_config_json() -> String {
-    // Plain data always serialises; an empty string would be the only other outcome.
-    serde_json::to_string_pretty(&ProtocolConfig::default()).unwrap_or_default()
+pub fn default_config_json() -> Result<String, ScreeningError> {
+    guard(|| {
+        Ok({
+            // Plain data always serialises; an empty string would be the only other outcome.
+            serde_json::to_string_pretty(&ProtocolConfig::default()).unwrap_or_default()
+        })
+    })
 }
 
 fn screen_under(record: &ScreeningRecord, config: &ProtocolConfig) -> Result<ScreeningResult, ScreeningError> {
@@ -719,7 +729,7 @@ fn config_from_json(json: &str) -> Result<ProtocolConfig, ScreeningError> {
 
 /// A `YYYY-MM-DD` date, read as core reads dates in JSON.
 fn date(text: &str, path: impl FnOnce() -> String) -> Result<NaiveDate, ScreeningError> {
-    text.parse().map_err(|_| ScreeningError::invalid_date(path()))
+    amimestrocel_dkd::date::parse_iso_date(text).map_err(|_| ScreeningError::invalid_date(path()))
 }
 
 fn optional_date(text: Option<&str>, path: impl FnOnce() -> String) -> Result<Option<NaiveDate>, ScreeningError> {

@@ -42,6 +42,15 @@ pub const INVALID_DATE: &str = "invalid_date";
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum LabError {
+    /// A bug inside the library (a Rust panic caught at the boundary), never bad input:
+    /// please report it. Raised instead of letting a panic cross into Kotlin or Swift.
+    #[error("{reason}")]
+    Internal {
+        /// `internal_error`.
+        kind: String,
+        /// A fixed text (a panic's own text could carry a value of the input).
+        reason: String,
+    },
     /// The unit text names no unit this library knows.
     ///
     /// ```kotlin
@@ -180,6 +189,15 @@ pub enum LabError {
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum EgfrError {
+    /// A bug inside the library (a Rust panic caught at the boundary), never bad input:
+    /// please report it. Raised instead of letting a panic cross into Kotlin or Swift.
+    #[error("{reason}")]
+    Internal {
+        /// `internal_error`.
+        kind: String,
+        /// A fixed text (a panic's own text could carry a value of the input).
+        reason: String,
+    },
     /// The slug names no equation.
     ///
     /// ```kotlin
@@ -350,6 +368,15 @@ pub enum EgfrError {
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum ScreeningError {
+    /// A bug inside the library (a Rust panic caught at the boundary), never bad input:
+    /// please report it. Raised instead of letting a panic cross into Kotlin or Swift.
+    #[error("{reason}")]
+    Internal {
+        /// `internal_error`.
+        kind: String,
+        /// A fixed text (a panic's own text could carry a value of the input).
+        reason: String,
+    },
     /// Text that is not a screening record: not JSON, a field of the wrong type, an unknown or a
     /// missing field, a value without its unit.
     ///
@@ -595,6 +622,55 @@ fn invalid_config_kind() -> &'static str {
 }
 
 // ------------------------------------------------------------------------
+// panics
+// ------------------------------------------------------------------------
+
+/// The kind of every error's `Internal` variant.
+pub const INTERNAL_ERROR: &str = "internal_error";
+const INTERNAL_REASON: &str =
+    "internal error in amimestrocel-dkd (a bug): please report it with the call that raised it";
+
+/// An error type with an `Internal` variant, for [`guard`].
+pub trait Internal {
+    /// The `Internal` variant.
+    fn internal() -> Self;
+}
+
+impl Internal for LabError {
+    fn internal() -> Self {
+        LabError::Internal { kind: INTERNAL_ERROR.to_owned(), reason: INTERNAL_REASON.to_owned() }
+    }
+}
+
+impl Internal for EgfrError {
+    fn internal() -> Self {
+        EgfrError::Internal { kind: INTERNAL_ERROR.to_owned(), reason: INTERNAL_REASON.to_owned() }
+    }
+}
+
+impl Internal for ScreeningError {
+    fn internal() -> Self {
+        ScreeningError::Internal { kind: INTERNAL_ERROR.to_owned(), reason: INTERNAL_REASON.to_owned() }
+    }
+}
+
+/// Runs the body of an exported function, turning a panic (a bug; none is known) into the
+/// function's own error type, `Internal` variant: Kotlin gets a typed exception, Swift a thrown
+/// error, instead of uniffi's unchecked `InternalException` or a crash of the app (Swift aborts
+/// on a panic in a function that does not throw). Every exported function runs its body
+/// through here and returns a `Result` (a test checks the sources, another a deliberate panic).
+pub fn guard<T, E: Internal>(body: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| Err(E::internal()))
+}
+
+/// A deliberate panic inside the guard: the test entry point that proves a panic becomes
+/// `ScreeningError.Internal` in Kotlin and Swift. Not used by the library.
+#[uniffi::export]
+pub fn internal_panic_for_test() -> Result<(), ScreeningError> {
+    guard(|| std::panic::panic_any("deliberate panic of the no-panic test"))
+}
+
+// ------------------------------------------------------------------------
 // catalogue
 // ------------------------------------------------------------------------
 
@@ -607,15 +683,17 @@ fn invalid_config_kind() -> &'static str {
 /// check("unknown_unit" in errorKinds() && "date_after_screening" in errorKinds())
 /// ```
 #[uniffi::export]
-pub fn error_kinds() -> Vec<String> {
-    let mut kinds: Vec<String> =
-        [CoreLabError::KINDS, CoreEgfrError::KINDS, CoreDemographicsError::KINDS, CoreRecordError::KINDS]
-            .concat()
-            .into_iter()
-            .chain([invalid_config_kind(), INVALID_DATE])
-            .map(str::to_owned)
-            .collect();
-    kinds.sort();
-    kinds.dedup();
-    kinds
+pub fn error_kinds() -> Result<Vec<String>, ScreeningError> {
+    guard(|| {
+        let mut kinds: Vec<String> =
+            [CoreLabError::KINDS, CoreEgfrError::KINDS, CoreDemographicsError::KINDS, CoreRecordError::KINDS]
+                .concat()
+                .into_iter()
+                .chain([invalid_config_kind(), INVALID_DATE, INTERNAL_ERROR])
+                .map(str::to_owned)
+                .collect();
+        kinds.sort();
+        kinds.dedup();
+        Ok(kinds)
+    })
 }

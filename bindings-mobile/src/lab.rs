@@ -4,7 +4,7 @@
 
 use amimestrocel_dkd::lab::{AnalyteKind, LabError as CoreLabError, Measurement, Unit};
 
-use crate::error::LabError;
+use crate::error::{guard, LabError};
 
 /// One analyte (or vital sign, or derived rate) of the protocol; mirrors core's `AnalyteKind`.
 ///
@@ -172,7 +172,7 @@ pub struct AnalyteInfo {
 /// ```
 #[uniffi::export]
 pub fn lab_value(analyte: Analyte, value: f64, unit: String) -> Result<LabValue, LabError> {
-    Ok(Measurement::new(analyte.into(), value, &unit)?.into())
+    guard(|| Ok(Measurement::new(analyte.into(), value, &unit)?.into()))
 }
 
 /// The value of `lab` expressed in `unit` (mass ↔ molar through the analyte's molar mass).
@@ -186,8 +186,10 @@ pub fn lab_value(analyte: Analyte, value: f64, unit: String) -> Result<LabValue,
 /// ```
 #[uniffi::export]
 pub fn lab_value_in_unit(lab: LabValue, unit: String) -> Result<f64, LabError> {
-    let target = Unit::parse(&unit)?;
-    Ok(lab.to_measurement()?.in_unit(target)?)
+    guard(|| {
+        let target = Unit::parse(&unit)?;
+        Ok(lab.to_measurement()?.in_unit(target)?)
+    })
 }
 
 /// `lab` as core serialises it: `{"value":1.3,"unit":"mg/dL"}`, the number and unit as
@@ -201,10 +203,12 @@ pub fn lab_value_in_unit(lab: LabValue, unit: String) -> Result<f64, LabError> {
 /// ```
 #[uniffi::export]
 pub fn lab_value_to_json(lab: LabValue) -> Result<String, LabError> {
-    let measurement = lab.to_measurement()?;
-    // A checked measurement is a finite number and a unit: serde_json cannot fail on it, but
-    // an error would still cross as a typed one, not as a panic.
-    serde_json::to_string(&measurement).map_err(|e| CoreLabError::InvalidJson { reason: e.to_string() }.into())
+    guard(|| {
+        let measurement = lab.to_measurement()?;
+        // A checked measurement is a finite number and a unit: serde_json cannot fail on it, but
+        // an error would still cross as a typed one, not as a panic.
+        serde_json::to_string(&measurement).map_err(|e| CoreLabError::InvalidJson { reason: e.to_string() }.into())
+    })
 }
 
 /// Reads `{"value": 1.3, "unit": "mg/dL"}` as a value of `analyte`, checked as by `labValue`.
@@ -220,7 +224,7 @@ pub fn lab_value_to_json(lab: LabValue) -> Result<String, LabError> {
 /// ```
 #[uniffi::export]
 pub fn lab_value_from_json(analyte: Analyte, json: String) -> Result<LabValue, LabError> {
-    Ok(Measurement::from_json(analyte.into(), &json)?.into())
+    guard(|| Ok(Measurement::from_json(analyte.into(), &json)?.into()))
 }
 
 /// The canonical spelling of a unit as labs or UCUM write it (case, white space and the micro
@@ -234,7 +238,7 @@ pub fn lab_value_from_json(analyte: Analyte, json: String) -> Result<LabValue, L
 /// ```
 #[uniffi::export]
 pub fn parse_unit(text: String) -> Result<String, LabError> {
-    Ok(Unit::parse(&text)?.as_str().to_owned())
+    guard(|| Ok(Unit::parse(&text)?.as_str().to_owned()))
 }
 
 /// The analyte of a slug such as `serum_creatinine` or `uacr`.
@@ -247,7 +251,7 @@ pub fn parse_unit(text: String) -> Result<String, LabError> {
 /// ```
 #[uniffi::export]
 pub fn parse_analyte(slug: String) -> Result<Analyte, LabError> {
-    Ok(AnalyteKind::from_slug(&slug)?.into())
+    guard(|| Ok(AnalyteKind::from_slug(&slug)?.into()))
 }
 
 /// Every analyte with its slug, label, units and plausibility bounds, in core's order.
@@ -256,20 +260,24 @@ pub fn parse_analyte(slug: String) -> Result<Analyte, LabError> {
 /// for (a in analytes()) println("${a.slug}: ${a.units.joinToString()} (${a.min}–${a.max} ${a.canonicalUnit})")
 /// ```
 #[uniffi::export]
-pub fn analytes() -> Vec<AnalyteInfo> {
-    AnalyteKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let bounds = kind.bounds();
-            AnalyteInfo {
-                analyte: kind.into(),
-                slug: kind.slug().to_owned(),
-                label: kind.label().to_owned(),
-                canonical_unit: kind.canonical_unit().as_str().to_owned(),
-                units: kind.units().iter().map(|u| u.as_str().to_owned()).collect(),
-                min: bounds.min,
-                max: bounds.max,
-            }
+pub fn analytes() -> Result<Vec<AnalyteInfo>, LabError> {
+    guard(|| {
+        Ok({
+            AnalyteKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let bounds = kind.bounds();
+                    AnalyteInfo {
+                        analyte: kind.into(),
+                        slug: kind.slug().to_owned(),
+                        label: kind.label().to_owned(),
+                        canonical_unit: kind.canonical_unit().as_str().to_owned(),
+                        units: kind.units().iter().map(|u| u.as_str().to_owned()).collect(),
+                        min: bounds.min,
+                        max: bounds.max,
+                    }
+                })
+                .collect()
         })
-        .collect()
+    })
 }

@@ -37,7 +37,7 @@
 //! ```swift
 //! import AmimestrocelDkd
 //! let scr = try labValue(analyte: .serumCreatinine, value: 1.6, unit: "mg/dL")
-//! let egfr = try estimateGfr(equation: protocolDefaultEquation(), input: EgfrInput(ageYears: 67, sex: .male, creatinine: scr))
+//! let egfr = try estimateGfr(equation: try protocolDefaultEquation(), input: EgfrInput(ageYears: 67, sex: .male, creatinine: scr))
 //! ```
 //!
 //! Screening, typed record in, typed result out:

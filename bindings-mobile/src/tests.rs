@@ -53,9 +53,10 @@ fn lab_variant(err: &LabError) -> usize {
         LabError::OutOfBounds { .. } => 5,
         LabError::InvalidJson { .. } => 6,
         LabError::WrongAnalyte { .. } => 7,
+        LabError::Internal { .. } => 8,
     }
 }
-const LAB_VARIANTS: usize = 8;
+const LAB_VARIANTS: usize = 9;
 
 /// Index of a core eGFR error's variant, demographic errors included (exhaustive, as above).
 fn core_egfr_variant(err: &CoreEgfrError) -> usize {
@@ -85,9 +86,10 @@ fn egfr_variant(err: &EgfrError) -> usize {
         EgfrError::UnknownSex { .. } => 7,
         EgfrError::BirthAfterDate { .. } => 8,
         EgfrError::InvalidDate { .. } => 9,
+        EgfrError::Internal { .. } => 10,
     }
 }
-const EGFR_VARIANTS: usize = 10;
+const EGFR_VARIANTS: usize = 11;
 
 fn lab_kind_reason(err: &LabError) -> (&str, &str) {
     match err {
@@ -98,7 +100,8 @@ fn lab_kind_reason(err: &LabError) -> (&str, &str) {
         | LabError::Negative { kind, reason, .. }
         | LabError::OutOfBounds { kind, reason, .. }
         | LabError::InvalidJson { kind, reason }
-        | LabError::WrongAnalyte { kind, reason, .. } => (kind, reason),
+        | LabError::WrongAnalyte { kind, reason, .. }
+        | LabError::Internal { kind, reason } => (kind, reason),
     }
 }
 
@@ -113,7 +116,8 @@ fn egfr_kind_reason(err: &EgfrError) -> (&str, &str) {
         | EgfrError::InvalidAge { kind, reason, .. }
         | EgfrError::UnknownSex { kind, reason, .. }
         | EgfrError::BirthAfterDate { kind, reason }
-        | EgfrError::InvalidDate { kind, reason, .. } => (kind, reason),
+        | EgfrError::InvalidDate { kind, reason, .. }
+        | EgfrError::Internal { kind, reason } => (kind, reason),
     }
 }
 
@@ -207,6 +211,13 @@ fn lab_error_messages_are_pinned() {
                 reason: s("a cystatin C value was given where serum creatinine is expected"),
                 expected: s("serum_creatinine"),
                 found: s("cystatin_c"),
+            },
+        ),
+        (
+            crate::error::guard::<(), LabError>(|| std::panic::panic_any("deliberate")).err(),
+            LabError::Internal {
+                kind: s("internal_error"),
+                reason: s("internal error in amimestrocel-dkd (a bug): please report it with the call that raised it"),
             },
         ),
     ];
@@ -363,6 +374,10 @@ fn egfr_error_messages_are_pinned() {
                 argument: s("on"),
             },
         ),
+        (
+            crate::error::guard::<(), EgfrError>(|| std::panic::panic_any("deliberate")).err(),
+            EgfrError::Internal { kind: s("internal_error"), reason: s("internal error in amimestrocel-dkd (a bug): please report it with the call that raised it") },
+        ),
     ];
     let mut covered = BTreeSet::new();
     for (got, expected) in cases {
@@ -437,6 +452,7 @@ fn error_kinds_lists_every_kind_once() {
         "column_length",
         "date_after_screening",
         "dates_out_of_order",
+        "internal_error",
         "invalid_age",
         "invalid_config",
         "invalid_date",
@@ -455,7 +471,7 @@ fn error_kinds_lists_every_kind_once() {
         "weight_out_of_bounds",
         "wrong_analyte",
     ];
-    assert_eq!(error_kinds(), expected);
+    assert_eq!(error_kinds().unwrap(), expected);
 }
 
 /// Core's `KINDS` catalogues, from which `error_kinds` is built, are the kinds its errors give.
@@ -548,7 +564,7 @@ fn enums_mirror_core_one_to_one() {
 
 #[test]
 fn analytes_and_equations_are_core_lists() {
-    let infos = analytes();
+    let infos = analytes().unwrap();
     assert_eq!(infos.len(), AnalyteKind::ALL.len());
     for (info, kind) in infos.iter().zip(AnalyteKind::ALL) {
         assert_eq!(info.analyte, Analyte::from(kind));
@@ -557,14 +573,14 @@ fn analytes_and_equations_are_core_lists() {
         assert_eq!(info.units[0], info.canonical_unit);
         assert_eq!((info.min, info.max), (kind.bounds().min, kind.bounds().max));
     }
-    let equations = equations();
+    let equations = equations().unwrap();
     assert_eq!(equations.len(), amimestrocel_dkd::egfr::EgfrEquation::ALL.len());
     for info in &equations {
         assert_eq!(parse_equation(info.slug.clone()).unwrap(), info.equation);
         assert!(info.source.contains("doi:"), "{}", info.slug);
         assert_eq!(info.normalised, info.equation != EgfrEquation::CockcroftGault);
     }
-    assert_eq!(protocol_default_equation(), EgfrEquation::CkdEpi2021Cr);
+    assert_eq!(protocol_default_equation().unwrap(), EgfrEquation::CkdEpi2021Cr);
 }
 
 #[test]

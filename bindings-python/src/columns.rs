@@ -110,7 +110,8 @@ fn decode_cells<T: Copy + PartialEq>(cells: &[T], width: usize, widen: impl Fn(T
             .collect();
     }
     let mut seen: Vec<(Vec<T>, u8)> = Vec::new();
-    let mut code_of_new = |cell: &[T]| memo(&mut seen, cell, || code_of_cell(&cell.iter().map(|&c| widen(c)).collect::<Vec<_>>()));
+    let mut code_of_new =
+        |cell: &[T]| memo(&mut seen, cell, || code_of_cell(&cell.iter().map(|&c| widen(c)).collect::<Vec<_>>()));
     // The cell just before is the same as this one in most rows of a sorted or two-valued
     // column: compared first, without a search.
     let mut last: Option<(&[T], u8)> = None;
@@ -243,7 +244,10 @@ pub fn sex_codes_ints<'py>(py: Python<'py>, values: PyReadonlyArray1<'py, i64>) 
 /// Sex codes of a float column (what pandas makes of integer codes with a missing value):
 /// 1.0 male, 2.0 female, NaN missing, anything else not known.
 #[pyfunction]
-pub fn sex_codes_floats<'py>(py: Python<'py>, values: PyReadonlyArray1<'py, f64>) -> PyResult<Bound<'py, PyArray1<u8>>> {
+pub fn sex_codes_floats<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<u8>>> {
     crate::guard(py, || {
         let values = values.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let codes: Vec<u8> = py.detach(|| values.iter().map(|&x| iso_code(float_code(x))).collect());
@@ -253,7 +257,10 @@ pub fn sex_codes_floats<'py>(py: Python<'py>, values: PyReadonlyArray1<'py, f64>
 
 /// Sex codes of a boolean `female` column: True female (2), False male (1).
 #[pyfunction]
-pub fn sex_codes_female<'py>(py: Python<'py>, female: PyReadonlyArray1<'py, bool>) -> PyResult<Bound<'py, PyArray1<u8>>> {
+pub fn sex_codes_female<'py>(
+    py: Python<'py>,
+    female: PyReadonlyArray1<'py, bool>,
+) -> PyResult<Bound<'py, PyArray1<u8>>> {
     crate::guard(py, || {
         let female = female.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let codes: Vec<u8> = py.detach(|| female.iter().map(|&f| if f { 2 } else { 1 }).collect());
@@ -277,7 +284,9 @@ pub fn floats_from_objects<'py>(
             let obj = obj.bind(py);
             let x = if obj.is_none() || is_missing_marker(obj) {
                 f64::NAN
-            } else if obj.is_instance_of::<PyBool>() || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>()) {
+            } else if obj.is_instance_of::<PyBool>()
+                || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>())
+            {
                 let kind = obj.get_type().name().map_or_else(|_| "value".to_owned(), |n| n.to_string());
                 return Err(PyTypeError::new_err(format!("{column}[{row}] is a {kind}, not a number")));
             } else {
@@ -310,9 +319,13 @@ pub fn flags_from_objects<'py>(
             } else if obj.is_instance_of::<PyFloat>() && obj.extract::<f64>()?.is_nan() {
                 255
             } else {
-                match obj.extract::<f64>().ok().filter(|_| obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>()) {
-                    Some(x) if x == 0.0 => 0,
-                    Some(x) if x == 1.0 => 1,
+                match obj
+                    .extract::<f64>()
+                    .ok()
+                    .filter(|_| obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>())
+                {
+                    Some(0.0) => 0,
+                    Some(1.0) => 1,
                     _ => {
                         return Err(PyTypeError::new_err(format!(
                             "{column}[{row}] is not a flag: pass booleans (or 0/1), None for not known"

@@ -218,7 +218,9 @@ fn batch_kernel(py: Python<'_>) -> PyResult<&'static str> {
 /// Row error codes of the batch and their slugs; 0 is `ok`.
 #[pyfunction]
 fn egfr_error_kinds(py: Python<'_>) -> PyResult<Vec<(u8, &'static str)>> {
-    crate::guard(py, || Ok(std::iter::once((0, "ok")).chain(RowError::ALL.iter().map(|e| (e.code(), e.slug()))).collect()))
+    crate::guard(py, || {
+        Ok(std::iter::once((0, "ok")).chain(RowError::ALL.iter().map(|e| (e.code(), e.slug()))).collect())
+    })
 }
 
 /// Every equation with its slug, source, result unit and age range.

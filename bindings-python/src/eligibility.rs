@@ -44,7 +44,8 @@ fn screen_many_json(
     crate::guard(py, || {
         let config = config(py, config_json)?;
         let out = py.detach(|| {
-            let results: Vec<Result<ScreeningResult, ScreeningError>> = match screen_json_batch(&records_json, &config) {
+            let results: Vec<Result<ScreeningResult, ScreeningError>> = match screen_json_batch(&records_json, &config)
+            {
                 Ok(rows) => rows,
                 Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
             };
@@ -138,17 +139,13 @@ fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Op
 #[pyfunction]
 #[pyo3(signature = (config_json=None))]
 fn criteria_json(py: Python<'_>, config_json: Option<&str>) -> PyResult<String> {
-    crate::guard(py, || {
-        to_json(py, &criteria(&config(py, config_json)?))
-    })
+    crate::guard(py, || to_json(py, &criteria(&config(py, config_json)?)))
 }
 
 /// The default protocol configuration, as JSON.
 #[pyfunction]
 fn default_config_json(py: Python<'_>) -> PyResult<String> {
-    crate::guard(py, || {
-        to_json(py, &ProtocolConfig::default())
-    })
+    crate::guard(py, || to_json(py, &ProtocolConfig::default()))
 }
 
 /// Checks a record without screening it; raises `ScreeningError` naming the field.

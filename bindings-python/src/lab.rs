@@ -119,9 +119,10 @@ impl LabValue {
             // One object, nothing after it; the reason never repeats the input
             // (amimestrocel_dkd::json).
             let de = &mut serde_json::Deserializer::from_str(text);
-            let wire: Wire = amimestrocel_dkd::json::object(&mut *de)
-                .and_then(|w| de.end().map(|()| w))
-                .map_err(|e| PyTypeError::new_err(format!("invalid JSON: {}", amimestrocel_dkd::json::describe_at(&e))))?;
+            let wire: Wire =
+                amimestrocel_dkd::json::object(&mut *de).and_then(|w| de.end().map(|()| w)).map_err(|e| {
+                    PyTypeError::new_err(format!("invalid JSON: {}", amimestrocel_dkd::json::describe_at(&e)))
+                })?;
             cls.call1((wire.value, wire.unit))
         })
     }

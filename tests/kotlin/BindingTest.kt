@@ -183,12 +183,13 @@ class BindingTest {
     @Test
     fun errorKindsListsEveryKind() {
         val kinds = errorKinds()
-        assertEquals(22, kinds.size)
+        assertEquals(23, kinds.size)
         assertEquals(kinds.sorted(), kinds)
         for (k in listOf("unknown_unit", "unit_not_for_analyte", "unknown_analyte", "not_finite", "negative", "out_of_bounds",
                 "invalid_json", "wrong_analyte", "unknown_equation", "missing_input", "age_out_of_range",
                 "weight_out_of_bounds", "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
-                "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config")) {
+                "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config",
+                "internal_error")) {
             assertTrue(k in kinds, k)
         }
     }
@@ -242,5 +243,23 @@ class BindingTest {
         assertEquals("mL/min", cg.unit)
         assertFalse(cg.normalised)
         assertTrue(abs(cg.value - 100.0) < 1e-9)
+    }
+
+    @Test
+    fun aPanicInsideTheLibraryIsATypedExceptionNotACrash() {
+        // The deliberate panic of the test entry point comes out as the function's own error
+        // type (Internal), a kotlin.Exception the app can catch, not uniffi's InternalException.
+        val e = assertFailsWith<ScreeningException.Internal> { internalPanicForTest() }
+        assertEquals("internal_error", e.kind)
+        assertTrue(e.reason.startsWith("internal error in amimestrocel-dkd"))
+        // The library stays usable after it.
+        assertEquals(EgfrEquation.CKD_EPI2021_CR, protocolDefaultEquation())
+    }
+
+    @Test
+    fun datesAreYyyyMmDdOnly() {
+        for (bad in listOf("1960-3-1", " 1960-03-01", "+1960-03-01", "-262143-01-01")) {
+            assertFailsWith<EgfrException.InvalidDate>(bad) { ageOn(bad, "2025-03-01") }
+        }
     }
 }

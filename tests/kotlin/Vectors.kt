@@ -57,6 +57,7 @@ val LabException.errorKind: String
         is LabException.OutOfBounds -> kind
         is LabException.InvalidJson -> kind
         is LabException.WrongAnalyte -> kind
+        is LabException.Internal -> kind
     }
 
 /** The stable kind of any eGFR error (for `Lab`, the lab error's kind). Exhaustive, as above. */
@@ -72,6 +73,7 @@ val EgfrException.errorKind: String
         is EgfrException.UnknownSex -> kind
         is EgfrException.BirthAfterDate -> kind
         is EgfrException.InvalidDate -> kind
+        is EgfrException.Internal -> kind
     }
 
 /** The reason (core's text) of any lab error. */
@@ -85,6 +87,7 @@ val LabException.reasonText: String
         is LabException.OutOfBounds -> reason
         is LabException.InvalidJson -> reason
         is LabException.WrongAnalyte -> reason
+        is LabException.Internal -> reason
     }
 
 /** The stable kind of any screening error (for `Lab`, the lab error's kind). Exhaustive, as above. */
@@ -97,6 +100,7 @@ val ScreeningException.errorKind: String
         is ScreeningException.InvalidValue -> kind
         is ScreeningException.InvalidDate -> kind
         is ScreeningException.InvalidConfig -> kind
+        is ScreeningException.Internal -> kind
     }
 
 /** The field path of any screening error (`labs.uacr[0].date`). */
@@ -109,6 +113,7 @@ val ScreeningException.errorPath: String
         is ScreeningException.InvalidValue -> path
         is ScreeningException.InvalidDate -> path
         is ScreeningException.InvalidConfig -> path
+        is ScreeningException.Internal -> ""
     }
 
 /** The reason (core's text) of any screening error. */
@@ -121,4 +126,5 @@ val ScreeningException.reasonText: String
         is ScreeningException.InvalidValue -> reason
         is ScreeningException.InvalidDate -> reason
         is ScreeningException.InvalidConfig -> reason
+        is ScreeningException.Internal -> reason
     }

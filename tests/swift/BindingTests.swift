@@ -33,7 +33,7 @@ final class BindingTests: XCTestCase {
     func testUsageExample() throws {
         let scr = try labValue(analyte: .serumCreatinine, value: 1.6, unit: "mg/dL")
         let egfr = try estimateGfr(
-            equation: protocolDefaultEquation(), input: EgfrInput(ageYears: 67, sex: .male, creatinine: scr))
+            equation: try protocolDefaultEquation(), input: EgfrInput(ageYears: 67, sex: .male, creatinine: scr))
         XCTAssertGreaterThanOrEqual(egfr.value, 20.0)  // the protocol's eGFR inclusion threshold
         XCTAssertEqual(egfr.value, 46.93, accuracy: 0.01)  // as the GfrEstimate doc comment says
         XCTAssertEqual(egfr.equation, .ckdEpi2021Cr)
@@ -178,22 +178,23 @@ final class BindingTests: XCTestCase {
                 kind: "invalid_date", reason: "`birth_date` is not an ISO-8601 date (YYYY-MM-DD)", argument: "birth_date"))
     }
 
-    func testErrorKindsListsEveryKind() {
-        let kinds = errorKinds()
-        XCTAssertEqual(kinds.count, 22)
+    func testErrorKindsListsEveryKind() throws {
+        let kinds = try errorKinds()
+        XCTAssertEqual(kinds.count, 23)
         XCTAssertEqual(kinds, kinds.sorted())
         for k in [
             "unknown_unit", "unit_not_for_analyte", "unknown_analyte", "not_finite", "negative", "out_of_bounds",
             "invalid_json", "wrong_analyte", "unknown_equation", "missing_input", "age_out_of_range",
             "weight_out_of_bounds", "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
             "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config",
+            "internal_error",
         ] {
             XCTAssertTrue(kinds.contains(k), k)
         }
     }
 
     func testAnalytesAndEquationsComeFromCore() throws {
-        let analytes = analytes()
+        let analytes = try analytes()
         XCTAssertEqual(analytes.count, 15)
         for a in analytes {
             XCTAssertEqual(try parseAnalyte(slug: a.slug), a.analyte)
@@ -204,7 +205,7 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(potassium.units, ["mmol/L", "mEq/L"])
         XCTAssertEqual([potassium.min, potassium.max], [1, 15])
 
-        let equations = equations()
+        let equations = try equations()
         XCTAssertEqual(equations.count, 8)
         for e in equations {
             XCTAssertEqual(try parseEquation(slug: e.slug), e.equation)
@@ -215,7 +216,7 @@ final class BindingTests: XCTestCase {
         XCTAssertFalse(cg.normalised)
         XCTAssertEqual(cg.unit, "mL/min")
         XCTAssertEqual(cg.maxAge, 120)
-        XCTAssertEqual(protocolDefaultEquation(), .ckdEpi2021Cr)
+        XCTAssertEqual(try protocolDefaultEquation(), .ckdEpi2021Cr)
     }
 
     func testParsingHelpers() throws {
@@ -240,5 +241,23 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(cg.unit, "mL/min")
         XCTAssertFalse(cg.normalised)
         XCTAssertEqual(cg.value, 100, accuracy: 1e-9)
+    }
+
+    func testAPanicInsideTheLibraryIsAThrownErrorNotACrash() throws {
+        // The deliberate panic of the test entry point comes out as a thrown ScreeningError
+        // (Internal), not an abort of the process.
+        XCTAssertEqual(
+            thrown(ScreeningError.self) { try internalPanicForTest() },
+            .Internal(
+                kind: "internal_error",
+                reason: "internal error in amimestrocel-dkd (a bug): please report it with the call that raised it"))
+        // The library stays usable after it.
+        XCTAssertEqual(try protocolDefaultEquation(), .ckdEpi2021Cr)
+    }
+
+    func testDatesAreYyyyMmDdOnly() {
+        for bad in ["1960-3-1", " 1960-03-01", "+1960-03-01", "-262143-01-01"] {
+            XCTAssertEqual(thrown(EgfrError.self) { try ageOn(birthDate: bad, on: "2025-03-01") }?.errorKind, "invalid_date", bad)
+        }
     }
 }

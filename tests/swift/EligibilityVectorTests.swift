@@ -40,21 +40,21 @@ final class EligibilityVectorTests: XCTestCase {
                 continue
             }
             if let expected = expectedError {
-                XCTFail("\(name): screened \(result.status.slug()), expected error \(expected)")
+                XCTFail("\(name): screened \(try result.status.slug()), expected error \(expected)")
                 continue
             }
-            XCTAssertEqual(result.status.slug(), try string(c, "status"), name)
+            XCTAssertEqual(try result.status.slug(), try string(c, "status"), name)
             guard let criteria = c["criteria"] as? [String: String] else {
                 throw VectorError.malformed("\(name): `criteria` is not an object of strings")
             }
             for (id, outcome) in criteria {
-                guard let criterion = parseCriterionId(slug: id),
+                guard let criterion = try parseCriterionId(slug: id),
                     let got = result.criteria.first(where: { $0.id == criterion })
                 else {
                     XCTFail("\(name): no criterion \(id)")
                     continue
                 }
-                XCTAssertEqual(got.outcome.slug(), outcome, "\(name): \(id) (\(got.reason))")
+                XCTAssertEqual(try got.outcome.slug(), outcome, "\(name): \(id) (\(got.reason))")
             }
             screened += 1
         }

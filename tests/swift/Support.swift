@@ -80,6 +80,7 @@ extension LabError {
         case let .OutOfBounds(kind, _, _, _, _, _): return kind
         case let .InvalidJson(kind, _): return kind
         case let .WrongAnalyte(kind, _, _, _): return kind
+        case let .Internal(kind, _): return kind
         }
     }
 }
@@ -98,6 +99,7 @@ extension EgfrError {
         case let .UnknownSex(kind, _, _): return kind
         case let .BirthAfterDate(kind, _): return kind
         case let .InvalidDate(kind, _, _): return kind
+        case let .Internal(kind, _): return kind
         }
     }
 }
@@ -114,6 +116,7 @@ extension ScreeningError {
         case let .InvalidValue(kind, reason, path): return (kind, reason, path)
         case let .InvalidDate(kind, reason, path): return (kind, reason, path)
         case let .InvalidConfig(kind, reason, path): return (kind, reason, path)
+        case let .Internal(kind, reason): return (kind, reason, "")
         }
     }
     var errorKind: String { parts.kind }

@@ -63,8 +63,8 @@ final class VectorTests: XCTestCase {
                 black: (optional(c, "black") as? Bool) ?? false)
             let estimate = try estimateGfr(equation: equation, input: input)
             XCTAssertEqual(estimate.equation, equation, name)
-            let expectedUnit =
-                (optional(c, "unit") as? String) ?? equations().first { $0.equation == equation }?.unit
+            let listed = try equations().first { $0.equation == equation }?.unit
+            let expectedUnit = (optional(c, "unit") as? String) ?? listed
             XCTAssertEqual(estimate.unit, expectedUnit, name)
             XCTAssertEqual(estimate.normalised, equation != .cockcroftGault, name)
             return (estimate.value, nil)
