@@ -96,3 +96,20 @@ install_wheel() {
     || "$VENV/bin/maturin" build --release -m "$root/bindings-python/Cargo.toml" --out "$target/wheels"
   "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/*.whl
 }
+
+# cargo-fuzz (libFuzzer) on the nightly toolchain, for the fuzz smoke run. The machine image has
+# a nightly toolchain; cargo-fuzz is installed once into the cache (about 2 minutes cold).
+CARGO_FUZZ_VERSION="0.13.2"
+ensure_cargo_fuzz() {
+  if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    log "rustup toolchain install nightly (minimal)"
+    rustup toolchain install nightly --profile minimal >&2
+  fi
+  CARGO_FUZZ="$CACHE/cargo-fuzz/bin/cargo-fuzz"
+  if ! "$CARGO_FUZZ" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
+    cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --root "$CACHE/cargo-fuzz" >&2
+  fi
+  export PATH="$CACHE/cargo-fuzz/bin:$PATH"
+  log "cargo-fuzz ready: $("$CARGO_FUZZ" --version)"
+}

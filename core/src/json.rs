@@ -40,6 +40,29 @@ pub fn describe_at(error: &serde_json::Error) -> String {
     format!("{} at line {} column {}", describe(error), error.line(), error.column())
 }
 
+/// The field path of a reading error as `serde_path_to_error` tracked it, in the form errors
+/// give it: `.` for the document itself, and no trailing `?` (the segment of a key not yet read,
+/// as in a truncated `{`).
+///
+/// # Examples
+/// ```
+/// let mut track = serde_path_to_error::Track::new();
+/// let de = &mut serde_json::Deserializer::from_str("{");
+/// let r: Result<std::collections::BTreeMap<String, u8>, _> =
+///     serde::Deserialize::deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
+/// assert!(r.is_err());
+/// assert_eq!(amimestrocel_dkd::json::field_path(&track.path()), ".");
+/// ```
+pub fn field_path(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    let text = text.trim_end_matches(".?").trim_end_matches('?');
+    if text.is_empty() {
+        ".".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Reads a `T` only from a JSON object, never from an array.
 ///
 /// serde's derived readers take a struct from a sequence of its fields in order as well as

@@ -153,3 +153,56 @@ fn eligibility_vectors() {
     assert!(cases.len() >= 80);
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Privacy: no error message the vectors produce repeats a participant's identifier, a date of
+/// the record (a birth date is personal data) or a value entered in it.
+#[test]
+fn no_error_message_repeats_an_identifier_a_date_or_a_value() {
+    use amimestrocel_dkd::eligibility::{screen, ProtocolConfig, ScreeningRecord};
+    fn secrets(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if s.len() >= 4 => out.push(s.clone()),
+            Value::Number(n) => {
+                let text = n.to_string();
+                if text.trim_start_matches('-').len() >= 4 {
+                    out.push(text);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| secrets(i, out)),
+            // A unit as entered is named in unit errors on purpose: it is vocabulary, not data.
+            Value::Object(map) => map.iter().filter(|(k, _)| *k != "unit").for_each(|(_, i)| secrets(i, out)),
+            _ => {}
+        }
+    }
+    // Texts that are vocabulary, not data: units, enum values, booleans spelled out.
+    let vocabulary = |s: &str| {
+        Unit::parse(s).is_ok()
+            || s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            || ["female", "male"].contains(&s.to_ascii_lowercase().as_str())
+    };
+    let vectors = load("eligibility/cases.json");
+    let mut checked = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        if case.get("error").is_none() {
+            continue;
+        }
+        let text = match case.get("json").and_then(Value::as_str) {
+            Some(raw) => raw.to_owned(),
+            None => case["record"].to_string(),
+        };
+        let message = match ScreeningRecord::from_json(&text) {
+            Err(e) => e.to_string(),
+            Ok(r) => match screen(&r, &ProtocolConfig::default()) {
+                Err(e) => e.to_string(),
+                Ok(_) => continue,
+            },
+        };
+        let mut found = Vec::new();
+        secrets(&case["record"], &mut found);
+        for secret in found.iter().filter(|s| !vocabulary(s)) {
+            assert!(!message.contains(secret.as_str()), "{}: the message `{message}` repeats `{secret}`", case["name"]);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "the vectors hold refused records ({checked})");
+}

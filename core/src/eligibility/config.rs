@@ -293,10 +293,8 @@ impl ProtocolConfig {
         let mut track = serde_path_to_error::Track::new();
         let read =
             crate::json::object::<_, ProtocolConfig>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
-        let mut config = read.map_err(|e| {
-            let path = track.path().to_string();
-            ConfigError::at(if path.is_empty() { "." } else { &path }, crate::json::describe(&e))
-        })?;
+        let mut config =
+            read.map_err(|e| ConfigError::at(&crate::json::field_path(&track.path()), crate::json::describe(&e)))?;
         de.end().map_err(|e| ConfigError::at(".", crate::json::describe_at(&e)))?;
         let named = serde_json::from_str::<serde_json::Value>(text).ok().is_some_and(|v| v.get("version").is_some());
         if !named && config != ProtocolConfig::default() {

@@ -362,8 +362,7 @@ impl ScreeningRecord {
         let read =
             crate::json::object::<_, ScreeningRecord>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
         let record = read.map_err(|e| {
-            let path = track.path().to_string();
-            let path = if path.is_empty() { ".".to_owned() } else { path };
+            let path = crate::json::field_path(&track.path());
             // The path is the better place than serde_json's line and column; the reason never
             // repeats the value (crate::json).
             RecordError::Malformed { path, reason: crate::json::describe(&e) }

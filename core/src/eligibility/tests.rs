@@ -567,3 +567,12 @@ fn a_refused_record_is_named_by_its_id_where_the_text_has_one() {
     assert_eq!(ScreeningRecord::id_in_json("{"), None);
     assert_eq!(ScreeningRecord::id_in_json(r#"["P-1"]"#), None);
 }
+
+#[test]
+fn a_truncated_record_names_the_deepest_field_it_reached() {
+    for (text, path) in [("{", "."), ("", "."), (r#"{"labs": {"#, "labs"), (r#"{"labs": {"uacr": [{"#, "labs.uacr[0]")]
+    {
+        let e = ScreeningRecord::from_json(text).unwrap_err();
+        assert_eq!((e.kind(), e.path()), ("malformed", path), "{text}");
+    }
+}

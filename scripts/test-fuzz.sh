@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The fuzz smoke run: builds every cargo-fuzz target (fuzz/fuzz_targets/, one per reader of
+# outside data) and runs each over its kept corpus (fuzz/corpus/TARGET/, every input once: the
+# regression part) and then for a few seconds of new inputs. A crash fails the run and leaves
+# its input in fuzz/artifacts/TARGET/. Long runs are by hand (docs/reliability.md):
+#   FUZZ_SECONDS=1800 scripts/test-fuzz.sh [TARGET]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/toolchains.sh
+ensure_cargo_fuzz
+# Its own target directory: the sanitizer build shares nothing with the normal one.
+export CARGO_TARGET_DIR="$CACHE/fuzz-target"
+SECONDS_EACH="${FUZZ_SECONDS:-4}"
+mapfile -t TARGETS < <(cargo +nightly fuzz list --fuzz-dir fuzz)
+[ $# -gt 0 ] && TARGETS=("$@")
+cargo +nightly fuzz build --fuzz-dir fuzz -O >&2
+passed=0
+failed=0
+for t in "${TARGETS[@]}"; do
+  mkdir -p "fuzz/corpus/$t"
+  # A scratch copy of the corpus takes the new inputs, so the kept corpus changes only by hand
+  # (after `cargo fuzz cmin`).
+  scratch="$(mktemp -d)"
+  log_file="$(mktemp)"
+  if cargo +nightly fuzz run --fuzz-dir fuzz -O "$t" "$scratch" "fuzz/corpus/$t" -- \
+      -max_total_time="$SECONDS_EACH" -print_final_stats=1 >"$log_file" 2>&1; then
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log_file" | grep -oE '[0-9]+$' || echo "?")
+    printf 'fuzz %-22s ok   %s executions, corpus %s inputs\n' "$t" "$runs" "$(ls "fuzz/corpus/$t" | wc -l)"
+    passed=$((passed + 1))
+  else
+    printf 'fuzz %-22s FAILED\n' "$t"
+    grep -E 'panicked|ERROR|SUMMARY|artifact' "$log_file" | head -n 12
+    failed=$((failed + 1))
+  fi
+  rm -rf "$scratch" "$log_file"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
