@@ -102,6 +102,16 @@ def test_two_records_in_one_text_or_trailing_text_are_refused() -> None:
         assert (e.value.kind, e.value.path) == ("malformed", ".")
 
 
+def test_an_array_where_an_object_is_documented_is_refused() -> None:
+    with pytest.raises(dkd.ScreeningError) as e:
+        dkd.screen('["P", "F", "1960-01-01", "2025-06-01"]')
+    assert (e.value.kind, e.value.path) == ("malformed", ".")
+    record = dict(BASE, labs={"uacr": [["2025-05-20", 1200.0, "mg/g"]]})
+    with pytest.raises(dkd.ScreeningError) as e:
+        dkd.screen(record)
+    assert (e.value.kind, e.value.path) == ("malformed", "labs.uacr[0]")
+
+
 def test_screen_many_refuses_one_dict_and_unknown_error_modes() -> None:
     with pytest.raises(TypeError, match="for one record use screen"):
         dkd.screen_many(BASE)
@@ -285,3 +295,32 @@ def test_a_strict_batch_names_the_first_bad_row() -> None:
     with pytest.raises(dkd.EgfrError) as e:
         dkd.egfr(age=[60, 60], sex=["F", "F"], creatinine=[1.0, math.nan], strict=True)
     assert (e.value.row, e.value.kind) == (1, "creatinine_not_finite")
+
+
+# ---- privacy ----
+
+
+def test_no_error_message_of_the_vectors_repeats_an_id_a_date_or_a_value() -> None:
+    cases = json.loads((ROOT / "tests/vectors/eligibility/cases.json").read_text())["cases"]
+
+    def secrets(value: Any, key: str = "") -> List[str]:
+        if isinstance(value, dict):
+            return [s for k, v in value.items() if k != "unit" for s in secrets(v, k)]
+        if isinstance(value, list):
+            return [s for v in value for s in secrets(v, key)]
+        if isinstance(value, str) and len(value) >= 4 and not re.fullmatch(r"[a-z_]+", value):
+            return [value]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and len(repr(value).lstrip("-")) >= 4:
+            return [repr(value)]
+        return []
+
+    checked = 0
+    for case in cases:
+        if "error" not in case:
+            continue
+        with pytest.raises(dkd.ScreeningError) as e:
+            dkd.screen(case.get("json") or case["record"])
+        for secret in secrets(case["record"]):
+            assert secret not in str(e.value), (case["name"], secret)
+        checked += 1
+    assert checked >= 10

@@ -369,10 +369,16 @@ impl ProtocolConfig {
                 return Err(ConfigError::at(field, format!("must be between 1 and {MAX_COUNT}")));
             }
         }
-        if self.version.trim().is_empty() || self.version.len() > 200 || self.version.chars().any(char::is_control) {
+        // `screen` validates its configuration on every call: these text checks look at as few
+        // characters as they can (a name whose first character is not white space is not blank).
+        let blank = |text: &str| text.chars().next().is_none_or(char::is_whitespace) && text.trim().is_empty();
+        let control = |text: &str| {
+            text.bytes().any(|b| b.is_ascii_control()) || (!text.is_ascii() && text.chars().any(char::is_control))
+        };
+        if blank(&self.version) || self.version.len() > 200 || control(&self.version) {
             return Err(ConfigError::at("version", "must be 1–200 characters of text without control characters"));
         }
-        if let Some(i) = self.immunosuppressants.iter().position(|name| name.trim().is_empty()) {
+        if let Some(i) = self.immunosuppressants.iter().position(|name| blank(name)) {
             return Err(ConfigError::at(&format!("immunosuppressants[{i}]"), "is empty"));
         }
         if !self.egfr_equation.is_normalised() {
