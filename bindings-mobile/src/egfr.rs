@@ -64,6 +64,10 @@ pub enum EgfrEquation {
     CkdEpi2021CrCys,
     /// European Kidney Function Consortium, creatinine (Pottel 2021).
     Ekfc2021Cr,
+    /// European Kidney Function Consortium, cystatin C (Pottel 2023).
+    Ekfc2023Cys,
+    /// European Kidney Function Consortium, creatinine and cystatin C (mean, Pottel 2023).
+    Ekfc2023CrCys,
     /// MDRD 4-variable, IDMS-traceable (Levey 2006).
     Mdrd4Idms,
     /// Cockcroft–Gault creatinine clearance (1976), mL/min, not normalised.
@@ -79,6 +83,8 @@ impl From<EgfrEquation> for core_egfr::EgfrEquation {
             EgfrEquation::CkdEpi2012CrCys => core_egfr::EgfrEquation::CkdEpi2012CrCys,
             EgfrEquation::CkdEpi2021CrCys => core_egfr::EgfrEquation::CkdEpi2021CrCys,
             EgfrEquation::Ekfc2021Cr => core_egfr::EgfrEquation::Ekfc2021Cr,
+            EgfrEquation::Ekfc2023Cys => core_egfr::EgfrEquation::Ekfc2023Cys,
+            EgfrEquation::Ekfc2023CrCys => core_egfr::EgfrEquation::Ekfc2023CrCys,
             EgfrEquation::Mdrd4Idms => core_egfr::EgfrEquation::Mdrd4Idms,
             EgfrEquation::CockcroftGault => core_egfr::EgfrEquation::CockcroftGault,
         }
@@ -94,6 +100,8 @@ impl From<core_egfr::EgfrEquation> for EgfrEquation {
             core_egfr::EgfrEquation::CkdEpi2012CrCys => EgfrEquation::CkdEpi2012CrCys,
             core_egfr::EgfrEquation::CkdEpi2021CrCys => EgfrEquation::CkdEpi2021CrCys,
             core_egfr::EgfrEquation::Ekfc2021Cr => EgfrEquation::Ekfc2021Cr,
+            core_egfr::EgfrEquation::Ekfc2023Cys => EgfrEquation::Ekfc2023Cys,
+            core_egfr::EgfrEquation::Ekfc2023CrCys => EgfrEquation::Ekfc2023CrCys,
             core_egfr::EgfrEquation::Mdrd4Idms => EgfrEquation::Mdrd4Idms,
             core_egfr::EgfrEquation::CockcroftGault => EgfrEquation::CockcroftGault,
         }

@@ -96,6 +96,25 @@ pub struct Labs {
     /// HCV RNA.
     #[uniffi(default)]
     pub hcv_rna: Vec<ViralLoad>,
+    /// Hepatitis B surface antigen.
+    #[uniffi(default)]
+    pub hbsag: Vec<SerologyResult>,
+    /// Antibodies to hepatitis C virus.
+    #[uniffi(default)]
+    pub anti_hcv: Vec<SerologyResult>,
+}
+
+/// A qualitative serology result (HBsAg, anti-HCV); core's `eligibility::SerologyResult`.
+///
+/// ```kotlin
+/// SerologyResult(date = "2025-05-20", positive = false)
+/// ```
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SerologyResult {
+    /// Date of the sample, `YYYY-MM-DD`.
+    pub date: String,
+    /// Reactive (positive) or not.
+    pub positive: bool,
 }
 
 /// One blood pressure reading.
@@ -148,8 +167,12 @@ pub struct KidneyBiopsy {
 /// ```
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Medication {
-    /// Generic name (English or Chinese), matched against the configured immunosuppressants.
+    /// The name as entered (generic or brand, English or Chinese, with dose and form),
+    /// classified through core's medication table.
     pub name: String,
+    /// Its ATC code, if known (`L04AD02`).
+    #[uniffi(default)]
+    pub atc: Option<String>,
     /// Whether it is systemic (oral, IV); topical and inhaled forms are not.
     #[uniffi(default = true)]
     pub systemic: bool,
@@ -198,6 +221,12 @@ pub enum ConditionKind {
     Hyperkalaemia,
     /// Active infection (with `iv_antibiotics`).
     ActiveInfection,
+    /// Myocardial infarction (dated by `onset`).
+    MyocardialInfarction,
+    /// Acute coronary syndrome other than a myocardial infarction (dated by `onset`).
+    AcuteCoronarySyndrome,
+    /// Severe valvular heart disease.
+    SevereValvularDisease,
 }
 
 /// A dated condition with the attributes the criteria need.
@@ -298,6 +327,9 @@ pub struct ScreeningRecord {
     /// Lactating (women).
     #[uniffi(default)]
     pub lactating: Option<bool>,
+    /// Currently pregnant (women).
+    #[uniffi(default)]
+    pub pregnant: Option<bool>,
     /// A pregnancy or egg-donation plan during the study and follow-up (women).
     #[uniffi(default)]
     pub pregnancy_or_egg_donation_plan: Option<bool>,
@@ -768,6 +800,14 @@ impl Labs {
     fn to_core(&self) -> Result<core_eligibility::Labs, ScreeningError> {
         let entries = |name: &str, series: &[LabEntry]| each(series, |i, e| e.to_core(&format!("labs.{name}[{i}]")));
         let loads = |name: &str, series: &[ViralLoad]| each(series, |i, v| v.to_core(&format!("labs.{name}[{i}]")));
+        let serology = |name: &str, series: &[SerologyResult]| {
+            each(series, |i, v| {
+                Ok(core_eligibility::SerologyResult {
+                    date: date(&v.date, || format!("labs.{name}[{i}].date"))?,
+                    positive: v.positive,
+                })
+            })
+        };
         Ok(core_eligibility::Labs {
             urine_protein_24h: entries("urine_protein_24h", &self.urine_protein_24h)?,
             uacr: entries("uacr", &self.uacr)?,
@@ -779,6 +819,8 @@ impl Labs {
             potassium: entries("potassium", &self.potassium)?,
             hbv_dna: loads("hbv_dna", &self.hbv_dna)?,
             hcv_rna: loads("hcv_rna", &self.hcv_rna)?,
+            hbsag: serology("hbsag", &self.hbsag)?,
+            anti_hcv: serology("anti_hcv", &self.anti_hcv)?,
         })
     }
 }
@@ -807,6 +849,7 @@ impl Medication {
     fn to_core(&self, path: &str) -> Result<core_eligibility::Medication, ScreeningError> {
         Ok(core_eligibility::Medication {
             name: self.name.clone(),
+            atc: self.atc.clone(),
             systemic: self.systemic,
             start: date(&self.start, || format!("{path}.start"))?,
             end: optional_date(self.end.as_deref(), || format!("{path}.end"))?,
@@ -863,6 +906,7 @@ impl ScreeningRecord {
                 .map(|list| each(list, |i, c| c.to_core(&format!("conditions[{i}]"))))
                 .transpose()?,
             lactating: self.lactating,
+            pregnant: self.pregnant,
             pregnancy_or_egg_donation_plan: self.pregnancy_or_egg_donation_plan,
             childbearing_plan_without_contraception: self.childbearing_plan_without_contraception,
             other_trials: self
@@ -913,6 +957,12 @@ impl From<core_eligibility::Labs> for Labs {
             potassium: list(l.potassium),
             hbv_dna: list(l.hbv_dna),
             hcv_rna: list(l.hcv_rna),
+            hbsag: l.hbsag.into_iter().map(|v| SerologyResult { date: iso(v.date), positive: v.positive }).collect(),
+            anti_hcv: l
+                .anti_hcv
+                .into_iter()
+                .map(|v| SerologyResult { date: iso(v.date), positive: v.positive })
+                .collect(),
         }
     }
 }
@@ -931,7 +981,7 @@ impl From<core_eligibility::KidneyBiopsy> for KidneyBiopsy {
 
 impl From<core_eligibility::Medication> for Medication {
     fn from(m: core_eligibility::Medication) -> Self {
-        Medication { name: m.name, systemic: m.systemic, start: iso(m.start), end: m.end.map(iso) }
+        Medication { name: m.name, atc: m.atc, systemic: m.systemic, start: iso(m.start), end: m.end.map(iso) }
     }
 }
 
@@ -970,6 +1020,7 @@ impl From<core_eligibility::ScreeningRecord> for ScreeningRecord {
             medications: r.medications.map(list),
             conditions: r.conditions.map(list),
             lactating: r.lactating,
+            pregnant: r.pregnant,
             pregnancy_or_egg_donation_plan: r.pregnancy_or_egg_donation_plan,
             childbearing_plan_without_contraception: r.childbearing_plan_without_contraception,
             other_trials: r.other_trials.map(list),
@@ -1072,6 +1123,9 @@ mirror_enum!(ConditionKind <=> core_eligibility::ConditionKind {
     HeterologousProteinAllergy,
     Hyperkalaemia,
     ActiveInfection,
+    MyocardialInfarction,
+    AcuteCoronarySyndrome,
+    SevereValvularDisease,
 });
 mirror_enum!(Outcome <=> core_eligibility::Outcome { Met, NotMet, Unknown });
 mirror_enum!(Status <=> core_eligibility::Status { Eligible, Ineligible, Pending });

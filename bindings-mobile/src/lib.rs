@@ -69,7 +69,7 @@ pub use eligibility::{
     criteria, default_config_json, parse_criterion_id, screen, screen_with_config, screening_record_from_json,
     screening_record_to_json, BiopsyFinding, BloodPressure, Condition, ConditionKind, CriterionId, CriterionInfo,
     CriterionKind, CriterionResult, Evidence, KidneyBiopsy, LabEntry, Labs, Medication, Outcome, Parameter, Quantity,
-    ScreeningRecord, ScreeningResult, Status, TrialParticipation, ViralLoad,
+    ScreeningRecord, ScreeningResult, SerologyResult, Status, TrialParticipation, ViralLoad,
 };
 pub use error::{error_kinds, EgfrError, LabError, ScreeningError};
 pub use lab::{

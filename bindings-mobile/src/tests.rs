@@ -249,7 +249,7 @@ fn egfr_error_messages_are_pinned() {
             parse_equation(s("ckd_epi")).err(),
             EgfrError::UnknownEquation {
                 kind: s("unknown_equation"),
-                reason: s("unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)"),
+                reason: s("unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)"),
                 name: s("ckd_epi"),
             },
         ),

@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate};
 use crate::demographics::Sex;
 use crate::eligibility::{
     BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, ScreeningRecord,
-    TrialParticipation, ViralLoad,
+    SerologyResult, TrialParticipation, ViralLoad,
 };
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and the same on every platform.
@@ -89,8 +89,15 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     let mut labs = Labs::default();
     let protein_median = rng.lognormal(6.2, 0.3);
     let n_protein = if rng.chance(0.06) { 1 } else { rng.int(2, 3) as usize };
+    // Now and then a repeat collected the same day, or within the week: not "continuously".
+    let close_repeat = rng.chance(0.04);
+    let mut first_date = None;
     for k in 0..n_protein {
-        let date = days_ago(rng, 3 + 25 * k as i64, 25 + 25 * k as i64);
+        let mut date = days_ago(rng, 3 + 25 * k as i64, 25 + 25 * k as i64);
+        if k == 1 && close_repeat {
+            date = first_date.map_or(date, |d: NaiveDate| plus_days(d, -rng.int(0, 3)));
+        }
+        first_date.get_or_insert(date);
         let g = rng.lognormal(protein_median, 0.08);
         labs.urine_protein_24h.push(if rng.chance(0.3) {
             entry(date, round(g * 1000.0, 0), "mg/24h")
@@ -135,10 +142,17 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
         labs.ldl_cholesterol.push(entry(panel, round(ldl, 2), "mmol/L"));
     }
     labs.potassium.push(entry(panel, round(rng.uniform(3.6, 5.6), 1), "mmol/L"));
-    let hbv = if rng.chance(0.02) { rng.uniform(100.0, 1e5) } else { 0.0 };
-    labs.hbv_dna.push(ViralLoad { date: panel, value: round(hbv, 0), upper_limit_of_normal: 20.0 });
-    if rng.chance(0.985) {
-        labs.hcv_rna.push(ViralLoad { date: panel, value: 0.0, upper_limit_of_normal: 15.0 });
+    if rng.chance(0.3) {
+        // Screened by serology: HBsAg and anti-HCV, mostly negative; a positive one has no
+        // viral load yet.
+        labs.hbsag.push(SerologyResult { date: panel, positive: rng.chance(0.03) });
+        labs.anti_hcv.push(SerologyResult { date: panel, positive: rng.chance(0.01) });
+    } else {
+        let hbv = if rng.chance(0.02) { rng.uniform(100.0, 1e5) } else { 0.0 };
+        labs.hbv_dna.push(ViralLoad { date: panel, value: round(hbv, 0), upper_limit_of_normal: 20.0 });
+        if rng.chance(0.985) {
+            labs.hcv_rna.push(ViralLoad { date: panel, value: 0.0, upper_limit_of_normal: 15.0 });
+        }
     }
     let sys = rng.uniform(116.0, 164.0).round();
     let dia = (sys * rng.uniform(0.55, 0.64)).round();
@@ -158,11 +172,17 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
         }
         _ => None,
     };
-    let mut medications =
-        vec![Medication { name: "metformin".into(), systemic: true, start: days_ago(rng, 400, 4000), end: None }];
+    let mut medications = vec![Medication {
+        name: "metformin".into(),
+        atc: None,
+        systemic: true,
+        start: days_ago(rng, 400, 4000),
+        end: None,
+    }];
     if rng.chance(0.6) {
         medications.push(Medication {
             name: "dapagliflozin".into(),
+            atc: None,
             systemic: true,
             start: days_ago(rng, 60, 900),
             end: None,
@@ -170,7 +190,49 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
     }
     if rng.chance(0.03) {
         let name = if rng.chance(0.5) { "tacrolimus" } else { "吗替麦考酚酯" };
-        medications.push(Medication { name: name.into(), systemic: true, start: days_ago(rng, 10, 200), end: None });
+        medications.push(Medication {
+            name: name.into(),
+            atc: None,
+            systemic: true,
+            start: days_ago(rng, 10, 200),
+            end: None,
+        });
+    }
+    // Immunosuppressants as sites write them (brands, Chinese forms with dose), some courses
+    // stopped a few weeks before screening (a long course reaching into the 30-day window).
+    if rng.chance(0.03) {
+        let name =
+            ["Prograf 1mg bid", "他克莫司胶囊 0.5mg", "环孢素A", "CellCept 500 mg tablets", "雷公藤多苷片 10mg tid"]
+                [rng.int(0, 4) as usize];
+        let end = days_ago(rng, 5, 60);
+        medications.push(Medication {
+            name: name.into(),
+            atc: None,
+            systemic: true,
+            start: plus_days(end, -rng.int(20, 200)),
+            end: Some(end),
+        });
+    }
+    // A systemic glucocorticoid (not counted under the default reading).
+    if rng.chance(0.03) {
+        medications.push(Medication {
+            name: "醋酸泼尼松片 5mg".into(),
+            atc: None,
+            systemic: true,
+            start: days_ago(rng, 10, 400),
+            end: None,
+        });
+    }
+    // A medicine the table does not know: unknown, unless the site gave its ATC code.
+    if rng.chance(0.02) {
+        let atc = if rng.chance(0.5) { Some("C09CA01".to_owned()) } else { None };
+        medications.push(Medication {
+            name: "Syn-Cardioprotect 20mg".into(),
+            atc,
+            systemic: true,
+            start: days_ago(rng, 30, 600),
+            end: None,
+        });
     }
     let mut conditions = Vec::new();
     let mut maybe = |rng: &mut Rng, p: f64, condition: ConditionKind, lo: i64, hi: i64| {
@@ -188,6 +250,9 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
         }
     };
     maybe(rng, 0.03, ConditionKind::AtrialFibrillation, 100, 3000);
+    // Myocardial infarctions within and beyond the 6-month look-back, severe valvular disease.
+    maybe(rng, 0.02, ConditionKind::MyocardialInfarction, 20, 400);
+    maybe(rng, 0.01, ConditionKind::SevereValvularDisease, 100, 3000);
     maybe(rng, 0.02, ConditionKind::CerebralInfarction, 20, 2000);
     maybe(rng, 0.02, ConditionKind::Malignancy, 100, 4000);
     maybe(rng, 0.01, ConditionKind::ActiveTuberculosis, 10, 200);
@@ -229,6 +294,8 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
         medications: if rng.chance(0.02) { None } else { Some(medications) },
         conditions: if rng.chance(0.02) { None } else { Some(conditions) },
         lactating: female.then_some(false),
+        // Pregnancy status: recorded for women, rarely missing; rarely a pregnancy (women under 52).
+        pregnant: if !female || rng.chance(0.02) { None } else { Some(age_days < 52 * 365 && rng.chance(0.05)) },
         pregnancy_or_egg_donation_plan: female.then_some(false),
         childbearing_plan_without_contraception: (!female).then(|| rng.chance(0.01)),
         other_trials: Some(if rng.chance(0.02) {

@@ -125,7 +125,7 @@ class BindingTest {
     @Test
     fun egfrExceptionsAreTypedWithTheirFields() {
         val equation = assertFailsWith<EgfrException.UnknownEquation> { parseEquation("ckd_epi") }
-        assertEquals(Triple("unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)", "ckd_epi"), Triple(equation.kind, equation.reason, equation.name))
+        assertEquals(Triple("unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)", "ckd_epi"), Triple(equation.kind, equation.reason, equation.name))
 
         val missing = assertFailsWith<EgfrException.MissingInput> {
             estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(50, Sex.MALE, creatinine = scr))

@@ -39,6 +39,7 @@ class EligibilityTest {
         medications = listOf(Medication(name = "insulin glargine", start = "2019-01-01")),
         conditions = emptyList(),
         lactating = false,
+        pregnant = false,
         pregnancyOrEggDonationPlan = false,
         otherTrials = emptyList(),
         informedConsent = true,

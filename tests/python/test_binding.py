@@ -64,7 +64,7 @@ def test_errors_form_a_hierarchy_under_value_error_with_structured_fields() -> N
             lambda: dkd.estimate_gfr("ckd_epi", age=50, sex="M"),
             dkd.EgfrError,
             "unknown_equation",
-            "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)",
+            "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)",
         ),
         (
             lambda: dkd.estimate_gfr("ckd_epi_2012_cys", age=50, sex="M"),

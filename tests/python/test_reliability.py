@@ -320,7 +320,13 @@ def test_no_error_message_of_the_vectors_repeats_an_id_a_date_or_a_value() -> No
             continue
         with pytest.raises(dkd.ScreeningError) as e:
             dkd.screen(case.get("json") or case["record"])
-        for secret in secrets(case["record"]):
+        record = case.get("record")
+        if record is None:
+            try:
+                record = json.loads(case["json"])
+            except ValueError:
+                record = {}  # text that is not JSON holds no field values to find
+        for secret in secrets(record):
             assert secret not in str(e.value), (case["name"], secret)
         checked += 1
     assert checked >= 10

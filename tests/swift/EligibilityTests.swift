@@ -30,6 +30,7 @@ final class EligibilityTests: XCTestCase {
         medications: [Medication(name: "insulin glargine", start: "2019-01-01")],
         conditions: [],
         lactating: false,
+        pregnant: false,
         pregnancyOrEggDonationPlan: false,
         otherTrials: [],
         informedConsent: true,

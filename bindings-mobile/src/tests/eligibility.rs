@@ -97,6 +97,7 @@ fn screening_error_messages_are_pinned() {
     let backwards = ScreeningRecord {
         medications: Some(vec![Medication {
             name: s("tacrolimus"),
+            atc: None,
             systemic: true,
             start: s("2025-05-01"),
             end: Some(s("2025-04-01")),
@@ -114,7 +115,7 @@ fn screening_error_messages_are_pinned() {
                 reason: s("colour: unknown field `colour`, expected one of `id`, `sex`, `date_of_birth`, \
                            `screening_date`, `type2_diabetes`, `kidney_biopsy`, `non_diabetic_kidney_disease`, \
                            `labs`, `blood_pressures`, `medications`, `conditions`, `lactating`, \
-                           `pregnancy_or_egg_donation_plan`, `childbearing_plan_without_contraception`, \
+                           `pregnant`, `pregnancy_or_egg_donation_plan`, `childbearing_plan_without_contraception`, \
                            `other_trials`, `informed_consent`, `investigator_deems_unsuitable`"),
                 path: s("colour"),
             },
@@ -270,6 +271,7 @@ fn a_bad_date_is_named_by_the_path_core_uses() {
         r.labs.cystatin_c = vec![entry("2025-05-20", 1.2, "mg/L")];
         r.medications = Some(vec![Medication {
             name: s("metformin"),
+            atc: None,
             systemic: true,
             start: s("2019-01-01"),
             end: Some(s("2020-01-01")),
@@ -558,6 +560,7 @@ fn typed_record_built_in_code_is_screened() {
         medications: None,
         conditions: None,
         lactating: None,
+        pregnant: None,
         pregnancy_or_egg_donation_plan: None,
         childbearing_plan_without_contraception: None,
         other_trials: None,

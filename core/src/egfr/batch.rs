@@ -481,10 +481,10 @@ struct Limits {
 fn terms_used(equation: EgfrEquation) -> [bool; 3] {
     match equation {
         EgfrEquation::CkdEpi2009Cr | EgfrEquation::CkdEpi2021Cr | EgfrEquation::Ekfc2021Cr => [true, false, false],
-        EgfrEquation::CkdEpi2012Cys => [false, true, false],
+        EgfrEquation::CkdEpi2012Cys | EgfrEquation::Ekfc2023Cys => [false, true, false],
         EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys => [true, true, false],
         EgfrEquation::Mdrd4Idms => [true, false, true],
-        EgfrEquation::CockcroftGault => [false, false, false],
+        EgfrEquation::CockcroftGault | EgfrEquation::Ekfc2023CrCys => [false, false, false],
     }
 }
 

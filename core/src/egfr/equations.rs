@@ -181,6 +181,42 @@ pub fn ekfc_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
     LogLinear::new(107.3_f64.ln() + age_term).term(0, scr_mg_dl / q_mg_dl, -0.322, -1.132)
 }
 
+/// The EKFC cystatin C rescaling constant Q, in mg/L: 0.83 up to age 50, then rising by
+/// 0.005 mg/L a year (0.98 at 80), for women and men alike.
+///
+/// Pottel H, Björk J, Rule AD, et al. "Cystatin C-based equation to estimate GFR without the
+/// inclusion of race and sex." N Engl J Med 2023;388(4):333-343, doi:10.1056/NEJMoa2203769.
+/// (The additive form after 50 as implemented by CRAN `kidney.epi` `egfr.ekfc.cys`, egfr.app
+/// and Delanaye et al. Clin Kidney J 2023;16(9):1375-1383; the paper's own table was not
+/// available to this project: `docs/interpretation.md`, "EKFC cystatin C".)
+#[inline]
+pub fn ekfc_cys_q_mg_l(age: f64) -> f64 {
+    if age <= 50.0 {
+        0.83
+    } else {
+        0.83 + 0.005 * (age - 50.0)
+    }
+}
+
+/// EKFC cystatin C (Pottel 2023, see [`ekfc_cys_q_mg_l`]).
+///
+/// eGFR = 107.3 × (ScysC/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when ScysC/Q < 1
+/// and −1.132 otherwise: the EKFC form with cystatin C as the biomarker.
+#[inline]
+pub fn ekfc_cys_form(scys_mg_l: f64, age: f64) -> LogLinear {
+    let age_term = if age > 40.0 { (age - 40.0) * 0.990_f64.ln() } else { 0.0 };
+    LogLinear::new(107.3_f64.ln() + age_term).term(1, scys_mg_l / ekfc_cys_q_mg_l(age), -0.322, -1.132)
+}
+
+/// EKFC creatinine–cystatin C: the arithmetic mean of the EKFC creatinine estimate
+/// ([`ekfc_cr_form`]) and the EKFC cystatin C estimate ([`ekfc_cys_form`]), as defined with
+/// the cystatin C equation (Pottel 2023; the definition as implemented by CRAN `kidney.epi` and
+/// used by Pottel et al., Pediatr Nephrol 2024).
+#[inline]
+pub fn ekfc_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> f64 {
+    (ekfc_cr_form(scr_mg_dl, age, female).eval() + ekfc_cys_form(scys_mg_l, age).eval()) / 2.0
+}
+
 /// MDRD study equation, 4 variables, re-expressed for IDMS-traceable creatinine.
 ///
 /// Levey AS, Coresh J, Greene T, et al. "Using standardized serum creatinine values in the

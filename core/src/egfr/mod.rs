@@ -143,6 +143,13 @@ pub enum EgfrEquation {
     /// European Kidney Function Consortium, creatinine (Pottel 2021).
     #[serde(rename = "ekfc_2021_cr", alias = "ekfc2021_cr")]
     Ekfc2021Cr,
+    /// European Kidney Function Consortium, cystatin C, without sex or race (Pottel 2023).
+    #[serde(rename = "ekfc_2023_cys")]
+    Ekfc2023Cys,
+    /// European Kidney Function Consortium, creatinine and cystatin C: the arithmetic mean of
+    /// the EKFC creatinine and cystatin C estimates (Pottel 2023).
+    #[serde(rename = "ekfc_2023_cr_cys")]
+    Ekfc2023CrCys,
     /// MDRD 4-variable, IDMS-traceable (Levey 2006).
     #[serde(rename = "mdrd4_idms")]
     Mdrd4Idms,
@@ -158,13 +165,15 @@ pub const WEIGHT_MAX_KG: f64 = 400.0;
 
 impl EgfrEquation {
     /// Every equation, in declaration order.
-    pub const ALL: [EgfrEquation; 8] = [
+    pub const ALL: [EgfrEquation; 10] = [
         EgfrEquation::CkdEpi2009Cr,
         EgfrEquation::CkdEpi2021Cr,
         EgfrEquation::CkdEpi2012Cys,
         EgfrEquation::CkdEpi2012CrCys,
         EgfrEquation::CkdEpi2021CrCys,
         EgfrEquation::Ekfc2021Cr,
+        EgfrEquation::Ekfc2023Cys,
+        EgfrEquation::Ekfc2023CrCys,
         EgfrEquation::Mdrd4Idms,
         EgfrEquation::CockcroftGault,
     ];
@@ -178,6 +187,8 @@ impl EgfrEquation {
             EgfrEquation::CkdEpi2012CrCys => "ckd_epi_2012_cr_cys",
             EgfrEquation::CkdEpi2021CrCys => "ckd_epi_2021_cr_cys",
             EgfrEquation::Ekfc2021Cr => "ekfc_2021_cr",
+            EgfrEquation::Ekfc2023Cys => "ekfc_2023_cys",
+            EgfrEquation::Ekfc2023CrCys => "ekfc_2023_cr_cys",
             EgfrEquation::Mdrd4Idms => "mdrd4_idms",
             EgfrEquation::CockcroftGault => "cockcroft_gault",
         }
@@ -218,6 +229,9 @@ impl EgfrEquation {
                 "Inker LA et al. N Engl J Med 2012;367:20-29. doi:10.1056/NEJMoa1114248"
             }
             EgfrEquation::Ekfc2021Cr => "Pottel H et al. Ann Intern Med 2021;174:183-191. doi:10.7326/M20-4366",
+            EgfrEquation::Ekfc2023Cys | EgfrEquation::Ekfc2023CrCys => {
+                "Pottel H et al. N Engl J Med 2023;388:333-343. doi:10.1056/NEJMoa2203769"
+            }
             EgfrEquation::Mdrd4Idms => {
                 "Levey AS et al. Ann Intern Med 2006;145:247-254. doi:10.7326/0003-4819-145-4-200608150-00004"
             }
@@ -238,12 +252,19 @@ impl EgfrEquation {
 
     /// Whether the equation needs serum creatinine.
     pub fn needs_creatinine(self) -> bool {
-        !matches!(self, EgfrEquation::CkdEpi2012Cys)
+        !matches!(self, EgfrEquation::CkdEpi2012Cys | EgfrEquation::Ekfc2023Cys)
     }
 
     /// Whether the equation needs cystatin C.
     pub fn needs_cystatin_c(self) -> bool {
-        matches!(self, EgfrEquation::CkdEpi2012Cys | EgfrEquation::CkdEpi2012CrCys | EgfrEquation::CkdEpi2021CrCys)
+        matches!(
+            self,
+            EgfrEquation::CkdEpi2012Cys
+                | EgfrEquation::CkdEpi2012CrCys
+                | EgfrEquation::CkdEpi2021CrCys
+                | EgfrEquation::Ekfc2023Cys
+                | EgfrEquation::Ekfc2023CrCys
+        )
     }
 
     /// Whether the equation has a Black-race coefficient (CKD-EPI 2009 creatinine, CKD-EPI
@@ -430,6 +451,9 @@ pub(crate) fn prepare(equation: EgfrEquation, row: &Row) -> Result<Prepared, Pre
     }
     Ok(match form(equation, row, scr, scys) {
         Some(form) => Prepared::Form(form),
+        None if equation == EgfrEquation::Ekfc2023CrCys => {
+            Prepared::Direct(equations::ekfc_cr_cys(scr, scys, row.age, row.female))
+        }
         None => Prepared::Direct(equations::cockcroft_gault(scr, row.age, row.female, weight)),
     })
 }
@@ -499,13 +523,18 @@ macro_rules! with_form {
                 let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| equations::ekfc_cr_form(scr, age, female);
                 $body
             }
+            EgfrEquation::Ekfc2023Cys => {
+                let $f = |age: f64, _: bool, _: bool, _: f64, scys: f64| equations::ekfc_cys_form(scys, age);
+                $body
+            }
             EgfrEquation::Mdrd4Idms => {
                 let $f = |age: f64, female: bool, black: bool, scr: f64, _: f64| {
                     equations::mdrd4_idms_form(scr, age, female, black)
                 };
                 $body
             }
-            EgfrEquation::CockcroftGault => $none,
+            // Not products of powers: computed row by row.
+            EgfrEquation::CockcroftGault | EgfrEquation::Ekfc2023CrCys => $none,
         }
     };
 }
@@ -527,7 +556,8 @@ pub(crate) const MG_DL_PER_UMOL: f64 = crate::lab::chemistry::CREATININE_G_PER_M
 /// [`EgfrError::AgeOutOfRange`] outside [`EgfrEquation::age_range`];
 /// [`EgfrError::WeightOutOfBounds`] for Cockcroft–Gault with a weight outside
 /// [`WEIGHT_MIN_KG`]–[`WEIGHT_MAX_KG`]; [`EgfrError::Lab`] if the result itself is outside
-/// the plausibility bounds of eGFR (which happens only for inputs at the edge of theirs).
+/// the plausibility bounds of the result (for the lowest creatinines: `docs/interpretation.md`,
+/// "Plausibility bounds of lab values").
 ///
 /// # Examples
 /// ```

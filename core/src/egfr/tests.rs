@@ -14,7 +14,7 @@ fn inputs(age: u32, sex: Sex, scr_mg_dl: f64) -> EgfrInputs {
 fn every_egfr_error_message_is_pinned() {
     let young = EgfrInputs::new(Age::from_years(17).unwrap(), Sex::Male);
     let cases: Vec<(EgfrError, &str, &str)> = vec![
-        (EgfrEquation::from_slug("ckd_epi").unwrap_err(), "unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, mdrd4_idms, cockcroft_gault)"),
+        (EgfrEquation::from_slug("ckd_epi").unwrap_err(), "unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)"),
         (
             estimate(EgfrEquation::CkdEpi2012Cys, &EgfrInputs::new(Age::from_years(50).unwrap(), Sex::Male))
                 .unwrap_err(),
@@ -97,9 +97,10 @@ proptest! {
 
     /// eGFR does not increase with age (every equation, at fixed labs).
     #[test]
-    /// (EKFC is excluded up to age 25, where its Q rises with age by design.)
+    /// (EKFC creatinine, alone or averaged with cystatin C, is excluded up to age 25, where its
+    /// Q rises with age by design.)
     fn non_increasing_in_age(eq in equation(), a in 18u32..110, b in 18u32..110, female: bool, scr in 0.3f64..10.0) {
-        prop_assume!(eq != EgfrEquation::Ekfc2021Cr || a.min(b) > 25);
+        prop_assume!(!matches!(eq, EgfrEquation::Ekfc2021Cr | EgfrEquation::Ekfc2023CrCys) || a.min(b) > 25);
         let sex = if female { Sex::Female } else { Sex::Male };
         let (young, old) = if a < b { (a, b) } else { (b, a) };
         if let (Ok(y), Ok(o)) = (estimate(eq, &inputs(young, sex, scr)), estimate(eq, &inputs(old, sex, scr))) {
@@ -248,5 +249,32 @@ fn the_batch_writes_every_output_element_for_every_equation_even_when_every_row_
                 assert_eq!(out[i].is_nan(), codes[i] != 0, "{equation:?} row {i}");
             }
         }
+    }
+}
+
+/// The eGFR bound (300 mL/min/1.73m², 500 mL/min for a clearance) is reached well inside the
+/// input bounds at the lowest creatinines: these are the real limits, stated in
+/// docs/interpretation.md ("Plausibility bounds").
+#[test]
+fn the_result_bound_is_reached_at_the_creatinines_the_docs_state() {
+    let man18 = |scr: f64| inputs(18, Sex::Male, scr);
+    // MDRD: refused at 0.37 mg/dL for an 18-year-old man, accepted at 0.38.
+    assert_eq!(estimate(EgfrEquation::Mdrd4Idms, &man18(0.37)).unwrap_err().kind(), "out_of_bounds");
+    assert!(estimate(EgfrEquation::Mdrd4Idms, &man18(0.38)).is_ok());
+    // ... 0.30 at 65 (refused), 0.31 accepted.
+    assert!(estimate(EgfrEquation::Mdrd4Idms, &inputs(65, Sex::Male, 0.30)).is_err());
+    assert!(estimate(EgfrEquation::Mdrd4Idms, &inputs(65, Sex::Male, 0.31)).is_ok());
+    // Cockcroft-Gault at 100 kg: refused at 0.33 mg/dL, accepted at 0.34.
+    let cg = |scr: f64| man18(scr).with_weight(Mass::new::<kilogram>(100.0));
+    assert!(estimate(EgfrEquation::CockcroftGault, &cg(0.33)).is_err());
+    assert!(estimate(EgfrEquation::CockcroftGault, &cg(0.34)).is_ok());
+    // CKD-EPI 2009: refused below about 0.105 mg/dL (18-year-old man); 2021: never, down to
+    // the creatinine bound (5 umol/L = 0.057 mg/dL).
+    assert!(estimate(EgfrEquation::CkdEpi2009Cr, &man18(0.10)).is_err());
+    assert!(estimate(EgfrEquation::CkdEpi2009Cr, &man18(0.11)).is_ok());
+    let lowest = SerumCreatinine::new(5.0, "µmol/L").unwrap();
+    for sex in [Sex::Male, Sex::Female] {
+        let i = EgfrInputs::new(Age::from_years(18).unwrap(), sex).with_creatinine(lowest);
+        assert!(estimate(EgfrEquation::CkdEpi2021Cr, &i).is_ok(), "{sex:?}");
     }
 }

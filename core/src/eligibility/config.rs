@@ -90,6 +90,43 @@ impl fmt::Display for Threshold {
     }
 }
 
+/// How a look-back of N days is counted (one rule for every day-based look-back;
+/// `docs/interpretation.md`, "Day windows").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayWindow {
+    /// "Within N days before" is at most N days elapsed: from the date N days before the
+    /// screening date to the screening date, both included (N + 1 calendar dates), as the
+    /// month look-backs count (the same day N months earlier, included).
+    ElapsedDays,
+    /// N calendar dates: the screening date and the N − 1 dates before it.
+    CalendarDates,
+}
+
+/// How "the duration of treatment exceeds one week" is read for an immunosuppressant course
+/// (`docs/interpretation.md`, "Course length").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExposureReading {
+    /// The course, from its first to its last day (the screening date if ongoing), is longer
+    /// than the minimum, and it reaches into the look-back window.
+    CourseLength,
+    /// The days of the course that fall inside the look-back window are more than the minimum.
+    DaysInWindow,
+}
+
+/// What a kidney biopsy older than the look-back says (`docs/interpretation.md`, "A biopsy
+/// older than 10 years").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaleBiopsy {
+    /// The diagnosis is older than the window: the inclusion is not met (a new biopsy can
+    /// be recorded and the candidate screened again).
+    NotMet,
+    /// The inclusion is unknown, as for a lab value older than its look-back.
+    Unknown,
+}
+
 /// The protocol configuration (see the module documentation). Every field has the protocol's
 /// value as default; `version` names the reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +140,8 @@ pub struct ProtocolConfig {
     pub age_max_years: u32,
     /// How far back a kidney biopsy counts, years.
     pub biopsy_lookback_years: u32,
+    /// What a biopsy older than the look-back says.
+    pub biopsy_beyond_lookback: StaleBiopsy,
     /// 24-hour urine protein threshold every counted measurement must pass.
     #[serde(deserialize_with = "crate::json::object")]
     pub urine_protein: Threshold,
@@ -110,6 +149,9 @@ pub struct ProtocolConfig {
     pub urine_protein_min_measurements: usize,
     /// "Continuously": the window, days before screening, in which they are counted.
     pub urine_protein_window_days: u32,
+    /// "Continuously": the fewest days between the collection dates of two measurements that
+    /// both count (0: distinct dates suffice; measurements of one date always count once).
+    pub urine_protein_min_spacing_days: u32,
     /// UACR threshold (on the latest value in its look-back).
     #[serde(deserialize_with = "crate::json::object")]
     pub uacr: Threshold,
@@ -139,10 +181,20 @@ pub struct ProtocolConfig {
     pub hba1c_lookback_days: u32,
     /// Systemic immunosuppressant look-back before enrolment, days.
     pub immunosuppressant_lookback_days: u32,
-    /// Exposure within the look-back must exceed this many days to exclude.
+    /// A course must exceed this many days (as `immunosuppressant_exposure` reads it) to
+    /// exclude: "exceeds one week".
     pub immunosuppressant_min_exposure_days: u32,
-    /// Generic names (lower case, English and Chinese) counted as systemic immunosuppressants.
-    pub immunosuppressants: Vec<String>,
+    /// How the course length is read.
+    pub immunosuppressant_exposure: ExposureReading,
+    /// Names a site counts as systemic immunosuppressants besides the bundled table (read as
+    /// the table reads names). `immunosuppressants`, the name of earlier versions, is read too.
+    #[serde(alias = "immunosuppressants")]
+    pub immunosuppressant_extra_names: Vec<String>,
+    /// Names a site has reviewed and marks as not counting (a medication the table does not
+    /// know, which would otherwise leave the criterion unknown).
+    pub not_immunosuppressant_names: Vec<String>,
+    /// Whether systemic glucocorticoids count as immunosuppressants.
+    pub count_glucocorticoids: bool,
     /// Stroke look-back, months.
     pub stroke_lookback_months: u32,
     /// Triglyceride threshold for severe hyperlipidaemia (excludes when met).
@@ -153,8 +205,11 @@ pub struct ProtocolConfig {
     pub ldl_cholesterol: Threshold,
     /// Lipid look-back, days.
     pub lipid_lookback_days: u32,
-    /// HBV DNA / HCV RNA look-back, days.
+    /// HBV DNA / HCV RNA (and serology) look-back, days.
     pub viral_load_lookback_days: u32,
+    /// A negative HBsAg (anti-HCV) within the look-back rules out active hepatitis B (C)
+    /// when no viral load is known; a positive one then needs the viral load.
+    pub negative_serology_rules_out_hepatitis: bool,
     /// Malignancy look-back, years.
     pub malignancy_lookback_years: u32,
     /// Active infection with IV antibiotics look-back, days.
@@ -163,6 +218,14 @@ pub struct ProtocolConfig {
     pub other_trial_lookback_months: u32,
     /// NYHA classes that count as severe (III–IV).
     pub nyha_min_class: u8,
+    /// A myocardial infarction or acute coronary syndrome within this many months counts as a
+    /// severe cardiovascular disease.
+    pub recent_acs_lookback_months: u32,
+    /// A current pregnancy excludes (beyond the registry text, which names lactation and
+    /// pregnancy plans).
+    pub current_pregnancy_excludes: bool,
+    /// How a look-back of N days is counted.
+    pub day_window: DayWindow,
 }
 
 /// The longest look-back in days a configuration accepts (ten years).
@@ -175,7 +238,7 @@ pub const MAX_LOOKBACK_YEARS: u64 = 100;
 pub const MAX_COUNT: usize = 50;
 
 /// The version string of the default readings.
-pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-1";
+pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-2";
 
 impl Default for ProtocolConfig {
     fn default() -> Self {
@@ -185,9 +248,11 @@ impl Default for ProtocolConfig {
             age_min_years: 45,
             age_max_years: 80,
             biopsy_lookback_years: 10,
+            biopsy_beyond_lookback: StaleBiopsy::NotMet,
             urine_protein: Threshold::new(AtLeast, 3.5, Unit::GramPer24Hours),
             urine_protein_min_measurements: 2,
             urine_protein_window_days: 90,
+            urine_protein_min_spacing_days: 7,
             uacr: Threshold::new(Above, 1000.0, Unit::MilligramPerGram),
             uacr_lookback_days: 90,
             egfr: Threshold::new(AtLeast, 20.0, Unit::MilliliterPerMinutePer173SquareMeter),
@@ -201,58 +266,26 @@ impl Default for ProtocolConfig {
             hba1c_lookback_days: 90,
             immunosuppressant_lookback_days: 30,
             immunosuppressant_min_exposure_days: 7,
-            immunosuppressants: DEFAULT_IMMUNOSUPPRESSANTS.iter().map(|s| (*s).to_owned()).collect(),
+            immunosuppressant_exposure: ExposureReading::CourseLength,
+            immunosuppressant_extra_names: Vec::new(),
+            not_immunosuppressant_names: Vec::new(),
+            count_glucocorticoids: false,
             stroke_lookback_months: 6,
             triglycerides: Threshold::new(AtLeast, 6.2, Unit::MillimolePerLiter),
             ldl_cholesterol: Threshold::new(AtLeast, 4.1, Unit::MillimolePerLiter),
             lipid_lookback_days: 90,
             viral_load_lookback_days: 90,
+            negative_serology_rules_out_hepatitis: true,
             malignancy_lookback_years: 5,
             iv_antibiotics_lookback_days: 7,
             other_trial_lookback_months: 3,
             nyha_min_class: 3,
+            recent_acs_lookback_months: 6,
+            current_pregnancy_excludes: true,
+            day_window: DayWindow::ElapsedDays,
         }
     }
 }
-
-/// Systemic immunosuppressants: the protocol's three examples and the others of the same
-/// classes (calcineurin and mTOR inhibitors, antimetabolites, alkylating agents, lymphocyte-
-/// depleting and co-stimulation antibodies), with common Chinese names. Glucocorticoids are not
-/// on the list (docs/interpretation.md, "Systemic immunosuppressants").
-pub const DEFAULT_IMMUNOSUPPRESSANTS: &[&str] = &[
-    "cyclosporine",
-    "cyclosporine a",
-    "ciclosporin",
-    "环孢素",
-    "tacrolimus",
-    "他克莫司",
-    "mycophenolate mofetil",
-    "mycophenolic acid",
-    "mycophenolate sodium",
-    "吗替麦考酚酯",
-    "麦考酚钠",
-    "azathioprine",
-    "硫唑嘌呤",
-    "sirolimus",
-    "西罗莫司",
-    "everolimus",
-    "依维莫司",
-    "cyclophosphamide",
-    "环磷酰胺",
-    "methotrexate",
-    "甲氨蝶呤",
-    "leflunomide",
-    "来氟米特",
-    "tripterygium glycosides",
-    "雷公藤多苷",
-    "rituximab",
-    "利妥昔单抗",
-    "belimumab",
-    "贝利尤单抗",
-    "belatacept",
-    "basiliximab",
-    "anti-thymocyte globulin",
-];
 
 /// Why a configuration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -283,7 +316,7 @@ impl ProtocolConfig {
     /// ```
     /// use amimestrocel_dkd::eligibility::ProtocolConfig;
     /// let c = ProtocolConfig::from_json(r#"{"urine_protein_min_measurements": 3}"#)?;
-    /// assert_eq!(c.version, "nct06969807-registry-2025/readings-1+custom");
+    /// assert_eq!(c.version, "nct06969807-registry-2025/readings-2+custom");
     /// assert_eq!(ProtocolConfig::from_json(r#"{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}"#)
     ///     .unwrap_err().field, "uacr");
     /// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
@@ -333,7 +366,7 @@ impl ProtocolConfig {
         // Every count and look-back within a range that means something: a look-back longer
         // than a lifetime, or a count of thousands, is a slip (and date arithmetic on it could
         // only overflow).
-        let ranges: [(&str, u64, (u64, u64)); 17] = [
+        let ranges: [(&str, u64, (u64, u64)); 19] = [
             ("age_min_years", self.age_min_years.into(), (0, Age::MAX_YEARS.into())),
             ("age_max_years", self.age_max_years.into(), (0, Age::MAX_YEARS.into())),
             ("biopsy_lookback_years", self.biopsy_lookback_years.into(), (1, MAX_LOOKBACK_YEARS)),
@@ -355,6 +388,8 @@ impl ProtocolConfig {
             ("viral_load_lookback_days", self.viral_load_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
             ("iv_antibiotics_lookback_days", self.iv_antibiotics_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
             ("nyha_min_class", self.nyha_min_class.into(), (1, 4)),
+            ("urine_protein_min_spacing_days", self.urine_protein_min_spacing_days.into(), (0, MAX_LOOKBACK_DAYS)),
+            ("recent_acs_lookback_months", self.recent_acs_lookback_months.into(), (1, MAX_LOOKBACK_MONTHS)),
         ];
         for (field, value, (min, max)) in ranges {
             if !(min..=max).contains(&value) {
@@ -378,8 +413,13 @@ impl ProtocolConfig {
         if blank(&self.version) || self.version.len() > 200 || control(&self.version) {
             return Err(ConfigError::at("version", "must be 1–200 characters of text without control characters"));
         }
-        if let Some(i) = self.immunosuppressants.iter().position(|name| blank(name)) {
-            return Err(ConfigError::at(&format!("immunosuppressants[{i}]"), "is empty"));
+        for (field, names) in [
+            ("immunosuppressant_extra_names", &self.immunosuppressant_extra_names),
+            ("not_immunosuppressant_names", &self.not_immunosuppressant_names),
+        ] {
+            if let Some(i) = names.iter().position(|name| blank(name)) {
+                return Err(ConfigError::at(&format!("{field}[{i}]"), "is empty"));
+            }
         }
         if !self.egfr_equation.is_normalised() {
             return Err(ConfigError::at(

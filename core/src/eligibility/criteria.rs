@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::config::{ProtocolConfig, Threshold};
+use super::config::{DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, Threshold};
+use super::medications::{self, DrugClass, MedicationTable};
 use super::record::{BiopsyFinding, ConditionKind, LabEntry, ScreeningRecord};
 use super::text::{reason, Field, Reason};
 use super::{CriterionResult, Detail, Evidence, EvidenceList, Outcome, Quantity, QuantityUnit};
@@ -121,50 +122,80 @@ pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
                 CriterionId::IncAge => {
                     vec![("age_min_years", c.age_min_years.to_string()), ("age_max_years", c.age_max_years.to_string())]
                 }
-                CriterionId::IncDkdBiopsy => vec![("biopsy_lookback_years", c.biopsy_lookback_years.to_string())],
+                CriterionId::IncDkdBiopsy => vec![
+                    ("biopsy_lookback_years", c.biopsy_lookback_years.to_string()),
+                    ("biopsy_beyond_lookback", slug(&c.biopsy_beyond_lookback)),
+                ],
                 CriterionId::IncUrineProtein => vec![
                     ("urine_protein", c.urine_protein.to_string()),
                     ("urine_protein_min_measurements", c.urine_protein_min_measurements.to_string()),
                     ("urine_protein_window_days", c.urine_protein_window_days.to_string()),
+                    ("urine_protein_min_spacing_days", c.urine_protein_min_spacing_days.to_string()),
+                    ("day_window", slug(&c.day_window)),
                 ],
                 CriterionId::IncUacr => {
-                    vec![("uacr", c.uacr.to_string()), ("uacr_lookback_days", c.uacr_lookback_days.to_string())]
+                    vec![
+                        ("uacr", c.uacr.to_string()),
+                        ("uacr_lookback_days", c.uacr_lookback_days.to_string()),
+                        ("day_window", slug(&c.day_window)),
+                    ]
                 }
                 CriterionId::IncEgfr => vec![
                     ("egfr", c.egfr.to_string()),
                     ("egfr_equation", c.egfr_equation.slug().to_owned()),
                     ("egfr_lookback_days", c.egfr_lookback_days.to_string()),
+                    ("day_window", slug(&c.day_window)),
                 ],
                 CriterionId::IncBloodPressure => vec![
                     ("systolic", c.systolic.to_string()),
                     ("diastolic", c.diastolic.to_string()),
                     ("bp_lookback_days", c.bp_lookback_days.to_string()),
                     ("bp_readings_averaged", c.bp_readings_averaged.to_string()),
+                    ("day_window", slug(&c.day_window)),
                 ],
                 CriterionId::IncHba1c => {
-                    vec![("hba1c", c.hba1c.to_string()), ("hba1c_lookback_days", c.hba1c_lookback_days.to_string())]
+                    vec![
+                        ("hba1c", c.hba1c.to_string()),
+                        ("hba1c_lookback_days", c.hba1c_lookback_days.to_string()),
+                        ("day_window", slug(&c.day_window)),
+                    ]
                 }
                 CriterionId::ExcImmunosuppressant => vec![
                     ("immunosuppressant_lookback_days", c.immunosuppressant_lookback_days.to_string()),
                     ("immunosuppressant_min_exposure_days", c.immunosuppressant_min_exposure_days.to_string()),
-                    ("immunosuppressants", c.immunosuppressants.join(", ")),
+                    ("immunosuppressant_exposure", slug(&c.immunosuppressant_exposure)),
+                    ("immunosuppressant_extra_names", c.immunosuppressant_extra_names.join(", ")),
+                    ("not_immunosuppressant_names", c.not_immunosuppressant_names.join(", ")),
+                    ("count_glucocorticoids", c.count_glucocorticoids.to_string()),
+                    ("medication_table", super::medications::MEDICATION_TABLE_VERSION.to_owned()),
+                    ("day_window", slug(&c.day_window)),
                 ],
-                CriterionId::ExcSevereCardiovascular => vec![("nyha_min_class", c.nyha_min_class.to_string())],
+                CriterionId::ExcSevereCardiovascular => vec![
+                    ("nyha_min_class", c.nyha_min_class.to_string()),
+                    ("recent_acs_lookback_months", c.recent_acs_lookback_months.to_string()),
+                ],
                 CriterionId::ExcStroke => vec![("stroke_lookback_months", c.stroke_lookback_months.to_string())],
                 CriterionId::ExcHyperlipidaemia => vec![
                     ("triglycerides", c.triglycerides.to_string()),
                     ("ldl_cholesterol", c.ldl_cholesterol.to_string()),
                     ("lipid_lookback_days", c.lipid_lookback_days.to_string()),
+                    ("day_window", slug(&c.day_window)),
                 ],
-                CriterionId::ExcViralHepatitis => {
-                    vec![("viral_load_lookback_days", c.viral_load_lookback_days.to_string())]
+                CriterionId::ExcViralHepatitis => vec![
+                    ("viral_load_lookback_days", c.viral_load_lookback_days.to_string()),
+                    ("negative_serology_rules_out_hepatitis", c.negative_serology_rules_out_hepatitis.to_string()),
+                    ("day_window", slug(&c.day_window)),
+                ],
+                CriterionId::ExcPregnancyLactation => {
+                    vec![("current_pregnancy_excludes", c.current_pregnancy_excludes.to_string())]
                 }
                 CriterionId::ExcMalignancy => {
                     vec![("malignancy_lookback_years", c.malignancy_lookback_years.to_string())]
                 }
-                CriterionId::ExcActiveInfection => {
-                    vec![("iv_antibiotics_lookback_days", c.iv_antibiotics_lookback_days.to_string())]
-                }
+                CriterionId::ExcActiveInfection => vec![
+                    ("iv_antibiotics_lookback_days", c.iv_antibiotics_lookback_days.to_string()),
+                    ("day_window", slug(&c.day_window)),
+                ],
                 CriterionId::ExcOtherTrial => {
                     vec![("other_trial_lookback_months", c.other_trial_lookback_months.to_string())]
                 }
@@ -175,10 +206,20 @@ pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
         .collect()
 }
 
-/// The first day of a look-back of `days` days ending on `screening` (inclusive); the earliest
-/// date chrono represents if the look-back reaches past it (never an overflow).
-fn days_before(screening: NaiveDate, days: u32) -> NaiveDate {
-    screening.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(NaiveDate::MIN)
+/// The JSON name of a reading (`elapsed_days`), for the parameter listing.
+fn slug<T: Serialize>(reading: &T) -> String {
+    serde_json::to_value(reading).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// The first day of a look-back of `days` days ending on `screening` (inclusive), as `window`
+/// counts days (`DayWindow`); the earliest date chrono represents if the look-back reaches past
+/// it (never an overflow).
+fn days_before(screening: NaiveDate, days: u32, window: DayWindow) -> NaiveDate {
+    let back = match window {
+        DayWindow::ElapsedDays => days,
+        DayWindow::CalendarDates => days.saturating_sub(1),
+    };
+    screening.checked_sub_days(chrono::Days::new(u64::from(back))).unwrap_or(NaiveDate::MIN)
 }
 
 /// The same day `months` calendar months earlier (clamped to the month's end).
@@ -291,9 +332,9 @@ fn latest_lab(
     kind: AnalyteKind,
     entries: &[LabEntry],
     threshold: &Threshold,
-    lookback_days: u32,
+    (lookback_days, window): (u32, DayWindow),
 ) {
-    let from = days_before(record.screening_date, lookback_days);
+    let from = days_before(record.screening_date, lookback_days, window);
     let Some((i, entry)) = latest_in_window(entries, from, record.screening_date) else {
         return unknown(out, reason!("No {} within the {} days before screening.", kind, lookback_days));
     };
@@ -370,10 +411,28 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionRe
     let from = months_before(r.screening_date, c.biopsy_lookback_years.saturating_mul(12));
     match &r.kidney_biopsy {
         None => unknown(out, reason!("No kidney biopsy is recorded.")),
-        Some(b) if b.date < from => unknown(
-            out,
-            reason!("The kidney biopsy ({}) is older than {} years and is not used.", b.date, c.biopsy_lookback_years),
-        ),
+        Some(b) if b.date < from => {
+            out.evidence.push(Evidence {
+                field: Field::named("kidney_biopsy"),
+                date: Some(b.date),
+                entered: None,
+                converted: None,
+            });
+            let outcome = match c.biopsy_beyond_lookback {
+                StaleBiopsy::NotMet => Outcome::NotMet,
+                StaleBiopsy::Unknown => Outcome::Unknown,
+            };
+            answer(
+                out,
+                outcome,
+                reason!(
+                    "The kidney biopsy ({}) is older than {} years: the diagnosis is not within the past {} years.",
+                    b.date,
+                    c.biopsy_lookback_years,
+                    c.biopsy_lookback_years
+                ),
+            )
+        }
         Some(b) => {
             let ok = b.finding == BiopsyFinding::DiabeticKidneyDisease;
             out.evidence.push(Evidence {
@@ -397,20 +456,21 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionRe
 
 fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let t = &c.urine_protein;
-    let from = days_before(r.screening_date, c.urine_protein_window_days);
+    let from = days_before(r.screening_date, c.urine_protein_window_days, c.day_window);
     let window = in_window(&r.labs.urine_protein_24h, from, r.screening_date);
     let evidence = &mut out.evidence;
     let mut failing = None;
+    let mut dates: SmallVec<[NaiveDate; 4]> = SmallVec::new();
     for &(i, e) in &window {
         if let Some(m) = measure(AnalyteKind::UrineProtein24h, e) {
             let converted = m.in_unit(t.unit).ok();
             if !converted.is_some_and(|v| t.passes_value(v)) && failing.is_none() {
                 failing = Some((e.date, converted.unwrap_or(f64::NAN)));
             }
+            dates.push(e.date);
             evidence.push(lab_evidence("labs.urine_protein_24h", i, e, &m, t.unit, converted));
         }
     }
-    let n = evidence.len();
     let days = c.urine_protein_window_days;
     if let Some((date, v)) = failing {
         return answer(
@@ -419,25 +479,50 @@ fn inc_urine_protein(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Criterio
             reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit, *t),
         );
     }
-    if n < c.urine_protein_min_measurements {
+    // "Continuously": measurements on distinct dates at least the configured spacing apart
+    // (the most such dates, taken from the earliest on).
+    dates.sort_unstable();
+    let mut spaced = 0usize;
+    let mut last: Option<NaiveDate> = None;
+    for d in dates {
+        if last.is_none_or(|l| (d - l).num_days() >= i64::from(c.urine_protein_min_spacing_days.max(1))) {
+            spaced += 1;
+            last = Some(d);
+        }
+    }
+    let n = out.evidence.len();
+    if spaced < c.urine_protein_min_measurements {
         return answer(
             out,
             Outcome::Unknown,
             reason!(
-                "{} 24-hour urine protein measurement(s) within {} days; {} needed, all {}.",
+                "{} 24-hour urine protein measurement(s) within {} days, on {} date(s) at least {} days apart; {} needed, all {}.",
                 n,
                 days,
+                spaced,
+                c.urine_protein_min_spacing_days,
                 c.urine_protein_min_measurements,
                 *t
             ),
         );
     }
-    answer(out, Outcome::Met, reason!("All {} 24-hour urine protein measurements within {} days are {}.", n, days, *t))
+    answer(
+        out,
+        Outcome::Met,
+        reason!(
+            "All {} 24-hour urine protein measurements within {} days are {}, on {} dates at least {} days apart.",
+            n,
+            days,
+            *t,
+            spaced,
+            c.urine_protein_min_spacing_days
+        ),
+    )
 }
 
 fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let eq = c.egfr_equation;
-    let from = days_before(r.screening_date, c.egfr_lookback_days);
+    let from = days_before(r.screening_date, c.egfr_lookback_days, c.day_window);
     let mut inputs = match Age::on(r.date_of_birth, r.screening_date) {
         Ok(age) => EgfrInputs::new(age, r.sex),
         Err(_) => return unknown(out, reason!("Age could not be computed from the dates.")),
@@ -508,7 +593,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) 
 }
 
 fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
-    let from = days_before(r.screening_date, c.bp_lookback_days);
+    let from = days_before(r.screening_date, c.bp_lookback_days, c.day_window);
     let mut readings: SmallVec<[(usize, &super::BloodPressure); 4]> =
         r.blood_pressures.iter().enumerate().filter(|(_, b)| b.date >= from && b.date <= r.screening_date).collect();
     readings.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
@@ -601,51 +686,137 @@ fn exc_non_diabetic_kidney_disease(r: &ScreeningRecord, out: &mut CriterionResul
     }
 }
 
+/// How the criterion reads one medication: counted (an immunosuppressant, or a glucocorticoid
+/// when configured), not counted, or unclassified (the criterion cannot tell).
+enum Counts {
+    Yes,
+    No,
+    CannotTell,
+}
+
+/// Classifies a medication under the configuration: the site's own lists first (names read as
+/// the table reads them), then the bundled table, then the ATC code.
+fn counts(m: &super::Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -> Counts {
+    let listed = |names: &[String]| -> bool {
+        if names.is_empty() {
+            return false;
+        }
+        let form = medications::table_form(&m.name);
+        !form.is_empty() && names.iter().any(|n| medications::table_form(n) == form)
+    };
+    if listed(&c.not_immunosuppressant_names) {
+        return Counts::No;
+    }
+    if listed(&c.immunosuppressant_extra_names) {
+        return Counts::Yes;
+    }
+    let Some(table) = table else {
+        return Counts::CannotTell;
+    };
+    let found = table.classify(&m.name, m.atc.as_deref());
+    if found.local() {
+        // A topical, ophthalmic, nasal or inhaled form is not systemic.
+        return Counts::No;
+    }
+    match found.class() {
+        Some(DrugClass::Immunosuppressant) => Counts::Yes,
+        Some(DrugClass::Glucocorticoid) if c.count_glucocorticoids => Counts::Yes,
+        Some(DrugClass::Glucocorticoid | DrugClass::NotImmunosuppressant) => Counts::No,
+        None => Counts::CannotTell,
+    }
+}
+
 fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let Some(meds) = &r.medications else {
         return unknown(out, reason!("The medication history has not been taken."));
     };
-    let from = days_before(r.screening_date, c.immunosuppressant_lookback_days);
-    let mut worst: Option<(String, i64)> = None;
+    let screening = r.screening_date;
+    let from = days_before(screening, c.immunosuppressant_lookback_days, c.day_window);
+    let table = MedicationTable::bundled().ok();
+    let min = i64::from(c.immunosuppressant_min_exposure_days);
+    // The longest counted course that reaches into the window, and the first medication the
+    // rules cannot classify.
+    let mut longest: Option<(usize, i64)> = None;
+    let mut unclassified: Option<usize> = None;
+    let mut unclassified_evidence = EvidenceList::new();
     for (i, m) in meds.iter().enumerate() {
-        if !m.systemic {
+        let end = m.end.unwrap_or(screening).min(screening);
+        // Only a course that reaches into the window matters.
+        if !m.systemic || end < from {
             continue;
         }
-        let name = m.name.trim();
-        // Chinese names have no case; English ones match in any case.
-        if !c.immunosuppressants.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-            continue;
-        }
-        let days = overlap_days(m.start, m.end, from, r.screening_date);
-        if days > 0 {
-            out.evidence.push(Evidence {
-                field: Field::item("medications", i),
-                date: Some(m.start),
-                entered: None,
-                converted: Some(Quantity { value: days as f64, unit: QuantityUnit::DaysInLookBack }),
-            });
-            if worst.as_ref().is_none_or(|(_, d)| days > *d) {
-                worst = Some((name.to_lowercase(), days));
+        let evidence = |days: Option<i64>, unit| Evidence {
+            field: Field::item("medications", i),
+            date: Some(m.start),
+            entered: None,
+            converted: days.map(|d| Quantity { value: d as f64, unit }),
+        };
+        match counts(m, c, table) {
+            Counts::No => {}
+            Counts::CannotTell => {
+                unclassified.get_or_insert(i);
+                unclassified_evidence.push(evidence(None, QuantityUnit::DaysOfTreatment));
+            }
+            Counts::Yes => {
+                let (days, unit) = match c.immunosuppressant_exposure {
+                    ExposureReading::CourseLength => ((end - m.start).num_days() + 1, QuantityUnit::DaysOfTreatment),
+                    ExposureReading::DaysInWindow => {
+                        (overlap_days(m.start, m.end, from, screening), QuantityUnit::DaysInLookBack)
+                    }
+                };
+                out.evidence.push(evidence(Some(days), unit));
+                if longest.is_none_or(|(_, d)| days > d) {
+                    longest = Some((i, days));
+                }
             }
         }
     }
     let lookback = c.immunosuppressant_lookback_days;
-    let min = c.immunosuppressant_min_exposure_days;
-    match worst {
-        Some((name, days)) if days > i64::from(min) => answer(
+    let course = match c.immunosuppressant_exposure {
+        ExposureReading::CourseLength => &"a course of",
+        ExposureReading::DaysInWindow => &"taken on",
+    };
+    match longest {
+        Some((i, days)) if days > min => answer(
             out,
             Outcome::Met,
-            reason!("{} was taken on {} of the {} days before enrolment, more than {}.", name, days, lookback, min),
+            reason!(
+                "{} ({} {} days) reaches into the look-back from {}: more than {} days.",
+                meds[i].name.trim().to_owned(),
+                course,
+                days,
+                from,
+                min
+            ),
         ),
-        Some((name, days)) => answer(
+        _ if unclassified.is_some() => {
+            let i = unclassified.unwrap_or(0);
+            out.evidence.extend_from_slice(&unclassified_evidence);
+            unknown(
+                out,
+                reason!(
+                    "{} in the look-back from {} is not a medication the rules can classify: add its ATC code to the record, or name it in the configuration.",
+                    meds[i].name.trim().to_owned(),
+                    from
+                ),
+            )
+        }
+        Some((i, days)) => answer(
             out,
             Outcome::NotMet,
-            reason!("{} was taken on {} of the {} days before enrolment, not more than {}.", name, days, lookback, min),
+            reason!(
+                "{} ({} {} days) reaches into the look-back from {}: not more than {} days.",
+                meds[i].name.trim().to_owned(),
+                course,
+                days,
+                from,
+                min
+            ),
         ),
         None => answer(
             out,
             Outcome::NotMet,
-            reason!("No systemic immunosuppressant in the {} days before enrolment.", lookback),
+            reason!("No systemic immunosuppressant in the {} days before enrolment (since {}).", lookback, from),
         ),
     }
 }
@@ -724,7 +895,7 @@ fn present_within(c: &super::Condition, from: NaiveDate) -> Option<bool> {
 }
 
 fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
-    let days = c.lipid_lookback_days;
+    let days = (c.lipid_lookback_days, c.day_window);
     let (mut tg, mut ldl) = (empty(out.id), empty(out.id));
     latest_lab(
         &mut tg,
@@ -754,64 +925,118 @@ fn exc_hyperlipidaemia(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Criter
     answer(out, outcome, reason!("{} {}", tg.reason, ldl.reason));
 }
 
-fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
-    let from = days_before(r.screening_date, c.viral_load_lookback_days);
-    let mut known = 0;
-    let mut above = [false; 2];
-    for (k, (path, series)) in
-        [("labs.hbv_dna", &r.labs.hbv_dna), ("labs.hcv_rna", &r.labs.hcv_rna)].into_iter().enumerate()
-    {
-        let latest = series
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.date >= from && v.date <= r.screening_date)
-            .max_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(&b.0)));
-        if let Some((i, v)) = latest {
-            known += 1;
-            let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
-            out.evidence.push(Evidence {
-                field: Field::item(path, i),
-                date: Some(v.date),
-                entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
-                converted: Some(Quantity { value: ratio, unit: QuantityUnit::TimesUpperLimitOfNormal }),
-            });
-            above[k] = v.value > v.upper_limit_of_normal;
-        }
+/// Whether one hepatitis virus is active: by the latest viral load in the look-back (above the
+/// lab's upper limit of normal, or not); failing that, by the latest serology (negative rules
+/// it out where configured; positive needs the viral load); else not known.
+fn hepatitis_active(
+    out: &mut CriterionResult,
+    (load_path, loads): (&'static str, &[super::ViralLoad]),
+    (serology_path, serology): (&'static str, &[super::SerologyResult]),
+    (from, screening): (NaiveDate, NaiveDate),
+    serology_rules_out: bool,
+) -> Option<bool> {
+    let latest_load = loads
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.date >= from && v.date <= screening)
+        .max_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(&b.0)));
+    if let Some((i, v)) = latest_load {
+        let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
+        out.evidence.push(Evidence {
+            field: Field::item(load_path, i),
+            date: Some(v.date),
+            entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
+            converted: Some(Quantity { value: ratio, unit: QuantityUnit::TimesUpperLimitOfNormal }),
+        });
+        return Some(v.value > v.upper_limit_of_normal);
     }
+    let latest_serology = serology
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.date >= from && s.date <= screening)
+        .max_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(&b.0)));
+    let (i, s) = latest_serology?;
+    out.evidence.push(Evidence {
+        field: Field::item(serology_path, i),
+        date: Some(s.date),
+        entered: None,
+        converted: None,
+    });
+    (!s.positive && serology_rules_out).then_some(false)
+}
+
+fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let window = (days_before(r.screening_date, c.viral_load_lookback_days, c.day_window), r.screening_date);
+    let rules_out = c.negative_serology_rules_out_hepatitis;
+    let hbv =
+        hepatitis_active(out, ("labs.hbv_dna", &r.labs.hbv_dna), ("labs.hbsag", &r.labs.hbsag), window, rules_out);
+    let hcv = hepatitis_active(
+        out,
+        ("labs.hcv_rna", &r.labs.hcv_rna),
+        ("labs.anti_hcv", &r.labs.anti_hcv),
+        window,
+        rules_out,
+    );
     let days = c.viral_load_lookback_days;
-    let which = match above {
-        [true, true] => Some(&"HBV DNA and HCV RNA"),
-        [true, false] => Some(&"HBV DNA"),
-        [false, true] => Some(&"HCV RNA"),
-        [false, false] => None,
+    let which = match (hbv, hcv) {
+        (Some(true), Some(true)) => Some(&"HBV DNA and HCV RNA"),
+        (Some(true), _) => Some(&"HBV DNA"),
+        (_, Some(true)) => Some(&"HCV RNA"),
+        _ => None,
     };
     if let Some(which) = which {
         answer(out, Outcome::Met, reason!("{} above the upper limit of normal.", which));
-    } else if known == 2 {
-        answer(out, Outcome::NotMet, reason!("HBV DNA and HCV RNA within {} days are not above normal.", days));
+    } else if hbv == Some(false) && hcv == Some(false) {
+        answer(
+            out,
+            Outcome::NotMet,
+            reason!("Within {} days, neither hepatitis B nor C is active (by viral load or negative serology).", days),
+        );
     } else {
-        unknown(out, reason!("HBV DNA and HCV RNA are not both known within {} days.", days));
+        unknown(
+            out,
+            reason!(
+                "Within {} days, hepatitis B and C are not both ruled out: a viral load (or, where allowed, a negative HBsAg / anti-HCV) is needed for each.",
+                days
+            ),
+        );
     }
 }
 
-fn exc_pregnancy_lactation(r: &ScreeningRecord, out: &mut CriterionResult) {
+fn exc_pregnancy_lactation(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
     let field = |f: &'static str| Evidence { field: Field::named(f), date: None, entered: None, converted: None };
     match r.sex {
-        Sex::Female => match (r.lactating, r.pregnancy_or_egg_donation_plan) {
-            (Some(true), _) => {
-                out.evidence.push(field("lactating"));
-                answer(out, Outcome::Met, reason!("She is lactating."));
+        Sex::Female => {
+            // A current pregnancy is a reading beyond the registry text (configured).
+            let pregnant = if c.current_pregnancy_excludes { r.pregnant } else { Some(false) };
+            match (pregnant, r.lactating, r.pregnancy_or_egg_donation_plan) {
+                (Some(true), _, _) => {
+                    out.evidence.push(field("pregnant"));
+                    answer(out, Outcome::Met, reason!("She is pregnant."));
+                }
+                (_, Some(true), _) => {
+                    out.evidence.push(field("lactating"));
+                    answer(out, Outcome::Met, reason!("She is lactating."));
+                }
+                (_, _, Some(true)) => {
+                    out.evidence.push(field("pregnancy_or_egg_donation_plan"));
+                    answer(out, Outcome::Met, reason!("She plans a pregnancy or egg donation during the study."));
+                }
+                (Some(false), Some(false), Some(false)) => {
+                    if c.current_pregnancy_excludes {
+                        out.evidence.push(field("pregnant"));
+                    }
+                    out.evidence.extend_from_slice(&[field("lactating"), field("pregnancy_or_egg_donation_plan")]);
+                    let why = if c.current_pregnancy_excludes {
+                        reason!("Not pregnant or lactating; no pregnancy or egg-donation plan.")
+                    } else {
+                        reason!("Not lactating; no pregnancy or egg-donation plan.")
+                    };
+                    answer(out, Outcome::NotMet, why);
+                }
+                _ => unknown(out, reason!("Pregnancy, lactation or pregnancy plans are not recorded.")),
             }
-            (_, Some(true)) => {
-                out.evidence.push(field("pregnancy_or_egg_donation_plan"));
-                answer(out, Outcome::Met, reason!("She plans a pregnancy or egg donation during the study."));
-            }
-            (Some(false), Some(false)) => {
-                out.evidence.extend_from_slice(&[field("lactating"), field("pregnancy_or_egg_donation_plan")]);
-                answer(out, Outcome::NotMet, reason!("Not lactating; no pregnancy or egg-donation plan."));
-            }
-            _ => unknown(out, reason!("Lactation or pregnancy plans are not recorded.")),
-        },
+        }
         Sex::Male => flag(
             out,
             r.childbearing_plan_without_contraception,
@@ -866,7 +1091,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     let screening = r.screening_date;
     let stroke_from = months_before(screening, c.stroke_lookback_months);
     let malignancy_from = months_before(screening, c.malignancy_lookback_years.saturating_mul(12));
-    let infection_from = days_before(screening, c.iv_antibiotics_lookback_days);
+    let infection_from = days_before(screening, c.iv_antibiotics_lookback_days, c.day_window);
     let mut results: Vec<CriterionResult> = CriterionId::ALL.iter().map(|&id| empty(id)).collect();
     let Ok(slots) = <&mut [CriterionResult; CriterionId::ALL.len()]>::try_from(results.as_mut_slice()) else {
         // Not reached: the vector holds one result per criterion.
@@ -887,7 +1112,15 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     );
     inc_dkd_biopsy(r, c, slot(biopsy, Id::IncDkdBiopsy));
     inc_urine_protein(r, c, slot(protein, Id::IncUrineProtein));
-    latest_lab(slot(uacr, Id::IncUacr), r, "labs.uacr", AnalyteKind::Uacr, &r.labs.uacr, &c.uacr, c.uacr_lookback_days);
+    latest_lab(
+        slot(uacr, Id::IncUacr),
+        r,
+        "labs.uacr",
+        AnalyteKind::Uacr,
+        &r.labs.uacr,
+        &c.uacr,
+        (c.uacr_lookback_days, c.day_window),
+    );
     inc_egfr(r, c, slot(egfr, Id::IncEgfr));
     inc_blood_pressure(r, c, slot(bp, Id::IncBloodPressure));
     latest_lab(
@@ -897,7 +1130,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         AnalyteKind::Hba1c,
         &r.labs.hba1c,
         &c.hba1c,
-        c.hba1c_lookback_days,
+        (c.hba1c_lookback_days, c.day_window),
     );
     flag(
         slot(consent, Id::IncConsent),
@@ -909,19 +1142,27 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
     );
     exc_non_diabetic_kidney_disease(r, slot(non_diabetic, Id::ExcNonDiabeticKidneyDisease));
     exc_immunosuppressant(r, c, slot(immuno, Id::ExcImmunosuppressant));
+    let acs_from = months_before(screening, c.recent_acs_lookback_months);
     exc_by_conditions(
         slot(cardio, Id::ExcSevereCardiovascular),
         r,
-        &[K::CongenitalHeartDisease, K::AtrialFibrillation, K::HeartFailure, K::UnstableAngina],
+        &[
+            K::CongenitalHeartDisease,
+            K::AtrialFibrillation,
+            K::HeartFailure,
+            K::UnstableAngina,
+            K::MyocardialInfarction,
+            K::AcuteCoronarySyndrome,
+            K::SevereValvularDisease,
+        ],
         What::Fixed(&"severe cardiovascular disease"),
-        |cond| {
-            if !active_at(cond, screening) {
-                return Some(false);
-            }
-            match cond.condition {
-                K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
-                _ => Some(true),
-            }
+        |cond| match cond.condition {
+            // An infarction or acute coronary syndrome is an event: it counts when its onset
+            // falls within the configured months, whatever its `resolved` date says.
+            K::MyocardialInfarction | K::AcuteCoronarySyndrome => cond.onset.map(|d| d >= acs_from),
+            _ if !active_at(cond, screening) => Some(false),
+            K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
+            _ => Some(true),
         },
     );
     exc_by_conditions(
@@ -971,7 +1212,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         What::Fixed(&"severe allergy to blood products or heterologous protein"),
         |_| Some(true),
     );
-    exc_pregnancy_lactation(r, slot(pregnancy, Id::ExcPregnancyLactation));
+    exc_pregnancy_lactation(r, c, slot(pregnancy, Id::ExcPregnancyLactation));
     exc_by_conditions(
         slot(infection, Id::ExcActiveInfection),
         r,

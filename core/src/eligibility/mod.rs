@@ -24,15 +24,18 @@
 
 mod config;
 mod criteria;
+pub mod medications;
 mod record;
 mod report;
 pub(crate) mod text;
 
-pub use config::{Bound, ConfigError, ProtocolConfig, Threshold, DEFAULT_CONFIG_VERSION, DEFAULT_IMMUNOSUPPRESSANTS};
+pub use config::{
+    Bound, ConfigError, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, Threshold, DEFAULT_CONFIG_VERSION,
+};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
 pub use record::{
     BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
-    ScreeningRecord, TrialParticipation, ViralLoad,
+    ScreeningRecord, SerologyResult, TrialParticipation, ViralLoad,
 };
 pub use report::{csv_header, csv_row, csv_row_screened, KindCount, ReasonCount, ScreeningSummary, ScreeningTally};
 pub use text::{Arg, Detail, Field, Reason};
@@ -118,6 +121,8 @@ pub enum QuantityUnit {
     Years,
     /// `days in look-back` (an exposure).
     DaysInLookBack,
+    /// `days of treatment` (the length of a course).
+    DaysOfTreatment,
     /// `lab units` (a viral load, in the unit of the lab that measured it).
     LabUnits,
     /// `× upper limit of normal`.
@@ -131,6 +136,7 @@ impl QuantityUnit {
             QuantityUnit::Lab(u) => u.as_str(),
             QuantityUnit::Years => "years",
             QuantityUnit::DaysInLookBack => "days in look-back",
+            QuantityUnit::DaysOfTreatment => "days of treatment",
             QuantityUnit::LabUnits => "lab units",
             QuantityUnit::TimesUpperLimitOfNormal => "× upper limit of normal",
         }

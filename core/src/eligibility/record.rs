@@ -111,6 +111,17 @@ pub struct ViralLoad {
     pub upper_limit_of_normal: f64,
 }
 
+/// A qualitative serology result (HBsAg, anti-HCV antibodies): positive or negative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SerologyResult {
+    /// Date of the sample.
+    #[serde(with = "crate::date::iso")]
+    pub date: NaiveDate,
+    /// Reactive (positive) or not.
+    pub positive: bool,
+}
+
 /// The lab series of a record. Every series may be empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -145,6 +156,12 @@ pub struct Labs {
     /// HCV RNA.
     #[serde(deserialize_with = "crate::json::objects")]
     pub hcv_rna: Vec<ViralLoad>,
+    /// Hepatitis B surface antigen.
+    #[serde(deserialize_with = "crate::json::objects")]
+    pub hbsag: Vec<SerologyResult>,
+    /// Antibodies to hepatitis C virus.
+    #[serde(deserialize_with = "crate::json::objects")]
+    pub anti_hcv: Vec<SerologyResult>,
 }
 
 /// One blood pressure reading.
@@ -187,8 +204,12 @@ pub struct KidneyBiopsy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Medication {
-    /// Generic name (English or Chinese), matched against the configured immunosuppressants.
+    /// The name as entered (generic or brand, English or Chinese, with or without dose and
+    /// form), classified through the medication table (`eligibility::medications`).
     pub name: String,
+    /// Its ATC code, if known (`L04AD02`); classifies a name the table does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atc: Option<String>,
     /// Whether it is systemic (oral, IV). Topical and inhaled forms are not systemic.
     #[serde(default = "yes")]
     pub systemic: bool,
@@ -238,6 +259,12 @@ pub enum ConditionKind {
     Hyperkalaemia,
     /// Active infection (with `iv_antibiotics`).
     ActiveInfection,
+    /// Myocardial infarction (dated by `onset`).
+    MyocardialInfarction,
+    /// Acute coronary syndrome other than a myocardial infarction (dated by `onset`).
+    AcuteCoronarySyndrome,
+    /// Severe valvular heart disease (ACC/AHA stage C or D).
+    SevereValvularDisease,
 }
 
 /// A dated condition with the attributes the criteria need.
@@ -318,6 +345,9 @@ pub struct ScreeningRecord {
     /// Lactating (women).
     #[serde(default)]
     pub lactating: Option<bool>,
+    /// Currently pregnant (women).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnant: Option<bool>,
     /// A pregnancy or egg-donation plan during the study and follow-up (women).
     #[serde(default)]
     pub pregnancy_or_egg_donation_plan: Option<bool>,
@@ -453,8 +483,20 @@ impl ScreeningRecord {
             Measurement::entered(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].diastolic"), source })?;
         }
+        for (name, series) in [("hbsag", &self.labs.hbsag), ("anti_hcv", &self.labs.anti_hcv)] {
+            for (i, v) in series.iter().enumerate() {
+                not_after(v.date, &|| format!("labs.{name}[{i}].date"))?;
+            }
+        }
         for (i, m) in self.medications.iter().flatten().enumerate() {
             not_after(m.start, &|| format!("medications[{i}].start"))?;
+            if m.atc.as_deref().is_some_and(|code| !super::medications::is_atc_code(code.trim())) {
+                return Err(RecordError::Invalid {
+                    path: format!("medications[{i}].atc"),
+                    reason: "is not an ATC code (a letter, two digits, two letters, two digits, or an upper level)"
+                        .into(),
+                });
+            }
             if let Some(end) = m.end {
                 not_after(end, &|| format!("medications[{i}].end"))?;
             }

@@ -311,7 +311,7 @@ proptest! {
         r.labs.creatinine.push(LabEntry { date: d, value, unit: unit.into() });
         r.labs.hba1c.push(LabEntry { date: d, value, unit: unit.into() });
         if let Some(meds) = r.medications.as_mut() {
-            meds.push(Medication { name: "tacrolimus".into(), systemic: true, start: d, end: Some(d - chrono::Duration::days(shift.abs() % 50)) });
+            meds.push(Medication { name: "tacrolimus".into(), atc: None, systemic: true, start: d, end: Some(d - chrono::Duration::days(shift.abs() % 50)) });
         }
         match screen(&r, &cfg()) {
             Ok(res) => {
@@ -524,7 +524,7 @@ fn every_configured_count_and_look_back_is_bounded() {
     assert_eq!(ProtocolConfig::from_json(r#"{"version": ""}"#).unwrap_err().field, "version");
     assert_eq!(
         ProtocolConfig::from_json(r#"{"immunosuppressants": ["tacrolimus", " "]}"#).unwrap_err().field,
-        "immunosuppressants[1]"
+        "immunosuppressant_extra_names[1]"
     );
     // The largest accepted values screen without trouble.
     let c = ProtocolConfig::from_json(
@@ -575,4 +575,160 @@ fn a_truncated_record_names_the_deepest_field_it_reached() {
         let e = ScreeningRecord::from_json(text).unwrap_err();
         assert_eq!((e.kind(), e.path()), ("malformed", path), "{text}");
     }
+}
+
+// ---- The readings of issue 10, each a named parameter: the default and its alternative ----
+
+fn with(edit: impl FnOnce(&mut serde_json::Value)) -> ScreeningRecord {
+    ScreeningRecord::from_json(&base_json(edit)).unwrap()
+}
+
+fn outcome(r: &ScreeningRecord, c: &ProtocolConfig, id: &str) -> Outcome {
+    screen(r, c).unwrap().criterion(id).unwrap().outcome
+}
+
+#[test]
+fn course_length_is_the_default_reading_of_one_week_and_days_in_window_the_alternative() {
+    // Six months of tacrolimus stopped 25 days before screening: 6 days fall in the window.
+    let r = with(|v| {
+        v["medications"] = serde_json::json!([{"name": "tacrolimus", "start": "2024-11-07", "end": "2025-05-07"}])
+    });
+    assert_eq!(outcome(&r, &cfg(), "exc_immunosuppressant"), Outcome::Met);
+    let reason = screen(&r, &cfg()).unwrap().criterion("exc_immunosuppressant").unwrap().reason.to_string();
+    assert_eq!(
+        reason,
+        "tacrolimus (a course of 182 days) reaches into the look-back from 2025-05-02: more than 7 days."
+    );
+    let mut days = cfg();
+    days.immunosuppressant_exposure = ExposureReading::DaysInWindow;
+    assert_eq!(outcome(&r, &days, "exc_immunosuppressant"), Outcome::NotMet);
+}
+
+#[test]
+fn an_unclassified_medication_names_itself_and_a_site_resolves_it_once() {
+    let r = with(|v| v["medications"] = serde_json::json!([{"name": "Mystery 5mg", "start": "2025-01-01"}]));
+    let res = screen(&r, &cfg()).unwrap();
+    let c = res.criterion("exc_immunosuppressant").unwrap();
+    assert_eq!(c.outcome, Outcome::Unknown);
+    assert!(
+        c.reason.to_string().starts_with("Mystery 5mg in the look-back from 2025-05-02 is not a medication"),
+        "{}",
+        c.reason
+    );
+    assert_eq!(c.evidence[0].field.to_string(), "medications[0]");
+    let mut marked = cfg();
+    marked.not_immunosuppressant_names = vec!["mystery".into()];
+    assert_eq!(outcome(&r, &marked, "exc_immunosuppressant"), Outcome::NotMet);
+    let mut counted = cfg();
+    counted.immunosuppressant_extra_names = vec!["MYSTERY tablets".into()];
+    assert_eq!(outcome(&r, &counted, "exc_immunosuppressant"), Outcome::Met);
+}
+
+#[test]
+fn glucocorticoids_count_only_when_configured() {
+    let r = with(|v| v["medications"] = serde_json::json!([{"name": "醋酸泼尼松片 5mg", "start": "2025-01-01"}]));
+    assert_eq!(outcome(&r, &cfg(), "exc_immunosuppressant"), Outcome::NotMet);
+    let mut c = cfg();
+    c.count_glucocorticoids = true;
+    assert_eq!(outcome(&r, &c, "exc_immunosuppressant"), Outcome::Met);
+}
+
+#[test]
+fn the_day_window_is_elapsed_days_by_default_and_calendar_dates_as_the_alternative() {
+    // UACR exactly 90 days before screening.
+    let r = with(|v| v["labs"]["uacr"] = serde_json::json!([{"date": "2025-03-03", "value": 2000, "unit": "mg/g"}]));
+    assert_eq!(outcome(&r, &cfg(), "inc_uacr"), Outcome::Met);
+    let mut dates = cfg();
+    dates.day_window = DayWindow::CalendarDates;
+    assert_eq!(outcome(&r, &dates, "inc_uacr"), Outcome::Unknown);
+    let r = with(|v| v["labs"]["uacr"] = serde_json::json!([{"date": "2025-03-04", "value": 2000, "unit": "mg/g"}]));
+    assert_eq!(outcome(&r, &dates, "inc_uacr"), Outcome::Met);
+}
+
+#[test]
+fn continuously_needs_spaced_dates_and_the_spacing_is_a_parameter() {
+    let r = with(|v| {
+        v["labs"]["urine_protein_24h"] = serde_json::json!([
+            {"date": "2025-05-17", "value": 4.0, "unit": "g/24h"},
+            {"date": "2025-05-20", "value": 4.1, "unit": "g/24h"}
+        ])
+    });
+    assert_eq!(outcome(&r, &cfg(), "inc_urine_protein"), Outcome::Unknown);
+    let mut c = cfg();
+    c.urine_protein_min_spacing_days = 3;
+    assert_eq!(outcome(&r, &c, "inc_urine_protein"), Outcome::Met);
+    c.urine_protein_min_spacing_days = 0;
+    assert_eq!(outcome(&r, &c, "inc_urine_protein"), Outcome::Met);
+    // Distinct dates are always needed: two results of one day count once.
+    let same = with(|v| {
+        v["labs"]["urine_protein_24h"] = serde_json::json!([
+            {"date": "2025-05-20", "value": 4.0, "unit": "g/24h"},
+            {"date": "2025-05-20", "value": 4.1, "unit": "g/24h"}
+        ])
+    });
+    assert_eq!(outcome(&same, &c, "inc_urine_protein"), Outcome::Unknown);
+}
+
+#[test]
+fn a_stale_biopsy_is_not_met_by_default_and_unknown_as_the_alternative() {
+    let r = with(|v| v["kidney_biopsy"]["date"] = serde_json::json!("2015-05-31"));
+    assert_eq!(outcome(&r, &cfg(), "inc_dkd_biopsy"), Outcome::NotMet);
+    let mut c = cfg();
+    c.biopsy_beyond_lookback = StaleBiopsy::Unknown;
+    assert_eq!(outcome(&r, &c, "inc_dkd_biopsy"), Outcome::Unknown);
+}
+
+#[test]
+fn negative_serology_rules_out_hepatitis_unless_configured_otherwise() {
+    let r = with(|v| {
+        v["labs"]["hbv_dna"] = serde_json::json!([]);
+        v["labs"]["hbsag"] = serde_json::json!([{"date": "2025-05-20", "positive": false}]);
+    });
+    assert_eq!(outcome(&r, &cfg(), "exc_viral_hepatitis"), Outcome::NotMet);
+    let mut c = cfg();
+    c.negative_serology_rules_out_hepatitis = false;
+    assert_eq!(outcome(&r, &c, "exc_viral_hepatitis"), Outcome::Unknown);
+}
+
+#[test]
+fn a_current_pregnancy_excludes_unless_configured_otherwise() {
+    let r = with(|v| v["pregnant"] = serde_json::json!(true));
+    assert_eq!(outcome(&r, &cfg(), "exc_pregnancy_lactation"), Outcome::Met);
+    let mut c = cfg();
+    c.current_pregnancy_excludes = false;
+    assert_eq!(outcome(&r, &c, "exc_pregnancy_lactation"), Outcome::NotMet);
+    let unrecorded = with(|v| v.as_object_mut().unwrap().remove("pregnant").map(|_| ()).unwrap_or(()));
+    assert_eq!(outcome(&unrecorded, &cfg(), "exc_pregnancy_lactation"), Outcome::Unknown);
+    assert_eq!(outcome(&unrecorded, &c, "exc_pregnancy_lactation"), Outcome::NotMet);
+}
+
+#[test]
+fn a_recent_infarction_counts_within_the_configured_months() {
+    let r =
+        with(|v| v["conditions"] = serde_json::json!([{"condition": "myocardial_infarction", "onset": "2024-09-01"}]));
+    assert_eq!(outcome(&r, &cfg(), "exc_severe_cardiovascular"), Outcome::NotMet);
+    let mut c = cfg();
+    c.recent_acs_lookback_months = 12;
+    assert_eq!(outcome(&r, &c, "exc_severe_cardiovascular"), Outcome::Met);
+}
+
+#[test]
+fn every_reading_is_listed_with_its_criterion() {
+    let list = criteria(&cfg());
+    let names: Vec<&str> = list.iter().flat_map(|c| c.parameters.iter().map(|(n, _)| *n)).collect();
+    for reading in [
+        "immunosuppressant_exposure",
+        "day_window",
+        "urine_protein_min_spacing_days",
+        "biopsy_beyond_lookback",
+        "negative_serology_rules_out_hepatitis",
+        "current_pregnancy_excludes",
+        "recent_acs_lookback_months",
+        "count_glucocorticoids",
+        "medication_table",
+    ] {
+        assert!(names.contains(&reading), "{reading}");
+    }
+    let imm = list.iter().find(|c| c.id == CriterionId::ExcImmunosuppressant).unwrap();
+    assert!(imm.parameters.contains(&("immunosuppressant_exposure", "course_length".to_owned())));
 }

@@ -76,6 +76,31 @@ case("ekfc_age_18_male_creatinine_at_published_q", "ekfc_2021_cr", 18, "male", 1
      MHT.format("test-reference-values.R", "Q(18, male) = 72.3 umol/L; Scr = Q gives 107.3"), cr(72.3, "µmol/L"))
 case("ekfc_age_20_female_creatinine_at_published_q", "ekfc_2021_cr", 20, "female", 107.3, 0.1,
      MHT.format("test-reference-values.R", "Q(20, female) = 61.4 umol/L; Scr = Q gives 107.3"), cr(61.4, "µmol/L"))
+# EKFC cystatin C (Pottel 2023): Q = 0.83 mg/L up to 50, 0.83 + 0.005 x (age - 50) above;
+# formula as written in CRAN kidney.epi's egfr.ekfc.cys (q <- ifelse(age <= 50, 0.83, 0.83 + 0.005*(age - 50)))
+KC = "scientific-tools-org/kidney.epi, R/egfr.ekfc.cys.R (formula in source: {})"
+def ekfc_cys(scys, age):
+    q = 0.83 if age <= 50 else 0.83 + 0.005 * (age - 50)
+    r = scys / q
+    return 107.3 * r ** (-0.322 if r < 1 else -1.132) * (0.990 ** (age - 40) if age > 40 else 1.0)
+for age, sex, scys in [(40, "female", 0.83), (60, "male", 0.88), (45, "female", 1.2), (80, "male", 2.5), (30, "male", 0.6), (70, "female", 1.4)]:
+    q = 0.83 if age <= 50 else 0.83 + 0.005 * (age - 50)
+    expr = f"107.3*({scys}/{q:g})^{-0.322 if scys / q < 1 else -1.132}" + (f"*0.990^({age}-40)" if age > 40 else "")
+    case(f"ekfc_2023_cys_{sex}_{scys}_age_{age}", "ekfc_2023_cys", age, sex, ekfc_cys(scys, age), 1e-9, KC.format(expr), cys=cr(scys, "mg/L"))
+# The biomarker at Q gives 107.3 x the age factor, whatever the sex (the equation has no sex term)
+case("ekfc_2023_cys_at_q_age_60_is_107_3_x_0_990_pow_20", "ekfc_2023_cys", 60, "female", 107.3 * 0.990**20, 1e-9,
+     KC.format("107.3*0.990^20 at ScysC = Q = 0.88"), cys=cr(0.88, "mg/L"))
+# EKFC creatinine-cystatin C: the arithmetic mean of EKFC creatinine (Q 80/62 umol/L) and EKFC cystatin C
+KCC = "scientific-tools-org/kidney.epi (arithmetic mean of egfr.ekfc.cr and egfr.ekfc.cys; formula in source: {})"
+def ekfc_cr(scr_umol, age, female):
+    q = 62.0 if female else 80.0
+    r = scr_umol / q
+    return 107.3 * r ** (-0.322 if r < 1 else -1.132) * (0.990 ** (age - 40) if age > 40 else 1.0)
+for age, sex, scr_umol, scys in [(60, "male", 120.0, 1.1), (50, "female", 62.0, 0.83), (75, "female", 150.0, 1.9)]:
+    value = (ekfc_cr(scr_umol, age, sex == "female") + ekfc_cys(scys, age)) / 2
+    case(f"ekfc_2023_cr_cys_{sex}_{scr_umol:g}_umol_{scys}_age_{age}", "ekfc_2023_cr_cys", age, sex, value, 1e-9,
+         KCC.format("(EKFC-Cr + EKFC-Cys) / 2"), cr(scr_umol, "µmol/L"), cr(scys, "mg/L"))
+err("ekfc_2023_cys_needs_cystatin_c", "ekfc_2023_cys", 60, "male", "missing_input", creat=cr(1.0))
 # MDRD IDMS 175
 case("mdrd_male_1_2_age_60", "mdrd4_idms", 60, "male", 61.75871, 0.005, MH.format("egfr_mdrd"), cr(1.2))
 case("mdrd_mdcalc_male_1_09_age_55", "mdrd4_idms", 55, "male", 70.2, 0.05, AD.format("test 01.05, MDCalc"), cr(1.09))

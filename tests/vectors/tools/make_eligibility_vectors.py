@@ -67,13 +67,18 @@ case("no_type2_diabetes", {"type2_diabetes": False}, I, inc_type2_diabetes="not_
 case("type2_diabetes_not_recorded", {"type2_diabetes": None}, P, inc_type2_diabetes="unknown")
 # Biopsy within 10 years
 case("biopsy_exactly_10_years_ago", {"kidney_biopsy": {"date": "2015-06-01"}}, E, inc_dkd_biopsy="met")
-case("biopsy_older_than_10_years_is_not_used", {"kidney_biopsy": {"date": "2015-05-31"}}, P, inc_dkd_biopsy="unknown")
+# A biopsy older than the window is a diagnosis older than 10 years: not met (readings-2)
+case("biopsy_older_than_10_years_is_not_met", {"kidney_biopsy": {"date": "2015-05-31"}}, I, inc_dkd_biopsy="not_met")
 case("biopsy_non_diabetic", {"kidney_biopsy": {"finding": "non_diabetic"}}, I, inc_dkd_biopsy="not_met", exc_non_diabetic_kidney_disease="met")
 case("no_biopsy", {"kidney_biopsy": None}, P, inc_dkd_biopsy="unknown")
 # 24-hour urine protein: continuously >= 3.5 g (>= 2 measurements in 90 days, all >= 3.5)
 case("urine_protein_exactly_3_5_g_in_two_units", labs(urine_protein_24h=entry("2025-04-02", 3.5, "g/24h") + entry("2025-05-20", 3500, "mg/24h")), E, inc_urine_protein="met")
 case("urine_protein_one_below_3_5", labs(urine_protein_24h=entry("2025-04-02", 4.0, "g/24h") + entry("2025-05-20", 3490, "mg/24h")), I, inc_urine_protein="not_met")
 case("urine_protein_single_measurement", labs(urine_protein_24h=entry("2025-05-20", 4.0, "g/24h")), P, inc_urine_protein="unknown")
+# "Continuously": distinct dates at least 7 days apart (readings-2)
+case("urine_protein_two_on_the_same_day", labs(urine_protein_24h=entry("2025-05-20", 4.0, "g/24h") + entry("2025-05-20", 4100, "mg/24h")), P, inc_urine_protein="unknown")
+case("urine_protein_6_days_apart", labs(urine_protein_24h=entry("2025-05-14", 4.0, "g/24h") + entry("2025-05-20", 4.1, "g/24h")), P, inc_urine_protein="unknown")
+case("urine_protein_exactly_7_days_apart", labs(urine_protein_24h=entry("2025-05-13", 4.0, "g/24h") + entry("2025-05-20", 4.1, "g/24h")), E, inc_urine_protein="met")
 case("urine_protein_old_low_value_not_used", labs(urine_protein_24h=entry("2025-01-10", 2.0, "g/24h") + entry("2025-04-02", 3.8, "g/24h") + entry("2025-05-20", 4.1, "g/d")), E, inc_urine_protein="met")
 # UACR > 1000 mg/g
 case("uacr_exactly_1000_mg_g", labs(uacr=entry("2025-05-20", 1000, "mg/g")), I, inc_uacr="not_met")
@@ -82,6 +87,9 @@ case("uacr_113_12_mg_mmol_is_exactly_1000_mg_g", labs(uacr=entry("2025-05-20", 1
 case("uacr_113_2_mg_mmol_is_above", labs(uacr=entry("2025-05-20", 113.2, "mg/mmol")), E, inc_uacr="met")
 case("uacr_latest_counts", labs(uacr=entry("2025-05-01", 2000, "mg/g") + entry("2025-05-25", 900, "mg/g")), I, inc_uacr="not_met")
 case("uacr_older_than_90_days_is_unknown", labs(uacr=entry("2025-02-01", 2000, "mg/g")), P, inc_uacr="unknown")
+# Day windows: "within 90 days" is at most 90 days elapsed (2025-03-03 to 2025-06-01, readings-2)
+case("uacr_exactly_90_days_before_is_within", labs(uacr=entry("2025-03-03", 2000, "mg/g")), E, inc_uacr="met")
+case("uacr_91_days_before_is_not", labs(uacr=entry("2025-03-02", 2000, "mg/g")), P, inc_uacr="unknown")
 # eGFR >= 20 by CKD-EPI 2021 (woman, 62): 150 umol/L ~ 33; 3.0 mg/dL ~ 17
 case("egfr_below_20", labs(creatinine=entry("2025-05-20", 3.0, "mg/dL")), I, inc_egfr="not_met")
 case("egfr_creatinine_older_than_30_days", labs(creatinine=entry("2025-04-20", 150, "µmol/L")), P, inc_egfr="unknown")
@@ -102,20 +110,37 @@ case("hba1c_74_mmol_mol_is_8_9_percent", labs(hba1c=entry("2025-05-20", 74, "mmo
 # Consent
 case("no_consent", {"informed_consent": False}, I, inc_consent="not_met")
 case("consent_not_recorded", {"informed_consent": None}, P, inc_consent="unknown")
-# Immunosuppressants: more than 7 days in the 30 days before enrolment
+# Immunosuppressants: a course of more than 7 days reaching into the 30 days before enrolment
+# (readings-2: course length; the window starts on 2025-05-02)
 case("tacrolimus_ongoing_13_days", {"medications": [{"name": "Tacrolimus", "start": "2025-05-20"}]}, I, exc_immunosuppressant="met")
 case("tacrolimus_exactly_7_days", {"medications": [{"name": "tacrolimus", "start": "2025-05-26"}]}, E, exc_immunosuppressant="not_met")
 case("tacrolimus_8_days", {"medications": [{"name": "tacrolimus", "start": "2025-05-25"}]}, I, exc_immunosuppressant="met")
 case("mycophenolate_stopped_before_window", {"medications": [{"name": "mycophenolate mofetil", "start": "2024-01-01", "end": "2025-04-15"}]}, E, exc_immunosuppressant="not_met")
 case("cyclosporine_in_chinese", {"medications": [{"name": "环孢素", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 case("topical_tacrolimus_is_not_systemic", {"medications": [{"name": "tacrolimus", "systemic": False, "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
-case("prednisone_is_not_on_the_list", {"medications": [{"name": "prednisone", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("prednisone_is_a_glucocorticoid_not_counted", {"medications": [{"name": "prednisone", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("six_month_tacrolimus_stopped_25_days_before", {"medications": [{"name": "tacrolimus", "start": "2024-11-07", "end": "2025-05-07"}]}, I, exc_immunosuppressant="met")
+case("course_ending_on_the_first_day_of_the_window", {"medications": [{"name": "tacrolimus", "start": "2025-04-01", "end": "2025-05-02"}]}, I, exc_immunosuppressant="met")
+case("course_ending_the_day_before_the_window", {"medications": [{"name": "tacrolimus", "start": "2025-04-01", "end": "2025-05-01"}]}, E, exc_immunosuppressant="not_met")
+for label, name in [("cyclosporin", "cyclosporin"), ("cyclosporin_a_in_chinese", "环孢素A"), ("tacrolimus_capsules_in_chinese", "他克莫司胶囊"), ("fk506", "FK506"), ("prograf_with_dose_and_frequency", "Prograf 1mg bid"), ("mizoribine", "mizoribine"), ("mizoribine_in_chinese", "咪唑立宾"), ("voclosporin", "voclosporin"), ("cyclosporine_a", "Cyclosporine A")]:
+    case("immunosuppressant_named_" + label, {"medications": [{"name": name, "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("metformin_does_not_leave_the_candidate_pending", {"medications": [{"name": "Metformin 500mg", "start": "2020-01-01"}, {"name": "二甲双胍片", "start": "2020-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("an_unknown_drug_in_the_window_is_unknown", {"medications": [{"name": "mystery-mab", "start": "2025-01-01"}]}, P, exc_immunosuppressant="unknown")
+case("an_unknown_drug_stopped_before_the_window_does_not_matter", {"medications": [{"name": "mystery-mab", "start": "2024-01-01", "end": "2025-04-01"}]}, E, exc_immunosuppressant="not_met")
+case("an_unknown_drug_with_an_l04_atc_code_counts", {"medications": [{"name": "mystery-mab", "atc": "L04AG99", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("an_unknown_drug_with_an_antidiabetic_atc_code_does_not", {"medications": [{"name": "mystery-flozin", "atc": "A10BK99", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
+case("a_counted_drug_wins_over_an_unknown_one", {"medications": [{"name": "mystery-mab", "start": "2025-01-01"}, {"name": "tacrolimus", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 case("medication_history_not_taken", {"medications": None}, P, exc_immunosuppressant="unknown")
 # Severe cardiovascular disease
 case("atrial_fibrillation", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01"}), I, exc_severe_cardiovascular="met")
 case("atrial_fibrillation_resolved", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01", "resolved": "2021-01-01"}), E, exc_severe_cardiovascular="not_met")
 case("heart_failure_nyha_2", cond({"condition": "heart_failure", "onset": "2022-01-01", "nyha_class": 2}), E, exc_severe_cardiovascular="not_met")
 case("heart_failure_nyha_3", cond({"condition": "heart_failure", "onset": "2022-01-01", "nyha_class": 3}), I, exc_severe_cardiovascular="met")
+case("myocardial_infarction_5_months_ago", cond({"condition": "myocardial_infarction", "onset": "2025-01-01", "resolved": "2025-01-20"}), I, exc_severe_cardiovascular="met")
+case("acute_coronary_syndrome_exactly_6_months_ago", cond({"condition": "acute_coronary_syndrome", "onset": "2024-12-01"}), I, exc_severe_cardiovascular="met")
+case("myocardial_infarction_6_months_and_a_day_ago", cond({"condition": "myocardial_infarction", "onset": "2024-11-30", "resolved": "2024-12-10"}), E, exc_severe_cardiovascular="not_met")
+case("myocardial_infarction_undated", cond({"condition": "myocardial_infarction"}), P, exc_severe_cardiovascular="unknown")
+case("severe_valvular_disease", cond({"condition": "severe_valvular_disease", "onset": "2023-01-01"}), I, exc_severe_cardiovascular="met")
 case("heart_failure_class_unknown", cond({"condition": "heart_failure", "onset": "2022-01-01"}), P, exc_severe_cardiovascular="unknown")
 case("medical_history_not_taken", {"conditions": None}, P, exc_severe_cardiovascular="unknown", exc_stroke="unknown", exc_malignancy="unknown")
 # Stroke within 6 months, lacunar exception
@@ -140,6 +165,13 @@ case("controlled_hyperkalaemia", cond({"condition": "hyperkalaemia", "onset": "2
 case("hbv_dna_above_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 25, "upper_limit_of_normal": 20}]), I, exc_viral_hepatitis="met")
 case("hbv_dna_at_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 20, "upper_limit_of_normal": 20}]), E, exc_viral_hepatitis="not_met")
 case("hcv_rna_not_measured", labs(hcv_rna=[]), P, exc_viral_hepatitis="unknown")
+# Serology (readings-2): a negative HBsAg / anti-HCV rules out the active infection when no viral
+# load is known; a positive one needs the viral load
+case("negative_hbsag_rules_out_hbv", labs(hbv_dna=[], hbsag=[{"date": "2025-05-20", "positive": False}]), E, exc_viral_hepatitis="not_met")
+case("negative_anti_hcv_rules_out_hcv", labs(hcv_rna=[], anti_hcv=[{"date": "2025-05-20", "positive": False}]), E, exc_viral_hepatitis="not_met")
+case("positive_hbsag_needs_the_viral_load", labs(hbv_dna=[], hbsag=[{"date": "2025-05-20", "positive": True}]), P, exc_viral_hepatitis="unknown")
+case("the_viral_load_wins_over_a_negative_serology", labs(hbv_dna=[{"date": "2025-05-20", "value": 25, "upper_limit_of_normal": 20}], hbsag=[{"date": "2025-05-20", "positive": False}]), I, exc_viral_hepatitis="met")
+case("serology_older_than_90_days_is_not_used", labs(hbv_dna=[], hbsag=[{"date": "2025-02-01", "positive": False}]), P, exc_viral_hepatitis="unknown")
 # TB / HIV / immunodeficiency, malignancy, allergy
 case("hiv", cond({"condition": "hiv", "onset": "2010-01-01"}), I, exc_tuberculosis_hiv_immunodeficiency="met")
 case("malignancy_resolved_within_5_years", cond({"condition": "malignancy", "onset": "2021-01-01", "resolved": "2021-06-01"}), I, exc_malignancy="met")
@@ -148,9 +180,11 @@ case("malignancy_undated", cond({"condition": "malignancy"}), P, exc_malignancy=
 case("blood_product_allergy", cond({"condition": "blood_product_allergy"}), I, exc_allergy="met")
 # Pregnancy, lactation, childbearing
 case("lactating", {"lactating": True}, I, exc_pregnancy_lactation="met")
+case("currently_pregnant", {"pregnant": True}, I, exc_pregnancy_lactation="met")
+case("pregnancy_not_recorded", {"pregnant": None}, P, exc_pregnancy_lactation="unknown")
 case("pregnancy_plan_unknown", {"pregnancy_or_egg_donation_plan": None}, P, exc_pregnancy_lactation="unknown")
-case("man_with_childbearing_plan_without_contraception", {"sex": "male", "lactating": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": True}, I, exc_pregnancy_lactation="met")
-case("man_without_such_plan", {"sex": "male", "lactating": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": False}, E, exc_pregnancy_lactation="not_met")
+case("man_with_childbearing_plan_without_contraception", {"sex": "male", "lactating": None, "pregnant": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": True}, I, exc_pregnancy_lactation="met")
+case("man_without_such_plan", {"sex": "male", "lactating": None, "pregnant": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": False}, E, exc_pregnancy_lactation="not_met")
 # Active infection with IV antibiotics within 1 week
 case("infection_iv_antibiotics_4_days_ago", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": True}), I, exc_active_infection="met")
 case("infection_oral_antibiotics", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": False}), E, exc_active_infection="not_met")
@@ -175,6 +209,8 @@ error("unknown_unit", labs(creatinine=entry("2025-05-20", 150, "mg/furlong")), "
 error("unit_not_for_analyte", labs(hba1c=entry("2025-05-20", 7, "mmHg")), "unit_not_for_analyte", "labs.hba1c[0]")
 error("medication_end_before_start", {"medications": [{"name": "tacrolimus", "start": "2025-01-10", "end": "2025-01-01"}]}, "dates_out_of_order", "medications[0].end")
 error("nyha_class_5", cond({"condition": "heart_failure", "nyha_class": 5}), "invalid_value", "conditions[0].nyha_class")
+error("medication_atc_not_an_atc_code", {"medications": [{"name": "x", "atc": "L4AD02", "start": "2025-01-01"}]}, "invalid_value", "medications[0].atc")
+error("serology_after_screening", labs(hbsag=[{"date": "2025-06-02", "positive": False}]), "date_after_screening", "labs.hbsag[0].date")
 error("birth_after_screening", {"date_of_birth": "2026-01-01"}, "dates_out_of_order", "screening_date")
 value_without_unit = merge(BASE, {})
 value_without_unit["labs"]["uacr"] = [{"date": "2025-05-20", "value": 1500}]
