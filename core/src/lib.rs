@@ -29,6 +29,7 @@ pub mod date;
 pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
+pub mod evaluation;
 pub mod json;
 pub mod jsonl;
 pub mod lab;

@@ -4,91 +4,11 @@
 //! screening result can say under which reading it was made.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 use crate::demographics::Age;
 use crate::egfr::EgfrEquation;
-use crate::lab::{AnalyteKind, LabError, Measurement, Unit};
-
-/// Which side of a threshold passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bound {
-    /// value ≥ threshold
-    AtLeast,
-    /// value > threshold
-    Above,
-    /// value ≤ threshold
-    AtMost,
-    /// value < threshold
-    Below,
-}
-
-/// A typed threshold: a bound, a number and its unit.
-///
-/// # Examples
-/// ```
-/// use amimestrocel_dkd::eligibility::{Bound, Threshold};
-/// use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit};
-/// let t = Threshold::new(Bound::Above, 1000.0, Unit::MilligramPerGram);
-/// let on_it = Measurement::new(AnalyteKind::Uacr, 113.12, "mg/mmol").unwrap(); // = 1000 mg/g
-/// assert!(!t.passes(&on_it).unwrap());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Threshold {
-    /// Which side passes.
-    pub bound: Bound,
-    /// The number.
-    pub value: f64,
-    /// Its unit.
-    pub unit: Unit,
-}
-
-impl Threshold {
-    /// A threshold.
-    pub const fn new(bound: Bound, value: f64, unit: Unit) -> Self {
-        Threshold { bound, value, unit }
-    }
-
-    /// Whether `x`, in the threshold's unit, passes. Values within a relative 1e-9 of the
-    /// threshold count as on it, so that a value entered in another unit that converts to the
-    /// threshold is treated as equal to it rather than an ulp to either side.
-    pub fn passes_value(&self, x: f64) -> bool {
-        let on = (x - self.value).abs() <= 1e-9 * self.value.abs().max(1.0);
-        match self.bound {
-            Bound::AtLeast => on || x > self.value,
-            Bound::Above => !on && x > self.value,
-            Bound::AtMost => on || x < self.value,
-            Bound::Below => !on && x < self.value,
-        }
-    }
-
-    /// Whether a measurement passes, compared in the threshold's unit.
-    ///
-    /// # Errors
-    /// [`LabError::UnitNotForAnalyte`] if the threshold's unit does not fit the measurement.
-    pub fn passes(&self, m: &Measurement) -> Result<bool, LabError> {
-        Ok(self.passes_value(m.in_unit(self.unit)?))
-    }
-
-    /// Checks that the unit fits `analyte`.
-    pub(crate) fn fits(&self, analyte: AnalyteKind) -> bool {
-        analyte.units().contains(&self.unit)
-    }
-}
-
-impl fmt::Display for Threshold {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = match self.bound {
-            Bound::AtLeast => "≥",
-            Bound::Above => ">",
-            Bound::AtMost => "≤",
-            Bound::Below => "<",
-        };
-        write!(f, "{op} {} {}", self.value, self.unit)
-    }
-}
+use crate::evaluation::{Bound, Threshold};
+use crate::lab::{AnalyteKind, Unit};
 
 /// How a look-back of N days is counted (one rule for every day-based look-back;
 /// `docs/interpretation.md`, "Day windows").

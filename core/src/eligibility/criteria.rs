@@ -4,13 +4,14 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::config::{DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, Threshold};
+use super::config::{DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy};
 use super::medications::{self, DrugClass, MedicationTable};
 use super::record::{BiopsyFinding, ConditionKind, LabEntry, ScreeningRecord};
-use super::text::{reason, Field, Reason};
 use super::{CriterionResult, Detail, Evidence, EvidenceList, Outcome, Quantity, QuantityUnit};
 use crate::demographics::{Age, Sex};
 use crate::egfr::{estimate, EgfrInputs};
+use crate::evaluation::text::{reason, Arg, Field, Reason};
+use crate::evaluation::Threshold;
 use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Unit};
 use smallvec::SmallVec;
 
@@ -354,7 +355,7 @@ fn latest_lab(
         entry.date,
         value,
         threshold.unit,
-        if passes { &"which is" } else { &"which is not" },
+        if passes { "which is" } else { "which is not" },
         *threshold
     );
     out.evidence.push(lab_evidence(series, i, entry, &m, threshold.unit, converted));
@@ -378,7 +379,7 @@ fn inc_age(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) {
                 reason!(
                     "Age {} on the screening date is {} {}–{} years.",
                     y,
-                    if ok { &"within" } else { &"outside" },
+                    if ok { "within" } else { "outside" },
                     c.age_min_years,
                     c.age_max_years
                 ),
@@ -447,7 +448,7 @@ fn inc_dkd_biopsy(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionRe
                 reason!(
                     "Kidney biopsy of {} shows {}.",
                     b.date,
-                    if ok { &"diabetic kidney disease" } else { &"a non-diabetic kidney disease" }
+                    if ok { "diabetic kidney disease" } else { "a non-diabetic kidney disease" }
                 ),
             )
         }
@@ -535,7 +536,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) 
             "labs.creatinine",
             AnalyteKind::SerumCreatinine,
             &r.labs.creatinine,
-            &"creatinine",
+            "creatinine",
             Unit::MilligramPerDeciliter,
         ),
         (
@@ -543,7 +544,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) 
             "labs.cystatin_c",
             AnalyteKind::CystatinC,
             &r.labs.cystatin_c,
-            &"cystatin C",
+            "cystatin C",
             Unit::MilligramPerLiter,
         ),
     ];
@@ -583,7 +584,7 @@ fn inc_egfr(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut CriterionResult) 
                     eq,
                     value,
                     est.unit(),
-                    if ok { &"which is" } else { &"which is not" },
+                    if ok { "which is" } else { "which is not" },
                     c.egfr
                 ),
             )
@@ -627,7 +628,7 @@ fn inc_blood_pressure(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Criteri
     let n = readings.len() as f64;
     let (sys, dia) = (sys / n, dia / n);
     let ok = c.systolic.passes_value(sys) && c.diastolic.passes_value(dia);
-    let verdict: &'static &'static str = if ok { &"within" } else { &"above" };
+    let verdict: &'static str = if ok { "within" } else { "above" };
     let why = if readings.len() == 1 {
         reason!(
             "Latest blood pressure is {}/{} {}, {} {}/{}.",
@@ -773,8 +774,8 @@ fn exc_immunosuppressant(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Crit
     }
     let lookback = c.immunosuppressant_lookback_days;
     let course = match c.immunosuppressant_exposure {
-        ExposureReading::CourseLength => &"a course of",
-        ExposureReading::DaysInWindow => &"taken on",
+        ExposureReading::CourseLength => "a course of",
+        ExposureReading::DaysInWindow => "taken on",
     };
     match longest {
         Some((i, days)) if days > min => answer(
@@ -828,15 +829,15 @@ fn condition_evidence(i: usize, c: &super::Condition) -> Evidence {
 /// What an exclusion by conditions is about, for its reasons.
 #[derive(Clone, Copy)]
 enum What {
-    Fixed(&'static &'static str),
-    WithNumber(&'static &'static str, u32),
+    Fixed(&'static str),
+    WithNumber(&'static str, u32),
 }
 
-impl From<What> for super::text::Arg {
+impl From<What> for Arg {
     fn from(w: What) -> Self {
         match w {
-            What::Fixed(s) => super::text::Arg::Text(s),
-            What::WithNumber(s, n) => super::text::Arg::Phrase(s, n),
+            What::Fixed(s) => Arg::Text(s),
+            What::WithNumber(s, n) => Arg::Phrase(s, n),
         }
     }
 }
@@ -979,9 +980,9 @@ fn exc_viral_hepatitis(r: &ScreeningRecord, c: &ProtocolConfig, out: &mut Criter
     );
     let days = c.viral_load_lookback_days;
     let which = match (hbv, hcv) {
-        (Some(true), Some(true)) => Some(&"HBV DNA and HCV RNA"),
-        (Some(true), _) => Some(&"HBV DNA"),
-        (_, Some(true)) => Some(&"HCV RNA"),
+        (Some(true), Some(true)) => Some("HBV DNA and HCV RNA"),
+        (Some(true), _) => Some("HBV DNA"),
+        (_, Some(true)) => Some("HCV RNA"),
         _ => None,
     };
     if let Some(which) = which {
@@ -1155,7 +1156,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
             K::AcuteCoronarySyndrome,
             K::SevereValvularDisease,
         ],
-        What::Fixed(&"severe cardiovascular disease"),
+        What::Fixed("severe cardiovascular disease"),
         |cond| match cond.condition {
             // An infarction or acute coronary syndrome is an event: it counts when its onset
             // falls within the configured months, whatever its `resolved` date says.
@@ -1169,7 +1170,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(stroke, Id::ExcStroke),
         r,
         &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-        What::WithNumber(&"stroke within {} months", c.stroke_lookback_months),
+        What::WithNumber("stroke within {} months", c.stroke_lookback_months),
         |cond| {
             let within = cond.onset.map(|d| d >= stroke_from)?;
             if !within {
@@ -1187,7 +1188,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(potassium, Id::ExcHyperkalaemia),
         r,
         &[K::Hyperkalaemia],
-        What::Fixed(&"hyperkalaemia not controlled by diet or treatment"),
+        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
         |cond| if active_at(cond, screening) { cond.uncontrolled } else { Some(false) },
     );
     exc_viral_hepatitis(r, c, slot(hepatitis, Id::ExcViralHepatitis));
@@ -1195,21 +1196,21 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(tb_hiv, Id::ExcTuberculosisHivImmunodeficiency),
         r,
         &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
-        What::Fixed(&"active tuberculosis, HIV or severe immunodeficiency"),
+        What::Fixed("active tuberculosis, HIV or severe immunodeficiency"),
         |cond| Some(active_at(cond, screening)),
     );
     exc_by_conditions(
         slot(cancer, Id::ExcMalignancy),
         r,
         &[K::Malignancy],
-        What::WithNumber(&"malignancy within {} years", c.malignancy_lookback_years),
+        What::WithNumber("malignancy within {} years", c.malignancy_lookback_years),
         |cond| present_within(cond, malignancy_from),
     );
     exc_by_conditions(
         slot(allergy, Id::ExcAllergy),
         r,
         &[K::BloodProductAllergy, K::HeterologousProteinAllergy],
-        What::Fixed(&"severe allergy to blood products or heterologous protein"),
+        What::Fixed("severe allergy to blood products or heterologous protein"),
         |_| Some(true),
     );
     exc_pregnancy_lactation(r, c, slot(pregnancy, Id::ExcPregnancyLactation));
@@ -1217,7 +1218,7 @@ pub(crate) fn evaluate_all(r: &ScreeningRecord, c: &ProtocolConfig) -> Vec<Crite
         slot(infection, Id::ExcActiveInfection),
         r,
         &[K::ActiveInfection],
-        What::WithNumber(&"infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        What::WithNumber("infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
         |cond| match present_within(cond, infection_from) {
             Some(true) => cond.iv_antibiotics,
             other => other,

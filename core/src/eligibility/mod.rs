@@ -27,47 +27,22 @@ mod criteria;
 pub mod medications;
 mod record;
 mod report;
-pub(crate) mod text;
 
-pub use config::{
-    Bound, ConfigError, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, Threshold, DEFAULT_CONFIG_VERSION,
+pub use crate::evaluation::{
+    Arg, Bound, Detail, Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit, Reason, Threshold,
 };
+pub use config::{ConfigError, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, DEFAULT_CONFIG_VERSION};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
 pub use record::{
     BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
     ScreeningRecord, SerologyResult, TrialParticipation, ViralLoad,
 };
 pub use report::{csv_header, csv_row, csv_row_screened, KindCount, ReasonCount, ScreeningSummary, ScreeningTally};
-pub use text::{Arg, Detail, Field, Reason};
 
-use crate::lab::Unit;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use thiserror::Error;
-
-/// What a criterion says of a candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The criterion holds (for an exclusion: the candidate is excluded by it).
-    Met,
-    /// The criterion does not hold.
-    NotMet,
-    /// Not enough (recent) data to tell.
-    Unknown,
-}
-
-impl Outcome {
-    /// `met`, `not_met` or `unknown`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Met => "met",
-            Outcome::NotMet => "not_met",
-            Outcome::Unknown => "unknown",
-        }
-    }
-}
 
 /// The overall screening status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,100 +65,6 @@ impl Status {
             Status::Pending => "pending",
         }
     }
-}
-
-/// A number with its unit, as entered or as converted for comparison. 16 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Quantity {
-    /// The number.
-    pub value: f64,
-    /// The unit (a lab unit, or a word such as `years`).
-    pub unit: QuantityUnit,
-}
-
-/// The unit of a [`Quantity`]: a lab unit, or what a count or ratio of the evidence is in.
-/// Displayed and serialised as its text (`mg/g`, `years`).
-///
-/// # Examples
-/// ```
-/// use amimestrocel_dkd::eligibility::{Quantity, QuantityUnit};
-/// use amimestrocel_dkd::lab::Unit;
-/// let q = Quantity { value: 1200.0, unit: Unit::MilligramPerGram.into() };
-/// assert_eq!(serde_json::to_string(&q)?, r#"{"value":1200.0,"unit":"mg/g"}"#);
-/// assert_eq!(QuantityUnit::Years.to_string(), "years");
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QuantityUnit {
-    /// A lab unit (canonical spelling).
-    Lab(Unit),
-    /// `years` (an age).
-    Years,
-    /// `days in look-back` (an exposure).
-    DaysInLookBack,
-    /// `days of treatment` (the length of a course).
-    DaysOfTreatment,
-    /// `lab units` (a viral load, in the unit of the lab that measured it).
-    LabUnits,
-    /// `× upper limit of normal`.
-    TimesUpperLimitOfNormal,
-}
-
-impl QuantityUnit {
-    /// The text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuantityUnit::Lab(u) => u.as_str(),
-            QuantityUnit::Years => "years",
-            QuantityUnit::DaysInLookBack => "days in look-back",
-            QuantityUnit::DaysOfTreatment => "days of treatment",
-            QuantityUnit::LabUnits => "lab units",
-            QuantityUnit::TimesUpperLimitOfNormal => "× upper limit of normal",
-        }
-    }
-}
-
-impl From<Unit> for QuantityUnit {
-    fn from(u: Unit) -> Self {
-        QuantityUnit::Lab(u)
-    }
-}
-
-impl std::fmt::Display for QuantityUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for QuantityUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl PartialEq<&str> for QuantityUnit {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-/// The evidence list of a criterion: most criteria use one or two items, kept inline.
-pub type EvidenceList = smallvec::SmallVec<[Evidence; 2]>;
-
-/// One piece of evidence a criterion used.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Evidence {
-    /// The field path in the record (`labs.uacr[2]`, `conditions[0]`).
-    pub field: Field,
-    /// Its date, if it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    /// The value as entered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entered: Option<Quantity>,
-    /// The value converted to the unit of the threshold (or computed, such as an eGFR).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub converted: Option<Quantity>,
 }
 
 /// The evaluation of one criterion.

@@ -267,6 +267,38 @@ pub enum ConditionKind {
     SevereValvularDisease,
 }
 
+impl ConditionKind {
+    /// Its name in words (`atrial fibrillation`), as reasons write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConditionKind::AtrialFibrillation => "atrial fibrillation",
+            ConditionKind::CongenitalHeartDisease => "congenital heart disease",
+            ConditionKind::HeartFailure => "heart failure",
+            ConditionKind::UnstableAngina => "unstable angina",
+            ConditionKind::CerebralHaemorrhage => "cerebral haemorrhage",
+            ConditionKind::CerebralInfarction => "cerebral infarction",
+            ConditionKind::LacunarInfarction => "lacunar infarction",
+            ConditionKind::Malignancy => "malignancy",
+            ConditionKind::ActiveTuberculosis => "active tuberculosis",
+            ConditionKind::Hiv => "hiv",
+            ConditionKind::SevereImmunodeficiency => "severe immunodeficiency",
+            ConditionKind::BloodProductAllergy => "blood product allergy",
+            ConditionKind::HeterologousProteinAllergy => "heterologous protein allergy",
+            ConditionKind::Hyperkalaemia => "hyperkalaemia",
+            ConditionKind::ActiveInfection => "active infection",
+            ConditionKind::MyocardialInfarction => "myocardial infarction",
+            ConditionKind::AcuteCoronarySyndrome => "acute coronary syndrome",
+            ConditionKind::SevereValvularDisease => "severe valvular disease",
+        }
+    }
+}
+
+impl From<ConditionKind> for crate::evaluation::Arg {
+    fn from(c: ConditionKind) -> Self {
+        crate::evaluation::Arg::Text(c.label())
+    }
+}
+
 /// A dated condition with the attributes the criteria need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

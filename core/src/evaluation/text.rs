@@ -8,8 +8,7 @@ use smallvec::SmallVec;
 use std::fmt;
 use std::num::NonZeroU32;
 
-use super::config::{Bound, Threshold};
-use super::record::ConditionKind;
+use super::{Bound, Threshold};
 use crate::egfr::EgfrEquation;
 use crate::lab::{AnalyteKind, Unit};
 
@@ -19,8 +18,8 @@ use crate::lab::{AnalyteKind, Unit};
 /// dropping a reason does not look at each argument.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Arg {
-    /// Static text (a reference to a `&'static str`, so that it takes 8 bytes, not 16).
-    Text(&'static &'static str),
+    /// Static text.
+    Text(&'static str),
     /// A whole number.
     Int(i64),
     /// A measured or computed number, shown to two decimals at most.
@@ -35,10 +34,8 @@ pub enum Arg {
     Equation(EgfrEquation),
     /// A threshold (`> 1000 mg/g`), by its parts.
     Threshold(Bound, Unit, f64),
-    /// A condition of the history, by its readable name.
-    Condition(ConditionKind),
     /// A phrase with one number (`a stroke within {} months`).
-    Phrase(&'static &'static str, u32),
+    Phrase(&'static str, u32),
     /// Text that has to be owned (a medication name as entered, an error message): the
     /// reason's owned text of this number.
     Owned(u32),
@@ -46,8 +43,8 @@ pub enum Arg {
     Nested(u32),
 }
 
-impl From<&'static &'static str> for Arg {
-    fn from(s: &'static &'static str) -> Self {
+impl From<&'static str> for Arg {
+    fn from(s: &'static str) -> Self {
         Arg::Text(s)
     }
 }
@@ -96,11 +93,6 @@ impl From<usize> for Arg {
         Arg::Int(i64::try_from(x).unwrap_or(i64::MAX))
     }
 }
-impl From<ConditionKind> for Arg {
-    fn from(c: ConditionKind) -> Self {
-        Arg::Condition(c)
-    }
-}
 /// What `reason!` accepts as an argument: anything that converts to an [`Arg`], owned text and
 /// other reasons (kept beside the arguments).
 pub(crate) trait IntoArg {
@@ -145,11 +137,6 @@ impl Arg {
             Arg::Analyte(a) => f.write_str(a.label()),
             Arg::Equation(e) => f.write_str(e.slug()),
             Arg::Threshold(bound, unit, value) => write!(f, "{}", Threshold::new(*bound, *value, *unit)),
-            Arg::Condition(c) => {
-                let name = serde_json::to_value(c).ok();
-                let name = name.as_ref().and_then(|v| v.as_str()).unwrap_or("condition");
-                f.write_str(&name.replace('_', " "))
-            }
             Arg::Phrase(template, n) => {
                 let (before, after) = template.split_once("{}").unwrap_or((template, ""));
                 write!(f, "{before}{n}{after}")
@@ -240,8 +227,8 @@ impl Serialize for Reason {
 macro_rules! reason {
     ($template:literal $(, $arg:expr)* $(,)?) => {{
         #[allow(unused_mut)]
-        let mut reason = $crate::eligibility::text::Reason::new($template, smallvec::SmallVec::new());
-        $($crate::eligibility::text::IntoArg::push_to($arg, &mut reason);)*
+        let mut reason = $crate::evaluation::text::Reason::new($template, smallvec::SmallVec::new());
+        $($crate::evaluation::text::IntoArg::push_to($arg, &mut reason);)*
         reason
     }};
 }
