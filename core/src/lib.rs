@@ -33,6 +33,8 @@ pub mod evaluation;
 pub mod json;
 pub mod jsonl;
 pub mod lab;
+pub mod series;
+pub mod study_time;
 pub mod synthetic;
 
 /// The names most callers need.

@@ -9,19 +9,7 @@ use crate::demographics::Age;
 use crate::egfr::EgfrEquation;
 use crate::evaluation::{Bound, Threshold};
 use crate::lab::{AnalyteKind, Unit};
-
-/// How a look-back of N days is counted (one rule for every day-based look-back;
-/// `docs/interpretation.md`, "Day windows").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayWindow {
-    /// "Within N days before" is at most N days elapsed: from the date N days before the
-    /// screening date to the screening date, both included (N + 1 calendar dates), as the
-    /// month look-backs count (the same day N months earlier, included).
-    ElapsedDays,
-    /// N calendar dates: the screening date and the N − 1 dates before it.
-    CalendarDates,
-}
+pub use crate::study_time::DayWindow;
 
 /// How "the duration of treatment exceeds one week" is read for an immunosuppressant course
 /// (`docs/interpretation.md`, "Course length").

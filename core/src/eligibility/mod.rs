@@ -34,8 +34,8 @@ pub use crate::evaluation::{
 pub use config::{ConfigError, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, DEFAULT_CONFIG_VERSION};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind};
 pub use record::{
-    BiopsyFinding, BloodPressure, Condition, ConditionKind, KidneyBiopsy, LabEntry, Labs, Medication, RecordError,
-    ScreeningRecord, SerologyResult, TrialParticipation, ViralLoad,
+    BiopsyFinding, BloodPressure, CheckedLabs, CheckedReading, CheckedRecord, Condition, ConditionKind, KidneyBiopsy,
+    LabEntry, Labs, Medication, RecordError, ScreeningRecord, SerologyResult, TrialParticipation, ViralLoad,
 };
 pub use report::{csv_header, csv_row, csv_row_screened, KindCount, ReasonCount, ScreeningSummary, ScreeningTally};
 
@@ -143,13 +143,13 @@ impl ScreeningError {
 /// [`ScreeningError::Config`] for an inconsistent configuration.
 pub fn screen(record: &ScreeningRecord, config: &ProtocolConfig) -> Result<ScreeningResult, ScreeningError> {
     config.validate()?;
-    record.validate()?;
-    Ok(screen_validated(record, config))
+    Ok(screen_checked(&record.check()?, config))
 }
 
-/// Screens a record that has been validated under a validated configuration.
-pub(crate) fn screen_validated(record: &ScreeningRecord, config: &ProtocolConfig) -> ScreeningResult {
-    let results = criteria::evaluate_all(record, config);
+/// Screens a checked record under a validated configuration.
+pub(crate) fn screen_checked(checked: &CheckedRecord<'_>, config: &ProtocolConfig) -> ScreeningResult {
+    let record = checked.record;
+    let results = criteria::evaluate_all(checked, config);
     let status = if results.iter().any(CriterionResult::excludes) {
         Status::Ineligible
     } else if results.iter().any(|c| c.outcome == Outcome::Unknown) {
@@ -179,7 +179,7 @@ pub fn screen_batch(
     config: &ProtocolConfig,
 ) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError> {
     config.validate()?;
-    Ok(parallel(records, |r| r.validate().map(|()| screen_validated(r, config)).map_err(ScreeningError::from)))
+    Ok(parallel(records, |r| r.check().map(|checked| screen_checked(&checked, config)).map_err(ScreeningError::from)))
 }
 
 /// Reads and screens many records given as JSON texts (on every core), one result or error
@@ -202,8 +202,7 @@ pub fn screen_json_batch<T: AsRef<str> + Sync>(
     config.validate()?;
     Ok(parallel(texts, |t| {
         let record = ScreeningRecord::from_json(t.as_ref())?;
-        record.validate()?;
-        Ok(screen_validated(&record, config))
+        Ok(screen_checked(&record.check()?, config))
     }))
 }
 

@@ -13,6 +13,9 @@ use thiserror::Error;
 
 use crate::demographics::{Age, Sex};
 use crate::lab::{AnalyteKind, LabError, Measurement, UnitText};
+use crate::series::{check_lab_series, CheckedSeries, Dated};
+pub use crate::series::{LabEntry, SerologyResult, ViralLoad};
+use smallvec::SmallVec;
 
 /// Why a screening record was refused. `path` names the field (`labs.uacr[1].unit`).
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -83,43 +86,6 @@ impl RecordError {
             | RecordError::Invalid { path, .. } => path,
         }
     }
-}
-
-/// A dated lab value as entered.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LabEntry {
-    /// Date of the sample.
-    #[serde(with = "crate::date::iso")]
-    pub date: NaiveDate,
-    /// The number as entered.
-    pub value: f64,
-    /// The unit as entered (kept as written; [`UnitText::unit`] names it).
-    pub unit: UnitText,
-}
-
-/// A viral load (HBV DNA, HCV RNA) with the upper limit of normal of the lab that measured it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ViralLoad {
-    /// Date of the sample.
-    #[serde(with = "crate::date::iso")]
-    pub date: NaiveDate,
-    /// The copy number (IU/mL or copies/mL, as the lab reports; compared with the lab's own ULN).
-    pub value: f64,
-    /// The lab's upper limit of normal, in the same unit.
-    pub upper_limit_of_normal: f64,
-}
-
-/// A qualitative serology result (HBsAg, anti-HCV antibodies): positive or negative.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SerologyResult {
-    /// Date of the sample.
-    #[serde(with = "crate::date::iso")]
-    pub date: NaiveDate,
-    /// Reactive (positive) or not.
-    pub positive: bool,
 }
 
 /// The lab series of a record. Every series may be empty.
@@ -463,6 +429,27 @@ impl ScreeningRecord {
     /// # Errors
     /// The first [`RecordError`] found, in field order.
     pub fn validate(&self) -> Result<(), RecordError> {
+        self.check().map(|_| ())
+    }
+
+    /// Checks every value and date (see the module documentation) and gives the record with
+    /// what the checks found: the age on the screening date, and every lab value and blood
+    /// pressure reading as a typed measurement. The criteria read that, never the text again.
+    ///
+    /// # Errors
+    /// The first [`RecordError`] found, in field order.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::ScreeningRecord;
+    /// let r = ScreeningRecord::from_json(r#"{"id": "P", "sex": "F", "date_of_birth": "1962-07-15",
+    ///     "screening_date": "2025-06-01", "labs": {"uacr": [{"date": "2025-05-20", "value": 113.12, "unit": "mg/mmol"}]}}"#)?;
+    /// let checked = r.check()?;
+    /// assert_eq!(checked.age.years(), 62);
+    /// assert!((checked.labs.uacr[0].measurement.canonical() - 1000.0).abs() < 1e-9);
+    /// # Ok::<(), amimestrocel_dkd::eligibility::RecordError>(())
+    /// ```
+    pub fn check(&self) -> Result<CheckedRecord<'_>, RecordError> {
         let screening = self.screening_date;
         let not_after = |date: NaiveDate, path: &dyn Fn() -> String| -> Result<(), RecordError> {
             if date > screening {
@@ -479,22 +466,34 @@ impl ScreeningRecord {
         if self.date_of_birth > screening {
             return Err(RecordError::OutOfOrder { path: "screening_date".into(), start: "date_of_birth".into() });
         }
-        if Age::on(self.date_of_birth, screening).is_err() {
+        let Ok(age) = Age::on(self.date_of_birth, screening) else {
             return Err(RecordError::Invalid {
                 path: "date_of_birth".into(),
                 reason: format!("gives an age above {} years on the screening date", Age::MAX_YEARS),
             });
-        }
+        };
         if let Some(b) = &self.kidney_biopsy {
             not_after(b.date, &|| "kidney_biopsy.date".into())?;
         }
-        for (name, kind, series) in self.labs.series() {
+        // Dates first, entry by entry, so that the first error in field order is the one given.
+        let lab = |name: &str, kind: AnalyteKind, series: &[LabEntry]| -> Result<CheckedSeries, RecordError> {
             for (i, entry) in series.iter().enumerate() {
                 not_after(entry.date, &|| format!("labs.{name}[{i}].date"))?;
-                Measurement::entered(kind, entry.value, &entry.unit)
-                    .map_err(|source| RecordError::Lab { path: format!("labs.{name}[{i}]"), source })?;
             }
-        }
+            check_lab_series(kind, series)
+                .map_err(|(i, source)| RecordError::Lab { path: format!("labs.{name}[{i}]"), source })
+        };
+        let l = &self.labs;
+        let labs = CheckedLabs {
+            urine_protein_24h: lab("urine_protein_24h", AnalyteKind::UrineProtein24h, &l.urine_protein_24h)?,
+            uacr: lab("uacr", AnalyteKind::Uacr, &l.uacr)?,
+            creatinine: lab("creatinine", AnalyteKind::SerumCreatinine, &l.creatinine)?,
+            cystatin_c: lab("cystatin_c", AnalyteKind::CystatinC, &l.cystatin_c)?,
+            hba1c: lab("hba1c", AnalyteKind::Hba1c, &l.hba1c)?,
+            triglycerides: lab("triglycerides", AnalyteKind::Triglycerides, &l.triglycerides)?,
+            ldl_cholesterol: lab("ldl_cholesterol", AnalyteKind::LdlCholesterol, &l.ldl_cholesterol)?,
+            potassium: lab("potassium", AnalyteKind::Potassium, &l.potassium)?,
+        };
         for (name, series) in [("hbv_dna", &self.labs.hbv_dna), ("hcv_rna", &self.labs.hcv_rna)] {
             for (i, v) in series.iter().enumerate() {
                 not_after(v.date, &|| format!("labs.{name}[{i}].date"))?;
@@ -508,12 +507,14 @@ impl ScreeningRecord {
                 }
             }
         }
+        let mut readings = SmallVec::new();
         for (i, bp) in self.blood_pressures.iter().enumerate() {
             not_after(bp.date, &|| format!("blood_pressures[{i}].date"))?;
-            Measurement::entered(AnalyteKind::SystolicBp, bp.systolic, &bp.unit)
+            let systolic = Measurement::entered(AnalyteKind::SystolicBp, bp.systolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].systolic"), source })?;
-            Measurement::entered(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
+            let diastolic = Measurement::entered(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].diastolic"), source })?;
+            readings.push(CheckedReading { index: i, date: bp.date, systolic, diastolic });
         }
         for (name, series) in [("hbsag", &self.labs.hbsag), ("anti_hcv", &self.labs.anti_hcv)] {
             for (i, v) in series.iter().enumerate() {
@@ -558,7 +559,7 @@ impl ScreeningRecord {
             }
             ordered(t.start, t.end, "start", &|| format!("other_trials[{i}].end"))?;
         }
-        Ok(())
+        Ok(CheckedRecord { record: self, age, labs, blood_pressures: readings })
     }
 }
 
@@ -575,5 +576,53 @@ impl Labs {
             ("ldl_cholesterol", AnalyteKind::LdlCholesterol, &self.ldl_cholesterol),
             ("potassium", AnalyteKind::Potassium, &self.potassium),
         ]
+    }
+}
+
+/// A screening record with what checking it found: made only by [`ScreeningRecord::check`],
+/// so holding one means every value and date of the record is valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRecord<'r> {
+    /// The record as entered.
+    pub record: &'r ScreeningRecord,
+    /// Age in completed years on the screening date.
+    pub age: Age,
+    /// Every lab series, checked.
+    pub labs: CheckedLabs,
+    /// Every blood pressure reading, checked.
+    pub blood_pressures: SmallVec<[CheckedReading; 2]>,
+}
+
+/// The lab series of a record, each entry a typed measurement (see [`Labs`] for the fields).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+pub struct CheckedLabs {
+    pub urine_protein_24h: CheckedSeries,
+    pub uacr: CheckedSeries,
+    pub creatinine: CheckedSeries,
+    pub cystatin_c: CheckedSeries,
+    pub hba1c: CheckedSeries,
+    pub triglycerides: CheckedSeries,
+    pub ldl_cholesterol: CheckedSeries,
+    pub potassium: CheckedSeries,
+}
+
+/// A blood pressure reading, checked: its index in the record, its date, and both pressures
+/// as typed measurements.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CheckedReading {
+    /// Its index in `blood_pressures`.
+    pub index: usize,
+    /// Date of the reading.
+    pub date: NaiveDate,
+    /// Systolic pressure.
+    pub systolic: Measurement,
+    /// Diastolic pressure.
+    pub diastolic: Measurement,
+}
+
+impl Dated for CheckedReading {
+    fn date(&self) -> NaiveDate {
+        self.date
     }
 }

@@ -362,45 +362,6 @@ fn field_paths_render_index_and_detail() {
     assert_eq!(Field::item("conditions", usize::MAX).to_string(), format!("conditions[{}]", u32::MAX - 1));
 }
 
-proptest! {
-    #[test]
-    fn the_latest_entry_in_a_window_is_the_first_of_the_window_latest_first(
-        days in proptest::collection::vec(0i64..40, 0..8),
-        from in 0i64..40,
-    ) {
-        // One pass (latest_lab, eGFR) and the sorted window (urine protein) pick the same entry,
-        // ties going to the later entry in the list.
-        let day0 = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-        let series: Vec<LabEntry> = days
-            .iter()
-            .map(|d| LabEntry { date: day0 + chrono::Duration::days(*d), value: 1.0, unit: "mg/g".into() })
-            .collect();
-        let (from, screening) = (day0 + chrono::Duration::days(from), day0 + chrono::Duration::days(30));
-        let window = super::criteria::in_window(&series, from, screening);
-        let latest = super::criteria::latest_in_window(&series, from, screening);
-        prop_assert_eq!(window.first().map(|(i, _)| *i), latest.map(|(i, _)| i));
-    }
-}
-
-proptest! {
-    #[test]
-    fn months_before_is_chronos_calendar_month_subtraction(days in -800_000i64..800_000, months in 0u32..3000) {
-        let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
-        let expected = date.checked_sub_months(chrono::Months::new(months)).unwrap_or(chrono::NaiveDate::MIN);
-        prop_assert_eq!(super::criteria::months_before(date, months), expected);
-    }
-}
-
-#[test]
-fn months_before_clamps_to_the_end_of_a_shorter_month() {
-    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    assert_eq!(super::criteria::months_before(d(2025, 3, 31), 1), d(2025, 2, 28));
-    assert_eq!(super::criteria::months_before(d(2024, 3, 31), 1), d(2024, 2, 29));
-    assert_eq!(super::criteria::months_before(d(2025, 1, 15), 1), d(2024, 12, 15));
-    assert_eq!(super::criteria::months_before(d(2025, 6, 1), 120), d(2015, 6, 1));
-    assert_eq!(super::criteria::months_before(d(2025, 6, 1), u32::MAX), chrono::NaiveDate::MIN);
-}
-
 // ---- Reliability: regressions of what hostile input found (issue 9) ----
 
 /// The base record as JSON text, with `edit` applied to its JSON value.

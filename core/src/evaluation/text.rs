@@ -108,7 +108,7 @@ impl<T: Into<Arg>> IntoArg for T {
 
 impl IntoArg for String {
     fn push_to(self, reason: &mut Reason) {
-        let extra = reason.extra.0.get_or_insert_with(Box::default);
+        let extra = reason.extra.get_or_insert_with(Box::default);
         let n = u32::try_from(extra.owned.len()).unwrap_or(u32::MAX);
         extra.owned.push(self);
         reason.args.push(Arg::Owned(n));
@@ -117,7 +117,7 @@ impl IntoArg for String {
 
 impl IntoArg for Reason {
     fn push_to(self, reason: &mut Reason) {
-        let extra = reason.extra.0.get_or_insert_with(Box::default);
+        let extra = reason.extra.get_or_insert_with(Box::default);
         let n = u32::try_from(extra.nested.len()).unwrap_or(u32::MAX);
         extra.nested.push(self);
         reason.args.push(Arg::Nested(n));
@@ -142,10 +142,10 @@ impl Arg {
                 write!(f, "{before}{n}{after}")
             }
             Arg::Owned(n) => {
-                let text = reason.extra.0.as_ref().and_then(|e| e.owned.get(*n as usize));
+                let text = reason.extra.as_ref().and_then(|e| e.owned.get(*n as usize));
                 f.write_str(text.map_or("", String::as_str))
             }
-            Arg::Nested(n) => match reason.extra.0.as_ref().and_then(|e| e.nested.get(*n as usize)) {
+            Arg::Nested(n) => match reason.extra.as_ref().and_then(|e| e.nested.get(*n as usize)) {
                 Some(nested) => write!(f, "{nested}"),
                 None => Ok(()),
             },
@@ -159,29 +159,7 @@ pub struct Reason {
     template: &'static str,
     args: SmallVec<[Arg; 6]>,
     /// Owned text and nested reasons, for the rare reasons that have them.
-    extra: ExtraSlot,
-}
-
-/// The owned arguments of a [`Reason`], if it has any. Dropped out of line: a screening drops
-/// 23 reasons per record, almost none with owned arguments, and with the whole drop inlined
-/// (a loop over owned strings and nested reasons) each drop was a call that saved six
-/// registers. Now the common drop is one test, which the compiler removes where it sees the
-/// reason has none.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct ExtraSlot(Option<Box<Extra>>);
-
-impl Drop for ExtraSlot {
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(extra) = self.0.take() {
-            drop_extra(extra);
-        }
-    }
-}
-
-#[inline(never)]
-fn drop_extra(extra: Box<Extra>) {
-    drop(extra);
+    extra: Option<Box<Extra>>,
 }
 
 /// The owned arguments of a [`Reason`]. Nested reasons are kept in the box itself (a reason
@@ -196,7 +174,7 @@ struct Extra {
 impl Reason {
     /// A reason from a template with `{}` placeholders, one per argument.
     pub fn new(template: &'static str, args: SmallVec<[Arg; 6]>) -> Self {
-        Reason { template, args, extra: ExtraSlot(None) }
+        Reason { template, args, extra: None }
     }
 }
 

@@ -1,0 +1,361 @@
+//! The criteria that read the medical history and the candidate's declarations: age, the kidney
+//! biopsy, the conditions behind seven exclusions (each a list of condition kinds and a rule for
+//! when one counts), pregnancy and childbearing plans, and other trials.
+
+use smallvec::SmallVec;
+
+use super::{answer, flag, met_if, unknown};
+use crate::demographics::Sex;
+use crate::eligibility::config::{ProtocolConfig, StaleBiopsy};
+use crate::eligibility::record::{BiopsyFinding, CheckedRecord, Condition, ConditionKind};
+use crate::eligibility::CriterionResult;
+use crate::evaluation::text::{reason, Arg};
+use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit};
+use crate::study_time::Window;
+
+/// Age in completed years on the screening date, within the configured range (both included).
+pub(super) fn inc_age(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let y = r.age.years();
+    let ok = y >= c.age_min_years && y <= c.age_max_years;
+    out.evidence.push(Evidence {
+        field: Field::named("date_of_birth"),
+        date: Some(r.record.date_of_birth),
+        entered: None,
+        converted: Some(Quantity { value: f64::from(y), unit: QuantityUnit::Years }),
+    });
+    answer(
+        out,
+        met_if(ok),
+        reason!(
+            "Age {} on the screening date is {} {}–{} years.",
+            y,
+            if ok { "within" } else { "outside" },
+            c.age_min_years,
+            c.age_max_years
+        ),
+    )
+}
+
+fn biopsy_evidence(date: chrono::NaiveDate) -> Evidence {
+    Evidence { field: Field::named("kidney_biopsy"), date: Some(date), entered: None, converted: None }
+}
+
+/// Diabetic kidney disease on a kidney biopsy within the configured years; a biopsy older than
+/// that is read as `biopsy_beyond_lookback` says (docs/interpretation.md).
+pub(super) fn inc_dkd_biopsy(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let window = Window::years_back(r.record.screening_date, c.biopsy_lookback_years);
+    let Some(b) = &r.record.kidney_biopsy else {
+        return unknown(out, reason!("No kidney biopsy is recorded."));
+    };
+    out.evidence.push(biopsy_evidence(b.date));
+    if !window.contains(b.date) {
+        let outcome = match c.biopsy_beyond_lookback {
+            StaleBiopsy::NotMet => Outcome::NotMet,
+            StaleBiopsy::Unknown => Outcome::Unknown,
+        };
+        return answer(
+            out,
+            outcome,
+            reason!(
+                "The kidney biopsy ({}) is older than {} years: the diagnosis is not within the past {} years.",
+                b.date,
+                c.biopsy_lookback_years,
+                c.biopsy_lookback_years
+            ),
+        );
+    }
+    let ok = b.finding == BiopsyFinding::DiabeticKidneyDisease;
+    answer(
+        out,
+        met_if(ok),
+        reason!(
+            "Kidney biopsy of {} shows {}.",
+            b.date,
+            if ok { "diabetic kidney disease" } else { "a non-diabetic kidney disease" }
+        ),
+    )
+}
+
+/// A kidney disease not caused by diabetes: shown by the biopsy, or declared.
+pub(super) fn exc_non_diabetic_kidney_disease(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
+    match &r.record.kidney_biopsy {
+        Some(b) if b.finding == BiopsyFinding::NonDiabetic => {
+            out.evidence.push(biopsy_evidence(b.date));
+            answer(out, Outcome::Met, reason!("The kidney biopsy shows a kidney disease not caused by diabetes."));
+        }
+        _ => flag(
+            out,
+            r.record.non_diabetic_kidney_disease,
+            "non_diabetic_kidney_disease",
+            "A kidney disease not caused by diabetes is recorded.",
+            "No kidney disease other than diabetic is recorded.",
+            "Whether a non-diabetic kidney disease is present is not recorded.",
+        ),
+    }
+}
+
+fn condition_evidence(i: usize, c: &Condition) -> Evidence {
+    Evidence { field: Field::item("conditions", i), date: c.onset, entered: None, converted: None }
+}
+
+/// What an exclusion by conditions is about, for its reasons.
+#[derive(Clone, Copy)]
+enum What {
+    Fixed(&'static str),
+    WithNumber(&'static str, u32),
+}
+
+impl From<What> for Arg {
+    fn from(w: What) -> Self {
+        match w {
+            What::Fixed(s) => Arg::Text(s),
+            What::WithNumber(s, n) => Arg::Phrase(s, n),
+        }
+    }
+}
+
+/// An exclusion met by a recorded condition of one of `kinds` for which `counts` answers
+/// `Some(true)` (counts), `Some(false)` (does not) or `None` (cannot tell: a date or detail is
+/// missing); unknown if the history has not been taken.
+fn exc_by_conditions(
+    out: &mut CriterionResult,
+    r: &CheckedRecord<'_>,
+    kinds: &[ConditionKind],
+    what: What,
+    counts: impl Fn(&Condition) -> Option<bool>,
+) {
+    let Some(list) = r.record.conditions.as_ref() else {
+        return unknown(out, reason!("The medical history has not been taken."));
+    };
+    // The evidence is what counts; failing that, what cannot be told.
+    let (met, mut unsure) = (&mut out.evidence, EvidenceList::new());
+    let (mut first_met, mut first_unsure) = (None, None);
+    for (i, c) in list.iter().enumerate().filter(|(_, c)| kinds.contains(&c.condition)) {
+        match counts(c) {
+            Some(true) => {
+                first_met.get_or_insert(c.condition);
+                met.push(condition_evidence(i, c));
+            }
+            Some(false) => {}
+            None => {
+                first_unsure.get_or_insert(c.condition);
+                unsure.push(condition_evidence(i, c));
+            }
+        }
+    }
+    if let Some(kind) = first_met {
+        return answer(out, Outcome::Met, reason!("Recorded {} counts as {}.", kind, what));
+    }
+    if let Some(kind) = first_unsure {
+        out.evidence.extend_from_slice(&unsure);
+        return unknown(
+            out,
+            reason!("Recorded {} lacks a date or detail needed to tell whether it counts as {}.", kind, what),
+        );
+    }
+    answer(out, Outcome::NotMet, reason!("No {} in the medical history.", what));
+}
+
+/// Active on `date`: begun (or undated) and not resolved before it.
+fn active_on(c: &Condition, date: chrono::NaiveDate) -> bool {
+    c.resolved.is_none_or(|res| res >= date)
+}
+
+/// Present on some date of `window`, which ends on the screening date: `None` if the onset
+/// date is missing (checking the record made sure onsets are not after screening).
+fn present_within(c: &Condition, window: Window) -> Option<bool> {
+    Some(window.reached_by(c.onset?, c.resolved))
+}
+
+/// Severe cardiovascular disease: congenital heart disease, atrial fibrillation, unstable
+/// angina or severe valvular disease active at screening; heart failure of the configured NYHA
+/// class or above; a myocardial infarction or acute coronary syndrome within the configured
+/// months.
+pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    use ConditionKind as K;
+    let screening = r.record.screening_date;
+    let acs = Window::months_back(screening, c.recent_acs_lookback_months);
+    exc_by_conditions(
+        out,
+        r,
+        &[
+            K::CongenitalHeartDisease,
+            K::AtrialFibrillation,
+            K::HeartFailure,
+            K::UnstableAngina,
+            K::MyocardialInfarction,
+            K::AcuteCoronarySyndrome,
+            K::SevereValvularDisease,
+        ],
+        What::Fixed("severe cardiovascular disease"),
+        |cond| match cond.condition {
+            // An infarction or acute coronary syndrome is an event: it counts when its onset
+            // falls within the configured months, whatever its `resolved` date says.
+            K::MyocardialInfarction | K::AcuteCoronarySyndrome => cond.onset.map(|d| acs.contains(d)),
+            _ if !active_on(cond, screening) => Some(false),
+            K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
+            _ => Some(true),
+        },
+    )
+}
+
+/// Cerebral haemorrhage or infarction with onset within the configured months, except a
+/// lacunar infarction without residual deficit.
+pub(super) fn exc_stroke(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    use ConditionKind as K;
+    let window = Window::months_back(r.record.screening_date, c.stroke_lookback_months);
+    exc_by_conditions(
+        out,
+        r,
+        &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
+        What::WithNumber("stroke within {} months", c.stroke_lookback_months),
+        |cond| {
+            if !window.contains(cond.onset?) {
+                return Some(false);
+            }
+            match cond.condition {
+                // The protocol's exception: a lacunar infarction without residual deficit.
+                K::LacunarInfarction => cond.residual_deficit,
+                _ => Some(true),
+            }
+        },
+    )
+}
+
+/// Hyperkalaemia active at screening and recorded as not controlled by diet or treatment.
+pub(super) fn exc_hyperkalaemia(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
+    let screening = r.record.screening_date;
+    exc_by_conditions(
+        out,
+        r,
+        &[ConditionKind::Hyperkalaemia],
+        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
+        |cond| if active_on(cond, screening) { cond.uncontrolled } else { Some(false) },
+    )
+}
+
+/// Active tuberculosis, HIV or severe immunodeficiency, active at screening.
+pub(super) fn exc_tuberculosis_hiv_immunodeficiency(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
+    use ConditionKind as K;
+    let screening = r.record.screening_date;
+    exc_by_conditions(
+        out,
+        r,
+        &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
+        What::Fixed("active tuberculosis, HIV or severe immunodeficiency"),
+        |cond| Some(active_on(cond, screening)),
+    )
+}
+
+/// A malignancy present at some time within the configured years.
+pub(super) fn exc_malignancy(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let window = Window::years_back(r.record.screening_date, c.malignancy_lookback_years);
+    exc_by_conditions(
+        out,
+        r,
+        &[ConditionKind::Malignancy],
+        What::WithNumber("malignancy within {} years", c.malignancy_lookback_years),
+        |cond| present_within(cond, window),
+    )
+}
+
+/// A recorded severe allergy to blood products or heterologous protein (ever).
+pub(super) fn exc_allergy(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
+    exc_by_conditions(
+        out,
+        r,
+        &[ConditionKind::BloodProductAllergy, ConditionKind::HeterologousProteinAllergy],
+        What::Fixed("severe allergy to blood products or heterologous protein"),
+        |_| Some(true),
+    )
+}
+
+/// Lactation, a pregnancy or egg-donation plan (and, as configured, a current pregnancy) for
+/// a woman; a childbearing or sperm-donation plan without contraception for a man.
+pub(super) fn exc_pregnancy_lactation(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let record = r.record;
+    let field = |f: &'static str| Evidence { field: Field::named(f), date: None, entered: None, converted: None };
+    match record.sex {
+        Sex::Female => {
+            // A current pregnancy is a reading beyond the registry text (configured).
+            let pregnant = if c.current_pregnancy_excludes { record.pregnant } else { Some(false) };
+            match (pregnant, record.lactating, record.pregnancy_or_egg_donation_plan) {
+                (Some(true), _, _) => {
+                    out.evidence.push(field("pregnant"));
+                    answer(out, Outcome::Met, reason!("She is pregnant."));
+                }
+                (_, Some(true), _) => {
+                    out.evidence.push(field("lactating"));
+                    answer(out, Outcome::Met, reason!("She is lactating."));
+                }
+                (_, _, Some(true)) => {
+                    out.evidence.push(field("pregnancy_or_egg_donation_plan"));
+                    answer(out, Outcome::Met, reason!("She plans a pregnancy or egg donation during the study."));
+                }
+                (Some(false), Some(false), Some(false)) => {
+                    if c.current_pregnancy_excludes {
+                        out.evidence.push(field("pregnant"));
+                    }
+                    out.evidence.extend_from_slice(&[field("lactating"), field("pregnancy_or_egg_donation_plan")]);
+                    let why = if c.current_pregnancy_excludes {
+                        reason!("Not pregnant or lactating; no pregnancy or egg-donation plan.")
+                    } else {
+                        reason!("Not lactating; no pregnancy or egg-donation plan.")
+                    };
+                    answer(out, Outcome::NotMet, why);
+                }
+                _ => unknown(out, reason!("Pregnancy, lactation or pregnancy plans are not recorded.")),
+            }
+        }
+        Sex::Male => flag(
+            out,
+            record.childbearing_plan_without_contraception,
+            "childbearing_plan_without_contraception",
+            "He (or his partner) plans a child or sperm donation and will not use contraception.",
+            "No childbearing plan without contraception.",
+            "Childbearing plans and contraception are not recorded.",
+        ),
+    }
+}
+
+/// An active infection treated with intravenous antibiotics, present within the configured
+/// days.
+pub(super) fn exc_active_infection(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let window = Window::days_back(r.record.screening_date, c.iv_antibiotics_lookback_days, c.day_window);
+    exc_by_conditions(
+        out,
+        r,
+        &[ConditionKind::ActiveInfection],
+        What::WithNumber("infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
+        |cond| match present_within(cond, window) {
+            Some(true) => cond.iv_antibiotics,
+            other => other,
+        },
+    )
+}
+
+/// Taking part in an interventional trial on any day of the configured months.
+pub(super) fn exc_other_trial(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let Some(trials) = &r.record.other_trials else {
+        return unknown(out, reason!("Participation in other trials has not been asked."));
+    };
+    let months = c.other_trial_lookback_months;
+    let window = Window::months_back(r.record.screening_date, months);
+    let within: SmallVec<[Evidence; 2]> = trials
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.interventional && window.reached_by(t.start, t.end))
+        .map(|(i, t)| Evidence {
+            field: Field::item("other_trials", i),
+            date: Some(t.start),
+            entered: None,
+            converted: None,
+        })
+        .collect();
+    if within.is_empty() {
+        answer(out, Outcome::NotMet, reason!("No interventional trial in the {} months before enrolment.", months));
+    } else {
+        out.evidence.extend_from_slice(&within);
+        answer(out, Outcome::Met, reason!("In an interventional trial within the {} months before enrolment.", months));
+    }
+}

@@ -1,0 +1,316 @@
+//! The criteria that read lab series and readings: UACR, HbA1c and lipids on the latest value in
+//! their look-back, 24-hour urine protein "continuously", eGFR from the latest creatinine (and
+//! cystatin C), blood pressure, and viral hepatitis by viral load or serology.
+
+use chrono::NaiveDate;
+use smallvec::SmallVec;
+
+use super::{answer, empty, met_if, unknown};
+use crate::egfr::{estimate, EgfrInputs};
+use crate::eligibility::config::ProtocolConfig;
+use crate::eligibility::record::{CheckedRecord, SerologyResult, ViralLoad};
+use crate::eligibility::CriterionResult;
+use crate::evaluation::text::reason;
+use crate::evaluation::{Detail, Evidence, Field, Outcome, Quantity, QuantityUnit, Threshold};
+use crate::lab::{AnalyteKind, CystatinC, SerumCreatinine, Unit};
+use crate::series::{all_in, latest_in, CheckedEntry};
+use crate::study_time::{DayWindow, Window};
+
+/// The evidence of one checked lab entry: as entered, and `converted` (the measurement in
+/// `compared_in`, computed once by the caller, which compares it too).
+fn lab_evidence(series: &'static str, e: &CheckedEntry, compared_in: Unit, converted: Option<f64>) -> Evidence {
+    let m = &e.measurement;
+    Evidence {
+        field: Field::item(series, e.index),
+        date: Some(e.date),
+        entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
+        converted: converted.map(|v| Quantity { value: v, unit: compared_in.into() }),
+    }
+}
+
+/// The latest value of a series within a look-back, compared with a threshold (in the
+/// threshold's own unit). For an inclusion, passing the threshold meets it; for an exclusion
+/// (lipids), passing the threshold (≥ 6.2 mmol/L) is what excludes: either way "passes" is "met".
+pub(super) fn latest_lab(
+    out: &mut CriterionResult,
+    r: &CheckedRecord<'_>,
+    (path, analyte, series): (&'static str, AnalyteKind, &[CheckedEntry]),
+    threshold: &Threshold,
+    (lookback_days, counting): (u32, DayWindow),
+) {
+    let window = Window::days_back(r.record.screening_date, lookback_days, counting);
+    let Some((e, _)) = latest_in(series, window) else {
+        return unknown(out, reason!("No {} within the {} days before screening.", analyte, lookback_days));
+    };
+    let converted = e.measurement.in_unit(threshold.unit).ok();
+    let passes = converted.is_some_and(|v| threshold.passes_value(v));
+    let why = reason!(
+        "Latest {} ({}) is {} {}, {} {}.",
+        analyte,
+        e.date,
+        converted.unwrap_or(f64::NAN),
+        threshold.unit,
+        if passes { "which is" } else { "which is not" },
+        *threshold
+    );
+    out.evidence.push(lab_evidence(path, e, threshold.unit, converted));
+    answer(out, met_if(passes), why);
+}
+
+/// "Continuously ≥ 3.5 g": every measurement in the window passes, on at least the configured
+/// number of distinct dates at least the configured days apart (docs/interpretation.md).
+pub(super) fn inc_urine_protein(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let t = &c.urine_protein;
+    let window = Window::days_back(r.record.screening_date, c.urine_protein_window_days, c.day_window);
+    let mut failing = None;
+    let mut dates: SmallVec<[NaiveDate; 4]> = SmallVec::new();
+    for e in all_in(&r.labs.urine_protein_24h, window) {
+        let converted = e.measurement.in_unit(t.unit).ok();
+        if !converted.is_some_and(|v| t.passes_value(v)) && failing.is_none() {
+            failing = Some((e.date, converted.unwrap_or(f64::NAN)));
+        }
+        dates.push(e.date);
+        out.evidence.push(lab_evidence("labs.urine_protein_24h", e, t.unit, converted));
+    }
+    let days = c.urine_protein_window_days;
+    if let Some((date, v)) = failing {
+        return answer(
+            out,
+            Outcome::NotMet,
+            reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit, *t),
+        );
+    }
+    // The most dates at least the spacing apart, taken from the earliest on.
+    dates.sort_unstable();
+    let spacing = i64::from(c.urine_protein_min_spacing_days.max(1));
+    let mut spaced = 0usize;
+    let mut last: Option<NaiveDate> = None;
+    for d in dates {
+        if last.is_none_or(|l| (d - l).num_days() >= spacing) {
+            spaced += 1;
+            last = Some(d);
+        }
+    }
+    let n = out.evidence.len();
+    if spaced < c.urine_protein_min_measurements {
+        return answer(
+            out,
+            Outcome::Unknown,
+            reason!(
+                "{} 24-hour urine protein measurement(s) within {} days, on {} date(s) at least {} days apart; {} needed, all {}.",
+                n,
+                days,
+                spaced,
+                c.urine_protein_min_spacing_days,
+                c.urine_protein_min_measurements,
+                *t
+            ),
+        );
+    }
+    answer(
+        out,
+        Outcome::Met,
+        reason!(
+            "All {} 24-hour urine protein measurements within {} days are {}, on {} dates at least {} days apart.",
+            n,
+            days,
+            *t,
+            spaced,
+            c.urine_protein_min_spacing_days
+        ),
+    )
+}
+
+/// eGFR by the configured equation from the latest creatinine (and cystatin C, if the equation
+/// needs it) within the look-back, age on the screening date; each input shown in the unit the
+/// equation is published in.
+pub(super) fn inc_egfr(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let eq = c.egfr_equation;
+    let window = Window::days_back(r.record.screening_date, c.egfr_lookback_days, c.day_window);
+    let mut inputs = EgfrInputs::new(r.age, r.record.sex);
+    let mut latest_date = None;
+    let needed = [
+        (eq.needs_creatinine(), "labs.creatinine", &r.labs.creatinine, "creatinine", Unit::MilligramPerDeciliter),
+        (eq.needs_cystatin_c(), "labs.cystatin_c", &r.labs.cystatin_c, "cystatin C", Unit::MilligramPerLiter),
+    ];
+    for (needs, path, series, name, shown_in) in needed {
+        if !needs {
+            continue;
+        }
+        let Some((e, _)) = latest_in(series, window) else {
+            return unknown(out, reason!("No {} within the {} days before screening.", name, c.egfr_lookback_days));
+        };
+        out.evidence.push(lab_evidence(path, e, shown_in, e.measurement.in_unit(shown_in).ok()));
+        if let Ok(v) = SerumCreatinine::try_from_measurement(e.measurement) {
+            inputs = inputs.with_creatinine(v);
+        } else if let Ok(v) = CystatinC::try_from_measurement(e.measurement) {
+            inputs = inputs.with_cystatin_c(v);
+        }
+        latest_date = latest_date.max(Some(e.date));
+    }
+    match estimate(eq, &inputs) {
+        Ok(est) => {
+            let value = est.value();
+            let ok = c.egfr.passes_value(value);
+            out.evidence.push(Evidence {
+                field: Field::named("egfr").with_detail(Detail::Equation(eq)),
+                date: latest_date,
+                entered: None,
+                converted: Some(Quantity { value, unit: est.unit().into() }),
+            });
+            answer(
+                out,
+                met_if(ok),
+                reason!(
+                    "eGFR by {} is {} {}, {} {}.",
+                    eq,
+                    value,
+                    est.unit(),
+                    if ok { "which is" } else { "which is not" },
+                    c.egfr
+                ),
+            )
+        }
+        Err(e) => unknown(out, reason!("eGFR could not be estimated: {}.", e.to_string())),
+    }
+}
+
+/// "Can be controlled at ≤ 160/100": the latest reading (or the mean of the latest configured
+/// number) within the look-back, both pressures within their thresholds.
+pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let window = Window::days_back(r.record.screening_date, c.bp_lookback_days, c.day_window);
+    let mut readings = all_in(&r.blood_pressures, window);
+    readings.truncate(c.bp_readings_averaged);
+    if readings.is_empty() {
+        return unknown(out, reason!("No blood pressure within the {} days before screening.", c.bp_lookback_days));
+    }
+    let (mut sys, mut dia) = (0.0, 0.0);
+    for b in &readings {
+        // The pressures fit mmHg and kPa alike (checked with the record), as do the thresholds.
+        let s_conv = b.systolic.in_unit(c.systolic.unit).unwrap_or(f64::NAN);
+        let d_conv = b.diastolic.in_unit(c.diastolic.unit).unwrap_or(f64::NAN);
+        sys += s_conv;
+        dia += d_conv;
+        for (m, conv, unit, part) in [
+            (b.systolic, s_conv, c.systolic.unit, Detail::Systolic),
+            (b.diastolic, d_conv, c.diastolic.unit, Detail::Diastolic),
+        ] {
+            out.evidence.push(Evidence {
+                field: Field::item("blood_pressures", b.index).with_detail(part),
+                date: Some(b.date),
+                entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
+                converted: Some(Quantity { value: conv, unit: unit.into() }),
+            });
+        }
+    }
+    let n = readings.len() as f64;
+    let (sys, dia) = (sys / n, dia / n);
+    let ok = c.systolic.passes_value(sys) && c.diastolic.passes_value(dia);
+    let verdict = if ok { "within" } else { "above" };
+    let why = if readings.len() == 1 {
+        reason!(
+            "Latest blood pressure is {}/{} {}, {} {}/{}.",
+            sys,
+            dia,
+            c.systolic.unit,
+            verdict,
+            c.systolic,
+            c.diastolic
+        )
+    } else {
+        reason!(
+            "Mean of the latest {} blood pressure is {}/{} {}, {} {}/{}.",
+            readings.len(),
+            sys,
+            dia,
+            c.systolic.unit,
+            verdict,
+            c.systolic,
+            c.diastolic
+        )
+    };
+    answer(out, met_if(ok), why);
+}
+
+/// Severe hyperlipidaemia: the latest triglycerides **or** LDL cholesterol at or above its
+/// threshold; not met when both are known and below.
+pub(super) fn exc_hyperlipidaemia(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let days = (c.lipid_lookback_days, c.day_window);
+    let (mut tg, mut ldl) = (empty(out.id), empty(out.id));
+    let tg_series = ("labs.triglycerides", AnalyteKind::Triglycerides, &r.labs.triglycerides[..]);
+    latest_lab(&mut tg, r, tg_series, &c.triglycerides, days);
+    let ldl_series = ("labs.ldl_cholesterol", AnalyteKind::LdlCholesterol, &r.labs.ldl_cholesterol[..]);
+    latest_lab(&mut ldl, r, ldl_series, &c.ldl_cholesterol, days);
+    let outcome = match (tg.outcome, ldl.outcome) {
+        (Outcome::Met, _) | (_, Outcome::Met) => Outcome::Met,
+        (Outcome::NotMet, Outcome::NotMet) => Outcome::NotMet,
+        _ => Outcome::Unknown,
+    };
+    out.evidence.extend_from_slice(&tg.evidence);
+    out.evidence.extend_from_slice(&ldl.evidence);
+    answer(out, outcome, reason!("{} {}", tg.reason, ldl.reason));
+}
+
+/// Whether one hepatitis virus is active: by the latest viral load in the window (above the
+/// lab's upper limit of normal, or not); failing that, by the latest serology (negative rules it
+/// out where configured; positive needs the viral load); else not known.
+fn hepatitis_active(
+    out: &mut CriterionResult,
+    (load_path, loads): (&'static str, &[ViralLoad]),
+    (serology_path, serology): (&'static str, &[SerologyResult]),
+    window: Window,
+    serology_rules_out: bool,
+) -> Option<bool> {
+    if let Some((v, i)) = latest_in(loads, window) {
+        let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
+        out.evidence.push(Evidence {
+            field: Field::item(load_path, i),
+            date: Some(v.date),
+            entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
+            converted: Some(Quantity { value: ratio, unit: QuantityUnit::TimesUpperLimitOfNormal }),
+        });
+        return Some(v.value > v.upper_limit_of_normal);
+    }
+    let (s, i) = latest_in(serology, window)?;
+    out.evidence.push(Evidence {
+        field: Field::item(serology_path, i),
+        date: Some(s.date),
+        entered: None,
+        converted: None,
+    });
+    (!s.positive && serology_rules_out).then_some(false)
+}
+
+/// Active hepatitis B or C: either active excludes; both ruled out is not met.
+pub(super) fn exc_viral_hepatitis(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
+    let labs = &r.record.labs;
+    let window = Window::days_back(r.record.screening_date, c.viral_load_lookback_days, c.day_window);
+    let rules_out = c.negative_serology_rules_out_hepatitis;
+    let hbv = hepatitis_active(out, ("labs.hbv_dna", &labs.hbv_dna), ("labs.hbsag", &labs.hbsag), window, rules_out);
+    let hcv =
+        hepatitis_active(out, ("labs.hcv_rna", &labs.hcv_rna), ("labs.anti_hcv", &labs.anti_hcv), window, rules_out);
+    let days = c.viral_load_lookback_days;
+    let which = match (hbv, hcv) {
+        (Some(true), Some(true)) => Some("HBV DNA and HCV RNA"),
+        (Some(true), _) => Some("HBV DNA"),
+        (_, Some(true)) => Some("HCV RNA"),
+        _ => None,
+    };
+    if let Some(which) = which {
+        answer(out, Outcome::Met, reason!("{} above the upper limit of normal.", which));
+    } else if hbv == Some(false) && hcv == Some(false) {
+        answer(
+            out,
+            Outcome::NotMet,
+            reason!("Within {} days, neither hepatitis B nor C is active (by viral load or negative serology).", days),
+        );
+    } else {
+        unknown(
+            out,
+            reason!(
+                "Within {} days, hepatitis B and C are not both ruled out: a viral load (or, where allowed, a negative HBsAg / anti-HCV) is needed for each.",
+                days
+            ),
+        );
+    }
+}
