@@ -476,7 +476,7 @@ pub enum ScreeningError {
     InvalidConfig {
         /// `invalid_config`.
         kind: String,
-        /// E.g. "configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for …".
+        /// E.g. "configuration field `uacr`: unit `mmHg` does not fit urine albumin-to-creatinine ratio …".
         reason: String,
         /// The configuration field (`.` for the document itself).
         path: String,

@@ -3,7 +3,7 @@
 //! window, latest first. Eligibility, the schedule and the endpoints read series through here.
 //!
 //! A series is checked once where it enters ([`check_lab_series`]): each entry becomes a
-//! [`CheckedEntry`], its typed [`Measurement`] beside its date and its place in the list, and
+//! [`CheckedEntry`], its typed [`LabValue`] beside its date and its place in the list, and
 //! rules read those, never the text again.
 //!
 //! Ties: of two entries with the same date, the later one in the list counts as more recent
@@ -13,23 +13,23 @@
 //! ```
 //! use amimestrocel_dkd::series::{check_lab_series, latest_in, LabEntry};
 //! use amimestrocel_dkd::study_time::{DayWindow, Window};
-//! use amimestrocel_dkd::lab::AnalyteKind;
+//! use amimestrocel_dkd::lab::AlbuminCreatinineRatio;
 //! use chrono::NaiveDate;
 //! let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
 //! let entries = vec![
 //!     LabEntry { date: d(5, 1), value: 1200.0, unit: "mg/g".into() },
 //!     LabEntry { date: d(5, 20), value: 113.12, unit: "mg/mmol".into() },
 //! ];
-//! let checked = check_lab_series(AnalyteKind::Uacr, &entries).unwrap();
+//! let checked = check_lab_series::<AlbuminCreatinineRatio>(&entries).unwrap();
 //! let (latest, _) = latest_in(&checked, Window::days_back(d(6, 1), 30, DayWindow::ElapsedDays)).unwrap();
-//! assert_eq!((latest.index, latest.measurement.value()), (1, 113.12));
+//! assert_eq!((latest.index, latest.value.value()), (1, 113.12));
 //! ```
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::lab::{AnalyteKind, LabError, Measurement, UnitText};
+use crate::lab::{Analyte, LabError, LabValue, UnitText};
 use crate::study_time::Window;
 
 /// Anything that carries the date it was taken on.
@@ -91,35 +91,36 @@ impl Dated for SerologyResult {
     }
 }
 
-/// A lab entry checked: its place in the series, its date and its typed measurement.
+/// A lab entry of analyte `A`, checked: its place in the series, its date and its typed value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CheckedEntry {
+pub struct CheckedEntry<A: Analyte> {
     /// Its index in the series as entered (for the field path of evidence).
     pub index: usize,
     /// Date of the sample.
     pub date: NaiveDate,
-    /// The value, checked for its analyte, in the unit it was entered in.
-    pub measurement: Measurement,
+    /// The value, checked for `A`, in the unit it was entered in.
+    pub value: LabValue<A>,
 }
 
-impl Dated for CheckedEntry {
+impl<A: Analyte> Dated for CheckedEntry<A> {
     fn date(&self) -> NaiveDate {
         self.date
     }
 }
 
-/// The checked entries of one series (most series hold one or two entries, kept inline).
-pub type CheckedSeries = SmallVec<[CheckedEntry; 2]>;
+/// The checked entries of one series of `A` (most series hold one or two entries, kept inline).
+pub type CheckedSeries<A> = SmallVec<[CheckedEntry<A>; 2]>;
 
-/// Checks every entry of a series for `analyte` (unit fits, finite, not negative, plausible).
+/// Checks every entry of a series for analyte `A` (unit fits, finite, not negative,
+/// plausible).
 ///
 /// # Errors
 /// The index of the first refused entry and why.
-pub fn check_lab_series(analyte: AnalyteKind, entries: &[LabEntry]) -> Result<CheckedSeries, (usize, LabError)> {
+pub fn check_lab_series<A: Analyte>(entries: &[LabEntry]) -> Result<CheckedSeries<A>, (usize, LabError)> {
     let mut checked = CheckedSeries::with_capacity(entries.len());
     for (index, e) in entries.iter().enumerate() {
-        let measurement = Measurement::entered(analyte, e.value, &e.unit).map_err(|err| (index, err))?;
-        checked.push(CheckedEntry { index, date: e.date, measurement });
+        let value = LabValue::entered(e.value, &e.unit).map_err(|err| (index, err))?;
+        checked.push(CheckedEntry { index, date: e.date, value });
     }
     Ok(checked)
 }
@@ -158,7 +159,7 @@ mod tests {
     #[test]
     fn a_refused_entry_is_named_by_its_index() {
         let entries = vec![entry(1, 10.0), LabEntry { unit: "mmHg".into(), ..entry(2, 5.0) }];
-        let (i, e) = check_lab_series(AnalyteKind::Uacr, &entries).unwrap_err();
+        let (i, e) = check_lab_series::<crate::lab::AlbuminCreatinineRatio>(&entries).unwrap_err();
         assert_eq!((i, e.kind()), (1, "unit_not_for_analyte"));
     }
 

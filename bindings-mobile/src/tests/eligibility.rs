@@ -177,8 +177,8 @@ fn screening_error_messages_are_pinned() {
             screen_with_config(base.clone(), s(unsuitable_unit)).err(),
             ScreeningError::InvalidConfig {
                 kind: s("invalid_config"),
-                reason: s("configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for urine \
-                           albumin-to-creatinine ratio"),
+                reason: s("configuration field `uacr`: unit `mmHg` does not fit urine albumin-to-creatinine ratio \
+                           (accepted: mg/g, mg/mmol)"),
                 path: s("uacr"),
             },
         ),

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::demographics::Age;
 use crate::egfr::EgfrEquation;
 use crate::evaluation::{Bound, Threshold};
-use crate::lab::{AnalyteKind, Unit};
+use crate::lab::{
+    AlbuminCreatinineRatio, Diastolic, EgfrPer173, GlycatedHaemoglobin, LdlC, Systolic, Triglyceride, Unit,
+    UrineProtein,
+};
 pub use crate::study_time::DayWindow;
 
 /// How "the duration of treatment exceeds one week" is read for an immunosuppressant course
@@ -52,7 +55,7 @@ pub struct ProtocolConfig {
     pub biopsy_beyond_lookback: StaleBiopsy,
     /// 24-hour urine protein threshold every counted measurement must pass.
     #[serde(deserialize_with = "crate::json::object")]
-    pub urine_protein: Threshold,
+    pub urine_protein: Threshold<UrineProtein>,
     /// "Continuously": how many 24-hour urine protein measurements are needed.
     pub urine_protein_min_measurements: usize,
     /// "Continuously": the window, days before screening, in which they are counted.
@@ -62,29 +65,29 @@ pub struct ProtocolConfig {
     pub urine_protein_min_spacing_days: u32,
     /// UACR threshold (on the latest value in its look-back).
     #[serde(deserialize_with = "crate::json::object")]
-    pub uacr: Threshold,
+    pub uacr: Threshold<AlbuminCreatinineRatio>,
     /// UACR look-back, days.
     pub uacr_lookback_days: u32,
     /// The eGFR threshold.
     #[serde(deserialize_with = "crate::json::object")]
-    pub egfr: Threshold,
+    pub egfr: Threshold<EgfrPer173>,
     /// The equation that reads "CKD-EPI formula".
     pub egfr_equation: EgfrEquation,
     /// Creatinine (and cystatin C) look-back for eGFR, days.
     pub egfr_lookback_days: u32,
     /// Systolic threshold for "can be controlled".
     #[serde(deserialize_with = "crate::json::object")]
-    pub systolic: Threshold,
+    pub systolic: Threshold<Systolic>,
     /// Diastolic threshold for "can be controlled".
     #[serde(deserialize_with = "crate::json::object")]
-    pub diastolic: Threshold,
+    pub diastolic: Threshold<Diastolic>,
     /// Blood pressure look-back, days.
     pub bp_lookback_days: u32,
     /// How many of the most recent readings in the look-back are averaged (1: the latest).
     pub bp_readings_averaged: usize,
     /// HbA1c threshold.
     #[serde(deserialize_with = "crate::json::object")]
-    pub hba1c: Threshold,
+    pub hba1c: Threshold<GlycatedHaemoglobin>,
     /// HbA1c look-back, days.
     pub hba1c_lookback_days: u32,
     /// Systemic immunosuppressant look-back before enrolment, days.
@@ -107,10 +110,10 @@ pub struct ProtocolConfig {
     pub stroke_lookback_months: u32,
     /// Triglyceride threshold for severe hyperlipidaemia (excludes when met).
     #[serde(deserialize_with = "crate::json::object")]
-    pub triglycerides: Threshold,
+    pub triglycerides: Threshold<Triglyceride>,
     /// LDL-C threshold for severe hyperlipidaemia (excludes when met).
     #[serde(deserialize_with = "crate::json::object")]
-    pub ldl_cholesterol: Threshold,
+    pub ldl_cholesterol: Threshold<LdlC>,
     /// Lipid look-back, days.
     pub lipid_lookback_days: u32,
     /// HBV DNA / HCV RNA (and serology) look-back, days.
@@ -157,20 +160,20 @@ impl Default for ProtocolConfig {
             age_max_years: 80,
             biopsy_lookback_years: 10,
             biopsy_beyond_lookback: StaleBiopsy::NotMet,
-            urine_protein: Threshold::new(AtLeast, 3.5, Unit::GramPer24Hours),
+            urine_protein: const { Threshold::must(AtLeast, 3.5, Unit::GramPer24Hours) },
             urine_protein_min_measurements: 2,
             urine_protein_window_days: 90,
             urine_protein_min_spacing_days: 7,
-            uacr: Threshold::new(Above, 1000.0, Unit::MilligramPerGram),
+            uacr: const { Threshold::must(Above, 1000.0, Unit::MilligramPerGram) },
             uacr_lookback_days: 90,
-            egfr: Threshold::new(AtLeast, 20.0, Unit::MilliliterPerMinutePer173SquareMeter),
+            egfr: const { Threshold::must(AtLeast, 20.0, Unit::MilliliterPerMinutePer173SquareMeter) },
             egfr_equation: crate::egfr::PROTOCOL_DEFAULT_EQUATION,
             egfr_lookback_days: 30,
-            systolic: Threshold::new(AtMost, 160.0, Unit::MillimeterOfMercury),
-            diastolic: Threshold::new(AtMost, 100.0, Unit::MillimeterOfMercury),
+            systolic: const { Threshold::must(AtMost, 160.0, Unit::MillimeterOfMercury) },
+            diastolic: const { Threshold::must(AtMost, 100.0, Unit::MillimeterOfMercury) },
             bp_lookback_days: 30,
             bp_readings_averaged: 1,
-            hba1c: Threshold::new(Below, 9.0, Unit::Percent),
+            hba1c: const { Threshold::must(Below, 9.0, Unit::Percent) },
             hba1c_lookback_days: 90,
             immunosuppressant_lookback_days: 30,
             immunosuppressant_min_exposure_days: 7,
@@ -179,8 +182,8 @@ impl Default for ProtocolConfig {
             not_immunosuppressant_names: Vec::new(),
             count_glucocorticoids: false,
             stroke_lookback_months: 6,
-            triglycerides: Threshold::new(AtLeast, 6.2, Unit::MillimolePerLiter),
-            ldl_cholesterol: Threshold::new(AtLeast, 4.1, Unit::MillimolePerLiter),
+            triglycerides: const { Threshold::must(AtLeast, 6.2, Unit::MillimolePerLiter) },
+            ldl_cholesterol: const { Threshold::must(AtLeast, 4.1, Unit::MillimolePerLiter) },
             lipid_lookback_days: 90,
             viral_load_lookback_days: 90,
             negative_serology_rules_out_hepatitis: true,
@@ -245,29 +248,12 @@ impl ProtocolConfig {
         Ok(config)
     }
 
-    /// Checks that every threshold's unit fits its analyte and the ranges make sense.
+    /// Checks that the ranges, counts and names make sense (each threshold's unit fits its
+    /// analyte by its type).
     ///
     /// # Errors
     /// [`ConfigError`] naming the first bad field.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let checks = [
-            ("urine_protein", self.urine_protein, AnalyteKind::UrineProtein24h),
-            ("uacr", self.uacr, AnalyteKind::Uacr),
-            ("egfr", self.egfr, AnalyteKind::Egfr),
-            ("systolic", self.systolic, AnalyteKind::SystolicBp),
-            ("diastolic", self.diastolic, AnalyteKind::DiastolicBp),
-            ("hba1c", self.hba1c, AnalyteKind::Hba1c),
-            ("triglycerides", self.triglycerides, AnalyteKind::Triglycerides),
-            ("ldl_cholesterol", self.ldl_cholesterol, AnalyteKind::LdlCholesterol),
-        ];
-        for (field, t, analyte) in checks {
-            if !t.fits(analyte) || !t.value.is_finite() || t.value < 0.0 {
-                return Err(ConfigError::at(
-                    field,
-                    format!("`{}` is not a finite, non-negative threshold for {analyte}", t.unit),
-                ));
-            }
-        }
         if self.age_min_years > self.age_max_years {
             return Err(ConfigError::at("age_min_years", "is above age_max_years"));
         }

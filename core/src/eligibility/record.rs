@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::demographics::{Age, Sex};
-use crate::lab::{AnalyteKind, LabError, Measurement, UnitText};
+use crate::lab::{
+    AlbuminCreatinineRatio, Analyte, AnalyteKind, Creatinine, CystatinCMarker, DiastolicBp, GlycatedHaemoglobin,
+    LabError, LdlC, PotassiumIon, SystolicBp, Triglyceride, UnitText, UrineProtein,
+};
 use crate::series::{check_lab_series, CheckedSeries, Dated};
 pub use crate::series::{LabEntry, SerologyResult, ViralLoad};
 use smallvec::SmallVec;
@@ -446,7 +449,7 @@ impl ScreeningRecord {
     ///     "screening_date": "2025-06-01", "labs": {"uacr": [{"date": "2025-05-20", "value": 113.12, "unit": "mg/mmol"}]}}"#)?;
     /// let checked = r.check()?;
     /// assert_eq!(checked.age.years(), 62);
-    /// assert!((checked.labs.uacr[0].measurement.canonical() - 1000.0).abs() < 1e-9);
+    /// assert!((checked.labs.uacr[0].value.canonical() - 1000.0).abs() < 1e-9);
     /// # Ok::<(), amimestrocel_dkd::eligibility::RecordError>(())
     /// ```
     pub fn check(&self) -> Result<CheckedRecord<'_>, RecordError> {
@@ -475,24 +478,15 @@ impl ScreeningRecord {
         if let Some(b) = &self.kidney_biopsy {
             not_after(b.date, &|| "kidney_biopsy.date".into())?;
         }
-        // Dates first, entry by entry, so that the first error in field order is the one given.
-        let lab = |name: &str, kind: AnalyteKind, series: &[LabEntry]| -> Result<CheckedSeries, RecordError> {
-            for (i, entry) in series.iter().enumerate() {
-                not_after(entry.date, &|| format!("labs.{name}[{i}].date"))?;
-            }
-            check_lab_series(kind, series)
-                .map_err(|(i, source)| RecordError::Lab { path: format!("labs.{name}[{i}]"), source })
-        };
-        let l = &self.labs;
         let labs = CheckedLabs {
-            urine_protein_24h: lab("urine_protein_24h", AnalyteKind::UrineProtein24h, &l.urine_protein_24h)?,
-            uacr: lab("uacr", AnalyteKind::Uacr, &l.uacr)?,
-            creatinine: lab("creatinine", AnalyteKind::SerumCreatinine, &l.creatinine)?,
-            cystatin_c: lab("cystatin_c", AnalyteKind::CystatinC, &l.cystatin_c)?,
-            hba1c: lab("hba1c", AnalyteKind::Hba1c, &l.hba1c)?,
-            triglycerides: lab("triglycerides", AnalyteKind::Triglycerides, &l.triglycerides)?,
-            ldl_cholesterol: lab("ldl_cholesterol", AnalyteKind::LdlCholesterol, &l.ldl_cholesterol)?,
-            potassium: lab("potassium", AnalyteKind::Potassium, &l.potassium)?,
+            urine_protein_24h: checked_lab("urine_protein_24h", &self.labs.urine_protein_24h, screening)?,
+            uacr: checked_lab("uacr", &self.labs.uacr, screening)?,
+            creatinine: checked_lab("creatinine", &self.labs.creatinine, screening)?,
+            cystatin_c: checked_lab("cystatin_c", &self.labs.cystatin_c, screening)?,
+            hba1c: checked_lab("hba1c", &self.labs.hba1c, screening)?,
+            triglycerides: checked_lab("triglycerides", &self.labs.triglycerides, screening)?,
+            ldl_cholesterol: checked_lab("ldl_cholesterol", &self.labs.ldl_cholesterol, screening)?,
+            potassium: checked_lab("potassium", &self.labs.potassium, screening)?,
         };
         for (name, series) in [("hbv_dna", &self.labs.hbv_dna), ("hcv_rna", &self.labs.hcv_rna)] {
             for (i, v) in series.iter().enumerate() {
@@ -510,9 +504,9 @@ impl ScreeningRecord {
         let mut readings = SmallVec::new();
         for (i, bp) in self.blood_pressures.iter().enumerate() {
             not_after(bp.date, &|| format!("blood_pressures[{i}].date"))?;
-            let systolic = Measurement::entered(AnalyteKind::SystolicBp, bp.systolic, &bp.unit)
+            let systolic = SystolicBp::entered(bp.systolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].systolic"), source })?;
-            let diastolic = Measurement::entered(AnalyteKind::DiastolicBp, bp.diastolic, &bp.unit)
+            let diastolic = DiastolicBp::entered(bp.diastolic, &bp.unit)
                 .map_err(|source| RecordError::Lab { path: format!("blood_pressures[{i}].diastolic"), source })?;
             readings.push(CheckedReading { index: i, date: bp.date, systolic, diastolic });
         }
@@ -593,22 +587,36 @@ pub struct CheckedRecord<'r> {
     pub blood_pressures: SmallVec<[CheckedReading; 2]>,
 }
 
-/// The lab series of a record, each entry a typed measurement (see [`Labs`] for the fields).
+/// Checks the dates of a lab series (none after screening), then its values for `A`; errors
+/// name the entry (`labs.uacr[1].date`, `labs.uacr[1]`), dates first, in field order.
+fn checked_lab<A: Analyte>(
+    name: &str,
+    series: &[LabEntry],
+    screening: NaiveDate,
+) -> Result<CheckedSeries<A>, RecordError> {
+    if let Some(i) = series.iter().position(|e| e.date > screening) {
+        return Err(RecordError::AfterScreening { path: format!("labs.{name}[{i}].date") });
+    }
+    check_lab_series(series).map_err(|(i, source)| RecordError::Lab { path: format!("labs.{name}[{i}]"), source })
+}
+
+/// The lab series of a record, each entry a typed value of its analyte (see [`Labs`] for the
+/// fields).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[allow(missing_docs)]
 pub struct CheckedLabs {
-    pub urine_protein_24h: CheckedSeries,
-    pub uacr: CheckedSeries,
-    pub creatinine: CheckedSeries,
-    pub cystatin_c: CheckedSeries,
-    pub hba1c: CheckedSeries,
-    pub triglycerides: CheckedSeries,
-    pub ldl_cholesterol: CheckedSeries,
-    pub potassium: CheckedSeries,
+    pub urine_protein_24h: CheckedSeries<UrineProtein>,
+    pub uacr: CheckedSeries<AlbuminCreatinineRatio>,
+    pub creatinine: CheckedSeries<Creatinine>,
+    pub cystatin_c: CheckedSeries<CystatinCMarker>,
+    pub hba1c: CheckedSeries<GlycatedHaemoglobin>,
+    pub triglycerides: CheckedSeries<Triglyceride>,
+    pub ldl_cholesterol: CheckedSeries<LdlC>,
+    pub potassium: CheckedSeries<PotassiumIon>,
 }
 
 /// A blood pressure reading, checked: its index in the record, its date, and both pressures
-/// as typed measurements.
+/// as typed values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CheckedReading {
     /// Its index in `blood_pressures`.
@@ -616,9 +624,9 @@ pub struct CheckedReading {
     /// Date of the reading.
     pub date: NaiveDate,
     /// Systolic pressure.
-    pub systolic: Measurement,
+    pub systolic: SystolicBp,
     /// Diastolic pressure.
-    pub diastolic: Measurement,
+    pub diastolic: DiastolicBp,
 }
 
 impl Dated for CheckedReading {

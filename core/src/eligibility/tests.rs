@@ -36,13 +36,13 @@ fn the_result_names_the_configuration_version_it_used() {
 #[test]
 fn threshold_bounds_are_inclusive_or_exclusive_as_named() {
     use Bound::*;
-    let u = Unit::MilligramPerGram;
-    assert!(Threshold::new(AtLeast, 10.0, u).passes_value(10.0));
-    assert!(!Threshold::new(Above, 10.0, u).passes_value(10.0));
-    assert!(Threshold::new(AtMost, 10.0, u).passes_value(10.0));
-    assert!(!Threshold::new(Below, 10.0, u).passes_value(10.0));
-    assert!(Threshold::new(Above, 10.0, u).passes_value(10.000_001));
-    assert!(Threshold::new(Below, 10.0, u).passes_value(9.999_999));
+    let t = |bound| Threshold::<crate::lab::AlbuminCreatinineRatio>::new(bound, 10.0, Unit::MilligramPerGram).unwrap();
+    assert!(t(AtLeast).passes_value(10.0));
+    assert!(!t(Above).passes_value(10.0));
+    assert!(t(AtMost).passes_value(10.0));
+    assert!(!t(Below).passes_value(10.0));
+    assert!(t(Above).passes_value(10.000_001));
+    assert!(t(Below).passes_value(9.999_999));
 }
 
 #[test]
@@ -122,12 +122,15 @@ fn configuration_round_trips_through_json_and_refuses_bad_units() {
     let json = serde_json::to_string(&c).unwrap();
     let back: ProtocolConfig = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c);
-    let mut bad = cfg();
-    bad.uacr.unit = Unit::MillimeterOfMercury;
+    // A threshold's unit fits its analyte by type: a unit that does not fit is refused where
+    // the configuration is read, and so is a negative number.
+    let bad = ProtocolConfig::from_json(r#"{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}"#);
     assert_eq!(
-        bad.validate().unwrap_err().to_string(),
-        "configuration field `uacr`: `mmHg` is not a finite, non-negative threshold for urine albumin-to-creatinine ratio"
+        bad.unwrap_err().to_string(),
+        "configuration field `uacr`: unit `mmHg` does not fit urine albumin-to-creatinine ratio (accepted: mg/g, mg/mmol)"
     );
+    let negative = ProtocolConfig::from_json(r#"{"egfr": {"bound": "at_least", "value": -1, "unit": "mL/min/1.73m²"}}"#);
+    assert_eq!(negative.unwrap_err().to_string(), "configuration field `egfr`: eGFR is negative");
     let mut cg = cfg();
     cg.egfr_equation = crate::egfr::EgfrEquation::CockcroftGault;
     assert_eq!(cg.validate().unwrap_err().field, "egfr_equation");

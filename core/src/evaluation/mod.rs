@@ -9,10 +9,11 @@
 //! # Examples
 //! ```
 //! use amimestrocel_dkd::evaluation::{Bound, Outcome, Threshold};
-//! use amimestrocel_dkd::lab::Unit;
-//! let t = Threshold::new(Bound::Above, 1000.0, Unit::MilligramPerGram);
+//! use amimestrocel_dkd::lab::{AlbuminCreatinineRatio, Unit};
+//! let t = Threshold::<AlbuminCreatinineRatio>::new(Bound::Above, 1000.0, Unit::MilligramPerGram)?;
 //! let outcome = if t.passes_value(1200.0) { Outcome::Met } else { Outcome::NotMet };
 //! assert_eq!((outcome.as_str(), t.to_string()), ("met", "> 1000 mg/g".to_owned()));
+//! # Ok::<(), amimestrocel_dkd::lab::LabError>(())
 //! ```
 
 pub mod text;
@@ -23,7 +24,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::lab::{AnalyteKind, LabError, Measurement, Unit};
+use crate::lab::{Analyte, LabError, LabValue, Unit, UnitFor};
 
 /// What a criterion says of a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,31 +157,63 @@ pub enum Bound {
     Below,
 }
 
-/// A typed threshold: a bound, a number and its unit.
+/// A threshold on analyte `A`: a bound, a number and a unit that fits `A`, so that comparing a
+/// value of `A` with it cannot fail ([`Threshold::compare`]).
+///
+/// Reads and writes `{"bound": "above", "value": 1000, "unit": "mg/g"}`; reading refuses a
+/// unit that does not fit `A`, and a number that is not finite or is negative.
 ///
 /// # Examples
 /// ```
 /// use amimestrocel_dkd::evaluation::{Bound, Threshold};
-/// use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit};
-/// let t = Threshold::new(Bound::Above, 1000.0, Unit::MilligramPerGram);
-/// let on_it = Measurement::new(AnalyteKind::Uacr, 113.12, "mg/mmol").unwrap(); // = 1000 mg/g
-/// assert!(!t.passes(&on_it).unwrap());
+/// use amimestrocel_dkd::lab::{AlbuminCreatinineRatio, Unit, Uacr};
+/// let t = Threshold::<AlbuminCreatinineRatio>::new(Bound::Above, 1000.0, Unit::MilligramPerGram)?;
+/// let on_it = Uacr::new(113.12, "mg/mmol")?; // = 1000 mg/g
+/// let (in_mg_g, passes) = t.compare(&on_it);
+/// assert!((in_mg_g - 1000.0).abs() < 0.01 && !passes);
+/// assert_eq!(t.to_string(), "> 1000 mg/g");
+/// # Ok::<(), amimestrocel_dkd::lab::LabError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Threshold {
-    /// Which side passes.
-    pub bound: Bound,
-    /// The number.
-    pub value: f64,
-    /// Its unit.
-    pub unit: Unit,
+pub struct Threshold<A: Analyte> {
+    bound: Bound,
+    value: f64,
+    unit: UnitFor<A>,
 }
 
-impl Threshold {
-    /// A threshold.
-    pub const fn new(bound: Bound, value: f64, unit: Unit) -> Self {
-        Threshold { bound, value, unit }
+impl<A: Analyte> Threshold<A> {
+    /// A threshold of `value` in `unit`.
+    ///
+    /// # Errors
+    /// [`LabError::UnitNotForAnalyte`], [`LabError::NotFinite`] or [`LabError::Negative`].
+    pub fn new(bound: Bound, value: f64, unit: Unit) -> Result<Self, LabError> {
+        let unit = UnitFor::new(unit)?;
+        if !value.is_finite() {
+            return Err(LabError::NotFinite { analyte: A::KIND });
+        }
+        if value < 0.0 {
+            return Err(LabError::Negative { analyte: A::KIND });
+        }
+        Ok(Threshold { bound, value, unit })
+    }
+
+    /// A threshold for a constant (the protocol's defaults): evaluated as a constant, a unit
+    /// that does not fit or a number that is not finite and non-negative does not compile.
+    pub const fn must(bound: Bound, value: f64, unit: Unit) -> Self {
+        assert!(value.is_finite() && value >= 0.0, "a threshold is a finite, non-negative number");
+        Threshold { bound, value, unit: UnitFor::must(unit) }
+    }
+
+    /// Which side passes.
+    pub fn bound(&self) -> Bound {
+        self.bound
+    }
+    /// The number, in [`Threshold::unit`].
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+    /// The unit of the number.
+    pub fn unit(&self) -> Unit {
+        self.unit.unit()
     }
 
     /// Whether `x`, in the threshold's unit, passes. Values within a relative 1e-9 of the
@@ -196,28 +229,71 @@ impl Threshold {
         }
     }
 
-    /// Whether a measurement passes, compared in the threshold's unit.
-    ///
-    /// # Errors
-    /// [`LabError::UnitNotForAnalyte`] if the threshold's unit does not fit the measurement.
-    pub fn passes(&self, m: &Measurement) -> Result<bool, LabError> {
-        Ok(self.passes_value(m.in_unit(self.unit)?))
-    }
-
-    /// Checks that the unit fits `analyte`.
-    pub(crate) fn fits(&self, analyte: AnalyteKind) -> bool {
-        analyte.units().contains(&self.unit)
+    /// A value of `A` in the threshold's unit, and whether it passes.
+    pub fn compare(&self, v: &LabValue<A>) -> (f64, bool) {
+        let x = v.in_unit_for(self.unit);
+        (x, self.passes_value(x))
     }
 }
 
-impl fmt::Display for Threshold {
+impl<A: Analyte> Clone for Threshold<A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<A: Analyte> Copy for Threshold<A> {}
+impl<A: Analyte> PartialEq for Threshold<A> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.bound, self.value, self.unit) == (other.bound, other.value, other.unit)
+    }
+}
+impl<A: Analyte> fmt::Debug for Threshold<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = match self.bound {
-            Bound::AtLeast => "≥",
-            Bound::Above => ">",
-            Bound::AtMost => "≤",
-            Bound::Below => "<",
-        };
-        write!(f, "{op} {} {}", self.value, self.unit)
+        write!(f, "Threshold<{}>({self})", A::KIND.slug())
+    }
+}
+
+/// `≥ 3.5 g/24h`: how a threshold reads in reasons, listings and errors.
+pub(crate) fn write_threshold(f: &mut fmt::Formatter<'_>, bound: Bound, value: f64, unit: Unit) -> fmt::Result {
+    let op = match bound {
+        Bound::AtLeast => "≥",
+        Bound::Above => ">",
+        Bound::AtMost => "≤",
+        Bound::Below => "<",
+    };
+    write!(f, "{op} {value} {unit}")
+}
+
+impl<A: Analyte> fmt::Display for Threshold<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_threshold(f, self.bound, self.value, self.unit())
+    }
+}
+
+/// The form a threshold is read from and written as.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ThresholdWire {
+    pub(crate) bound: Bound,
+    pub(crate) value: f64,
+    pub(crate) unit: Unit,
+}
+
+impl fmt::Display for ThresholdWire {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_threshold(f, self.bound, self.value, self.unit)
+    }
+}
+
+impl<A: Analyte> Serialize for Threshold<A> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ThresholdWire { bound: self.bound, value: self.value, unit: self.unit() }.serialize(serializer)
+    }
+}
+
+impl<'de, A: Analyte> Deserialize<'de> for Threshold<A> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let w = ThresholdWire::deserialize(deserializer)?;
+        Threshold::new(w.bound, w.value, w.unit).map_err(serde::de::Error::custom)
     }
 }

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use std::fmt;
 use std::num::NonZeroU32;
 
-use super::{Bound, Threshold};
+use super::{write_threshold, Bound, Threshold};
 use crate::egfr::EgfrEquation;
 use crate::lab::{AnalyteKind, Unit};
 
@@ -68,9 +68,9 @@ impl From<EgfrEquation> for Arg {
         Arg::Equation(e)
     }
 }
-impl From<Threshold> for Arg {
-    fn from(t: Threshold) -> Self {
-        Arg::Threshold(t.bound, t.unit, t.value)
+impl<A: crate::lab::Analyte> From<Threshold<A>> for Arg {
+    fn from(t: Threshold<A>) -> Self {
+        Arg::Threshold(t.bound(), t.unit(), t.value())
     }
 }
 impl From<f64> for Arg {
@@ -136,7 +136,7 @@ impl Arg {
             Arg::Unit(u) => f.write_str(u.as_str()),
             Arg::Analyte(a) => f.write_str(a.label()),
             Arg::Equation(e) => f.write_str(e.slug()),
-            Arg::Threshold(bound, unit, value) => write!(f, "{}", Threshold::new(*bound, *value, *unit)),
+            Arg::Threshold(bound, unit, value) => write_threshold(f, *bound, *value, *unit),
             Arg::Phrase(template, n) => {
                 let (before, after) = template.split_once("{}").unwrap_or((template, ""));
                 write!(f, "{before}{n}{after}")

@@ -175,7 +175,7 @@ impl AnalyteKind {
     }
 
     /// The units this analyte accepts; the first is canonical.
-    pub fn units(self) -> &'static [Unit] {
+    pub const fn units(self) -> &'static [Unit] {
         match self {
             K::SerumCreatinine => {
                 &[U::MicromolePerLiter, U::MilligramPerDeciliter, U::MillimolePerLiter, U::MilligramPerLiter]
@@ -228,8 +228,21 @@ impl AnalyteKind {
         }
     }
 
-    fn check_unit(self, unit: Unit) -> Result<(), LabError> {
-        if self.units().contains(&unit) {
+    /// Whether `unit` is one of [`Self::units`] (usable in constants).
+    pub const fn fits(self, unit: Unit) -> bool {
+        let units = self.units();
+        let mut i = 0;
+        while i < units.len() {
+            if units[i] as u8 == unit as u8 {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    pub(crate) fn check_unit(self, unit: Unit) -> Result<(), LabError> {
+        if self.fits(unit) {
             Ok(())
         } else {
             Err(LabError::UnitNotForAnalyte { analyte: self, unit, accepted: super::accepted(self) })
@@ -253,10 +266,16 @@ impl AnalyteKind {
     pub fn convert(self, value: f64, from: Unit, to: Unit) -> Result<f64, LabError> {
         self.check_unit(from)?;
         self.check_unit(to)?;
+        Ok(self.convert_fitting(value, from, to))
+    }
+
+    /// [`Self::convert`] between two units known to fit this analyte (a [`super::UnitFor`]
+    /// and the unit of a checked value).
+    pub(crate) fn convert_fitting(self, value: f64, from: Unit, to: Unit) -> f64 {
         if from == to {
-            return Ok(value);
+            return value;
         }
-        Ok(self.si_to_unit(self.unit_to_si(value, from), to))
+        self.si_to_unit(self.unit_to_si(value, from), to)
     }
 
     /// The value in SI base units of the analyte's quantity (mol/m³, kg/m³, kg/s, Pa, m³/s, or a

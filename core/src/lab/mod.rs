@@ -241,6 +241,69 @@ impl Measurement {
     }
 }
 
+/// A unit that fits analyte `A`, checked once: converting a value of `A` into it cannot fail
+/// ([`LabValue::in_unit_for`]).
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::lab::{Creatinine, SerumCreatinine, Unit, UnitFor};
+/// const MG_DL: UnitFor<Creatinine> = UnitFor::must(Unit::MilligramPerDeciliter);
+/// let scr = SerumCreatinine::new(97.0, "µmol/L")?;
+/// assert!((scr.in_unit_for(MG_DL) - 1.097).abs() < 1e-3);
+/// assert!(UnitFor::<Creatinine>::new(Unit::MillimeterOfMercury).is_err());
+/// # Ok::<(), amimestrocel_dkd::lab::LabError>(())
+/// ```
+pub struct UnitFor<A: Analyte> {
+    unit: Unit,
+    _analyte: PhantomData<A>,
+}
+
+impl<A: Analyte> UnitFor<A> {
+    /// `unit`, if it fits `A`.
+    ///
+    /// # Errors
+    /// [`LabError::UnitNotForAnalyte`].
+    pub fn new(unit: Unit) -> Result<Self, LabError> {
+        A::KIND.check_unit(unit)?;
+        Ok(UnitFor { unit, _analyte: PhantomData })
+    }
+
+    /// `unit`, for a constant: a unit that does not fit `A` is a compile error where this is
+    /// evaluated as a constant (`const X: UnitFor<A> = UnitFor::must(…)`), which is the only
+    /// way this crate calls it.
+    pub const fn must(unit: Unit) -> Self {
+        assert!(A::KIND.fits(unit), "the unit does not fit the analyte");
+        UnitFor { unit, _analyte: PhantomData }
+    }
+
+    /// The unit.
+    pub const fn unit(self) -> Unit {
+        self.unit
+    }
+}
+
+impl<A: Analyte> Clone for UnitFor<A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<A: Analyte> Copy for UnitFor<A> {}
+impl<A: Analyte> PartialEq for UnitFor<A> {
+    fn eq(&self, other: &Self) -> bool {
+        self.unit == other.unit
+    }
+}
+impl<A: Analyte> fmt::Debug for UnitFor<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UnitFor<{}>({})", A::KIND.slug(), self.unit)
+    }
+}
+impl<A: Analyte> fmt::Display for UnitFor<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.unit, f)
+    }
+}
+
 /// Marker types, one per analyte, that make [`LabValue`] typed.
 pub trait Analyte: Copy + fmt::Debug + PartialEq + 'static {
     /// The runtime description of this analyte.
@@ -297,6 +360,14 @@ impl<A: Analyte> LabValue<A> {
         Measurement::with_unit(A::KIND, value, unit).map(Self::wrap)
     }
 
+    /// Checks `value` in the unit of an entered [`UnitText`] (as a record holds it).
+    ///
+    /// # Errors
+    /// As [`LabValue::new`].
+    pub fn entered(value: f64, unit: &UnitText) -> Result<Self, LabError> {
+        Measurement::entered(A::KIND, value, unit).map(Self::wrap)
+    }
+
     /// From a uom quantity of the right kind; stored in the canonical unit.
     ///
     /// # Errors
@@ -348,6 +419,11 @@ impl<A: Analyte> LabValue<A> {
     /// [`LabError::UnitNotForAnalyte`] if `unit` does not fit this analyte.
     pub fn in_unit(&self, unit: Unit) -> Result<f64, LabError> {
         self.inner.in_unit(unit)
+    }
+
+    /// The value expressed in a unit known to fit (no error possible).
+    pub fn in_unit_for(&self, unit: UnitFor<A>) -> f64 {
+        A::KIND.convert_fitting(self.inner.value, self.inner.unit, unit.unit)
     }
 
     /// The same value, re-expressed in `unit`.

@@ -12,48 +12,46 @@ use crate::eligibility::record::{CheckedRecord, SerologyResult, ViralLoad};
 use crate::eligibility::CriterionResult;
 use crate::evaluation::text::reason;
 use crate::evaluation::{Detail, Evidence, Field, Outcome, Quantity, QuantityUnit, Threshold};
-use crate::lab::{AnalyteKind, CystatinC, SerumCreatinine, Unit};
+use crate::lab::{Analyte, Creatinine, CystatinCMarker, Unit, UnitFor};
 use crate::series::{all_in, latest_in, CheckedEntry};
 use crate::study_time::{DayWindow, Window};
 
-/// The evidence of one checked lab entry: as entered, and `converted` (the measurement in
-/// `compared_in`, computed once by the caller, which compares it too).
-fn lab_evidence(series: &'static str, e: &CheckedEntry, compared_in: Unit, converted: Option<f64>) -> Evidence {
-    let m = &e.measurement;
+/// The evidence of one checked lab entry: as entered, and `converted` (the value in the unit
+/// it was compared in).
+fn lab_evidence<A: Analyte>(series: &'static str, e: &CheckedEntry<A>, converted: f64, unit: Unit) -> Evidence {
     Evidence {
         field: Field::item(series, e.index),
         date: Some(e.date),
-        entered: Some(Quantity { value: m.value(), unit: m.unit().into() }),
-        converted: converted.map(|v| Quantity { value: v, unit: compared_in.into() }),
+        entered: Some(Quantity { value: e.value.value(), unit: e.value.unit().into() }),
+        converted: Some(Quantity { value: converted, unit: unit.into() }),
     }
 }
 
 /// The latest value of a series within a look-back, compared with a threshold (in the
 /// threshold's own unit). For an inclusion, passing the threshold meets it; for an exclusion
 /// (lipids), passing the threshold (≥ 6.2 mmol/L) is what excludes: either way "passes" is "met".
-pub(super) fn latest_lab(
+pub(super) fn latest_lab<A: Analyte>(
     out: &mut CriterionResult,
     r: &CheckedRecord<'_>,
-    (path, analyte, series): (&'static str, AnalyteKind, &[CheckedEntry]),
-    threshold: &Threshold,
+    (path, series): (&'static str, &[CheckedEntry<A>]),
+    threshold: &Threshold<A>,
     (lookback_days, counting): (u32, DayWindow),
 ) {
     let window = Window::days_back(r.record.screening_date, lookback_days, counting);
     let Some((e, _)) = latest_in(series, window) else {
-        return unknown(out, reason!("No {} within the {} days before screening.", analyte, lookback_days));
+        return unknown(out, reason!("No {} within the {} days before screening.", A::KIND, lookback_days));
     };
-    let converted = e.measurement.in_unit(threshold.unit).ok();
-    let passes = converted.is_some_and(|v| threshold.passes_value(v));
+    let (converted, passes) = threshold.compare(&e.value);
     let why = reason!(
         "Latest {} ({}) is {} {}, {} {}.",
-        analyte,
+        A::KIND,
         e.date,
-        converted.unwrap_or(f64::NAN),
-        threshold.unit,
+        converted,
+        threshold.unit(),
         if passes { "which is" } else { "which is not" },
         *threshold
     );
-    out.evidence.push(lab_evidence(path, e, threshold.unit, converted));
+    out.evidence.push(lab_evidence(path, e, converted, threshold.unit()));
     answer(out, met_if(passes), why);
 }
 
@@ -65,19 +63,19 @@ pub(super) fn inc_urine_protein(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: 
     let mut failing = None;
     let mut dates: SmallVec<[NaiveDate; 4]> = SmallVec::new();
     for e in all_in(&r.labs.urine_protein_24h, window) {
-        let converted = e.measurement.in_unit(t.unit).ok();
-        if !converted.is_some_and(|v| t.passes_value(v)) && failing.is_none() {
-            failing = Some((e.date, converted.unwrap_or(f64::NAN)));
+        let (converted, passes) = t.compare(&e.value);
+        if !passes && failing.is_none() {
+            failing = Some((e.date, converted));
         }
         dates.push(e.date);
-        out.evidence.push(lab_evidence("labs.urine_protein_24h", e, t.unit, converted));
+        out.evidence.push(lab_evidence("labs.urine_protein_24h", e, converted, t.unit()));
     }
     let days = c.urine_protein_window_days;
     if let Some((date, v)) = failing {
         return answer(
             out,
             Outcome::NotMet,
-            reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit, *t),
+            reason!("24-hour urine protein of {} is {} {}, not {}: not continuously so.", date, v, t.unit(), *t),
         );
     }
     // The most dates at least the spacing apart, taken from the earliest on.
@@ -121,6 +119,10 @@ pub(super) fn inc_urine_protein(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: 
     )
 }
 
+/// The units the eGFR equations are published in, in which their inputs are shown.
+const CREATININE_AS_PUBLISHED: UnitFor<Creatinine> = UnitFor::must(Unit::MilligramPerDeciliter);
+const CYSTATIN_C_AS_PUBLISHED: UnitFor<CystatinCMarker> = UnitFor::must(Unit::MilligramPerLiter);
+
 /// eGFR by the configured equation from the latest creatinine (and cystatin C, if the equation
 /// needs it) within the look-back, age on the screening date; each input shown in the unit the
 /// equation is published in.
@@ -129,23 +131,28 @@ pub(super) fn inc_egfr(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut Crit
     let window = Window::days_back(r.record.screening_date, c.egfr_lookback_days, c.day_window);
     let mut inputs = EgfrInputs::new(r.age, r.record.sex);
     let mut latest_date = None;
-    let needed = [
-        (eq.needs_creatinine(), "labs.creatinine", &r.labs.creatinine, "creatinine", Unit::MilligramPerDeciliter),
-        (eq.needs_cystatin_c(), "labs.cystatin_c", &r.labs.cystatin_c, "cystatin C", Unit::MilligramPerLiter),
-    ];
-    for (needs, path, series, name, shown_in) in needed {
-        if !needs {
-            continue;
-        }
-        let Some((e, _)) = latest_in(series, window) else {
-            return unknown(out, reason!("No {} within the {} days before screening.", name, c.egfr_lookback_days));
+    if eq.needs_creatinine() {
+        let Some((e, _)) = latest_in(&r.labs.creatinine, window) else {
+            return unknown(
+                out,
+                reason!("No {} within the {} days before screening.", "creatinine", c.egfr_lookback_days),
+            );
         };
-        out.evidence.push(lab_evidence(path, e, shown_in, e.measurement.in_unit(shown_in).ok()));
-        if let Ok(v) = SerumCreatinine::try_from_measurement(e.measurement) {
-            inputs = inputs.with_creatinine(v);
-        } else if let Ok(v) = CystatinC::try_from_measurement(e.measurement) {
-            inputs = inputs.with_cystatin_c(v);
-        }
+        let shown = e.value.in_unit_for(CREATININE_AS_PUBLISHED);
+        out.evidence.push(lab_evidence("labs.creatinine", e, shown, CREATININE_AS_PUBLISHED.unit()));
+        inputs = inputs.with_creatinine(e.value);
+        latest_date = latest_date.max(Some(e.date));
+    }
+    if eq.needs_cystatin_c() {
+        let Some((e, _)) = latest_in(&r.labs.cystatin_c, window) else {
+            return unknown(
+                out,
+                reason!("No {} within the {} days before screening.", "cystatin C", c.egfr_lookback_days),
+            );
+        };
+        let shown = e.value.in_unit_for(CYSTATIN_C_AS_PUBLISHED);
+        out.evidence.push(lab_evidence("labs.cystatin_c", e, shown, CYSTATIN_C_AS_PUBLISHED.unit()));
+        inputs = inputs.with_cystatin_c(e.value);
         latest_date = latest_date.max(Some(e.date));
     }
     match estimate(eq, &inputs) {
@@ -171,6 +178,7 @@ pub(super) fn inc_egfr(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut Crit
                 ),
             )
         }
+        // An equation outside its published ages, or a result beyond the eGFR bounds.
         Err(e) => unknown(out, reason!("eGFR could not be estimated: {}.", e.to_string())),
     }
 }
@@ -186,14 +194,13 @@ pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out:
     }
     let (mut sys, mut dia) = (0.0, 0.0);
     for b in &readings {
-        // The pressures fit mmHg and kPa alike (checked with the record), as do the thresholds.
-        let s_conv = b.systolic.in_unit(c.systolic.unit).unwrap_or(f64::NAN);
-        let d_conv = b.diastolic.in_unit(c.diastolic.unit).unwrap_or(f64::NAN);
+        let (s_conv, _) = c.systolic.compare(&b.systolic);
+        let (d_conv, _) = c.diastolic.compare(&b.diastolic);
         sys += s_conv;
         dia += d_conv;
         for (m, conv, unit, part) in [
-            (b.systolic, s_conv, c.systolic.unit, Detail::Systolic),
-            (b.diastolic, d_conv, c.diastolic.unit, Detail::Diastolic),
+            (b.systolic.measurement(), s_conv, c.systolic.unit(), Detail::Systolic),
+            (b.diastolic.measurement(), d_conv, c.diastolic.unit(), Detail::Diastolic),
         ] {
             out.evidence.push(Evidence {
                 field: Field::item("blood_pressures", b.index).with_detail(part),
@@ -212,7 +219,7 @@ pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out:
             "Latest blood pressure is {}/{} {}, {} {}/{}.",
             sys,
             dia,
-            c.systolic.unit,
+            c.systolic.unit(),
             verdict,
             c.systolic,
             c.diastolic
@@ -223,7 +230,7 @@ pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out:
             readings.len(),
             sys,
             dia,
-            c.systolic.unit,
+            c.systolic.unit(),
             verdict,
             c.systolic,
             c.diastolic
@@ -237,10 +244,8 @@ pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out:
 pub(super) fn exc_hyperlipidaemia(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     let days = (c.lipid_lookback_days, c.day_window);
     let (mut tg, mut ldl) = (empty(out.id), empty(out.id));
-    let tg_series = ("labs.triglycerides", AnalyteKind::Triglycerides, &r.labs.triglycerides[..]);
-    latest_lab(&mut tg, r, tg_series, &c.triglycerides, days);
-    let ldl_series = ("labs.ldl_cholesterol", AnalyteKind::LdlCholesterol, &r.labs.ldl_cholesterol[..]);
-    latest_lab(&mut ldl, r, ldl_series, &c.ldl_cholesterol, days);
+    latest_lab(&mut tg, r, ("labs.triglycerides", &r.labs.triglycerides), &c.triglycerides, days);
+    latest_lab(&mut ldl, r, ("labs.ldl_cholesterol", &r.labs.ldl_cholesterol), &c.ldl_cholesterol, days);
     let outcome = match (tg.outcome, ldl.outcome) {
         (Outcome::Met, _) | (_, Outcome::Met) => Outcome::Met,
         (Outcome::NotMet, Outcome::NotMet) => Outcome::NotMet,

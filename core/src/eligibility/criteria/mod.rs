@@ -14,8 +14,7 @@ use smallvec::SmallVec;
 use super::config::ProtocolConfig;
 use super::record::CheckedRecord;
 use super::CriterionResult;
-use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Reason, Threshold};
-use crate::lab::AnalyteKind;
+use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Reason, ThresholdWire};
 
 /// Inclusion or exclusion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,7 +155,7 @@ pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
                 items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
             Some(v @ serde_json::Value::Object(_)) => {
-                serde_json::from_value::<Threshold>(v.clone()).map_or_else(|_| v.to_string(), |t| t.to_string())
+                serde_json::from_value::<ThresholdWire>(v.clone()).map_or_else(|_| v.to_string(), |t| t.to_string())
             }
             Some(v) => v.to_string(),
             None => String::new(),
@@ -243,14 +242,12 @@ fn evaluate(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult
         Id::IncDkdBiopsy => history::inc_dkd_biopsy(r, c, out),
         Id::IncUrineProtein => labs::inc_urine_protein(r, c, out),
         Id::IncUacr => {
-            let series = ("labs.uacr", AnalyteKind::Uacr, &r.labs.uacr[..]);
-            labs::latest_lab(out, r, series, &c.uacr, (c.uacr_lookback_days, c.day_window))
+            labs::latest_lab(out, r, ("labs.uacr", &r.labs.uacr), &c.uacr, (c.uacr_lookback_days, c.day_window))
         }
         Id::IncEgfr => labs::inc_egfr(r, c, out),
         Id::IncBloodPressure => labs::inc_blood_pressure(r, c, out),
         Id::IncHba1c => {
-            let series = ("labs.hba1c", AnalyteKind::Hba1c, &r.labs.hba1c[..]);
-            labs::latest_lab(out, r, series, &c.hba1c, (c.hba1c_lookback_days, c.day_window))
+            labs::latest_lab(out, r, ("labs.hba1c", &r.labs.hba1c), &c.hba1c, (c.hba1c_lookback_days, c.day_window))
         }
         Id::IncConsent => flag(
             out,
