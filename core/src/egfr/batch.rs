@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::elementary::{exp, ln};
-use super::equations::LogLinear;
+use super::log_linear::LogLinear;
 use super::{
     equations, finish, prepare, with_form, EgfrEquation, EgfrError, PrepareError, Prepared, Row, MG_DL_PER_UMOL,
 };
@@ -477,7 +477,7 @@ struct Limits {
     cystatin_c_range: (f64, f64),
 }
 
-/// Which power terms of the log-linear form an equation uses (see `equations::LogLinear`).
+/// Which power terms of the log-linear form an equation uses (see `log_linear::LogLinear`).
 fn terms_used(equation: EgfrEquation) -> [bool; 3] {
     match equation {
         EgfrEquation::CkdEpi2009Cr | EgfrEquation::CkdEpi2021Cr | EgfrEquation::Ekfc2021Cr => [true, false, false],

@@ -1,76 +1,123 @@
-//! The GFR equations themselves: pure arithmetic on canonical numbers, no checks.
+//! The GFR equations, each written once with the numbers and in the form its paper prints.
 //!
-//! Each kernel takes serum creatinine in mg/dL (the unit the equations are published in),
-//! cystatin C in mg/L, age in years, weight in kg. Inputs have been checked by the caller
-//! ([`super::evaluate`]). Divisions by constants (κ, 0.8) are written as multiplications by
-//! their reciprocals, which moves results by at most an ulp and keeps the row loop fast.
+//! Every equation but Cockcroft–Gault is a product of powers. Those of one family share a
+//! shape ([`CkdEpi`], [`Ekfc`], [`Mdrd`]) and each is a constant of that shape holding the
+//! paper's coefficients, in the paper's order. Each shape has two evaluations:
 //!
-//! Every equation but Cockcroft–Gault is a product of powers, so it is written once as a
-//! [`LogLinear`] form, `exp(c0 + Σ e_j(x_j)·ln x_j)`, where `min(x,1)^a · max(x,1)^b` becomes the
-//! exponent `a` below 1 and `b` above. The scalar functions below and the column-wise batch
-//! evaluate the same form with the same [`elementary`](super::elementary) `ln`/`exp`, in the
-//! same order, so both give bit-identical results.
+//! - `as_published`: the product of powers as printed (`142 × min(Scr/κ, 1)^α × …`), with the
+//!   standard library's `powf`: the reading a clinician checks against the paper;
+//! - `log_linear` ([`super::log_linear`]): the same product as `exp(c0 + Σ e·ln x)`, derived
+//!   from the same constant, which the scalar [`super::estimate`] and the column-wise batch
+//!   both evaluate (so that one patient and a column give bit-identical results).
+//!
+//! The two agree within a relative 1e-12 for every input within the plausibility bounds (a
+//! property test; the largest difference seen is a few units in the 15th digit).
+//!
+//! Units: serum creatinine in mg/dL and cystatin C in mg/L (the units the equations are
+//! published in), age in years, weight in kg. Inputs have been checked by the caller
+//! ([`super::evaluate`]).
 
-use super::elementary::{exp, ln};
-
-/// An equation for one row, as `exp(c0 + Σ_j e_j·ln x_j)` with `e_j = below[j]` when
-/// `x_j < 1` and `above[j]` otherwise. Unused terms have `x = 1` (so `ln x = 0` exactly).
+/// A value that differs between women and men.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LogLinear {
-    /// The log of every factor that does not depend on a power: constant, age, sex, race.
-    pub c0: f64,
-    /// The bases of the power terms.
-    pub x: [f64; 3],
-    /// Exponents below 1.
-    pub below: [f64; 3],
-    /// Exponents at or above 1.
-    pub above: [f64; 3],
+pub struct BySex {
+    /// For women.
+    pub female: f64,
+    /// For men.
+    pub male: f64,
 }
 
-impl LogLinear {
-    /// The form with no terms and `c0 = 0` (evaluates to 1): a placeholder.
-    pub(crate) fn unit() -> Self {
-        LogLinear::new(0.0)
+impl BySex {
+    /// The same value for women and men.
+    pub const fn both(value: f64) -> Self {
+        BySex { female: value, male: value }
     }
 
-    fn new(c0: f64) -> Self {
-        LogLinear { c0, x: [1.0; 3], below: [0.0; 3], above: [0.0; 3] }
-    }
-
-    fn term(mut self, j: usize, x: f64, below: f64, above: f64) -> Self {
-        self.x[j] = x;
-        self.below[j] = below;
-        self.above[j] = above;
-        self
-    }
-
-    /// Evaluates the form.
-    pub fn eval(&self) -> f64 {
-        // An unused term has x = 1, whose logarithm is exactly +0 (tested): skip computing it.
-        let ln_term = |x: f64| if x == 1.0 { 0.0 } else { ln(x) };
-        let l = [ln_term(self.x[0]), ln_term(self.x[1]), ln_term(self.x[2])];
-        exp(exponent(self.c0, self.below, self.above, l))
+    /// The value for the sex given.
+    #[inline(always)]
+    pub fn of(self, female: bool) -> f64 {
+        // A select, not a branch, so that a column of mixed sexes stays branch-free.
+        if female {
+            self.female
+        } else {
+            self.male
+        }
     }
 }
 
-/// `c0 + Σ e_j·l_j` with `e_j` chosen by the sign of the logarithm `l_j`, in a fixed order: the
-/// one expression both [`LogLinear::eval`] and the batch use.
-#[inline(always)]
-pub(crate) fn exponent(c0: f64, below: [f64; 3], above: [f64; 3], l: [f64; 3]) -> f64 {
-    let e = |j: usize| if l[j] < 0.0 { below[j] } else { above[j] };
-    c0 + e(0) * l[0] + e(1) * l[1] + e(2) * l[2]
+/// A biomarker term of the CKD-EPI equations: `min(X/κ, 1)^below × max(X/κ, 1)^above`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Knee {
+    /// κ, where the exponent changes (mg/dL for creatinine, mg/L for cystatin C).
+    pub kappa: BySex,
+    /// The exponent below κ (α for creatinine).
+    pub below: BySex,
+    /// The exponent above κ.
+    pub above: f64,
 }
 
-/// `female_value` or `male_value`: a select, not a branch, so that a column of mixed sexes
-/// stays branch-free and vectorisable.
-#[inline(always)]
-fn by_sex(female: bool, female_value: f64, male_value: f64) -> f64 {
-    if female {
-        female_value
-    } else {
-        male_value
+impl Knee {
+    /// `min(x/κ, 1)^below × max(x/κ, 1)^above`, as printed.
+    fn as_published(&self, x: f64, female: bool) -> f64 {
+        let ratio = x / self.kappa.of(female);
+        ratio.min(1.0).powf(self.below.of(female)) * ratio.max(1.0).powf(self.above)
     }
 }
+
+/// The CKD-EPI shape:
+///
+/// eGFR = A × min(Scr/κ, 1)^α × max(Scr/κ, 1)^β × min(Scys/κ′, 1)^γ × max(Scys/κ′, 1)^δ
+/// × C^Age × F [if female] × R [if Black]
+///
+/// with the creatinine and cystatin C terms present as the equation uses them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CkdEpi {
+    /// A, the leading constant.
+    pub constant: f64,
+    /// The creatinine term, if the equation uses creatinine.
+    pub creatinine: Option<Knee>,
+    /// The cystatin C term, if the equation uses cystatin C.
+    pub cystatin_c: Option<Knee>,
+    /// C, raised to the age in years.
+    pub age_base: f64,
+    /// F, the factor for women.
+    pub female: f64,
+    /// R, the factor for Black race (1 for the equations without race).
+    pub black: f64,
+}
+
+impl CkdEpi {
+    /// The equation evaluated as printed.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::equations::CKD_EPI_2021_CR;
+    /// // Inker 2021: a 60-year-old woman with creatinine 1.0 mg/dL has an eGFR of 64.
+    /// let egfr = CKD_EPI_2021_CR.as_published(1.0, f64::NAN, 60.0, true, false);
+    /// assert_eq!(egfr.round(), 64.0);
+    /// ```
+    pub fn as_published(&self, scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> f64 {
+        let mut egfr = self.constant;
+        if let Some(creatinine) = &self.creatinine {
+            egfr *= creatinine.as_published(scr_mg_dl, female);
+        }
+        if let Some(cystatin_c) = &self.cystatin_c {
+            egfr *= cystatin_c.as_published(scys_mg_l, female);
+        }
+        egfr *= self.age_base.powf(age);
+        if female {
+            egfr *= self.female;
+        }
+        if black {
+            egfr *= self.black;
+        }
+        egfr
+    }
+}
+
+/// κ of the CKD-EPI creatinine terms: 0.7 mg/dL for women, 0.9 for men.
+const KAPPA_CR: BySex = BySex { female: 0.7, male: 0.9 };
+/// κ of the CKD-EPI cystatin C terms: 0.8 mg/L for women and men.
+const KAPPA_CYS: BySex = BySex::both(0.8);
 
 /// CKD-EPI 2009 creatinine.
 ///
@@ -79,14 +126,14 @@ fn by_sex(female: bool, female_value: f64, male_value: f64) -> f64 {
 /// eGFR = 141 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.209 × 0.993^Age × 1.018 [female]
 /// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
 /// rounds 141 × 1.018 to 144; the single-equation form is used here.)
-#[inline]
-pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
-    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
-    let alpha = by_sex(female, -0.329, -0.411);
-    let sex = by_sex(female, 1.018_f64.ln(), 0.0);
-    let race = if black { 1.159_f64.ln() } else { 0.0 };
-    LogLinear::new(141.0_f64.ln() + age * 0.993_f64.ln() + sex + race).term(0, scr_mg_dl * inv_kappa, alpha, -1.209)
-}
+pub const CKD_EPI_2009_CR: CkdEpi = CkdEpi {
+    constant: 141.0,
+    creatinine: Some(Knee { kappa: KAPPA_CR, below: BySex { female: -0.329, male: -0.411 }, above: -1.209 }),
+    cystatin_c: None,
+    age_base: 0.993,
+    female: 1.018,
+    black: 1.159,
+};
 
 /// CKD-EPI 2021 creatinine, without race.
 ///
@@ -94,57 +141,111 @@ pub fn ckd_epi_2009_cr_form(scr_mg_dl: f64, age: f64, female: bool, black: bool)
 /// estimate GFR without race." N Engl J Med 2021;385:1737-1749, doi:10.1056/NEJMoa2102953.
 /// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.241 (F) / −0.302 (M).
-#[inline]
-pub fn ckd_epi_2021_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
-    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
-    let alpha = by_sex(female, -0.241, -0.302);
-    let sex = by_sex(female, 1.012_f64.ln(), 0.0);
-    LogLinear::new(142.0_f64.ln() + age * 0.9938_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -1.200)
-}
+pub const CKD_EPI_2021_CR: CkdEpi = CkdEpi {
+    constant: 142.0,
+    creatinine: Some(Knee { kappa: KAPPA_CR, below: BySex { female: -0.241, male: -0.302 }, above: -1.200 }),
+    cystatin_c: None,
+    age_base: 0.9938,
+    female: 1.012,
+    black: 1.0,
+};
 
 /// CKD-EPI 2012 cystatin C.
 ///
 /// Inker LA, Schmid CH, Tighiouart H, et al. "Estimating glomerular filtration rate from serum
 /// creatinine and cystatin C." N Engl J Med 2012;367:20-29, doi:10.1056/NEJMoa1114248.
 /// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 [female].
-#[inline]
-pub fn ckd_epi_2012_cys_form(scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
-    let sex = if female { 0.932_f64.ln() } else { 0.0 };
-    LogLinear::new(133.0_f64.ln() + age * 0.996_f64.ln() + sex).term(1, scys_mg_l * 1.25, -0.499, -1.328)
-}
+pub const CKD_EPI_2012_CYS: CkdEpi = CkdEpi {
+    constant: 133.0,
+    creatinine: None,
+    cystatin_c: Some(Knee { kappa: KAPPA_CYS, below: BySex::both(-0.499), above: -1.328 }),
+    age_base: 0.996,
+    female: 0.932,
+    black: 1.0,
+};
 
-/// CKD-EPI 2012 creatinine–cystatin C (Inker 2012, as [`ckd_epi_2012_cys_form`]).
+/// CKD-EPI 2012 creatinine–cystatin C (Inker 2012, as [`CKD_EPI_2012_CYS`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.601 × min(Scys/0.8,1)^−0.375
 /// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 [female] × 1.08 [Black];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.248 (F) / −0.207 (M).
-#[inline]
-pub fn ckd_epi_2012_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool, black: bool) -> LogLinear {
-    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
-    let alpha = by_sex(female, -0.248, -0.207);
-    let sex = by_sex(female, 0.969_f64.ln(), 0.0);
-    let race = if black { 1.08_f64.ln() } else { 0.0 };
-    LogLinear::new(135.0_f64.ln() + age * 0.995_f64.ln() + sex + race)
-        .term(0, scr_mg_dl * inv_kappa, alpha, -0.601)
-        .term(1, scys_mg_l * 1.25, -0.375, -0.711)
-}
+pub const CKD_EPI_2012_CR_CYS: CkdEpi = CkdEpi {
+    constant: 135.0,
+    creatinine: Some(Knee { kappa: KAPPA_CR, below: BySex { female: -0.248, male: -0.207 }, above: -0.601 }),
+    cystatin_c: Some(Knee { kappa: KAPPA_CYS, below: BySex::both(-0.375), above: -0.711 }),
+    age_base: 0.995,
+    female: 0.969,
+    black: 1.08,
+};
 
-/// CKD-EPI 2021 creatinine–cystatin C, without race (Inker 2021, as [`ckd_epi_2021_cr_form`]).
+/// CKD-EPI 2021 creatinine–cystatin C, without race (Inker 2021, as [`CKD_EPI_2021_CR`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.544 × min(Scys/0.8,1)^−0.323
 /// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 [female];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.219 (F) / −0.144 (M).
-#[inline]
-pub fn ckd_epi_2021_cr_cys_form(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> LogLinear {
-    let inv_kappa = by_sex(female, 1.0 / 0.7, 1.0 / 0.9);
-    let alpha = by_sex(female, -0.219, -0.144);
-    let sex = by_sex(female, 0.963_f64.ln(), 0.0);
-    LogLinear::new(135.0_f64.ln() + age * 0.9961_f64.ln() + sex).term(0, scr_mg_dl * inv_kappa, alpha, -0.544).term(
-        1,
-        scys_mg_l * 1.25,
-        -0.323,
-        -0.778,
-    )
+pub const CKD_EPI_2021_CR_CYS: CkdEpi = CkdEpi {
+    constant: 135.0,
+    creatinine: Some(Knee { kappa: KAPPA_CR, below: BySex { female: -0.219, male: -0.144 }, above: -0.544 }),
+    cystatin_c: Some(Knee { kappa: KAPPA_CYS, below: BySex::both(-0.323), above: -0.778 }),
+    age_base: 0.9961,
+    female: 0.963,
+    black: 1.0,
+};
+
+/// The EKFC shape:
+///
+/// eGFR = 107.3 × (X/Q)^α × 0.990^(Age−40) [if Age > 40], α = −0.322 when X/Q < 1 and −1.132
+/// otherwise, where X is the biomarker and Q its rescaling constant for the age (and sex).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ekfc {
+    /// The leading constant.
+    pub constant: f64,
+    /// The exponent when X/Q < 1.
+    pub below: f64,
+    /// The exponent when X/Q ≥ 1.
+    pub above: f64,
+    /// The base raised to the years of age above `age_from`.
+    pub age_base: f64,
+    /// The age, in years, above which the age factor applies.
+    pub age_from: f64,
+    /// The biomarker the equation reads.
+    pub marker: EkfcMarker,
+}
+
+/// The biomarker of an EKFC equation and its rescaling constant Q.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EkfcMarker {
+    /// Serum creatinine, Q by [`ekfc_q_umol_l`] (converted to mg/dL).
+    Creatinine,
+    /// Cystatin C, Q by [`ekfc_cys_q_mg_l`].
+    CystatinC,
+}
+
+impl Ekfc {
+    /// Q in the biomarker's published unit (mg/dL for creatinine, mg/L for cystatin C).
+    #[inline(always)]
+    pub fn q(&self, age: f64, female: bool) -> f64 {
+        match self.marker {
+            EkfcMarker::Creatinine => ekfc_q_umol_l(age, female) * super::MG_DL_PER_UMOL,
+            EkfcMarker::CystatinC => ekfc_cys_q_mg_l(age),
+        }
+    }
+
+    /// The equation evaluated as printed, for a biomarker value `x` in its published unit.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::equations::EKFC_2021_CR;
+    /// // At X = Q and age 40 or under, eGFR is the constant.
+    /// let q = EKFC_2021_CR.q(35.0, false);
+    /// assert!((EKFC_2021_CR.as_published(q, 35.0, false) - 107.3).abs() < 1e-9);
+    /// ```
+    pub fn as_published(&self, x: f64, age: f64, female: bool) -> f64 {
+        let ratio = x / self.q(age, female);
+        let alpha = if ratio < 1.0 { self.below } else { self.above };
+        let age_factor = if age > self.age_from { self.age_base.powf(age - self.age_from) } else { 1.0 };
+        self.constant * ratio.powf(alpha) * age_factor
+    }
 }
 
 /// The EKFC creatinine rescaling constant Q, in µmol/L.
@@ -174,12 +275,14 @@ pub fn ekfc_q_umol_l(age: f64, female: bool) -> f64 {
 ///
 /// eGFR = 107.3 × (Scr/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when Scr/Q < 1 and
 /// −1.132 otherwise.
-#[inline]
-pub fn ekfc_cr_form(scr_mg_dl: f64, age: f64, female: bool) -> LogLinear {
-    let q_mg_dl = ekfc_q_umol_l(age, female) * super::MG_DL_PER_UMOL;
-    let age_term = if age > 40.0 { (age - 40.0) * 0.990_f64.ln() } else { 0.0 };
-    LogLinear::new(107.3_f64.ln() + age_term).term(0, scr_mg_dl / q_mg_dl, -0.322, -1.132)
-}
+pub const EKFC_2021_CR: Ekfc = Ekfc {
+    constant: 107.3,
+    below: -0.322,
+    above: -1.132,
+    age_base: 0.990,
+    age_from: 40.0,
+    marker: EkfcMarker::Creatinine,
+};
 
 /// The EKFC cystatin C rescaling constant Q, in mg/L: 0.83 up to age 50, then rising by
 /// 0.005 mg/L a year (0.98 at 80), for women and men alike.
@@ -202,19 +305,52 @@ pub fn ekfc_cys_q_mg_l(age: f64) -> f64 {
 ///
 /// eGFR = 107.3 × (ScysC/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when ScysC/Q < 1
 /// and −1.132 otherwise: the EKFC form with cystatin C as the biomarker.
-#[inline]
-pub fn ekfc_cys_form(scys_mg_l: f64, age: f64) -> LogLinear {
-    let age_term = if age > 40.0 { (age - 40.0) * 0.990_f64.ln() } else { 0.0 };
-    LogLinear::new(107.3_f64.ln() + age_term).term(1, scys_mg_l / ekfc_cys_q_mg_l(age), -0.322, -1.132)
-}
+pub const EKFC_2023_CYS: Ekfc = Ekfc { marker: EkfcMarker::CystatinC, ..EKFC_2021_CR };
 
 /// EKFC creatinine–cystatin C: the arithmetic mean of the EKFC creatinine estimate
-/// ([`ekfc_cr_form`]) and the EKFC cystatin C estimate ([`ekfc_cys_form`]), as defined with
+/// ([`EKFC_2021_CR`]) and the EKFC cystatin C estimate ([`EKFC_2023_CYS`]), as defined with
 /// the cystatin C equation (Pottel 2023; the definition as implemented by CRAN `kidney.epi` and
-/// used by Pottel et al., Pediatr Nephrol 2024).
+/// used by Pottel et al., Pediatr Nephrol 2024). Each estimate is evaluated by its fast form,
+/// as the scalar path and the batch do.
 #[inline]
 pub fn ekfc_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> f64 {
-    (ekfc_cr_form(scr_mg_dl, age, female).eval() + ekfc_cys_form(scys_mg_l, age).eval()) / 2.0
+    (EKFC_2021_CR.log_linear(scr_mg_dl, age, female).eval() + EKFC_2023_CYS.log_linear(scys_mg_l, age, female).eval())
+        / 2.0
+}
+
+/// The MDRD shape: eGFR = A × Scr^a × Age^b × F [if female] × R [if Black].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mdrd {
+    /// A, the leading constant.
+    pub constant: f64,
+    /// a, the exponent of creatinine (mg/dL).
+    pub creatinine_exponent: f64,
+    /// b, the exponent of age (years).
+    pub age_exponent: f64,
+    /// F, the factor for women.
+    pub female: f64,
+    /// R, the factor for Black race.
+    pub black: f64,
+}
+
+impl Mdrd {
+    /// The equation evaluated as printed.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::equations::MDRD4_IDMS;
+    /// assert!((MDRD4_IDMS.as_published(1.0, 1.0, false, false) - 175.0).abs() < 1e-12);
+    /// ```
+    pub fn as_published(&self, scr_mg_dl: f64, age: f64, female: bool, black: bool) -> f64 {
+        let mut egfr = self.constant * scr_mg_dl.powf(self.creatinine_exponent) * age.powf(self.age_exponent);
+        if female {
+            egfr *= self.female;
+        }
+        if black {
+            egfr *= self.black;
+        }
+        egfr
+    }
 }
 
 /// MDRD study equation, 4 variables, re-expressed for IDMS-traceable creatinine.
@@ -223,12 +359,8 @@ pub fn ekfc_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> f6
 /// modification of diet in renal disease study equation for estimating glomerular filtration
 /// rate." Ann Intern Med 2006;145(4):247-254, doi:10.7326/0003-4819-145-4-200608150-00004.
 /// eGFR = 175 × Scr^−1.154 × Age^−0.203 × 0.742 [female] × 1.212 [Black].
-#[inline]
-pub fn mdrd4_idms_form(scr_mg_dl: f64, age: f64, female: bool, black: bool) -> LogLinear {
-    let sex = if female { 0.742_f64.ln() } else { 0.0 };
-    let race = if black { 1.212_f64.ln() } else { 0.0 };
-    LogLinear::new(175.0_f64.ln() + sex + race).term(0, scr_mg_dl, -1.154, -1.154).term(2, age, -0.203, -0.203)
-}
+pub const MDRD4_IDMS: Mdrd =
+    Mdrd { constant: 175.0, creatinine_exponent: -1.154, age_exponent: -0.203, female: 0.742, black: 1.212 };
 
 /// Cockcroft–Gault creatinine clearance, mL/min, NOT normalised to body-surface area.
 ///

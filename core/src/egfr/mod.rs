@@ -30,6 +30,7 @@
 mod batch;
 pub mod elementary;
 pub mod equations;
+pub mod log_linear;
 
 pub use batch::{egfr_batch, egfr_batch_with, BatchColumns, CheckedBatch, RowError};
 
@@ -403,7 +404,7 @@ pub(crate) struct Row {
 /// A checked row, ready to compute: a log-linear form, or (Cockcroft–Gault) the value itself.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Prepared {
-    Form(equations::LogLinear),
+    Form(log_linear::LogLinear),
     Direct(f64),
 }
 
@@ -491,45 +492,49 @@ macro_rules! with_form {
         match $eq {
             EgfrEquation::CkdEpi2009Cr => {
                 let $f = |age: f64, female: bool, black: bool, scr: f64, _: f64| {
-                    equations::ckd_epi_2009_cr_form(scr, age, female, black)
+                    equations::CKD_EPI_2009_CR.log_linear(scr, f64::NAN, age, female, black)
                 };
                 $body
             }
             EgfrEquation::CkdEpi2021Cr => {
                 let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| {
-                    equations::ckd_epi_2021_cr_form(scr, age, female)
+                    equations::CKD_EPI_2021_CR.log_linear(scr, f64::NAN, age, female, false)
                 };
                 $body
             }
             EgfrEquation::CkdEpi2012Cys => {
                 let $f = |age: f64, female: bool, _: bool, _: f64, scys: f64| {
-                    equations::ckd_epi_2012_cys_form(scys, age, female)
+                    equations::CKD_EPI_2012_CYS.log_linear(f64::NAN, scys, age, female, false)
                 };
                 $body
             }
             EgfrEquation::CkdEpi2012CrCys => {
                 let $f = |age: f64, female: bool, black: bool, scr: f64, scys: f64| {
-                    equations::ckd_epi_2012_cr_cys_form(scr, scys, age, female, black)
+                    equations::CKD_EPI_2012_CR_CYS.log_linear(scr, scys, age, female, black)
                 };
                 $body
             }
             EgfrEquation::CkdEpi2021CrCys => {
                 let $f = |age: f64, female: bool, _: bool, scr: f64, scys: f64| {
-                    equations::ckd_epi_2021_cr_cys_form(scr, scys, age, female)
+                    equations::CKD_EPI_2021_CR_CYS.log_linear(scr, scys, age, female, false)
                 };
                 $body
             }
             EgfrEquation::Ekfc2021Cr => {
-                let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| equations::ekfc_cr_form(scr, age, female);
+                let $f = |age: f64, female: bool, _: bool, scr: f64, _: f64| {
+                    equations::EKFC_2021_CR.log_linear(scr, age, female)
+                };
                 $body
             }
             EgfrEquation::Ekfc2023Cys => {
-                let $f = |age: f64, _: bool, _: bool, _: f64, scys: f64| equations::ekfc_cys_form(scys, age);
+                let $f = |age: f64, _: bool, _: bool, _: f64, scys: f64| {
+                    equations::EKFC_2023_CYS.log_linear(scys, age, false)
+                };
                 $body
             }
             EgfrEquation::Mdrd4Idms => {
                 let $f = |age: f64, female: bool, black: bool, scr: f64, _: f64| {
-                    equations::mdrd4_idms_form(scr, age, female, black)
+                    equations::MDRD4_IDMS.log_linear(scr, age, female, black)
                 };
                 $body
             }
@@ -542,7 +547,7 @@ pub(crate) use with_form;
 
 /// The log-linear form of `equation` for a checked row; `None` for Cockcroft–Gault.
 #[inline]
-pub(crate) fn form(equation: EgfrEquation, row: &Row, scr: f64, scys: f64) -> Option<equations::LogLinear> {
+pub(crate) fn form(equation: EgfrEquation, row: &Row, scr: f64, scys: f64) -> Option<log_linear::LogLinear> {
     with_form!(equation, f => Some(f(row.age, row.female, row.black, scr, scys)), None)
 }
 

@@ -129,7 +129,8 @@ fn configuration_round_trips_through_json_and_refuses_bad_units() {
         bad.unwrap_err().to_string(),
         "configuration field `uacr`: unit `mmHg` does not fit urine albumin-to-creatinine ratio (accepted: mg/g, mg/mmol)"
     );
-    let negative = ProtocolConfig::from_json(r#"{"egfr": {"bound": "at_least", "value": -1, "unit": "mL/min/1.73m²"}}"#);
+    let negative =
+        ProtocolConfig::from_json(r#"{"egfr": {"bound": "at_least", "value": -1, "unit": "mL/min/1.73m²"}}"#);
     assert_eq!(negative.unwrap_err().to_string(), "configuration field `egfr`: eGFR is negative");
     let mut cg = cfg();
     cg.egfr_equation = crate::egfr::EgfrEquation::CockcroftGault;
