@@ -1,59 +1,37 @@
 //! # amimestrocel-dkd-mobile
 //!
 //! Kotlin and Swift bindings, through [uniffi](https://mozilla.github.io/uniffi-rs/) 0.32
-//! proc-macros, for the `amimestrocel_dkd` core crate (the NCT06969807 protocol as code). This
-//! crate is thin: it converts between uniffi records/enums and core's types and delegates. No
-//! formula, unit table, bound or rule lives here; lists (analytes, units, bounds, equations,
-//! sources) are read from core.
+//! proc-macros, for the `amimestrocel_dkd` core crate (the NCT06969807 protocol as code).
 //!
-//! What is exported (Rust `snake_case` names; Kotlin and Swift see them in `camelCase`):
+//! Core's types cross as they are (ADR 0008): each enum and record of the screening record and
+//! result, each analyte, equation and sex, is core's own type declared to uniffi with
+//! `#[uniffi::remote(...)]`, its fields or variants listed once and checked against core's by
+//! the compiler; no conversion code exists for them. A few core values cross as one string each
+//! (`uniffi::custom_type!` below): dates, unit text, reasons, evidence field paths and units. A
+//! record of this crate's own exists only where the shape must change, and its doc line says
+//! why: [`LabValue`](lab::LabValue) (core's `Measurement` keeps its fields private), [`EgfrInputs`](egfr::EgfrInputs) and [`GfrEstimate`](egfr::GfrEstimate) (core
+//! holds typed values and a uom mass).
 //!
-//! - lab values ([`lab`]): [`Analyte`], [`LabValue`], [`AnalyteInfo`]; [`lab_value`],
-//!   [`lab_value_in_unit`], [`lab_value_to_json`], [`lab_value_from_json`], [`parse_unit`],
-//!   [`parse_analyte`], [`analytes`];
-//! - GFR ([`egfr`]): [`EgfrEquation`], [`Sex`], [`EgfrInput`], [`GfrEstimate`],
-//!   [`EquationInfo`]; [`estimate_gfr`], [`equations`], [`protocol_default_equation`],
-//!   [`parse_equation`], [`parse_sex`], [`age_on`], [`age_from_years`];
-//! - eligibility ([`eligibility`]): the typed [`ScreeningRecord`] (with [`Labs`], [`LabEntry`],
-//!   [`ViralLoad`], [`BloodPressure`], [`KidneyBiopsy`], [`Medication`], [`Condition`],
-//!   [`TrialParticipation`]; dates as `YYYY-MM-DD` strings) and the typed [`ScreeningResult`]
-//!   ([`CriterionResult`], [`Evidence`], [`Quantity`]; [`Status`], [`Outcome`], [`CriterionId`],
-//!   [`CriterionKind`] with their slugs); [`screen`], [`screen_with_config`],
-//!   [`screening_record_from_json`], [`screening_record_to_json`], [`criteria`],
-//!   [`parse_criterion_id`], [`default_config_json`];
-//! - errors ([`error`]): [`LabError`], [`EgfrError`] and [`ScreeningError`] (Kotlin
-//!   `LabException` / `EgfrException` / `ScreeningException`), each variant with `kind` (core's
-//!   stable slug) and `reason` (core's text), a screening error also with the field's `path`;
-//!   [`error_kinds`] lists every kind.
+//! Dates are `chrono::NaiveDate`: Kotlin sees `java.time.LocalDate` (`uniffi.toml`), Swift an
+//! ISO-8601 `YYYY-MM-DD` string. A Swift string that is not such a date is refused before the
+//! function runs, as `DkdError.InvalidInput` of kind `invalid_date` (without a field path: the
+//! whole record is read at once).
+//!
+//! Errors: one public [`DkdError`] with a variant per action the caller can take (fix the input,
+//! fix the configuration, report a bug), each with core's stable `kind` slug ([`error`]).
 //!
 //! Kotlin package `health.amimestrocel.dkd`, Swift module `AmimestrocelDkd` (`uniffi.toml`).
 //!
 //! ```kotlin
 //! import health.amimestrocel.dkd.*
-//! val scr = labValue(Analyte.SERUM_CREATININE, 1.6, "mg/dL")
-//! val egfr = estimateGfr(protocolDefaultEquation(), EgfrInput(ageYears = 67, sex = Sex.MALE, creatinine = scr))
+//! val scr = labValue(AnalyteKind.SERUM_CREATININE, 1.6, "mg/dL")
+//! val egfr = estimateGfr(protocolDefaultEquation(), EgfrInputs(ageYears = 67, sex = Sex.MALE, creatinine = scr))
 //! check(egfr.value >= 20.0) // the protocol's eGFR inclusion threshold
 //! ```
 //! ```swift
 //! import AmimestrocelDkd
 //! let scr = try labValue(analyte: .serumCreatinine, value: 1.6, unit: "mg/dL")
-//! let egfr = try estimateGfr(equation: try protocolDefaultEquation(), input: EgfrInput(ageYears: 67, sex: .male, creatinine: scr))
-//! ```
-//!
-//! Screening, typed record in, typed result out:
-//!
-//! ```kotlin
-//! val record = ScreeningRecord(
-//!     id = "P-001", sex = Sex.FEMALE, dateOfBirth = "1962-07-15", screeningDate = "2025-06-01",
-//!     labs = Labs(uacr = listOf(LabEntry(date = "2025-05-20", value = 113.12, unit = "mg/mmol"))),
-//! )
-//! val result = screen(record)
-//! check(result.status == Status.INELIGIBLE) // 113.12 mg/mmol is exactly 1000 mg/g, not > 1000
-//! ```
-//! ```swift
-//! let record = ScreeningRecord(id: "P-001", sex: .female, dateOfBirth: "1962-07-15", screeningDate: "2025-06-01",
-//!                              labs: Labs(uacr: [LabEntry(date: "2025-05-20", value: 113.12, unit: "mg/mmol")]))
-//! let result = try screen(record: record)
+//! let egfr = try estimateGfr(equation: try protocolDefaultEquation(), inputs: EgfrInputs(ageYears: 67, sex: .male, creatinine: scr))
 //! ```
 
 pub mod egfr;
@@ -61,23 +39,79 @@ pub mod eligibility;
 pub mod error;
 pub mod lab;
 
-pub use egfr::{
-    age_from_years, age_on, equations, estimate_gfr, parse_equation, parse_sex, protocol_default_equation,
-    EgfrEquation, EgfrInput, EquationInfo, GfrEstimate, Sex,
-};
-pub use eligibility::{
-    criteria, default_config_json, parse_criterion_id, screen, screen_with_config, screening_record_from_json,
-    screening_record_to_json, BiopsyFinding, BloodPressure, Condition, ConditionKind, CriterionId, CriterionInfo,
-    CriterionKind, CriterionResult, Evidence, KidneyBiopsy, LabEntry, Labs, Medication, Outcome, Parameter, Quantity,
-    ScreeningRecord, ScreeningResult, SerologyResult, Status, TrialParticipation, ViralLoad,
-};
-pub use error::{error_kinds, EgfrError, LabError, ScreeningError};
-pub use lab::{
-    analytes, lab_value, lab_value_from_json, lab_value_in_unit, lab_value_to_json, parse_analyte, parse_unit, Analyte,
-    AnalyteInfo, LabValue,
-};
+use amimestrocel_dkd::eligibility::{Evidence, EvidenceList};
+use amimestrocel_dkd::evaluation::{Field, QuantityUnit, Reason};
+use amimestrocel_dkd::lab::UnitText;
+use chrono::NaiveDate;
+use std::borrow::Cow;
+use uniffi::deps::anyhow;
+
+pub use error::DkdError;
 
 uniffi::setup_scaffolding!();
+
+/// A value made by the library that the foreign side cannot hand back (reasons, field paths):
+/// no function takes one, so this is never raised; if a future one did, the caller would get a
+/// typed error rather than a panic.
+fn not_read(what: &str) -> anyhow::Error {
+    anyhow::Error::new(DkdError::InvalidInput {
+        kind: "malformed".to_owned(),
+        reason: format!("{what} is written by the library and cannot be read back"),
+        path: String::new(),
+    })
+}
+
+// A date: `YYYY-MM-DD`, read strictly as core reads dates in JSON.
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    try_lift: |text| amimestrocel_dkd::date::parse_iso_date(&text).map_err(|_| anyhow::Error::new(DkdError::invalid_date(""))),
+    lower: |date| date.format("%Y-%m-%d").to_string(),
+});
+
+// A unit as entered (`mg/dL`); checked by the function that reads its value.
+uniffi::custom_type!(UnitText, String, {
+    remote,
+    try_lift: |text| Ok(UnitText::from(text)),
+    lower: |unit| String::from(unit),
+});
+
+// Why a criterion came out as it did, as one sentence.
+uniffi::custom_type!(Reason, String, {
+    remote,
+    try_lift: |_text| Err(not_read("a reason")),
+    lower: |reason| reason.to_string(),
+});
+
+// The field path of a piece of evidence (`labs.uacr[2]`).
+uniffi::custom_type!(Field, String, {
+    remote,
+    try_lift: |_text| Err(not_read("an evidence field")),
+    lower: |field| field.to_string(),
+});
+
+// The unit of an evidence quantity (`mg/g`, `years`).
+uniffi::custom_type!(QuantityUnit, String, {
+    remote,
+    try_lift: |_text| Err(not_read("an evidence unit")),
+    lower: |unit| unit.to_string(),
+});
+
+// The evidence of a criterion, a list (core keeps the first two inline).
+uniffi::custom_type!(EvidenceList, Vec<Evidence>, {
+    remote,
+    try_lift: |items| Ok(items.into_iter().collect()),
+    lower: |list| list.into_vec(),
+});
+
+/// The configuration version of a result, as core holds it (borrowed for the default one).
+pub type ConfigVersion = Cow<'static, str>;
+
+// The configuration version of a result, a string.
+uniffi::custom_type!(ConfigVersion, String, {
+    remote,
+    try_lift: |text| Ok(Cow::Owned(text)),
+    lower: |version| version.into_owned(),
+});
 
 #[cfg(test)]
 mod tests;

@@ -189,6 +189,11 @@ macro_rules! analyte_class {
             $( m.add_class::<$name>()?; )*
             Ok(())
         }
+
+        /// The Python class of an analyte.
+        fn class_name(kind: AnalyteKind) -> &'static str {
+            match kind { $(AnalyteKind::$kind => stringify!($name),)* }
+        }
     };
 }
 
@@ -208,6 +213,8 @@ analyte_class! {
     DiastolicBp => DiastolicBp,
     Egfr => Egfr,
     CreatinineClearance => CreatinineClearance,
+    UrineAlbumin => UrineAlbumin,
+    UrineCreatinine => UrineCreatinine,
 }
 
 /// The canonical spelling of a unit.
@@ -223,13 +230,14 @@ fn analytes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
         AnalyteKind::ALL
             .iter()
             .map(|k| {
+                let info = k.info();
                 let d = PyDict::new(py);
-                d.set_item("analyte", k.slug())?;
-                d.set_item("label", k.label())?;
-                d.set_item("canonical_unit", k.canonical_unit().as_str())?;
-                d.set_item("units", k.units().iter().map(|u| u.as_str()).collect::<Vec<_>>())?;
-                d.set_item("min", k.bounds().min)?;
-                d.set_item("max", k.bounds().max)?;
+                d.set_item("analyte", info.slug)?;
+                d.set_item("label", info.label)?;
+                d.set_item("canonical_unit", info.canonical_unit)?;
+                d.set_item("units", info.units)?;
+                d.set_item("min", info.min)?;
+                d.set_item("max", info.max)?;
                 Ok(d)
             })
             .collect()
@@ -251,26 +259,6 @@ fn lab_value<'py>(
         let class_name = class_name(kind);
         m.getattr(class_name)?.call1((value, unit))
     })
-}
-
-fn class_name(kind: AnalyteKind) -> &'static str {
-    match kind {
-        AnalyteKind::SerumCreatinine => "SerumCreatinine",
-        AnalyteKind::CystatinC => "CystatinC",
-        AnalyteKind::UrineProtein24h => "UrineProtein24h",
-        AnalyteKind::Uacr => "Uacr",
-        AnalyteKind::Hba1c => "Hba1c",
-        AnalyteKind::FastingGlucose => "FastingGlucose",
-        AnalyteKind::Triglycerides => "Triglycerides",
-        AnalyteKind::LdlCholesterol => "LdlCholesterol",
-        AnalyteKind::HdlCholesterol => "HdlCholesterol",
-        AnalyteKind::TotalCholesterol => "TotalCholesterol",
-        AnalyteKind::Potassium => "Potassium",
-        AnalyteKind::SystolicBp => "SystolicBp",
-        AnalyteKind::DiastolicBp => "DiastolicBp",
-        AnalyteKind::Egfr => "Egfr",
-        AnalyteKind::CreatinineClearance => "CreatinineClearance",
-    }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

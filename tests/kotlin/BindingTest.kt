@@ -1,8 +1,9 @@
-// Tests of the Kotlin binding layer: typed exceptions and their fields, records, lists, the
+// Tests of the Kotlin binding layer: the public exception and its fields, records, lists, the
 // usage example. The rules themselves are core's, checked by the shared vectors (VectorTest).
 package health.amimestrocel.dkd.tests
 
 import health.amimestrocel.dkd.*
+import java.time.LocalDate
 import kotlin.math.abs
 import kotlin.test.Test
 import kotlin.test.assertEquals
@@ -12,7 +13,13 @@ import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
 class BindingTest {
-    private val scr = labValue(Analyte.SERUM_CREATININE, 1.3, "mg/dL")
+    private val scr = labValue(AnalyteKind.SERUM_CREATININE, 1.3, "mg/dL")
+
+    /** The kind and reason of an input error raised by [block]. */
+    private fun invalid(block: () -> Unit): Pair<String, String> {
+        val e = assertFailsWith<DkdException.InvalidInput> { block() }
+        return Pair(e.kind, e.reason)
+    }
 
     /**
      * README.md's example (the Rust and Python sections: 60-year-old woman, creatinine 1.3 mg/dL),
@@ -20,164 +27,78 @@ class BindingTest {
      */
     @Test
     fun readmeExample() {
-        val scr = labValue(Analyte.SERUM_CREATININE, 1.3, "mg/dL")
+        val scr = labValue(AnalyteKind.SERUM_CREATININE, 1.3, "mg/dL")
         assertTrue(abs(labValueInUnit(scr, "µmol/L") - 114.92) < 0.01)
-        val egfr = estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(ageYears = 60, sex = Sex.FEMALE, creatinine = scr))
+        val egfr = estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(ageYears = 60, sex = Sex.FEMALE, creatinine = scr))
         assertEquals(Triple(EgfrEquation.CKD_EPI2021_CR, 47.1, "mL/min/1.73m²"), Triple(egfr.equation, Math.round(egfr.value * 10) / 10.0, egfr.unit))
-
         // A unit that does not fit is an error, not a silent conversion:
-        val err = assertFailsWith<LabException.UnitNotForAnalyte> { labValue(Analyte.SERUM_CREATININE, 1.3, "mmHg") }
-        assertEquals("unit_not_for_analyte", err.kind)
-        assertEquals("µmol/L", err.accepted.split(", ").first())
+        val (kind, reason) = invalid { labValue(AnalyteKind.SERUM_CREATININE, 1.3, "mmHg") }
+        assertEquals("unit_not_for_analyte", kind)
+        assertEquals("unit `mmHg` does not fit serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)", reason)
     }
 
     /** The usage example of the crate docs (bindings-mobile/src/lib.rs), as a user writes it. */
     @Test
     fun usageExample() {
-        val scr = labValue(Analyte.SERUM_CREATININE, 1.6, "mg/dL")
-        val egfr = estimateGfr(protocolDefaultEquation(), EgfrInput(ageYears = 67, sex = Sex.MALE, creatinine = scr))
+        val scr = labValue(AnalyteKind.SERUM_CREATININE, 1.6, "mg/dL")
+        val egfr = estimateGfr(protocolDefaultEquation(), EgfrInputs(ageYears = 67, sex = Sex.MALE, creatinine = scr))
         assertTrue(egfr.value >= 20.0) // the protocol's eGFR inclusion threshold
-        assertEquals(46.93, egfr.value, 0.01) // as the GfrEstimate doc comment says
-        assertEquals(EgfrEquation.CKD_EPI2021_CR, egfr.equation)
-        assertEquals("mL/min/1.73m²", egfr.unit)
-        assertTrue(egfr.normalised)
+        assertEquals(46.93, egfr.value, 0.01)
+        assertEquals(Triple(EgfrEquation.CKD_EPI2021_CR, "mL/min/1.73m²", true), Triple(egfr.equation, egfr.unit, egfr.normalised))
     }
 
     @Test
-    fun labValueRecordCarriesEnteredAndCanonicalValue() {
-        assertEquals(Analyte.SERUM_CREATININE, scr.analyte)
-        assertEquals(1.3, scr.value)
-        assertEquals("mg/dL", scr.unit)
+    fun aLabValueCarriesEnteredAndCanonicalValue() {
+        assertEquals(Triple(AnalyteKind.SERUM_CREATININE, 1.3, "mg/dL"), Triple(scr.analyte, scr.value, scr.unit))
         assertEquals("µmol/L", scr.canonicalUnit)
         assertTrue(abs(scr.canonicalValue - 114.92) < 0.01)
         assertTrue(abs(labValueInUnit(scr, "mmol/L") - 0.11492) < 1e-5)
-        assertEquals("µmol/L", labValue(Analyte.SERUM_CREATININE, 88.4, "umol/l").unit)
+        assertEquals("µmol/L", labValue(AnalyteKind.SERUM_CREATININE, 88.4, "umol/l").unit)
     }
 
     @Test
-    fun recordRoundTripThroughJsonIsExact() {
+    fun aLabValueRoundTripsThroughJsonExactly() {
         val json = labValueToJson(scr)
         assertEquals("""{"value":1.3,"unit":"mg/dL"}""", json)
-        assertEquals(scr, labValueFromJson(Analyte.SERUM_CREATININE, json))
-        assertEquals(scr, scr.copy()) // a data class, compared by value
+        assertEquals(scr, labValueFromJson(AnalyteKind.SERUM_CREATININE, json))
     }
 
     @Test
-    fun anEditedRecordIsCheckedAgain() {
-        val negative = assertFailsWith<LabException.Negative> { labValueInUnit(scr.copy(value = -1.0), "mg/dL") }
-        assertEquals("serum_creatinine", negative.analyte)
-        assertFailsWith<LabException.UnitNotForAnalyte> { labValueToJson(scr.copy(analyte = Analyte.POTASSIUM)) }
+    fun anEditedLabValueIsCheckedAgain() {
+        assertEquals("negative", invalid { labValueInUnit(scr.copy(value = -1.0), "mg/dL") }.first)
+        assertEquals("unit_not_for_analyte", invalid { labValueToJson(scr.copy(analyte = AnalyteKind.POTASSIUM)) }.first)
         // A stale canonical value is ignored: the value is rebuilt from value and unit.
         assertTrue(abs(labValueInUnit(scr.copy(canonicalValue = 1.0e6), "µmol/L") - 114.92) < 0.01)
-        val lab = assertFailsWith<EgfrException.Lab> {
-            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(50, Sex.MALE, creatinine = scr.copy(unit = "mmHg")))
-        }
-        assertEquals("unit_not_for_analyte", lab.kind)
+        assertEquals("unit_not_for_analyte", invalid {
+            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(50, Sex.MALE, creatinine = scr.copy(unit = "mmHg")))
+        }.first)
     }
 
     @Test
-    fun labExceptionsAreTypedWithTheirFields() {
-        val unknown = assertFailsWith<LabException.UnknownUnit> { parseUnit("mg/furlong") }
-        assertEquals("unknown_unit", unknown.kind)
-        assertEquals("unknown unit `mg/furlong`", unknown.reason)
-        assertEquals("mg/furlong", unknown.unit)
-        // uniffi's Kotlin `message` lists the fields; `reason` is the text for people.
-        assertTrue(unknown.message.contains("kind=unknown_unit"), unknown.message)
-
-        val notFor = assertFailsWith<LabException.UnitNotForAnalyte> { labValue(Analyte.POTASSIUM, 4.0, "mg/dL") }
-        assertEquals("unit `mg/dL` does not fit potassium (accepted: mmol/L, mEq/L)", notFor.reason)
-        assertEquals(listOf("potassium", "mg/dL", "mmol/L, mEq/L"), listOf(notFor.analyte, notFor.unit, notFor.accepted))
-
-        val analyte = assertFailsWith<LabException.UnknownAnalyte> { parseAnalyte("serum_unobtainium") }
-        assertEquals("unknown analyte `serum_unobtainium`", analyte.reason)
-        assertEquals("serum_unobtainium", analyte.name)
-
-        val nan = assertFailsWith<LabException.NotFinite> { labValue(Analyte.SERUM_CREATININE, Double.NaN, "mg/dL") }
-        assertEquals("serum creatinine is not a finite number", nan.reason)
-        assertFailsWith<LabException.NotFinite> { labValue(Analyte.HBA1C, Double.NEGATIVE_INFINITY, "%") }
-
-        val negative = assertFailsWith<LabException.Negative> { labValue(Analyte.UACR, -1.0, "mg/g") }
-        assertEquals("urine albumin-to-creatinine ratio is negative", negative.reason)
-
-        val bounds = assertFailsWith<LabException.OutOfBounds> { labValue(Analyte.POTASSIUM, 20.0, "mmol/L") }
-        assertEquals("potassium is outside the plausible range 1–15 mmol/L", bounds.reason)
-        assertEquals(Triple(1.0, 15.0, "mmol/L"), Triple(bounds.min, bounds.max, bounds.unit))
-
-        val json = assertFailsWith<LabException.InvalidJson> { labValueFromJson(Analyte.SERUM_CREATININE, "{") }
-        assertEquals("invalid_json", json.kind)
-        assertFailsWith<LabException.InvalidJson> {
-            labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3,"unit":"mg/dL","extra":1}""")
-        }
-        assertEquals("invalid lab value JSON: missing field `unit` at line 1 column 13",
-            assertFailsWith<LabException.InvalidJson> { labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3}""") }.reason)
-        val quiet = assertFailsWith<LabException.InvalidJson> {
-            labValueFromJson(Analyte.SERUM_CREATININE, """{"value":1.3,"unit":"mg/dL","patient":"secret-4711"}""")
-        }
-        assertFalse(quiet.reason.contains("4711"), "the input is never repeated: ${quiet.reason}")
-        // (A value of the wrong JSON type is still quoted by core's reader: see the ignored Rust
-        // test invalid_json_never_repeats_a_mistyped_value.)
-
-        // Every variant is a LabException and a kotlin.Exception.
-        val base: Exception = assertFailsWith<LabException> { parseUnit("furlongs") }
-        assertEquals("unknown_unit", (base as LabException).errorKind)
-    }
-
-    @Test
-    fun egfrExceptionsAreTypedWithTheirFields() {
-        val equation = assertFailsWith<EgfrException.UnknownEquation> { parseEquation("ckd_epi") }
-        assertEquals(Triple("unknown_equation", "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)", "ckd_epi"), Triple(equation.kind, equation.reason, equation.name))
-
-        val missing = assertFailsWith<EgfrException.MissingInput> {
-            estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(50, Sex.MALE, creatinine = scr))
-        }
-        assertEquals(listOf("missing_input", "cockcroft_gault needs weight", "cockcroft_gault", "weight"),
-            listOf(missing.kind, missing.reason, missing.equation, missing.input))
-
-        val young = assertFailsWith<EgfrException.AgeOutOfRange> {
-            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(17, Sex.FEMALE, creatinine = scr))
-        }
-        assertEquals("age is outside the range 18–125 years of ckd_epi_2021_cr", young.reason)
-        assertEquals(Pair(18u, 125u), Pair(young.min, young.max))
-
-        val weight = assertFailsWith<EgfrException.WeightOutOfBounds> {
-            estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(50, Sex.MALE, creatinine = scr, weightKg = 5.0))
-        }
-        assertEquals("weight is not within 20–400 kg", weight.reason)
-        assertEquals(Pair(20.0, 400.0), Pair(weight.min, weight.max))
-        assertFailsWith<EgfrException.WeightOutOfBounds> {
-            estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(50, Sex.MALE, creatinine = scr, weightKg = Double.NaN))
-        }
-
-        val wrong = assertFailsWith<EgfrException.Lab> {
-            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(50, Sex.MALE, creatinine = labValue(Analyte.CYSTATIN_C, 1.0, "mg/L")))
-        }
-        assertEquals(Pair("wrong_analyte", "a cystatin C value was given where serum creatinine is expected"), Pair(wrong.kind, wrong.reason))
-
-        val result = assertFailsWith<EgfrException.Lab> {
-            estimateGfr(EgfrEquation.MDRD4_IDMS, EgfrInput(18, Sex.MALE, creatinine = labValue(Analyte.SERUM_CREATININE, 0.06, "mg/dL")))
-        }
-        assertEquals("out_of_bounds", result.kind)
-        assertEquals("eGFR is outside the plausible range 0–300 mL/min/1.73m²", result.reason)
-
-        // A negative age is a Long, so it reaches the library's own error.
-        val negativeAge = assertFailsWith<EgfrException.InvalidAge> {
-            estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(-1, Sex.MALE, creatinine = scr))
-        }
-        assertEquals("age is not a whole number of years between 0 and 125", negativeAge.reason)
-        assertEquals(125u, negativeAge.max)
-        assertFailsWith<EgfrException.InvalidAge> { ageFromYears(50.5) }
-        assertFailsWith<EgfrException.InvalidAge> { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInput(Long.MAX_VALUE, Sex.MALE, creatinine = scr)) }
-
-        val sex = assertFailsWith<EgfrException.UnknownSex> { parseSex("x") }
-        assertEquals("unknown sex `x` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)", sex.reason)
-        assertEquals("x", sex.text)
-
-        val birth = assertFailsWith<EgfrException.BirthAfterDate> { ageOn("2025-01-02", "2025-01-01") }
-        assertEquals("date of birth is after the date of assessment", birth.reason)
-
-        val date = assertFailsWith<EgfrException.InvalidDate> { ageOn("01/03/1960", "2025-03-01") }
-        assertEquals(Triple("invalid_date", "`birth_date` is not an ISO-8601 date (YYYY-MM-DD)", "birth_date"), Triple(date.kind, date.reason, date.argument))
-        assertEquals("on", assertFailsWith<EgfrException.InvalidDate> { ageOn("1960-03-01", "2025-02-30") }.argument)
+    fun inputErrorsCarryCoresKindAndText() {
+        val cases = listOf(
+            invalid { parseUnit("mg/furlong") } to Pair("unknown_unit", "unknown unit `mg/furlong`"),
+            invalid { parseAnalyte("serum_unobtainium") } to Pair("unknown_analyte", "unknown analyte `serum_unobtainium`"),
+            invalid { labValue(AnalyteKind.SERUM_CREATININE, Double.NaN, "mg/dL") } to Pair("not_finite", "serum creatinine is not a finite number"),
+            invalid { labValue(AnalyteKind.UACR, -1.0, "mg/g") } to Pair("negative", "urine albumin-to-creatinine ratio is negative"),
+            invalid { labValue(AnalyteKind.POTASSIUM, 20.0, "mmol/L") } to Pair("out_of_bounds", "potassium is outside the plausible range 1–15 mmol/L"),
+            invalid { labValueFromJson(AnalyteKind.SERUM_CREATININE, """{"value":1.3}""") } to Pair("invalid_json", "invalid lab value JSON: missing field `unit` at line 1 column 13"),
+            invalid { estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInputs(50, Sex.MALE, creatinine = scr)) } to Pair("missing_input", "cockcroft_gault needs weight"),
+            invalid { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(17, Sex.FEMALE, creatinine = scr)) } to Pair("age_out_of_range", "age is outside the range 18–125 years of ckd_epi_2021_cr"),
+            invalid { estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInputs(50, Sex.MALE, creatinine = scr, weightKg = 5.0)) } to Pair("weight_out_of_bounds", "weight is not within 20–400 kg"),
+            invalid { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(50, Sex.MALE, creatinine = labValue(AnalyteKind.CYSTATIN_C, 1.0, "mg/L"))) } to Pair("wrong_analyte", "a cystatin C value was given where serum creatinine is expected"),
+            invalid { estimateGfr(EgfrEquation.MDRD4_IDMS, EgfrInputs(18, Sex.MALE, creatinine = labValue(AnalyteKind.SERUM_CREATININE, 0.06, "mg/dL"))) } to Pair("out_of_bounds", "eGFR is outside the plausible range 0–300 mL/min/1.73m²"),
+            invalid { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(-1, Sex.MALE, creatinine = scr)) } to Pair("invalid_age", "age is not a whole number of years between 0 and 125"),
+            invalid { parseSex("x") } to Pair("unknown_sex", "unknown sex `x` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"),
+            invalid { ageOn(LocalDate.parse("2025-01-02"), LocalDate.parse("2025-01-01")) } to Pair("birth_after_date", "date of birth is after the date of assessment"),
+        )
+        for ((got, expected) in cases) assertEquals(expected, got)
+        val quiet = invalid { labValueFromJson(AnalyteKind.SERUM_CREATININE, """{"value":1.3,"unit":"mg/dL","patient":"secret-4711"}""") }
+        assertFalse(quiet.second.contains("4711"), "the input is never repeated: ${quiet.second}")
+        // Every error is a DkdException, a kotlin.Exception; uniffi's `message` lists the fields.
+        val e: Exception = assertFailsWith<DkdException> { parseUnit("furlongs") }
+        assertTrue(e.message!!.contains("kind=unknown_unit"), e.message)
+        assertEquals("", (e as DkdException).errorPath)
     }
 
     @Test
@@ -197,15 +118,15 @@ class BindingTest {
     @Test
     fun analytesAndEquationsComeFromCore() {
         val analytes = analytes()
-        assertEquals(Analyte.entries.toList(), analytes.map { it.analyte })
+        assertEquals(AnalyteKind.entries.toList(), analytes.map { it.analyte })
         for (a in analytes) {
             assertEquals(a.analyte, parseAnalyte(a.slug))
             assertEquals(a.canonicalUnit, a.units.first())
             assertTrue(a.min <= a.max, a.slug)
         }
-        val potassium = analytes.first { it.analyte == Analyte.POTASSIUM }
-        assertEquals(listOf("mmol/L", "mEq/L"), potassium.units)
-        assertEquals(Pair(1.0, 15.0), Pair(potassium.min, potassium.max))
+        val potassium = analytes.first { it.analyte == AnalyteKind.POTASSIUM }
+        assertEquals(Triple(listOf("mmol/L", "mEq/L"), 1.0, 15.0), Triple(potassium.units, potassium.min, potassium.max))
+        assertEquals(listOf("mmol/L", "µmol/L", "mg/dL"), analytes.first { it.analyte == AnalyteKind.URINE_CREATININE }.units)
 
         val equations = equations()
         assertEquals(EgfrEquation.entries.toList(), equations.map { it.equation })
@@ -215,51 +136,47 @@ class BindingTest {
             assertEquals(18u, e.minAge)
         }
         val cg = equations.first { it.equation == EgfrEquation.COCKCROFT_GAULT }
-        assertEquals(Triple(false, "mL/min", 120u), Triple(cg.normalised, cg.unit, cg.maxAge))
+        assertEquals(listOf(false, "mL/min", 120u, listOf("creatinine", "weight_kg")), listOf(cg.normalised, cg.unit, cg.maxAge, cg.needs))
         assertEquals(EgfrEquation.CKD_EPI2021_CR, protocolDefaultEquation())
     }
 
     @Test
     fun parsingHelpers() {
-        assertEquals("µmol/L", parseUnit("umol/l"))
-        assertEquals("mmHg", parseUnit("mm[Hg]"))
-        assertEquals("g/24h", parseUnit("g/(24.h)"))
-        assertEquals(Sex.FEMALE, parseSex(" F "))
-        assertEquals(Sex.MALE, parseSex("男"))
+        assertEquals(listOf("µmol/L", "mmHg", "g/24h"), listOf(parseUnit("umol/l"), parseUnit("mm[Hg]"), parseUnit("g/(24.h)")))
+        assertEquals(Pair(Sex.FEMALE, Sex.MALE), Pair(parseSex(" F "), parseSex("男")))
         assertEquals(EgfrEquation.MDRD4_IDMS, parseEquation("mdrd4_idms"))
-        assertEquals(64u, ageOn("1960-03-01", "2025-02-28"))
-        assertEquals(65u, ageOn("1960-02-29", "2025-03-01"))
+        assertEquals(64u, ageOn(LocalDate.parse("1960-03-01"), LocalDate.parse("2025-02-28")))
+        assertEquals(65u, ageOn(LocalDate.parse("1960-02-29"), LocalDate.parse("2025-03-01")))
         assertEquals(60u, ageFromYears(60.0))
+        assertEquals("invalid_age", invalid { ageFromYears(50.5) }.first)
     }
 
     @Test
-    fun egfrInputHasDefaults() {
-        val input = EgfrInput(ageYears = 60, sex = Sex.FEMALE)
-        assertNull(input.creatinine)
-        assertNull(input.cystatinC)
-        assertNull(input.weightKg)
-        assertFalse(input.black)
-        val cg = estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInput(40, Sex.MALE, creatinine = labValue(Analyte.SERUM_CREATININE, 1.0, "mg/dL"), weightKg = 72.0))
-        assertEquals("mL/min", cg.unit)
-        assertFalse(cg.normalised)
+    fun egfrInputsHaveDefaults() {
+        val inputs = EgfrInputs(ageYears = 60, sex = Sex.FEMALE)
+        assertNull(inputs.creatinine)
+        assertNull(inputs.cystatinC)
+        assertNull(inputs.weightKg)
+        assertFalse(inputs.black)
+        val cg = estimateGfr(EgfrEquation.COCKCROFT_GAULT, EgfrInputs(40, Sex.MALE, creatinine = labValue(AnalyteKind.SERUM_CREATININE, 1.0, "mg/dL"), weightKg = 72.0))
+        assertEquals(Pair("mL/min", false), Pair(cg.unit, cg.normalised))
         assertTrue(abs(cg.value - 100.0) < 1e-9)
     }
 
     @Test
     fun aPanicInsideTheLibraryIsATypedExceptionNotACrash() {
-        // The deliberate panic of the test entry point comes out as the function's own error
-        // type (Internal), a kotlin.Exception the app can catch, not uniffi's InternalException.
-        val e = assertFailsWith<ScreeningException.Internal> { internalPanicForTest() }
+        // The deliberate panic of the test entry point comes out as DkdException.Internal, a
+        // kotlin.Exception the app can catch, not uniffi's InternalException.
+        val e = assertFailsWith<DkdException.Internal> { internalPanicForTest() }
         assertEquals("internal_error", e.kind)
         assertTrue(e.reason.startsWith("internal error in amimestrocel-dkd"))
-        // The library stays usable after it.
-        assertEquals(EgfrEquation.CKD_EPI2021_CR, protocolDefaultEquation())
+        assertEquals(EgfrEquation.CKD_EPI2021_CR, protocolDefaultEquation()) // still usable
     }
 
     @Test
-    fun datesAreYyyyMmDdOnly() {
-        for (bad in listOf("1960-3-1", " 1960-03-01", "+1960-03-01", "-262143-01-01")) {
-            assertFailsWith<EgfrException.InvalidDate>(bad) { ageOn(bad, "2025-03-01") }
-        }
+    fun aDateKotlinCanHoldButTheLibraryCannotIsATypedError() {
+        // LocalDate reaches year 999 999 999; the library's dates stop at 9999 (ISO `YYYY-MM-DD`).
+        val e = assertFailsWith<DkdException.InvalidInput> { ageOn(LocalDate.of(1960, 1, 1), LocalDate.of(10000, 1, 1)) }
+        assertEquals(Triple("invalid_date", "a date is not an ISO-8601 calendar date (YYYY-MM-DD)", ""), Triple(e.kind, e.reason, e.path))
     }
 }

@@ -40,7 +40,7 @@ class VectorTest {
                 val kind = try {
                     labValue(parseAnalyte(c.str("analyte")), number(c.get("value")), c.str("unit"))
                     null
-                } catch (e: LabException) {
+                } catch (e: DkdException.InvalidInput) {
                     e.errorKind
                 }
                 assertEquals(c.str("error"), kind, c.str("name"))
@@ -53,12 +53,12 @@ class VectorTest {
         val age = ageFromYears(number(c.get("age")))
         val sex = parseSex(c.str("sex"))
         val creatinine = c.opt("creatinine")?.asJsonObject?.let {
-            labValue(Analyte.SERUM_CREATININE, number(it.get("value")), it.str("unit"))
+            labValue(AnalyteKind.SERUM_CREATININE, number(it.get("value")), it.str("unit"))
         }
         val cystatinC = c.opt("cystatin_c")?.asJsonObject?.let {
-            labValue(Analyte.CYSTATIN_C, number(it.get("value")), it.str("unit"))
+            labValue(AnalyteKind.CYSTATIN_C, number(it.get("value")), it.str("unit"))
         }
-        val input = EgfrInput(
+        val input = EgfrInputs(
             ageYears = age.toLong(),
             sex = sex,
             creatinine = creatinine,
@@ -72,10 +72,8 @@ class VectorTest {
         assertEquals(expectedUnit, estimate.unit, c.str("name"))
         assertEquals(equation != EgfrEquation.COCKCROFT_GAULT, estimate.normalised, c.str("name"))
         Pair(estimate.value, null)
-    } catch (e: LabException) {
-        Pair(null, e.errorKind)
-    } catch (e: EgfrException) {
-        Pair(null, e.errorKind)
+    } catch (e: DkdException.InvalidInput) {
+        Pair(null, e.kind)
     }
 
     @TestFactory

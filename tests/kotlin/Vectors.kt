@@ -6,9 +6,7 @@ import com.google.gson.JsonElement
 import com.google.gson.JsonObject
 import com.google.gson.JsonParser
 import java.io.File
-import health.amimestrocel.dkd.EgfrException
-import health.amimestrocel.dkd.LabException
-import health.amimestrocel.dkd.ScreeningException
+import health.amimestrocel.dkd.DkdException
 
 object Vectors {
     /** The vectors folder: `-Damimestrocel.vectors=DIR` (set by scripts/test-kotlin.sh), else ./tests/vectors. */
@@ -46,85 +44,26 @@ fun JsonObject.str(key: String): String = get(key).asString
 /** The member, or null when it is absent or JSON null. */
 fun JsonObject.opt(key: String): JsonElement? = get(key)?.takeUnless { it.isJsonNull }
 
-/** The stable kind of any lab error. Exhaustive: a new variant does not compile until it is handled here. */
-val LabException.errorKind: String
+/** The stable kind of any error of the library. Exhaustive: a new variant does not compile until handled here. */
+val DkdException.errorKind: String
     get() = when (this) {
-        is LabException.UnknownUnit -> kind
-        is LabException.UnitNotForAnalyte -> kind
-        is LabException.UnknownAnalyte -> kind
-        is LabException.NotFinite -> kind
-        is LabException.Negative -> kind
-        is LabException.OutOfBounds -> kind
-        is LabException.InvalidJson -> kind
-        is LabException.WrongAnalyte -> kind
-        is LabException.Internal -> kind
+        is DkdException.InvalidInput -> kind
+        is DkdException.InvalidConfig -> kind
+        is DkdException.Internal -> kind
     }
 
-/** The stable kind of any eGFR error (for `Lab`, the lab error's kind). Exhaustive, as above. */
-val EgfrException.errorKind: String
+/** The field path of any error ("" where the input is not a field of a record). */
+val DkdException.errorPath: String
     get() = when (this) {
-        is EgfrException.UnknownEquation -> kind
-        is EgfrException.MissingInput -> kind
-        is EgfrException.AgeOutOfRange -> kind
-        is EgfrException.WeightOutOfBounds -> kind
-        is EgfrException.ColumnLength -> kind
-        is EgfrException.Lab -> kind
-        is EgfrException.InvalidAge -> kind
-        is EgfrException.UnknownSex -> kind
-        is EgfrException.BirthAfterDate -> kind
-        is EgfrException.InvalidDate -> kind
-        is EgfrException.Internal -> kind
+        is DkdException.InvalidInput -> path
+        is DkdException.InvalidConfig -> path
+        is DkdException.Internal -> ""
     }
 
-/** The reason (core's text) of any lab error. */
-val LabException.reasonText: String
+/** The reason (core's text) of any error. */
+val DkdException.reasonText: String
     get() = when (this) {
-        is LabException.UnknownUnit -> reason
-        is LabException.UnitNotForAnalyte -> reason
-        is LabException.UnknownAnalyte -> reason
-        is LabException.NotFinite -> reason
-        is LabException.Negative -> reason
-        is LabException.OutOfBounds -> reason
-        is LabException.InvalidJson -> reason
-        is LabException.WrongAnalyte -> reason
-        is LabException.Internal -> reason
-    }
-
-/** The stable kind of any screening error (for `Lab`, the lab error's kind). Exhaustive, as above. */
-val ScreeningException.errorKind: String
-    get() = when (this) {
-        is ScreeningException.Malformed -> kind
-        is ScreeningException.Lab -> kind
-        is ScreeningException.DateAfterScreening -> kind
-        is ScreeningException.DatesOutOfOrder -> kind
-        is ScreeningException.InvalidValue -> kind
-        is ScreeningException.InvalidDate -> kind
-        is ScreeningException.InvalidConfig -> kind
-        is ScreeningException.Internal -> kind
-    }
-
-/** The field path of any screening error (`labs.uacr[0].date`). */
-val ScreeningException.errorPath: String
-    get() = when (this) {
-        is ScreeningException.Malformed -> path
-        is ScreeningException.Lab -> path
-        is ScreeningException.DateAfterScreening -> path
-        is ScreeningException.DatesOutOfOrder -> path
-        is ScreeningException.InvalidValue -> path
-        is ScreeningException.InvalidDate -> path
-        is ScreeningException.InvalidConfig -> path
-        is ScreeningException.Internal -> ""
-    }
-
-/** The reason (core's text) of any screening error. */
-val ScreeningException.reasonText: String
-    get() = when (this) {
-        is ScreeningException.Malformed -> reason
-        is ScreeningException.Lab -> reason
-        is ScreeningException.DateAfterScreening -> reason
-        is ScreeningException.DatesOutOfOrder -> reason
-        is ScreeningException.InvalidValue -> reason
-        is ScreeningException.InvalidDate -> reason
-        is ScreeningException.InvalidConfig -> reason
-        is ScreeningException.Internal -> reason
+        is DkdException.InvalidInput -> reason
+        is DkdException.InvalidConfig -> reason
+        is DkdException.Internal -> reason
     }

@@ -219,6 +219,6 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
 def test_catalogues_list_every_equation_analyte_and_row_error() -> None:
     assert {e["equation"] for e in dkd.equations()} >= {"ckd_epi_2021_cr", "ekfc_2021_cr", "cockcroft_gault"}
     assert all("doi:10." in e["source"] for e in dkd.equations())
-    assert len(dkd.analytes()) == 15
+    assert len(dkd.analytes()) == 17
     assert dkd.egfr_error_kinds()[0] == "ok" and dkd.egfr_error_kinds()[4] == "creatinine_not_finite"
     assert dkd.PROTOCOL_DEFAULT_EQUATION == "ckd_epi_2021_cr"

@@ -77,7 +77,7 @@ def test_configuration_is_a_dict_of_named_parameters() -> None:
 def test_criteria_list_ids_text_and_parameters() -> None:
     items = {c["id"]: c for c in dkd.criteria()}
     assert items["inc_hba1c"]["protocol_text"] == "Glycated hemoglobin (HbA1c) < 9%."
-    assert ["hba1c", "< 9 %"] in items["inc_hba1c"]["parameters"]
+    assert {"name": "hba1c", "value": "< 9 %"} in items["inc_hba1c"]["parameters"]
 
 
 def test_screen_many_returns_a_dataframe_and_keeps_refused_rows() -> None:

@@ -37,7 +37,7 @@ final class EligibilityTests: XCTestCase {
         investigatorDeemsUnsuitable: false)
 
     private func criterion(_ result: ScreeningResult, _ id: CriterionId) throws -> CriterionResult {
-        try XCTUnwrap(result.criteria.first { $0.id == id }, (try? id.slug()) ?? "?")
+        try XCTUnwrap(result.criteria.first { $0.id == id }, (try? criterionIdSlug(id: id)) ?? "?")
     }
 
     func testATypedRecordBuiltInCodeIsScreened() throws {
@@ -48,7 +48,7 @@ final class EligibilityTests: XCTestCase {
         XCTAssertEqual(result.criteria.map { $0.id }, try criteria().map { $0.id })
         XCTAssertFalse(result.configVersion.isEmpty)
         for c in result.criteria {
-            XCTAssertEqual(c.outcome, c.kind == .inclusion ? .met : .notMet, "\((try? c.id.slug()) ?? "?"): \(c.reason)")
+            XCTAssertEqual(c.outcome, c.kind == .inclusion ? .met : .notMet, "\((try? criterionIdSlug(id: c.id)) ?? "?"): \(c.reason)")
         }
         let evidence = try XCTUnwrap(criterion(result, .incUacr).evidence.first)
         XCTAssertEqual(evidence.field, "labs.uacr[0]")
@@ -89,8 +89,8 @@ final class EligibilityTests: XCTestCase {
         var late = eligible
         late.labs.uacr[0].date = "2025-07-01"
         XCTAssertEqual(
-            thrown(ScreeningError.self) { try screen(record: late) },
-            .DateAfterScreening(
+            thrown(DkdError.self) { try screen(record: late) },
+            .InvalidInput(
                 kind: "date_after_screening", reason: "labs.uacr[0].date: date is after the screening date",
                 path: "labs.uacr[0].date"))
     }
@@ -99,40 +99,41 @@ final class EligibilityTests: XCTestCase {
         var badUnit = eligible
         badUnit.labs.creatinine[0].unit = "mg/furlong"
         XCTAssertEqual(
-            thrown(ScreeningError.self) { try screen(record: badUnit) },
-            .Lab(kind: "unknown_unit", reason: "labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)", path: "labs.creatinine[0]"))
+            thrown(DkdError.self) { try screen(record: badUnit) },
+            .InvalidInput(kind: "unknown_unit", reason: "labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)", path: "labs.creatinine[0]"))
 
         var backwards = eligible
         backwards.medications = [Medication(name: "metformin", start: "2025-05-01", end: "2025-04-01")]
         XCTAssertEqual(
-            thrown(ScreeningError.self) { try screen(record: backwards) },
-            .DatesOutOfOrder(
+            thrown(DkdError.self) { try screen(record: backwards) },
+            .InvalidInput(
                 kind: "dates_out_of_order", reason: "medications[0].end: date is before `start` of the same entry",
-                path: "medications[0].end", start: "start"))
+                path: "medications[0].end"))
 
         var nyha5 = eligible
         nyha5.conditions = [Condition(condition: .heartFailure, nyhaClass: 5)]
         XCTAssertEqual(
-            thrown(ScreeningError.self) { try screen(record: nyha5) },
-            .InvalidValue(
+            thrown(DkdError.self) { try screen(record: nyha5) },
+            .InvalidInput(
                 kind: "invalid_value", reason: "conditions[0].nyha_class: NYHA class is 1, 2, 3 or 4",
                 path: "conditions[0].nyha_class"))
 
         var badDate = eligible
         badDate.screeningDate = "01/06/2025"
         XCTAssertEqual(
-            thrown(ScreeningError.self) { try screen(record: badDate) },
-            .InvalidDate(
-                kind: "invalid_date", reason: "screening_date: not an ISO-8601 date (YYYY-MM-DD)", path: "screening_date"))
+            thrown(DkdError.self) { try screen(record: badDate) },
+            .InvalidInput(
+                kind: "invalid_date", reason: "a date is not an ISO-8601 calendar date (YYYY-MM-DD)", path: ""))
+        // A Swift date string is read with the whole record, before any field path is known.
         var badTrialEnd = eligible
         badTrialEnd.otherTrials = [TrialParticipation(interventional: true, start: "2025-01-01", end: "2025-02-30")]
-        XCTAssertEqual(thrown(ScreeningError.self) { try screeningRecordToJson(record: badTrialEnd) }?.path, "other_trials[0].end")
+        XCTAssertEqual(thrown(DkdError.self) { try screeningRecordToJson(record: badTrialEnd) }?.errorKind, "invalid_date")
 
-        let malformed = thrown(ScreeningError.self) { try screeningRecordFromJson(json: #"{"id": "X", "sex": "female", "colour": 1}"#) }
+        let malformed = thrown(DkdError.self) { try screeningRecordFromJson(json: #"{"id": "X", "sex": "female", "colour": 1}"#) }
         XCTAssertEqual(malformed?.errorKind, "malformed")
         XCTAssertEqual(malformed?.path, "colour")
 
-        let config = thrown(ScreeningError.self) {
+        let config = thrown(DkdError.self) {
             try screenWithConfig(record: self.eligible, configJson: #"{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}"#)
         }
         XCTAssertEqual(config?.errorKind, "invalid_config")
@@ -155,7 +156,7 @@ final class EligibilityTests: XCTestCase {
 
         var nan = eligible
         nan.labs.uacr[0].value = .nan
-        XCTAssertEqual(thrown(ScreeningError.self) { try screeningRecordToJson(record: nan) }?.path, "labs.uacr[0].value")
+        XCTAssertEqual(thrown(DkdError.self) { try screeningRecordToJson(record: nan) }?.path, "labs.uacr[0].value")
     }
 
     func testCriteriaAndSlugsComeFromCore() throws {
@@ -163,16 +164,16 @@ final class EligibilityTests: XCTestCase {
         XCTAssertEqual(list.count, 23)
         XCTAssertEqual(list.filter { $0.kind == .inclusion }.count, 9)
         for c in list {
-            XCTAssertEqual(try parseCriterionId(slug: try c.id.slug()), c.id)
-            XCTAssertTrue(try c.id.slug().hasPrefix(c.kind == .inclusion ? "inc_" : "exc_"), (try? c.id.slug()) ?? "?")
-            XCTAssertEqual(try c.kind.slug(), c.kind == .inclusion ? "inclusion" : "exclusion")
+            XCTAssertEqual(try parseCriterionId(slug: try criterionIdSlug(id: c.id)), c.id)
+            XCTAssertTrue(try criterionIdSlug(id: c.id).hasPrefix(c.kind == .inclusion ? "inc_" : "exc_"), (try? criterionIdSlug(id: c.id)) ?? "?")
+            XCTAssertEqual(try criterionKindSlug(kind: c.kind), c.kind == .inclusion ? "inclusion" : "exclusion")
         }
         let hba1c = try XCTUnwrap(list.first { $0.id == .incHba1c })
         XCTAssertEqual(hba1c.protocolText, "Glycated hemoglobin (HbA1c) < 9%.")
         XCTAssertTrue(hba1c.parameters.contains(Parameter(name: "hba1c", value: "< 9 %")), "\(hba1c.parameters)")
         XCTAssertNil(try parseCriterionId(slug: "inc_colour"))
-        XCTAssertEqual(try [Outcome.met, .notMet, .unknown].map { try $0.slug() }, ["met", "not_met", "unknown"])
-        XCTAssertEqual(try [Status.eligible, .ineligible, .pending].map { try $0.slug() }, ["eligible", "ineligible", "pending"])
+        XCTAssertEqual(try [Outcome.met, .notMet, .unknown].map { try outcomeSlug(outcome: $0) }, ["met", "not_met", "unknown"])
+        XCTAssertEqual(try [Status.eligible, .ineligible, .pending].map { try statusSlug(status: $0) }, ["eligible", "ineligible", "pending"])
     }
 
     func testTheConfigurationIsJsonInCoresForm() throws {

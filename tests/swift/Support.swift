@@ -68,53 +68,12 @@ func string(_ object: [String: Any], _ key: String) throws -> String {
     return s
 }
 
-extension LabError {
-    /// The stable kind of any lab error. Exhaustive: a new variant does not compile until handled.
-    var errorKind: String {
-        switch self {
-        case let .UnknownUnit(kind, _, _): return kind
-        case let .UnitNotForAnalyte(kind, _, _, _, _): return kind
-        case let .UnknownAnalyte(kind, _, _): return kind
-        case let .NotFinite(kind, _, _): return kind
-        case let .Negative(kind, _, _): return kind
-        case let .OutOfBounds(kind, _, _, _, _, _): return kind
-        case let .InvalidJson(kind, _): return kind
-        case let .WrongAnalyte(kind, _, _, _): return kind
-        case let .Internal(kind, _): return kind
-        }
-    }
-}
-
-extension EgfrError {
-    /// The stable kind of any eGFR error (for `Lab`, the lab error's kind). Exhaustive, as above.
-    var errorKind: String {
-        switch self {
-        case let .UnknownEquation(kind, _, _): return kind
-        case let .MissingInput(kind, _, _, _): return kind
-        case let .AgeOutOfRange(kind, _, _, _, _): return kind
-        case let .WeightOutOfBounds(kind, _, _, _): return kind
-        case let .ColumnLength(kind, _, _, _, _): return kind
-        case let .Lab(kind, _): return kind
-        case let .InvalidAge(kind, _, _): return kind
-        case let .UnknownSex(kind, _, _): return kind
-        case let .BirthAfterDate(kind, _): return kind
-        case let .InvalidDate(kind, _, _): return kind
-        case let .Internal(kind, _): return kind
-        }
-    }
-}
-
-extension ScreeningError {
-    /// The stable kind, the field path and the reason of any screening error. Exhaustive: a new
-    /// variant does not compile until handled.
+extension DkdError {
+    /// The stable kind, the reason and the field path of any error ("" where the input is not
+    /// a field of a record). Exhaustive: a new variant does not compile until handled.
     var parts: (kind: String, reason: String, path: String) {
         switch self {
-        case let .Malformed(kind, reason, path): return (kind, reason, path)
-        case let .Lab(kind, reason, path): return (kind, reason, path)
-        case let .DateAfterScreening(kind, reason, path): return (kind, reason, path)
-        case let .DatesOutOfOrder(kind, reason, path, _): return (kind, reason, path)
-        case let .InvalidValue(kind, reason, path): return (kind, reason, path)
-        case let .InvalidDate(kind, reason, path): return (kind, reason, path)
+        case let .InvalidInput(kind, reason, path): return (kind, reason, path)
         case let .InvalidConfig(kind, reason, path): return (kind, reason, path)
         case let .Internal(kind, reason): return (kind, reason, "")
         }

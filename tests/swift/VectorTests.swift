@@ -34,7 +34,7 @@ final class VectorTests: XCTestCase {
             do {
                 _ = try labValue(
                     analyte: parseAnalyte(slug: string(c, "analyte")), value: number(c["value"]), unit: string(c, "unit"))
-            } catch let error as LabError {
+            } catch let error as DkdError {
                 kind = error.errorKind
             }
             XCTAssertEqual(kind, try string(c, "error"), name)
@@ -58,19 +58,17 @@ final class VectorTests: XCTestCase {
                 cystatinC = try labValue(analyte: .cystatinC, value: number(cys["value"]), unit: string(cys, "unit"))
             }
             let weightKg = try optional(c, "weight_kg").map { try number($0) }
-            let input = EgfrInput(
+            let input = EgfrInputs(
                 ageYears: Int64(age), sex: sex, creatinine: creatinine, cystatinC: cystatinC, weightKg: weightKg,
                 black: (optional(c, "black") as? Bool) ?? false)
-            let estimate = try estimateGfr(equation: equation, input: input)
+            let estimate = try estimateGfr(equation: equation, inputs: input)
             XCTAssertEqual(estimate.equation, equation, name)
             let listed = try equations().first { $0.equation == equation }?.unit
             let expectedUnit = (optional(c, "unit") as? String) ?? listed
             XCTAssertEqual(estimate.unit, expectedUnit, name)
             XCTAssertEqual(estimate.normalised, equation != .cockcroftGault, name)
             return (estimate.value, nil)
-        } catch let error as LabError {
-            return (nil, error.errorKind)
-        } catch let error as EgfrError {
+        } catch let error as DkdError {
             return (nil, error.errorKind)
         }
     }

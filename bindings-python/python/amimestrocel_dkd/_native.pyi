@@ -25,6 +25,8 @@ __all__ = [
     "TotalCholesterol",
     "Triglycerides",
     "Uacr",
+    "UrineAlbumin",
+    "UrineCreatinine",
     "UrineProtein24h",
     "__version__",
     "age_on",
@@ -183,6 +185,20 @@ class Egfr(LabValue):
 class CreatinineClearance(LabValue):
     ANALYTE: str
     def __new__(cls, value: SupportsFloat, unit: str) -> CreatinineClearance: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class UrineAlbumin(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: SupportsFloat, unit: str) -> UrineAlbumin: ...
+    @staticmethod
+    def units() -> List[str]: ...
+
+@final
+class UrineCreatinine(LabValue):
+    ANALYTE: str
+    def __new__(cls, value: SupportsFloat, unit: str) -> UrineCreatinine: ...
     @staticmethod
     def units() -> List[str]: ...
 

@@ -292,6 +292,54 @@ impl EgfrEquation {
             Unit::MilliliterPerMinute
         }
     }
+
+    /// Slug, source, ages, inputs and result unit, as data.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::EgfrEquation;
+    /// let info = EgfrEquation::CkdEpi2021CrCys.info();
+    /// assert_eq!(info.needs, vec!["creatinine", "cystatin_c"]);
+    /// ```
+    pub fn info(self) -> EquationInfo {
+        let needs = [
+            (self.needs_creatinine(), "creatinine"),
+            (self.needs_cystatin_c(), "cystatin_c"),
+            (self.needs_weight(), "weight_kg"),
+        ];
+        EquationInfo {
+            equation: self,
+            slug: self.slug().to_owned(),
+            source: self.source().to_owned(),
+            unit: self.result_unit().as_str().to_owned(),
+            normalised: self.is_normalised(),
+            min_age: self.age_range().0,
+            max_age: self.age_range().1,
+            needs: needs.into_iter().filter(|(needed, _)| *needed).map(|(_, name)| name.to_owned()).collect(),
+        }
+    }
+}
+
+/// What the library knows of one equation, as every binding lists it
+/// ([`EgfrEquation::info`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EquationInfo {
+    /// The equation.
+    pub equation: EgfrEquation,
+    /// Its stable slug (`ckd_epi_2021_cr`).
+    pub slug: String,
+    /// The paper, with its DOI.
+    pub source: String,
+    /// The unit of its result.
+    pub unit: String,
+    /// Whether it gives eGFR per 1.73 m² (all but Cockcroft–Gault).
+    pub normalised: bool,
+    /// Youngest age, inclusive.
+    pub min_age: u32,
+    /// Oldest age, inclusive.
+    pub max_age: u32,
+    /// The inputs it reads besides age and sex: `creatinine`, `cystatin_c`, `weight_kg`.
+    pub needs: Vec<String>,
 }
 
 impl fmt::Display for EgfrEquation {

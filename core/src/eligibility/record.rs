@@ -368,6 +368,29 @@ pub struct ScreeningRecord {
 }
 
 impl ScreeningRecord {
+    /// Writes the record as JSON, in the form [`ScreeningRecord::from_json`] reads back to the
+    /// same record. Values are not checked (a record that screening would refuse can still be
+    /// stored), but the text is read back once: a number JSON cannot hold (NaN, an infinity,
+    /// which serde_json would write as `null`) is refused.
+    ///
+    /// # Errors
+    /// [`RecordError::Malformed`] at the path of a NaN or infinite number.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::ScreeningRecord;
+    /// let r = ScreeningRecord::from_json(r#"{"id": "P", "sex": "M", "date_of_birth": "1960-01-01", "screening_date": "2025-06-01"}"#)?;
+    /// assert_eq!(ScreeningRecord::from_json(&r.to_json()?)?, r);
+    /// # Ok::<(), amimestrocel_dkd::eligibility::RecordError>(())
+    /// ```
+    pub fn to_json(&self) -> Result<String, RecordError> {
+        // Plain data: serde_json fails on it only if memory does, and then the error is typed.
+        let json = serde_json::to_string(self)
+            .map_err(|e| RecordError::Malformed { path: ".".into(), reason: e.to_string() })?;
+        ScreeningRecord::from_json(&json)?;
+        Ok(json)
+    }
+
     /// Reads a record from JSON; errors name the field path.
     ///
     /// # Errors

@@ -680,7 +680,7 @@ fn a_recent_infarction_counts_within_the_configured_months() {
 #[test]
 fn every_reading_is_listed_with_its_criterion() {
     let list = criteria(&cfg());
-    let names: Vec<&str> = list.iter().flat_map(|c| c.parameters.iter().map(|(n, _)| *n)).collect();
+    let names: Vec<&str> = list.iter().flat_map(|c| c.parameters.iter().map(|p| p.name.as_str())).collect();
     for reading in [
         "immunosuppressant_exposure",
         "day_window",
@@ -695,5 +695,5 @@ fn every_reading_is_listed_with_its_criterion() {
         assert!(names.contains(&reading), "{reading}");
     }
     let imm = list.iter().find(|c| c.id == CriterionId::ExcImmunosuppressant).unwrap();
-    assert!(imm.parameters.contains(&("immunosuppressant_exposure", "course_length".to_owned())));
+    assert!(imm.parameters.iter().any(|p| p.name == "immunosuppressant_exposure" && p.value == "course_length"));
 }

@@ -41,6 +41,26 @@ pub struct Bounds {
     pub max: f64,
 }
 
+/// What the library knows of one analyte, as every binding lists it: slug, label, units and
+/// plausibility bounds ([`AnalyteKind::info`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnalyteInfo {
+    /// The analyte.
+    pub analyte: AnalyteKind,
+    /// Its stable slug.
+    pub slug: String,
+    /// A human-readable name, as used in error messages.
+    pub label: String,
+    /// The unit values are held in and bounds are stated in.
+    pub canonical_unit: String,
+    /// Every accepted unit, canonical first, in canonical spelling.
+    pub units: Vec<String>,
+    /// Smallest plausible value, inclusive, in `canonical_unit`.
+    pub min: f64,
+    /// Largest plausible value, inclusive, in `canonical_unit`.
+    pub max: f64,
+}
+
 /// What is wrong with a value, without the analyte: the column-wise form of [`LabError`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ValueProblem {
@@ -85,6 +105,10 @@ pub enum AnalyteKind {
     Egfr,
     /// Creatinine clearance, not normalised (canonical mL/min); Cockcroft–Gault's result.
     CreatinineClearance,
+    /// Albumin in a spot urine sample (canonical mg/L); with urine creatinine, gives the UACR.
+    UrineAlbumin,
+    /// Creatinine in a spot urine sample (canonical mmol/L); with urine albumin, gives the UACR.
+    UrineCreatinine,
 }
 
 use AnalyteKind as K;
@@ -92,7 +116,7 @@ use Unit as U;
 
 impl AnalyteKind {
     /// Every analyte, in declaration order.
-    pub const ALL: [AnalyteKind; 15] = [
+    pub const ALL: [AnalyteKind; 17] = [
         K::SerumCreatinine,
         K::CystatinC,
         K::UrineProtein24h,
@@ -108,6 +132,8 @@ impl AnalyteKind {
         K::DiastolicBp,
         K::Egfr,
         K::CreatinineClearance,
+        K::UrineAlbumin,
+        K::UrineCreatinine,
     ];
 
     /// The stable snake_case slug, as in JSON and every binding.
@@ -128,6 +154,8 @@ impl AnalyteKind {
             K::DiastolicBp => "diastolic_bp",
             K::Egfr => "egfr",
             K::CreatinineClearance => "creatinine_clearance",
+            K::UrineAlbumin => "urine_albumin",
+            K::UrineCreatinine => "urine_creatinine",
         }
     }
 
@@ -166,6 +194,28 @@ impl AnalyteKind {
             K::DiastolicBp => "diastolic blood pressure",
             K::Egfr => "eGFR",
             K::CreatinineClearance => "creatinine clearance",
+            K::UrineAlbumin => "urine albumin",
+            K::UrineCreatinine => "urine creatinine",
+        }
+    }
+
+    /// Slug, label, units and bounds, as data.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::lab::AnalyteKind;
+    /// let k = AnalyteKind::Potassium.info();
+    /// assert_eq!((k.units, k.min, k.max), (vec!["mmol/L".to_owned(), "mEq/L".to_owned()], 1.0, 15.0));
+    /// ```
+    pub fn info(self) -> AnalyteInfo {
+        AnalyteInfo {
+            analyte: self,
+            slug: self.slug().to_owned(),
+            label: self.label().to_owned(),
+            canonical_unit: self.canonical_unit().as_str().to_owned(),
+            units: self.units().iter().map(|u| u.as_str().to_owned()).collect(),
+            min: self.bounds().min,
+            max: self.bounds().max,
         }
     }
 
@@ -191,6 +241,8 @@ impl AnalyteKind {
             K::SystolicBp | K::DiastolicBp => &[U::MillimeterOfMercury, U::Kilopascal],
             K::Egfr => &[U::MilliliterPerMinutePer173SquareMeter, U::MilliliterPerSecondPer173SquareMeter],
             K::CreatinineClearance => &[U::MilliliterPerMinute],
+            K::UrineAlbumin => &[U::MilligramPerLiter, U::MilligramPerDeciliter, U::GramPerLiter],
+            K::UrineCreatinine => &[U::MillimolePerLiter, U::MicromolePerLiter, U::MilligramPerDeciliter],
         }
     }
 
@@ -213,6 +265,11 @@ impl AnalyteKind {
             K::DiastolicBp => (10.0, 220.0),
             K::Egfr => (0.0, 300.0),
             K::CreatinineClearance => (0.0, 500.0),
+            // Up to 30 g/L: beyond the heaviest nephrotic albuminuria reported.
+            K::UrineAlbumin => (0.0, 30_000.0),
+            // 0.1–100 mmol/L (11 mg/L to 11 g/L): wider than the most dilute and the most
+            // concentrated urine; never zero, since it divides the UACR.
+            K::UrineCreatinine => (0.1, 100.0),
         };
         Bounds { min, max }
     }
@@ -220,7 +277,7 @@ impl AnalyteKind {
     /// The molar mass behind this analyte's mass ↔ molar conversion, if it has one.
     fn grams_per_mole(self) -> Option<f64> {
         match self {
-            K::SerumCreatinine => Some(chemistry::CREATININE_G_PER_MOL),
+            K::SerumCreatinine | K::UrineCreatinine => Some(chemistry::CREATININE_G_PER_MOL),
             K::FastingGlucose => Some(chemistry::GLUCOSE_G_PER_MOL),
             K::Triglycerides => Some(chemistry::TRIGLYCERIDE_G_PER_MOL),
             K::LdlCholesterol | K::HdlCholesterol | K::TotalCholesterol => Some(chemistry::CHOLESTEROL_G_PER_MOL),

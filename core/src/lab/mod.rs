@@ -22,11 +22,12 @@
 
 mod analyte;
 pub mod chemistry;
+mod uacr;
 mod unit;
 mod unit_text;
 
 pub(crate) use analyte::ValueProblem;
-pub use analyte::{units, AnalyteKind, Bounds};
+pub use analyte::{units, AnalyteInfo, AnalyteKind, Bounds};
 pub use unit::Unit;
 pub use unit_text::UnitText;
 
@@ -546,6 +547,10 @@ analyte!(/// GFR per 1.73 m² body-surface area: the volume rate is that of a st
     EgfrPer173, Egfr, Egfr, VolumeRate, milliliter_per_minute);
 analyte!(/// Creatinine clearance of this body, not normalised to body-surface area.
     Clearance, CreatinineClearance, CreatinineClearance, VolumeRate, milliliter_per_minute);
+analyte!(/// Albumin in a spot urine sample, a mass concentration.
+    Albumin, UrineAlbumin, UrineAlbumin, MassConcentration, milligram_per_liter);
+analyte!(/// Creatinine in a spot urine sample, a molar concentration.
+    UrineCreatinineMarker, UrineCreatinine, UrineCreatinine, MolarConcentration, millimole_per_liter);
 
 #[cfg(test)]
 mod tests;

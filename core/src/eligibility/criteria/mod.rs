@@ -26,6 +26,16 @@ pub enum CriterionKind {
     Exclusion,
 }
 
+impl CriterionKind {
+    /// `inclusion` or `exclusion`, as in JSON and every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CriterionKind::Inclusion => "inclusion",
+            CriterionKind::Exclusion => "exclusion",
+        }
+    }
+}
+
 /// Declares the catalogue once: id, slug, kind, protocol text and the configuration fields each
 /// criterion reads (checked by the compiler to be fields of [`ProtocolConfig`]).
 macro_rules! criteria_catalogue {
@@ -123,17 +133,27 @@ impl CriterionId {
 }
 
 /// A criterion as listed for users: id, kind, protocol text and the parameters it reads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Plain owned data, as every binding carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CriterionInfo {
     /// The stable id.
     pub id: CriterionId,
     /// Inclusion or exclusion.
     pub kind: CriterionKind,
     /// The protocol's words.
-    pub protocol_text: &'static str,
-    /// (name, value) of each configuration parameter the criterion reads; the
-    /// immunosuppressant criterion also names its `medication_table`.
-    pub parameters: Vec<(&'static str, String)>,
+    pub protocol_text: String,
+    /// Each configuration parameter the criterion reads; the immunosuppressant criterion also
+    /// names its `medication_table`.
+    pub parameters: Vec<Parameter>,
+}
+
+/// One configuration parameter a criterion reads, with its value as text (`> 1000 mg/g`, `90`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter {
+    /// The configuration field, as in the configuration's JSON.
+    pub name: String,
+    /// Its value under the configuration listed.
+    pub value: String,
 }
 
 /// Every criterion with its parameters under `config`, their values as the configuration's JSON
@@ -144,7 +164,7 @@ pub struct CriterionInfo {
 /// use amimestrocel_dkd::eligibility::{criteria, ProtocolConfig};
 /// let list = criteria(&ProtocolConfig::default());
 /// let uacr = list.iter().find(|c| c.id.slug() == "inc_uacr").unwrap();
-/// assert_eq!(uacr.parameters[0], ("uacr", "> 1000 mg/g".to_string()));
+/// assert_eq!((uacr.parameters[0].name.as_str(), uacr.parameters[0].value.as_str()), ("uacr", "> 1000 mg/g"));
 /// ```
 pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
     let values = serde_json::to_value(config).unwrap_or_default();
@@ -164,12 +184,13 @@ pub fn criteria(config: &ProtocolConfig) -> Vec<CriterionInfo> {
     CriterionId::ALL
         .iter()
         .map(|&id| {
-            let mut parameters: Vec<(&'static str, String)> =
-                id.parameters().iter().map(|&name| (name, shown(name))).collect();
+            let mut parameters: Vec<Parameter> =
+                id.parameters().iter().map(|&name| Parameter { name: name.to_owned(), value: shown(name) }).collect();
             if id == CriterionId::ExcImmunosuppressant {
-                parameters.push(("medication_table", super::medications::MEDICATION_TABLE_VERSION.to_owned()));
+                let table = super::medications::MEDICATION_TABLE_VERSION.to_owned();
+                parameters.push(Parameter { name: "medication_table".to_owned(), value: table });
             }
-            CriterionInfo { id, kind: id.kind(), protocol_text: id.protocol_text(), parameters }
+            CriterionInfo { id, kind: id.kind(), protocol_text: id.protocol_text().to_owned(), parameters }
         })
         .collect()
 }
