@@ -18,8 +18,8 @@ use crate::kernel::Kernel;
 use crate::lab::LabValue;
 
 /// The result of an estimate: which equation, the value and its unit.
-#[pyclass(module = "amimestrocel_dkd", frozen)]
-pub struct GfrResult {
+#[pyclass(name = "GfrEstimate", module = "amimestrocel_dkd", frozen)]
+pub struct PyGfrEstimate {
     #[pyo3(get)]
     equation: &'static str,
     #[pyo3(get)]
@@ -31,7 +31,7 @@ pub struct GfrResult {
 }
 
 #[pymethods]
-impl GfrResult {
+impl PyGfrEstimate {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         crate::guard(py, || {
             let d = PyDict::new(py);
@@ -44,14 +44,14 @@ impl GfrResult {
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         crate::guard(py, || {
-            Ok(format!("GfrResult(equation={:?}, value={:?}, unit={:?})", self.equation, self.value, self.unit))
+            Ok(format!("GfrEstimate(equation={:?}, value={:?}, unit={:?})", self.equation, self.value, self.unit))
         })
     }
 }
 
-impl From<GfrEstimate> for GfrResult {
+impl From<GfrEstimate> for PyGfrEstimate {
     fn from(e: GfrEstimate) -> Self {
-        GfrResult {
+        PyGfrEstimate {
             equation: e.equation().slug(),
             value: e.value(),
             unit: e.unit().as_str(),
@@ -89,7 +89,7 @@ fn estimate_gfr(
     cystatin_c: Option<PyRef<'_, LabValue>>,
     weight_kg: Option<f64>,
     black: bool,
-) -> PyResult<GfrResult> {
+) -> PyResult<PyGfrEstimate> {
     crate::guard(py, || {
         let eq = self::equation(py, equation)?;
         let age = Age::from_f64(age).map_err(|e| errors::demographics(py, e))?;
@@ -97,7 +97,7 @@ fn estimate_gfr(
         inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
         inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;
         inputs.weight = weight_kg.map(Mass::new::<kilogram>);
-        estimate(eq, &inputs).map(GfrResult::from).map_err(|e| errors::egfr(py, e, None))
+        estimate(eq, &inputs).map(PyGfrEstimate::from).map_err(|e| errors::egfr(py, e, None))
     })
 }
 
@@ -223,41 +223,25 @@ fn egfr_error_kinds(py: Python<'_>) -> PyResult<Vec<(u8, &'static str)>> {
     })
 }
 
-/// Every equation with its slug, source, result unit and age range.
+/// One equation as listed: slug, source, result unit, normalised, ages, inputs.
+type EquationTuple = (String, String, String, bool, u32, u32, Vec<String>);
+
+/// Every equation with its slug, source, result unit, age range and inputs (core's listing).
 #[pyfunction]
-fn equations(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+fn equations(py: Python<'_>) -> PyResult<Vec<EquationTuple>> {
     crate::guard(py, || {
-        EgfrEquation::ALL
-            .iter()
+        Ok(EgfrEquation::ALL
+            .into_iter()
             .map(|e| {
-                let d = PyDict::new(py);
-                d.set_item("equation", e.slug())?;
-                d.set_item("source", e.source())?;
-                d.set_item("unit", e.result_unit().as_str())?;
-                d.set_item("normalised", e.is_normalised())?;
-                d.set_item("min_age", e.age_range().0)?;
-                d.set_item("max_age", e.age_range().1)?;
-                d.set_item("needs", {
-                    let mut needs = Vec::new();
-                    if e.needs_creatinine() {
-                        needs.push("creatinine");
-                    }
-                    if e.needs_cystatin_c() {
-                        needs.push("cystatin_c");
-                    }
-                    if e.needs_weight() {
-                        needs.push("weight_kg");
-                    }
-                    needs
-                })?;
-                Ok(d)
+                let i = e.info();
+                (i.slug, i.source, i.unit, i.normalised, i.min_age, i.max_age, i.needs)
             })
-            .collect()
+            .collect())
     })
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<GfrResult>()?;
+    m.add_class::<PyGfrEstimate>()?;
     m.add_function(wrap_pyfunction!(estimate_gfr, m)?)?;
     m.add_function(wrap_pyfunction!(age_on, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;

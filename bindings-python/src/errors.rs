@@ -1,8 +1,11 @@
 //! The one place where core errors become Python exceptions.
 //!
-//! Each core error type maps to one class of `amimestrocel_dkd.errors` (all subclasses of
-//! `DkdError`, itself a `ValueError`), built with the message (core's Display, which carries no
-//! patient value), the stable `kind` slug and a dict of structured details.
+//! Core's rich errors become the small public classes of `amimestrocel_dkd.errors`, one per
+//! action the caller can take (two layers, as on mobile): `InvalidInputError` (fix the data),
+//! `InvalidConfigError` (fix the configuration), `InternalError` (report a bug), all subclasses
+//! of `DkdError`, itself a `ValueError`; each built with the message (core's Display, which
+//! carries no patient value), the stable `kind` slug and a dict of structured details (`path`,
+//! `analyte`, `row`, …).
 
 use amimestrocel_dkd::demographics::DemographicsError;
 use amimestrocel_dkd::egfr::EgfrError;
@@ -49,15 +52,15 @@ fn lab_details<'py>(py: Python<'py>, e: &LabError) -> PyResult<Bound<'py, PyDict
     Ok(d)
 }
 
-/// A core [`LabError`] as `amimestrocel_dkd.errors.LabError`.
+/// A core [`LabError`] as `InvalidInputError`.
 pub fn lab(py: Python<'_>, e: LabError) -> PyErr {
     match lab_details(py, &e) {
-        Ok(d) => raise(py, "LabError", e.to_string(), e.kind(), d),
+        Ok(d) => raise(py, "InvalidInputError", e.to_string(), e.kind(), d),
         Err(err) => err,
     }
 }
 
-/// A core [`DemographicsError`] as `amimestrocel_dkd.errors.DemographicsError`.
+/// A core [`DemographicsError`] as `InvalidInputError`.
 pub fn demographics(py: Python<'_>, e: DemographicsError) -> PyErr {
     let d = PyDict::new(py);
     let filled = match &e {
@@ -66,13 +69,13 @@ pub fn demographics(py: Python<'_>, e: DemographicsError) -> PyErr {
         DemographicsError::BirthAfterDate => Ok(()),
     };
     match filled {
-        Ok(()) => raise(py, "DemographicsError", e.to_string(), e.kind(), d),
+        Ok(()) => raise(py, "InvalidInputError", e.to_string(), e.kind(), d),
         Err(err) => err,
     }
 }
 
-/// A core [`EgfrError`] as `amimestrocel_dkd.errors.EgfrError` (or the lab / demographics
-/// class for the errors it wraps). `row` is set for the first bad row of a strict batch.
+/// A core [`EgfrError`] as `InvalidInputError` (with the details of the lab or demographics
+/// error it wraps). `row` is set for the first bad row of a strict batch.
 pub fn egfr(py: Python<'_>, e: EgfrError, row: Option<usize>) -> PyErr {
     let d = PyDict::new(py);
     let filled = (|| -> PyResult<()> {
@@ -103,22 +106,22 @@ pub fn egfr(py: Python<'_>, e: EgfrError, row: Option<usize>) -> PyErr {
         Ok(())
     })();
     match filled {
-        Ok(()) => raise(py, "EgfrError", e.to_string(), e.kind(), d),
+        Ok(()) => raise(py, "InvalidInputError", e.to_string(), e.kind(), d),
         Err(err) => err,
     }
 }
 
-/// A bad row of a strict batch, as `amimestrocel_dkd.errors.EgfrError` with `row` and `kind`.
+/// A bad row of a strict batch, as `InvalidInputError` with `row` and `kind`.
 pub fn row(py: Python<'_>, row: usize, kind: &str) -> PyErr {
     let d = PyDict::new(py);
     let message = format!("row {row}: {}", kind.replace('_', " "));
     match d.set_item("row", row) {
-        Ok(()) => raise(py, "EgfrError", message, kind, d),
+        Ok(()) => raise(py, "InvalidInputError", message, kind, d),
         Err(err) => err,
     }
 }
 
-/// A core [`ScreeningError`] as `amimestrocel_dkd.errors.ScreeningError`, with `path`.
+/// A core [`ScreeningError`] as `InvalidInputError` (a record) or `InvalidConfigError`, with `path`.
 pub fn screening(py: Python<'_>, e: ScreeningError) -> PyErr {
     let d = PyDict::new(py);
     let filled = (|| -> PyResult<()> {
@@ -137,17 +140,23 @@ pub fn screening(py: Python<'_>, e: ScreeningError) -> PyErr {
         }
         Ok(())
     })();
+    let class = match e {
+        ScreeningError::Record(_) => "InvalidInputError",
+        ScreeningError::Config(_) => "InvalidConfigError",
+    };
     match filled {
-        Ok(()) => raise(py, "ScreeningError", e.to_string(), e.kind(), d),
+        Ok(()) => raise(py, class, e.to_string(), e.kind(), d),
         Err(err) => err,
     }
 }
 
-/// A configuration problem as `amimestrocel_dkd.errors.ScreeningError` of kind `invalid_config`.
+/// A configuration problem as `InvalidConfigError` of kind `invalid_config`.
 pub fn config(py: Python<'_>, field: &str, reason: &str) -> PyErr {
     let d = PyDict::new(py);
     match d.set_item("path", field) {
-        Ok(()) => raise(py, "ScreeningError", format!("configuration field `{field}`: {reason}"), "invalid_config", d),
+        Ok(()) => {
+            raise(py, "InvalidConfigError", format!("configuration field `{field}`: {reason}"), "invalid_config", d)
+        }
         Err(err) => err,
     }
 }
@@ -164,12 +173,12 @@ pub fn internal(py: Python<'_>) -> PyErr {
     )
 }
 
-/// A date argument that was refused (`YYYY-MM-DD` only), as
-/// `amimestrocel_dkd.errors.DemographicsError` naming the argument, never its value.
+/// A date argument that was refused (`YYYY-MM-DD` only), as `InvalidInputError` naming the
+/// argument, never its value.
 pub fn date(py: Python<'_>, argument: &str, e: amimestrocel_dkd::date::DateError) -> PyErr {
     let d = PyDict::new(py);
     match d.set_item("argument", argument) {
-        Ok(()) => raise(py, "DemographicsError", format!("{argument}: {e}"), e.kind(), d),
+        Ok(()) => raise(py, "InvalidInputError", format!("{argument}: {e}"), e.kind(), d),
         Err(err) => err,
     }
 }

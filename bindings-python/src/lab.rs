@@ -223,24 +223,21 @@ fn parse_unit(py: Python<'_>, text: &str) -> PyResult<&'static str> {
     crate::guard(py, || parse(py, text).map(Unit::as_str))
 }
 
-/// Every analyte: slug, label, canonical unit, accepted units and plausibility bounds.
+/// One analyte as listed: slug, label, canonical unit, accepted units, bounds.
+type AnalyteTuple = (String, String, String, Vec<String>, f64, f64);
+
+/// Every analyte: slug, label, canonical unit, accepted units and plausibility bounds (core's
+/// listing).
 #[pyfunction]
-fn analytes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+fn analytes(py: Python<'_>) -> PyResult<Vec<AnalyteTuple>> {
     crate::guard(py, || {
-        AnalyteKind::ALL
-            .iter()
+        Ok(AnalyteKind::ALL
+            .into_iter()
             .map(|k| {
-                let info = k.info();
-                let d = PyDict::new(py);
-                d.set_item("analyte", info.slug)?;
-                d.set_item("label", info.label)?;
-                d.set_item("canonical_unit", info.canonical_unit)?;
-                d.set_item("units", info.units)?;
-                d.set_item("min", info.min)?;
-                d.set_item("max", info.max)?;
-                Ok(d)
+                let i = k.info();
+                (i.slug, i.label, i.canonical_unit, i.units, i.min, i.max)
             })
-            .collect()
+            .collect())
     })
 }
 

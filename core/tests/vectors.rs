@@ -206,3 +206,49 @@ fn no_error_message_repeats_an_identifier_a_date_or_a_value() {
     }
     assert!(checked >= 10, "the vectors hold refused records ({checked})");
 }
+
+/// tests/vectors/names.json: every shared type name is the name of a type of the core crate
+/// (listed here by type, so a renamed type does not compile, and compared with the file).
+#[test]
+fn every_shared_name_is_a_name_of_the_core_crate() {
+    use amimestrocel_dkd::egfr::{EquationInfo, GfrEstimate};
+    use amimestrocel_dkd::eligibility::{
+        CriterionId, CriterionInfo, CriterionKind, CriterionResult, Evidence, LabEntry, Labs, Outcome, Parameter,
+        Quantity, ScreeningRecord, ScreeningResult, Status,
+    };
+    use amimestrocel_dkd::lab::{AnalyteInfo, LabValue, PotassiumIon};
+    fn short<T: ?Sized>() -> String {
+        let full = std::any::type_name::<T>();
+        let path = full.split('<').next().unwrap_or(full);
+        path.rsplit("::").next().unwrap_or(path).to_owned()
+    }
+    let core = vec![
+        short::<AnalyteInfo>(),
+        short::<EquationInfo>(),
+        short::<CriterionInfo>(),
+        short::<Parameter>(),
+        short::<LabValue<PotassiumIon>>(),
+        short::<GfrEstimate>(),
+        short::<ScreeningResult>(),
+        short::<CriterionResult>(),
+        short::<Evidence>(),
+        short::<Quantity>(),
+        short::<AnalyteKind>(),
+        short::<EgfrEquation>(),
+        short::<EgfrInputs>(),
+        short::<Sex>(),
+        short::<ScreeningRecord>(),
+        short::<Labs>(),
+        short::<LabEntry>(),
+        short::<CriterionId>(),
+        short::<CriterionKind>(),
+        short::<Outcome>(),
+        short::<Status>(),
+    ];
+    let names = load("names.json");
+    let listed: Vec<String> = ["types", "typed_types"]
+        .iter()
+        .flat_map(|k| names[*k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(core, listed);
+}

@@ -179,4 +179,19 @@ class BindingTest {
         val e = assertFailsWith<DkdException.InvalidInput> { ageOn(LocalDate.of(1960, 1, 1), LocalDate.of(10000, 1, 1)) }
         assertEquals(Triple("invalid_date", "a date is not an ISO-8601 calendar date (YYYY-MM-DD)", ""), Triple(e.kind, e.reason, e.path))
     }
+
+    /** tests/vectors/names.json: the shared names exist here under the same name (camelCase functions). */
+    @Test
+    fun everySharedNameIsANameOfTheBinding() {
+        val names = Vectors.load("names.json")
+        val pkg = "health.amimestrocel.dkd"
+        val types = names.getAsJsonArray("types") + names.getAsJsonArray("typed_types") +
+            names.getAsJsonObject("errors").getAsJsonArray("kotlin")
+        for (t in types) Class.forName("$pkg.${t.asString}") // throws ClassNotFoundException if absent
+        val facade = Class.forName("$pkg.Amimestrocel_dkd_mobileKt").methods.map { it.name }.toSet()
+        for (f in names.getAsJsonArray("functions")) {
+            val camel = f.asString.split("_").mapIndexed { i, w -> if (i == 0) w else w.replaceFirstChar { it.uppercase() } }.joinToString("")
+            assertTrue(camel in facade, "function $camel")
+        }
+    }
 }

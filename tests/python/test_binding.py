@@ -47,9 +47,10 @@ def test_errors_form_a_hierarchy_under_value_error_with_structured_fields() -> N
     with pytest.raises(ValueError) as info:
         dkd.SerumCreatinine(1.0, "mmHg")
     err = info.value
-    assert isinstance(err, dkd.LabError) and isinstance(err, dkd.DkdError)
+    assert isinstance(err, dkd.InvalidInputError) and isinstance(err, dkd.DkdError)
     assert err.kind == "unit_not_for_analyte"
-    assert err.analyte == "serum_creatinine" and err.unit == "mmHg"
+    assert err.details["analyte"] == "serum_creatinine" and err.details["unit"] == "mmHg"
+    assert err.path == "" and err.reason == str(err)
     assert err.details["accepted"] == ["µmol/L", "mg/dL", "mmol/L", "mg/L"]
     assert str(err) == "unit `mmHg` does not fit serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)"
 
@@ -57,36 +58,36 @@ def test_errors_form_a_hierarchy_under_value_error_with_structured_fields() -> N
 @pytest.mark.parametrize(
     "make, cls, kind, message",
     [
-        (lambda: dkd.Potassium(math.nan, "mmol/L"), dkd.LabError, "not_finite", "potassium is not a finite number"),
-        (lambda: dkd.Uacr(-1, "mg/g"), dkd.LabError, "negative", "urine albumin-to-creatinine ratio is negative"),
-        (lambda: dkd.parse_unit("furlong"), dkd.LabError, "unknown_unit", "unknown unit `furlong`"),
+        (lambda: dkd.Potassium(math.nan, "mmol/L"), dkd.InvalidInputError, "not_finite", "potassium is not a finite number"),
+        (lambda: dkd.Uacr(-1, "mg/g"), dkd.InvalidInputError, "negative", "urine albumin-to-creatinine ratio is negative"),
+        (lambda: dkd.parse_unit("furlong"), dkd.InvalidInputError, "unknown_unit", "unknown unit `furlong`"),
         (
             lambda: dkd.estimate_gfr("ckd_epi", age=50, sex="M"),
-            dkd.EgfrError,
+            dkd.InvalidInputError,
             "unknown_equation",
             "unknown equation `ckd_epi` (expected one of ckd_epi_2009_cr, ckd_epi_2021_cr, ckd_epi_2012_cys, ckd_epi_2012_cr_cys, ckd_epi_2021_cr_cys, ekfc_2021_cr, ekfc_2023_cys, ekfc_2023_cr_cys, mdrd4_idms, cockcroft_gault)",
         ),
         (
             lambda: dkd.estimate_gfr("ckd_epi_2012_cys", age=50, sex="M"),
-            dkd.EgfrError,
+            dkd.InvalidInputError,
             "missing_input",
             "ckd_epi_2012_cys needs cystatin_c",
         ),
         (
             lambda: dkd.estimate_gfr("ckd_epi_2021_cr", age=50, sex="X"),
-            dkd.DemographicsError,
+            dkd.InvalidInputError,
             "unknown_sex",
             "unknown sex `X` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)",
         ),
         (
             lambda: dkd.estimate_gfr("ckd_epi_2021_cr", age=-3, sex="F"),
-            dkd.DemographicsError,
+            dkd.InvalidInputError,
             "invalid_age",
             "age is not a whole number of years between 0 and 125",
         ),
         (
             lambda: dkd.age_on("2020-01-02", "2020-01-01"),
-            dkd.DemographicsError,
+            dkd.InvalidInputError,
             "birth_after_date",
             "date of birth is after the date of assessment",
         ),
@@ -100,21 +101,21 @@ def test_every_error_kind_and_message_is_pinned(make, cls, kind, message) -> Non
 
 
 def test_cystatin_passed_as_creatinine_is_refused() -> None:
-    with pytest.raises(dkd.LabError):
+    with pytest.raises(dkd.InvalidInputError):
         dkd.estimate_gfr("ckd_epi_2021_cr", age=50, sex="M", creatinine=dkd.CystatinC(1.0, "mg/L"))
 
 
 def test_age_on_takes_dates_and_iso_strings() -> None:
     assert dkd.age_on(datetime.date(1960, 3, 1), datetime.date(2025, 2, 28)) == 64
     assert dkd.age_on("1960-03-01", "2025-03-01") == 65
-    with pytest.raises(dkd.DemographicsError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.age_on("01/03/1960", "2025-03-01")
     assert e.value.kind == "not_iso_date" and str(e.value) == "date_of_birth: expected a date as YYYY-MM-DD"
-    with pytest.raises(dkd.DemographicsError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.age_on("1962-07-15x", "2025-03-01")
     assert "1962" not in str(e.value), "the message repeats the birth date"
     for bad in ["1960-3-1", " 1960-03-01", "+1960-03-01"]:
-        with pytest.raises(dkd.DemographicsError):
+        with pytest.raises(dkd.InvalidInputError):
             dkd.age_on(bad, "2025-03-01")
     with pytest.raises(TypeError) as t:
         dkd.age_on(None, "2025-03-01")  # type: ignore[arg-type]
@@ -141,7 +142,7 @@ def test_batch_keeps_good_rows_when_one_is_bad() -> None:
 
 
 def test_batch_strict_raises_naming_the_first_bad_row() -> None:
-    with pytest.raises(dkd.EgfrError) as info:
+    with pytest.raises(dkd.InvalidInputError) as info:
         dkd.egfr("ckd_epi_2021_cr", age=[60, 60, 60], sex=[2, 2, 2], creatinine=[1.0, 1.1, -1.0], strict=True)
     assert info.value.row == 2
     assert info.value.kind == "creatinine_negative"
@@ -155,10 +156,10 @@ def test_batch_accepts_iso5218_codes_and_refuses_booleans() -> None:
 
 
 def test_batch_refuses_columns_of_different_length_and_units_that_do_not_fit() -> None:
-    with pytest.raises(dkd.EgfrError) as info:
+    with pytest.raises(dkd.InvalidInputError) as info:
         dkd.egfr(age=[60, 61], sex=["F", "F"], creatinine=[1.0])
     assert info.value.kind == "column_length" and info.value.details["column"] == "creatinine"
-    with pytest.raises(dkd.LabError) as lab:
+    with pytest.raises(dkd.InvalidInputError) as lab:
         dkd.egfr(age=[60], sex=["F"], creatinine=[1.0], creatinine_unit="mmHg")
     assert lab.value.kind == "unit_not_for_analyte"
 
@@ -198,7 +199,7 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
     scys = rng.uniform(0.1, 12.0, n)
     weight = rng.uniform(20.0, 200.0, n)
     black = rng.integers(0, 2, n).astype(np.uint8)
-    for eq in [e["equation"] for e in dkd.equations()]:
+    for eq in [e.equation for e in dkd.equations()]:
         runs = [
             _native.egfr_columns(
                 eq, age, sex, scr, "mg/dL", scys, "mg/L", weight, black, False, threads, kernel
@@ -217,8 +218,8 @@ def test_batch_kernel_for_this_cpu_gives_the_bits_of_the_baseline_kernel() -> No
 
 
 def test_catalogues_list_every_equation_analyte_and_row_error() -> None:
-    assert {e["equation"] for e in dkd.equations()} >= {"ckd_epi_2021_cr", "ekfc_2021_cr", "cockcroft_gault"}
-    assert all("doi:10." in e["source"] for e in dkd.equations())
+    assert {e.equation for e in dkd.equations()} >= {"ckd_epi_2021_cr", "ekfc_2021_cr", "cockcroft_gault"}
+    assert all("doi:10." in e.source for e in dkd.equations())
     assert len(dkd.analytes()) == 17
     assert dkd.egfr_error_kinds()[0] == "ok" and dkd.egfr_error_kinds()[4] == "creatinine_not_finite"
     assert dkd.PROTOCOL_DEFAULT_EQUATION == "ckd_epi_2021_cr"

@@ -16,7 +16,7 @@ CASES = load("eligibility/cases.json")["cases"]
 def test_eligibility_vector(case: Dict[str, Any]) -> None:
     record = case["json"] if "json" in case else case["record"]
     if "error" in case:
-        with pytest.raises(dkd.ScreeningError) as info:
+        with pytest.raises(dkd.InvalidInputError) as info:
             dkd.screen(record)
         assert (info.value.kind, info.value.path) == (case["error"]["kind"], case["error"]["path"])
         return
@@ -40,7 +40,7 @@ def test_result_has_status_criteria_and_plain_dict() -> None:
     assert json.loads(json.dumps(d)) == d
     uacr = r.criterion("inc_uacr")
     assert uacr.kind == "inclusion" and not uacr.excludes
-    assert uacr.evidence[0]["field"] == "labs.uacr[0]"
+    assert uacr.evidence[0].field == "labs.uacr[0]"
 
 
 def test_record_accepts_dates_and_json_text() -> None:
@@ -58,7 +58,7 @@ def test_bad_record_error_is_a_value_error_naming_the_path() -> None:
     with pytest.raises(ValueError) as info:
         dkd.screen(base)
     err = info.value
-    assert isinstance(err, dkd.ScreeningError)
+    assert isinstance(err, dkd.InvalidInputError)
     assert err.kind == "date_after_screening" and err.path == "labs.uacr[0].date"
     assert str(err) == "labs.uacr[0].date: date is after the screening date"
 
@@ -69,15 +69,15 @@ def test_configuration_is_a_dict_of_named_parameters() -> None:
     config["urine_protein_min_measurements"] = 3
     assert dkd.screen(load("eligibility/base_record.json"), config).criterion("inc_urine_protein").outcome == "unknown"
     config["uacr"]["unit"] = "mmHg"
-    with pytest.raises(dkd.ScreeningError) as info:
+    with pytest.raises(dkd.InvalidConfigError) as info:
         dkd.screen(load("eligibility/base_record.json"), config)
     assert info.value.kind == "invalid_config"
 
 
 def test_criteria_list_ids_text_and_parameters() -> None:
-    items = {c["id"]: c for c in dkd.criteria()}
-    assert items["inc_hba1c"]["protocol_text"] == "Glycated hemoglobin (HbA1c) < 9%."
-    assert {"name": "hba1c", "value": "< 9 %"} in items["inc_hba1c"]["parameters"]
+    items = {c.id: c for c in dkd.criteria()}
+    assert items["inc_hba1c"].protocol_text == "Glycated hemoglobin (HbA1c) < 9%."
+    assert dkd.Parameter("hba1c", "< 9 %") in items["inc_hba1c"].parameters
 
 
 def test_screen_many_returns_a_dataframe_and_keeps_refused_rows() -> None:
@@ -92,5 +92,5 @@ def test_screen_many_returns_a_dataframe_and_keeps_refused_rows() -> None:
     assert set(df["status"]) <= {"eligible", "ineligible", "pending", "refused"}
     one = dkd.screen(records[0])
     assert df.loc[0, "status"] == one.status and df.loc[0, "inc_uacr"] == one.criterion("inc_uacr").outcome
-    with pytest.raises(dkd.ScreeningError):
+    with pytest.raises(dkd.InvalidInputError):
         dkd.screen_many(records, errors="raise")

@@ -71,7 +71,7 @@ def test_every_exported_function_of_the_binding_runs_inside_the_guard() -> None:
 
 def test_extreme_dates_are_refused_on_their_own_row_not_a_panic() -> None:
     record = {"id": "P", "sex": "F", "date_of_birth": "-262143-01-01", "screening_date": "-262143-01-10"}
-    with pytest.raises(dkd.ScreeningError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.screen(record)
     assert (e.value.kind, e.value.path) == ("malformed", "date_of_birth")
     good = [dict(BASE, id=f"G-{k}") for k in range(1000)]
@@ -84,10 +84,10 @@ def test_extreme_dates_are_refused_on_their_own_row_not_a_panic() -> None:
 @pytest.mark.parametrize("field", ["egfr_lookback_days", "uacr_lookback_days", "stroke_lookback_months"])
 def test_a_configuration_with_a_huge_look_back_is_a_typed_error(field: str) -> None:
     config = dict(dkd.default_config(), **{field: 100_000_000})
-    with pytest.raises(dkd.ScreeningError) as e:
+    with pytest.raises(dkd.InvalidConfigError) as e:
         dkd.screen(BASE, config)
     assert (e.value.kind, e.value.path) == ("invalid_config", field)
-    with pytest.raises(dkd.ScreeningError):
+    with pytest.raises(dkd.InvalidConfigError):
         dkd.screen_many([BASE], config)
 
 
@@ -97,17 +97,17 @@ def test_a_configuration_with_a_huge_look_back_is_a_typed_error(field: str) -> N
 def test_two_records_in_one_text_or_trailing_text_are_refused() -> None:
     a = json.dumps(BASE)
     for text in [a + a, a + " garbage", a + "\r" + a]:
-        with pytest.raises(dkd.ScreeningError) as e:
+        with pytest.raises(dkd.InvalidInputError) as e:
             dkd.screen(text)
         assert (e.value.kind, e.value.path) == ("malformed", ".")
 
 
 def test_an_array_where_an_object_is_documented_is_refused() -> None:
-    with pytest.raises(dkd.ScreeningError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.screen('["P", "F", "1960-01-01", "2025-06-01"]')
     assert (e.value.kind, e.value.path) == ("malformed", ".")
     record = dict(BASE, labs={"uacr": [["2025-05-20", 1200.0, "mg/g"]]})
-    with pytest.raises(dkd.ScreeningError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.screen(record)
     assert (e.value.kind, e.value.path) == ("malformed", "labs.uacr[0]")
 
@@ -132,13 +132,13 @@ def test_records_take_the_sex_spellings_every_other_entry_point_takes() -> None:
 
 def test_dates_in_records_are_yyyy_mm_dd_only() -> None:
     for bad in ["2025-1-1", " 2025-06-01", "+2025-06-01"]:
-        with pytest.raises(dkd.ScreeningError) as e:
+        with pytest.raises(dkd.InvalidInputError) as e:
             dkd.screen(dict(BASE, screening_date=bad))
         assert e.value.path == "screening_date"
 
 
 def test_an_impossible_age_is_refused_not_pending() -> None:
-    with pytest.raises(dkd.ScreeningError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.screen(dict(BASE, date_of_birth="1800-01-01"))
     assert (e.value.kind, e.value.path) == ("invalid_value", "date_of_birth")
 
@@ -178,7 +178,7 @@ def test_equal_lab_values_hash_equal() -> None:
 
 
 def test_the_unknown_equation_error_lists_the_valid_names() -> None:
-    with pytest.raises(dkd.EgfrError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.estimate_gfr("ckd-epi", age=60, sex="F", creatinine=dkd.SerumCreatinine(1, "mg/dL"))
     assert "ckd_epi_2021_cr" in str(e.value) and "cockcroft_gault" in str(e.value)
 
@@ -292,7 +292,7 @@ def test_empty_columns_give_an_empty_result() -> None:
 
 
 def test_a_strict_batch_names_the_first_bad_row() -> None:
-    with pytest.raises(dkd.EgfrError) as e:
+    with pytest.raises(dkd.InvalidInputError) as e:
         dkd.egfr(age=[60, 60], sex=["F", "F"], creatinine=[1.0, math.nan], strict=True)
     assert (e.value.row, e.value.kind) == (1, "creatinine_not_finite")
 
@@ -318,7 +318,7 @@ def test_no_error_message_of_the_vectors_repeats_an_id_a_date_or_a_value() -> No
     for case in cases:
         if "error" not in case:
             continue
-        with pytest.raises(dkd.ScreeningError) as e:
+        with pytest.raises(dkd.InvalidInputError) as e:
             dkd.screen(case.get("json") or case["record"])
         record = case.get("record")
         if record is None:

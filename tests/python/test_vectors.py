@@ -21,7 +21,7 @@ def test_unit_conversion_vector(case: Dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", UNITS["errors"], ids=lambda c: c["name"])
 def test_unit_error_vector(case: Dict[str, Any]) -> None:
-    with pytest.raises(dkd.LabError) as info:
+    with pytest.raises(dkd.InvalidInputError) as info:
         dkd.lab_value(case["analyte"], number(case["value"]), case["unit"])
     assert info.value.kind == case["error"]
 

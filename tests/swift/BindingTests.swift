@@ -197,4 +197,31 @@ final class BindingTests: XCTestCase {
             XCTAssertEqual(thrown(DkdError.self) { try ageOn(birthDate: bad, on: "2025-03-01") }?.errorKind, "invalid_date", bad)
         }
     }
+
+    /// tests/vectors/names.json: the shared names exist here under the same name. Types are
+    /// listed here by reference (so a renamed type does not compile) and compared with the file;
+    /// functions (camelCase) likewise.
+    func testEverySharedNameIsANameOfTheBinding() throws {
+        let names = try Vectors.load("names.json")
+        let types: [Any.Type] = [
+            AnalyteInfo.self, EquationInfo.self, CriterionInfo.self, Parameter.self, LabValue.self, GfrEstimate.self,
+            ScreeningResult.self, CriterionResult.self, Evidence.self, Quantity.self,
+            AnalyteKind.self, EgfrEquation.self, EgfrInputs.self, Sex.self, ScreeningRecord.self, Labs.self, LabEntry.self,
+            CriterionId.self, CriterionKind.self, Outcome.self, Status.self, DkdError.self,
+        ]
+        let expected = (names["types"] as? [String] ?? []) + (names["typed_types"] as? [String] ?? [])
+            + ((names["errors"] as? [String: Any])?["swift"] as? [String] ?? [])
+        XCTAssertEqual(types.map { String(describing: $0) }, expected)
+        let functions: [(String, Any)] = [
+            ("labValue", labValue(analyte:value:unit:)), ("parseUnit", parseUnit(text:)), ("analytes", analytes),
+            ("estimateGfr", estimateGfr(equation:inputs:)), ("equations", equations), ("ageOn", ageOn(birthDate:on:)),
+            ("screen", screen(record:)), ("criteria", criteria),
+        ]
+        let camel = (names["functions"] as? [String] ?? []).map { name -> String in
+            let words = name.split(separator: "_").map(String.init)
+            return words[0] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        }
+        XCTAssertEqual(functions.map { $0.0 }, camel)
+    }
 }
+

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any, List, NamedTuple
 
+from .types import AnalyteSlug, EquationSlug
+
 from . import _native
 from ._native import (
     PROTOCOL_DEFAULT_EQUATION,
@@ -25,7 +27,7 @@ from ._native import (
     DiastolicBp,
     Egfr,
     FastingGlucose,
-    GfrResult,
+    GfrEstimate,
     Hba1c,
     HdlCholesterol,
     LabValue,
@@ -40,15 +42,17 @@ from ._native import (
     UrineCreatinine,
     UrineProtein24h,
     age_on,
-    analytes,
-    equations,
     estimate_gfr,
     lab_value,
     parse_unit,
 )
-from .errors import DemographicsError, DkdError, EgfrError, InternalError, LabError, ScreeningError
+from .errors import DkdError, InternalError, InvalidConfigError, InvalidInputError
 from .screening import (
+    CriterionInfo,
     CriterionResult,
+    Evidence,
+    Parameter,
+    Quantity,
     ScreeningResult,
     criteria,
     default_config,
@@ -61,25 +65,29 @@ __version__: str = _native.__version__
 
 __all__ = [
     "PROTOCOL_DEFAULT_EQUATION",
+    "AnalyteInfo",
     "CreatinineClearance",
+    "CriterionInfo",
     "CriterionResult",
     "CystatinC",
-    "DemographicsError",
     "DiastolicBp",
     "DkdError",
     "Egfr",
     "EgfrArrays",
-    "EgfrError",
+    "EquationInfo",
+    "Evidence",
     "FastingGlucose",
-    "GfrResult",
+    "GfrEstimate",
     "Hba1c",
     "HdlCholesterol",
     "InternalError",
-    "LabError",
+    "InvalidConfigError",
+    "InvalidInputError",
     "LabValue",
     "LdlCholesterol",
+    "Parameter",
     "Potassium",
-    "ScreeningError",
+    "Quantity",
     "ScreeningResult",
     "SerumCreatinine",
     "SystolicBp",
@@ -104,6 +112,50 @@ __all__ = [
     "screen_many",
     "synthetic_cohort",
 ]
+
+
+class AnalyteInfo(NamedTuple):
+    """What the library knows of one analyte: slug, label, units (canonical first) and the
+    plausibility bounds, in the canonical unit."""
+
+    analyte: AnalyteSlug
+    label: str
+    canonical_unit: str
+    units: List[str]
+    min: float
+    max: float
+
+
+def analytes() -> List[AnalyteInfo]:
+    """Every analyte, in core's order.
+
+    >>> [a for a in analytes() if a.analyte == "potassium"][0].units
+    ['mmol/L', 'mEq/L']
+    """
+    return [AnalyteInfo(*a) for a in _native.analytes()]
+
+
+class EquationInfo(NamedTuple):
+    """What the library knows of one GFR equation: slug, source (with its DOI), result unit,
+    whether it is per 1.73 m², the ages it is used for and the inputs it reads besides age and
+    sex (``creatinine``, ``cystatin_c``, ``weight_kg``)."""
+
+    equation: EquationSlug
+    source: str
+    unit: str
+    normalised: bool
+    min_age: int
+    max_age: int
+    needs: List[str]
+
+
+def equations() -> List[EquationInfo]:
+    """Every equation, in core's order.
+
+    >>> [e.needs for e in equations() if e.equation == "cockcroft_gault"]
+    [['creatinine', 'weight_kg']]
+    """
+    return [EquationInfo(*e) for e in _native.equations()]
 
 
 def batch_kernel() -> str:
@@ -154,7 +206,7 @@ def egfr(
     One fused pass per row, split over ``threads`` cores (0: all) with the GIL released. A bad
     row (a missing or NaN creatinine, an age out of range, an unknown sex, ...) gives NaN and a
     non-zero error code and does not stop the batch; with ``strict=True`` the first bad row
-    raises :class:`EgfrError` naming its index (``err.row``) and kind.
+    raises :class:`InvalidInputError` naming its index (``err.row``) and kind.
 
     How each column is read (one rule per column type; the whole table is in
     ``docs/reliability.md``):

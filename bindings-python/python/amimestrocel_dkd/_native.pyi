@@ -7,13 +7,15 @@ import numpy as np
 from typing_extensions import disjoint_base
 import numpy.typing as npt
 
+from .types import AnalyteSlug, CriterionIdSlug, CriterionKindSlug, EquationSlug, OutcomeSlug, StatusSlug
+
 __all__ = [
     "CreatinineClearance",
     "CystatinC",
     "DiastolicBp",
     "Egfr",
     "FastingGlucose",
-    "GfrResult",
+    "GfrEstimate",
     "Hba1c",
     "HdlCholesterol",
     "LabValue",
@@ -38,10 +40,12 @@ __all__ = [
     "estimate_gfr",
     "lab_value",
     "parse_unit",
+    "OUTCOMES",
+    "STATUSES",
+    "screen_record",
     "screen_json",
-    "screen_many_json",
     "screen_table",
-    "criteria_json",
+    "criteria_list",
     "default_config_json",
     "validate_record_json",
     "SyntheticRecords",
@@ -203,7 +207,7 @@ class UrineCreatinine(LabValue):
     def units() -> List[str]: ...
 
 @final
-class GfrResult:
+class GfrEstimate:
     @property
     def equation(self) -> str: ...
     @property
@@ -215,7 +219,7 @@ class GfrResult:
     def to_dict(self) -> Dict[str, Any]: ...
 
 def parse_unit(text: str) -> str: ...
-def analytes() -> List[Dict[str, Any]]: ...
+def analytes() -> List[Tuple[AnalyteSlug, str, str, List[str], float, float]]: ...
 def lab_value(analyte: str, value: SupportsFloat, unit: str) -> LabValue: ...
 def estimate_gfr(
     equation: str,
@@ -226,7 +230,7 @@ def estimate_gfr(
     cystatin_c: Optional[LabValue] = None,
     weight_kg: Optional[float] = None,
     black: bool = False,
-) -> GfrResult: ...
+) -> GfrEstimate: ...
 def age_on(date_of_birth: Union[datetime.date, str], on: Union[datetime.date, str]) -> int: ...
 def sex_codes_ucs4(cells: npt.NDArray[np.uint32], width: int) -> npt.NDArray[np.uint8]: ...
 def sex_codes_bytes(cells: npt.NDArray[np.uint8], width: int) -> npt.NDArray[np.uint8]: ...
@@ -252,12 +256,19 @@ def egfr_columns(
 ) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]: ...
 def batch_kernel() -> str: ...
 def egfr_error_kinds() -> List[Tuple[int, str]]: ...
-def equations() -> List[Dict[str, Any]]: ...
+def equations() -> List[Tuple[EquationSlug, str, str, bool, int, int, List[str]]]: ...
+STATUSES: List[str]
+OUTCOMES: List[str]
+_Quantity = Optional[Tuple[float, str]]
+_Evidence = Tuple[str, Optional[str], _Quantity, _Quantity]
+_Criterion = Tuple[CriterionIdSlug, CriterionKindSlug, OutcomeSlug, bool, str, List[_Evidence]]
+def screen_record(
+    record_json: str, config_json: Optional[str] = None
+) -> Tuple[str, str, StatusSlug, str, List[_Criterion]]: ...
 def screen_json(record_json: str, config_json: Optional[str] = None) -> str: ...
-def screen_many_json(
-    records_json: List[str], config_json: Optional[str] = None
-) -> Tuple[List[Tuple[Optional[str], Optional[Tuple[str, str, str]]]], str]: ...
-def criteria_json(config_json: Optional[str] = None) -> str: ...
+def criteria_list(
+    config_json: Optional[str] = None,
+) -> List[Tuple[CriterionIdSlug, CriterionKindSlug, str, List[Tuple[str, str]]]]: ...
 def default_config_json() -> str: ...
 def validate_record_json(record_json: str) -> None: ...
 @final

@@ -1,16 +1,25 @@
 """Exceptions raised by amimestrocel_dkd.
 
+Two layers, as in every binding (``docs/adr/0003-error-shape.md``): the Rust core keeps a rich
+error per concern; what reaches Python is one class per action the caller can take:
+
+- :class:`InvalidInputError`: fix the data given (a lab value or unit, a date, a field of a
+  screening record, JSON text, an eGFR input, a bad row of a strict batch);
+- :class:`InvalidConfigError`: fix the protocol configuration;
+- :class:`InternalError`: a bug in the library; please report it.
+
 All derive from :class:`DkdError`, itself a :class:`ValueError`, so ``except ValueError`` still
-catches bad input. Each carries a stable ``kind`` slug (the same in Rust, Kotlin and Swift) and a
-``details`` dict with the structured fields of that kind. Messages never contain a patient's
-values.
+catches bad input. Each carries the stable ``kind`` slug (the same in Rust, Kotlin and Swift;
+``unknown_unit``, ``date_after_screening``, ...), the ``path`` of the field concerned (``""``
+when the input is not a field of a record) and a ``details`` dict with the structured fields of
+its kind (``analyte``, ``unit``, ``row``, ...). Messages never contain a patient's values.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-__all__ = ["DkdError", "LabError", "DemographicsError", "EgfrError", "ScreeningError", "InternalError"]
+__all__ = ["DkdError", "InvalidInputError", "InvalidConfigError", "InternalError"]
 
 
 class DkdError(ValueError):
@@ -25,34 +34,26 @@ class DkdError(ValueError):
         self.kind = kind
         self.details = dict(details or {})
 
+    @property
+    def reason(self) -> str:
+        """The text for people (core's message), as ``reason`` in Kotlin and Swift."""
+        return self.message
+
+    @property
+    def path(self) -> str:
+        """The field of the record or configuration (``labs.uacr[1].date``, ``uacr``); ``""``
+        when the input is not a field of one."""
+        value = self.details.get("path")
+        return "" if value is None else str(value)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, kind={self.kind!r})"
 
 
-class LabError(DkdError):
-    """A lab value or unit was refused (unknown unit, unit not fitting the analyte, NaN,
-    negative or implausible value)."""
-
-    @property
-    def analyte(self) -> Optional[str]:
-        """The analyte's slug, where the error concerns one."""
-        value = self.details.get("analyte")
-        return None if value is None else str(value)
-
-    @property
-    def unit(self) -> Optional[str]:
-        """The unit concerned, where there is one."""
-        value = self.details.get("unit")
-        return None if value is None else str(value)
-
-
-class DemographicsError(DkdError):
-    """Age, date of birth or sex was refused."""
-
-
-class EgfrError(DkdError):
-    """An eGFR could not be estimated (unknown equation, missing input, age out of range, ...),
-    or, with ``strict=True``, a row of a batch was bad."""
+class InvalidInputError(DkdError):
+    """The data given must be fixed: a lab value or unit (unknown, not fitting the analyte, NaN,
+    negative, implausible), a date, a field of a screening record (``path`` names it), JSON text,
+    an input of an eGFR equation, or (``row`` in ``details``) a bad row of a strict batch."""
 
     @property
     def row(self) -> Optional[int]:
@@ -61,16 +62,9 @@ class EgfrError(DkdError):
         return None if value is None else int(value)
 
 
-class ScreeningError(DkdError):
-    """A screening record (or configuration) was refused: malformed JSON, an unknown field, a
-    value without a unit, a unit that does not fit, a date after the screening date or out of
-    order. ``path`` names the field, e.g. ``labs.uacr[1].date``."""
-
-    @property
-    def path(self) -> Optional[str]:
-        """The field path."""
-        value = self.details.get("path")
-        return None if value is None else str(value)
+class InvalidConfigError(DkdError):
+    """The protocol configuration must be fixed; ``path`` names the field (``uacr``,
+    ``uacr.bound``, ``.`` for the text itself)."""
 
 
 class InternalError(DkdError):

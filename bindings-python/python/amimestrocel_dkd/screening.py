@@ -2,19 +2,24 @@
 
 A record is a dict (or JSON text) in the schema of ``docs/screening-record.md``; dates may be
 ``datetime.date`` objects or ISO strings. Records go through the Rust core's reader, so a bad
-record raises :class:`~amimestrocel_dkd.errors.ScreeningError` naming the field path.
+record raises :class:`~amimestrocel_dkd.errors.InvalidInputError` naming the field path.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
+from .types import CriterionIdSlug, CriterionKindSlug, OutcomeSlug, StatusSlug
 
 __all__ = [
+    "CriterionInfo",
     "CriterionResult",
+    "Evidence",
+    "Parameter",
+    "Quantity",
     "ScreeningResult",
     "criteria",
     "default_config",
@@ -46,55 +51,61 @@ def _config(config: Optional[Mapping[str, Any]]) -> Optional[str]:
     return None if config is None else json.dumps(dict(config), default=_default)
 
 
+class Quantity(NamedTuple):
+    """A number with its unit (``mg/g``, ``years``), as entered or as compared."""
+
+    value: float
+    unit: str
+
+
+class Evidence(NamedTuple):
+    """One piece of evidence a criterion used: the ``field`` of the record (``labs.uacr[2]``),
+    its ``date``, the value as ``entered`` and as compared (``converted``, in the threshold's
+    unit, or computed, such as an eGFR)."""
+
+    field: str
+    date: Optional[datetime.date]
+    entered: Optional[Quantity]
+    converted: Optional[Quantity]
+
+
 class CriterionResult(NamedTuple):
-    """One criterion: stable ``id``, ``kind`` (inclusion/exclusion), ``outcome``
-    (met/not_met/unknown), the ``evidence`` used and a one-sentence ``reason``."""
+    """One criterion: its ``id``, ``kind``, ``outcome``, whether it ``excludes`` the candidate
+    (an inclusion not met or an exclusion met: core's rule), its ``reason`` in one sentence and
+    the ``evidence`` used."""
+
+    id: CriterionIdSlug
+    kind: CriterionKindSlug
+    outcome: OutcomeSlug
+    excludes: bool
+    reason: str
+    evidence: List[Evidence]
+
+
+def _quantity(q: Optional[Tuple[float, str]]) -> Optional[Quantity]:
+    return None if q is None else Quantity(q[0], q[1])
+
+
+def _criterion(c: Tuple[Any, ...]) -> CriterionResult:
+    id, kind, outcome, excludes, reason, evidence = c
+    items = [
+        Evidence(field, None if date is None else datetime.date.fromisoformat(date), _quantity(e), _quantity(v))
+        for field, date, e, v in evidence
+    ]
+    return CriterionResult(id, kind, outcome, excludes, reason, items)
+
+
+class ScreeningResult(NamedTuple):
+    """The screening of one candidate: ``status`` and one :class:`CriterionResult` per
+    criterion, inclusions first, in protocol order, under the configuration ``config_version``."""
 
     id: str
-    kind: str
-    outcome: str
-    evidence: List[Dict[str, Any]]
-    reason: str
+    screening_date: datetime.date
+    status: StatusSlug
+    config_version: str
+    criteria: List[CriterionResult]
 
-    @property
-    def excludes(self) -> bool:
-        """Whether this result keeps the candidate out."""
-        return (self.kind, self.outcome) in (("inclusion", "not_met"), ("exclusion", "met"))
-
-
-class ScreeningResult:
-    """The screening of one candidate: ``status`` (eligible/ineligible/pending) and one
-    :class:`CriterionResult` per criterion."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Dict[str, Any]) -> None:
-        self._data = data
-
-    @property
-    def id(self) -> str:
-        return str(self._data["id"])
-
-    @property
-    def status(self) -> str:
-        return str(self._data["status"])
-
-    @property
-    def screening_date(self) -> datetime.date:
-        return datetime.date.fromisoformat(self._data["screening_date"])
-
-    @property
-    def config_version(self) -> str:
-        return str(self._data["config_version"])
-
-    @property
-    def criteria(self) -> List[CriterionResult]:
-        return [
-            CriterionResult(c["id"], c["kind"], c["outcome"], list(c["evidence"]), c["reason"])
-            for c in self._data["criteria"]
-        ]
-
-    def criterion(self, id: str) -> CriterionResult:
+    def criterion(self, id: CriterionIdSlug) -> CriterionResult:
         """The result of one criterion by id; ``KeyError`` if there is none."""
         for c in self.criteria:
             if c.id == id:
@@ -102,12 +113,33 @@ class ScreeningResult:
         raise KeyError(id)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The result as plain data (the same JSON every language produces)."""
-        data: Dict[str, Any] = json.loads(json.dumps(self._data))
-        return data
+        """The result as plain data, in the JSON form every language writes
+        (``docs/screening-record.md``)."""
 
-    def __repr__(self) -> str:
-        return f"ScreeningResult(id={self.id!r}, status={self.status!r})"
+        def quantity(q: Optional[Quantity]) -> Optional[Dict[str, Any]]:
+            return None if q is None else {"value": q.value, "unit": q.unit}
+
+        def evidence(e: Evidence) -> Dict[str, Any]:
+            item: Dict[str, Any] = {"field": e.field}
+            for key, value in (
+                ("date", None if e.date is None else e.date.isoformat()),
+                ("entered", quantity(e.entered)),
+                ("converted", quantity(e.converted)),
+            ):
+                if value is not None:
+                    item[key] = value
+            return item
+
+        return {
+            "id": self.id,
+            "screening_date": self.screening_date.isoformat(),
+            "status": self.status,
+            "criteria": [
+                {"id": c.id, "kind": c.kind, "outcome": c.outcome, "evidence": [evidence(e) for e in c.evidence], "reason": c.reason}
+                for c in self.criteria
+            ],
+            "config_version": self.config_version,
+        }
 
 
 def screen(record: Record, config: Optional[Mapping[str, Any]] = None) -> ScreeningResult:
@@ -117,7 +149,8 @@ def screen(record: Record, config: Optional[Mapping[str, Any]] = None) -> Screen
     >>> r.status, r.criterion("inc_age").outcome, r.criterion("inc_uacr").outcome
     ('pending', 'met', 'unknown')
     """
-    return ScreeningResult(json.loads(_native.screen_json(_text(record), _config(config))))
+    id, date, status, version, criteria = _native.screen_record(_text(record), _config(config))
+    return ScreeningResult(id, datetime.date.fromisoformat(date), status, version, [_criterion(c) for c in criteria])
 
 
 def screen_many(
@@ -143,7 +176,7 @@ def screen_many(
             "screen_many returns a pandas DataFrame: install pandas, e.g. pip install 'amimestrocel-dkd[pandas]'"
         ) from e
 
-    from .errors import ScreeningError
+    from .errors import InvalidConfigError, InvalidInputError
 
     texts = [_text(r) for r in records]
     ids, status, refused, outcomes = _native.screen_table(texts, _config(config))
@@ -151,25 +184,45 @@ def screen_many(
         for k, err in enumerate(refused):
             if err is not None:
                 kind, _, path = err.partition(" at ")
-                raise ScreeningError(f"record {k}: {err}", kind, {"path": path, "row": k})
+                error = InvalidConfigError if kind == "invalid_config" else InvalidInputError
+                raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
     columns: Dict[str, Any] = {
         "id": ids,
-        "status": pd.Categorical.from_codes(status, categories=_STATUSES),
+        "status": pd.Categorical.from_codes(status, categories=_native.STATUSES),
         "error": refused,
     }
     for j, c in enumerate(criteria(config)):
-        columns[c["id"]] = pd.Categorical.from_codes(outcomes[:, j], categories=_OUTCOMES)
+        columns[c.id] = pd.Categorical.from_codes(outcomes[:, j], categories=_native.OUTCOMES)
     return pd.DataFrame(columns)
 
 
-_STATUSES = ["eligible", "ineligible", "pending", "refused"]
-_OUTCOMES = ["met", "not_met", "unknown"]
+class Parameter(NamedTuple):
+    """A configuration parameter a criterion reads, with its value as text (``> 1000 mg/g``)."""
+
+    name: str
+    value: str
 
 
-def criteria(config: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
-    """Every criterion: ``id``, ``kind``, ``protocol_text`` and ``parameters`` (name, value)."""
-    data: List[Dict[str, Any]] = json.loads(_native.criteria_json(_config(config)))
-    return data
+class CriterionInfo(NamedTuple):
+    """A criterion as listed: ``id``, ``kind``, the protocol's words and the parameters it reads."""
+
+    id: CriterionIdSlug
+    kind: CriterionKindSlug
+    protocol_text: str
+    parameters: List[Parameter]
+
+
+def criteria(config: Optional[Mapping[str, Any]] = None) -> List[CriterionInfo]:
+    """Every criterion, inclusions first, with its parameters under ``config`` (default: the
+    protocol's).
+
+    >>> [p.value for p in criteria()[4].parameters][:2]
+    ['> 1000 mg/g', '90']
+    """
+    return [
+        CriterionInfo(id, kind, text, [Parameter(n, v) for n, v in parameters])
+        for id, kind, text, parameters in _native.criteria_list(_config(config))
+    ]
 
 
 def default_config() -> Dict[str, Any]:

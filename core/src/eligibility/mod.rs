@@ -57,6 +57,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in declaration order (the order of the bindings' category codes).
+    pub const ALL: [Status; 3] = [Status::Eligible, Status::Ineligible, Status::Pending];
+
     /// `eligible`, `ineligible` or `pending`.
     pub fn as_str(self) -> &'static str {
         match self {

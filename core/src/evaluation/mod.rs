@@ -39,6 +39,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in declaration order (the order of the bindings' category codes).
+    pub const ALL: [Outcome; 3] = [Outcome::Met, Outcome::NotMet, Outcome::Unknown];
+
     /// `met`, `not_met` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {

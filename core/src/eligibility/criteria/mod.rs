@@ -27,6 +27,9 @@ pub enum CriterionKind {
 }
 
 impl CriterionKind {
+    /// Both kinds, inclusion first.
+    pub const ALL: [CriterionKind; 2] = [CriterionKind::Inclusion, CriterionKind::Exclusion];
+
     /// `inclusion` or `exclusion`, as in JSON and every binding.
     pub fn as_str(self) -> &'static str {
         match self {
