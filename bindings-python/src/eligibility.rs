@@ -161,14 +161,14 @@ fn validate_record_json(py: Python<'_>, record_json: &str) -> PyResult<()> {
 /// `amimestrocel_dkd.synthetic_cohort`, which never holds more than a batch.
 #[pyclass(module = "amimestrocel_dkd")]
 pub struct SyntheticRecords {
-    records: amimestrocel_dkd::synthetic::Records,
+    records: amimestrocel_dkd::tools::synthetic::Records,
 }
 
 #[pymethods]
 impl SyntheticRecords {
     #[new]
     fn new(py: Python<'_>, seed: u64) -> PyResult<Self> {
-        crate::guard(py, || Ok(SyntheticRecords { records: amimestrocel_dkd::synthetic::records(seed) }))
+        crate::guard(py, || Ok(SyntheticRecords { records: amimestrocel_dkd::tools::synthetic::records(seed) }))
     }
 
     /// The next `count` records as JSON texts.

@@ -53,8 +53,8 @@ generate  writes synthetic screening records as JSON lines (default: the bundled
 exit status: 0 done, 1 the run failed (nothing written), 2 usage error, 130 interrupted";
 
 /// The defaults of `generate`: the bundled cohort.
-const DEFAULT_SEED: u64 = amimestrocel_dkd::synthetic::BUNDLED_SEED;
-const DEFAULT_COUNT: u64 = amimestrocel_dkd::synthetic::BUNDLED_COUNT as u64;
+const DEFAULT_SEED: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_SEED;
+const DEFAULT_COUNT: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_COUNT as u64;
 
 /// Reads the arguments (without the program name).
 ///

@@ -25,9 +25,9 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use amimestrocel_dkd::cohort::{egfr_row, rows};
 use amimestrocel_dkd::egfr::EgfrEquation;
-use amimestrocel_dkd::synthetic;
+use amimestrocel_dkd::tools::cohort::{egfr_row, rows};
+use amimestrocel_dkd::tools::synthetic;
 
 use args::Command;
 
@@ -137,7 +137,7 @@ fn egfr(input: Option<PathBuf>) -> Result<(), Failure> {
         for row in rows(io::BufReader::new(file)) {
             let row = match row {
                 Ok(row) => row,
-                Err(e @ amimestrocel_dkd::cohort::CohortError::Header { .. }) => {
+                Err(e @ amimestrocel_dkd::tools::cohort::CohortError::Header { .. }) => {
                     return Ok(Err(Failure::run(format!("{}: {e}", path.display()))));
                 }
                 Err(e) => {

@@ -19,10 +19,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use amimestrocel_dkd::eligibility::{
-    csv_header, csv_row_screened, screen_json_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningResult,
-    ScreeningTally,
+    screen_json_batch, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningResult,
 };
 use amimestrocel_dkd::jsonl::{JsonLines, LineError};
+use amimestrocel_dkd::tools::report::{csv_header, csv_row_screened, ScreeningTally};
 use serde::Serialize;
 
 use crate::output::OutputSet;

@@ -190,7 +190,7 @@ fn the_egfr_table_reports_every_row_and_line() {
     let dir = scratch("egfr");
     let input = dir.join("c.csv");
     let mut f = fs::File::create(&input).unwrap();
-    writeln!(f, "{}", amimestrocel_dkd::cohort::HEADER).unwrap();
+    writeln!(f, "{}", amimestrocel_dkd::tools::cohort::HEADER).unwrap();
     writeln!(f, "P1,F,60,1.0,mg/dL,,,").unwrap();
     writeln!(f, "P2,F,60").unwrap();
     f.write_all(b"P3,\xFF,60,1.0,mg/dL,,,\n").unwrap();

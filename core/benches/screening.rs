@@ -2,7 +2,7 @@
 //! batch over every core. Run: `cargo bench -p amimestrocel-dkd --bench screening`.
 
 use amimestrocel_dkd::eligibility::{screen, screen_batch, ProtocolConfig, ScreeningRecord};
-use amimestrocel_dkd::synthetic::cohort;
+use amimestrocel_dkd::tools::synthetic::cohort;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 

@@ -24,7 +24,6 @@
 #[macro_use]
 extern crate uom;
 
-pub mod cohort;
 pub mod date;
 pub mod demographics;
 pub mod egfr;
@@ -35,7 +34,7 @@ pub mod jsonl;
 pub mod lab;
 pub mod series;
 pub mod study_time;
-pub mod synthetic;
+pub mod tools;
 
 /// The names most callers need.
 pub mod prelude {

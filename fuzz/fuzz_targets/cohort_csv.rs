@@ -1,6 +1,6 @@
 //! The eGFR cohort CSV, read a line at a time; every row's estimates by every equation.
 #![no_main]
-use amimestrocel_dkd::cohort::{egfr_row, rows};
+use amimestrocel_dkd::tools::cohort::{egfr_row, rows};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

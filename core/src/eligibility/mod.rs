@@ -26,7 +26,7 @@ mod config;
 mod criteria;
 pub mod medications;
 mod record;
-mod report;
+mod result;
 
 pub use crate::evaluation::{
     Arg, Bound, Detail, Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit, Reason, Threshold,
@@ -37,107 +37,9 @@ pub use record::{
     BiopsyFinding, BloodPressure, CheckedLabs, CheckedReading, CheckedRecord, Condition, ConditionKind, KidneyBiopsy,
     LabEntry, Labs, Medication, RecordError, ScreeningRecord, SerologyResult, TrialParticipation, ViralLoad,
 };
-pub use report::{csv_header, csv_row, csv_row_screened, KindCount, ReasonCount, ScreeningSummary, ScreeningTally};
+pub use result::{CriterionResult, ScreeningError, ScreeningResult, Status};
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use thiserror::Error;
-
-/// The overall screening status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Every inclusion met, no exclusion met or unknown.
-    Eligible,
-    /// Some inclusion not met or some exclusion met.
-    Ineligible,
-    /// Nothing excludes, but something needed is unknown.
-    Pending,
-}
-
-impl Status {
-    /// Every status, in declaration order (the order of the bindings' category codes).
-    pub const ALL: [Status; 3] = [Status::Eligible, Status::Ineligible, Status::Pending];
-
-    /// `eligible`, `ineligible` or `pending`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Eligible => "eligible",
-            Status::Ineligible => "ineligible",
-            Status::Pending => "pending",
-        }
-    }
-}
-
-/// The evaluation of one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CriterionResult {
-    /// The stable id (`inc_age`, `exc_immunosuppressant`).
-    pub id: CriterionId,
-    /// Inclusion or exclusion.
-    pub kind: CriterionKind,
-    /// Met, not met or unknown.
-    pub outcome: Outcome,
-    /// What was used.
-    pub evidence: EvidenceList,
-    /// Why, in one sentence (rendered when displayed or serialised).
-    pub reason: Reason,
-}
-
-impl CriterionResult {
-    /// Whether this result keeps the candidate out (inclusion not met, exclusion met).
-    pub fn excludes(&self) -> bool {
-        matches!(
-            (self.kind, self.outcome),
-            (CriterionKind::Inclusion, Outcome::NotMet) | (CriterionKind::Exclusion, Outcome::Met)
-        )
-    }
-}
-
-/// The screening of one candidate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScreeningResult {
-    /// The candidate's pseudonymous id.
-    pub id: String,
-    /// The screening date.
-    pub screening_date: NaiveDate,
-    /// The overall status.
-    pub status: Status,
-    /// One result per criterion, inclusions first, in protocol order.
-    pub criteria: Vec<CriterionResult>,
-    /// The configuration version the screening used (borrowed, not copied, when it is
-    /// [`DEFAULT_CONFIG_VERSION`]).
-    pub config_version: Cow<'static, str>,
-}
-
-impl ScreeningResult {
-    /// The result of the criterion with this id.
-    pub fn criterion(&self, id: &str) -> Option<&CriterionResult> {
-        self.criteria.iter().find(|c| c.id.slug() == id)
-    }
-}
-
-/// Why a record could not be screened.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum ScreeningError {
-    /// The record is malformed or holds a refused value.
-    #[error(transparent)]
-    Record(#[from] RecordError),
-    /// The configuration is inconsistent.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-}
-
-impl ScreeningError {
-    /// The stable snake_case kind.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ScreeningError::Record(e) => e.kind(),
-            ScreeningError::Config(_) => "invalid_config",
-        }
-    }
-}
 
 /// Screens one record: validates it, evaluates every criterion, and combines them.
 ///

@@ -1,7 +1,8 @@
 //! Tests only: compiled under `#[cfg(test)]` (declared so in the parent module), never in the library.
 use super::*;
 use crate::demographics::Sex;
-use crate::synthetic;
+use crate::tools::synthetic;
+use chrono::NaiveDate;
 use proptest::prelude::*;
 
 fn base() -> ScreeningRecord {
@@ -207,7 +208,7 @@ fn bundled_cohort_is_the_generator_output_for_its_seed() {
 fn bundled_cohort_has_about_120_eligible_of_300() {
     let cohort = synthetic::cohort(synthetic::BUNDLED_SEED, synthetic::BUNDLED_COUNT);
     let results = screen_batch(&cohort, &cfg()).unwrap();
-    let s = ScreeningSummary::from_results(&results);
+    let s = crate::tools::report::ScreeningSummary::from_results(&results);
     assert_eq!(s.refused, 0);
     assert!((100..=140).contains(&s.eligible), "{s}");
     assert!(s.ineligible > 0 && s.pending > 0);

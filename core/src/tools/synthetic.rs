@@ -313,7 +313,7 @@ pub fn record(rng: &mut Rng, index: usize) -> ScreeningRecord {
 ///
 /// # Examples
 /// ```
-/// use amimestrocel_dkd::synthetic::{cohort, records};
+/// use amimestrocel_dkd::tools::synthetic::{cohort, records};
 /// let first: Vec<_> = records(7).take(3).collect();
 /// assert_eq!(first, cohort(7, 3));
 /// assert_eq!(records(7).nth(1_000).unwrap().id, "SYN-01001");
@@ -348,7 +348,7 @@ impl Iterator for Records {
 ///
 /// # Examples
 /// ```
-/// use amimestrocel_dkd::synthetic::cohort;
+/// use amimestrocel_dkd::tools::synthetic::cohort;
 /// let a = cohort(7, 3);
 /// assert_eq!(a, cohort(7, 3));
 /// assert_eq!(a[0].id, "SYN-00001");

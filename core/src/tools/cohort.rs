@@ -84,11 +84,11 @@ pub struct CohortRow {
 ///
 /// # Examples
 /// ```
-/// use amimestrocel_dkd::cohort::{parse_csv, HEADER};
+/// use amimestrocel_dkd::tools::cohort::{parse_csv, HEADER};
 /// let text = format!("{HEADER}\nP1,F,60,1.0,mg/dL,,,\n");
 /// let rows = parse_csv(&text)?;
 /// assert_eq!(rows[0].creatinine, Some((1.0, "mg/dL".to_string())));
-/// # Ok::<(), amimestrocel_dkd::cohort::CohortError>(())
+/// # Ok::<(), amimestrocel_dkd::tools::cohort::CohortError>(())
 /// ```
 pub fn parse_csv(text: &str) -> Result<Vec<CohortRow>, CohortError> {
     rows(text.as_bytes()).collect()
@@ -101,7 +101,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CohortRow>, CohortError> {
 ///
 /// # Examples
 /// ```
-/// use amimestrocel_dkd::cohort::{rows, HEADER};
+/// use amimestrocel_dkd::tools::cohort::{rows, HEADER};
 /// let text = format!("{HEADER}\nP1,F,60,1.0,mg/dL,,,\nP2,M,61\nP3,M,62,1.1,mg/dL,,,\n");
 /// let got: Vec<_> = rows(text.as_bytes()).map(|r| r.map(|row| row.id)).collect();
 /// assert_eq!(got[0].as_deref(), Ok("P1"));
@@ -226,7 +226,7 @@ mod tests {
 
     #[test]
     fn bundled_cohort_parses_and_every_row_is_reported() {
-        let text = include_str!("../../data/synthetic_cohort.csv");
+        let text = include_str!("../../../data/synthetic_cohort.csv");
         let rows = parse_csv(text).unwrap();
         assert_eq!(rows.len(), 32);
         let ok = rows.iter().filter(|r| egfr_row(r)[1].1.is_ok()).count();

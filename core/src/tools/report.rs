@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::fmt;
 
-use super::{CriterionId, CriterionKind, Outcome, ScreeningError, ScreeningResult, Status};
+use crate::eligibility::{CriterionId, CriterionKind, Outcome, ScreeningError, ScreeningResult, Status};
 
 /// How many candidates a criterion affected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,8 +58,9 @@ fn ranked(counts: &[(CriterionId, usize)]) -> Vec<ReasonCount> {
 ///
 /// # Examples
 /// ```
-/// use amimestrocel_dkd::eligibility::{screen_batch, ProtocolConfig, ScreeningTally};
-/// use amimestrocel_dkd::synthetic::cohort;
+/// use amimestrocel_dkd::eligibility::{screen_batch, ProtocolConfig};
+/// use amimestrocel_dkd::tools::report::ScreeningTally;
+/// use amimestrocel_dkd::tools::synthetic::cohort;
 /// let mut tally = ScreeningTally::new();
 /// for result in screen_batch(&cohort(1, 50), &ProtocolConfig::default())? {
 ///     tally.add(&result);
@@ -161,8 +162,9 @@ impl ScreeningSummary {
     ///
     /// # Examples
     /// ```
-    /// use amimestrocel_dkd::eligibility::{screen_batch, ProtocolConfig, ScreeningSummary};
-    /// use amimestrocel_dkd::synthetic::cohort;
+    /// use amimestrocel_dkd::eligibility::{screen_batch, ProtocolConfig};
+    /// use amimestrocel_dkd::tools::report::ScreeningSummary;
+    /// use amimestrocel_dkd::tools::synthetic::cohort;
     /// let results = screen_batch(&cohort(1, 50), &ProtocolConfig::default())?;
     /// let summary = ScreeningSummary::from_results(&results);
     /// assert_eq!(summary.eligible + summary.ineligible + summary.pending + summary.refused, 50);
