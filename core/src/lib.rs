@@ -1,9 +1,26 @@
 //! # amimestrocel-dkd
 //!
 //! The protocol of NCT06969807 (umbilical-cord mesenchymal stromal cells, Amimestrocel, in
-//! diabetic kidney disease) written once as code: unit-safe lab values ([`lab`]), sex and age
-//! ([`demographics`]) and the GFR equations ([`egfr`]). Bindings for Python, Kotlin and Swift
-//! wrap this crate and add no protocol logic.
+//! diabetic kidney disease) written once as code. Bindings for Python, Kotlin and Swift wrap
+//! this crate and add no protocol logic.
+//!
+//! # Module map
+//!
+//! The domain, each module named for what it holds:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`lab`] | unit-safe lab values: analytes, units, conversions through uom quantities and molar masses, plausibility bounds, typed values (`LabValue<A>`), units checked per analyte (`UnitFor<A>`), the UACR from a spot urine |
+//! | [`demographics`] | sex and age in completed years |
+//! | [`egfr`] | the GFR equations, each written as its paper prints it ([`egfr::equations`]) with the fast form derived from it ([`egfr::log_linear`]); one patient and column-wise batches |
+//! | [`study_time`] | windows of calendar dates with named inclusive ends; day and month look-backs |
+//! | [`series`] | dated series (lab entries, viral loads, serology) and how rules pick from them; series checked once into typed values |
+//! | [`evaluation`] | the vocabulary of a rule's answer: outcome, evidence, quantity, reason, typed thresholds |
+//! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
+//!
+//! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
+//! messages without values), [`jsonl`] (streaming JSON lines). Tools around the domain, not
+//! part of it: [`tools`] (the synthetic cohort, the report's CSV and summary, the cohort CSV).
 //!
 //! Authorities are cited where they are encoded: each equation names its paper and DOI, each
 //! conversion factor its molar mass and source. Readings of the protocol where it is silent

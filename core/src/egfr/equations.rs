@@ -15,7 +15,7 @@
 //!
 //! Units: serum creatinine in mg/dL and cystatin C in mg/L (the units the equations are
 //! published in), age in years, weight in kg. Inputs have been checked by the caller
-//! ([`super::evaluate`]).
+//! (the checks of `estimate` and the batch).
 
 /// A value that differs between women and men.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,7 +66,7 @@ impl Knee {
 /// The CKD-EPI shape:
 ///
 /// eGFR = A × min(Scr/κ, 1)^α × max(Scr/κ, 1)^β × min(Scys/κ′, 1)^γ × max(Scys/κ′, 1)^δ
-/// × C^Age × F [if female] × R [if Black]
+/// × C^Age × F \[if female\] × R \[if Black\]
 ///
 /// with the creatinine and cystatin C terms present as the equation uses them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,8 +123,8 @@ const KAPPA_CYS: BySex = BySex::both(0.8);
 ///
 /// Levey AS, Stevens LA, Schmid CH, et al. "A new equation to estimate glomerular filtration
 /// rate." Ann Intern Med 2009;150(9):604-612, doi:10.7326/0003-4819-150-9-200905050-00006.
-/// eGFR = 141 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.209 × 0.993^Age × 1.018 [female]
-/// × 1.159 [Black]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
+/// eGFR = 141 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.209 × 0.993^Age × 1.018 \[female\]
+/// × 1.159 \[Black\]; κ = 0.7 (F) / 0.9 (M), α = −0.329 (F) / −0.411 (M). (The paper's Table 2
 /// rounds 141 × 1.018 to 144; the single-equation form is used here.)
 pub const CKD_EPI_2009_CR: CkdEpi = CkdEpi {
     constant: 141.0,
@@ -139,7 +139,7 @@ pub const CKD_EPI_2009_CR: CkdEpi = CkdEpi {
 ///
 /// Inker LA, Eneanya ND, Coresh J, et al. "New creatinine- and cystatin C-based equations to
 /// estimate GFR without race." N Engl J Med 2021;385:1737-1749, doi:10.1056/NEJMoa2102953.
-/// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 [female];
+/// eGFR = 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^Age × 1.012 \[female\];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.241 (F) / −0.302 (M).
 pub const CKD_EPI_2021_CR: CkdEpi = CkdEpi {
     constant: 142.0,
@@ -154,7 +154,7 @@ pub const CKD_EPI_2021_CR: CkdEpi = CkdEpi {
 ///
 /// Inker LA, Schmid CH, Tighiouart H, et al. "Estimating glomerular filtration rate from serum
 /// creatinine and cystatin C." N Engl J Med 2012;367:20-29, doi:10.1056/NEJMoa1114248.
-/// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 [female].
+/// eGFR = 133 × min(Scys/0.8,1)^−0.499 × max(Scys/0.8,1)^−1.328 × 0.996^Age × 0.932 \[female\].
 pub const CKD_EPI_2012_CYS: CkdEpi = CkdEpi {
     constant: 133.0,
     creatinine: None,
@@ -167,7 +167,7 @@ pub const CKD_EPI_2012_CYS: CkdEpi = CkdEpi {
 /// CKD-EPI 2012 creatinine–cystatin C (Inker 2012, as [`CKD_EPI_2012_CYS`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.601 × min(Scys/0.8,1)^−0.375
-/// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 [female] × 1.08 [Black];
+/// × max(Scys/0.8,1)^−0.711 × 0.995^Age × 0.969 \[female\] × 1.08 \[Black\];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.248 (F) / −0.207 (M).
 pub const CKD_EPI_2012_CR_CYS: CkdEpi = CkdEpi {
     constant: 135.0,
@@ -181,7 +181,7 @@ pub const CKD_EPI_2012_CR_CYS: CkdEpi = CkdEpi {
 /// CKD-EPI 2021 creatinine–cystatin C, without race (Inker 2021, as [`CKD_EPI_2021_CR`]).
 ///
 /// eGFR = 135 × min(Scr/κ,1)^α × max(Scr/κ,1)^−0.544 × min(Scys/0.8,1)^−0.323
-/// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 [female];
+/// × max(Scys/0.8,1)^−0.778 × 0.9961^Age × 0.963 \[female\];
 /// κ = 0.7 (F) / 0.9 (M), α = −0.219 (F) / −0.144 (M).
 pub const CKD_EPI_2021_CR_CYS: CkdEpi = CkdEpi {
     constant: 135.0,
@@ -194,7 +194,7 @@ pub const CKD_EPI_2021_CR_CYS: CkdEpi = CkdEpi {
 
 /// The EKFC shape:
 ///
-/// eGFR = 107.3 × (X/Q)^α × 0.990^(Age−40) [if Age > 40], α = −0.322 when X/Q < 1 and −1.132
+/// eGFR = 107.3 × (X/Q)^α × 0.990^(Age−40) \[if Age > 40\], α = −0.322 when X/Q < 1 and −1.132
 /// otherwise, where X is the biomarker and Q its rescaling constant for the age (and sex).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ekfc {
@@ -273,7 +273,7 @@ pub fn ekfc_q_umol_l(age: f64, female: bool) -> f64 {
 
 /// EKFC creatinine (Pottel 2021, see [`ekfc_q_umol_l`]).
 ///
-/// eGFR = 107.3 × (Scr/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when Scr/Q < 1 and
+/// eGFR = 107.3 × (Scr/Q)^α × 0.990^(Age−40) \[if Age > 40\], with α = −0.322 when Scr/Q < 1 and
 /// −1.132 otherwise.
 pub const EKFC_2021_CR: Ekfc = Ekfc {
     constant: 107.3,
@@ -303,7 +303,7 @@ pub fn ekfc_cys_q_mg_l(age: f64) -> f64 {
 
 /// EKFC cystatin C (Pottel 2023, see [`ekfc_cys_q_mg_l`]).
 ///
-/// eGFR = 107.3 × (ScysC/Q)^α × 0.990^(Age−40) [if Age > 40], with α = −0.322 when ScysC/Q < 1
+/// eGFR = 107.3 × (ScysC/Q)^α × 0.990^(Age−40) \[if Age > 40\], with α = −0.322 when ScysC/Q < 1
 /// and −1.132 otherwise: the EKFC form with cystatin C as the biomarker.
 pub const EKFC_2023_CYS: Ekfc = Ekfc { marker: EkfcMarker::CystatinC, ..EKFC_2021_CR };
 
@@ -318,7 +318,7 @@ pub fn ekfc_cr_cys(scr_mg_dl: f64, scys_mg_l: f64, age: f64, female: bool) -> f6
         / 2.0
 }
 
-/// The MDRD shape: eGFR = A × Scr^a × Age^b × F [if female] × R [if Black].
+/// The MDRD shape: eGFR = A × Scr^a × Age^b × F \[if female\] × R \[if Black\].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mdrd {
     /// A, the leading constant.
@@ -358,7 +358,7 @@ impl Mdrd {
 /// Levey AS, Coresh J, Greene T, et al. "Using standardized serum creatinine values in the
 /// modification of diet in renal disease study equation for estimating glomerular filtration
 /// rate." Ann Intern Med 2006;145(4):247-254, doi:10.7326/0003-4819-145-4-200608150-00004.
-/// eGFR = 175 × Scr^−1.154 × Age^−0.203 × 0.742 [female] × 1.212 [Black].
+/// eGFR = 175 × Scr^−1.154 × Age^−0.203 × 0.742 \[female\] × 1.212 \[Black\].
 pub const MDRD4_IDMS: Mdrd =
     Mdrd { constant: 175.0, creatinine_exponent: -1.154, age_exponent: -0.203, female: 0.742, black: 1.212 };
 
@@ -366,7 +366,7 @@ pub const MDRD4_IDMS: Mdrd =
 ///
 /// Cockcroft DW, Gault MH. "Prediction of creatinine clearance from serum creatinine."
 /// Nephron 1976;16(1):31-41, doi:10.1159/000180580.
-/// CrCl = (140 − Age) × weight(kg) / (72 × Scr) × 0.85 [female].
+/// CrCl = (140 − Age) × weight(kg) / (72 × Scr) × 0.85 \[female\].
 #[inline]
 pub fn cockcroft_gault(scr_mg_dl: f64, age: f64, female: bool, weight_kg: f64) -> f64 {
     let sex = if female { 0.85 } else { 1.0 };

@@ -73,7 +73,7 @@ pub struct ScreeningResult {
     /// One result per criterion, inclusions first, in protocol order.
     pub criteria: Vec<CriterionResult>,
     /// The configuration version the screening used (borrowed, not copied, when it is
-    /// [`DEFAULT_CONFIG_VERSION`]).
+    /// [`DEFAULT_CONFIG_VERSION`](super::DEFAULT_CONFIG_VERSION)).
     pub config_version: Cow<'static, str>,
 }
 

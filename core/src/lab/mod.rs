@@ -4,7 +4,7 @@
 //! the unit must fit the analyte, the number must be finite, non-negative and within the
 //! analyte's plausibility [`Bounds`]. After that the value is a typed [`LabValue`]: a serum
 //! creatinine cannot be passed where a cystatin C is expected, and its quantity is a uom
-//! [`MolarConcentration`](uom::si::f64::MolarConcentration), so a pressure does not compile in
+//! [`MolarConcentration`], so a pressure does not compile in
 //! its place.
 //!
 //! Values serialise as `{"value": 1.3, "unit": "mg/dL"}`, with the number and unit as entered,
