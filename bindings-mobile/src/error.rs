@@ -89,7 +89,7 @@ impl DkdError {
         DkdError::input(INVALID_DATE, format!("{at}a date is not an ISO-8601 calendar date (YYYY-MM-DD)"), path)
     }
 
-    fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         DkdError::Internal { kind: INTERNAL_ERROR.to_owned(), reason: INTERNAL_REASON.to_owned() }
     }
 }
@@ -173,4 +173,17 @@ pub fn error_kinds() -> Result<Vec<String>, DkdError> {
         kinds.dedup();
         Ok(kinds)
     })
+}
+
+impl From<amimestrocel_dkd::schedule::ScheduleError> for DkdError {
+    fn from(err: amimestrocel_dkd::schedule::ScheduleError) -> Self {
+        use amimestrocel_dkd::schedule::ScheduleError;
+        let (kind, reason, path) = (err.kind().to_owned(), err.to_string(), err.path().to_owned());
+        match err {
+            ScheduleError::Config { .. } => DkdError::InvalidConfig { kind, reason, path },
+            ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => {
+                DkdError::InvalidInput { kind, reason, path }
+            }
+        }
+    }
 }

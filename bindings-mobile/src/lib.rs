@@ -38,6 +38,7 @@ pub mod egfr;
 pub mod eligibility;
 pub mod error;
 pub mod lab;
+pub mod schedule;
 
 use amimestrocel_dkd::eligibility::{Evidence, EvidenceList};
 use amimestrocel_dkd::evaluation::{Field, QuantityUnit, Reason};

@@ -11,6 +11,7 @@ use amimestrocel_dkd::demographics::DemographicsError;
 use amimestrocel_dkd::egfr::EgfrError;
 use amimestrocel_dkd::eligibility::{RecordError, ScreeningError};
 use amimestrocel_dkd::lab::LabError;
+use amimestrocel_dkd::schedule::ScheduleError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -179,6 +180,50 @@ pub fn date(py: Python<'_>, argument: &str, e: amimestrocel_dkd::date::DateError
     let d = PyDict::new(py);
     match d.set_item("argument", argument) {
         Ok(()) => raise(py, "InvalidInputError", format!("{argument}: {e}"), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A core [`ScheduleError`]: a plan or readings as `InvalidConfigError`, a participant's
+/// schedule or a date beyond range as `InvalidInputError`, each with `path`.
+pub fn schedule(py: Python<'_>, e: ScheduleError) -> PyErr {
+    schedule_at(py, None, e)
+}
+
+/// A refused participant of a cohort call, with `row` besides `path`.
+pub fn schedule_row(py: Python<'_>, row: usize, e: ScheduleError) -> PyErr {
+    schedule_at(py, Some(row), e)
+}
+
+fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| -> PyResult<()> {
+        d.set_item("path", e.path())?;
+        if let Some(row) = row {
+            d.set_item("row", row)?;
+        }
+        Ok(())
+    })();
+    let class = match e {
+        ScheduleError::Config { .. } => "InvalidConfigError",
+        ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => "InvalidInputError",
+    };
+    let message = match row {
+        Some(row) => format!("participant {row}: {e}"),
+        None => e.to_string(),
+    };
+    match filled {
+        Ok(()) => raise(py, class, message, e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// An argument of a binding function that was refused, as `InvalidInputError` of kind
+/// `invalid_argument` naming the argument, never its value.
+pub fn argument(py: Python<'_>, argument: &str, reason: &str) -> PyErr {
+    let d = PyDict::new(py);
+    match d.set_item("argument", argument) {
+        Ok(()) => raise(py, "InvalidInputError", format!("{argument}: {reason}"), "invalid_argument", d),
         Err(err) => err,
     }
 }

@@ -11,6 +11,7 @@ mod eligibility;
 mod errors;
 mod kernel;
 mod lab;
+mod schedule;
 
 use pyo3::prelude::*;
 
@@ -33,5 +34,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     egfr::register(m)?;
     eligibility::register(m)?;
     columns::register(m)?;
+    schedule::register(m)?;
     Ok(())
 }

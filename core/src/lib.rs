@@ -16,6 +16,7 @@
 //! | [`study_time`] | windows of calendar dates with named inclusive ends; day and month look-backs |
 //! | [`series`] | dated series (lab entries, viral loads, serology) and how rules pick from them; series checked once into typed values |
 //! | [`evaluation`] | the vocabulary of a rule's answer: outcome, evidence, quantity, reason, typed thresholds |
+//! | [`schedule`] | the visit plan as versioned data, a participant's calendar, visit status on a date, the next visit, deviations, iCalendar export |
 //! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
 //!
 //! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
@@ -49,6 +50,7 @@ pub mod evaluation;
 pub mod json;
 pub mod jsonl;
 pub mod lab;
+pub mod schedule;
 pub mod series;
 pub mod study_time;
 pub mod tools;

@@ -10,6 +10,13 @@ import numpy.typing as npt
 from .types import AnalyteSlug, CriterionIdSlug, CriterionKindSlug, EquationSlug, OutcomeSlug, StatusSlug
 
 __all__ = [
+    "ASSESSMENTS",
+    "VISIT_STATES",
+    "schedule_calendar_json",
+    "schedule_ics",
+    "schedule_plan_json",
+    "schedule_status_json",
+    "schedule_status_table",
     "CreatinineClearance",
     "CystatinC",
     "DiastolicBp",
@@ -280,3 +287,39 @@ def _panic_for_test() -> None: ...
 def screen_table(
     records_json: List[str], config_json: Optional[str] = None
 ) -> Tuple[List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8]]: ...
+ASSESSMENTS: List[str]
+VISIT_STATES: List[str]
+def schedule_plan_json(plan_json: Optional[str] = None, readings_json: Optional[str] = None) -> str: ...
+def schedule_calendar_json(
+    day_one: str, planned: bool = False, plan_json: Optional[str] = None, readings_json: Optional[str] = None
+) -> str: ...
+def schedule_status_json(
+    participant_json: str, on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None
+) -> str: ...
+def schedule_status_table(
+    participants_json: List[str], on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None
+) -> Tuple[
+    List[str],
+    List[str],
+    List[str],
+    List[str],
+    List[str],
+    List[str],
+    List[bool],
+    List[Optional[str]],
+    List[Optional[str]],
+    List[str],
+    List[int],
+    List[bool],
+]: ...
+def schedule_ics(
+    participant_json: str,
+    on: str,
+    participant: str,
+    stamp: str,
+    appointments: List[Tuple[str, str]],
+    duration_minutes: int,
+    reminder_days_before: Optional[int],
+    plan_json: Optional[str] = None,
+    readings_json: Optional[str] = None,
+) -> str: ...

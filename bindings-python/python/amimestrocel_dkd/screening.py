@@ -39,12 +39,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _json_text(value: Union[Mapping[str, Any], str], what: str) -> str:
+    """JSON text given as it is, or a dict written as JSON (dates as ISO strings)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), default=_default, ensure_ascii=False)
+    raise TypeError(f"{what} is a dict or JSON text, not {type(value).__name__}")
+
+
 def _text(record: Record) -> str:
-    if isinstance(record, str):
-        return record
-    if isinstance(record, Mapping):
-        return json.dumps(dict(record), default=_default, ensure_ascii=False)
-    raise TypeError(f"a screening record is a dict or JSON text, not {type(record).__name__}")
+    return _json_text(record, "a screening record")
 
 
 def _config(config: Optional[Mapping[str, Any]]) -> Optional[str]:

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["AnalyteSlug", "CriterionIdSlug", "CriterionKindSlug", "EquationSlug", "OutcomeSlug", "StatusSlug"]
+__all__ = [
+    "AnalyteSlug",
+    "AssessmentSlug",
+    "AssignmentRoleSlug",
+    "CriterionIdSlug",
+    "CriterionKindSlug",
+    "DeviationKindSlug",
+    "EquationSlug",
+    "OutcomeSlug",
+    "StatusSlug",
+    "VisitStateSlug",
+]
 
 CriterionIdSlug = Literal[
     "inc_age",
@@ -91,3 +102,31 @@ EquationSlug = Literal[
     "cockcroft_gault",
 ]
 """A GFR equation, its version in its name."""
+
+AssessmentSlug = Literal[
+    "urine_protein_24h",
+    "egfr",
+    "inflammation_biomarkers",
+    "lymphocyte_subsets",
+    "octa",
+    "emg",
+    "fasting_glucose",
+    "hba1c",
+    "uacr",
+    "tcm_scale",
+    "dqol",
+    "mace_mortality",
+    "renal_composite",
+    "adverse_events",
+    "secondary_malignancy",
+]
+"""An assessment planned at a visit (``docs/schedule.md``)."""
+
+VisitStateSlug = Literal["upcoming", "in_window", "overdue", "missed", "done", "done_out_of_window"]
+"""Where a visit stands on a date."""
+
+AssignmentRoleSlug = Literal["in_window", "out_of_window", "repeat", "unscheduled"]
+"""How an observation was assigned to a visit."""
+
+DeviationKindSlug = Literal["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing"]
+"""A departure from the plan."""

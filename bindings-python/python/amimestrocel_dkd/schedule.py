@@ -1,0 +1,374 @@
+"""The visit schedule of NCT06969807: a participant's calendar, the status of every visit on a
+date, the next visit and what it needs, deviations, and an iCalendar export.
+
+Every rule is the Rust core's (``docs/schedule.md``); the readings where the protocol is silent
+(which study day "week 8" is, what "month 12" is, windows, whether a delayed infusion shifts the
+plan) are named parameters, changed with ``readings={"week_day": "week_after_day_one"}``.
+
+A participant is a dict (or JSON text)::
+
+    {"id": "S-001", "first_infusion": "2025-03-03",
+     "observations": [{"date": "2025-03-03", "activity": "infusion"},
+                      {"date": "2025-03-03", "activity": "dqol"}]}
+
+``activity`` is ``"infusion"``, ``"attended"`` or an assessment's name (``ASSESSMENTS``); dates
+are ISO strings or ``datetime.date``. Before dosing, give ``planned_first_infusion`` instead.
+
+>>> from amimestrocel_dkd import schedule
+>>> p = {"id": "S-001", "first_infusion": "2025-03-03",
+...      "observations": [{"date": "2025-03-03", "activity": "attended"},
+...                       {"date": "2025-03-03", "activity": "infusion"}]}
+>>> s = schedule.visit_status(p, on="2025-03-15")
+>>> s.next().visit, s.next().state, s.visit("baseline").state
+('d14', 'in_window', 'done')
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
+
+from . import _native
+from .errors import InvalidInputError
+from .screening import _json_text
+from .types import AssessmentSlug, AssignmentRoleSlug, DeviationKindSlug, VisitStateSlug
+
+__all__ = [
+    "ASSESSMENTS",
+    "VISIT_STATES",
+    "Assignment",
+    "Calendar",
+    "Deviation",
+    "ScheduleStatus",
+    "ScheduledVisit",
+    "VisitStatus",
+    "calendar",
+    "plan",
+    "to_ics",
+    "visit_status",
+    "visit_status_frame",
+]
+
+ASSESSMENTS: List[AssessmentSlug] = list(_native.ASSESSMENTS)  # type: ignore[arg-type]
+"""Every assessment a plan may list, in the order of the registry's outcomes."""
+
+VISIT_STATES: List[VisitStateSlug] = list(_native.VISIT_STATES)  # type: ignore[arg-type]
+"""Every state of a visit, in the order of a visit's life."""
+
+Participant = Union[Mapping[str, Any], str]
+Day = Union[datetime.date, str]
+
+
+def _day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:  # a year beyond 9999, which the core represents and Python does not
+        raise InvalidInputError(
+            "a date of the schedule is beyond year 9999, the last that datetime.date represents",
+            "date_out_of_range",
+            {"path": ""},
+        ) from None
+
+
+def _date(value: Optional[str]) -> Optional[datetime.date]:
+    return None if value is None else _day(value)
+
+
+def _iso(value: Day, argument: str) -> str:
+    if isinstance(value, datetime.datetime):
+        raise TypeError(f"{argument} is a date, not a datetime")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"{argument} is a datetime.date or an ISO string, not {type(value).__name__}")
+
+
+def _text(participant: Participant) -> str:
+    return _json_text(participant, "a participant's schedule")
+
+
+def _json(value: Optional[Union[Mapping[str, Any], str]], argument: str) -> Optional[str]:
+    return None if value is None else _json_text(value, argument)
+
+
+class ScheduledVisit(NamedTuple):
+    """A visit of a calendar: its ``target`` date, ``study_day`` and window (both ends
+    included), whether it has an ``infusion`` and what ``assessments`` it plans."""
+
+    visit: str
+    label: str
+    target: datetime.date
+    study_day: int
+    window_first: datetime.date
+    window_last: datetime.date
+    infusion: bool
+    assessments: List[AssessmentSlug]
+
+
+class Calendar(NamedTuple):
+    """A participant's calendar from study day 1 (``planned``: a planned date)."""
+
+    version: str
+    day_one: datetime.date
+    planned: bool
+    visits: List[ScheduledVisit]
+
+    def visit(self, id: str) -> ScheduledVisit:
+        """The visit of an id; ``KeyError`` if the plan has none."""
+        for v in self.visits:
+            if v.visit == id:
+                return v
+        raise KeyError(id)
+
+
+class VisitStatus(NamedTuple):
+    """A visit on the status date: its ``state``, whether it is ``settled`` (past its window and
+    the overdue period), when it was attended and infused, and its assessments ``done`` and
+    still ``needs``."""
+
+    visit: str
+    label: str
+    target: datetime.date
+    window_first: datetime.date
+    window_last: datetime.date
+    state: VisitStateSlug
+    settled: bool
+    attended_on: Optional[datetime.date]
+    infusion: bool
+    infusion_on: Optional[datetime.date]
+    done: List[AssessmentSlug]
+    needs: List[AssessmentSlug]
+
+
+class Assignment(NamedTuple):
+    """Where one observation went (``observation``: its place in the participant's
+    observations, from 0): the ``visits`` it counts for and its ``role``."""
+
+    observation: int
+    date: datetime.date
+    activity: str
+    visits: List[str]
+    role: AssignmentRoleSlug
+
+
+class Deviation(NamedTuple):
+    """A departure from the plan at a settled ``visit``; ``assessment`` for
+    ``assessment_missing``, ``date`` and ``days_outside`` for ``infusion_out_of_window``."""
+
+    kind: DeviationKindSlug
+    visit: str
+    assessment: Optional[AssessmentSlug] = None
+    date: Optional[datetime.date] = None
+    days_outside: Optional[int] = None
+
+
+class ScheduleStatus(NamedTuple):
+    """A participant's schedule on a date: the calendar it was computed on, every visit, where
+    every observation went, the deviations and the next visit."""
+
+    participant: str
+    on: datetime.date
+    calendar: Calendar
+    visits: List[VisitStatus]
+    assignments: List[Assignment]
+    deviations: List[Deviation]
+    next_visit: Optional[str]
+
+    def visit(self, id: str) -> VisitStatus:
+        """The status of a visit by id; ``KeyError`` if the plan has none."""
+        for v in self.visits:
+            if v.visit == id:
+                return v
+        raise KeyError(id)
+
+    def next(self) -> Optional[VisitStatus]:
+        """The next visit to attend (in window, overdue or upcoming), or ``None``."""
+        return None if self.next_visit is None else self.visit(self.next_visit)
+
+
+def _calendar(c: Dict[str, Any]) -> Calendar:
+    visits = [
+        ScheduledVisit(
+            v["visit"],
+            v["label"],
+            _day(v["target"]),
+            v["study_day"],
+            _day(v["window_first"]),
+            _day(v["window_last"]),
+            v["infusion"],
+            v["assessments"],
+        )
+        for v in c["visits"]
+    ]
+    anchor = c["anchor"]
+    return Calendar(c["version"], _day(anchor["day_one"]), anchor["planned"], visits)
+
+
+def _status(s: Dict[str, Any]) -> ScheduleStatus:
+    visits = [
+        VisitStatus(
+            v["visit"],
+            v["label"],
+            _day(v["target"]),
+            _day(v["window_first"]),
+            _day(v["window_last"]),
+            v["state"],
+            v["settled"],
+            _date(v["attended_on"]),
+            v["infusion"],
+            _date(v["infusion_on"]),
+            v["done"],
+            v["needs"],
+        )
+        for v in s["visits"]
+    ]
+    assignments = [
+        Assignment(a["observation"], _day(a["date"]), a["activity"], a["visits"], a["role"])
+        for a in s["assignments"]
+    ]
+    deviations = [
+        Deviation(d["kind"], d["visit"], d.get("assessment"), _date(d.get("date")), d.get("days_outside"))
+        for d in s["deviations"]
+    ]
+    return ScheduleStatus(
+        s["participant"],
+        _day(s["on"]),
+        _calendar(s["calendar"]),
+        visits,
+        assignments,
+        deviations,
+        s["next_visit"],
+    )
+
+
+def plan(
+    plan: Optional[Union[Mapping[str, Any], str]] = None, readings: Optional[Union[Mapping[str, Any], str]] = None
+) -> Dict[str, Any]:
+    """The schedule configuration (the bundled plan, or ``plan``) under ``readings``, as plain
+    data: ``version``, ``readings`` and ``visits``. A bad plan or reading raises
+    :class:`~amimestrocel_dkd.errors.InvalidConfigError` naming the field."""
+    result: Dict[str, Any] = json.loads(_native.schedule_plan_json(_json(plan, "plan"), _json(readings, "readings")))
+    return result
+
+
+def calendar(
+    first_infusion: Day,
+    *,
+    planned: bool = False,
+    plan: Optional[Union[Mapping[str, Any], str]] = None,
+    readings: Optional[Union[Mapping[str, Any], str]] = None,
+) -> Calendar:
+    """The calendar from study day 1 (the first infusion; ``planned=True`` for a planned date),
+    every target as planned.
+
+    >>> calendar("2025-03-03").visit("w8").target
+    datetime.date(2025, 4, 27)
+    """
+    text = _native.schedule_calendar_json(
+        _iso(first_infusion, "first_infusion"), planned, _json(plan, "plan"), _json(readings, "readings")
+    )
+    return _calendar(json.loads(text))
+
+
+def visit_status(
+    participant: Participant,
+    on: Day,
+    *,
+    plan: Optional[Union[Mapping[str, Any], str]] = None,
+    readings: Optional[Union[Mapping[str, Any], str]] = None,
+) -> ScheduleStatus:
+    """A participant's schedule on ``on``: every visit's state, where each observation dated on
+    or before it went, the deviations of settled visits and the next visit. A bad participant
+    raises :class:`~amimestrocel_dkd.errors.InvalidInputError` naming the field path."""
+    text = _native.schedule_status_json(
+        _text(participant), _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings")
+    )
+    return _status(json.loads(text))
+
+
+def visit_status_frame(
+    participants: Iterable[Participant],
+    on: Day,
+    *,
+    plan: Optional[Union[Mapping[str, Any], str]] = None,
+    readings: Optional[Union[Mapping[str, Any], str]] = None,
+) -> Any:
+    """The visit status of a cohort on one date as a pandas DataFrame, one row per participant
+    and visit: ``participant``, ``visit``, ``target``, ``window_first``, ``window_last``
+    (datetime64), ``state`` (categorical in ``VISIT_STATES`` order), ``settled``,
+    ``attended_on``, ``infusion_on``, ``needs`` (comma-separated), ``deviations`` (count) and
+    ``next`` (the participant's next visit). Computed in the core, GIL released. A refused
+    participant raises :class:`~amimestrocel_dkd.errors.InvalidInputError` with ``row``.
+
+    Needs pandas (``pip install amimestrocel-dkd[pandas]``)."""
+    try:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    except ModuleNotFoundError as e:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError(
+            "visit_status_frame needs pandas: pip install 'amimestrocel-dkd[pandas]'", name="pandas"
+        ) from e
+    if isinstance(participants, (str, Mapping)):
+        raise TypeError("participants is an iterable of participants (dicts or JSON texts), not one participant")
+    texts = [_text(p) for p in participants]
+    columns = _native.schedule_status_table(texts, _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings"))
+    names = (
+        "participant",
+        "visit",
+        "target",
+        "window_first",
+        "window_last",
+        "state",
+        "settled",
+        "attended_on",
+        "infusion_on",
+        "needs",
+        "deviations",
+        "next",
+    )
+    data: Dict[str, Any] = dict(zip(names, columns))
+    for name in ("target", "window_first", "window_last", "attended_on", "infusion_on"):
+        data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"), format="%Y-%m-%d")
+    data["state"] = pd.Categorical(data["state"], categories=VISIT_STATES)
+    return pd.DataFrame(data)
+
+
+def to_ics(
+    participant: Participant,
+    on: Day,
+    *,
+    stamp: datetime.datetime,
+    reference: Optional[str] = None,
+    appointments: Optional[Mapping[str, Union[datetime.time, str]]] = None,
+    duration_minutes: int = 60,
+    reminder_days_before: Optional[int] = None,
+    plan: Optional[Union[Mapping[str, Any], str]] = None,
+    readings: Optional[Union[Mapping[str, Any], str]] = None,
+) -> str:
+    """The participant's calendar on ``on`` as iCalendar (RFC 5545) text: one event per visit,
+    all-day unless ``appointments`` gives a local time (Asia/Shanghai) for it, with an optional
+    reminder. ``stamp`` (UTC, naive or aware) is the file's ``DTSTAMP``; ``reference`` names the
+    participant in event UIDs (default: the participant's id)."""
+    if not isinstance(stamp, datetime.datetime):
+        raise TypeError("stamp is a datetime.datetime (UTC)")
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    text = _text(participant)
+    if reference is None:
+        reference = str(json.loads(text).get("id", "")) if text.lstrip().startswith("{") else ""
+    times: List[Tuple[str, str]] = []
+    for visit, time in (appointments or {}).items():
+        times.append((visit, time.isoformat(timespec="seconds") if isinstance(time, datetime.time) else str(time)))
+    return _native.schedule_ics(
+        text,
+        _iso(on, "on"),
+        reference,
+        stamp.isoformat(timespec="seconds"),
+        times,
+        duration_minutes,
+        reminder_days_before,
+        _json(plan, "plan"),
+        _json(readings, "readings"),
+    )
+

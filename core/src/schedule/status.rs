@@ -1,0 +1,491 @@
+//! A participant's visits on a date: observations assigned to nominal visits, the status of
+//! every visit, the next one due, and the deviations (`docs/schedule.md` states each rule).
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{Anchor, Calendar, ScheduledVisit};
+use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
+use super::ScheduleError;
+
+/// Something dated that was done for a participant: an infusion, an assessment, or only that
+/// the participant attended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// When.
+    #[serde(with = "crate::date::iso")]
+    pub date: NaiveDate,
+    /// What.
+    pub activity: Activity,
+}
+
+/// A participant's schedule as a site records it: study day 1 (done or planned) and what was
+/// done when. JSON: `{"id": "S-001", "first_infusion": "2025-03-03", "observations": [{"date":
+/// "2025-03-03", "activity": "infusion"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantSchedule {
+    /// The participant's identifier (kept out of error messages).
+    pub id: String,
+    /// The day of the first infusion, once given.
+    #[serde(default, with = "crate::date::iso_opt")]
+    pub first_infusion: Option<NaiveDate>,
+    /// The planned day of the first infusion, before dosing.
+    #[serde(default, with = "crate::date::iso_opt")]
+    pub planned_first_infusion: Option<NaiveDate>,
+    /// What was done, in any order.
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+}
+
+/// Where a visit stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitState {
+    /// Its window has not opened.
+    Upcoming,
+    /// Its window is open and nothing is assigned to it yet: due.
+    InWindow,
+    /// Its window closed less than `overdue_days` ago and nothing is assigned: it can still be
+    /// done, out of window.
+    Overdue,
+    /// Nothing assigned, and `overdue_days` have passed since its window closed.
+    Missed,
+    /// Done: an observation in its window.
+    Done,
+    /// Done, but only outside its window.
+    DoneOutOfWindow,
+}
+
+impl VisitState {
+    /// The snake_case name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            VisitState::Upcoming => "upcoming",
+            VisitState::InWindow => "in_window",
+            VisitState::Overdue => "overdue",
+            VisitState::Missed => "missed",
+            VisitState::Done => "done",
+            VisitState::DoneOutOfWindow => "done_out_of_window",
+        }
+    }
+
+    /// Every state, in the order of a visit's life.
+    pub const ALL: [VisitState; 6] = [
+        VisitState::Upcoming,
+        VisitState::InWindow,
+        VisitState::Overdue,
+        VisitState::Missed,
+        VisitState::Done,
+        VisitState::DoneOutOfWindow,
+    ];
+}
+
+/// How an observation was assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentRole {
+    /// The visit's observation of that activity, in its window.
+    InWindow,
+    /// The visit's observation of that activity, outside its window.
+    OutOfWindow,
+    /// A further observation of an activity the visit already has.
+    Repeat,
+    /// No visit takes it (its nearest visit already has one in its window).
+    Unscheduled,
+}
+
+/// Where one observation went. Every observation dated on or before the status date has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Its position in the participant's observations (from 0).
+    pub observation: u32,
+    /// Its date.
+    #[serde(with = "crate::date::iso")]
+    pub date: NaiveDate,
+    /// Its activity.
+    pub activity: Activity,
+    /// The visits it counts for (several when they share a target); none when unscheduled.
+    pub visits: Vec<String>,
+    /// How.
+    pub role: AssignmentRole,
+}
+
+/// A visit on the status date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitStatus {
+    /// The visit's id.
+    pub visit: String,
+    /// Its label.
+    pub label: String,
+    /// Its target date.
+    #[serde(with = "crate::date::iso")]
+    pub target: NaiveDate,
+    /// The first date of its window.
+    #[serde(with = "crate::date::iso")]
+    pub window_first: NaiveDate,
+    /// The last date of its window.
+    #[serde(with = "crate::date::iso")]
+    pub window_last: NaiveDate,
+    /// Where it stands.
+    pub state: VisitState,
+    /// Whether it is settled: the status date is past its window and the overdue period.
+    pub settled: bool,
+    /// When it was attended (the earliest assigned date in its window, else the earliest).
+    #[serde(with = "crate::date::iso_opt")]
+    pub attended_on: Option<NaiveDate>,
+    /// Whether the study product is infused at it.
+    pub infusion: bool,
+    /// When its infusion was given.
+    #[serde(with = "crate::date::iso_opt")]
+    pub infusion_on: Option<NaiveDate>,
+    /// Its planned assessments that have an observation.
+    pub done: Vec<Assessment>,
+    /// Its planned assessments still without one (what the visit needs).
+    pub needs: Vec<Assessment>,
+}
+
+/// A departure from the plan, reported once the visit is settled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Deviation {
+    /// A visit without infusion, missed.
+    MissedVisit {
+        /// The visit.
+        visit: String,
+    },
+    /// An infusion visit with no infusion (missed, or attended without it).
+    MissedInfusion {
+        /// The visit.
+        visit: String,
+    },
+    /// An infusion given outside its window.
+    InfusionOutOfWindow {
+        /// The visit.
+        visit: String,
+        /// When it was given.
+        #[serde(with = "crate::date::iso")]
+        date: NaiveDate,
+        /// Days outside the window: negative before it opened, positive after it closed.
+        days_outside: i64,
+    },
+    /// A planned assessment with no observation at a done visit.
+    AssessmentMissing {
+        /// The visit.
+        visit: String,
+        /// The assessment.
+        assessment: Assessment,
+    },
+}
+
+/// A participant's schedule on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleStatus {
+    /// The participant's identifier.
+    pub participant: String,
+    /// The status date.
+    #[serde(with = "crate::date::iso")]
+    pub on: NaiveDate,
+    /// The calendar the status is computed on (with shifts, when the readings make them).
+    pub calendar: Calendar,
+    /// Every visit, in the plan's order.
+    pub visits: Vec<VisitStatus>,
+    /// Every observation dated on or before `on`, in the order given.
+    pub assignments: Vec<Assignment>,
+    /// Deviations of the settled visits, in the plan's order.
+    pub deviations: Vec<Deviation>,
+    /// The next visit to attend (in window, overdue or upcoming), if any.
+    pub next_visit: Option<String>,
+}
+
+impl ScheduleStatus {
+    /// The status of the next visit to attend.
+    pub fn next(&self) -> Option<&VisitStatus> {
+        let id = self.next_visit.as_deref()?;
+        self.visits.iter().find(|v| v.visit == id)
+    }
+}
+
+impl ParticipantSchedule {
+    /// Reads a participant's schedule from JSON.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Input`] naming the field path (malformed JSON, an unknown field or
+    /// activity, a date not `YYYY-MM-DD`).
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::ParticipantSchedule;
+    /// let err = ParticipantSchedule::from_json(
+    ///     r#"{"id": "S-1", "first_infusion": "2025-03-03", "observations": [{"date": "2025-03-03", "activity": "blood"}]}"#,
+    /// ).unwrap_err();
+    /// assert_eq!(err.path(), "observations[0].activity");
+    /// ```
+    pub fn from_json(text: &str) -> Result<ParticipantSchedule, ScheduleError> {
+        read_json(text, ScheduleError::input)
+    }
+
+    /// Study day 1: the first infusion if given, else the planned one.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Input`] at `first_infusion` when neither date is given.
+    pub fn anchor(&self) -> Result<Anchor, ScheduleError> {
+        match (self.first_infusion, self.planned_first_infusion) {
+            (Some(day_one), _) => Ok(Anchor { day_one, planned: false }),
+            (None, Some(day_one)) => Ok(Anchor { day_one, planned: true }),
+            (None, None) => Err(ScheduleError::input(
+                "first_infusion",
+                "needs the date of the first infusion or planned_first_infusion".to_owned(),
+            )),
+        }
+    }
+
+    /// The participant's calendar on a date: the visits with their targets and windows, with
+    /// the shifts the readings make from what was done by then.
+    ///
+    /// # Errors
+    /// As [`ParticipantSchedule::status`].
+    pub fn calendar(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<Calendar, ScheduleError> {
+        Ok(self.status(plan, on)?.calendar)
+    }
+
+    /// Every visit's status on `on`, the assignments of the observations dated on or before
+    /// it, the deviations of the settled visits and the next visit.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Input`] without a study day 1; [`ScheduleError::DateOutOfRange`] when a
+    /// visit's date is beyond what the library represents.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::{ParticipantSchedule, ScheduleConfig, VisitState};
+    /// use chrono::NaiveDate;
+    /// let plan = ScheduleConfig::bundled()?;
+    /// let p = ParticipantSchedule::from_json(r#"{"id": "S-1", "first_infusion": "2025-03-03",
+    ///     "observations": [{"date": "2025-03-03", "activity": "infusion"},
+    ///                      {"date": "2025-03-16", "activity": "infusion"}]}"#)?;
+    /// let status = p.status(&plan, NaiveDate::from_ymd_opt(2025, 3, 29).unwrap())?;
+    /// assert_eq!(status.next_visit.as_deref(), Some("d28"));
+    /// assert_eq!(status.next().unwrap().state, VisitState::InWindow);
+    /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+    /// ```
+    pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
+        let anchor = self.anchor()?;
+        let observed: Vec<(u32, Observation)> = self
+            .observations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.date <= on)
+            .map(|(i, o)| (u32::try_from(i).unwrap_or(u32::MAX), *o))
+            .collect();
+        let mut calendar = Calendar::with_infusions(plan, anchor, &vec![None; plan.visits.len()])?;
+        let mut assignments = assign(plan, &calendar, &observed);
+        let readings = &plan.readings;
+        if readings.delayed_infusion == DelayedInfusion::ShiftsLater
+            || readings.follow_up_from == FollowUpFrom::LastInfusion
+        {
+            // Which infusion was done at which visit, against the unshifted plan; then
+            // everything again against the calendar those infusions make.
+            let done = infusion_dates(&calendar, &assignments);
+            calendar = Calendar::with_infusions(plan, anchor, &done)?;
+            assignments = assign(plan, &calendar, &observed);
+        }
+        let visits: Vec<VisitStatus> =
+            calendar.visits.iter().map(|v| visit_status(v, &assignments, on, readings.overdue_days)).collect();
+        let deviations = deviations(&visits);
+        let mut pending: Vec<&VisitStatus> = visits
+            .iter()
+            .filter(|v| matches!(v.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming))
+            .collect();
+        pending.sort_by_key(|v| v.target); // stable: the plan's order breaks ties
+        let next_visit = pending.first().map(|v| v.visit.clone());
+        Ok(ScheduleStatus { participant: self.id.clone(), on, calendar, visits, assignments, deviations, next_visit })
+    }
+}
+
+/// A tentative assignment: the visits (indices) an observation goes to, in window or not.
+struct Tentative {
+    index: u32,
+    observation: Observation,
+    visits: Vec<usize>,
+    in_window: bool,
+}
+
+/// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to visits").
+fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[(u32, Observation)]) -> Vec<Assignment> {
+    let tentative: Vec<Tentative> = observed
+        .iter()
+        .map(|&(index, observation)| {
+            let date = observation.date;
+            let candidates: Vec<usize> =
+                (0..calendar.visits.len()).filter(|&i| plan.visits[i].plans(observation.activity)).collect();
+            let in_window: Vec<usize> =
+                candidates.iter().copied().filter(|&i| calendar.visits[i].window().contains(date)).collect();
+            // Rule 1: among windows holding the date, the nearest target (a tie: the earlier one),
+            // and every visit sharing that target.
+            if let Some(target) =
+                in_window.iter().map(|&i| calendar.visits[i].target).min_by_key(|t| ((date - *t).num_days().abs(), *t))
+            {
+                let visits = in_window.into_iter().filter(|&i| calendar.visits[i].target == target).collect();
+                return Tentative { index, observation, visits, in_window: true };
+            }
+            // Rule 3: outside every window, the visit whose window is nearest.
+            let nearest = candidates
+                .into_iter()
+                .min_by_key(|&i| (distance_to_window(&calendar.visits[i], date), calendar.visits[i].target, i));
+            Tentative { index, observation, visits: nearest.into_iter().collect(), in_window: false }
+        })
+        .collect();
+    // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
+    // repeat it. An out-of-window one is unscheduled when the visit has one in its window.
+    let mut role = vec![AssignmentRole::Unscheduled; tentative.len()];
+    let mut counted: Vec<Vec<usize>> = vec![Vec::new(); tentative.len()];
+    // The observations each visit takes, by activity (one pass; ordered by visit).
+    let mut taking: std::collections::BTreeMap<(usize, &'static str), Vec<usize>> = Default::default();
+    for (k, t) in tentative.iter().enumerate() {
+        for &visit_index in &t.visits {
+            taking.entry((visit_index, t.observation.activity.slug())).or_default().push(k);
+        }
+    }
+    for ((visit_index, _), taking) in taking {
+        let visit = &calendar.visits[visit_index];
+        let has_in_window = taking.iter().any(|&k| tentative[k].in_window);
+        let eligible: Vec<usize> = taking.into_iter().filter(|&k| tentative[k].in_window == has_in_window).collect();
+        let winner = eligible.iter().copied().min_by_key(|&k| {
+            let date = tentative[k].observation.date;
+            ((date - visit.target).num_days().abs(), date, tentative[k].index)
+        });
+        for k in eligible {
+            counted[k].push(visit_index);
+            let mine = match (Some(k) == winner, has_in_window) {
+                (true, true) => AssignmentRole::InWindow,
+                (true, false) => AssignmentRole::OutOfWindow,
+                (false, _) => AssignmentRole::Repeat,
+            };
+            // An observation shared by visits of one target wins in all or none of them.
+            if role[k] == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
+                role[k] = mine;
+            }
+        }
+    }
+    tentative
+        .into_iter()
+        .zip(role)
+        .zip(counted)
+        .map(|((t, role), visits)| Assignment {
+            observation: t.index,
+            date: t.observation.date,
+            activity: t.observation.activity,
+            visits: if role == AssignmentRole::Unscheduled {
+                Vec::new()
+            } else {
+                visits.into_iter().map(|i| calendar.visits[i].visit.clone()).collect()
+            },
+            role,
+        })
+        .collect()
+}
+
+fn distance_to_window(visit: &ScheduledVisit, date: NaiveDate) -> i64 {
+    if date < visit.window_first {
+        (visit.window_first - date).num_days()
+    } else {
+        (date - visit.window_last).num_days().max(0)
+    }
+}
+
+/// The infusion date of each visit of the calendar (the visit's own infusion, in window or not).
+fn infusion_dates(calendar: &Calendar, assignments: &[Assignment]) -> Vec<Option<NaiveDate>> {
+    calendar
+        .visits
+        .iter()
+        .map(|v| {
+            assignments
+                .iter()
+                .find(|a| {
+                    a.activity == Activity::Infusion
+                        && matches!(a.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
+                        && a.visits.contains(&v.visit)
+                })
+                .map(|a| a.date)
+        })
+        .collect()
+}
+
+fn visit_status(visit: &ScheduledVisit, assignments: &[Assignment], on: NaiveDate, overdue_days: u32) -> VisitStatus {
+    let mine: Vec<&Assignment> = assignments.iter().filter(|a| a.visits.contains(&visit.visit)).collect();
+    let window = visit.window();
+    let in_window_dates = mine.iter().map(|a| a.date).filter(|d| window.contains(*d)).min();
+    let attended_on = in_window_dates.or_else(|| mine.iter().map(|a| a.date).min());
+    let overdue_until = visit.window_last.checked_add_days(Days::new(u64::from(overdue_days)));
+    let settled = overdue_until.is_some_and(|last| on > last);
+    let state = if in_window_dates.is_some() {
+        VisitState::Done
+    } else if attended_on.is_some() {
+        VisitState::DoneOutOfWindow
+    } else if on < visit.window_first {
+        VisitState::Upcoming
+    } else if on <= visit.window_last {
+        VisitState::InWindow
+    } else if settled {
+        VisitState::Missed
+    } else {
+        VisitState::Overdue
+    };
+    let infusion_on = mine
+        .iter()
+        .find(|a| {
+            a.activity == Activity::Infusion && matches!(a.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
+        })
+        .map(|a| a.date);
+    let (done, needs) = visit
+        .assessments
+        .iter()
+        .partition(|assessment| mine.iter().any(|a| a.activity == Activity::Assessment(**assessment)));
+    VisitStatus {
+        visit: visit.visit.clone(),
+        label: visit.label.clone(),
+        target: visit.target,
+        window_first: visit.window_first,
+        window_last: visit.window_last,
+        state,
+        settled,
+        attended_on,
+        infusion: visit.infusion,
+        infusion_on,
+        done,
+        needs,
+    }
+}
+
+fn deviations(visits: &[VisitStatus]) -> Vec<Deviation> {
+    let mut found = Vec::new();
+    for v in visits.iter().filter(|v| v.settled) {
+        let visit = v.visit.clone();
+        if v.state == VisitState::Missed {
+            found.push(if v.infusion { Deviation::MissedInfusion { visit } } else { Deviation::MissedVisit { visit } });
+            continue;
+        }
+        if v.infusion {
+            match v.infusion_on {
+                None => found.push(Deviation::MissedInfusion { visit: visit.clone() }),
+                Some(date) if date < v.window_first => found.push(Deviation::InfusionOutOfWindow {
+                    visit: visit.clone(),
+                    date,
+                    days_outside: (date - v.window_first).num_days(),
+                }),
+                Some(date) if date > v.window_last => found.push(Deviation::InfusionOutOfWindow {
+                    visit: visit.clone(),
+                    date,
+                    days_outside: (date - v.window_last).num_days(),
+                }),
+                Some(_) => {}
+            }
+        }
+        found.extend(
+            v.needs.iter().map(|&assessment| Deviation::AssessmentMissing { visit: visit.clone(), assessment }),
+        );
+    }
+    found
+}

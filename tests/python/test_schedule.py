@@ -1,0 +1,184 @@
+"""The visit schedule through the Python binding: the shared vectors, the typed results, the
+cohort DataFrame, errors, and the iCalendar export parsed by the `icalendar` package."""
+
+import datetime
+from typing import Any, Dict
+
+import icalendar
+import pandas as pd  # type: ignore[import-untyped]
+import pytest
+
+import amimestrocel_dkd as dkd
+from amimestrocel_dkd import schedule
+from conftest import load
+
+CALENDARS = load("schedule/calendar.json")["cases"]
+STATUSES = load("schedule/status.json")["cases"]
+
+
+def test_vector_files_are_not_empty() -> None:
+    assert len(CALENDARS) >= 8 and len(STATUSES) >= 8
+
+
+@pytest.mark.parametrize("case", CALENDARS, ids=lambda c: c["name"])
+def test_calendar_vector(case: Dict[str, Any]) -> None:
+    planned = "first_infusion" not in case
+    day_one = case.get("first_infusion") or case["planned_first_infusion"]
+    c = schedule.calendar(day_one, planned=planned, readings=case.get("readings"))
+    assert c.planned == case["planned"]
+    got = [
+        {
+            "visit": v.visit,
+            "target": v.target.isoformat(),
+            "study_day": v.study_day,
+            "window_first": v.window_first.isoformat(),
+            "window_last": v.window_last.isoformat(),
+        }
+        for v in c.visits
+    ]
+    assert got == case["visits"]
+
+
+@pytest.mark.parametrize("case", STATUSES, ids=lambda c: c["name"])
+def test_status_vector(case: Dict[str, Any]) -> None:
+    s = schedule.visit_status(case["participant"], case["on"], readings=case.get("readings"))
+    assert {v.visit: v.state for v in s.visits} == case["statuses"]
+    assert s.next_visit == case["next_visit"]
+    assert [{"observation": a.observation, "visits": a.visits, "role": a.role} for a in s.assignments] == case["assignments"]
+    got = []
+    for d in s.deviations:
+        item: Dict[str, Any] = {"kind": d.kind, "visit": d.visit}
+        if d.assessment is not None:
+            item["assessment"] = d.assessment
+        if d.days_outside is not None:
+            item["days_outside"] = d.days_outside
+        got.append(item)
+    assert got == case["deviations"]
+    for visit, target in case.get("targets", {}).items():
+        assert s.calendar.visit(visit).target.isoformat() == target
+
+
+def test_literal_slugs_are_the_librarys_lists() -> None:
+    from typing import get_args
+
+    from amimestrocel_dkd.types import AssessmentSlug, VisitStateSlug
+
+    assert list(get_args(AssessmentSlug)) == schedule.ASSESSMENTS
+    assert list(get_args(VisitStateSlug)) == schedule.VISIT_STATES
+
+
+def test_dates_may_be_date_objects_and_results_are_dates() -> None:
+    day_one = datetime.date(2025, 3, 3)
+    p = {"id": "S-1", "first_infusion": day_one, "observations": [{"date": day_one, "activity": "attended"}, {"date": day_one, "activity": "infusion"}]}
+    s = schedule.visit_status(p, datetime.date(2025, 3, 15))
+    nxt = s.next()
+    assert nxt is not None and nxt.visit == "d14" and nxt.target == datetime.date(2025, 3, 16)
+    assert nxt.infusion and "dqol" in nxt.needs
+
+
+def test_the_cohort_frame_has_one_row_per_participant_and_visit() -> None:
+    base = STATUSES[0]["participant"]
+    people = [dict(base, id=f"S-{i}") for i in range(50)]
+    df = schedule.visit_status_frame(people, "2025-06-01")
+    n_visits = len(schedule.plan()["visits"])
+    assert len(df) == 50 * n_visits
+    assert df["target"].dtype.kind == "M" and isinstance(df["state"].dtype, pd.CategoricalDtype)
+    assert list(df["state"].cat.categories) == schedule.VISIT_STATES
+    assert df.groupby("participant")["next"].sum().eq(1).all()
+    one = schedule.visit_status(people[0], "2025-06-01")
+    first = df[df["participant"] == "S-0"]
+    assert list(first["state"]) == [v.state for v in one.visits]
+
+
+def test_a_refused_participant_in_a_cohort_names_its_row_and_field() -> None:
+    people = [{"id": "a", "first_infusion": "2025-03-03"}, {"id": "b", "first_infusion": "2025-3-3"}]
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.visit_status_frame(people, "2025-06-01")
+    assert info.value.details["row"] == 1 and info.value.path == "first_infusion"
+    assert "2025-3-3" not in str(info.value)
+
+
+def test_bad_input_gets_typed_errors() -> None:
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.visit_status({"id": "S", "first_infusion": "2025-03-03", "observations": [{"date": "2025-03-03", "activity": "x"}]}, "2025-04-01")
+    assert info.value.path == "observations[0].activity"
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.visit_status({"id": "S"}, "2025-04-01")
+    assert info.value.path == "first_infusion"
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.visit_status({"id": "S", "first_infusion": "+262142-12-31"}, "2025-04-01")
+    with pytest.raises(dkd.InvalidInputError):
+        schedule.visit_status({"id": "S", "first_infusion": "2025-03-03"}, "2025-13-01")
+    with pytest.raises(dkd.InvalidConfigError) as cinfo:
+        schedule.calendar("2025-03-03", readings={"week_day": "fortnightly"})
+    assert cinfo.value.path == "week_day"
+    with pytest.raises(dkd.InvalidConfigError) as cinfo:
+        schedule.calendar("2025-03-03", plan='{"version": "x"}')
+    with pytest.raises(TypeError):
+        schedule.visit_status_frame({"id": "S"}, "2025-04-01")
+    with pytest.raises(TypeError):
+        schedule.visit_status(42, "2025-04-01")  # type: ignore[arg-type]
+
+
+def test_dates_beyond_pythons_are_a_typed_error_not_a_panic() -> None:
+    # The core computes month 24 of 9999-12-01 (year 10001); datetime.date cannot hold it.
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.calendar("9999-12-01")
+    assert info.value.kind == "date_out_of_range"
+    assert schedule.calendar("9997-12-01").visit("m24").target == datetime.date(9999, 12, 1)
+
+
+def test_ics_parses_with_the_icalendar_package() -> None:
+    case = STATUSES[1]
+    stamp = datetime.datetime(2025, 3, 1, 8, 0, tzinfo=datetime.timezone.utc)
+    text = schedule.to_ics(
+        case["participant"],
+        case["on"],
+        stamp=stamp,
+        appointments={"d14": datetime.time(9, 30)},
+        duration_minutes=90,
+        reminder_days_before=1,
+    )
+    cal = icalendar.Calendar.from_ical(text)
+    events = [e for e in cal.walk("VEVENT")]
+    s = schedule.visit_status(case["participant"], case["on"])
+    assert len(events) == len(s.visits)
+    by_uid = {str(e["UID"]).split(".")[0]: e for e in events}
+    for v in s.calendar.visits:
+        start = by_uid[v.visit].decoded("DTSTART")
+        if v.visit == "d14":
+            assert isinstance(start, datetime.datetime)
+            assert start.replace(tzinfo=None) == datetime.datetime.combine(v.target, datetime.time(9, 30))
+            assert start.utcoffset() == datetime.timedelta(hours=8)
+            end = by_uid[v.visit].decoded("DTEND")
+            assert end - start == datetime.timedelta(minutes=90)
+        else:
+            assert start == v.target and not isinstance(start, datetime.datetime)
+            assert by_uid[v.visit].decoded("DTEND") == v.target + datetime.timedelta(days=1)
+        assert str(by_uid[v.visit]["SUMMARY"]) == v.label
+        assert v.window_first.isoformat() in str(by_uid[v.visit]["DESCRIPTION"])
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+    assert cal.walk("VEVENT")[0].decoded("DTSTAMP") == stamp
+    assert [t["TZID"] for t in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    # Lines are CRLF and at most 75 octets (RFC 5545 3.1).
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_ics_escapes_text_that_icalendar_reads_back() -> None:
+    text = schedule.to_ics({"id": "S,1;x", "first_infusion": "2025-03-03"}, "2025-03-03", stamp=datetime.datetime(2025, 3, 1))
+    cal = icalendar.Calendar.from_ical(text)
+    uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+    assert uids[0] == "baseline.S,1;x@amimestrocel-dkd"
+    with pytest.raises(dkd.InvalidInputError):
+        schedule.to_ics({"id": "S", "first_infusion": "2025-03-03"}, "2025-03-03", stamp=datetime.datetime(2025, 3, 1), appointments={"w99": "09:00"})
+
+
+def test_role_and_deviation_literals_are_what_the_vectors_see() -> None:
+    from typing import get_args
+
+    from amimestrocel_dkd.types import AssignmentRoleSlug, DeviationKindSlug
+
+    roles = {a["role"] for c in STATUSES for a in c["assignments"]}
+    kinds = {d["kind"] for c in STATUSES for d in c["deviations"]}
+    assert set(get_args(AssignmentRoleSlug)) == roles
+    assert set(get_args(DeviationKindSlug)) == kinds

@@ -1,0 +1,133 @@
+// The visit schedule through the Swift binding, as the phone app uses it: the shared vectors
+// (tests/vectors/schedule/), the next visit and what it needs, the iCalendar export with a
+// booked time and reminders, and typed errors. Dates are YYYY-MM-DD strings in Swift.
+import AmimestrocelDkd
+import Foundation
+import XCTest
+
+final class ScheduleTests: XCTestCase {
+    private func readings(_ c: [String: Any]) throws -> String? {
+        guard let r = optional(c, "readings") else { return nil }
+        return String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self)
+    }
+
+    private func participant(_ p: [String: Any]) throws -> ParticipantSchedule {
+        let observations = try ((optional(p, "observations") as? [[String: Any]]) ?? []).map {
+            Observation(date: try string($0, "date"), activity: try string($0, "activity"))
+        }
+        return ParticipantSchedule(
+            id: try string(p, "id"),
+            firstInfusion: optional(p, "first_infusion") as? String,
+            plannedFirstInfusion: optional(p, "planned_first_infusion") as? String,
+            observations: observations
+        )
+    }
+
+    func testCalendarVectors() throws {
+        for c in try Vectors.cases("schedule/calendar.json", "cases", minimum: 8) {
+            let name = try string(c, "name")
+            let first = optional(c, "first_infusion") as? String
+            let calendar = try scheduleCalendar(
+                dayOne: first ?? string(c, "planned_first_infusion"), planned: first == nil, readingsJson: readings(c))
+            XCTAssertEqual(calendar.anchor.planned, c["planned"] as? Bool, name)
+            guard let expected = c["visits"] as? [[String: Any]] else { throw VectorError.malformed(name) }
+            XCTAssertEqual(calendar.visits.count, expected.count, name)
+            for (got, want) in zip(calendar.visits, expected) {
+                XCTAssertEqual(got.visit, try string(want, "visit"), name)
+                XCTAssertEqual(got.target, try string(want, "target"), "\(name): \(got.visit)")
+                XCTAssertEqual(got.studyDay, (want["study_day"] as? NSNumber)?.int64Value, "\(name): \(got.visit)")
+                XCTAssertEqual(got.windowFirst, try string(want, "window_first"), "\(name): \(got.visit)")
+                XCTAssertEqual(got.windowLast, try string(want, "window_last"), "\(name): \(got.visit)")
+            }
+        }
+    }
+
+    func testStatusVectors() throws {
+        for c in try Vectors.cases("schedule/status.json", "cases", minimum: 8) {
+            let name = try string(c, "name")
+            guard let p = c["participant"] as? [String: Any], let states = c["statuses"] as? [String: String],
+                  let assignments = c["assignments"] as? [[String: Any]], let deviations = c["deviations"] as? [[String: Any]]
+            else { throw VectorError.malformed(name) }
+            let status = try scheduleStatus(participant: participant(p), on: string(c, "on"), readingsJson: readings(c))
+            XCTAssertEqual(status.visits.count, states.count, name)
+            for v in status.visits {
+                XCTAssertEqual(try visitStateSlug(state: v.state), states[v.visit], "\(name): \(v.visit)")
+            }
+            XCTAssertEqual(status.nextVisit, optional(c, "next_visit") as? String, name)
+            XCTAssertEqual(status.assignments.count, assignments.count, name)
+            for (got, want) in zip(status.assignments, assignments) {
+                XCTAssertEqual(Int(got.observation), (want["observation"] as? NSNumber)?.intValue, name)
+                XCTAssertEqual(got.visits, want["visits"] as? [String], name)
+                let role: String
+                switch got.role {
+                case .inWindow: role = "in_window"
+                case .outOfWindow: role = "out_of_window"
+                case .repeat: role = "repeat"
+                case .unscheduled: role = "unscheduled"
+                }
+                XCTAssertEqual(role, want["role"] as? String, name)
+            }
+            let gotDeviations: [[String]] = try status.deviations.map {
+                switch $0 {
+                case let .missedVisit(visit): return ["missed_visit", visit]
+                case let .missedInfusion(visit): return ["missed_infusion", visit]
+                case let .infusionOutOfWindow(visit, _, days): return ["infusion_out_of_window", visit, String(days)]
+                case let .assessmentMissing(visit, assessment): return ["assessment_missing", visit, try assessmentSlug(assessment: assessment)]
+                }
+            }
+            let wantDeviations: [[String]] = deviations.map { d in
+                var row = [d["kind"] as? String ?? "?", d["visit"] as? String ?? "?"]
+                if let days = d["days_outside"] as? NSNumber { row.append(String(days.int64Value)) }
+                if let a = d["assessment"] as? String { row.append(a) }
+                return row
+            }
+            XCTAssertEqual(gotDeviations, wantDeviations, name)
+            for (visit, target) in (c["targets"] as? [String: String]) ?? [:] {
+                XCTAssertEqual(status.calendar.visits.first { $0.visit == visit }?.target, target, "\(name): \(visit)")
+            }
+        }
+    }
+
+    func testTheNextVisitSaysWhatToBring() throws {
+        let p = ParticipantSchedule(id: "S-1", firstInfusion: "2025-03-03", plannedFirstInfusion: nil, observations: [
+            Observation(date: "2025-03-03", activity: "attended"), Observation(date: "2025-03-03", activity: "infusion"),
+        ])
+        let next = try XCTUnwrap(try scheduleNextVisit(participant: p, on: "2025-03-15", readingsJson: nil))
+        XCTAssertEqual(next.visit, "d14")
+        XCTAssertEqual(next.state, .inWindow)
+        XCTAssertTrue(next.infusion && next.needs.contains(.dqol))
+    }
+
+    func testTheIcsExportHasABookedTimeInShanghaiAndReminders() throws {
+        let calendar = try scheduleCalendar(dayOne: "2025-03-03", planned: false, readingsJson: nil)
+        let options = IcsOptions(participant: "S-1", stamp: "2025-03-01T08:00:00",
+                                 appointments: [Appointment(visit: "d14", time: "09:30")], durationMinutes: 60, reminderDaysBefore: 1)
+        let ics = try scheduleIcs(calendar: calendar, options: options)
+        XCTAssertEqual(ics.components(separatedBy: "BEGIN:VEVENT").count - 1, calendar.visits.count)
+        XCTAssertTrue(ics.contains("DTSTART;TZID=Asia/Shanghai:20250316T093000\r\n"))
+        XCTAssertTrue(ics.contains("DTSTAMP:20250301T080000Z\r\n"))
+        let bad = thrown(DkdError.self) {
+            try scheduleIcs(calendar: calendar, options: IcsOptions(participant: "S", stamp: "2025-03-01 08:00",
+                                                                     appointments: [], durationMinutes: 60, reminderDaysBefore: nil))
+        }
+        XCTAssertEqual(bad?.errorKind, "invalid_time")
+    }
+
+    func testBadInputIsATypedError() throws {
+        let unknown = thrown(DkdError.self) {
+            try scheduleStatus(participant: ParticipantSchedule(id: "S", firstInfusion: "2025-03-03", plannedFirstInfusion: nil,
+                                                                observations: [Observation(date: "2025-03-03", activity: "blood")]),
+                               on: "2025-04-01", readingsJson: nil)
+        }
+        XCTAssertEqual(unknown?.errorKind, "malformed")
+        let noDay = thrown(DkdError.self) {
+            try scheduleStatus(participant: ParticipantSchedule(id: "S", firstInfusion: nil, plannedFirstInfusion: nil, observations: []),
+                               on: "2025-04-01", readingsJson: nil)
+        }
+        XCTAssertEqual(noDay?.path, "first_infusion")
+        let badDate = thrown(DkdError.self) { try scheduleCalendar(dayOne: "2025-3-3", planned: false, readingsJson: nil) }
+        XCTAssertEqual(badDate?.errorKind, "invalid_date")
+        let config = thrown(DkdError.self) { try scheduleCalendar(dayOne: "2025-03-03", planned: false, readingsJson: #"{"week_day": "fortnightly"}"#) }
+        XCTAssertEqual(config?.path, "week_day")
+    }
+}
