@@ -95,7 +95,8 @@ pub struct Observation {
     pub activity: Activity,
 }
 
-/// A participant's schedule: study day 1 (done or planned) and what was done when.
+/// A participant's schedule: study day 1 (done or planned), what was done when, and the
+/// screening date if known (nothing is dated before it).
 #[uniffi::remote(Record)]
 pub struct ParticipantSchedule {
     pub id: String,
@@ -103,6 +104,8 @@ pub struct ParticipantSchedule {
     pub planned_first_infusion: Option<NaiveDate>,
     #[uniffi(default)]
     pub observations: Vec<Observation>,
+    #[uniffi(default)]
+    pub screening_date: Option<NaiveDate>,
 }
 
 /// Where a visit stands on a date.
@@ -261,8 +264,8 @@ pub fn schedule_calendar(
     guard(|| Ok(Calendar::build(&plan(readings_json)?, day_one, planned)?))
 }
 
-/// A participant's schedule on a date: every visit's state, the assignments, the deviations
-/// and the next visit (`status.nextVisit`; what it needs is that visit's `needs`).
+/// A participant's schedule on a date (no observation may be dated after it): every visit's
+/// state, the assignments, the deviations and the next visit (`status.nextVisit`; what it needs is that visit's `needs`).
 #[uniffi::export]
 pub fn schedule_status(
     participant: ParticipantSchedule,
@@ -285,16 +288,7 @@ pub fn schedule_next_visit(
 /// The calendar as iCalendar (RFC 5545) text for the phone's calendar app.
 #[uniffi::export]
 pub fn schedule_ics(calendar: Calendar, options: IcsOptions) -> Result<String, DkdError> {
-    guard(|| {
-        if options.appointments.iter().any(|a| calendar.visit(&a.visit).is_none()) {
-            return Err(DkdError::InvalidInput {
-                kind: "invalid_argument".to_owned(),
-                reason: "an appointment names a visit the calendar does not have".to_owned(),
-                path: "appointments".to_owned(),
-            });
-        }
-        Ok(core_schedule::to_ics(&calendar, &options))
-    })
+    guard(|| Ok(core_schedule::to_ics(&calendar, &options)?))
 }
 
 /// The snake_case name of an assessment (`urine_protein_24h`), as in JSON and Python.

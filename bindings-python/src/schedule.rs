@@ -177,9 +177,6 @@ fn schedule_ics(
         let appointments = appointments
             .into_iter()
             .map(|(visit, time)| {
-                if calendar.visit(&visit).is_none() {
-                    return Err(errors::argument(py, "appointments", "names a visit the plan does not have"));
-                }
                 let time = NaiveTime::parse_from_str(&time, "%H:%M:%S")
                     .or_else(|_| NaiveTime::parse_from_str(&time, "%H:%M"))
                     .map_err(|_| errors::argument(py, "appointments", "has a time that is not HH:MM[:SS]"))?;
@@ -187,7 +184,7 @@ fn schedule_ics(
             })
             .collect::<PyResult<Vec<_>>>()?;
         let options = IcsOptions { participant, stamp, appointments, duration_minutes, reminder_days_before };
-        Ok(to_ics(&calendar, &options))
+        to_ics(&calendar, &options).map_err(|e| errors::schedule(py, e))
     })
 }
 

@@ -27,6 +27,7 @@ fn participants(plan: &ScheduleConfig, n: usize) -> Vec<ParticipantSchedule> {
                 first_infusion: Some(day_one),
                 planned_first_infusion: None,
                 observations,
+                screening_date: None,
             }
         })
         .collect()
@@ -47,6 +48,30 @@ fn schedule(c: &mut Criterion) {
         b.iter(|| {
             json.iter()
                 .map(|t| ParticipantSchedule::from_json(black_box(t)).unwrap().status(&plan, on).unwrap().visits.len())
+                .sum::<usize>()
+        })
+    });
+    let days: Vec<NaiveDate> = cohort.iter().filter_map(|p| p.first_infusion).collect();
+    group.bench_function("calendar_one_core", |b| {
+        b.iter(|| {
+            days.iter().map(|d| Calendar::build(&plan, black_box(*d), false).unwrap().visits.len()).sum::<usize>()
+        })
+    });
+    let mid_study: Vec<ParticipantSchedule> = cohort
+        .iter()
+        .map(|p| {
+            let week_12 = p.first_infusion.unwrap() + chrono::TimeDelta::days(84);
+            ParticipantSchedule {
+                observations: p.observations.iter().filter(|o| o.date <= week_12).copied().collect(),
+                ..p.clone()
+            }
+        })
+        .collect();
+    group.bench_function("status_mid_study_one_core", |b| {
+        b.iter(|| {
+            mid_study
+                .iter()
+                .map(|p| p.status(&plan, p.first_infusion.unwrap() + chrono::TimeDelta::days(90)).unwrap().visits.len())
                 .sum::<usize>()
         })
     });

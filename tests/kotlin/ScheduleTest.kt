@@ -28,6 +28,7 @@ class ScheduleTest {
             val o = it.asJsonObject
             Observation(LocalDate.parse(o.str("date")), o.str("activity"))
         },
+        screeningDate = p.opt("screening_date")?.asString?.let(LocalDate::parse),
     )
 
     @TestFactory
@@ -54,6 +55,14 @@ class ScheduleTest {
         Vectors.cases("schedule/status.json", "cases", 8).map { c ->
             val name = c.str("name")
             dynamicTest("schedule/status/$name") {
+                val error = c.opt("error")?.asJsonObject
+                if (error != null) {
+                    val e = assertFailsWith<DkdException.InvalidInput>(name) {
+                        scheduleStatus(participant(c.getAsJsonObject("participant")), LocalDate.parse(c.str("on")), readings(c))
+                    }
+                    assertEquals(Pair(error.str("kind"), error.str("path")), Pair(e.kind, e.path), name)
+                    return@dynamicTest
+                }
                 val status = scheduleStatus(participant(c.getAsJsonObject("participant")), LocalDate.parse(c.str("on")), readings(c))
                 val states = c.getAsJsonObject("statuses")
                 assertEquals(states.size(), status.visits.size, name)
@@ -112,7 +121,7 @@ class ScheduleTest {
         val bad = assertFailsWith<DkdException.InvalidInput> {
             scheduleIcs(calendar, IcsOptions("S-1", LocalDateTime.parse("2025-03-01T08:00:00"), listOf(Appointment("w99", LocalTime.NOON)), 60u, null))
         }
-        assertEquals("appointments", bad.path)
+        assertEquals("appointments[0].visit", bad.path)
     }
 
     @Test

@@ -19,7 +19,8 @@ final class ScheduleTests: XCTestCase {
             id: try string(p, "id"),
             firstInfusion: optional(p, "first_infusion") as? String,
             plannedFirstInfusion: optional(p, "planned_first_infusion") as? String,
-            observations: observations
+            observations: observations,
+            screeningDate: optional(p, "screening_date") as? String
         )
     }
 
@@ -45,6 +46,13 @@ final class ScheduleTests: XCTestCase {
     func testStatusVectors() throws {
         for c in try Vectors.cases("schedule/status.json", "cases", minimum: 8) {
             let name = try string(c, "name")
+            if let error = c["error"] as? [String: String] {
+                guard let p = c["participant"] as? [String: Any] else { throw VectorError.malformed(name) }
+                let e = thrown(DkdError.self) { try scheduleStatus(participant: participant(p), on: string(c, "on"), readingsJson: readings(c)) }
+                XCTAssertEqual(e?.errorKind, error["kind"], name)
+                XCTAssertEqual(e?.path, error["path"], name)
+                continue
+            }
             guard let p = c["participant"] as? [String: Any], let states = c["statuses"] as? [String: String],
                   let assignments = c["assignments"] as? [[String: Any]], let deviations = c["deviations"] as? [[String: Any]]
             else { throw VectorError.malformed(name) }

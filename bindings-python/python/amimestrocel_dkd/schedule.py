@@ -12,7 +12,8 @@ A participant is a dict (or JSON text)::
                       {"date": "2025-03-03", "activity": "dqol"}]}
 
 ``activity`` is ``"infusion"``, ``"attended"`` or an assessment's name (``ASSESSMENTS``); dates
-are ISO strings or ``datetime.date``. Before dosing, give ``planned_first_infusion`` instead.
+are ISO strings or ``datetime.date``. Before dosing, give ``planned_first_infusion`` instead;
+``screening_date`` is optional (nothing may be dated before it).
 
 >>> from amimestrocel_dkd import schedule
 >>> p = {"id": "S-001", "first_infusion": "2025-03-03",
@@ -279,9 +280,10 @@ def visit_status(
     plan: Optional[Union[Mapping[str, Any], str]] = None,
     readings: Optional[Union[Mapping[str, Any], str]] = None,
 ) -> ScheduleStatus:
-    """A participant's schedule on ``on``: every visit's state, where each observation dated on
-    or before it went, the deviations of settled visits and the next visit. A bad participant
-    raises :class:`~amimestrocel_dkd.errors.InvalidInputError` naming the field path."""
+    """A participant's schedule on ``on``: every visit's state, where each observation went,
+    the deviations of settled visits and the next visit. A bad participant (an observation after
+    ``on`` or before ``screening_date``, an infusion before ``first_infusion``, an unknown
+    activity) raises :class:`~amimestrocel_dkd.errors.InvalidInputError` naming the field path."""
     text = _native.schedule_status_json(
         _text(participant), _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings")
     )

@@ -12,6 +12,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, ScheduledVisit};
+use super::ScheduleError;
 
 /// The sites' time zone (six hospitals in Beijing).
 pub const SITE_TIME_ZONE: &str = "Asia/Shanghai";
@@ -43,6 +44,10 @@ pub struct IcsOptions {
 
 /// The calendar as an iCalendar text.
 ///
+/// # Errors
+/// [`ScheduleError::Input`] at `appointments[i].visit` for an appointment at a visit the
+/// calendar does not have (it would otherwise be dropped).
+///
 /// # Examples
 /// ```
 /// use amimestrocel_dkd::schedule::{to_ics, Calendar, IcsOptions, ScheduleConfig};
@@ -52,12 +57,18 @@ pub struct IcsOptions {
 /// let stamp = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
 /// let options = IcsOptions { participant: "S-001".into(), stamp, appointments: vec![],
 ///     duration_minutes: 60, reminder_days_before: Some(1) };
-/// let ics = to_ics(&calendar, &options);
+/// let ics = to_ics(&calendar, &options)?;
 /// assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
 /// assert!(ics.contains("DTSTART;VALUE=DATE:20250427\r\n")); // week 8
 /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
 /// ```
-pub fn to_ics(calendar: &Calendar, options: &IcsOptions) -> String {
+pub fn to_ics(calendar: &Calendar, options: &IcsOptions) -> Result<String, ScheduleError> {
+    if let Some(i) = options.appointments.iter().position(|a| calendar.visit(&a.visit).is_none()) {
+        return Err(ScheduleError::Input {
+            path: format!("appointments[{i}].visit"),
+            reason: "names a visit the calendar does not have".to_owned(),
+        });
+    }
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
@@ -121,7 +132,7 @@ pub fn to_ics(calendar: &Calendar, options: &IcsOptions) -> String {
     for line in lines {
         fold_into(&mut out, &line);
     }
-    out
+    Ok(out)
 }
 
 /// What a visit needs, for people: its window, the infusion, the assessments.

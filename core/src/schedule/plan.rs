@@ -504,6 +504,35 @@ impl ScheduleConfig {
                 return Err(ScheduleError::config(&at("assessments"), format!("lists {} twice", dup.slug())));
             }
         }
+        self.check_timing()
+    }
+
+    /// The plan's rules of time, on a calendar from a reference day 1 (2001-01-01): visits are
+    /// listed in time order (ties are broken by that order), and the windows of consecutive
+    /// infusions do not overlap (one infusion could otherwise count for two visits). Other
+    /// windows may overlap: an observation in two windows goes to the nearest target
+    /// (`docs/schedule.md`).
+    fn check_timing(&self) -> Result<(), ScheduleError> {
+        let reference = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+        let calendar = super::Calendar::build(self, reference, false)?;
+        let mut previous_infusion: Option<&super::ScheduledVisit> = None;
+        for (i, visit) in calendar.visits.iter().enumerate() {
+            if i > 0 && visit.target < calendar.visits[i - 1].target {
+                return Err(ScheduleError::config(
+                    &format!("visits[{i}].nominal"),
+                    "comes before the visit listed before it: list visits in time order",
+                ));
+            }
+            if visit.infusion {
+                if let Some(before) = previous_infusion.filter(|p| p.window_last >= visit.window_first) {
+                    return Err(ScheduleError::config(
+                        &format!("visits[{i}].window"),
+                        format!("overlaps the window of the infusion visit {} before it", before.visit),
+                    ));
+                }
+                previous_infusion = Some(visit);
+            }
+        }
         Ok(())
     }
 

@@ -37,6 +37,9 @@ pub struct ParticipantSchedule {
     /// What was done, in any order.
     #[serde(default)]
     pub observations: Vec<Observation>,
+    /// The screening date, if known: nothing of the trial is dated before it.
+    #[serde(default, with = "crate::date::iso_opt")]
+    pub screening_date: Option<NaiveDate>,
 }
 
 /// Where a visit stands on a date.
@@ -96,7 +99,7 @@ pub enum AssignmentRole {
     Unscheduled,
 }
 
-/// Where one observation went. Every observation dated on or before the status date has one.
+/// Where one observation went. Every observation has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
     /// Its position in the participant's observations (from 0).
@@ -191,7 +194,7 @@ pub struct ScheduleStatus {
     pub calendar: Calendar,
     /// Every visit, in the plan's order.
     pub visits: Vec<VisitStatus>,
-    /// Every observation dated on or before `on`, in the order given.
+    /// Every observation, in the order given.
     pub assignments: Vec<Assignment>,
     /// Deviations of the settled visits, in the plan's order.
     pub deviations: Vec<Deviation>,
@@ -241,6 +244,70 @@ impl ParticipantSchedule {
         }
     }
 
+    /// Checks the dates against each other and the status date, naming the first bad field:
+    /// an observation after the status date (what has not happened yet cannot be recorded), a
+    /// date before the screening date, an infusion before the first infusion or a second one on
+    /// its day (two first infusions).
+    ///
+    /// # Errors
+    /// [`ScheduleError::Input`] at the field.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::ParticipantSchedule;
+    /// use chrono::NaiveDate;
+    /// let p = ParticipantSchedule::from_json(r#"{"id": "S-1", "first_infusion": "2025-03-03",
+    ///     "observations": [{"date": "2025-03-03", "activity": "infusion"},
+    ///                      {"date": "2025-03-01", "activity": "infusion"}]}"#)?;
+    /// let err = p.check_dates(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()).unwrap_err();
+    /// assert_eq!(err.path(), "observations[1].date");
+    /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+    /// ```
+    pub fn check_dates(&self, on: NaiveDate) -> Result<(), ScheduleError> {
+        let at = |i: usize| format!("observations[{i}].date");
+        if let Some(screening) = self.screening_date {
+            for (field, date) in
+                [("first_infusion", self.first_infusion), ("planned_first_infusion", self.planned_first_infusion)]
+            {
+                if date.is_some_and(|d| d < screening) {
+                    return Err(ScheduleError::input(field, "is before the screening date".to_owned()));
+                }
+            }
+        }
+        let mut infused_on_day_one = false;
+        for (i, o) in self.observations.iter().enumerate() {
+            if o.date > on {
+                return Err(ScheduleError::input(
+                    &at(i),
+                    "is after the status date: it has not happened yet".to_owned(),
+                ));
+            }
+            if self.screening_date.is_some_and(|s| o.date < s) {
+                return Err(ScheduleError::input(&at(i), "is before the screening date".to_owned()));
+            }
+            if o.activity == Activity::Infusion {
+                if let Some(first) = self.first_infusion {
+                    if o.date < first {
+                        return Err(ScheduleError::input(
+                            &at(i),
+                            "is an infusion before first_infusion: the first infusion is the earliest".to_owned(),
+                        ));
+                    }
+                    if o.date == first {
+                        if infused_on_day_one {
+                            return Err(ScheduleError::input(
+                                &at(i),
+                                "is a second infusion on the day of the first infusion".to_owned(),
+                            ));
+                        }
+                        infused_on_day_one = true;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The participant's calendar on a date: the visits with their targets and windows, with
     /// the shifts the readings make from what was done by then.
     ///
@@ -250,12 +317,14 @@ impl ParticipantSchedule {
         Ok(self.status(plan, on)?.calendar)
     }
 
-    /// Every visit's status on `on`, the assignments of the observations dated on or before
-    /// it, the deviations of the settled visits and the next visit.
+    /// Every visit's status on `on`, the assignment of every observation, the deviations of
+    /// the settled visits and the next visit.
     ///
     /// # Errors
-    /// [`ScheduleError::Input`] without a study day 1; [`ScheduleError::DateOutOfRange`] when a
-    /// visit's date is beyond what the library represents.
+    /// [`ScheduleError::Input`] without a study day 1 or when the dates do not hold together
+    /// ([`ParticipantSchedule::check_dates`]: nothing is dropped, a bad date is refused);
+    /// [`ScheduleError::DateOutOfRange`] when a visit's date is beyond what the library
+    /// represents.
     ///
     /// # Examples
     /// ```
@@ -272,13 +341,9 @@ impl ParticipantSchedule {
     /// ```
     pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
         let anchor = self.anchor()?;
-        let observed: Vec<(u32, Observation)> = self
-            .observations
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.date <= on)
-            .map(|(i, o)| (u32::try_from(i).unwrap_or(u32::MAX), *o))
-            .collect();
+        self.check_dates(on)?;
+        let observed: Vec<(u32, Observation)> =
+            self.observations.iter().enumerate().map(|(i, o)| (u32::try_from(i).unwrap_or(u32::MAX), *o)).collect();
         let mut calendar = Calendar::with_infusions(plan, anchor, &vec![None; plan.visits.len()])?;
         let mut assignments = assign(plan, &calendar, &observed);
         let readings = &plan.readings;

@@ -18,6 +18,7 @@ fn participant(first: NaiveDate, observations: &[(NaiveDate, &str)]) -> Particip
         id: "S-001".into(),
         first_infusion: Some(first),
         planned_first_infusion: None,
+        screening_date: None,
         observations: observations
             .iter()
             .map(|(date, a)| Observation { date: *date, activity: Activity::from_slug(a).unwrap() })
@@ -108,9 +109,54 @@ fn nothing_observed_is_dropped() {
         [(d(2025, 1, 1), "attended"), (d(2025, 3, 3), "infusion"), (d(2030, 1, 1), "dqol"), (d(2025, 3, 4), "octa")];
     let s = participant(d(2025, 3, 3), &obs).status(&plan(), d(2031, 1, 1)).unwrap();
     assert_eq!(s.assignments.iter().map(|a| a.observation).collect::<Vec<_>>(), [0, 1, 2, 3]);
-    // Observations after the status date are not considered yet.
-    let s = participant(d(2025, 3, 3), &obs).status(&plan(), d(2025, 3, 3)).unwrap();
-    assert_eq!(s.assignments.iter().map(|a| a.observation).collect::<Vec<_>>(), [0, 1]);
+    // An observation after the status date is refused, not left out.
+    let err = participant(d(2025, 3, 3), &obs).status(&plan(), d(2025, 3, 3)).unwrap_err();
+    assert_eq!((err.kind(), err.path()), ("invalid_schedule", "observations[2].date"));
+}
+
+#[test]
+fn dates_that_do_not_hold_together_are_refused_with_their_field() {
+    let first = d(2025, 3, 3);
+    let on = d(2025, 6, 1);
+    let path = |p: ParticipantSchedule| p.status(&plan(), on).unwrap_err().path().to_owned();
+    // An infusion before the first infusion, or a second one on its day: two first infusions.
+    assert_eq!(path(participant(first, &[(d(2025, 3, 1), "infusion")])), "observations[0].date");
+    assert_eq!(path(participant(first, &[(first, "infusion"), (first, "infusion")])), "observations[1].date");
+    // Before the screening date.
+    let mut p = participant(first, &[(d(2025, 2, 1), "egfr")]);
+    p.screening_date = Some(d(2025, 2, 10));
+    assert_eq!(path(p.clone()), "observations[0].date");
+    p.screening_date = Some(d(2025, 3, 10));
+    assert_eq!(path(p), "first_infusion");
+    // Two assessments of one kind on one day are repeats, not errors.
+    assert!(participant(first, &[(first, "dqol"), (first, "dqol")]).status(&plan(), on).is_ok());
+}
+
+#[test]
+fn a_first_infusion_on_31_january_or_29_february_places_months_at_the_month_end() {
+    let c = Calendar::build(&plan(), d(2024, 1, 31), false).unwrap();
+    assert_eq!(c.visit("m12").unwrap().target, d(2025, 1, 31));
+    assert_eq!(c.visit("m18").unwrap().target, d(2025, 7, 31));
+    let c = Calendar::build(&plan(), d(2025, 1, 31), false).unwrap();
+    assert_eq!(c.visit("m18").unwrap().target, d(2026, 7, 31));
+    let c = Calendar::build(&plan(), d(2024, 2, 29), false).unwrap();
+    assert_eq!(c.visit("m12").unwrap().target, d(2025, 2, 28));
+    assert_eq!(c.visit("m24").unwrap().target, d(2026, 2, 28));
+    assert_eq!(c.visit("w4").unwrap().target, d(2024, 3, 27));
+}
+
+#[test]
+fn a_plan_whose_infusion_windows_overlap_or_out_of_time_order_is_refused() {
+    let wide = plan().with_readings_json(
+        r#"{"windows": {"baseline": {"before": 28, "after": 0},
+        "first_infusion": {"before": 0, "after": 0}, "early_infusion": {"before": 7, "after": 7},
+        "infusion": {"before": 3, "after": 3}, "week_visit": {"before": 7, "after": 7},
+        "month_visit": {"before": 14, "after": 14}}}"#,
+    );
+    assert_eq!(wide.unwrap_err().path(), "visits[3].window");
+    let mut text: serde_json::Value = serde_json::from_str(BUNDLED_PLAN).unwrap();
+    text["visits"].as_array_mut().unwrap().swap(5, 6);
+    assert_eq!(ScheduleConfig::from_json(&text.to_string()).unwrap_err().path(), "visits[6].nominal");
 }
 
 #[test]
@@ -161,6 +207,7 @@ fn a_planned_calendar_says_so_and_has_the_same_dates() {
         first_infusion: None,
         planned_first_infusion: Some(d(2025, 3, 3)),
         observations: vec![],
+        screening_date: None,
     };
     let s = planned.status(&plan(), d(2025, 2, 1)).unwrap();
     assert!(s.calendar.anchor.planned);
@@ -191,12 +238,15 @@ fn the_ics_export_has_one_event_per_visit_and_timed_ones_in_shanghai() {
         duration_minutes: 90,
         reminder_days_before: None,
     };
-    let ics = to_ics(&c, &options);
+    let ics = to_ics(&c, &options).unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), c.visits.len());
     assert!(ics.contains("DTSTART;TZID=Asia/Shanghai:20250316T093000\r\nDTEND;TZID=Asia/Shanghai:20250316T110000\r\n"));
     assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai"));
     assert!(!ics.contains("VALARM"));
     assert!(ics.split("\r\n").all(|l| l.len() <= 75));
+    let unknown =
+        IcsOptions { appointments: vec![Appointment { visit: "w99".into(), time: chrono::NaiveTime::MIN }], ..options };
+    assert_eq!(to_ics(&c, &unknown).unwrap_err().path(), "appointments[0].visit");
 }
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {
@@ -211,10 +261,46 @@ fn any_activity() -> impl Strategy<Value = Activity> {
     ]
 }
 
+fn any_observations() -> impl Strategy<Value = Vec<(i64, Activity)>> {
+    proptest::collection::vec((-60i64..900, any_activity()), 0..30)
+}
+
+/// A participant from day offsets; infusions before day 1 or a second one on day 1 (refused by
+/// rule) are moved to day 2.
+fn from_offsets(day_one: NaiveDate, offsets: &[(i64, Activity)]) -> ParticipantSchedule {
+    let mut infused_day_one = false;
+    let observations = offsets
+        .iter()
+        .map(|&(o, activity)| {
+            let mut o = o;
+            if activity == Activity::Infusion && o <= 0 {
+                o = if o == 0 && !infused_day_one { 0 } else { 1 };
+                infused_day_one |= o == 0;
+            }
+            Observation { date: day_one + chrono::TimeDelta::days(o), activity }
+        })
+        .collect();
+    ParticipantSchedule {
+        id: "S".into(),
+        first_infusion: Some(day_one),
+        planned_first_infusion: None,
+        observations,
+        screening_date: None,
+    }
+}
+
+const READINGS: [&str; 4] = [
+    r#"{}"#,
+    r#"{"delayed_infusion": "shifts_later"}"#,
+    r#"{"follow_up_from": "last_infusion"}"#,
+    r#"{"month_day": "average_days", "week_day": "week_after_day_one"}"#,
+];
+
 proptest! {
     #[test]
-    fn targets_follow_the_plan_order_and_windows_hold_their_target(day_one in any_date()) {
-        let c = Calendar::build(&plan(), day_one, false).unwrap();
+    fn targets_follow_the_plan_order_and_windows_hold_their_target(day_one in any_date(), readings in 0usize..4) {
+        let plan = plan().with_readings_json(READINGS[readings]).unwrap();
+        let c = Calendar::build(&plan, day_one, false).unwrap();
         for pair in c.visits.windows(2) {
             prop_assert!(pair[0].target <= pair[1].target);
         }
@@ -222,39 +308,97 @@ proptest! {
             prop_assert!(v.window().contains(v.target));
             prop_assert_eq!((v.target - day_one).num_days() + 1, v.study_day);
         }
+        // Windows of consecutive infusions never overlap (the plan's rule, checked when read).
+        let infusions: Vec<_> = c.visits.iter().filter(|v| v.infusion).collect();
+        for pair in infusions.windows(2) {
+            prop_assert!(pair[0].window_last < pair[1].window_first);
+        }
     }
 
     #[test]
-    fn every_observation_on_or_before_the_date_has_one_assignment_and_states_are_consistent(
+    fn every_observation_has_one_assignment_and_states_are_consistent(
         day_one in any_date(),
-        offsets in proptest::collection::vec((-60i64..900, any_activity()), 0..30),
-        on_offset in -30i64..1000,
+        offsets in any_observations(),
+        after in 0i64..1000,
+        readings in 0usize..4,
     ) {
-        let observations: Vec<Observation> = offsets
-            .iter()
-            .map(|(o, a)| Observation { date: day_one + chrono::TimeDelta::days(*o), activity: *a })
-            .collect();
-        let on = day_one + chrono::TimeDelta::days(on_offset);
-        let p = ParticipantSchedule { id: "S".into(), first_infusion: Some(day_one), planned_first_infusion: None, observations: observations.clone() };
-        for readings in [r#"{}"#, r#"{"delayed_infusion": "shifts_later"}"#, r#"{"follow_up_from": "last_infusion"}"#] {
-            let plan = plan().with_readings_json(readings).unwrap();
-            let s = p.status(&plan, on).unwrap();
-            let expected: Vec<u32> = observations.iter().enumerate().filter(|(_, o)| o.date <= on).map(|(i, _)| i as u32).collect();
-            prop_assert_eq!(s.assignments.iter().map(|a| a.observation).collect::<Vec<_>>(), expected);
-            for a in &s.assignments {
-                prop_assert_eq!(a.visits.is_empty(), a.role == AssignmentRole::Unscheduled);
-            }
-            for v in &s.visits {
-                let attended = s.assignments.iter().any(|a| a.visits.contains(&v.visit));
-                prop_assert_eq!(attended, matches!(v.state, VisitState::Done | VisitState::DoneOutOfWindow));
-                prop_assert_eq!(v.done.len() + v.needs.len(), plan.visit(&v.visit).unwrap().assessments.len());
-            }
-            // A deviation only for a settled visit; the next visit is not yet done.
-            if let Some(next) = s.next() {
-                prop_assert!(matches!(next.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming));
-            }
-            let json = serde_json::to_string(&s).unwrap();
-            prop_assert!(serde_json::from_str::<ScheduleStatus>(&json).unwrap() == s);
+        let p = from_offsets(day_one, &offsets);
+        let last = p.observations.iter().map(|o| o.date).max().unwrap_or(day_one);
+        let on = last + chrono::TimeDelta::days(after);
+        let plan = plan().with_readings_json(READINGS[readings]).unwrap();
+        let s = p.status(&plan, on).unwrap();
+        prop_assert_eq!(s.assignments.iter().map(|a| a.observation as usize).collect::<Vec<_>>(), (0..p.observations.len()).collect::<Vec<_>>());
+        for a in &s.assignments {
+            prop_assert_eq!(a.visits.is_empty(), a.role == AssignmentRole::Unscheduled);
         }
+        for v in &s.visits {
+            let attended = s.assignments.iter().any(|a| a.visits.contains(&v.visit));
+            prop_assert_eq!(attended, matches!(v.state, VisitState::Done | VisitState::DoneOutOfWindow));
+            prop_assert_eq!(v.done.len() + v.needs.len(), plan.visit(&v.visit).unwrap().assessments.len());
+        }
+        if let Some(next) = s.next() {
+            prop_assert!(matches!(next.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming));
+        }
+        let json = serde_json::to_string(&s).unwrap();
+        prop_assert!(serde_json::from_str::<ScheduleStatus>(&json).unwrap() == s);
+    }
+
+    #[test]
+    fn assignment_does_not_depend_on_the_order_of_the_observations(
+        day_one in any_date(),
+        offsets in any_observations(),
+        seed in any::<u64>(),
+        readings in 0usize..4,
+    ) {
+        let p = from_offsets(day_one, &offsets);
+        let on = p.observations.iter().map(|o| o.date).max().unwrap_or(day_one) + chrono::TimeDelta::days(30);
+        let mut order: Vec<usize> = (0..p.observations.len()).collect();
+        // A deterministic shuffle from the seed.
+        let mut state = seed | 1;
+        for i in (1..order.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            order.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let shuffled = ParticipantSchedule { observations: order.iter().map(|&i| p.observations[i]).collect(), ..p.clone() };
+        let plan = plan().with_readings_json(READINGS[readings]).unwrap();
+        let (a, b) = (p.status(&plan, on).unwrap(), shuffled.status(&plan, on).unwrap());
+        prop_assert_eq!(&a.visits, &b.visits);
+        prop_assert_eq!(&a.deviations, &b.deviations);
+        prop_assert_eq!(&a.next_visit, &b.next_visit);
+        // The same assignments, observation for observation (identical observations may trade
+        // places: the multiset is compared).
+        let key = |s: &ScheduleStatus| {
+            let mut k: Vec<String> = s.assignments.iter().map(|x| format!("{} {} {:?} {:?}", x.date, x.activity, x.visits, x.role)).collect();
+            k.sort();
+            k
+        };
+        prop_assert_eq!(key(&a), key(&b));
+    }
+
+    #[test]
+    fn shifting_every_date_shifts_the_calendar_and_nothing_else(
+        day_one in any_date(),
+        offsets in any_observations(),
+        shift in -4000i64..4000,
+    ) {
+        // With months as average days every nominal time is a day count, so a shift moves every
+        // target by the same days (calendar months move month ends: tested above).
+        let plan = plan().with_readings_json(r#"{"month_day": "average_days"}"#).unwrap();
+        let p = from_offsets(day_one, &offsets);
+        let on = p.observations.iter().map(|o| o.date).max().unwrap_or(day_one) + chrono::TimeDelta::days(10);
+        let by = chrono::TimeDelta::days(shift);
+        let moved = ParticipantSchedule {
+            first_infusion: Some(day_one + by),
+            observations: p.observations.iter().map(|o| Observation { date: o.date + by, activity: o.activity }).collect(),
+            ..p.clone()
+        };
+        let (a, b) = (p.status(&plan, on).unwrap(), moved.status(&plan, on + by).unwrap());
+        for (x, y) in a.visits.iter().zip(&b.visits) {
+            prop_assert_eq!(x.target + by, y.target);
+            prop_assert_eq!((x.state, x.settled, &x.done, &x.needs), (y.state, y.settled, &y.done, &y.needs));
+        }
+        prop_assert_eq!(a.assignments.iter().map(|x| (&x.visits, x.role)).collect::<Vec<_>>(), b.assignments.iter().map(|x| (&x.visits, x.role)).collect::<Vec<_>>());
+        prop_assert_eq!(a.deviations.len(), b.deviations.len());
+        prop_assert_eq!(a.next_visit, b.next_visit);
     }
 }
