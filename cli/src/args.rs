@@ -29,6 +29,13 @@ pub enum Command {
         /// How many records.
         count: u64,
     },
+    /// The visit schedule of a cohort on a date.
+    Schedule {
+        /// Participants' schedules as JSON lines (default: the bundled synthetic follow-up).
+        input: Option<PathBuf>,
+        /// The status date (default: the bundled follow-up's date).
+        on: Option<chrono::NaiveDate>,
+    },
     /// Print the usage.
     Help,
     /// Print the version.
@@ -39,6 +46,7 @@ pub enum Command {
 pub const USAGE: &str = "\
 usage: dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]
        dkd-report egfr [COHORT.csv]
+       dkd-report schedule [PARTICIPANTS.jsonl] [--on YYYY-MM-DD]
        dkd-report generate [--seed S] [--count N]
        dkd-report --help | --version
 
@@ -46,6 +54,9 @@ screen    screens a cohort of screening records (JSON lines; default: the bundle
           cohort), prints the screening report and writes DIR/screening_results.jsonl,
           DIR/screening_results.csv and DIR/screening_summary.json (default DIR: out),
           all three replaced together or not at all
+schedule  prints the visit schedule of a cohort on a date: each visit's states, the deviations
+          (participants' schedules as JSON lines, docs/schedule.md; default: the bundled
+          synthetic follow-up of 120 participants on 2026-12-01)
 egfr      prints eGFR by every equation for a cohort CSV (default: the bundled one)
 generate  writes synthetic screening records as JSON lines (default: the bundled cohort's
           seed and count)
@@ -69,18 +80,19 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
         return Ok(Command::Version);
     }
     let (name, rest) = match args.first().and_then(|a| a.to_str()) {
-        Some(c @ ("screen" | "egfr" | "generate" | "help")) => (c, &args[1..]),
+        Some(c @ ("screen" | "egfr" | "generate" | "schedule" | "help")) => (c, &args[1..]),
         _ => ("screen", args),
     };
     let options: &[&str] = match name {
         "screen" => &["--out", "--config"],
         "generate" => &["--seed", "--count"],
+        "schedule" => &["--on"],
         _ => &[],
     };
     let (values, positional) = split(rest, options)?;
     let value = |option: &str| values.iter().rev().find(|(o, _)| *o == option).map(|(_, v)| v.clone());
     let max_positional = match name {
-        "screen" | "egfr" => 1,
+        "screen" | "egfr" | "schedule" => 1,
         _ => 0,
     };
     if let Some(extra) = positional.get(max_positional) {
@@ -90,6 +102,15 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
     match name {
         "help" => Ok(Command::Help),
         "egfr" => Ok(Command::Egfr { input }),
+        "schedule" => Ok(Command::Schedule {
+            input,
+            on: value("--on")
+                .map(|v| {
+                    amimestrocel_dkd::date::parse_iso_date(&v.to_string_lossy())
+                        .map_err(|_| "--on needs a date YYYY-MM-DD".to_owned())
+                })
+                .transpose()?,
+        }),
         "generate" => Ok(Command::Generate {
             seed: value("--seed").map(|v| number("--seed", &v)).transpose()?.unwrap_or(DEFAULT_SEED),
             count: value("--count").map(|v| number("--count", &v)).transpose()?.unwrap_or(DEFAULT_COUNT),

@@ -3,7 +3,10 @@
 //! - `dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]`: screens a cohort
 //!   of screening records (default: the bundled synthetic `data/screening_cohort.jsonl`),
 //!   streaming, prints the screening report (counts and a CONSORT-style flow with exclusion
-//!   reasons ranked) and writes the per-candidate results ([`screen`]).
+//!   reasons ranked) and writes the per-candidate results ([`screen`]). Run without a cohort
+//!   (the main job), it then prints the visit schedule of the bundled synthetic follow-up.
+//! - `dkd-report schedule [PARTICIPANTS.jsonl] [--on DATE]`: the visit schedule of a cohort on a
+//!   date (each visit's states, deviations), streaming ([`schedule`]).
 //! - `dkd-report egfr [COHORT.csv]`: eGFR by every equation for a CSV of patients (default:
 //!   the bundled `data/synthetic_cohort.csv`), printed as a table, streaming.
 //! - `dkd-report generate [--seed S] [--count N]`: synthetic screening records as JSON lines,
@@ -15,6 +18,7 @@
 
 mod args;
 mod output;
+mod schedule;
 mod screen;
 
 use std::ffi::OsString;
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Help => emit(&format!("{}\n", args::USAGE)),
         Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Egfr { input } => egfr(input),
+        Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
         Command::Generate { seed, count } => generate(seed, count),
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
@@ -77,7 +82,17 @@ fn main() -> ExitCode {
                     eprintln!("dkd-report: cannot handle signal {signal}: {e}");
                 }
             }
-            screen::run(input.as_deref(), &out, config.as_deref(), &interrupted).and_then(|report| emit(&report))
+            // The main job (the bundled cohort) also prints the bundled follow-up's schedule.
+            let main_job = input.is_none();
+            screen::run(input.as_deref(), &out, config.as_deref(), &interrupted)
+                .and_then(|report| emit(&report))
+                .and_then(|()| {
+                    if main_job {
+                        schedule::run(None, None).and_then(|r| emit(&format!("\n{r}")))
+                    } else {
+                        Ok(())
+                    }
+                })
         }
     };
     match result {

@@ -206,3 +206,50 @@ fn the_egfr_table_reports_every_row_and_line() {
     assert_eq!(o.status.code(), Some(1));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_schedule_report_counts_every_participant_and_refuses_bad_lines_with_their_number() {
+    // The bundled synthetic follow-up: every participant counted once per visit.
+    let o = run(&["schedule"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("120 participants, 0 refused"), "{out}");
+    let d14: Vec<usize> = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("d14 "))
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(d14.iter().sum::<usize>(), 120);
+    // A file: a good participant, one with an observation after the status date, one not JSON.
+    let dir = scratch("schedule");
+    let file = dir.join("participants.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "A", "first_infusion": "2025-03-03", "observations": [{"date": "2025-03-03", "activity": "infusion"}]}"#,
+            "\n",
+            r#"{"id": "B", "first_infusion": "2025-03-03", "observations": [{"date": "2025-09-01", "activity": "dqol"}]}"#,
+            "\n\nnot json\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["schedule", file.to_str().unwrap(), "--on", "2025-04-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("1 participants, 2 refused"), "{out}");
+    assert!(stderr(&o).contains("line 2: invalid_schedule at observations[0].date"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 4: invalid_schedule at ."), "{}", stderr(&o));
+    assert_eq!(run(&["schedule", "--on", "2025-4-1"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_main_job_prints_the_screening_and_the_schedule_reports() {
+    let dir = scratch("main-job");
+    let o = run(&["--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("Visit schedule on 2026-12-01"), "{out}");
+}
