@@ -198,40 +198,34 @@ pub struct IcsOptions {
 
 use amimestrocel_dkd::schedule::Activity;
 
+/// A value the foreign side gave that is not of its documented form (no value repeated).
+fn refused(kind: &str, reason: &str) -> anyhow::Error {
+    anyhow::Error::new(DkdError::InvalidInput { kind: kind.to_owned(), reason: reason.to_owned(), path: String::new() })
+}
+
 // An activity crosses as its JSON name.
 uniffi::custom_type!(Activity, String, {
     remote,
-    try_lift: |text| Activity::from_slug(&text).ok_or_else(|| anyhow::Error::new(DkdError::InvalidInput {
-        kind: "malformed".to_owned(),
-        reason: "unknown activity (expected infusion, attended or an assessment's name)".to_owned(),
-        path: String::new(),
-    })),
+    try_lift: |text| Activity::from_slug(&text)
+        .ok_or_else(|| refused("malformed", "unknown activity (expected infusion, attended or an assessment's name)")),
     lower: |activity| activity.slug().to_owned(),
 });
 
-// A local time: `HH:MM:SS`.
+// A local time: `HH:MM[:SS]`.
 uniffi::custom_type!(NaiveTime, String, {
     remote,
     try_lift: |text| NaiveTime::parse_from_str(&text, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(&text, "%H:%M"))
-        .map_err(|_| anyhow::Error::new(DkdError::InvalidInput {
-            kind: "invalid_time".to_owned(),
-            reason: "a time is not HH:MM[:SS]".to_owned(),
-            path: String::new(),
-        })),
+        .map_err(|_| refused("invalid_time", "a time is not HH:MM[:SS]")),
     lower: |time| time.format("%H:%M:%S").to_string(),
 });
 
-// A date and time without zone: `YYYY-MM-DDTHH:MM:SS`.
+// A date and time without zone: `YYYY-MM-DDTHH:MM[:SS]`.
 uniffi::custom_type!(NaiveDateTime, String, {
     remote,
     try_lift: |text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| anyhow::Error::new(DkdError::InvalidInput {
-            kind: "invalid_time".to_owned(),
-            reason: "a date-time is not YYYY-MM-DDTHH:MM[:SS]".to_owned(),
-            path: String::new(),
-        })),
+        .map_err(|_| refused("invalid_time", "a date-time is not YYYY-MM-DDTHH:MM[:SS]")),
     lower: |time| time.format("%Y-%m-%dT%H:%M:%S").to_string(),
 });
 
