@@ -146,6 +146,18 @@ impl Activity {
     }
 }
 
+impl Activity {
+    /// A bit of its own (bits 0 and 1: infusion, attended; then the assessments in
+    /// [`Assessment::ALL`] order), for sets of activities.
+    pub(crate) fn bit(self) -> u32 {
+        match self {
+            Activity::Infusion => 1,
+            Activity::Attended => 2,
+            Activity::Assessment(a) => 4 << (a as u32),
+        }
+    }
+}
+
 impl fmt::Display for Activity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.slug())
@@ -331,6 +343,18 @@ pub struct PlannedVisit {
 }
 
 impl PlannedVisit {
+    /// The activities the visit plans as a set of [`Activity::bit`]s.
+    pub(crate) fn activity_bits(&self) -> u32 {
+        let mut bits = Activity::Attended.bit();
+        if self.infusion {
+            bits |= Activity::Infusion.bit();
+        }
+        for a in &self.assessments {
+            bits |= Activity::Assessment(*a).bit();
+        }
+        bits
+    }
+
     /// Whether the visit plans `activity` (every visit plans [`Activity::Attended`]).
     pub fn plans(&self, activity: Activity) -> bool {
         match activity {
@@ -630,6 +654,21 @@ mod tests {
         assert_eq!(plan.with_readings_json(r#"{"overdue": 7}"#).unwrap_err().path(), "overdue");
         assert_eq!(plan.with_readings_json(r#"{"week_day": "weekly"}"#).unwrap_err().path(), "week_day");
         assert_eq!(plan.with_readings_json("[1]").unwrap_err().path(), ".");
+    }
+
+    #[test]
+    fn the_activity_bits_say_what_plans_says() {
+        let plan = ScheduleConfig::bundled().unwrap();
+        let activities: Vec<Activity> = [Activity::Infusion, Activity::Attended]
+            .into_iter()
+            .chain(Assessment::ALL.into_iter().map(Activity::Assessment))
+            .collect();
+        assert_eq!(activities.iter().map(|a| a.bit()).fold(0, |all, b| all | b).count_ones(), 17);
+        for v in &plan.visits {
+            for &a in &activities {
+                assert_eq!(v.activity_bits() & a.bit() != 0, v.plans(a), "{} {a}", v.id);
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use super::calendar::{Anchor, Calendar, ScheduledVisit};
 use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
@@ -342,22 +343,44 @@ impl ParticipantSchedule {
     pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
         let anchor = self.anchor()?;
         self.check_dates(on)?;
-        let observed: Vec<(u32, Observation)> =
-            self.observations.iter().enumerate().map(|(i, o)| (u32::try_from(i).unwrap_or(u32::MAX), *o)).collect();
+        let observed = &self.observations;
         let mut calendar = Calendar::with_infusions(plan, anchor, &vec![None; plan.visits.len()])?;
-        let mut assignments = assign(plan, &calendar, &observed);
+        let mut placed = assign(plan, &calendar, observed);
         let readings = &plan.readings;
         if readings.delayed_infusion == DelayedInfusion::ShiftsLater
             || readings.follow_up_from == FollowUpFrom::LastInfusion
         {
             // Which infusion was done at which visit, against the unshifted plan; then
             // everything again against the calendar those infusions make.
-            let done = infusion_dates(&calendar, &assignments);
+            let done = infusion_dates(calendar.visits.len(), observed, &placed);
             calendar = Calendar::with_infusions(plan, anchor, &done)?;
-            assignments = assign(plan, &calendar, &observed);
+            placed = assign(plan, &calendar, observed);
         }
-        let visits: Vec<VisitStatus> =
-            calendar.visits.iter().map(|v| visit_status(v, &assignments, on, readings.overdue_days)).collect();
+        // The observations each visit counts, by index.
+        let mut counted_by: Vec<Vec<usize>> = vec![Vec::new(); calendar.visits.len()];
+        for (k, p) in placed.iter().enumerate() {
+            for &v in &p.visits {
+                counted_by[v].push(k);
+            }
+        }
+        let visits: Vec<VisitStatus> = calendar
+            .visits
+            .iter()
+            .zip(&counted_by)
+            .map(|(v, mine)| visit_status(v, mine, observed, &placed, on, readings.overdue_days))
+            .collect();
+        let assignments: Vec<Assignment> = placed
+            .iter()
+            .zip(observed)
+            .enumerate()
+            .map(|(k, (p, o))| Assignment {
+                observation: u32::try_from(k).unwrap_or(u32::MAX),
+                date: o.date,
+                activity: o.activity,
+                visits: p.visits.iter().map(|&i| calendar.visits[i].visit.clone()).collect(),
+                role: p.role,
+            })
+            .collect();
         let deviations = deviations(&visits);
         let mut pending: Vec<&VisitStatus> = visits
             .iter()
@@ -369,87 +392,88 @@ impl ParticipantSchedule {
     }
 }
 
-/// A tentative assignment: the visits (indices) an observation goes to, in window or not.
-struct Tentative {
-    index: u32,
-    observation: Observation,
-    visits: Vec<usize>,
-    in_window: bool,
+/// Where an observation went, by visit index (the public [`Assignment`] names the visits).
+struct Placed {
+    visits: SmallVec<[usize; 2]>,
+    role: AssignmentRole,
 }
 
-/// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to visits").
-fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[(u32, Observation)]) -> Vec<Assignment> {
-    let tentative: Vec<Tentative> = observed
+/// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to visits"):
+/// one result per observation, in order.
+fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) -> Vec<Placed> {
+    let visits = &calendar.visits;
+    let planned: SmallVec<[u32; 16]> = plan.visits.iter().map(|v| v.activity_bits()).collect();
+    let plans = |i: usize, o: &Observation| planned[i] & o.activity.bit() != 0;
+    // Rules 1 and 3: the visits each observation goes to, and whether it is in their window.
+    let tentative: Vec<(SmallVec<[usize; 2]>, bool)> = observed
         .iter()
-        .map(|&(index, observation)| {
-            let date = observation.date;
-            let candidates: Vec<usize> =
-                (0..calendar.visits.len()).filter(|&i| plan.visits[i].plans(observation.activity)).collect();
-            let in_window: Vec<usize> =
-                candidates.iter().copied().filter(|&i| calendar.visits[i].window().contains(date)).collect();
-            // Rule 1: among windows holding the date, the nearest target (a tie: the earlier one),
-            // and every visit sharing that target.
-            if let Some(target) =
-                in_window.iter().map(|&i| calendar.visits[i].target).min_by_key(|t| ((date - *t).num_days().abs(), *t))
-            {
-                let visits = in_window.into_iter().filter(|&i| calendar.visits[i].target == target).collect();
-                return Tentative { index, observation, visits, in_window: true };
+        .map(|o| {
+            let date = o.date;
+            let holds = |i: usize| plans(i, o) && visits[i].window().contains(date);
+            // Rule 1: among windows holding the date, the nearest target (a tie: the earlier
+            // one), and every visit sharing that target.
+            let nearest = (0..visits.len())
+                .filter(|&i| holds(i))
+                .map(|i| ((date - visits[i].target).num_days().abs(), visits[i].target))
+                .min();
+            if let Some((_, target)) = nearest {
+                return ((0..visits.len()).filter(|&i| holds(i) && visits[i].target == target).collect(), true);
             }
             // Rule 3: outside every window, the visit whose window is nearest.
-            let nearest = candidates
-                .into_iter()
-                .min_by_key(|&i| (distance_to_window(&calendar.visits[i], date), calendar.visits[i].target, i));
-            Tentative { index, observation, visits: nearest.into_iter().collect(), in_window: false }
+            let nearest = (0..visits.len())
+                .filter(|&i| plans(i, o))
+                .min_by_key(|&i| (distance_to_window(&visits[i], date), visits[i].target, i));
+            (nearest.into_iter().collect(), false)
         })
         .collect();
     // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
     // repeat it. An out-of-window one is unscheduled when the visit has one in its window.
-    let mut role = vec![AssignmentRole::Unscheduled; tentative.len()];
-    let mut counted: Vec<Vec<usize>> = vec![Vec::new(); tentative.len()];
-    // The observations each visit takes, by activity (one pass; ordered by visit).
-    let mut taking: std::collections::BTreeMap<(usize, &'static str), Vec<usize>> = Default::default();
-    for (k, t) in tentative.iter().enumerate() {
-        for &visit_index in &t.visits {
-            taking.entry((visit_index, t.observation.activity.slug())).or_default().push(k);
+    let mut taking: Vec<Vec<usize>> = vec![Vec::new(); visits.len()];
+    for (k, (to, _)) in tentative.iter().enumerate() {
+        for &v in to {
+            taking[v].push(k);
         }
     }
-    for ((visit_index, _), taking) in taking {
-        let visit = &calendar.visits[visit_index];
-        let has_in_window = taking.iter().any(|&k| tentative[k].in_window);
-        let eligible: Vec<usize> = taking.into_iter().filter(|&k| tentative[k].in_window == has_in_window).collect();
-        let winner = eligible.iter().copied().min_by_key(|&k| {
-            let date = tentative[k].observation.date;
-            ((date - visit.target).num_days().abs(), date, tentative[k].index)
-        });
-        for k in eligible {
-            counted[k].push(visit_index);
-            let mine = match (Some(k) == winner, has_in_window) {
-                (true, true) => AssignmentRole::InWindow,
-                (true, false) => AssignmentRole::OutOfWindow,
-                (false, _) => AssignmentRole::Repeat,
-            };
-            // An observation shared by visits of one target wins in all or none of them.
-            if role[k] == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
-                role[k] = mine;
+    let mut placed: Vec<Placed> =
+        observed.iter().map(|_| Placed { visits: SmallVec::new(), role: AssignmentRole::Unscheduled }).collect();
+    for (visit_index, taking) in taking.iter().enumerate() {
+        let visit = &visits[visit_index];
+        let mut grouped = vec![false; taking.len()];
+        for first in 0..taking.len() {
+            if grouped[first] {
+                continue;
+            }
+            let activity = observed[taking[first]].activity;
+            let members: SmallVec<[usize; 4]> =
+                (first..taking.len()).filter(|&j| !grouped[j] && observed[taking[j]].activity == activity).collect();
+            for &j in &members {
+                grouped[j] = true;
+            }
+            let group: SmallVec<[usize; 4]> = members.iter().map(|&j| taking[j]).collect();
+            let has_in_window = group.iter().any(|&k| tentative[k].1);
+            let eligible = group.iter().copied().filter(|&k| tentative[k].1 == has_in_window);
+            let winner = eligible.clone().min_by_key(|&k| {
+                let date = observed[k].date;
+                ((date - visit.target).num_days().abs(), date, k)
+            });
+            for k in eligible {
+                placed[k].visits.push(visit_index);
+                let mine = match (Some(k) == winner, has_in_window) {
+                    (true, true) => AssignmentRole::InWindow,
+                    (true, false) => AssignmentRole::OutOfWindow,
+                    (false, _) => AssignmentRole::Repeat,
+                };
+                // An observation shared by visits of one target wins in all or none of them.
+                if placed[k].role == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
+                    placed[k].role = mine;
+                }
             }
         }
     }
-    tentative
-        .into_iter()
-        .zip(role)
-        .zip(counted)
-        .map(|((t, role), visits)| Assignment {
-            observation: t.index,
-            date: t.observation.date,
-            activity: t.observation.activity,
-            visits: if role == AssignmentRole::Unscheduled {
-                Vec::new()
-            } else {
-                visits.into_iter().map(|i| calendar.visits[i].visit.clone()).collect()
-            },
-            role,
-        })
-        .collect()
+    for p in placed.iter_mut().filter(|p| p.role == AssignmentRole::Unscheduled) {
+        p.visits.clear();
+    }
+    placed
 }
 
 fn distance_to_window(visit: &ScheduledVisit, date: NaiveDate) -> i64 {
@@ -460,29 +484,36 @@ fn distance_to_window(visit: &ScheduledVisit, date: NaiveDate) -> i64 {
     }
 }
 
-/// The infusion date of each visit of the calendar (the visit's own infusion, in window or not).
-fn infusion_dates(calendar: &Calendar, assignments: &[Assignment]) -> Vec<Option<NaiveDate>> {
-    calendar
-        .visits
-        .iter()
-        .map(|v| {
-            assignments
-                .iter()
-                .find(|a| {
-                    a.activity == Activity::Infusion
-                        && matches!(a.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
-                        && a.visits.contains(&v.visit)
-                })
-                .map(|a| a.date)
-        })
-        .collect()
+/// Whether a placed observation is the visit's own infusion (in window or not).
+fn is_own_infusion(o: &Observation, p: &Placed) -> bool {
+    o.activity == Activity::Infusion && matches!(p.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
 }
 
-fn visit_status(visit: &ScheduledVisit, assignments: &[Assignment], on: NaiveDate, overdue_days: u32) -> VisitStatus {
-    let mine: Vec<&Assignment> = assignments.iter().filter(|a| a.visits.contains(&visit.visit)).collect();
+/// The infusion date of each visit (the visit's own infusion, in window or not).
+fn infusion_dates(visits: usize, observed: &[Observation], placed: &[Placed]) -> Vec<Option<NaiveDate>> {
+    let mut dates = vec![None; visits];
+    for (o, p) in observed.iter().zip(placed) {
+        if is_own_infusion(o, p) {
+            for &v in &p.visits {
+                dates[v] = dates[v].or(Some(o.date));
+            }
+        }
+    }
+    dates
+}
+
+fn visit_status(
+    visit: &ScheduledVisit,
+    mine: &[usize],
+    observed: &[Observation],
+    placed: &[Placed],
+    on: NaiveDate,
+    overdue_days: u32,
+) -> VisitStatus {
     let window = visit.window();
-    let in_window_dates = mine.iter().map(|a| a.date).filter(|d| window.contains(*d)).min();
-    let attended_on = in_window_dates.or_else(|| mine.iter().map(|a| a.date).min());
+    let dates = || mine.iter().map(|&k| observed[k].date);
+    let in_window_dates = dates().filter(|d| window.contains(*d)).min();
+    let attended_on = in_window_dates.or_else(|| dates().min());
     let overdue_until = visit.window_last.checked_add_days(Days::new(u64::from(overdue_days)));
     let settled = overdue_until.is_some_and(|last| on > last);
     let state = if in_window_dates.is_some() {
@@ -498,16 +529,11 @@ fn visit_status(visit: &ScheduledVisit, assignments: &[Assignment], on: NaiveDat
     } else {
         VisitState::Overdue
     };
-    let infusion_on = mine
-        .iter()
-        .find(|a| {
-            a.activity == Activity::Infusion && matches!(a.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
-        })
-        .map(|a| a.date);
+    let infusion_on = mine.iter().find(|&&k| is_own_infusion(&observed[k], &placed[k])).map(|&k| observed[k].date);
     let (done, needs) = visit
         .assessments
         .iter()
-        .partition(|assessment| mine.iter().any(|a| a.activity == Activity::Assessment(**assessment)));
+        .partition(|assessment| mine.iter().any(|&k| observed[k].activity == Activity::Assessment(**assessment)));
     VisitStatus {
         visit: visit.visit.clone(),
         label: visit.label.clone(),
