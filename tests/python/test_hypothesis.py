@@ -152,3 +152,53 @@ def test_synthetic_cohort_answers_any_seed_and_count(seed: int, count: int) -> N
         return
     first = next(gen, None)
     assert (first is None) == (count == 0)
+
+
+# The visit schedule: any participant, date, plan or readings gives a result or a typed error.
+activities = st.sampled_from(["infusion", "attended", "dqol", "egfr", "uacr", "octa"]) | texts
+participants = st.fixed_dictionaries(
+    {"id": texts, "first_infusion": dates},
+    optional={
+        "planned_first_infusion": dates,
+        "screening_date": dates,
+        "observations": st.lists(st.fixed_dictionaries({"date": dates, "activity": activities}), max_size=6),
+    },
+)
+
+
+@SETTINGS
+@given(participants | json_values, dates)
+def test_visit_status_answers_any_participant_and_date(participant: Any, on: str) -> None:
+    from amimestrocel_dkd import schedule
+
+    try:
+        s = schedule.visit_status(participant if isinstance(participant, dict) else json.dumps(participant), on)
+    except EXPECTED:
+        return
+    assert len(s.assignments) == len(participant.get("observations", [])) if isinstance(participant, dict) else True
+
+
+@SETTINGS
+@given(json_values, dates)
+def test_calendar_answers_any_readings(readings: Any, day_one: str) -> None:
+    from amimestrocel_dkd import schedule
+
+    try:
+        c = schedule.calendar(day_one, readings=json.dumps(readings))
+    except EXPECTED:
+        return
+    assert all(v.window_first <= v.target <= v.window_last for v in c.visits)
+
+
+@SETTINGS
+@given(participants, dates, st.lists(st.tuples(texts, texts), max_size=3))
+def test_to_ics_answers_any_participant_and_appointments(participant: Dict[str, Any], on: str, times: Any) -> None:
+    import datetime
+
+    from amimestrocel_dkd import schedule
+
+    try:
+        text = schedule.to_ics(participant, on, stamp=datetime.datetime(2025, 1, 1), appointments=dict(times))
+    except EXPECTED:
+        return
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
