@@ -189,3 +189,26 @@ def test_role_and_deviation_literals_are_what_the_vectors_see() -> None:
     kinds = {d["kind"] for c in STATUSES if "error" not in c for d in c["deviations"]}
     assert set(get_args(AssignmentRoleSlug)) == roles
     assert set(get_args(DeviationKindSlug)) == kinds
+
+
+def test_two_tables_give_the_same_statuses_as_the_dicts() -> None:
+    people = [c["participant"] for c in STATUSES[:6] if "error" not in c]
+    participants = pd.DataFrame(
+        {
+            "USUBJID": [p["id"] for p in people],
+            "FIRSTDT": pd.to_datetime([p["first_infusion"] for p in people]),
+        }
+    )
+    rows = [(p["id"], o["date"], o["activity"]) for p in people for o in p.get("observations", [])]
+    observations = pd.DataFrame(rows, columns=["USUBJID", "OBSDT", "ACT"])
+    observations["OBSDT"] = pd.to_datetime(observations["OBSDT"])
+    built = schedule.participants_from_tables(
+        participants, observations, id="USUBJID", first_infusion="FIRSTDT", participant="USUBJID", date="OBSDT", activity="ACT"
+    )
+    on = "2027-06-01"
+    assert schedule.visit_status_frame(built, on).equals(schedule.visit_status_frame(people, on))
+    stray = pd.concat([observations, pd.DataFrame([("nobody", pd.Timestamp("2025-03-03"), "dqol")], columns=observations.columns)])
+    with pytest.raises(ValueError, match="row"):
+        schedule.participants_from_tables(
+            participants, stray, id="USUBJID", first_infusion="FIRSTDT", participant="USUBJID", date="OBSDT", activity="ACT"
+        )

@@ -45,6 +45,7 @@ __all__ = [
     "ScheduledVisit",
     "VisitStatus",
     "calendar",
+    "participants_from_tables",
     "plan",
     "to_ics",
     "visit_status",
@@ -290,6 +291,68 @@ def visit_status(
     return _status(json.loads(text))
 
 
+def participants_from_tables(
+    participants: Any,
+    observations: Any,
+    *,
+    id: str = "id",
+    first_infusion: str = "first_infusion",
+    planned_first_infusion: Optional[str] = None,
+    screening_date: Optional[str] = None,
+    participant: str = "participant",
+    date: str = "date",
+    activity: str = "activity",
+) -> List[Dict[str, Any]]:
+    """Participants' schedules from the two tables a data manager holds: one row per
+    participant (``id``, ``first_infusion``, optionally ``planned_first_infusion`` and
+    ``screening_date``: the column names are arguments) and one row per observation
+    (``participant``, ``date``, ``activity``), as pandas DataFrames (or anything with
+    ``to_dict("records")``). Missing dates (NaT, None) are absent fields. An observation whose
+    participant is not in the first table raises ``ValueError`` naming its row: nothing is
+    dropped. Observations keep their table order within a participant.
+
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"id": ["S-1"], "first_infusion": [pd.Timestamp("2025-03-03")]})
+    >>> obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-03"], "activity": ["infusion"]})
+    >>> participants_from_tables(people, obs)[0]["observations"]
+    [{'date': '2025-03-03', 'activity': 'infusion'}]
+    """
+
+    def day(value: Any) -> Optional[str]:
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        if hasattr(value, "isoformat"):
+            try:
+                if value != value:  # NaT
+                    return None
+            except TypeError:
+                pass
+            return str(value.isoformat())[:10]
+        return str(value)
+
+    result: List[Dict[str, Any]] = []
+    by_id: Dict[str, Dict[str, Any]] = {}
+    for row in participants.to_dict("records"):
+        p: Dict[str, Any] = {"id": str(row[id]), "observations": []}
+        for field, column in (
+            ("first_infusion", first_infusion),
+            ("planned_first_infusion", planned_first_infusion),
+            ("screening_date", screening_date),
+        ):
+            if column is not None and day(row.get(column)) is not None:
+                p[field] = day(row[column])
+        if p["id"] in by_id:
+            raise ValueError(f"participants: the id of row {len(result)} is also an earlier row's")
+        by_id[p["id"]] = p
+        result.append(p)
+    for n, row in enumerate(observations.to_dict("records")):
+        owner = by_id.get(str(row[participant]))
+        if owner is None:
+            raise ValueError(f"observations: row {n} names a participant the participants table does not have")
+        owner["observations"].append({"date": day(row[date]), "activity": row[activity]})
+    return result
+
+
 def visit_status_frame(
     participants: Iterable[Participant],
     on: Day,
@@ -303,6 +366,8 @@ def visit_status_frame(
     ``attended_on``, ``infusion_on``, ``needs`` (comma-separated), ``deviations`` (count) and
     ``next`` (the participant's next visit). Computed in the core, GIL released. A refused
     participant raises :class:`~amimestrocel_dkd.errors.InvalidInputError` with ``row``.
+    From two tables (participants, observations): ``visit_status_frame(participants_from_tables(
+    people, obs), on)``.
 
     Needs pandas (``pip install amimestrocel-dkd[pandas]``)."""
     try:
