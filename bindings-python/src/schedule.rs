@@ -131,7 +131,7 @@ fn schedule_status_table(
                     c.7.push(v.attended_on.map(|d| d.to_string()));
                     c.8.push(v.infusion_on.map(|d| d.to_string()));
                     c.9.push(v.needs.iter().map(|a| a.slug()).collect::<Vec<_>>().join(","));
-                    let deviations = status.deviations.iter().filter(|d| deviation_visit(d) == v.visit).count();
+                    let deviations = status.deviations.iter().filter(|d| d.visit() == v.visit).count();
                     c.10.push(u32::try_from(deviations).unwrap_or(u32::MAX));
                     c.11.push(status.next_visit.as_deref() == Some(v.visit.as_str()));
                 }
@@ -140,16 +140,6 @@ fn schedule_status_table(
         });
         built.map_err(|(row, e)| errors::schedule_row(py, row, e))
     })
-}
-
-fn deviation_visit(d: &amimestrocel_dkd::schedule::Deviation) -> &str {
-    use amimestrocel_dkd::schedule::Deviation;
-    match d {
-        Deviation::MissedVisit { visit }
-        | Deviation::MissedInfusion { visit }
-        | Deviation::InfusionOutOfWindow { visit, .. }
-        | Deviation::AssessmentMissing { visit, .. } => visit,
-    }
 }
 
 /// A participant's calendar as iCalendar text.

@@ -208,7 +208,8 @@ def test_two_tables_give_the_same_statuses_as_the_dicts() -> None:
     on = "2027-06-01"
     assert schedule.visit_status_frame(built, on).equals(schedule.visit_status_frame(people, on))
     stray = pd.concat([observations, pd.DataFrame([("nobody", pd.Timestamp("2025-03-03"), "dqol")], columns=observations.columns)])
-    with pytest.raises(ValueError, match="row"):
+    with pytest.raises(dkd.InvalidInputError, match="row") as info:
         schedule.participants_from_tables(
             participants, stray, id="USUBJID", first_infusion="FIRSTDT", participant="USUBJID", date="OBSDT", activity="ACT"
         )
+    assert info.value.path == f"observations[{len(observations)}].USUBJID"

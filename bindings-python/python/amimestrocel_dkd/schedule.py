@@ -308,8 +308,8 @@ def participants_from_tables(
     ``screening_date``: the column names are arguments) and one row per observation
     (``participant``, ``date``, ``activity``), as pandas DataFrames (or anything with
     ``to_dict("records")``). Missing dates (NaT, None) are absent fields. An observation whose
-    participant is not in the first table raises ``ValueError`` naming its row: nothing is
-    dropped. Observations keep their table order within a participant.
+    participant is not in the first table, or a participant listed twice, raises
+    :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its row: nothing is dropped. Observations keep their table order within a participant.
 
     >>> import pandas as pd
     >>> people = pd.DataFrame({"id": ["S-1"], "first_infusion": [pd.Timestamp("2025-03-03")]})
@@ -342,13 +342,21 @@ def participants_from_tables(
             if column is not None and day(row.get(column)) is not None:
                 p[field] = day(row[column])
         if p["id"] in by_id:
-            raise ValueError(f"participants: the id of row {len(result)} is also an earlier row's")
+            raise InvalidInputError(
+                f"participants: the id of row {len(result)} is also an earlier row's",
+                "invalid_schedule",
+                {"path": f"participants[{len(result)}].{id}"},
+            )
         by_id[p["id"]] = p
         result.append(p)
     for n, row in enumerate(observations.to_dict("records")):
         owner = by_id.get(str(row[participant]))
         if owner is None:
-            raise ValueError(f"observations: row {n} names a participant the participants table does not have")
+            raise InvalidInputError(
+                f"observations: row {n} names a participant the participants table does not have",
+                "invalid_schedule",
+                {"path": f"observations[{n}].{participant}"},
+            )
         owner["observations"].append({"date": day(row[date]), "activity": row[activity]})
     return result
 

@@ -159,7 +159,17 @@ impl Calendar {
         Ok(Calendar { version: plan.version.clone(), anchor, visits })
     }
 
-    /// The visit of an id.
+    /// The visit of an id; `None` for an id the plan does not have.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::{Calendar, ScheduleConfig};
+    /// use chrono::NaiveDate;
+    /// let c = Calendar::build(&ScheduleConfig::bundled()?, NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(), false)?;
+    /// assert_eq!(c.visit("w28").map(|v| v.study_day), Some(196));
+    /// assert!(c.visit("w99").is_none());
+    /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+    /// ```
     pub fn visit(&self, id: &str) -> Option<&ScheduledVisit> {
         self.visits.iter().find(|v| v.visit == id)
     }
@@ -196,6 +206,8 @@ pub fn month_target(anchor: NaiveDate, months: u32, reading: MonthDay) -> Option
         // chrono clamps to the last day of a shorter month.
         MonthDay::CalendarMonths => anchor.checked_add_months(Months::new(months)),
         MonthDay::AverageDays => {
+            // A month as a twelfth of the Julian year (365.25 / 12 = 30.4375 days), the average
+            // month of the Gregorian calendar to 0.01 %, as analysis plans commonly define it.
             // round(30.4375 × M) = round(487 × M / 16), in integers: (487 M + 8) / 16.
             let days = (487 * u64::from(months) + 8) / 16;
             anchor.checked_add_days(Days::new(days))

@@ -356,6 +356,15 @@ impl PlannedVisit {
     }
 
     /// Whether the visit plans `activity` (every visit plans [`Activity::Attended`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::{Activity, Assessment, ScheduleConfig};
+    /// let plan = ScheduleConfig::bundled()?;
+    /// let w28 = plan.visit("w28").unwrap();
+    /// assert!(w28.plans(Activity::Assessment(Assessment::UrineProtein24h)) && !w28.plans(Activity::Infusion));
+    /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+    /// ```
     pub fn plans(&self, activity: Activity) -> bool {
         match activity {
             Activity::Attended => true,

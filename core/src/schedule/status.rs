@@ -183,6 +183,39 @@ pub enum Deviation {
     },
 }
 
+impl Deviation {
+    /// Every kind, in the order of the variants (the `kind` of the JSON form).
+    pub const KINDS: [&'static str; 4] =
+        ["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing"];
+
+    /// Its kind, as in JSON.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::schedule::Deviation;
+    /// let d = Deviation::MissedInfusion { visit: "d14".into() };
+    /// assert_eq!((d.kind(), d.visit()), ("missed_infusion", "d14"));
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Deviation::MissedVisit { .. } => Self::KINDS[0],
+            Deviation::MissedInfusion { .. } => Self::KINDS[1],
+            Deviation::InfusionOutOfWindow { .. } => Self::KINDS[2],
+            Deviation::AssessmentMissing { .. } => Self::KINDS[3],
+        }
+    }
+
+    /// The visit it is about.
+    pub fn visit(&self) -> &str {
+        match self {
+            Deviation::MissedVisit { visit }
+            | Deviation::MissedInfusion { visit }
+            | Deviation::InfusionOutOfWindow { visit, .. }
+            | Deviation::AssessmentMissing { visit, .. } => visit,
+        }
+    }
+}
+
 /// A participant's schedule on a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleStatus {

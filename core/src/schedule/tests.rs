@@ -175,6 +175,20 @@ fn a_visit_is_overdue_for_overdue_days_then_missed_with_its_deviation() {
 }
 
 #[test]
+fn a_deviations_kind_is_its_json_kind() {
+    let all = [
+        Deviation::MissedVisit { visit: "w4".into() },
+        Deviation::MissedInfusion { visit: "d14".into() },
+        Deviation::InfusionOutOfWindow { visit: "w8".into(), date: d(2025, 5, 2), days_outside: 2 },
+        Deviation::AssessmentMissing { visit: "w28".into(), assessment: Assessment::Egfr },
+    ];
+    for (deviation, kind) in all.iter().zip(Deviation::KINDS) {
+        assert_eq!(serde_json::to_value(deviation).unwrap()["kind"], kind);
+        assert_eq!(deviation.kind(), kind);
+    }
+}
+
+#[test]
 fn a_late_infusion_is_a_deviation_counted_from_the_window_edge() {
     let obs = [(d(2025, 3, 3), "infusion"), (d(2025, 5, 2), "infusion")];
     let s = participant(d(2025, 3, 3), &obs).status(&plan(), d(2025, 6, 1)).unwrap();

@@ -49,7 +49,7 @@ pub fn participants(
     let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or(NaiveDate::MIN);
     let mut cohort = Vec::with_capacity(count);
     for index in 0..count {
-        let day_one = start + Days::new(rng.int(0, 540).unsigned_abs());
+        let day_one = start.checked_add_days(Days::new(rng.int(0, 540).unsigned_abs())).unwrap_or(start);
         let calendar = Calendar::build(plan, day_one, false)?;
         let withdraws_after = if rng.chance(1.0 / 12.0) { Some(rng.int(2, 12) as usize) } else { None };
         let mut observations = Vec::new();
@@ -65,10 +65,15 @@ pub fn participants(
             let date = if first_infusion {
                 day_one
             } else if rng.chance(0.04) && visit.window_last < as_of {
-                visit.window_last + Days::new(rng.int(1, 5).unsigned_abs())
+                // A few days late: never past `as_of` (skipped below) nor the calendar's end.
+                visit.window_last.checked_add_days(Days::new(rng.int(1, 5).unsigned_abs())).unwrap_or(as_of)
             } else {
                 let span = (visit.window_last - visit.window_first).num_days();
-                visit.window_first + Days::new(rng.int(0, span).unsigned_abs())
+                // Within the window, so never past its last date.
+                visit
+                    .window_first
+                    .checked_add_days(Days::new(rng.int(0, span).unsigned_abs()))
+                    .unwrap_or(visit.window_last)
             };
             if date > as_of {
                 continue;

@@ -34,13 +34,7 @@ impl ScheduleTally {
             }
         }
         for d in &status.deviations {
-            let kind = match d {
-                Deviation::MissedVisit { .. } => "missed_visit",
-                Deviation::MissedInfusion { .. } => "missed_infusion",
-                Deviation::InfusionOutOfWindow { .. } => "infusion_out_of_window",
-                Deviation::AssessmentMissing { .. } => "assessment_missing",
-            };
-            *self.deviations.entry(kind).or_default() += 1;
+            *self.deviations.entry(d.kind()).or_default() += 1;
         }
         match status.next() {
             Some(next) if next.state == VisitState::Overdue => self.next_overdue += 1,
@@ -89,7 +83,7 @@ impl ScheduleTally {
             out.push('\n');
         }
         out.push_str("\nDeviations (settled visits):\n");
-        for kind in ["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing"] {
+        for kind in Deviation::KINDS {
             out.push_str(&format!("  {kind:<24} {}\n", self.deviations.get(kind).copied().unwrap_or(0)));
         }
         out.push_str(&format!(
