@@ -17,6 +17,7 @@
 //! | [`series`] | dated series (lab entries, viral loads, serology) and how rules pick from them; series checked once into typed values |
 //! | [`evaluation`] | the vocabulary of a rule's answer: outcome, evidence, quantity, reason, typed thresholds |
 //! | [`schedule`] | the visit plan as versioned data, a participant's calendar, visit status on a date, the next visit, deviations, iCalendar export |
+//! | [`instrument`] | the DQOL and the TCM syndrome score as versioned data, response sessions with an audit trail (save, resume), scores, the TCM efficacy index, FHIR export |
 //! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
 //!
 //! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
@@ -47,6 +48,7 @@ pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
 pub mod evaluation;
+pub mod instrument;
 pub mod json;
 pub mod jsonl;
 pub mod lab;
