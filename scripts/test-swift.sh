@@ -118,6 +118,7 @@ sync_files "$HOST_DIR/lib" "$MOBILE_LIB_DIR/$MOBILE_LIB_FILE"
 sync_files "$HOST_DIR/vectors" "$ROOT"/tests/vectors/*.json
 sync_files "$HOST_DIR/vectors/eligibility" "$ROOT"/tests/vectors/eligibility/*.json
 sync_files "$HOST_DIR/vectors/schedule" "$ROOT"/tests/vectors/schedule/*.json
+sync_files "$HOST_DIR/vectors/instruments" "$ROOT"/tests/vectors/instruments/*.json
 
 step "swift test (in the trixie chroot)"
 rc=0

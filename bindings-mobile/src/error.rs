@@ -22,11 +22,14 @@
 use amimestrocel_dkd::demographics::DemographicsError as CoreDemographicsError;
 use amimestrocel_dkd::egfr::EgfrError as CoreEgfrError;
 use amimestrocel_dkd::eligibility::{ConfigError, RecordError, ScreeningError};
+use amimestrocel_dkd::instrument::InstrumentError;
 use amimestrocel_dkd::lab::LabError as CoreLabError;
 
 /// Kind of a date that is not an ISO-8601 calendar date (`YYYY-MM-DD`) where it enters the
 /// bindings (core itself reads dates only as typed values or from JSON).
 pub const INVALID_DATE: &str = "invalid_date";
+/// Kind of a time that is not RFC 3339 where it enters the bindings.
+pub const INVALID_TIME: &str = "invalid_time";
 /// Kind of [`DkdError::Internal`].
 pub const INTERNAL_ERROR: &str = "internal_error";
 /// The text of [`DkdError::Internal`]: fixed, since a panic's own text could carry a value.
@@ -87,6 +90,11 @@ impl DkdError {
     pub(crate) fn invalid_date(path: &str) -> Self {
         let at = if path.is_empty() { String::new() } else { format!("{path}: ") };
         DkdError::input(INVALID_DATE, format!("{at}a date is not an ISO-8601 calendar date (YYYY-MM-DD)"), path)
+    }
+
+    /// A time that is not RFC 3339 (`2025-04-01T10:00:00+08:00`), raised where it is lifted.
+    pub(crate) fn invalid_time() -> Self {
+        DkdError::input(INVALID_TIME, "a time is not an RFC 3339 date and time with an offset".to_owned(), "")
     }
 
     pub(crate) fn internal() -> Self {
@@ -162,13 +170,19 @@ pub fn internal_panic_for_test() -> Result<(), DkdError> {
 pub fn error_kinds() -> Result<Vec<String>, DkdError> {
     guard(|| {
         let config = ScreeningError::Config(ConfigError { field: String::new(), reason: String::new() });
-        let mut kinds: Vec<String> =
-            [CoreLabError::KINDS, CoreEgfrError::KINDS, CoreDemographicsError::KINDS, RecordError::KINDS]
-                .concat()
-                .into_iter()
-                .chain([config.kind(), INVALID_DATE, INTERNAL_ERROR])
-                .map(str::to_owned)
-                .collect();
+        let mut kinds: Vec<String> = [
+            CoreLabError::KINDS,
+            CoreEgfrError::KINDS,
+            CoreDemographicsError::KINDS,
+            RecordError::KINDS,
+            InstrumentError::KINDS,
+            amimestrocel_dkd::schedule::ScheduleError::KINDS,
+        ]
+        .concat()
+        .into_iter()
+        .chain([config.kind(), INVALID_DATE, INVALID_TIME, INTERNAL_ERROR])
+        .map(str::to_owned)
+        .collect();
         kinds.sort();
         kinds.dedup();
         Ok(kinds)
@@ -184,6 +198,17 @@ impl From<amimestrocel_dkd::schedule::ScheduleError> for DkdError {
             ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => {
                 DkdError::InvalidInput { kind, reason, path }
             }
+        }
+    }
+}
+
+impl From<InstrumentError> for DkdError {
+    fn from(err: InstrumentError) -> Self {
+        let (kind, reason, path) = (err.kind().to_owned(), err.to_string(), err.path().to_owned());
+        if err.is_configuration() {
+            DkdError::InvalidConfig { kind, reason, path }
+        } else {
+            DkdError::InvalidInput { kind, reason, path }
         }
     }
 }

@@ -37,6 +37,7 @@
 pub mod egfr;
 pub mod eligibility;
 pub mod error;
+pub mod instrument;
 pub mod lab;
 pub mod schedule;
 

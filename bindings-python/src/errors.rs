@@ -10,6 +10,7 @@
 use amimestrocel_dkd::demographics::DemographicsError;
 use amimestrocel_dkd::egfr::EgfrError;
 use amimestrocel_dkd::eligibility::{RecordError, ScreeningError};
+use amimestrocel_dkd::instrument::InstrumentError;
 use amimestrocel_dkd::lab::LabError;
 use amimestrocel_dkd::schedule::ScheduleError;
 use pyo3::prelude::*;
@@ -224,6 +225,40 @@ pub fn argument(py: Python<'_>, argument: &str, reason: &str) -> PyErr {
     let d = PyDict::new(py);
     match d.set_item("argument", argument) {
         Ok(()) => raise(py, "InvalidInputError", format!("{argument}: {reason}"), "invalid_argument", d),
+        Err(err) => err,
+    }
+}
+
+/// A core [`InstrumentError`]: a definition, translation or scoring readings as
+/// `InvalidConfigError`, anything entered (an answer, a saved session, a file) as
+/// `InvalidInputError`; each with `path` (the item id or field) and, for a table, `row`.
+pub fn instrument(py: Python<'_>, e: InstrumentError, row: Option<usize>) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| -> PyResult<()> {
+        d.set_item("path", e.path())?;
+        if let Some(row) = row {
+            d.set_item("row", row)?;
+        }
+        Ok(())
+    })();
+    let class = if e.is_configuration() { "InvalidConfigError" } else { "InvalidInputError" };
+    let message = match row {
+        Some(row) => format!("row {row}: {e}"),
+        None => e.to_string(),
+    };
+    match filled {
+        Ok(()) => raise(py, class, message, e.kind(), d),
+        Err(err) => err,
+    }
+}
+
+/// A cell of a response table that is not an answer, as `InvalidInputError` of kind
+/// `invalid_answer` with the item as `path` and the `row`.
+pub fn instrument_cell(py: Python<'_>, item: &str, row: usize, reason: &str) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = d.set_item("path", item).and_then(|()| d.set_item("row", row));
+    match filled {
+        Ok(()) => raise(py, "InvalidInputError", format!("row {row}, item `{item}`: {reason}"), "invalid_answer", d),
         Err(err) => err,
     }
 }

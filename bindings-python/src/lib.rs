@@ -9,6 +9,7 @@ mod columns;
 mod egfr;
 mod eligibility;
 mod errors;
+mod instrument;
 mod kernel;
 mod lab;
 mod schedule;
@@ -35,5 +36,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     eligibility::register(m)?;
     columns::register(m)?;
     schedule::register(m)?;
+    instrument::register(m)?;
     Ok(())
 }

@@ -48,8 +48,8 @@ pub enum Wording {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Transform {
-    /// No 0–100 score.
-    None,
+    /// Raw scores only, no 0–100 score.
+    RawOnly,
     /// 0 is the worst raw score, 100 the best: `(max − raw) / (max − min) × 100` where a higher
     /// raw score is worse (the DQOL's raw direction).
     HigherIsBetter,
@@ -96,6 +96,11 @@ impl Scale {
         let first = self.options.first().map_or(0, |o| o.value);
         let last = self.options.last().map_or(0, |o| o.value);
         (first, last)
+    }
+
+    /// The values, comma-separated (`0, 2, 4, 6`), as errors give them.
+    pub fn values_text(&self) -> String {
+        self.options.iter().map(|o| o.value.to_string()).collect::<Vec<_>>().join(", ")
     }
 
     /// Whether `value` is one of the options.

@@ -243,6 +243,33 @@ impl Instrument {
         ScoreRules::of(self)
     }
 
+    /// The answer to `item` of a whole number as another language holds it (Python's `int`):
+    /// a value of the item's scale, or [`InstrumentError::OutOfScale`] for any other number,
+    /// negative or beyond 255 included.
+    ///
+    /// # Errors
+    /// As [`Instrument::check_answer`].
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::instrument::{Answer, Instrument};
+    /// let tcm = Instrument::tcm_dkd()?;
+    /// assert_eq!(tcm.answer_of("fatigue", 4)?, Answer::Value(4));
+    /// assert_eq!(tcm.answer_of("fatigue", -4).unwrap_err().kind(), "answer_out_of_scale");
+    /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
+    /// ```
+    pub fn answer_of(&self, item: &str, value: i64) -> Result<Answer, InstrumentError> {
+        let (_, scale) = self.item(item)?;
+        match u8::try_from(value) {
+            Ok(v) => {
+                let answer = Answer::Value(v);
+                self.check_answer(item, &answer)?;
+                Ok(answer)
+            }
+            Err(_) => Err(InstrumentError::OutOfScale { item: item.to_owned(), allowed: scale.values_text() }),
+        }
+    }
+
     /// Checks one answer to `item`.
     ///
     /// # Errors
@@ -261,10 +288,9 @@ impl Instrument {
         let (it, scale) = self.item(item)?;
         match answer {
             Answer::Value(v) if scale.allows(*v) => Ok(()),
-            Answer::Value(_) => Err(InstrumentError::OutOfScale {
-                item: item.to_owned(),
-                allowed: scale.options.iter().map(|o| o.value.to_string()).collect::<Vec<_>>().join(", "),
-            }),
+            Answer::Value(_) => {
+                Err(InstrumentError::OutOfScale { item: item.to_owned(), allowed: scale.values_text() })
+            }
             Answer::NotApplicable if it.not_applicable => Ok(()),
             Answer::NotApplicable => Err(InstrumentError::NotApplicableNotAllowed { item: item.to_owned() }),
             Answer::Skipped if it.optional => Ok(()),

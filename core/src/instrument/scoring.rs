@@ -125,7 +125,7 @@ fn transform(raw: f64, min: f64, max: f64, t: Transform) -> Option<f64> {
         return None;
     }
     match t {
-        Transform::None => None,
+        Transform::RawOnly => None,
         Transform::HigherIsBetter => Some((max - raw) / (max - min) * 100.0),
         Transform::SameAsRaw => Some((raw - min) / (max - min) * 100.0),
     }

@@ -88,6 +88,9 @@ impl ScheduleError {
         }
     }
 
+    /// Every kind, as [`ScheduleError::kind`] gives them.
+    pub const KINDS: &'static [&'static str] = &["invalid_config", "invalid_schedule", "date_out_of_range"];
+
     /// The field path (empty for a date out of range).
     pub fn path(&self) -> &str {
         match self {

@@ -416,3 +416,14 @@ proptest! {
         prop_assert_eq!(a.next_visit, b.next_visit);
     }
 }
+
+#[test]
+fn schedule_error_kinds_lists_the_kind_of_every_variant() {
+    let all = [
+        ScheduleError::config("x", "y"),
+        ScheduleError::input("x", "y".to_owned()),
+        ScheduleError::DateOutOfRange { visit: "m24".to_owned() },
+    ];
+    let kinds: Vec<&str> = all.iter().map(ScheduleError::kind).collect();
+    assert_eq!(kinds, ScheduleError::KINDS);
+}
