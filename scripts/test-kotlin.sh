@@ -48,6 +48,22 @@ else
   echo "$BINDINGS_STAMP" >"$OUT/bindings.stamp"
 fi
 
+# The jar an app on the JVM consumes: the Kotlin bindings and the native library as a JNA
+# resource (linux-x86-64/), so no library path is needed; the tests run against it.
+PACKAGE_JAR="$OUT/amimestrocel-dkd-kotlin.jar"
+PACKAGE_STAMP=$(stamp "$OUT/bindings.jar" "$MOBILE_LIB_DIR/$MOBILE_LIB_FILE")
+if [ -f "$PACKAGE_JAR" ] && [ "$(cat "$OUT/package.stamp" 2>/dev/null)" = "$PACKAGE_STAMP" ]; then
+  step "amimestrocel-dkd-kotlin.jar is up to date"
+else
+  step "packaging amimestrocel-dkd-kotlin.jar (bindings + native library for linux-x86-64)"
+  rm -f "$PACKAGE_JAR"
+  cp "$OUT/bindings.jar" "$PACKAGE_JAR"
+  python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "a", zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[2], sys.argv[3])' \
+    "$PACKAGE_JAR" "$MOBILE_LIB_DIR/$MOBILE_LIB_FILE" "linux-x86-64/$MOBILE_LIB_FILE"
+  echo "$PACKAGE_STAMP" >"$OUT/package.stamp"
+fi
+
 COMPILE_CP="$OUT/bindings.jar:$J/jna.jar:$J/junit-jupiter-api.jar:$J/junit-platform-commons.jar:$J/opentest4j.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$GSON_JAR"
 TESTS_STAMP=$(stamp "${TESTS[@]}" "$OUT/bindings.jar")
 if [ -d "$OUT/tests" ] && [ "$(cat "$OUT/tests.stamp" 2>/dev/null)" = "$TESTS_STAMP" ]; then
@@ -60,9 +76,10 @@ else
 fi
 
 step "JUnit 5 console launcher"
-RUN_CP="$OUT/tests:$OUT/bindings.jar:$J/jna.jar:$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$GSON_JAR"
+RUN_CP="$OUT/tests:$PACKAGE_JAR:$J/jna.jar:$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$GSON_JAR"
 rc=0
-java -Djna.library.path="$MOBILE_LIB_DIR" -Damimestrocel.vectors="$ROOT/tests/vectors" \
+# No -Djna.library.path: JNA finds the library inside the packaged jar, as in an app.
+java -Damimestrocel.vectors="$ROOT/tests/vectors" \
   -jar "$J/junit-platform-console-standalone.jar" \
   --class-path "$RUN_CP" --scan-classpath "$OUT/tests" --include-classname '.*' --fail-if-no-tests \
   --disable-banner --disable-ansi-colors --details="${JUNIT_DETAILS:-summary}" || rc=$?

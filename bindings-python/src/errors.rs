@@ -197,14 +197,6 @@ pub fn schedule_row(py: Python<'_>, row: usize, e: ScheduleError) -> PyErr {
 }
 
 fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
-    let d = PyDict::new(py);
-    let filled = (|| -> PyResult<()> {
-        d.set_item("path", e.path())?;
-        if let Some(row) = row {
-            d.set_item("row", row)?;
-        }
-        Ok(())
-    })();
     let class = match e {
         ScheduleError::Config { .. } => "InvalidConfigError",
         ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => "InvalidInputError",
@@ -213,8 +205,21 @@ fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
         Some(row) => format!("participant {row}: {e}"),
         None => e.to_string(),
     };
+    located(py, class, message, e.kind(), e.path(), row)
+}
+
+/// An error with the field (`path`) it is about and, in a table, its `row`.
+fn located(py: Python<'_>, class: &str, message: String, kind: &str, path: &str, row: Option<usize>) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| -> PyResult<()> {
+        d.set_item("path", path)?;
+        if let Some(row) = row {
+            d.set_item("row", row)?;
+        }
+        Ok(())
+    })();
     match filled {
-        Ok(()) => raise(py, class, message, e.kind(), d),
+        Ok(()) => raise(py, class, message, kind, d),
         Err(err) => err,
     }
 }
@@ -233,32 +238,17 @@ pub fn argument(py: Python<'_>, argument: &str, reason: &str) -> PyErr {
 /// `InvalidConfigError`, anything entered (an answer, a saved session, a file) as
 /// `InvalidInputError`; each with `path` (the item id or field) and, for a table, `row`.
 pub fn instrument(py: Python<'_>, e: InstrumentError, row: Option<usize>) -> PyErr {
-    let d = PyDict::new(py);
-    let filled = (|| -> PyResult<()> {
-        d.set_item("path", e.path())?;
-        if let Some(row) = row {
-            d.set_item("row", row)?;
-        }
-        Ok(())
-    })();
     let class = if e.is_configuration() { "InvalidConfigError" } else { "InvalidInputError" };
     let message = match row {
         Some(row) => format!("row {row}: {e}"),
         None => e.to_string(),
     };
-    match filled {
-        Ok(()) => raise(py, class, message, e.kind(), d),
-        Err(err) => err,
-    }
+    located(py, class, message, e.kind(), e.path(), row)
 }
 
 /// A cell of a response table that is not an answer, as `InvalidInputError` of kind
 /// `invalid_answer` with the item as `path` and the `row`.
 pub fn instrument_cell(py: Python<'_>, item: &str, row: usize, reason: &str) -> PyErr {
-    let d = PyDict::new(py);
-    let filled = d.set_item("path", item).and_then(|()| d.set_item("row", row));
-    match filled {
-        Ok(()) => raise(py, "InvalidInputError", format!("row {row}, item `{item}`: {reason}"), "invalid_answer", d),
-        Err(err) => err,
-    }
+    let message = format!("row {row}, item `{item}`: {reason}");
+    located(py, "InvalidInputError", message, "invalid_answer", item, Some(row))
 }

@@ -1,6 +1,7 @@
 """The instruments through the Python binding: the shared vectors, a session with its audit
 trail, save and resume, the store's previous good save, FHIR resources parsed by the
-`fhir.resources` package (R4B models), the DataFrame scoring for the statistician, and errors."""
+`fhir.resources` package (6.1.0: FHIR R4 4.0.1 models), the DataFrame scoring for the
+statistician, and errors."""
 
 import datetime
 import json
@@ -10,8 +11,9 @@ from typing import Any, Dict, List
 
 import pandas as pd  # type: ignore[import-untyped]
 import pytest
-from fhir.resources.R4B.questionnaire import Questionnaire
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources import __fhir_version__ as FHIR_VERSION  # type: ignore[import-untyped,unused-ignore]
+from fhir.resources.questionnaire import Questionnaire  # type: ignore[import-untyped,unused-ignore]
+from fhir.resources.questionnaireresponse import QuestionnaireResponse  # type: ignore[import-untyped,unused-ignore]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -190,21 +192,29 @@ def test_score_frame_names_the_row_and_item_of_a_bad_cell_and_a_missing_column()
     assert out["total"].tolist()[0] == 0.0 and math.isnan(out["total"].tolist()[1])
 
 
-def test_fhir_questionnaire_parses_as_a_fhir_questionnaire() -> None:
+def test_fhir_questionnaire_parses_as_a_fhir_r4_questionnaire() -> None:
+    assert FHIR_VERSION == "4.0.1"
     for inst in (ins.dqol(), ins.tcm_dkd()):
         for lang in ("en", "zh-Hans"):
-            q = Questionnaire.model_validate(inst.fhir_questionnaire(lang))
+            q: Any = Questionnaire.parse_obj(inst.fhir_questionnaire(lang))
             assert q.status == "active"
             assert sum(len(g.item or []) for g in q.item or []) == len(inst.item_ids)
+    # The validator is live: an item without its linkId, or with a field R4 does not have, is refused.
+    broken = ins.tcm_dkd().fhir_questionnaire("en")
+    del broken["item"][0]["item"][0]["linkId"]
+    with pytest.raises(Exception):
+        Questionnaire.parse_obj(broken)
+    with pytest.raises(Exception):
+        Questionnaire.parse_obj(dict(ins.tcm_dkd().fhir_questionnaire("en"), answerOption=[]))
 
 
-def test_fhir_response_parses_as_a_fhir_questionnaire_response() -> None:
+def test_fhir_response_parses_as_a_fhir_r4_questionnaire_response() -> None:
     dqol = ins.dqol()
     s = ins.Session.start(dqol, "S-001", "w4", "zh-Hans", T0)
     s.answer("sat01", 2, t(1))
     s.not_applicable("svw02", t(2))
     s.skip("dw01", t(3))
-    r = QuestionnaireResponse.model_validate(s.fhir_response())
+    r: Any = QuestionnaireResponse.parse_obj(s.fhir_response())
     assert r.status == "in-progress"
     assert r.questionnaire == "urn:amimestrocel-dkd:questionnaire:dqol|1"
     link_ids = [i.linkId for g in r.item or [] for i in g.item or []]
