@@ -14,7 +14,7 @@
 //! val now = OffsetDateTime.parse("2025-04-01T10:00:00+08:00")
 //! val session = Session.start(dqol, "S-001", "w4", "zh-Hans", now)
 //! session.answer("sat01", 2.toUByte(), now)
-//! val saved = session.toJson()
+//! val saved = session.toJson() // or SessionStore(path).save(session)
 //! val resumed = Session.resume(dqol, saved)
 //! check(resumed.progress().answered == 1u)
 //! ```
@@ -247,18 +247,18 @@ impl Instrument {
     }
 
     /// The id (`dqol`).
-    pub fn id(&self) -> String {
-        self.inner.id().to_owned()
+    pub fn id(&self) -> Result<String, DkdError> {
+        guard(|| Ok(self.inner.id().to_owned()))
     }
 
     /// The version.
-    pub fn version(&self) -> String {
-        self.inner.version().to_owned()
+    pub fn version(&self) -> Result<String, DkdError> {
+        guard(|| Ok(self.inner.version().to_owned()))
     }
 
     /// The languages its texts are in.
-    pub fn languages(&self) -> Vec<String> {
-        self.inner.languages.clone()
+    pub fn languages(&self) -> Result<Vec<String>, DkdError> {
+        guard(|| Ok(self.inner.languages.clone()))
     }
 
     /// The instrument in one language, as the app shows it.
@@ -267,8 +267,8 @@ impl Instrument {
     }
 
     /// The definition's scoring readings.
-    pub fn default_rules(&self) -> ScoreRules {
-        self.inner.default_rules()
+    pub fn default_rules(&self) -> Result<ScoreRules, DkdError> {
+        guard(|| Ok(self.inner.default_rules()))
     }
 
     /// A translation file with every text in `language` filled from the definition, as JSON:
@@ -295,7 +295,8 @@ pub struct Session {
 }
 
 impl Session {
-    fn with<T>(
+    /// Runs `body` on the locked session inside the guard.
+    fn guard_with<T>(
         &self,
         body: impl FnOnce(&mut core::Session, &core::Instrument) -> Result<T, DkdError>,
     ) -> Result<T, DkdError> {
@@ -332,39 +333,29 @@ impl Session {
         })
     }
 
-    /// Loads a session from a store file: the latest save, or the previous good one if the
-    /// latest cannot be read (`recovered_from` says why).
-    #[uniffi::constructor]
-    pub fn load(instrument: Arc<Instrument>, path: String) -> Result<Arc<Self>, DkdError> {
-        guard(|| {
-            let stored = core::SessionStore::new(path).load(&instrument.inner)?;
-            Ok(Arc::new(Session { instrument, inner: Mutex::new(stored.session) }))
-        })
-    }
-
     /// Answers (or changes the answer to) `item` with one of its scale's values.
     pub fn answer(&self, item: String, value: u8, at: Timestamp) -> Result<(), DkdError> {
-        self.with(|s, i| Ok(s.answer(i, &item, value, at)?))
+        self.guard_with(|s, i| Ok(s.answer(i, &item, value, at)?))
     }
 
     /// Answers `item` "does not apply".
     pub fn not_applicable(&self, item: String, at: Timestamp) -> Result<(), DkdError> {
-        self.with(|s, i| Ok(s.not_applicable(i, &item, at)?))
+        self.guard_with(|s, i| Ok(s.not_applicable(i, &item, at)?))
     }
 
     /// Skips `item` (an optional one).
     pub fn skip(&self, item: String, at: Timestamp) -> Result<(), DkdError> {
-        self.with(|s, i| Ok(s.skip(i, &item, at)?))
+        self.guard_with(|s, i| Ok(s.skip(i, &item, at)?))
     }
 
     /// Clears the answer to `item`.
     pub fn clear(&self, item: String, at: Timestamp) -> Result<(), DkdError> {
-        self.with(|s, i| Ok(s.clear(i, &item, at)?))
+        self.guard_with(|s, i| Ok(s.clear(i, &item, at)?))
     }
 
     /// The answer to `item`, if any.
     pub fn answer_to(&self, item: String) -> Result<Option<Answer>, DkdError> {
-        self.with(|s, i| {
+        self.guard_with(|s, i| {
             i.item(&item)?;
             Ok(s.answers().get(&item).copied())
         })
@@ -372,47 +363,81 @@ impl Session {
 
     /// Where the session is.
     pub fn progress(&self) -> Result<Progress, DkdError> {
-        self.with(|s, i| Ok(s.progress(i)))
+        self.guard_with(|s, i| Ok(s.progress(i)))
     }
 
     /// The scores of the answers so far, under the definition's readings or `rules`.
     pub fn scores(&self, rules: Option<ScoreRules>) -> Result<Scores, DkdError> {
-        self.with(|s, i| Ok(s.scores(i, &rules.unwrap_or_else(|| i.default_rules()))?))
+        self.guard_with(|s, i| Ok(s.scores(i, &rules.unwrap_or_else(|| i.default_rules()))?))
     }
 
     /// Completes the session and gives its scores.
     pub fn complete(&self, at: Timestamp, rules: Option<ScoreRules>) -> Result<Scores, DkdError> {
-        self.with(|s, i| Ok(s.complete(i, at, &rules.unwrap_or_else(|| i.default_rules()))?))
+        self.guard_with(|s, i| Ok(s.complete(i, at, &rules.unwrap_or_else(|| i.default_rules()))?))
     }
 
     /// In progress or completed.
     pub fn status(&self) -> Result<SessionStatus, DkdError> {
-        self.with(|s, _| Ok(s.status()))
+        self.guard_with(|s, _| Ok(s.status()))
     }
 
     /// Every change, in the order made.
     pub fn audit(&self) -> Result<Vec<AuditEntry>, DkdError> {
-        self.with(|s, _| Ok(s.audit().to_vec()))
+        self.guard_with(|s, _| Ok(s.audit().to_vec()))
     }
 
     /// The session saved as JSON (with a checksum), to keep between two answers.
     pub fn to_json(&self) -> Result<String, DkdError> {
-        self.with(|s, _| Ok(s.to_json()))
-    }
-
-    /// Saves to a store file, atomically, keeping the previous good save beside it.
-    pub fn save(&self, path: String) -> Result<(), DkdError> {
-        self.with(|s, _| Ok(core::SessionStore::new(path).save(s)?))
+        self.guard_with(|s, _| Ok(s.to_json()))
     }
 
     /// The session as a FHIR R4 `QuestionnaireResponse` (JSON).
     pub fn fhir_response(&self) -> Result<String, DkdError> {
-        self.with(|s, i| json(&fhir::questionnaire_response(i, s)?))
+        self.guard_with(|s, i| json(&fhir::questionnaire_response(i, s)?))
     }
 
     /// The session as one flat JSON record for the data pipeline.
     pub fn flat_json(&self) -> Result<String, DkdError> {
-        self.with(|s, i| json(&s.flat(i, &i.default_rules())?))
+        self.guard_with(|s, i| json(&s.flat(i, &i.default_rules())?))
+    }
+}
+
+/// A session kept in a file (core's `SessionStore`): each save replaces the file atomically and
+/// keeps the good save before it; a load falls back to that one when the file is damaged.
+#[derive(uniffi::Object)]
+pub struct SessionStore {
+    inner: core::SessionStore,
+}
+
+/// A session loaded from a [`SessionStore`], and why the latest save could not be read when
+/// the previous one was loaded instead (an app should tell the participant: answers since that
+/// save must be given again).
+#[derive(uniffi::Record)]
+pub struct StoredSession {
+    pub session: Arc<Session>,
+    pub recovered_from: Option<String>,
+}
+
+#[uniffi::export]
+impl SessionStore {
+    /// A store at `path` (a file in the app's own storage).
+    #[uniffi::constructor]
+    pub fn new(path: String) -> Result<Arc<Self>, DkdError> {
+        guard(|| Ok(Arc::new(SessionStore { inner: core::SessionStore::new(path) })))
+    }
+
+    /// Saves `session`.
+    pub fn save(&self, session: Arc<Session>) -> Result<(), DkdError> {
+        guard(|| session.guard_with(|s, _| Ok(self.inner.save(s)?)))
+    }
+
+    /// Loads the newest save that resumes.
+    pub fn load(&self, instrument: Arc<Instrument>) -> Result<StoredSession, DkdError> {
+        guard(|| {
+            let stored = self.inner.load(&instrument.inner)?;
+            let session = Arc::new(Session { instrument, inner: Mutex::new(stored.session) });
+            Ok(StoredSession { session, recovered_from: stored.recovered_from.map(|e| e.to_string()) })
+        })
     }
 }
 

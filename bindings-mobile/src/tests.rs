@@ -168,8 +168,9 @@ fn error_kinds_lists_every_kind_once_sorted() {
     }
 }
 
-/// Each `#[uniffi::export]` function starts its body with `guard(` (within its first lines):
-/// the sources are the list of exports, so a new one without the guard fails here.
+/// Each `#[uniffi::export]` function, and each `pub fn` of an `#[uniffi::export]` impl block,
+/// starts its body with `guard(` or `guard_with(` (within its first lines): the sources are the
+/// list of exports, so a new one without the guard fails here.
 #[test]
 fn every_exported_function_runs_inside_the_guard() {
     let dir = format!("{}/src", env!("CARGO_MANIFEST_DIR"));
@@ -185,13 +186,23 @@ fn every_exported_function_runs_inside_the_guard() {
             if line.trim() != "#[uniffi::export]" {
                 continue;
             }
-            checked += 1;
-            // The signature (one line or several, up to the line that opens the body), then the
-            // body's first two lines.
-            let open = (i + 1..lines.len()).find(|&j| lines[j].trim_end().ends_with('{')).unwrap_or(i);
-            let body: String = lines[open..(open + 3).min(lines.len())].join("\n");
-            if !body.contains("guard(") {
-                unguarded.push(format!("{}:{}", path.display(), i + 1));
+            // The exported functions: this one, or every `pub fn` of the impl block it marks.
+            let starts: Vec<usize> = if lines.get(i + 1).is_some_and(|l| l.starts_with("impl ")) {
+                let end = (i + 2..lines.len()).find(|&j| lines[j] == "}").unwrap_or(lines.len());
+                (i + 2..end).filter(|&j| lines[j].trim_start().starts_with("pub fn ")).collect()
+            } else {
+                vec![i]
+            };
+            for start in starts {
+                checked += 1;
+                // The signature (one line or several, up to the line that opens the body), then
+                // the body's first two lines.
+                let open = (start + 1..lines.len()).find(|&j| lines[j].trim_end().ends_with('{')).unwrap_or(start);
+                let open = if lines[start].trim_end().ends_with('{') { start } else { open };
+                let body: String = lines[open..(open + 3).min(lines.len())].join("\n");
+                if !(body.contains("guard(") || body.contains("guard_with(")) {
+                    unguarded.push(format!("{}:{}", path.display(), start + 1));
+                }
             }
         }
     }

@@ -245,10 +245,3 @@ pub fn instrument(py: Python<'_>, e: InstrumentError, row: Option<usize>) -> PyE
     };
     located(py, class, message, e.kind(), e.path(), row)
 }
-
-/// A cell of a response table that is not an answer, as `InvalidInputError` of kind
-/// `invalid_answer` with the item as `path` and the `row`.
-pub fn instrument_cell(py: Python<'_>, item: &str, row: usize, reason: &str) -> PyErr {
-    let message = format!("row {row}, item `{item}`: {reason}");
-    located(py, "InvalidInputError", message, "invalid_answer", item, Some(row))
-}

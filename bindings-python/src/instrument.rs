@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use amimestrocel_dkd::instrument::{self as core, fhir, Answer, EfficacyThresholds, ScoreRules};
+use amimestrocel_dkd::instrument::{self as core, fhir, Answer, Cell, EfficacyThresholds, ScoreRules};
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -64,6 +64,11 @@ impl NativeInstrument {
         })
     }
 
+    /// The definition's default scoring readings, as JSON.
+    fn default_rules_json(&self, py: Python<'_>) -> PyResult<String> {
+        crate::guard(py, || to_json(py, &self.inner.default_rules()))
+    }
+
     /// The checked definition as JSON.
     fn definition_json(&self, py: Python<'_>) -> PyResult<String> {
         crate::guard(py, || to_json(py, &self.inner))
@@ -116,16 +121,30 @@ impl NativeInstrument {
             for item in &items {
                 self.inner.item(item).map_err(|e| errors::instrument(py, e, None))?;
             }
+            let names: Vec<&str> = items.iter().map(String::as_str).collect();
+            self.inner.check_columns(&names).map_err(|e| errors::instrument(py, e, None))?;
             let rows = columns.first().map_or(0, Vec::len);
             if columns.iter().any(|c| c.len() != rows) {
                 return Err(errors::argument(py, "columns", "columns of different lengths"));
             }
+            // Every output column, also for a table of no rows.
             let mut out: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
             let mut prorated: BTreeMap<String, Vec<bool>> = BTreeMap::new();
+            for section in self.inner.sections.iter().filter(|s| s.items.iter().any(|i| i.scored)) {
+                out.insert(format!("{}_raw", section.id), Vec::with_capacity(rows));
+                out.insert(format!("{}_transformed", section.id), Vec::with_capacity(rows));
+                prorated.insert(format!("{}_prorated", section.id), Vec::with_capacity(rows));
+            }
+            out.insert("total".to_owned(), Vec::with_capacity(rows));
+            out.insert("total_transformed".to_owned(), Vec::with_capacity(rows));
             for row in 0..rows {
                 let mut answers = BTreeMap::new();
                 for (item, column) in items.iter().zip(&columns) {
-                    if let Some(answer) = cell(py, &self.inner, &column[row], item, row)? {
+                    let answer = self
+                        .inner
+                        .answer_of_cell(item, cell(&column[row])?)
+                        .map_err(|e| errors::instrument(py, e, Some(row)))?;
+                    if let Some(answer) = answer {
                         answers.insert(item.clone(), answer);
                     }
                 }
@@ -166,51 +185,27 @@ impl NativeInstrument {
     fn item_ids(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         crate::guard(py, || Ok(self.inner.items().map(|(_, i)| i.id.clone()).collect()))
     }
-
-    /// The ids of the items that count in the scores, in order.
-    fn scored_item_ids(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        crate::guard(py, || Ok(self.inner.items().filter(|(_, i)| i.scored).map(|(_, i)| i.id.clone()).collect()))
-    }
 }
 
-/// One cell of a response table as an answer.
-fn cell(
-    py: Python<'_>,
-    instrument: &core::Instrument,
-    value: &Bound<'_, PyAny>,
-    item: &str,
-    row: usize,
-) -> PyResult<Option<Answer>> {
-    let bad = |reason: &str| errors::instrument_cell(py, item, row, reason);
+/// One Python value of a response table as core's [`Cell`]; core reads it as an answer.
+fn cell<'py>(value: &'py Bound<'py, PyAny>) -> PyResult<Cell<'py>> {
     if value.is_none() {
-        return Ok(None);
+        return Ok(Cell::Empty);
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return match s.to_str()? {
-            "not_applicable" => Ok(Some(Answer::NotApplicable)),
-            "skipped" => Ok(Some(Answer::Skipped)),
-            _ => Err(bad("text other than \"not_applicable\" or \"skipped\"")),
-        };
+        return Ok(Cell::Text(s.to_str()?));
     }
-    if value.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(bad("a boolean is not an answer"));
+    if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
+        return Ok(Cell::Bool(b.is_true()));
     }
-    let number = match value.extract::<i64>() {
-        Ok(v) => v,
-        // A float (Python's or numpy's): NaN is no answer, a whole number is read as one.
-        Err(_) => match value.extract::<f64>() {
-            Ok(f) if f.is_nan() => return Ok(None),
-            Ok(f) => whole(f).ok_or_else(|| bad("not a whole number"))?,
-            Err(_) => return Err(bad("not an answer")),
-        },
-    };
-    instrument.answer_of(item, number).map(Some).map_err(|e| errors::instrument(py, e, Some(row)))
-}
-
-/// A float that is a whole number within i64, as that number.
-fn whole(f: f64) -> Option<i64> {
-    // The bounds are exact as f64; the cast of a whole number within them is exact.
-    (f.fract() == 0.0 && (-9.0e18..=9.0e18).contains(&f)).then_some(f as i64)
+    if let Ok(v) = value.extract::<i64>() {
+        return Ok(Cell::Integer(v));
+    }
+    match value.extract::<f64>() {
+        Ok(f) => Ok(Cell::Float(f)),
+        // Any other object (a list, a date): not an answer; core says so.
+        Err(_) => Ok(Cell::Text("")),
+    }
 }
 
 /// A response session.
@@ -269,10 +264,28 @@ impl NativeSession {
         })
     }
 
-    fn answer(&mut self, py: Python<'_>, item: &str, value: i64, at: &str) -> PyResult<()> {
+    fn answer(&mut self, py: Python<'_>, item: &str, value: &Bound<'_, PyAny>, at: &str) -> PyResult<()> {
         crate::guard(py, || {
-            let answer = self.instrument.answer_of(item, value).map_err(|e| errors::instrument(py, e, None))?;
-            self.set(py, item, Some(answer), at)
+            let answer = match cell(value)? {
+                // A value answer only: words go through not_applicable() and skip().
+                c @ (Cell::Integer(_) | Cell::Float(_) | Cell::Bool(_)) => self.instrument.answer_of_cell(item, c),
+                _ => Err(core::InstrumentError::InvalidAnswer {
+                    item: item.to_owned(),
+                    reason: "not a number (use not_applicable(), skip() or clear())".to_owned(),
+                }),
+            }
+            .map_err(|e| errors::instrument(py, e, None))?;
+            match answer {
+                Some(answer) => self.set(py, item, Some(answer), at),
+                None => Err(errors::instrument(
+                    py,
+                    core::InstrumentError::InvalidAnswer {
+                        item: item.to_owned(),
+                        reason: "NaN is not an answer".to_owned(),
+                    },
+                    None,
+                )),
+            }
         })
     }
 

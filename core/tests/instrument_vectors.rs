@@ -19,7 +19,9 @@ fn answer(v: &Value) -> Answer {
     }
 }
 
-fn close(got: Option<f64>, want: &Value, what: &str) {
+/// `got` against `want`, a number or null; a key missing from the vector is a mistake in it.
+fn close(got: Option<f64>, want: Option<&Value>, what: &str) {
+    let want = want.unwrap_or_else(|| panic!("{what}: the vector does not give it"));
     match (got, want.as_f64()) {
         (None, None) => {}
         (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{what}: {g} != {w}"),
@@ -53,12 +55,16 @@ fn scores_match_the_hand_computed_vectors() {
         assert_eq!(scores.sections.len(), expected.len(), "{name}");
         for s in &scores.sections {
             let want = &expected[&s.section];
-            close(s.raw, &want["raw"], &format!("{name} {} raw", s.section));
-            close(s.transformed, &want["transformed"], &format!("{name} {} transformed", s.section));
+            close(s.raw, want.get("raw"), &format!("{name} {} raw", s.section));
+            close(s.transformed, want.get("transformed"), &format!("{name} {} transformed", s.section));
             assert_eq!(s.prorated, want["prorated"].as_bool().unwrap(), "{name} {}", s.section);
         }
-        close(scores.total, &case["expected"]["total"], &format!("{name} total"));
-        close(scores.total_transformed, &case["expected"]["total_transformed"], &format!("{name} total_transformed"));
+        close(scores.total, case["expected"].get("total"), &format!("{name} total"));
+        close(
+            scores.total_transformed,
+            case["expected"].get("total_transformed"),
+            &format!("{name} total_transformed"),
+        );
     }
 }
 
@@ -87,7 +93,7 @@ fn efficacy_matches_the_vectors() {
             Some(e) => assert_eq!(got.unwrap_err().kind(), e["kind"], "{name}"),
             None => {
                 let got = got.unwrap();
-                close(Some(got.index_percent), &case["index_percent"], name);
+                close(Some(got.index_percent), case.get("index_percent"), name);
                 assert_eq!(serde_json::to_value(got.category).unwrap(), case["category"], "{name}");
             }
         }

@@ -1,9 +1,9 @@
 //! An instrument definition and a site translation, as JSON. Invariants: an accepted
 //! definition writes back to JSON that reads back equal, shows in each of its languages, and
-//! exports a FHIR Questionnaire; an accepted translation of the bundled DQOL shows in its
+//! exports a FHIR Questionnaire, and scores a complete answer set within its bounds; an accepted translation of the bundled DQOL shows in its
 //! language and keeps every item.
 #![no_main]
-use amimestrocel_dkd::instrument::{fhir, Instrument};
+use amimestrocel_dkd::instrument::{fhir, score, Answer, Instrument};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -22,5 +22,20 @@ fuzz_target!(|data: &[u8]| {
     for language in &inst.languages {
         inst.view(language).expect("an accepted definition shows in each of its languages");
         fhir::questionnaire(&inst, language).expect("and exports a Questionnaire");
+    }
+    // Every item answered at its scale's top, then at its bottom: scores within their bounds.
+    for top in [true, false] {
+        let answers = inst
+            .items()
+            .map(|(_, i)| {
+                let (lo, hi) = inst.scale(&i.scale).expect("an accepted item has its scale").range();
+                (i.id.clone(), Answer::Value(if top { hi } else { lo }))
+            })
+            .collect();
+        let scores = score(&inst, &answers, &inst.default_rules()).expect("a complete answer set scores");
+        for s in &scores.sections {
+            let raw = s.raw.expect("every item answered");
+            assert!(s.min <= raw && raw <= s.max);
+        }
     }
 });

@@ -1,5 +1,6 @@
-//! A saved response session, as JSON, resumed against the bundled DQOL and TCM score; and the
-//! same bytes read as a sequence of operations on a session. Invariants: an accepted save
+//! A saved response session, as JSON, resumed against the bundled DQOL and TCM score (as the
+//! saved text, and as a session saved again with a correct checksum); and the same bytes read
+//! as a sequence of operations on a session. Invariants: an accepted save
 //! writes back to itself, scores and exports; any sequence of operations leaves a session that
 //! saves and resumes equal, and a refused operation changes nothing.
 #![no_main]
@@ -17,6 +18,16 @@ fn instruments() -> &'static [Instrument; 2] {
 fuzz_target!(|data: &[u8]| {
     let instruments = instruments();
     if let Ok(text) = std::str::from_utf8(data) {
+        // The bytes as a session itself, saved with a correct checksum: what a faulty writer
+        // (not damage) could leave; resuming checks the audit trail and the answers.
+        if let Ok(session) = serde_json::from_str::<Session>(text) {
+            for inst in instruments {
+                if let Ok(resumed) = Session::resume(inst, &session.to_json()) {
+                    assert_eq!(resumed, session);
+                    resumed.scores(inst, &inst.default_rules()).expect("a resumed session scores");
+                }
+            }
+        }
         for inst in instruments {
             if let Ok(session) = Session::resume(inst, text) {
                 let again = Session::resume(inst, &session.to_json()).expect("its own save resumes");

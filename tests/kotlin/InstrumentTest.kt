@@ -40,13 +40,15 @@ class InstrumentTest {
         assertEquals(23u, session.progress().answered)
         assertEquals("imp09", session.progress().nextItem)
         val saved = session.toJson()
-        session.save(file)
+        SessionStore(file).save(session)
         // The app is killed: every object is dropped.
         session.close()
         dqol.close()
 
         dqol = Instrument.bundled("dqol")
-        assertEquals(23u, Session.load(dqol, file).progress().answered)
+        val stored = SessionStore(file).load(dqol)
+        assertNull(stored.recoveredFrom)
+        assertEquals(23u, stored.session.progress().answered)
         session = Session.resume(dqol, saved)
         assertEquals(23u, session.progress().answered)
         session.answer("sat01", 5u, t(100)) // was 1
@@ -107,11 +109,15 @@ class InstrumentTest {
         val template = JsonParser.parseString(dqol.translationTemplate("zh-Hans")).asJsonObject
         template.addProperty("language", "zh-Hans-CN")
         template.addProperty("source", "Site licence 2025-01")
-        template.getAsJsonObject("items").addProperty("sat01", "您对管理糖尿病所需的时间满意吗？")
+        val texts = template.getAsJsonObject("items")
+        assertTrue(texts.entrySet().all { it.value.asString.isEmpty() }, "placeholder item texts are left to fill")
+        for (id in texts.keySet().toList()) texts.addProperty(id, "条目 $id")
+        texts.addProperty("sat01", "您对管理糖尿病所需的时间满意吗？")
         val site = dqol.withTranslation(template.toString())
         assertTrue("zh-Hans-CN" in site.languages())
         val view = site.view("zh-Hans-CN")
         assertEquals(Wording.LICENSED, view.wording)
+        assertEquals(Wording.PLACEHOLDER, site.view("zh-Hans").wording)
         assertEquals("您对管理糖尿病所需的时间满意吗？", view.sections[0].items[0].text)
         template.getAsJsonObject("items").remove("imp07")
         val e = assertFailsWith<DkdException.InvalidConfig> { dqol.withTranslation(template.toString()) }
@@ -119,15 +125,21 @@ class InstrumentTest {
     }
 
     @Test
-    fun fhirQuestionnaireAndResponseAreFhirResources() {
+    fun fhirExportsListTheItemsAndTheAnswersGivenAndTheFlatRecordEveryItem() {
+        // The resources are validated against FHIR R4 in the Python suite (fhir.resources).
         val tcm = Instrument.bundled("tcm-dkd")
         val q = JsonParser.parseString(tcm.fhirQuestionnaire("zh-Hans")).asJsonObject
         assertEquals("Questionnaire", q.get("resourceType").asString)
+        val linkIds = q.getAsJsonArray("item").flatMap { g -> g.asJsonObject.getAsJsonArray("item").map { it.asJsonObject.get("linkId").asString } }
+        assertEquals(9, linkIds.size)
         val s = Session.start(tcm, "S-003", "w28", "zh-Hans", t(0))
         s.answer("fatigue", 6u, t(1))
         val r = JsonParser.parseString(s.fhirResponse()).asJsonObject
         assertEquals("QuestionnaireResponse", r.get("resourceType").asString)
         assertEquals("in-progress", r.get("status").asString)
+        val answered = r.getAsJsonArray("item")[0].asJsonObject.getAsJsonArray("item")[0].asJsonObject
+        assertEquals("fatigue", answered.get("linkId").asString)
+        assertEquals("6", answered.getAsJsonArray("answer")[0].asJsonObject.getAsJsonObject("valueCoding").get("code").asString)
         val flat = JsonParser.parseString(s.flatJson()).asJsonObject
         assertEquals(9, flat.getAsJsonArray("answers").size())
     }

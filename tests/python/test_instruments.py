@@ -113,10 +113,11 @@ def test_session_flow_answer_save_resume_change_complete_keeps_the_audit_trail(t
     for n, item in enumerate(items[:23]):
         s.answer(item, n % 5 + 1, t(n + 1))
     saved = s.to_json()
-    s.save(str(tmp_path / "s.json"))
+    store = ins.SessionStore(str(tmp_path / "s.json"))
+    store.save(s)
     del s
     s = ins.Session.resume(dqol, saved)
-    loaded, why = ins.Session.load(dqol, str(tmp_path / "s.json"))
+    loaded, why = store.load(dqol)
     assert why is None and loaded.answers() == s.answers()
     s.answer("sat01", 5, t(100))
     for n, item in enumerate(items[23:]):
@@ -137,16 +138,28 @@ def test_session_flow_answer_save_resume_change_complete_keeps_the_audit_trail(t
 def test_store_loads_the_previous_good_save_when_the_latest_is_damaged(tmp_path: pathlib.Path) -> None:
     dqol = ins.dqol()
     path = str(tmp_path / "s.json")
+    store = ins.SessionStore(path)
     s = ins.Session.start(dqol, "S-001", "w4", "en", T0)
     s.answer("sat01", 2, t(1))
-    s.save(path)
+    store.save(s)
     s.answer("sat02", 2, t(2))
-    s.save(path)
+    store.save(s)
     text = pathlib.Path(path).read_text()
     pathlib.Path(path).write_text(text[: len(text) // 2])
-    loaded, why = ins.Session.load(dqol, path)
+    loaded, why = store.load(dqol)
     assert loaded.answers() == {"sat01": 2}
     assert why is not None and "cannot be read" in why
+
+
+def test_times_in_utc_read_back_on_every_python_the_package_supports() -> None:
+    dqol = ins.dqol()
+    utc = datetime.datetime(2025, 4, 1, 2, 0, 0, 123456, tzinfo=datetime.timezone.utc)
+    s = ins.Session.start(dqol, "S", "v", "en", utc)
+    s.answer("sat01", 2, utc)
+    assert s.audit()[0].at == utc
+    with pytest.raises(dkd.InvalidInputError) as e:
+        s.answer("sat02", True, utc)
+    assert (e.value.kind, e.value.path) == ("invalid_answer", "sat02")
 
 
 def test_naive_times_and_bad_saves_are_typed_errors() -> None:
@@ -185,6 +198,16 @@ def test_score_frame_names_the_row_and_item_of_a_bad_cell_and_a_missing_column()
     with pytest.raises(dkd.InvalidInputError) as e:
         ins.score_frame(pd.DataFrame([row]).drop(columns=["hunger"]), tcm)
     assert (e.value.kind, e.value.path) == ("missing_column", "hunger")
+    with pytest.raises(dkd.InvalidInputError) as e:
+        ins.score_frame(pd.DataFrame([dict(row, fatigue=True)]), tcm)
+    assert (e.value.kind, e.value.path) == ("invalid_answer", "fatigue")
+    empty = ins.score_frame(pd.DataFrame({i: [] for i in tcm.item_ids}), tcm)
+    assert len(empty) == 0 and list(empty.columns)[-2:] == ["total", "total_transformed"]
+    # A nullable integer column holds pd.NA for a gap: no answer, not an error.
+    nullable = pd.DataFrame([row, row]).astype({"fatigue": "Int64"})
+    nullable.loc[1, "fatigue"] = pd.NA
+    out_nullable = ins.score_frame(nullable, tcm)
+    assert out_nullable["total"].tolist()[0] == 0.0 and math.isnan(out_nullable["total"].tolist()[1])
     # A column of floats with NaN (pandas' form of an int column with gaps) reads as answers.
     frame = pd.DataFrame([row, dict(row, fatigue=None)])
     assert frame["fatigue"].dtype == float or frame["fatigue"].dtype == object
@@ -226,13 +249,19 @@ def test_fhir_response_parses_as_a_fhir_r4_questionnaire_response() -> None:
 def test_site_translation_replaces_the_placeholder_wording() -> None:
     dqol = ins.dqol()
     template = dqol.translation_template("zh-Hans")
+    assert set(template["items"].values()) == {""}, "placeholder item texts are left to fill"
     template["language"] = "zh-Hans-CN"
     template["source"] = "site licence"
+    template["items"] = {item: f"条目 {item}" for item in template["items"]}
     template["items"]["sat01"] = "您对管理糖尿病所需的时间满意吗？"
     site = dqol.with_translation(json.dumps(template))
     view = site.view("zh-Hans-CN")
-    assert view.wording == "licensed"
+    assert view.wording == "licensed" and site.view("zh-Hans").wording == "placeholder"
     assert view.sections[0].items[0].text == "您对管理糖尿病所需的时间满意吗？"
+    partial = dict(template, items=dict(template["items"], imp02=""))
+    with pytest.raises(dkd.InvalidConfigError) as e:
+        dqol.with_translation(json.dumps(partial))
+    assert e.value.path == "items.imp02"
     del template["items"]["imp07"]
     with pytest.raises(dkd.InvalidConfigError) as e:
         dqol.with_translation(json.dumps(template))

@@ -33,11 +33,13 @@ final class InstrumentTests: XCTestCase {
             XCTAssertEqual(try session.progress().answered, 23)
             XCTAssertEqual(try session.progress().nextItem, "imp09")
             saved = try session.toJson()
-            try session.save(path: file)
+            try SessionStore(path: file).save(session: session)
         } // The app is killed: every object is dropped here.
 
         let dqol = try Instrument.bundled(id: "dqol")
-        XCTAssertEqual(try Session.load(instrument: dqol, path: file).progress().answered, 23)
+        let stored = try SessionStore(path: file).load(instrument: dqol)
+        XCTAssertNil(stored.recoveredFrom)
+        XCTAssertEqual(try stored.session.progress().answered, 23)
         let session = try Session.resume(instrument: dqol, saved: saved)
         XCTAssertEqual(try session.progress().answered, 23)
         try session.answer(item: "sat01", value: 5, at: t(100)) // was 1
@@ -96,12 +98,15 @@ final class InstrumentTests: XCTestCase {
         template["language"] = "zh-Hans-CN"
         template["source"] = "Site licence 2025-01"
         var texts = try XCTUnwrap(template["items"] as? [String: String])
+        XCTAssertTrue(texts.values.allSatisfy { $0.isEmpty }, "placeholder item texts are left to fill")
+        for id in Array(texts.keys) { texts[id] = "条目 \(id)" }
         texts["sat01"] = "您对管理糖尿病所需的时间满意吗？"
         template["items"] = texts
         let json = String(decoding: try JSONSerialization.data(withJSONObject: template), as: UTF8.self)
         let site = try dqol.withTranslation(text: json)
         let view = try site.view(language: "zh-Hans-CN")
         XCTAssertEqual(view.wording, .licensed)
+        XCTAssertEqual(try site.view(language: "zh-Hans").wording, .placeholder)
         XCTAssertEqual(view.sections[0].items[0].text, "您对管理糖尿病所需的时间满意吗？")
         texts.removeValue(forKey: "imp07")
         template["items"] = texts
@@ -148,7 +153,8 @@ final class InstrumentTests: XCTestCase {
                 switch try string(r, "transform") {
                 case "higher_is_better": transform = .higherIsBetter
                 case "same_as_raw": transform = .sameAsRaw
-                default: transform = .rawOnly
+                case "raw_only": transform = .rawOnly
+                case let other: throw VectorError.malformed("unknown transform \(other)")
                 }
                 rules = ScoreRules(minAnsweredFraction: try number(r["min_answered_fraction"]), transform: transform)
             }
@@ -202,7 +208,8 @@ final class InstrumentTests: XCTestCase {
                 case "clinical_recovery": category = .clinicalRecovery
                 case "markedly_effective": category = .markedlyEffective
                 case "effective": category = .effective
-                default: category = .ineffective
+                case "ineffective": category = .ineffective
+                case let other: throw VectorError.malformed("unknown category \(other)")
                 }
                 XCTAssertEqual(got.category, category, name)
             }

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Union
 
 from . import _native
 from .errors import InvalidInputError
@@ -46,6 +46,8 @@ __all__ = [
     "SectionScore",
     "SectionView",
     "Session",
+    "SessionStore",
+    "StoredSession",
     "InstrumentView",
     "dqol",
     "efficacy",
@@ -185,6 +187,18 @@ def _rules(rules: Union[ScoreRules, Mapping[str, Any], None]) -> Optional[str]:
     return json.dumps(dict(rules))
 
 
+def _parse_time(text: str) -> datetime.datetime:
+    """An RFC 3339 time as core writes it. Python 3.10's ``fromisoformat`` reads neither ``Z`` nor
+    more than 6 fractional digits, so both are normalised first (nanoseconds are cut to
+    microseconds, ``datetime``'s resolution)."""
+    text = text[:-1] + "+00:00" if text.endswith("Z") else text
+    if "." in text:
+        head, rest = text.split(".", 1)
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        text = head + "." + rest[: min(digits, 6)] + rest[digits:]
+    return datetime.datetime.fromisoformat(text)
+
+
 def _time(at: Time) -> str:
     if isinstance(at, datetime.datetime):
         if at.tzinfo is None or at.utcoffset() is None:
@@ -240,8 +254,8 @@ class Instrument:
 
     @property
     def default_rules(self) -> ScoreRules:
-        scoring = self.definition()["scoring"]
-        return ScoreRules(scoring["min_answered_fraction"], scoring["transform"])
+        d = json.loads(self._native.default_rules_json())
+        return ScoreRules(d["min_answered_fraction"], d["transform"])
 
     def view(self, language: str) -> InstrumentView:
         """The instrument in one language, as an app shows it."""
@@ -314,14 +328,9 @@ class Session:
         """Resumes a session saved by :meth:`to_json`, exactly as it was."""
         return cls(_native.NativeSession.resume(instrument._native, saved))
 
-    @classmethod
-    def load(cls, instrument: Instrument, path: str) -> Tuple["Session", Optional[str]]:
-        """Loads from a store file: the session, and why the latest save could not be read when
-        the previous good one was loaded instead (else None)."""
-        native, why = _native.NativeSession.load(instrument._native, path)
-        return cls(native), why
-
     def answer(self, item: str, value: int, at: Time) -> None:
+        """Answers (or changes the answer to) ``item`` with a value of its scale. A boolean, text
+        or a fraction is ``InvalidInputError`` of kind ``invalid_answer``."""
         self._native.answer(item, value, _time(at))
 
     def not_applicable(self, item: str, at: Time) -> None:
@@ -345,10 +354,7 @@ class Session:
         return _scores(self._native.complete_json(_time(at), _rules(rules)))
 
     def audit(self) -> List[AuditEntry]:
-        return [
-            AuditEntry(datetime.datetime.fromisoformat(e["at"]), e["item"], e["old"], e["new"])
-            for e in json.loads(self._native.audit_json())
-        ]
+        return [AuditEntry(_parse_time(e["at"]), e["item"], e["old"], e["new"]) for e in json.loads(self._native.audit_json())]
 
     def answers(self) -> Dict[str, Answer]:
         result: Dict[str, Answer] = json.loads(self._native.answers_json())
@@ -363,10 +369,6 @@ class Session:
         """The session saved as JSON (with a checksum)."""
         return self._native.to_json()
 
-    def save(self, path: str) -> None:
-        """Saves to a store file atomically, keeping the previous good save beside it."""
-        self._native.save(path)
-
     def fhir_response(self) -> Dict[str, Any]:
         """The session as a FHIR R4 ``QuestionnaireResponse`` resource."""
         result: Dict[str, Any] = json.loads(self._native.fhir_response_json())
@@ -376,6 +378,30 @@ class Session:
         """The session as one flat record for the data pipeline."""
         result: Dict[str, Any] = json.loads(self._native.flat_json(_rules(rules)))
         return result
+
+
+class StoredSession(NamedTuple):
+    """A session loaded from a :class:`SessionStore`, and why the file could not be read when
+    the previous good save was loaded instead (else None)."""
+
+    session: Session
+    recovered_from: Optional[str]
+
+
+class SessionStore:
+    """A session kept in a file (``docs/instruments.md``): each save replaces the file without
+    ever removing it and keeps the good save before it; a load falls back to that one when the
+    file is damaged."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def save(self, session: Session) -> None:
+        session._native.save(self.path)
+
+    def load(self, instrument: Instrument) -> StoredSession:
+        native, why = _native.NativeSession.load(instrument._native, self.path)
+        return StoredSession(Session(native), why)
 
 
 def efficacy(pre: float, post: float, thresholds: Optional[EfficacyThresholds] = None) -> Efficacy:
@@ -399,17 +425,10 @@ def score_frame(
     except ImportError as e:  # pragma: no cover - pandas is installed in the test environment
         raise ImportError("score_frame needs pandas: pip install 'amimestrocel-dkd[pandas]'", name="pandas") from e
     inst = instrument if isinstance(instrument, Instrument) else Instrument.bundled(instrument)
-    scored = inst._native.scored_item_ids()
-    missing = [i for i in scored if i not in frame.columns]
-    if missing:
-        raise InvalidInputError(
-            f"the frame has no column for item `{missing[0]}` ({len(missing)} item(s) missing)",
-            "missing_column",
-            {"path": missing[0]},
-        )
     items = [i for i in inst.item_ids if i in frame.columns]
-    columns = [frame[i].astype(object).tolist() for i in items]
-    out = inst._native.score_columns(items, columns, _rules(rules))
+    # pandas' missing markers (NaN, None, pd.NA, NaT) all become None: no answer.
+    columns = [frame[i].astype(object).where(frame[i].notna(), None).tolist() for i in items]
+    out = inst._native.score_columns(items, columns, _rules(rules))  # checks every scored item has a column
     order: List[str] = []
     for section in inst.definition()["sections"]:
         key = section["id"]

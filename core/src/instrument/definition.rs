@@ -190,6 +190,10 @@ pub struct Instrument {
     pub sections: Vec<Section>,
     /// How it is scored by default.
     pub scoring: ScoringSpec,
+    /// The languages whose text a site loaded from its licensed translation
+    /// ([`Instrument::with_translation`]); their [`Instrument::wording_in`] is `licensed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licensed_languages: Vec<String>,
 }
 
 /// A site's text for an instrument in one language: the licensed wording, loaded from a file
@@ -210,17 +214,65 @@ pub struct Translation {
     /// The title.
     pub title: String,
     /// Every section's title, by section id.
+    #[serde(deserialize_with = "unique_keys")]
     pub sections: BTreeMap<String, String>,
     /// Every item's text, by item id.
+    #[serde(deserialize_with = "unique_keys")]
     pub items: BTreeMap<String, String>,
     /// Every option's label, by scale id then value.
-    pub scales: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(deserialize_with = "unique_keys")]
+    pub scales: BTreeMap<String, UniqueMap>,
     /// Item-specific option labels, by item id then value (for items that have them).
-    #[serde(default)]
-    pub option_labels: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub option_labels: BTreeMap<String, UniqueMap>,
     /// The label of "does not apply" (if the instrument has one).
     #[serde(default)]
     pub not_applicable_label: Option<String>,
+}
+
+/// A map of texts by key whose JSON object may not name a key twice (serde_json would keep
+/// the last silently).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UniqueMap(#[serde(deserialize_with = "unique_keys")] pub BTreeMap<String, String>);
+
+impl std::ops::Deref for UniqueMap {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+/// Reads a JSON object into a map, refusing a key given twice.
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visitor<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("the key `{key}` is given twice")));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+}
+
+/// An id FHIR accepts as a resource id and this library as an instrument id or version:
+/// letters, digits, `-` and `.`, 1 to 64 of them.
+fn fhir_id(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 fn invalid(path: impl Into<String>, reason: impl Into<String>) -> InstrumentError {
@@ -297,8 +349,11 @@ impl Instrument {
         if self.format != DEFINITION_FORMAT {
             return Err(invalid("format", format!("expected `{DEFINITION_FORMAT}`")));
         }
-        if self.id.trim().is_empty() || self.version.trim().is_empty() {
-            return Err(invalid("id", "id and version must not be empty"));
+        if !fhir_id(&self.id) {
+            return Err(invalid("id", "1 to 64 letters, digits, `-` or `.`"));
+        }
+        if !fhir_id(&self.version) {
+            return Err(invalid("version", "1 to 64 letters, digits, `-` or `.`"));
         }
         if self.languages.is_empty() {
             return Err(invalid("languages", "at least one language"));
@@ -309,6 +364,9 @@ impl Instrument {
         }
         self.check_text("title", &self.title)?;
         self.check_text("wording_note", &self.wording_note)?;
+        if let Some(l) = self.licensed_languages.iter().find(|l| !self.languages.contains(l)) {
+            return Err(invalid("licensed_languages", format!("`{l}` is not one of `languages`")));
+        }
         let mut scale_ids = BTreeSet::new();
         for (s, scale) in self.scales.iter().enumerate() {
             let path = format!("scales[{s}]");
@@ -328,15 +386,18 @@ impl Instrument {
         if let Some(label) = &self.not_applicable_label {
             self.check_text("not_applicable_label", label)?;
         }
-        let mut item_ids = BTreeSet::new();
-        let mut section_ids = BTreeSet::new();
+        // Section and item ids are the FHIR linkIds of one Questionnaire: one set for both.
+        let mut link_ids = BTreeSet::new();
         if self.sections.is_empty() {
             return Err(invalid("sections", "at least one section"));
         }
         for (s, section) in self.sections.iter().enumerate() {
             let path = format!("sections[{s}]");
-            if !section_ids.insert(section.id.as_str()) {
-                return Err(invalid(format!("{path}.id"), format!("duplicate section id `{}`", section.id)));
+            if section.id.trim().is_empty() || section.id.chars().any(char::is_whitespace) {
+                return Err(invalid(format!("{path}.id"), "an id is not empty and has no white space"));
+            }
+            if !link_ids.insert(section.id.as_str()) {
+                return Err(invalid(format!("{path}.id"), format!("duplicate section or item id `{}`", section.id)));
             }
             self.check_text(&format!("{path}.title"), &section.title)?;
             if section.items.is_empty() {
@@ -344,11 +405,11 @@ impl Instrument {
             }
             for (i, item) in section.items.iter().enumerate() {
                 let path = format!("{path}.items[{i}]");
-                if item.id.trim().is_empty() {
-                    return Err(invalid(format!("{path}.id"), "an item id must not be empty"));
+                if item.id.trim().is_empty() || item.id.chars().any(char::is_whitespace) {
+                    return Err(invalid(format!("{path}.id"), "an id is not empty and has no white space"));
                 }
-                if !item_ids.insert(item.id.as_str()) {
-                    return Err(invalid(format!("{path}.id"), format!("duplicate item id `{}`", item.id)));
+                if !link_ids.insert(item.id.as_str()) {
+                    return Err(invalid(format!("{path}.id"), format!("duplicate section or item id `{}`", item.id)));
                 }
                 self.check_text(&format!("{path}.text"), &item.text)?;
                 let Some(scale) = self.scale(&item.scale) else {
@@ -358,7 +419,9 @@ impl Instrument {
                     return Err(invalid(format!("{path}.not_applicable"), "needs `not_applicable_label`"));
                 }
                 for (value, label) in &item.option_labels {
-                    let ok = value.parse::<u8>().is_ok_and(|v| scale.allows(v));
+                    // The key is the value as written by `to_string` ("2", not "02" or "+2"):
+                    // the form `option_label` looks up.
+                    let ok = value.parse::<u8>().is_ok_and(|v| scale.allows(v) && v.to_string() == *value);
                     if !ok {
                         return Err(invalid(
                             format!("{path}.option_labels.{value}"),
@@ -389,6 +452,16 @@ impl Instrument {
     /// Its version (`1`).
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The wording of the text in `language`: `licensed` for a language a site loaded from its
+    /// licensed translation, else the definition's [`Instrument::wording`].
+    pub fn wording_in(&self, language: &str) -> Wording {
+        if self.licensed_languages.iter().any(|l| l == language) {
+            Wording::Licensed
+        } else {
+            self.wording
+        }
     }
 
     /// A scale by id.
@@ -441,8 +514,9 @@ impl Instrument {
     /// option and "does not apply" label must be given: an app never shows a mix.
     ///
     /// # Errors
-    /// [`InstrumentError::InvalidTranslation`] with the path: malformed JSON, another
-    /// instrument or version, an unknown or missing id, an empty text.
+    /// [`InstrumentError::InvalidTranslation`] with the path: malformed JSON, a key given twice,
+    /// another instrument or version, no `source`, an unknown or missing id, an empty text, or
+    /// (for an instrument with placeholder wording) an item text that is the placeholder.
     ///
     /// # Examples
     /// ```
@@ -450,11 +524,12 @@ impl Instrument {
     /// let tcm = Instrument::tcm_dkd()?;
     /// let mut t = tcm.translation_template("en");
     /// t.language = "en-GB".into();
+    /// t.source = "Site wording, approved 2025-01".into();
     /// t.items.insert("fatigue".into(), "Tiredness".into());
     /// let text = serde_json::to_string(&t).unwrap();
     /// let site = tcm.with_translation(&text)?;
     /// assert_eq!(site.item("fatigue")?.0.text["en-GB"], "Tiredness");
-    /// assert_eq!(site.wording, Wording::Licensed);
+    /// assert_eq!((site.wording_in("en-GB"), site.wording_in("en")), (Wording::Licensed, Wording::Published));
     /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
     /// ```
     pub fn with_translation(&self, text: &str) -> Result<Instrument, InstrumentError> {
@@ -466,12 +541,30 @@ impl Instrument {
         if t.format != TRANSLATION_FORMAT {
             return Err(invalid_translation("format", format!("expected `{TRANSLATION_FORMAT}`")));
         }
-        if t.instrument != self.id || t.version != self.version {
-            return Err(InstrumentError::UnknownInstrument { id: t.instrument, version: t.version });
+        if t.instrument != self.id {
+            return Err(invalid_translation(
+                "instrument",
+                format!("the file is for `{}`, not `{}`", t.instrument, self.id),
+            ));
+        }
+        if t.version != self.version {
+            return Err(invalid_translation(
+                "version",
+                format!("the file is for version `{}`, not `{}`", t.version, self.version),
+            ));
         }
         let lang = t.language.trim();
-        if lang.is_empty() {
-            return Err(invalid_translation("language", "must not be empty"));
+        if lang.is_empty() || lang.chars().any(char::is_whitespace) {
+            return Err(invalid_translation("language", "a language tag, not empty, without white space"));
+        }
+        if t.source.trim().is_empty() {
+            return Err(invalid_translation(
+                "source",
+                "say where the text comes from (the licence, the validated translation)",
+            ));
+        }
+        if self.not_applicable_label.is_none() && t.not_applicable_label.is_some() {
+            return Err(invalid_translation("not_applicable_label", "the instrument has no \"does not apply\""));
         }
         let mut out = self.clone();
         out.title.insert(lang.to_owned(), need(&t.title, "title")?);
@@ -481,7 +574,12 @@ impl Instrument {
             section.title.insert(lang.to_owned(), need(title, &format!("sections.{}", section.id))?);
             for item in &mut section.items {
                 let text = t.items.get(&item.id).ok_or_else(|| missing("items", &item.id))?;
-                item.text.insert(lang.to_owned(), need(text, &format!("items.{}", item.id))?);
+                let path = format!("items.{}", item.id);
+                // A placeholder is not a translation: an app would show it as licensed text.
+                if self.wording == Wording::Placeholder && item.text.values().any(|p| p.trim() == text.trim()) {
+                    return Err(invalid_translation(path, "the placeholder text, not the licensed wording"));
+                }
+                item.text.insert(lang.to_owned(), need(text, &path)?);
                 if !item.option_labels.is_empty() {
                     let own = t.option_labels.get(&item.id).ok_or_else(|| missing("option_labels", &item.id))?;
                     for (value, label) in &mut item.option_labels {
@@ -533,14 +631,18 @@ impl Instrument {
         if !out.languages.iter().any(|l| l == lang) {
             out.languages.push(lang.to_owned());
         }
-        out.wording = Wording::Licensed;
+        if !out.licensed_languages.iter().any(|l| l == lang) {
+            out.licensed_languages.push(lang.to_owned());
+        }
         Ok(out)
     }
 
     /// A translation with every text in `language` filled from this definition (or empty where
-    /// the definition has none): the file a site fills with its licensed wording.
+    /// the definition has none): the file a site fills with its licensed wording. Item texts of
+    /// an instrument whose wording is a placeholder are left empty, to be filled.
     pub fn translation_template(&self, language: &str) -> Translation {
         let get = |t: &Text| t.get(language).cloned().unwrap_or_default();
+        let item_text = |t: &Text| if self.wording == Wording::Placeholder { String::new() } else { get(t) };
         Translation {
             format: TRANSLATION_FORMAT.to_owned(),
             instrument: self.id.clone(),
@@ -549,16 +651,20 @@ impl Instrument {
             source: String::new(),
             title: get(&self.title),
             sections: self.sections.iter().map(|s| (s.id.clone(), get(&s.title))).collect(),
-            items: self.items().map(|(_, i)| (i.id.clone(), get(&i.text))).collect(),
+            items: self.items().map(|(_, i)| (i.id.clone(), item_text(&i.text))).collect(),
             scales: self
                 .scales
                 .iter()
-                .map(|s| (s.id.clone(), s.options.iter().map(|o| (o.value.to_string(), get(&o.label))).collect()))
+                .map(|s| {
+                    (s.id.clone(), UniqueMap(s.options.iter().map(|o| (o.value.to_string(), get(&o.label))).collect()))
+                })
                 .collect(),
             option_labels: self
                 .items()
                 .filter(|(_, i)| !i.option_labels.is_empty())
-                .map(|(_, i)| (i.id.clone(), i.option_labels.iter().map(|(v, t)| (v.clone(), get(t))).collect()))
+                .map(|(_, i)| {
+                    (i.id.clone(), UniqueMap(i.option_labels.iter().map(|(v, t)| (v.clone(), get(t))).collect()))
+                })
                 .collect(),
             not_applicable_label: self.not_applicable_label.as_ref().map(get),
         }

@@ -37,6 +37,7 @@ pub mod scoring;
 pub mod session;
 pub mod view;
 
+pub use definition::UniqueMap;
 pub use definition::{
     Instrument, Item, Respondent, Scale, ScaleOption, ScoringSpec, Section, Text, Transform, Translation, Wording,
     BUNDLED_DQOL, BUNDLED_TCM_DKD, DEFINITION_FORMAT, TRANSLATION_FORMAT,
@@ -158,6 +159,21 @@ pub enum InstrumentError {
         /// Why.
         reason: String,
     },
+    /// A cell of a table of responses that is not an answer (text other than the answer words,
+    /// a number that is not whole, a boolean).
+    #[error("the cell for `{item}` is not an answer: {reason}")]
+    InvalidAnswer {
+        /// The item (the column).
+        item: String,
+        /// What the cell is.
+        reason: String,
+    },
+    /// A table of responses without a column for a scored item.
+    #[error("the table has no column for `{item}`, an item that counts in the scores")]
+    MissingColumn {
+        /// The first scored item without a column.
+        item: String,
+    },
     /// Saving or reading a session file failed.
     #[error("session file: {reason}")]
     Storage {
@@ -185,6 +201,8 @@ impl InstrumentError {
             InstrumentError::InstrumentMismatch { .. } => "instrument_mismatch",
             InstrumentError::InvalidRules { .. } => "invalid_rules",
             InstrumentError::EfficacyUndefined { .. } => "efficacy_undefined",
+            InstrumentError::InvalidAnswer { .. } => "invalid_answer",
+            InstrumentError::MissingColumn { .. } => "missing_column",
             InstrumentError::Storage { .. } => "storage",
         }
     }
@@ -206,6 +224,8 @@ impl InstrumentError {
         "instrument_mismatch",
         "invalid_rules",
         "efficacy_undefined",
+        "invalid_answer",
+        "missing_column",
         "storage",
     ];
 
@@ -219,7 +239,9 @@ impl InstrumentError {
             | InstrumentError::OutOfScale { item, .. }
             | InstrumentError::NotApplicableNotAllowed { item }
             | InstrumentError::SkipNotAllowed { item }
-            | InstrumentError::Completed { item } => item,
+            | InstrumentError::Completed { item }
+            | InstrumentError::InvalidAnswer { item, .. }
+            | InstrumentError::MissingColumn { item } => item,
             InstrumentError::Incomplete { items } => items.first().map_or("", String::as_str),
             _ => "",
         }
@@ -237,7 +259,75 @@ impl InstrumentError {
     }
 }
 
+/// One cell of a table of responses (one row per session, one column per item), as a data
+/// frame holds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// No value (None, NaN, NA).
+    Empty,
+    /// A whole number.
+    Integer(i64),
+    /// A floating-point number (a column of numbers with gaps is one).
+    Float(f64),
+    /// Text.
+    Text(&'a str),
+    /// A boolean.
+    Bool(bool),
+}
+
 impl Instrument {
+    /// The answer in one cell of a table of responses: none for an empty cell or NaN; a whole
+    /// number (integer, or float without a fraction) as a value of the item's scale; the text
+    /// `"not_applicable"` or `"skipped"` (the JSON words of [`Answer`]).
+    ///
+    /// # Errors
+    /// [`InstrumentError::InvalidAnswer`] for other text, a fraction or a boolean; as
+    /// [`Instrument::answer_of`] and [`Instrument::check_answer`].
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::instrument::{Answer, Cell, Instrument};
+    /// let tcm = Instrument::tcm_dkd()?;
+    /// assert_eq!(tcm.answer_of_cell("fatigue", Cell::Float(4.0))?, Some(Answer::Value(4)));
+    /// assert_eq!(tcm.answer_of_cell("fatigue", Cell::Float(f64::NAN))?, None);
+    /// assert_eq!(tcm.answer_of_cell("fatigue", Cell::Text("severe")).unwrap_err().kind(), "invalid_answer");
+    /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
+    /// ```
+    pub fn answer_of_cell(&self, item: &str, cell: Cell<'_>) -> Result<Option<Answer>, InstrumentError> {
+        let invalid =
+            |reason: &str| InstrumentError::InvalidAnswer { item: item.to_owned(), reason: reason.to_owned() };
+        let answer = match cell {
+            Cell::Empty => return Ok(None),
+            Cell::Float(f) if f.is_nan() => return Ok(None),
+            Cell::Integer(v) => return self.answer_of(item, v).map(Some),
+            Cell::Float(f) => {
+                // Whole and within ±9e18 (exact in f64 and in i64): the number it is.
+                if f.fract() != 0.0 || !(-9.0e18..=9.0e18).contains(&f) {
+                    return Err(invalid("a number that is not whole"));
+                }
+                return self.answer_of(item, f as i64).map(Some);
+            }
+            Cell::Text("not_applicable") => Answer::NotApplicable,
+            Cell::Text("skipped") => Answer::Skipped,
+            Cell::Text(_) => return Err(invalid("text other than \"not_applicable\" or \"skipped\"")),
+            Cell::Bool(_) => return Err(invalid("a boolean")),
+        };
+        self.check_answer(item, &answer)?;
+        Ok(Some(answer))
+    }
+
+    /// Checks that a table of responses has a column for every scored item (unscored ones, the
+    /// TCM tongue and pulse, may be absent).
+    ///
+    /// # Errors
+    /// [`InstrumentError::MissingColumn`] naming the first scored item without a column.
+    pub fn check_columns(&self, columns: &[&str]) -> Result<(), InstrumentError> {
+        match self.items().find(|(_, i)| i.scored && !columns.contains(&i.id.as_str())) {
+            Some((_, item)) => Err(InstrumentError::MissingColumn { item: item.id.clone() }),
+            None => Ok(()),
+        }
+    }
+
     /// The definition's default scoring readings ([`ScoreRules::of`]).
     pub fn default_rules(&self) -> ScoreRules {
         ScoreRules::of(self)

@@ -103,7 +103,9 @@ impl Scores {
 }
 
 /// The score of one answer `value` on a scale from `min` to `max`: the value, or
-/// `min + max − value` when reverse-scored. Reversing twice gives the value back.
+/// `min + max − value` when reverse-scored. Reversing twice gives the value back. A value
+/// outside `min..=max` (answers are checked where they enter, so only a direct call can give
+/// one) is taken as the nearer end first, so the score stays on the scale.
 ///
 /// # Examples
 /// ```
@@ -112,12 +114,22 @@ impl Scores {
 /// assert_eq!(item_score(item_score(2, 1, 5, true), 1, 5, true), 2);
 /// ```
 pub fn item_score(value: u8, min: u8, max: u8, reverse: bool) -> u8 {
+    let (min, max) = (min.min(max), min.max(max));
+    let value = value.clamp(min, max);
     if reverse {
-        // value is in min..=max (checked where answers enter), so this does not overflow.
-        (min + max).saturating_sub(value)
+        // In u16: min + max may exceed 255; the result, min + max − value, is within min..=max.
+        let reversed = u16::from(min) + u16::from(max) - u16::from(value);
+        u8::try_from(reversed).unwrap_or(max)
     } else {
         value
     }
+}
+
+/// Whether `answered` of `applicable` items reach `fraction` of them. The product is compared
+/// with a tolerance of 1e-9 items, so that 0.28 × 25 (7.000000000000001 in floating point)
+/// needs 7 answers, as written.
+pub(crate) fn enough(answered: u32, applicable: u32, fraction: f64) -> bool {
+    f64::from(answered) + 1e-9 >= fraction * f64::from(applicable)
 }
 
 fn transform(raw: f64, min: f64, max: f64, t: Transform) -> Option<f64> {
@@ -184,7 +196,7 @@ pub fn score(
         let applicable = items - not_applicable;
         let raw = if answered == items {
             Some(sum)
-        } else if answered > 0 && f64::from(answered) >= rules.min_answered_fraction * f64::from(applicable) {
+        } else if answered > 0 && enough(answered, applicable, rules.min_answered_fraction) {
             Some(sum / f64::from(answered) * f64::from(items))
         } else {
             None
@@ -295,6 +307,9 @@ pub fn efficacy(pre: f64, post: f64, thresholds: &EfficacyThresholds) -> Result<
     // Multiplied before dividing, so a change of exactly 70 % of an integer score is 70.0, not
     // 69.999…: the boundaries are inclusive and must hold as written.
     let index_percent = (pre - post) * 100.0 / pre;
+    if !index_percent.is_finite() {
+        return Err(InstrumentError::EfficacyUndefined { reason: "the scores are too large to compare".to_owned() });
+    }
     let category = if index_percent >= t.clinical_recovery {
         EfficacyCategory::ClinicalRecovery
     } else if index_percent >= t.markedly_effective {

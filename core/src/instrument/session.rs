@@ -186,6 +186,19 @@ pub struct FlatResponse {
     pub changes: usize,
 }
 
+/// A time whose offset from UTC is whole minutes: RFC 3339 writes offsets to the minute, so
+/// another would not save and resume exactly.
+fn whole_minute_offset(at: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, InstrumentError> {
+    if at.offset().local_minus_utc() % 60 == 0 {
+        Ok(at)
+    } else {
+        Err(InstrumentError::InvalidInput {
+            path: "at".to_owned(),
+            reason: "the offset from UTC is not a whole number of minutes".to_owned(),
+        })
+    }
+}
+
 fn nonempty(path: &str, value: &str) -> Result<String, InstrumentError> {
     if value.trim().is_empty() {
         Err(InstrumentError::InvalidInput { path: path.to_owned(), reason: "must not be empty".to_owned() })
@@ -208,6 +221,7 @@ impl Session {
         at: DateTime<FixedOffset>,
     ) -> Result<Session, InstrumentError> {
         instrument.check_language(language)?;
+        let at = whole_minute_offset(at)?;
         Ok(Session {
             instrument: instrument.id().to_owned(),
             version: instrument.version().to_owned(),
@@ -250,6 +264,7 @@ impl Session {
         if self.completed_at.is_some() {
             return Err(InstrumentError::Completed { item: item.to_owned() });
         }
+        let at = whole_minute_offset(at)?;
         match &answer {
             Some(a) => instrument.check_answer(item, a)?,
             None => {
@@ -387,18 +402,24 @@ impl Session {
         if self.completed_at.is_some() {
             return Err(InstrumentError::Completed { item: String::new() });
         }
-        let missing: Vec<String> = instrument
-            .items()
-            .filter(|(_, i)| !i.optional)
-            .filter(|(_, i)| !matches!(self.answers.get(&i.id), Some(Answer::Value(_) | Answer::NotApplicable)))
-            .map(|(_, i)| i.id.clone())
-            .collect();
+        let at = whole_minute_offset(at)?;
+        let missing = self.required_unanswered(instrument);
         if !missing.is_empty() {
             return Err(InstrumentError::Incomplete { items: missing });
         }
         let scores = self.scores(instrument, rules)?;
         self.completed_at = Some(at);
         Ok(scores)
+    }
+
+    /// The required items without an answer (a value or "does not apply"), in order.
+    fn required_unanswered(&self, instrument: &Instrument) -> Vec<String> {
+        instrument
+            .items()
+            .filter(|(_, i)| !i.optional)
+            .filter(|(_, i)| !matches!(self.answers.get(&i.id), Some(Answer::Value(_) | Answer::NotApplicable)))
+            .map(|(_, i)| i.id.clone())
+            .collect()
     }
 
     /// The answers, by item id.
@@ -491,18 +512,16 @@ impl Session {
         for (item, answer) in &session.answers {
             instrument.check_answer(item, answer)?;
         }
-        let mut replayed: BTreeMap<String, Answer> = BTreeMap::new();
-        for (n, entry) in session.audit.iter().enumerate() {
-            if replayed.get(&entry.item).copied() != entry.old {
-                return Err(corrupt(format!("audit entry {n} does not follow from the ones before it")));
+        // Every answer the trail ever held was one the instrument allows.
+        for entry in &session.audit {
+            for answer in [entry.old, entry.new].iter().flatten() {
+                instrument.check_answer(&entry.item, answer)?;
             }
-            match entry.new {
-                Some(a) => replayed.insert(entry.item.clone(), a),
-                None => replayed.remove(&entry.item),
-            };
         }
-        if replayed != session.answers {
-            return Err(corrupt("the audit trail does not lead to the answers".to_owned()));
+        if session.completed_at.is_some() {
+            if let Some(item) = session.required_unanswered(instrument).first() {
+                return Err(corrupt(format!("the session is completed but `{item}` has no answer")));
+            }
         }
         Ok(session)
     }
@@ -533,11 +552,28 @@ fn read_save(text: &str) -> Result<Session, InstrumentError> {
             envelope.format_version
         )));
     }
-    let body = serde_json::to_string(&envelope.session).unwrap_or_default();
+    let session = envelope.session;
+    let body = serde_json::to_string(&session).unwrap_or_default();
     if checksum(&body) != envelope.checksum {
         return Err(corrupt("the checksum does not match: the save was altered or damaged".to_owned()));
     }
-    Ok(envelope.session)
+    nonempty("participant", &session.participant).map_err(|_| corrupt("the participant is empty".to_owned()))?;
+    nonempty("visit", &session.visit).map_err(|_| corrupt("the visit is empty".to_owned()))?;
+    // Replaying the audit trail from no answers gives the answers; no entry is a non-change.
+    let mut replayed: BTreeMap<String, Answer> = BTreeMap::new();
+    for (n, entry) in session.audit.iter().enumerate() {
+        if replayed.get(&entry.item).copied() != entry.old || entry.old == entry.new {
+            return Err(corrupt(format!("audit entry {n} does not follow from the ones before it")));
+        }
+        match entry.new {
+            Some(a) => replayed.insert(entry.item.clone(), a),
+            None => replayed.remove(&entry.item),
+        };
+    }
+    if replayed != session.answers {
+        return Err(corrupt("the audit trail does not lead to the answers".to_owned()));
+    }
+    Ok(session)
 }
 
 /// FNV-1a (64 bit) of `text`, as 16 hex digits after `fnv1a64:`: catches truncation and
@@ -551,9 +587,17 @@ fn checksum(text: &str) -> String {
     format!("fnv1a64:{hash:016x}")
 }
 
-/// A session kept in a file: each save replaces it atomically (written beside it, then
-/// renamed over it) and keeps the save before it as `<file>.previous`, so a write cut short or a
-/// damaged file never loses the answers of the last good save.
+/// A session kept in a file, so that a write cut short or a damaged file never loses the
+/// answers of the last good save.
+///
+/// - **Save**: the save is written to `<file>.writing` and flushed. The file in place, if it is
+///   a good save (the checks a load makes that need no instrument: format, checksum, audit
+///   trail), is copied to `<file>.previous` through a flushed `<file>.previous.writing`. Then
+///   `<file>.writing` is renamed over the file and the folder is flushed. The file is never
+///   removed: at every moment it holds a complete save, old or new.
+/// - **Load**: `<file>.writing` if it holds a save that resumes (a save whose last rename was
+///   cut short: the newest), else the file, else `<file>.previous`; [`Stored::recovered_from`]
+///   says why the file was not used when the previous save was.
 ///
 /// # Examples
 /// ```
@@ -583,12 +627,20 @@ pub struct SessionStore {
 pub struct Stored {
     /// The session.
     pub session: Session,
-    /// Why the latest save could not be read, when the previous one was loaded instead.
+    /// Why the file could not be read, when the previous save was loaded instead.
     pub recovered_from: Option<InstrumentError>,
 }
 
 fn storage(what: &str, e: &std::io::Error) -> InstrumentError {
     InstrumentError::Storage { reason: format!("{what}: {}", e.kind()) }
+}
+
+/// Writes `text` to `path` and flushes it to the disk.
+fn write_flushed(path: &Path, text: &str) -> Result<(), InstrumentError> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).map_err(|e| storage("cannot create the file", &e))?;
+    file.write_all(text.as_bytes()).map_err(|e| storage("cannot write the file", &e))?;
+    file.sync_all().map_err(|e| storage("cannot flush the file", &e))
 }
 
 impl SessionStore {
@@ -608,40 +660,63 @@ impl SessionStore {
         self.path.with_file_name(name)
     }
 
-    /// Saves `session`, keeping the save before it.
+    /// Saves `session`, keeping the good save before it as `<file>.previous`.
     ///
     /// # Errors
-    /// [`InstrumentError::Storage`] if the file cannot be written; the last good save is then
-    /// still in place.
+    /// [`InstrumentError::Storage`] if a file cannot be written or renamed; the file in place is
+    /// then the last good save (or the new one, if only flushing the folder failed).
     pub fn save(&self, session: &Session) -> Result<(), InstrumentError> {
-        use std::io::Write;
-        let temp = self.sibling(".writing");
-        let mut file = std::fs::File::create(&temp).map_err(|e| storage("cannot create the file", &e))?;
-        file.write_all(session.to_json().as_bytes()).map_err(|e| storage("cannot write the file", &e))?;
-        file.sync_all().map_err(|e| storage("cannot flush the file", &e))?;
-        drop(file);
-        if self.path.exists() {
-            // Only a readable save becomes the previous one: a damaged latest save must not
-            // replace a good previous save.
-            let latest_ok = std::fs::read_to_string(&self.path).is_ok_and(|t| read_save(&t).is_ok());
-            if latest_ok {
-                std::fs::rename(&self.path, self.sibling(".previous"))
+        let writing = self.sibling(".writing");
+        // A good save left in `.writing` by a save cut short before its rename is newer than the
+        // file: finish that save first, so it is not overwritten by a write that may fail too.
+        if std::fs::read_to_string(&writing).is_ok_and(|t| read_save(&t).is_ok()) {
+            self.promote(&writing)?;
+        }
+        write_flushed(&writing, &session.to_json())?;
+        self.promote(&writing)
+    }
+
+    /// Keeps the file in place as `.previous` if it is a good save, then renames `writing`
+    /// over the file and flushes the folder.
+    fn promote(&self, writing: &Path) -> Result<(), InstrumentError> {
+        let incoming = std::fs::read_to_string(writing).ok().and_then(|t| read_save(&t).ok());
+        let instrument_of = |s: &Session| (s.instrument.clone(), s.version.clone());
+        if let Ok(current) = std::fs::read_to_string(&self.path) {
+            // Only a good save of the same instrument version becomes the previous one: a
+            // damaged file, or another instrument's, must not replace a good previous save.
+            let good = read_save(&current)
+                .is_ok_and(|c| incoming.as_ref().is_some_and(|n| instrument_of(n) == instrument_of(&c)));
+            if good {
+                let previous_writing = self.sibling(".previous.writing");
+                write_flushed(&previous_writing, &current)?;
+                std::fs::rename(&previous_writing, self.sibling(".previous"))
                     .map_err(|e| storage("cannot keep the previous save", &e))?;
             }
         }
-        std::fs::rename(&temp, &self.path).map_err(|e| storage("cannot replace the save", &e))
+        std::fs::rename(writing, &self.path).map_err(|e| storage("cannot replace the save", &e))?;
+        // Flush the folder, so that the rename itself survives a power cut.
+        let folder = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::File::open(&folder)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| storage("the save is in place but the folder could not be flushed", &e))
     }
 
-    /// Loads the latest save, or the previous one if the latest cannot be read (saying why).
+    /// Loads the newest save that resumes: `<file>.writing` (a save whose rename was cut
+    /// short), the file, or `<file>.previous` (saying why the file could not be read).
     ///
     /// # Errors
-    /// The latest save's error if neither can be read; [`InstrumentError::Storage`] if there
-    /// is no save.
+    /// The file's error if none resumes; [`InstrumentError::Storage`] if there is no save.
     pub fn load(&self, instrument: &Instrument) -> Result<Stored, InstrumentError> {
         let read = |path: &Path| -> Result<Session, InstrumentError> {
             let text = std::fs::read_to_string(path).map_err(|e| storage("cannot read the save", &e))?;
             Session::resume(instrument, &text)
         };
+        if let Ok(session) = read(&self.sibling(".writing")) {
+            return Ok(Stored { session, recovered_from: None });
+        }
         match read(&self.path) {
             Ok(session) => Ok(Stored { session, recovered_from: None }),
             Err(latest) => match read(&self.sibling(".previous")) {

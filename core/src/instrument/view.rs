@@ -120,7 +120,7 @@ impl Instrument {
             version: self.version().to_owned(),
             language: language.to_owned(),
             title: text(&self.title),
-            wording: self.wording,
+            wording: self.wording_in(language),
             wording_note: text(&self.wording_note),
             respondent: self.respondent,
             sections,
