@@ -411,7 +411,8 @@ pub struct SessionStore {
 
 /// A session loaded from a [`SessionStore`], and why the latest save could not be read when
 /// the previous one was loaded instead (an app should tell the participant: answers since that
-/// save must be given again).
+/// save must be given again). A record of this crate's own, since core's holds the session as
+/// a value and this one the [`Session`] object, and the reason as its text.
 #[derive(uniffi::Record)]
 pub struct StoredSession {
     pub session: Arc<Session>,

@@ -23,6 +23,19 @@ pub fn scale_system(instrument: &Instrument, scale: &str) -> String {
     format!("urn:amimestrocel-dkd:questionnaire:{}:{}:scale:{scale}", instrument.id(), instrument.version())
 }
 
+/// A FHIR computable name (`[A-Z]([A-Za-z0-9_]){0,254}`) from an instrument id: upper case,
+/// `-` and `.` as `_`, and a leading `Q` if the id does not start with a letter (`tcm-dkd` is
+/// `TCM_DKD`).
+fn computable_name(id: &str) -> String {
+    let name: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("Q{name}")
+    }
+}
+
 /// The identifier system of participant ids.
 pub const PARTICIPANT_SYSTEM: &str = "urn:amimestrocel-dkd:nct06969807:participant";
 /// The identifier system of visit ids.
@@ -80,7 +93,7 @@ pub fn questionnaire(instrument: &Instrument, language: &str) -> Result<Value, I
         "id": format!("{}-{}", instrument.id(), instrument.version()),
         "url": questionnaire_url(instrument),
         "version": instrument.version(),
-        "name": instrument.id().replace('-', "_").to_uppercase(),
+        "name": computable_name(instrument.id()),
         "title": view.title,
         "status": "active",
         "language": language,

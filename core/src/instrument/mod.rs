@@ -46,7 +46,7 @@ pub use scoring::{
     efficacy, item_score, score, Efficacy, EfficacyCategory, EfficacyThresholds, ScoreRules, Scores, SectionScore,
 };
 pub use session::{
-    Answer, AuditEntry, FlatResponse, Progress, SectionProgress, Session, SessionStatus, SessionStore, Stored,
+    Answer, AuditEntry, FlatResponse, Progress, SectionProgress, Session, SessionStatus, SessionStore, StoredSession,
     SAVE_FORMAT, SAVE_FORMAT_VERSION,
 };
 pub use view::{InstrumentView, ItemView, OptionView, SectionView};

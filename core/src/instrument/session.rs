@@ -596,7 +596,7 @@ fn checksum(text: &str) -> String {
 ///   `<file>.writing` is renamed over the file and the folder is flushed. The file is never
 ///   removed: at every moment it holds a complete save, old or new.
 /// - **Load**: `<file>.writing` if it holds a save that resumes (a save whose last rename was
-///   cut short: the newest), else the file, else `<file>.previous`; [`Stored::recovered_from`]
+///   cut short: the newest), else the file, else `<file>.previous`; [`StoredSession::recovered_from`]
 ///   says why the file was not used when the previous save was.
 ///
 /// # Examples
@@ -624,7 +624,7 @@ pub struct SessionStore {
 
 /// A session loaded from a [`SessionStore`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
+pub struct StoredSession {
     /// The session.
     pub session: Session,
     /// Why the file could not be read, when the previous save was loaded instead.
@@ -709,18 +709,18 @@ impl SessionStore {
     ///
     /// # Errors
     /// The file's error if none resumes; [`InstrumentError::Storage`] if there is no save.
-    pub fn load(&self, instrument: &Instrument) -> Result<Stored, InstrumentError> {
+    pub fn load(&self, instrument: &Instrument) -> Result<StoredSession, InstrumentError> {
         let read = |path: &Path| -> Result<Session, InstrumentError> {
             let text = std::fs::read_to_string(path).map_err(|e| storage("cannot read the save", &e))?;
             Session::resume(instrument, &text)
         };
         if let Ok(session) = read(&self.sibling(".writing")) {
-            return Ok(Stored { session, recovered_from: None });
+            return Ok(StoredSession { session, recovered_from: None });
         }
         match read(&self.path) {
-            Ok(session) => Ok(Stored { session, recovered_from: None }),
+            Ok(session) => Ok(StoredSession { session, recovered_from: None }),
             Err(latest) => match read(&self.sibling(".previous")) {
-                Ok(session) => Ok(Stored { session, recovered_from: Some(latest) }),
+                Ok(session) => Ok(StoredSession { session, recovered_from: Some(latest) }),
                 Err(_) => Err(latest),
             },
         }

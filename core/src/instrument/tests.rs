@@ -483,6 +483,11 @@ fn fhir_questionnaire_lists_every_item_with_its_options_and_not_applicable() {
     let svw = &groups[2]["item"][0]["answerOption"];
     assert_eq!(svw.as_array().unwrap().len(), 6);
     assert_eq!(svw[5]["valueCoding"]["display"], "不适用");
+    assert_eq!(q["name"], "DQOL");
+    let mut v: serde_json::Value = serde_json::from_str(BUNDLED_TCM_DKD).unwrap();
+    v["id"] = "2tcm.x".into();
+    let q = fhir::questionnaire(&Instrument::from_json(&v.to_string()).unwrap(), "en").unwrap();
+    assert_eq!((q["name"].as_str(), q["id"].as_str()), (Some("Q2TCM_X"), Some("2tcm.x-1")));
 }
 
 #[test]
