@@ -63,6 +63,18 @@ pub fn field_path(path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// Reads a whole JSON document as a `T`, tracking where it fails: the error is the field path
+/// (as [`field_path`] gives it) and the reader's message without the input's values. Text after
+/// the document is refused.
+pub(crate) fn read_tracked<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let read = T::deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+    let value = read.map_err(|e| (field_path(&track.path()), describe(&e)))?;
+    de.end().map_err(|e| (".".to_owned(), describe_at(&e)))?;
+    Ok(value)
+}
+
 /// Reads a `T` only from a JSON object, never from an array.
 ///
 /// serde's derived readers take a struct from a sequence of its fields in order as well as

@@ -18,6 +18,7 @@
 //! | [`evaluation`] | the vocabulary of a rule's answer: outcome, evidence, quantity, reason, typed thresholds |
 //! | [`schedule`] | the visit plan as versioned data, a participant's calendar, visit status on a date, the next visit, deviations, iCalendar export |
 //! | [`instrument`] | the DQOL and the TCM syndrome score as versioned data, response sessions with an audit trail (save, resume), scores, the TCM efficacy index, FHIR export |
+//! | [`endpoints`] | a participant's dated data (timeline JSON with a schema version) turned into analysis values (baseline, change from baseline by visit, eGFR recomputed and its slope), outcomes with dates (renal composite, MACE, death, adverse events, malignancies), cohort statistics (t and Wilson intervals, Kaplan–Meier with Greenwood) and ADaM-style CSV |
 //! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
 //!
 //! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
@@ -47,6 +48,7 @@ pub mod date;
 pub mod demographics;
 pub mod egfr;
 pub mod eligibility;
+pub mod endpoints;
 pub mod evaluation;
 pub mod instrument;
 pub mod json;

@@ -80,6 +80,7 @@ pub enum AnalyteKind {
     /// Serum cystatin C (canonical mg/L).
     CystatinC,
     /// 24-hour urine protein (canonical g/24h).
+    #[serde(rename = "urine_protein_24h")]
     UrineProtein24h,
     /// Urine albumin-to-creatinine ratio (canonical mg/g).
     Uacr,

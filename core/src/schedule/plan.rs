@@ -580,12 +580,7 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     text: &str,
     error: fn(&str, String) -> ScheduleError,
 ) -> Result<T, ScheduleError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let read = T::deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
-    let value = read.map_err(|e| error(&crate::json::field_path(&track.path()), crate::json::describe(&e)))?;
-    de.end().map_err(|e| error(".", crate::json::describe_at(&e)))?;
-    Ok(value)
+    crate::json::read_tracked(text).map_err(|(path, reason)| error(&path, reason))
 }
 
 #[cfg(test)]

@@ -1,0 +1,700 @@
+//! Analysis values of one participant: every checked value becomes a row of a BDS-style long
+//! dataset ([`AnalysisRow`]) with its baseline, change, percent change and ratio to baseline;
+//! one value per nominal visit is flagged for analysis (`ANL01FL`). The rules, in order:
+//!
+//! 1. **Baseline** (`ABLFL`): the last value on or before study day 1 and no more than
+//!    [`EndpointConfig::baseline_look_back_days`] before it; of two on that date, the later
+//!    entered. Values on day 1 are taken as before the infusion.
+//! 2. **Visit**: a value after day 1 belongs to the visit that plans its assessment and whose
+//!    window holds its date; in two windows, the visit whose target is nearer (the earlier of
+//!    two as near). A value in no such window is unscheduled (`AVISIT` empty), kept, not
+//!    analysed by visit.
+//! 3. **Analysis value of a visit** (`ANL01FL`): by [`EndpointConfig::visit_value`].
+//! 4. **Change**: `CHG = AVAL − BASE`, `PCHG = 100 · CHG / BASE` (none when BASE is 0),
+//!    `R2BASE = AVAL / BASE`, on rows after day 1.
+//!
+//! eGFR is recomputed for every creatinine with [`EndpointConfig::egfr_equation`] (with the
+//! cystatin C of the same date when the equation needs it) and the age on the sample's date;
+//! a value that cannot be computed is listed in [`ParticipantEndpoints::unusable`] with the
+//! reason, never dropped without a word.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::config::{EgfrSource, MissingRule, VisitValue};
+use super::outcomes::{self, AdverseEventSummary, EventTime, Landmark};
+use super::timeline::{CheckedTimeline, Eye};
+use super::{EndpointConfig, EndpointError};
+use crate::demographics::Age;
+use crate::egfr::{estimate, EgfrInputs};
+use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Uacr, Unit, UrineAlbumin, UrineCreatinine};
+use crate::schedule::{Assessment, Calendar, ScheduleConfig, ScheduledVisit};
+
+/// One row of the analysis dataset (ADaM BDS names in `docs/endpoints.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisRow {
+    /// USUBJID.
+    pub usubjid: String,
+    /// PARAMCD.
+    pub paramcd: String,
+    /// PARAM: the parameter with its unit.
+    pub param: String,
+    /// AVISIT: the visit id, none when unscheduled.
+    pub avisit: Option<String>,
+    /// ADT.
+    #[serde(with = "crate::date::iso")]
+    pub adt: NaiveDate,
+    /// ADY: study day (day 1 the first infusion; the day before it is −1, as in SDTM).
+    pub ady: i64,
+    /// AVAL, in the parameter's unit.
+    pub aval: f64,
+    /// BASE.
+    pub base: Option<f64>,
+    /// CHG.
+    pub chg: Option<f64>,
+    /// PCHG, percent.
+    pub pchg: Option<f64>,
+    /// R2BASE.
+    pub r2base: Option<f64>,
+    /// ABLFL.
+    pub ablfl: bool,
+    /// ANL01FL: the visit's analysis value.
+    pub anl01fl: bool,
+    /// DTYPE: `LOCF` for a carried-forward row, none for an observed one.
+    pub dtype: Option<String>,
+    /// Where the value came from in the timeline (`labs[3]`; two for a computed value).
+    pub src: String,
+}
+
+/// A value that could not be used, with the reason (an eGFR whose equation refused its inputs,
+/// a cystatin C-based equation without a cystatin C of the same date, the data of a
+/// participant never dosed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unusable {
+    /// Where in the timeline.
+    pub src: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The eGFR slope: ordinary least squares of eGFR on years since day 1 (a year of 365.25
+/// days), from the baseline value on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Slope {
+    /// mL/min/1.73 m² per year.
+    pub per_year: f64,
+    /// The fitted eGFR at day 1.
+    pub intercept: f64,
+    /// Values fitted.
+    pub points: usize,
+}
+
+/// Everything derived for one participant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantEndpoints {
+    /// USUBJID.
+    pub usubjid: String,
+    /// Whether the participant was dosed (in the analysis set).
+    pub dosed: bool,
+    /// Study day 1.
+    #[serde(with = "crate::date::iso_opt")]
+    pub day_one: Option<NaiveDate>,
+    /// Age in completed years on day 1 (at the last contact when not dosed).
+    pub age: u32,
+    /// The analysis rows.
+    pub rows: Vec<AnalysisRow>,
+    /// The eGFR slope, when enough values.
+    pub egfr_slope: Option<Slope>,
+    /// Time to the renal composite (≥ 50 % eGFR decline, ESRD, renal replacement).
+    pub renal_composite: Option<EventTime>,
+    /// A decline that was not confirmed (under a confirmation rule).
+    #[serde(with = "crate::date::iso_opt")]
+    pub unconfirmed_decline: Option<NaiveDate>,
+    /// Time to MACE (CV death, MI, stroke, hospitalisation for HF).
+    pub mace: Option<EventTime>,
+    /// Time to death (any cause).
+    pub death: Option<EventTime>,
+    /// Time to a new malignancy, within its window.
+    pub malignancy: Option<EventTime>,
+    /// The outcomes at each landmark visit.
+    pub landmarks: Vec<Landmark>,
+    /// Adverse events by window.
+    pub adverse_events: AdverseEventSummary,
+    /// Whether a new malignancy was diagnosed within its window: none when follow-up ended
+    /// before the window did without one.
+    pub malignancy_within_window: Option<bool>,
+    /// The visits a value is expected at: those whose window closed by the last contact, and
+    /// every visit once follow-up ended by withdrawal or death (a visit without a value among
+    /// them is missing, not "not due").
+    pub visits_closed: Vec<String>,
+    /// Subject-level values (ADSL).
+    pub subject: SubjectLevel,
+    /// Values not used, with the reason.
+    pub unusable: Vec<Unusable>,
+}
+
+/// Subject-level values of the ADSL dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectLevel {
+    /// SEX: `F` or `M`.
+    pub sex: String,
+    /// TRTEDT: the last infusion.
+    #[serde(with = "crate::date::iso_opt")]
+    pub last_infusion: Option<NaiveDate>,
+    /// Infusions given.
+    pub infusions: usize,
+    /// EOSSTT: `COMPLETED` (followed to the end of follow-up), `DISCONTINUED` (withdrawn or
+    /// died before it) or `ONGOING`.
+    pub status: String,
+    /// DTHDT.
+    #[serde(with = "crate::date::iso_opt")]
+    pub death: Option<NaiveDate>,
+    /// LSTCNTDT.
+    #[serde(with = "crate::date::iso")]
+    pub last_contact: NaiveDate,
+}
+
+/// A parameter's values before baseline and visits are applied.
+struct Param {
+    code: String,
+    label: String,
+    assessment: Option<Assessment>,
+    /// (date, value, src), in the order entered.
+    values: Vec<(NaiveDate, f64, String)>,
+}
+
+/// Derives every analysis value and outcome of one participant.
+///
+/// # Errors
+/// [`EndpointError::InvalidConfig`] for a configuration out of range or a landmark or
+/// follow-up end that is not a visit of `plan`; [`EndpointError::Schedule`] if the calendar
+/// cannot be built.
+///
+/// # Examples
+/// See the [module](super) example.
+pub fn derive(
+    timeline: &CheckedTimeline,
+    plan: &ScheduleConfig,
+    config: &EndpointConfig,
+) -> Result<ParticipantEndpoints, EndpointError> {
+    config.check()?;
+    let t = &timeline.timeline;
+    let Some(day_one) = t.first_infusion else {
+        return Ok(not_dosed(timeline));
+    };
+    let calendar = Calendar::build(plan, day_one, false)?;
+    let visit_of = |id: &str, field: &str| {
+        calendar.visit(id).ok_or_else(|| EndpointError::InvalidConfig {
+            path: field.to_owned(),
+            reason: "names no visit of the schedule plan".to_owned(),
+        })
+    };
+    let end = visit_of(&config.follow_up_end, "follow_up_end")?.target;
+    let landmark_visits = config.landmarks.iter().map(|id| visit_of(id, "landmarks")).collect::<Result<Vec<_>, _>>()?;
+
+    let mut unusable = Vec::new();
+    let params = parameters(timeline, config, &mut unusable);
+    let mut rows = Vec::new();
+    for param in &params {
+        rows.extend(analyse(&t.id, param, day_one, &calendar, config));
+    }
+    let egfr_code = match config.egfr_source {
+        EgfrSource::Recomputed => "EGFR",
+        EgfrSource::LabReported => "EGFRLAB",
+    };
+    let egfr_rows: Vec<&AnalysisRow> = rows.iter().filter(|r| r.paramcd == egfr_code).collect();
+    let egfr_slope = slope(&egfr_rows, day_one, config.slope_min_points);
+    let (renal_composite, unconfirmed_decline) = outcomes::renal_composite(t, &egfr_rows, day_one, end, config);
+    let age = Age::on(t.birth_date, day_one).map(Age::years).unwrap_or(0);
+    Ok(ParticipantEndpoints {
+        usubjid: t.id.clone(),
+        dosed: true,
+        day_one: Some(day_one),
+        age,
+        egfr_slope,
+        mace: Some(outcomes::mace(t, day_one, end)),
+        death: Some(outcomes::death(t, day_one, end)),
+        malignancy: Some(outcomes::malignancy(t, day_one, config)),
+        landmarks: outcomes::landmarks(t, &landmark_visits, renal_composite.as_ref(), day_one, end, config),
+        renal_composite: Some(renal_composite).flatten(),
+        unconfirmed_decline,
+        adverse_events: outcomes::adverse_events(t, day_one, config),
+        malignancy_within_window: outcomes::malignancy_within_window(t, day_one, config),
+        visits_closed: calendar
+            .visits
+            .iter()
+            .filter(|v| t.withdrawal.is_some() || t.death.is_some() || v.window_last <= t.last_contact)
+            .map(|v| v.visit.clone())
+            .collect(),
+        subject: subject_level(t, end),
+        rows,
+        unusable,
+    })
+}
+
+fn not_dosed(timeline: &CheckedTimeline) -> ParticipantEndpoints {
+    let t = &timeline.timeline;
+    let entered = timeline.labs.len()
+        + timeline.blood_pressure.len()
+        + t.questionnaires.len()
+        + t.biomarkers.len()
+        + t.lymphocyte_subsets.len()
+        + t.octa.len()
+        + t.emg.len();
+    let unusable = if entered > 0 {
+        vec![Unusable {
+            src: "first_infusion".to_owned(),
+            reason: format!("never dosed: {entered} values are outside the analysis set"),
+        }]
+    } else {
+        Vec::new()
+    };
+    ParticipantEndpoints {
+        usubjid: t.id.clone(),
+        dosed: false,
+        day_one: None,
+        age: Age::on(t.birth_date, t.last_contact).map(Age::years).unwrap_or(0),
+        rows: Vec::new(),
+        egfr_slope: None,
+        renal_composite: None,
+        unconfirmed_decline: None,
+        mace: None,
+        death: None,
+        malignancy: None,
+        landmarks: Vec::new(),
+        adverse_events: AdverseEventSummary::default(),
+        malignancy_within_window: None,
+        visits_closed: Vec::new(),
+        subject: subject_level(t, NaiveDate::MAX),
+        unusable,
+    }
+}
+
+fn subject_level(t: &super::ParticipantTimeline, end: NaiveDate) -> SubjectLevel {
+    let last_infusion = t.infusions.iter().map(|i| i.date).chain(t.first_infusion).max();
+    let infusions = if t.infusions.is_empty() { usize::from(t.first_infusion.is_some()) } else { t.infusions.len() };
+    let status = if t.first_infusion.is_some() && t.last_contact >= end {
+        "COMPLETED"
+    } else if t.withdrawal.is_some() || t.death.is_some() {
+        "DISCONTINUED"
+    } else {
+        "ONGOING"
+    };
+    SubjectLevel {
+        sex: match t.sex {
+            crate::demographics::Sex::Female => "F",
+            crate::demographics::Sex::Male => "M",
+        }
+        .to_owned(),
+        last_infusion,
+        infusions,
+        status: status.to_owned(),
+        death: t.death.as_ref().map(|d| d.date),
+        last_contact: t.last_contact,
+    }
+}
+
+/// The parameter code, label unit and assessment of a lab analyte. Every analyte is listed, so
+/// adding one to the lab module fails to compile here until it is given a code.
+fn lab_parameter(kind: AnalyteKind, config: &EndpointConfig) -> (&'static str, Unit, Option<Assessment>) {
+    use AnalyteKind as K;
+    match kind {
+        K::UrineProtein24h => ("UPRO24", Unit::GramPer24Hours, Some(Assessment::UrineProtein24h)),
+        K::SerumCreatinine => ("CREAT", Unit::MicromolePerLiter, Some(Assessment::Egfr)),
+        K::CystatinC => ("CYSC", Unit::MilligramPerLiter, Some(Assessment::Egfr)),
+        K::Egfr => ("EGFRLAB", Unit::MilliliterPerMinutePer173SquareMeter, Some(Assessment::Egfr)),
+        K::FastingGlucose => ("GLUCF", Unit::MillimolePerLiter, Some(Assessment::FastingGlucose)),
+        K::Hba1c => ("HBA1C", config.hba1c_unit, Some(Assessment::Hba1c)),
+        K::Uacr => ("UACR", Unit::MilligramPerGram, Some(Assessment::Uacr)),
+        K::UrineAlbumin => ("UALB", Unit::MilligramPerLiter, Some(Assessment::Uacr)),
+        K::UrineCreatinine => ("UCREAT", Unit::MillimolePerLiter, Some(Assessment::Uacr)),
+        K::Triglycerides => ("TRIG", Unit::MillimolePerLiter, None),
+        K::LdlCholesterol => ("LDL", Unit::MillimolePerLiter, None),
+        K::HdlCholesterol => ("HDL", Unit::MillimolePerLiter, None),
+        K::TotalCholesterol => ("CHOL", Unit::MillimolePerLiter, None),
+        K::Potassium => ("K", Unit::MillimolePerLiter, None),
+        K::SystolicBp => ("SYSBP", Unit::MillimeterOfMercury, None),
+        K::DiastolicBp => ("DIABP", Unit::MillimeterOfMercury, None),
+        K::CreatinineClearance => ("CRCL", Unit::MilliliterPerMinute, None),
+    }
+}
+
+/// A questionnaire score's code: `DQOL` or `TCM`, then `TOT` for the total, else the first
+/// three letters of a one-word section id or the initials of a longer one.
+fn questionnaire_code(instrument: &str, score: &str) -> String {
+    let prefix = if instrument == "tcm-dkd" { "TCM" } else { "DQOL" };
+    let words: Vec<&str> = score.split('_').filter(|w| !w.is_empty()).collect();
+    let stem: String = match words.as_slice() {
+        ["total"] => "TOT".to_owned(),
+        [one] => one.chars().take(3).collect(),
+        many => many.iter().filter_map(|w| w.chars().next()).collect(),
+    };
+    format!("{prefix}{}", stem.to_ascii_uppercase())
+}
+
+fn parameters(timeline: &CheckedTimeline, config: &EndpointConfig, unusable: &mut Vec<Unusable>) -> Vec<Param> {
+    let t = &timeline.timeline;
+    let mut params: BTreeMap<String, Param> = BTreeMap::new();
+    let mut push = |code: &str, label: String, assessment, value: (NaiveDate, f64, String)| {
+        params
+            .entry(code.to_owned())
+            .or_insert_with(|| Param { code: code.to_owned(), label, assessment, values: Vec::new() })
+            .values
+            .push(value);
+    };
+    for (i, (date, m)) in timeline.labs.iter().enumerate() {
+        let (code, unit, assessment) = lab_parameter(m.analyte(), config);
+        // The unit is one of the analyte's (lab_parameter lists only fitting units).
+        let Ok(value) = m.in_unit(unit) else { continue };
+        push(
+            code,
+            format!("{} ({})", m.analyte().label(), unit.as_str()),
+            assessment,
+            (*date, value, format!("labs[{i}]")),
+        );
+    }
+    for (i, (date, systolic, diastolic)) in timeline.blood_pressure.iter().enumerate() {
+        for (m, field) in [(systolic, "systolic"), (diastolic, "diastolic")] {
+            let (code, unit, _) = lab_parameter(m.analyte(), config);
+            let Ok(value) = m.in_unit(unit) else { continue };
+            push(
+                code,
+                format!("{} ({})", m.analyte().label(), unit.as_str()),
+                None,
+                (*date, value, format!("vital_signs[{i}].{field}")),
+            );
+        }
+    }
+    for (date, value, src) in recomputed_egfr(timeline, config, unusable) {
+        let label = format!("eGFR, {} (mL/min/1.73 m²)", config.egfr_equation.slug());
+        push("EGFR", label, Some(Assessment::Egfr), (date, value, src));
+    }
+    for (date, value, src) in computed_uacr(timeline, unusable) {
+        push("UACR", format!("{} (mg/g)", AnalyteKind::Uacr.label()), Some(Assessment::Uacr), (date, value, src));
+    }
+    for (i, q) in t.questionnaires.iter().enumerate() {
+        let code = questionnaire_code(&q.instrument, &q.score);
+        let assessment = if q.instrument == "tcm-dkd" { Assessment::TcmScale } else { Assessment::Dqol };
+        push(
+            &code,
+            format!("{} {} score", q.instrument, q.score),
+            Some(assessment),
+            (q.date, q.value, format!("questionnaires[{i}]")),
+        );
+    }
+    for (i, (b, code)) in t.biomarkers.iter().zip(&timeline.codes.biomarkers).enumerate() {
+        push(
+            code,
+            format!("{} (pg/mL)", b.name),
+            Some(Assessment::InflammationBiomarkers),
+            (b.date, b.value, format!("biomarkers[{i}]")),
+        );
+    }
+    for (i, (l, stem)) in t.lymphocyte_subsets.iter().zip(&timeline.codes.lymphocytes).enumerate() {
+        let src = format!("lymphocyte_subsets[{i}]");
+        if let Some(count) = l.count {
+            push(
+                &format!("{stem}C"),
+                format!("{} count (cells/µL)", l.subset),
+                Some(Assessment::LymphocyteSubsets),
+                (l.date, count, src.clone()),
+            );
+        }
+        if let Some(p) = l.proportion {
+            push(
+                &format!("{stem}P"),
+                format!("{} (% of lymphocytes)", l.subset),
+                Some(Assessment::LymphocyteSubsets),
+                (l.date, p, src),
+            );
+        }
+    }
+    for (i, o) in t.octa.iter().enumerate() {
+        let (code, eye) = match o.eye {
+            Eye::Right => ("MVDOD", "right"),
+            Eye::Left => ("MVDOS", "left"),
+        };
+        push(
+            code,
+            format!("Macular vascular density, {eye} eye (%)"),
+            Some(Assessment::Octa),
+            (o.date, o.vessel_density, format!("octa[{i}]")),
+        );
+    }
+    for (i, (e, code)) in t.emg.iter().zip(&timeline.codes.emg).enumerate() {
+        push(code, format!("{} ({})", e.name, e.unit), Some(Assessment::Emg), (e.date, e.value, format!("emg[{i}]")));
+    }
+    params.into_values().collect()
+}
+
+/// eGFR for every creatinine date (the later entered of two on one date), with the cystatin C
+/// of the same date when the equation needs one.
+fn recomputed_egfr(
+    timeline: &CheckedTimeline,
+    config: &EndpointConfig,
+    unusable: &mut Vec<Unusable>,
+) -> Vec<(NaiveDate, f64, String)> {
+    let t = &timeline.timeline;
+    let latest_of = |kind: AnalyteKind| {
+        let mut by_date: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
+        for (i, (date, m)) in timeline.labs.iter().enumerate() {
+            if m.analyte() == kind {
+                by_date.insert(*date, (i, *m));
+            }
+        }
+        by_date
+    };
+    let creatinine = latest_of(AnalyteKind::SerumCreatinine);
+    let cystatin = latest_of(AnalyteKind::CystatinC);
+    let equation = config.egfr_equation;
+    let mut dates: Vec<NaiveDate> = Vec::new();
+    if equation.needs_creatinine() {
+        dates.extend(creatinine.keys());
+    } else if equation.needs_cystatin_c() {
+        dates.extend(cystatin.keys());
+    }
+    let mut out = Vec::new();
+    for date in dates {
+        let mut srcs = Vec::new();
+        let age = match Age::on(t.birth_date, date) {
+            Ok(a) => a,
+            Err(e) => {
+                unusable.push(Unusable { src: format!("labs (eGFR on {date})"), reason: e.to_string() });
+                continue;
+            }
+        };
+        let mut inputs = EgfrInputs::new(age, t.sex);
+        if equation.needs_creatinine() {
+            if let Some((i, m)) = creatinine.get(&date) {
+                srcs.push(format!("labs[{i}]"));
+                match SerumCreatinine::try_from_measurement(*m) {
+                    Ok(v) => inputs = inputs.with_creatinine(v),
+                    Err(e) => unusable.push(Unusable { src: format!("labs[{i}]"), reason: e.to_string() }),
+                }
+            }
+        }
+        if equation.needs_cystatin_c() {
+            match cystatin.get(&date) {
+                Some((i, m)) => {
+                    srcs.push(format!("labs[{i}]"));
+                    if let Ok(v) = CystatinC::try_from_measurement(*m) {
+                        inputs = inputs.with_cystatin_c(v);
+                    }
+                }
+                None => {
+                    unusable.push(Unusable {
+                        src: srcs.join("+"),
+                        reason: format!("{} needs a cystatin C of the same date", equation.slug()),
+                    });
+                    continue;
+                }
+            }
+        }
+        match estimate(equation, &inputs) {
+            Ok(e) => out.push((date, e.value(), srcs.join("+"))),
+            Err(e) => unusable.push(Unusable { src: srcs.join("+"), reason: super::egfr_reason(&e) }),
+        }
+    }
+    out
+}
+
+/// UACR from a urine albumin and a urine creatinine of the same date, where no UACR was
+/// reported on that date.
+fn computed_uacr(timeline: &CheckedTimeline, unusable: &mut Vec<Unusable>) -> Vec<(NaiveDate, f64, String)> {
+    let mut albumin: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
+    let mut creatinine: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
+    let mut reported: Vec<NaiveDate> = Vec::new();
+    for (i, (date, m)) in timeline.labs.iter().enumerate() {
+        match m.analyte() {
+            AnalyteKind::UrineAlbumin => drop(albumin.insert(*date, (i, *m))),
+            AnalyteKind::UrineCreatinine => drop(creatinine.insert(*date, (i, *m))),
+            AnalyteKind::Uacr => reported.push(*date),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (date, (i, a)) in &albumin {
+        if reported.contains(date) {
+            continue;
+        }
+        let Some((j, c)) = creatinine.get(date) else { continue };
+        let src = format!("labs[{i}]+labs[{j}]");
+        let ratio = UrineAlbumin::try_from_measurement(*a)
+            .and_then(|a| UrineCreatinine::try_from_measurement(*c).map(|c| (a, c)))
+            .and_then(|(a, c)| Uacr::from_spot_urine(a, c))
+            .and_then(|u| u.in_unit(Unit::MilligramPerGram));
+        match ratio {
+            Ok(v) => out.push((*date, v, src)),
+            Err(e) => unusable.push(Unusable { src, reason: e.to_string() }),
+        }
+    }
+    out
+}
+
+/// Study day, SDTM style: day 1 is `day_one`, the day before it −1 (there is no day 0).
+pub(crate) fn study_day(date: NaiveDate, day_one: NaiveDate) -> i64 {
+    let d = (date - day_one).num_days();
+    if d >= 0 {
+        d + 1
+    } else {
+        d
+    }
+}
+
+fn analyse(
+    usubjid: &str,
+    param: &Param,
+    day_one: NaiveDate,
+    calendar: &Calendar,
+    config: &EndpointConfig,
+) -> Vec<AnalysisRow> {
+    let look_back = day_one - chrono::Days::new(u64::from(config.baseline_look_back_days));
+    // Baseline: the latest on or before day 1 within the look-back; the later entered of a date.
+    let baseline = param
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, (d, _, _))| *d <= day_one && *d >= look_back)
+        .max_by_key(|(i, (d, _, _))| (*d, *i))
+        .map(|(i, _)| i);
+    let base = baseline.map(|i| param.values[i].1);
+    let visits: Vec<&ScheduledVisit> = match param.assessment {
+        Some(a) => calendar.visits.iter().filter(|v| v.visit != "baseline" && v.assessments.contains(&a)).collect(),
+        None => Vec::new(),
+    };
+    let mut rows: Vec<AnalysisRow> = param
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, (date, value, src))| {
+            let after = *date > day_one;
+            let avisit = if Some(i) == baseline {
+                Some("baseline".to_owned())
+            } else if after {
+                visit_for(*date, &visits).map(|v| v.visit.clone())
+            } else {
+                None
+            };
+            let (chg, pchg, r2base) = match (base, after) {
+                (Some(b), true) => change(*value, b),
+                _ => (None, None, None),
+            };
+            AnalysisRow {
+                usubjid: usubjid.to_owned(),
+                paramcd: param.code.clone(),
+                param: param.label.clone(),
+                avisit,
+                adt: *date,
+                ady: study_day(*date, day_one),
+                aval: *value,
+                base,
+                chg,
+                pchg,
+                r2base,
+                ablfl: Some(i) == baseline,
+                anl01fl: Some(i) == baseline,
+                dtype: None,
+                src: src.clone(),
+            }
+        })
+        .collect();
+    // The analysis value of each visit.
+    for visit in &visits {
+        let chosen = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.avisit.as_deref() == Some(visit.visit.as_str()) && !r.ablfl)
+            .min_by_key(|(i, r)| {
+                let day = (r.adt - visit.target).num_days();
+                match config.visit_value {
+                    // Nearest first, then the earlier, then the later entered.
+                    VisitValue::NearestTarget => (day.abs(), day, std::cmp::Reverse(*i)),
+                    // The latest, then the later entered.
+                    VisitValue::LastInWindow => (0, -day, std::cmp::Reverse(*i)),
+                }
+            })
+            .map(|(i, _)| i);
+        if let Some(i) = chosen {
+            rows[i].anl01fl = true;
+        }
+    }
+    if config.missing == MissingRule::LastObservationCarriedForward {
+        carry_forward(&mut rows, &visits, base, day_one);
+    }
+    rows.sort_by_key(|r| (r.adt, r.dtype.is_some()));
+    rows
+}
+
+/// (CHG, PCHG, R2BASE) of `value` against `base`; the percent and the ratio need a base above 0.
+fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let chg = value - base;
+    if base > 0.0 {
+        (Some(chg), Some(100.0 * chg / base), Some(value / base))
+    } else {
+        (Some(chg), None, None)
+    }
+}
+
+/// The visit whose window holds `date`, the nearest target first, the earlier of two as near.
+fn visit_for<'a>(date: NaiveDate, visits: &[&'a ScheduledVisit]) -> Option<&'a ScheduledVisit> {
+    visits
+        .iter()
+        .filter(|v| v.window().contains(date))
+        .min_by_key(|v| ((date - v.target).num_days().abs(), v.target))
+        .copied()
+}
+
+fn carry_forward(rows: &mut Vec<AnalysisRow>, visits: &[&ScheduledVisit], base: Option<f64>, day_one: NaiveDate) {
+    // Only visits whose window has closed by the last value of the participant's data.
+    let Some(last_date) = rows.iter().map(|r| r.adt).max() else { return };
+    let mut added = Vec::new();
+    for visit in visits {
+        let has = rows
+            .iter()
+            .chain(&added)
+            .any(|r: &AnalysisRow| r.anl01fl && r.avisit.as_deref() == Some(visit.visit.as_str()));
+        if has || visit.window_last > last_date {
+            continue;
+        }
+        let previous = rows
+            .iter()
+            .chain(&added)
+            .filter(|r| r.anl01fl && !r.ablfl && r.adt < visit.window_first && r.adt > day_one)
+            .max_by_key(|r| r.adt)
+            .cloned();
+        if let Some(mut row) = previous {
+            row.avisit = Some(visit.visit.clone());
+            row.dtype = Some("LOCF".to_owned());
+            let (chg, pchg, r2base) = base.map_or((None, None, None), |b| change(row.aval, b));
+            (row.chg, row.pchg, row.r2base) = (chg, pchg, r2base);
+            added.push(row);
+        }
+    }
+    rows.extend(added);
+}
+
+/// Least squares of AVAL on years since day 1 over the baseline row and every row after day 1
+/// (one per date: of two, the later entered).
+fn slope(rows: &[&AnalysisRow], day_one: NaiveDate, min_points: usize) -> Option<Slope> {
+    let mut by_date: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.dtype.is_none() && (r.ablfl || r.adt > day_one)) {
+        by_date.insert(r.adt, r.aval);
+    }
+    let points: Vec<(f64, f64)> =
+        by_date.iter().map(|(d, v)| ((*d - day_one).num_days() as f64 / 365.25, *v)).collect();
+    let n = points.len();
+    if n < min_points.max(2) {
+        return None;
+    }
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n as f64;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n as f64;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    if sxx == 0.0 {
+        return None;
+    }
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let per_year = sxy / sxx;
+    Some(Slope { per_year, intercept: mean_y - per_year * mean_x, points: n })
+}

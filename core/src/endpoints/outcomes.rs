@@ -1,0 +1,275 @@
+//! Outcomes with their dates: the renal composite, MACE, death, new malignancies, adverse
+//! events by window, and where each stands at the landmark visits.
+//!
+//! Time to an event counts days from study day 1 (`date − day 1`, so an event on day 1 is at
+//! time 0). Follow-up is censored at the last contact or at the target of
+//! [`EndpointConfig::follow_up_end`], whichever is first; an event after that is not counted.
+//! A death from another cause censors the renal composite and MACE at its date (competing risks
+//! are not modelled; `docs/interpretation.md`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::config::{Confirmation, TreatmentEmergent};
+use super::derive::AnalysisRow;
+use super::timeline::{months_after, CardiovascularEventKind, DeathCause, ParticipantTimeline};
+use super::EndpointConfig;
+use crate::schedule::ScheduledVisit;
+
+/// The time to an event, or to censoring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventTime {
+    /// Whether the event happened within follow-up.
+    pub event: bool,
+    /// The date of the event, else of censoring.
+    #[serde(with = "crate::date::iso")]
+    pub date: NaiveDate,
+    /// Days from study day 1 to `date`.
+    pub days: i64,
+    /// Which component came first (`egfr_decline`, `esrd`, `renal_replacement`,
+    /// `cardiovascular_death`, `myocardial_infarction`, …), when an event.
+    pub component: Option<String>,
+}
+
+/// The outcomes at one landmark visit: `Some(true)` the event happened by the visit's target,
+/// `Some(false)` it did not and the participant was followed up to it (or died of another
+/// cause before it), `None` not known (follow-up ended earlier without the event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Landmark {
+    /// The visit id.
+    pub visit: String,
+    /// Its target date.
+    #[serde(with = "crate::date::iso")]
+    pub date: NaiveDate,
+    /// The renal composite.
+    pub renal_composite: Option<bool>,
+    /// MACE.
+    pub mace: Option<bool>,
+    /// Death from any cause.
+    pub death: Option<bool>,
+}
+
+/// A participant's adverse events by window.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AdverseEventSummary {
+    /// Events starting before treatment (not treatment-emergent).
+    pub before_treatment: usize,
+    /// Treatment-emergent events within the collection window.
+    pub treatment_emergent: usize,
+    /// Of those, serious.
+    pub serious: usize,
+    /// Of those, related to the study product.
+    pub related: usize,
+    /// Of those, grade 3 or above.
+    pub grade_3_or_above: usize,
+    /// Events starting after the collection window (reported, not in the endpoint).
+    pub after_window: usize,
+    /// The distinct terms of the treatment-emergent events, sorted.
+    pub terms: Vec<String>,
+    /// The distinct terms of the serious ones, sorted.
+    pub serious_terms: Vec<String>,
+}
+
+fn event_time(event: Option<(NaiveDate, &str)>, day_one: NaiveDate, censor: NaiveDate) -> EventTime {
+    match event {
+        Some((date, component)) if date <= censor => {
+            EventTime { event: true, date, days: (date - day_one).num_days(), component: Some(component.to_owned()) }
+        }
+        _ => EventTime { event: false, date: censor, days: (censor - day_one).num_days(), component: None },
+    }
+}
+
+fn earliest<'a>(candidates: impl IntoIterator<Item = (NaiveDate, &'a str)>) -> Option<(NaiveDate, &'a str)> {
+    candidates.into_iter().min_by_key(|(d, _)| *d)
+}
+
+/// The end of follow-up for a participant: the last contact or the study's end, whichever first.
+fn censor_date(t: &ParticipantTimeline, end: NaiveDate) -> NaiveDate {
+    t.last_contact.min(end)
+}
+
+/// The renal composite: the first of a ≥ 50 % eGFR decline from baseline (confirmed if the
+/// configuration asks), ESRD (recorded, or an eGFR below the configured level), or the start
+/// of renal replacement therapy. Also returns the date of a decline that was not confirmed.
+/// None without a baseline eGFR and without ESRD or renal replacement (nothing to measure a
+/// decline from).
+pub(crate) fn renal_composite(
+    t: &ParticipantTimeline,
+    egfr: &[&AnalysisRow],
+    day_one: NaiveDate,
+    end: NaiveDate,
+    config: &EndpointConfig,
+) -> (Option<EventTime>, Option<NaiveDate>) {
+    let post: Vec<&&AnalysisRow> = egfr.iter().filter(|r| r.adt > day_one && r.dtype.is_none()).collect();
+    let threshold = 1.0 - config.decline_fraction;
+    let declined = |r: &AnalysisRow| r.base.is_some_and(|b| r.aval <= b * threshold);
+    let mut decline = None;
+    let mut unconfirmed = None;
+    for (i, r) in post.iter().enumerate() {
+        if !declined(r) {
+            continue;
+        }
+        match config.confirmation {
+            Confirmation::None => {
+                decline = Some(r.adt);
+                break;
+            }
+            Confirmation::After { days } => {
+                let confirmed = post[i + 1..]
+                    .iter()
+                    .find(|later| (later.adt - r.adt).num_days() >= i64::from(days))
+                    .is_some_and(|later| declined(later));
+                if confirmed {
+                    decline = Some(r.adt);
+                    break;
+                }
+                unconfirmed.get_or_insert(r.adt);
+            }
+        }
+    }
+    let low_egfr = config.esrd_egfr_below.and_then(|level| post.iter().find(|r| r.aval < level).map(|r| r.adt));
+    let rrt = t.renal_replacement.iter().map(|r| r.start).filter(|d| *d >= day_one).min();
+    let esrd = t.esrd.filter(|d| *d >= day_one);
+    let has_baseline = egfr.iter().any(|r| r.ablfl);
+    if !has_baseline && esrd.is_none() && rrt.is_none() && low_egfr.is_none() {
+        return (None, unconfirmed);
+    }
+    let first = earliest(
+        [
+            decline.map(|d| (d, "egfr_decline")),
+            esrd.map(|d| (d, "esrd")),
+            low_egfr.map(|d| (d, "esrd")),
+            rrt.map(|d| (d, "renal_replacement")),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    // Death is not a component: any death censors.
+    let censor = death_censor(t, censor_date(t, end), |_| false);
+    (Some(event_time(first, day_one, censor)), unconfirmed)
+}
+
+/// Censoring moves to the date of a death that is not itself the event.
+fn death_censor(t: &ParticipantTimeline, censor: NaiveDate, is_event: impl Fn(DeathCause) -> bool) -> NaiveDate {
+    match &t.death {
+        Some(d) if !is_event(d.cause) => censor.min(d.date),
+        _ => censor,
+    }
+}
+
+/// MACE: cardiovascular death, myocardial infarction, stroke or hospitalisation for heart
+/// failure, whichever first on or after day 1.
+pub(crate) fn mace(t: &ParticipantTimeline, day_one: NaiveDate, end: NaiveDate) -> EventTime {
+    let cv_death =
+        t.death.as_ref().filter(|d| d.cause == DeathCause::Cardiovascular).map(|d| (d.date, "cardiovascular_death"));
+    let events = t.cardiovascular_events.iter().filter(|e| e.date >= day_one).map(|e| {
+        let name = match e.kind {
+            CardiovascularEventKind::MyocardialInfarction => "myocardial_infarction",
+            CardiovascularEventKind::Stroke => "stroke",
+            CardiovascularEventKind::HeartFailureHospitalisation => "heart_failure_hospitalisation",
+        };
+        (e.date, name)
+    });
+    let first = earliest(cv_death.into_iter().chain(events));
+    let censor = death_censor(t, censor_date(t, end), |c| c == DeathCause::Cardiovascular);
+    event_time(first, day_one, censor)
+}
+
+/// Death from any cause.
+pub(crate) fn death(t: &ParticipantTimeline, day_one: NaiveDate, end: NaiveDate) -> EventTime {
+    event_time(t.death.as_ref().map(|d| (d.date, "death")), day_one, censor_date(t, end))
+}
+
+/// A new malignancy on or after day 1 and within the configured months.
+pub(crate) fn malignancy(t: &ParticipantTimeline, day_one: NaiveDate, config: &EndpointConfig) -> EventTime {
+    let end = months_after(day_one, config.malignancy_window_months);
+    let first = earliest(t.malignancies.iter().filter(|m| m.date >= day_one).map(|m| (m.date, "malignancy")));
+    let censor = death_censor(t, censor_date(t, end), |_| false);
+    event_time(first, day_one, censor)
+}
+
+/// Whether a new malignancy was diagnosed within the window: none when the participant was
+/// followed up less long without one (and did not die).
+pub(crate) fn malignancy_within_window(
+    t: &ParticipantTimeline,
+    day_one: NaiveDate,
+    config: &EndpointConfig,
+) -> Option<bool> {
+    let end = months_after(day_one, config.malignancy_window_months);
+    if malignancy(t, day_one, config).event {
+        Some(true)
+    } else if t.last_contact >= end || t.death.is_some() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Where each outcome stands at each landmark visit.
+pub(crate) fn landmarks(
+    t: &ParticipantTimeline,
+    visits: &[&ScheduledVisit],
+    renal: Option<&EventTime>,
+    day_one: NaiveDate,
+    end: NaiveDate,
+    _config: &EndpointConfig,
+) -> Vec<Landmark> {
+    let mace = mace(t, day_one, end);
+    let death = death(t, day_one, end);
+    let dead_by = |date: NaiveDate| t.death.as_ref().is_some_and(|d| d.date <= date);
+    let at = |e: &EventTime, date: NaiveDate| -> Option<bool> {
+        if e.event && e.date <= date {
+            Some(true)
+        } else if t.last_contact >= date || dead_by(date) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    visits
+        .iter()
+        .map(|v| Landmark {
+            visit: v.visit.clone(),
+            date: v.target,
+            renal_composite: renal.and_then(|r| at(r, v.target)),
+            mace: at(&mace, v.target),
+            death: at(&death, v.target),
+        })
+        .collect()
+}
+
+/// Adverse events by window: before treatment, treatment-emergent within
+/// [`EndpointConfig::ae_window_days`] of day 1, or after the window.
+pub(crate) fn adverse_events(
+    t: &ParticipantTimeline,
+    day_one: NaiveDate,
+    config: &EndpointConfig,
+) -> AdverseEventSummary {
+    let window_end = day_one + chrono::Days::new(u64::from(config.ae_window_days));
+    let mut s = AdverseEventSummary::default();
+    for ae in &t.adverse_events {
+        let emergent = match config.treatment_emergent {
+            TreatmentEmergent::OnOrAfterFirstInfusion => ae.start >= day_one,
+            TreatmentEmergent::AfterFirstInfusion => ae.start > day_one,
+        };
+        if !emergent {
+            s.before_treatment += 1;
+        } else if ae.start > window_end {
+            s.after_window += 1;
+        } else {
+            s.treatment_emergent += 1;
+            s.serious += usize::from(ae.serious);
+            s.related += usize::from(ae.related);
+            s.grade_3_or_above += usize::from(ae.grade >= 3);
+            s.terms.push(ae.term.clone());
+            if ae.serious {
+                s.serious_terms.push(ae.term.clone());
+            }
+        }
+    }
+    for list in [&mut s.terms, &mut s.serious_terms] {
+        list.sort();
+        list.dedup();
+    }
+    s
+}
