@@ -119,6 +119,7 @@ sync_files "$HOST_DIR/vectors" "$ROOT"/tests/vectors/*.json
 sync_files "$HOST_DIR/vectors/eligibility" "$ROOT"/tests/vectors/eligibility/*.json
 sync_files "$HOST_DIR/vectors/schedule" "$ROOT"/tests/vectors/schedule/*.json
 sync_files "$HOST_DIR/vectors/instruments" "$ROOT"/tests/vectors/instruments/*.json
+sync_files "$HOST_DIR/vectors/endpoints" "$ROOT"/tests/vectors/endpoints/*.json
 
 step "swift test (in the trixie chroot)"
 rc=0

@@ -177,6 +177,7 @@ pub fn error_kinds() -> Result<Vec<String>, DkdError> {
             RecordError::KINDS,
             InstrumentError::KINDS,
             amimestrocel_dkd::schedule::ScheduleError::KINDS,
+            amimestrocel_dkd::endpoints::EndpointError::KINDS,
         ]
         .concat()
         .into_iter()
@@ -209,6 +210,25 @@ impl From<InstrumentError> for DkdError {
             DkdError::InvalidConfig { kind, reason, path }
         } else {
             DkdError::InvalidInput { kind, reason, path }
+        }
+    }
+}
+
+impl From<amimestrocel_dkd::endpoints::EndpointError> for DkdError {
+    fn from(err: amimestrocel_dkd::endpoints::EndpointError) -> Self {
+        use amimestrocel_dkd::endpoints::EndpointError;
+        match err {
+            EndpointError::Schedule(inner) => inner.into(),
+            EndpointError::InvalidConfig { .. } => DkdError::InvalidConfig {
+                kind: err.kind().to_owned(),
+                reason: err.to_string(),
+                path: err.path().to_owned(),
+            },
+            _ => DkdError::InvalidInput {
+                kind: err.kind().to_owned(),
+                reason: err.to_string(),
+                path: err.path().to_owned(),
+            },
         }
     }
 }

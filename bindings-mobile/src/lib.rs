@@ -36,6 +36,7 @@
 
 pub mod egfr;
 pub mod eligibility;
+pub mod endpoints;
 pub mod error;
 pub mod instrument;
 pub mod lab;

@@ -10,6 +10,7 @@
 use amimestrocel_dkd::demographics::DemographicsError;
 use amimestrocel_dkd::egfr::EgfrError;
 use amimestrocel_dkd::eligibility::{RecordError, ScreeningError};
+use amimestrocel_dkd::endpoints::EndpointError;
 use amimestrocel_dkd::instrument::InstrumentError;
 use amimestrocel_dkd::lab::LabError;
 use amimestrocel_dkd::schedule::ScheduleError;
@@ -241,6 +242,22 @@ pub fn instrument(py: Python<'_>, e: InstrumentError, row: Option<usize>) -> PyE
     let class = if e.is_configuration() { "InvalidConfigError" } else { "InvalidInputError" };
     let message = match row {
         Some(row) => format!("row {row}: {e}"),
+        None => e.to_string(),
+    };
+    located(py, class, message, e.kind(), e.path(), row)
+}
+
+/// A core [`EndpointError`]: a configuration as `InvalidConfigError`, a timeline or a
+/// statistic's input as `InvalidInputError` (a schedule error as [`schedule`] maps it); each with
+/// `path` and, for a cohort call, the `row` of the timeline.
+pub fn endpoint(py: Python<'_>, e: EndpointError, row: Option<usize>) -> PyErr {
+    if let EndpointError::Schedule(inner) = e {
+        return schedule_at(py, row, inner);
+    }
+    let class =
+        if matches!(e, EndpointError::InvalidConfig { .. }) { "InvalidConfigError" } else { "InvalidInputError" };
+    let message = match row {
+        Some(row) => format!("timeline {row}: {e}"),
         None => e.to_string(),
     };
     located(py, class, message, e.kind(), e.path(), row)

@@ -8,6 +8,7 @@
 mod columns;
 mod egfr;
 mod eligibility;
+mod endpoints;
 mod errors;
 mod instrument;
 mod kernel;
@@ -37,5 +38,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     columns::register(m)?;
     schedule::register(m)?;
     instrument::register(m)?;
+    endpoints::register(m)?;
     Ok(())
 }

@@ -36,6 +36,13 @@ pub enum Command {
         /// The status date (default: the bundled follow-up's date).
         on: Option<chrono::NaiveDate>,
     },
+    /// The endpoints of a cohort of participant timelines.
+    Endpoints {
+        /// Timelines as JSON lines (default: the bundled synthetic follow-up's).
+        input: Option<PathBuf>,
+        /// Where the analysis datasets go.
+        out: PathBuf,
+    },
     /// Print the usage.
     Help,
     /// Print the version.
@@ -47,6 +54,7 @@ pub const USAGE: &str = "\
 usage: dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]
        dkd-report egfr [COHORT.csv]
        dkd-report schedule [PARTICIPANTS.jsonl] [--on YYYY-MM-DD]
+       dkd-report endpoints [TIMELINES.jsonl] [--out DIR]
        dkd-report generate [--seed S] [--count N]
        dkd-report --help | --version
 
@@ -57,6 +65,10 @@ screen    screens a cohort of screening records (JSON lines; default: the bundle
 schedule  prints the visit schedule of a cohort on a date: each visit's states, the deviations
           (participants' schedules as JSON lines, docs/schedule.md; default: the bundled
           synthetic follow-up of 120 participants on 2026-12-01)
+endpoints derives the trial's endpoints for participants' timelines (JSON lines,
+          docs/endpoints.md; default: the bundled synthetic follow-up with its measurements),
+          writes DIR/endpoints_bds.csv and DIR/endpoints_adsl.csv (default DIR: out) and prints
+          the endpoint report; the main job (no command) prints it after the schedule
 egfr      prints eGFR by every equation for a cohort CSV (default: the bundled one)
 generate  writes synthetic screening records as JSON lines (default: the bundled cohort's
           seed and count)
@@ -80,11 +92,12 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
         return Ok(Command::Version);
     }
     let (name, rest) = match args.first().and_then(|a| a.to_str()) {
-        Some(c @ ("screen" | "egfr" | "generate" | "schedule" | "help")) => (c, &args[1..]),
+        Some(c @ ("screen" | "egfr" | "generate" | "schedule" | "endpoints" | "help")) => (c, &args[1..]),
         _ => ("screen", args),
     };
     let options: &[&str] = match name {
         "screen" => &["--out", "--config"],
+        "endpoints" => &["--out"],
         "generate" => &["--seed", "--count"],
         "schedule" => &["--on"],
         _ => &[],
@@ -92,7 +105,7 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
     let (values, positional) = split(rest, options)?;
     let value = |option: &str| values.iter().rev().find(|(o, _)| *o == option).map(|(_, v)| v.clone());
     let max_positional = match name {
-        "screen" | "egfr" | "schedule" => 1,
+        "screen" | "egfr" | "schedule" | "endpoints" => 1,
         _ => 0,
     };
     if let Some(extra) = positional.get(max_positional) {
@@ -102,6 +115,9 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
     match name {
         "help" => Ok(Command::Help),
         "egfr" => Ok(Command::Egfr { input }),
+        "endpoints" => {
+            Ok(Command::Endpoints { input, out: value("--out").map_or_else(|| PathBuf::from("out"), PathBuf::from) })
+        }
         "schedule" => Ok(Command::Schedule {
             input,
             on: value("--on")
@@ -200,6 +216,10 @@ mod tests {
         assert_eq!(run(&["--foo"]), Err("unknown option `--foo` (see --help)".into()));
         assert_eq!(run(&["egfr", "--out", "o"]), Err("unknown option `--out` (see --help)".into()));
         assert_eq!(run(&["generate", "--out", "o"]), Err("unknown option `--out` (see --help)".into()));
+        assert_eq!(
+            run(&["endpoints", "t.jsonl", "--out", "o"]),
+            Ok(Command::Endpoints { input: Some(PathBuf::from("t.jsonl")), out: PathBuf::from("o") })
+        );
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //!   (the main job), it then prints the visit schedule of the bundled synthetic follow-up.
 //! - `dkd-report schedule [PARTICIPANTS.jsonl] [--on DATE]`: the visit schedule of a cohort on a
 //!   date (each visit's states, deviations), streaming ([`schedule`]).
+//! - `dkd-report endpoints [TIMELINES.jsonl] [--out DIR]`: the trial's endpoints for a cohort of
+//!   participant timelines (default: the bundled synthetic follow-up with its measurements):
+//!   the analysis datasets and the endpoint report ([`endpoints`]). The main job prints it too.
 //! - `dkd-report egfr [COHORT.csv]`: eGFR by every equation for a CSV of patients (default:
 //!   the bundled `data/synthetic_cohort.csv`), printed as a table, streaming.
 //! - `dkd-report generate [--seed S] [--count N]`: synthetic screening records as JSON lines,
@@ -17,6 +20,7 @@
 //! standard output (`dkd-report generate | head`) ends a command early with status 0.
 
 mod args;
+mod endpoints;
 mod output;
 mod schedule;
 mod screen;
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Egfr { input } => egfr(input),
         Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
+        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|report| emit(&report)),
         Command::Generate { seed, count } => generate(seed, count),
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
@@ -82,13 +87,17 @@ fn main() -> ExitCode {
                     eprintln!("dkd-report: cannot handle signal {signal}: {e}");
                 }
             }
-            // The main job (the bundled cohort) also prints the bundled follow-up's schedule.
+            // The main job (the bundled cohort) also prints the bundled follow-up's schedule and
+            // endpoints.
             let main_job = input.is_none();
             screen::run(input.as_deref(), &out, config.as_deref(), &interrupted)
                 .and_then(|report| emit(&report))
                 .and_then(|()| {
                     if main_job {
-                        schedule::run(None, None).and_then(|r| emit(&format!("\n{r}")))
+                        schedule::run(None, None)
+                            .and_then(|r| emit(&format!("\n{r}")))
+                            .and_then(|()| endpoints::run(None, &out))
+                            .and_then(|r| emit(&format!("\n{r}")))
                     } else {
                         Ok(())
                     }

@@ -104,14 +104,14 @@ class BindingTest {
     @Test
     fun errorKindsListsEveryKind() {
         val kinds = errorKinds()
-        assertEquals(44, kinds.size)
+        assertEquals(46, kinds.size)
         assertEquals(kinds.sorted(), kinds)
         for (k in listOf("unknown_unit", "unit_not_for_analyte", "unknown_analyte", "not_finite", "negative", "out_of_bounds",
                 "invalid_json", "wrong_analyte", "unknown_equation", "missing_input", "age_out_of_range",
                 "weight_out_of_bounds", "column_length", "invalid_age", "unknown_sex", "birth_after_date", "invalid_date",
                 "malformed", "date_after_screening", "dates_out_of_order", "invalid_value", "invalid_config",
                 "internal_error",
-                "invalid_schedule", "date_out_of_range", "invalid_time", "invalid_instrument", "invalid_translation", "unknown_instrument", "unknown_language", "unknown_item", "answer_out_of_scale", "not_applicable_not_allowed", "skip_not_allowed", "session_completed", "session_incomplete", "invalid_session", "corrupt_save", "instrument_mismatch", "invalid_rules", "efficacy_undefined", "storage", "invalid_answer", "missing_column")) {
+                "invalid_schedule", "date_out_of_range", "invalid_time", "invalid_instrument", "invalid_translation", "unknown_instrument", "unknown_language", "unknown_item", "answer_out_of_scale", "not_applicable_not_allowed", "skip_not_allowed", "session_completed", "session_incomplete", "invalid_session", "corrupt_save", "instrument_mismatch", "invalid_rules", "efficacy_undefined", "storage", "invalid_answer", "missing_column", "invalid_lab", "unsupported_schema_version")) {
             assertTrue(k in kinds, k)
         }
     }

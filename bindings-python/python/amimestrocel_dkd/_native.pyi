@@ -10,6 +10,13 @@ import numpy.typing as npt
 from .types import AnalyteSlug, CriterionIdSlug, CriterionKindSlug, EquationSlug, OutcomeSlug, StatusSlug
 
 __all__ = [
+    "endpoints_csv",
+    "endpoints_derive_json",
+    "endpoints_report_json",
+    "stats_kaplan_meier_json",
+    "stats_summarise_json",
+    "stats_t_quantile",
+    "stats_wilson",
     "ASSESSMENTS",
     "INSTRUMENT_ERROR_KINDS",
     "NativeInstrument",
@@ -375,3 +382,21 @@ class NativeSession:
     def flat_json(self, rules_json: Optional[str] = None) -> str: ...
 
 def instrument_efficacy_json(pre: float, post: float, thresholds_json: Optional[str] = None) -> str: ...
+
+def endpoints_derive_json(
+    timelines: List[str],
+    config_json: Optional[str] = None,
+    plan_json: Optional[str] = None,
+    readings_json: Optional[str] = None,
+) -> str: ...
+def endpoints_report_json(
+    participants_json: str,
+    config_json: Optional[str] = None,
+    plan_json: Optional[str] = None,
+    readings_json: Optional[str] = None,
+) -> str: ...
+def endpoints_csv(participants_json: str) -> Tuple[str, str]: ...
+def stats_summarise_json(values: List[Optional[float]], level: float = 0.95, quantile_method: str = "type7") -> str: ...
+def stats_wilson(events: int, n: int, level: float = 0.95) -> Tuple[Optional[float], Optional[float], Optional[float]]: ...
+def stats_kaplan_meier_json(times: List[float], events: List[bool], level: float = 0.95, interval: str = "log_log") -> str: ...
+def stats_t_quantile(p: float, df: float) -> float: ...

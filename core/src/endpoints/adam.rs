@@ -75,27 +75,37 @@ fn flag(b: bool) -> &'static str {
 pub fn write_bds_csv<W: Write>(mut out: W, participants: &[ParticipantEndpoints]) -> io::Result<()> {
     writeln!(out, "{}", BDS_COLUMNS.join(","))?;
     for p in participants {
-        for r in &p.rows {
-            writeln!(
-                out,
-                "{STUDYID},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                text(&r.usubjid),
-                text(&r.paramcd),
-                text(&r.param),
-                text(r.avisit.as_deref().unwrap_or("")),
-                r.adt,
-                r.ady,
-                r.aval,
-                opt(r.base),
-                opt(r.chg),
-                opt(r.pchg),
-                opt(r.r2base),
-                flag(r.ablfl),
-                flag(r.anl01fl),
-                text(r.dtype.as_deref().unwrap_or("")),
-                text(&r.src),
-            )?;
-        }
+        write_bds_rows(&mut out, p)?;
+    }
+    Ok(())
+}
+
+/// Writes one participant's BDS rows (no header), for writing a cohort one participant at a
+/// time.
+///
+/// # Errors
+/// The writer's.
+pub fn write_bds_rows<W: Write>(mut out: W, p: &ParticipantEndpoints) -> io::Result<()> {
+    for r in &p.rows {
+        writeln!(
+            out,
+            "{STUDYID},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            text(&r.usubjid),
+            text(&r.paramcd),
+            text(&r.param),
+            text(r.avisit.as_deref().unwrap_or("")),
+            r.adt,
+            r.ady,
+            r.aval,
+            opt(r.base),
+            opt(r.chg),
+            opt(r.pchg),
+            opt(r.r2base),
+            flag(r.ablfl),
+            flag(r.anl01fl),
+            text(r.dtype.as_deref().unwrap_or("")),
+            text(&r.src),
+        )?;
     }
     Ok(())
 }
@@ -107,34 +117,42 @@ pub fn write_bds_csv<W: Write>(mut out: W, participants: &[ParticipantEndpoints]
 pub fn write_adsl_csv<W: Write>(mut out: W, participants: &[ParticipantEndpoints]) -> io::Result<()> {
     writeln!(out, "{}", ADSL_COLUMNS.join(","))?;
     for p in participants {
-        let s = &p.subject;
-        let event =
-            |e: &Option<super::EventTime>| (yes_no(e.as_ref().map(|e| e.event)), opt(e.as_ref().map(|e| e.days)));
-        let (renal_flag, renal_days) = event(&p.renal_composite);
-        let (mace_flag, mace_days) = event(&p.mace);
-        writeln!(
-            out,
-            "{STUDYID},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            text(&p.usubjid),
-            s.sex,
-            p.age,
-            flag(p.dosed),
-            opt(p.day_one),
-            opt(s.last_infusion),
-            s.infusions,
-            s.status,
-            flag(s.death.is_some()),
-            opt(s.death),
-            s.last_contact,
-            renal_flag,
-            renal_days,
-            mace_flag,
-            mace_days,
-            yes_no(p.dosed.then_some(p.adverse_events.treatment_emergent > 0)),
-            yes_no(p.dosed.then_some(p.adverse_events.serious > 0)),
-            yes_no(p.malignancy_within_window),
-            opt(p.egfr_slope.map(|s| s.per_year)),
-        )?;
+        write_adsl_row(&mut out, p)?;
     }
+    Ok(())
+}
+
+/// Writes one participant's ADSL row (no header).
+///
+/// # Errors
+/// The writer's.
+pub fn write_adsl_row<W: Write>(mut out: W, p: &ParticipantEndpoints) -> io::Result<()> {
+    let s = &p.subject;
+    let event = |e: &Option<super::EventTime>| (yes_no(e.as_ref().map(|e| e.event)), opt(e.as_ref().map(|e| e.days)));
+    let (renal_flag, renal_days) = event(&p.renal_composite);
+    let (mace_flag, mace_days) = event(&p.mace);
+    writeln!(
+        out,
+        "{STUDYID},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        text(&p.usubjid),
+        s.sex,
+        p.age,
+        flag(p.dosed),
+        opt(p.day_one),
+        opt(s.last_infusion),
+        s.infusions,
+        s.status,
+        flag(s.death.is_some()),
+        opt(s.death),
+        s.last_contact,
+        renal_flag,
+        renal_days,
+        mace_flag,
+        mace_days,
+        yes_no(p.dosed.then_some(p.adverse_events.treatment_emergent > 0)),
+        yes_no(p.dosed.then_some(p.adverse_events.serious > 0)),
+        yes_no(p.malignancy_within_window),
+        opt(p.egfr_slope.map(|s| s.per_year)),
+    )?;
     Ok(())
 }

@@ -88,7 +88,7 @@ pub struct Slope {
     /// The fitted eGFR at day 1.
     pub intercept: f64,
     /// Values fitted.
-    pub points: usize,
+    pub points: u32,
 }
 
 /// Everything derived for one participant.
@@ -135,6 +135,31 @@ pub struct ParticipantEndpoints {
     pub unusable: Vec<Unusable>,
 }
 
+impl ParticipantEndpoints {
+    /// A parameter's trend for the participant's own view: the baseline and every visit's
+    /// analysis value, in date order (unscheduled and repeated values left out).
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::endpoints::{derive, EndpointConfig, ParticipantTimeline};
+    /// use amimestrocel_dkd::schedule::ScheduleConfig;
+    /// let t = ParticipantTimeline::from_json(r#"{"schema_version": 1, "id": "P", "sex": "male",
+    ///   "birth_date": "1958-01-01", "first_infusion": "2025-03-03", "last_contact": "2025-10-01",
+    ///   "labs": [{"date": "2025-03-01", "analyte": "serum_creatinine", "value": 1.6, "unit": "mg/dL"},
+    ///            {"date": "2025-09-14", "analyte": "serum_creatinine", "value": 1.5, "unit": "mg/dL"}]}"#)?.check()?;
+    /// let p = derive(&t, &ScheduleConfig::bundled()?, &EndpointConfig::default())?;
+    /// let trend = p.trend("EGFR");
+    /// assert_eq!(trend.len(), 2);
+    /// assert!(trend[1].chg.unwrap() > 0.0); // a lower creatinine, a higher eGFR
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trend(&self, paramcd: &str) -> Vec<&AnalysisRow> {
+        let mut rows: Vec<&AnalysisRow> = self.rows.iter().filter(|r| r.paramcd == paramcd && r.anl01fl).collect();
+        rows.sort_by_key(|r| r.adt);
+        rows
+    }
+}
+
 /// Subject-level values of the ADSL dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubjectLevel {
@@ -144,7 +169,7 @@ pub struct SubjectLevel {
     #[serde(with = "crate::date::iso_opt")]
     pub last_infusion: Option<NaiveDate>,
     /// Infusions given.
-    pub infusions: usize,
+    pub infusions: u32,
     /// EOSSTT: `COMPLETED` (followed to the end of follow-up), `DISCONTINUED` (withdrawn or
     /// died before it) or `ONGOING`.
     pub status: String,
@@ -274,7 +299,11 @@ fn not_dosed(timeline: &CheckedTimeline) -> ParticipantEndpoints {
 
 fn subject_level(t: &super::ParticipantTimeline, end: NaiveDate) -> SubjectLevel {
     let last_infusion = t.infusions.iter().map(|i| i.date).chain(t.first_infusion).max();
-    let infusions = if t.infusions.is_empty() { usize::from(t.first_infusion.is_some()) } else { t.infusions.len() };
+    let infusions = if t.infusions.is_empty() {
+        u32::from(t.first_infusion.is_some())
+    } else {
+        u32::try_from(t.infusions.len()).unwrap_or(u32::MAX)
+    };
     let status = if t.first_infusion.is_some() && t.last_contact >= end {
         "COMPLETED"
     } else if t.withdrawal.is_some() || t.death.is_some() {
@@ -696,5 +725,5 @@ fn slope(rows: &[&AnalysisRow], day_one: NaiveDate, min_points: usize) -> Option
     }
     let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
     let per_year = sxy / sxx;
-    Some(Slope { per_year, intercept: mean_y - per_year * mean_x, points: n })
+    Some(Slope { per_year, intercept: mean_y - per_year * mean_x, points: u32::try_from(n).unwrap_or(u32::MAX) })
 }

@@ -37,15 +37,17 @@ mod outcomes;
 pub mod stats;
 mod timeline;
 
-pub use adam::{write_adsl_csv, write_bds_csv, ADSL_COLUMNS, BDS_COLUMNS};
-pub use cohort::{summarise_cohort, CohortReport, LandmarkRow, ParameterVisitSummary, TimeToEvent};
-pub use config::{Confirmation, EndpointConfig, TreatmentEmergent};
-pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, Unusable};
+pub use adam::{write_adsl_csv, write_adsl_row, write_bds_csv, write_bds_rows, ADSL_COLUMNS, BDS_COLUMNS};
+pub use cohort::{
+    summarise_cohort, CohortReport, GeometricRatio, LandmarkRow, ParameterVisitSummary, SafetyRow, TimeToEvent,
+};
+pub use config::{Confirmation, EgfrSource, EndpointConfig, MissingRule, TreatmentEmergent, UacrSummary, VisitValue};
+pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};
 pub use outcomes::{AdverseEventSummary, EventTime, Landmark};
 pub use timeline::{
     AdverseEvent, AeOutcome, CardiovascularEvent, CardiovascularEventKind, CheckedTimeline, Death, DeathCause,
-    EmgResult, Eye, LabObservation, LymphocyteSubset, Malignancy, NamedValue, OctaResult, ParticipantTimeline,
-    QuestionnaireScore, RenalReplacement, RenalReplacementKind, VitalSigns, SCHEMA_VERSION,
+    EmgResult, Eye, InfusionDate, LabObservation, LymphocyteSubset, Malignancy, NamedValue, OctaResult,
+    ParticipantTimeline, QuestionnaireScore, RenalReplacement, RenalReplacementKind, VitalSigns, SCHEMA_VERSION,
 };
 
 use crate::egfr::EgfrError;

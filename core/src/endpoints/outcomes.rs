@@ -53,17 +53,17 @@ pub struct Landmark {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AdverseEventSummary {
     /// Events starting before treatment (not treatment-emergent).
-    pub before_treatment: usize,
+    pub before_treatment: u32,
     /// Treatment-emergent events within the collection window.
-    pub treatment_emergent: usize,
+    pub treatment_emergent: u32,
     /// Of those, serious.
-    pub serious: usize,
+    pub serious: u32,
     /// Of those, related to the study product.
-    pub related: usize,
+    pub related: u32,
     /// Of those, grade 3 or above.
-    pub grade_3_or_above: usize,
+    pub grade_3_or_above: u32,
     /// Events starting after the collection window (reported, not in the endpoint).
-    pub after_window: usize,
+    pub after_window: u32,
     /// The distinct terms of the treatment-emergent events, sorted.
     pub terms: Vec<String>,
     /// The distinct terms of the serious ones, sorted.
@@ -258,9 +258,9 @@ pub(crate) fn adverse_events(
             s.after_window += 1;
         } else {
             s.treatment_emergent += 1;
-            s.serious += usize::from(ae.serious);
-            s.related += usize::from(ae.related);
-            s.grade_3_or_above += usize::from(ae.grade >= 3);
+            s.serious += u32::from(ae.serious);
+            s.related += u32::from(ae.related);
+            s.grade_3_or_above += u32::from(ae.grade >= 3);
             s.terms.push(ae.term.clone());
             if ae.serious {
                 s.serious_terms.push(ae.term.clone());

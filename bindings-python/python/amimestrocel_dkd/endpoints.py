@@ -1,0 +1,281 @@
+"""The endpoints of NCT06969807 for the statistician: participants' timelines in, ADaM-style
+analysis datasets (BDS and ADSL) as pandas DataFrames out, and the cohort report (summaries
+with t intervals, proportions with Wilson intervals, Kaplan-Meier with Greenwood).
+
+Every rule is the Rust core's (``docs/endpoints.md``); the readings where the protocol is silent
+(baseline look-back, the eGFR equation, the confirmation of a decline, the adverse-event
+window, missing data) are named parameters, changed with ``config={"confirmation": {"rule":
+"after", "days": 28}}``.
+
+A timeline is a dict (or JSON text) as ``docs/endpoints.md`` describes::
+
+    {"schema_version": 1, "id": "P-001", "sex": "female", "birth_date": "1960-05-01",
+     "first_infusion": "2025-03-03", "last_contact": "2025-09-30",
+     "labs": [{"date": "2025-02-20", "analyte": "urine_protein_24h", "value": 2.0, "unit": "g/24h"}]}
+
+>>> from amimestrocel_dkd import endpoints
+>>> t = {"schema_version": 1, "id": "P-001", "sex": "female", "birth_date": "1960-05-01",
+...      "first_infusion": "2025-03-03", "last_contact": "2025-09-30",
+...      "labs": [{"date": "2025-02-20", "analyte": "urine_protein_24h", "value": 2.0, "unit": "g/24h"},
+...               {"date": "2025-09-15", "analyte": "urine_protein_24h", "value": 1.5, "unit": "g/24h"}]}
+>>> e = endpoints.derive([t])
+>>> row = e.bds[(e.bds.PARAMCD == "UPRO24") & (e.bds.AVISIT == "w28")].iloc[0]
+>>> float(row.CHG), float(row.PCHG)
+(-0.5, -25.0)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+
+from . import _native
+from .screening import _json_text
+
+DataFrame = Any
+"""A ``pandas.DataFrame`` (pandas is imported when one is made; it has no type stubs here)."""
+
+__all__ = [
+    "CohortReport",
+    "Endpoints",
+    "Proportion",
+    "Summary",
+    "derive",
+    "kaplan_meier",
+    "summarise",
+    "t_quantile",
+    "wilson",
+]
+
+Timeline = Union[Mapping[str, Any], str]
+
+_NUMERIC_BDS = ["ADY", "AVAL", "BASE", "CHG", "PCHG", "R2BASE"]
+_NUMERIC_ADSL = ["AGE", "NINF", "RENALDY", "MACEDY", "EGFRSLP"]
+_DATES_BDS = ["ADT"]
+_DATES_ADSL = ["TRTSDT", "TRTEDT", "DTHDT", "LSTCNTDT"]
+
+
+def _pandas() -> Any:
+    try:
+        import pandas  # type: ignore[import-untyped,unused-ignore]
+    except ModuleNotFoundError:  # pragma: no cover - pandas is in the test environment
+        raise ModuleNotFoundError(
+            "amimestrocel_dkd.endpoints makes pandas DataFrames: pip install 'amimestrocel-dkd[pandas]'"
+        ) from None
+    return pandas
+
+
+def _frame(text: str, numeric: Sequence[str], dates: Sequence[str]) -> DataFrame:
+    """A DataFrame of core's CSV: text columns as written (flags ``Y`` or ``""``), numbers as
+    float (``ADY``, ``AGE``, ``NINF``, day counts as nullable integers), dates as
+    ``datetime64``; an empty cell of a number or date is missing."""
+    pd = _pandas()
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for column in numeric:
+        values = pd.to_numeric(frame[column].replace("", None), errors="raise")
+        if column in ("ADY", "AGE", "NINF", "RENALDY", "MACEDY"):
+            values = values.astype("Int64")
+        frame[column] = values
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column].replace("", None), format="%Y-%m-%d")
+    return frame
+
+
+class Summary(NamedTuple):
+    """A descriptive summary: ``n`` present, ``missing`` (counted, not imputed), mean, SD
+    (divisor n - 1), median, quartiles, range and the t interval of the mean (``ci_lower``,
+    ``ci_upper``); ``None`` where too few values."""
+
+    n: int
+    missing: int
+    mean: Optional[float]
+    sd: Optional[float]
+    median: Optional[float]
+    q1: Optional[float]
+    q3: Optional[float]
+    min: Optional[float]
+    max: Optional[float]
+    ci_lower: Optional[float]
+    ci_upper: Optional[float]
+
+
+def _summary(d: Dict[str, Any]) -> Summary:
+    ci = d.get("ci")
+    return Summary(
+        d["n"], d["missing"], d["mean"], d["sd"], d["median"], d["q1"], d["q3"], d["min"], d["max"],
+        None if ci is None else ci[0], None if ci is None else ci[1],
+    )
+
+
+class Proportion(NamedTuple):
+    """``events`` of ``n`` known (``missing`` not known) with Wilson's interval."""
+
+    events: int
+    n: int
+    missing: int
+    estimate: Optional[float]
+    lower: Optional[float]
+    upper: Optional[float]
+
+
+def _proportion(d: Dict[str, Any]) -> Proportion:
+    ci = d.get("ci")
+    return Proportion(d["events"], d["n"], d["missing"], d["estimate"],
+                      None if ci is None else ci[0], None if ci is None else ci[1])
+
+
+def summarise(values: Iterable[Optional[float]], level: float = 0.95, quantile_method: str = "type7") -> Summary:
+    """Summarises ``values`` (``None`` or NaN is missing): n, mean, SD, median, IQR, range and the
+    t interval of the mean at ``level``. Quantiles: ``"type7"`` (numpy's default) or ``"type6"``
+    (numpy ``method="weibull"``).
+
+    >>> s = summarise([1.0, 2.0, None, 4.0])
+    >>> (s.n, s.missing, s.median)
+    (3, 1, 2.0)
+    """
+    cleaned: List[Optional[float]] = []
+    for v in values:
+        if v is None:
+            cleaned.append(None)
+        else:
+            x = float(v)
+            cleaned.append(None if x != x else x)  # NaN is missing
+    return _summary(json.loads(_native.stats_summarise_json(cleaned, level, quantile_method)))
+
+
+def wilson(events: int, n: int, level: float = 0.95) -> Proportion:
+    """``events`` of ``n`` with Wilson's score interval (no continuity correction).
+
+    >>> p = wilson(3, 20)
+    >>> round(p.lower, 4), round(p.upper, 4)
+    (0.0524, 0.3604)
+    """
+    estimate, lower, upper = _native.stats_wilson(events, n, level)
+    return Proportion(events, n, 0, estimate, lower, upper)
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom."""
+    return _native.stats_t_quantile(p, df)
+
+
+def kaplan_meier(times: Iterable[float], events: Iterable[bool], level: float = 0.95,
+                 interval: str = "log_log") -> DataFrame:
+    """The Kaplan-Meier estimate as a DataFrame, one row per distinct time: ``time``,
+    ``at_risk``, ``events``, ``censored``, ``survival``, ``se`` (Greenwood) and the interval
+    ``lower``/``upper`` (``"log_log"``, as lifelines, or ``"linear"``); ``attrs["median"]`` is
+    the median time (``None`` if the estimate stays above 0.5).
+    """
+    km = json.loads(_native.stats_kaplan_meier_json([float(t) for t in times], [bool(e) for e in events],
+                                                    level, interval))
+    return _km_frame(km)
+
+
+def _km_frame(km: Dict[str, Any]) -> DataFrame:
+    pd = _pandas()
+    rows = [
+        {
+            "time": s["time"], "at_risk": s["at_risk"], "events": s["events"], "censored": s["censored"],
+            "survival": s["survival"], "se": s["se"],
+            "lower": None if s["ci"] is None else s["ci"][0],
+            "upper": None if s["ci"] is None else s["ci"][1],
+        }
+        for s in km["steps"]
+    ]
+    frame = pd.DataFrame(rows, columns=["time", "at_risk", "events", "censored", "survival", "se", "lower", "upper"])
+    frame["lower"] = frame["lower"].astype(float)
+    frame["upper"] = frame["upper"].astype(float)
+    frame.attrs["median"] = km["median"]
+    frame.attrs["n"] = km["n"]
+    return frame
+
+
+class CohortReport(NamedTuple):
+    """The cohort's report: ``visits`` (a DataFrame, one row per parameter and visit with the
+    summaries of AVAL, CHG and PCHG and, for UACR, the geometric mean ratio), ``landmarks`` (the
+    renal composite, MACE and death at week 28 and months 12-24 with Wilson intervals),
+    ``time_to_event`` (Kaplan-Meier DataFrames by outcome), ``safety`` (participants with
+    adverse events and malignancies), ``egfr_slope`` and the count of values not usable."""
+
+    participants: int
+    dosed: int
+    visits: DataFrame
+    landmarks: DataFrame
+    time_to_event: Dict[str, DataFrame]
+    safety: DataFrame
+    egfr_slope: Summary
+    unusable: int
+
+
+class Endpoints:
+    """Derived endpoints of a cohort: ``participants`` (core's JSON per participant), ``bds`` and
+    ``adsl`` DataFrames (the columns of ``docs/endpoints.md``), :meth:`report` and
+    :meth:`to_csv`."""
+
+    def __init__(self, participants_json: str, config: Optional[str], plan: Optional[str],
+                 readings: Optional[str]) -> None:
+        self._json = participants_json
+        self._config, self._plan, self._readings = config, plan, readings
+        self.participants: List[Dict[str, Any]] = json.loads(participants_json)
+        self._csv: Optional[Tuple[str, str]] = None
+
+    def _texts(self) -> Tuple[str, str]:
+        if self._csv is None:
+            self._csv = _native.endpoints_csv(self._json)
+        return self._csv
+
+    @property
+    def bds(self) -> DataFrame:
+        """The long analysis dataset: one row per value (STUDYID, USUBJID, PARAMCD, PARAM,
+        AVISIT, ADT, ADY, AVAL, BASE, CHG, PCHG, R2BASE, ABLFL, ANL01FL, DTYPE, SRC)."""
+        return _frame(self._texts()[0], _NUMERIC_BDS, _DATES_BDS)
+
+    @property
+    def adsl(self) -> DataFrame:
+        """The subject-level dataset: one row per participant."""
+        return _frame(self._texts()[1], _NUMERIC_ADSL, _DATES_ADSL)
+
+    def to_csv(self) -> Tuple[str, str]:
+        """The BDS and ADSL datasets as CSV texts, exactly as the main job writes them."""
+        return self._texts()
+
+    def report(self) -> CohortReport:
+        """The cohort report."""
+        pd = _pandas()
+        r = json.loads(_native.endpoints_report_json(self._json, self._config, self._plan, self._readings))
+        visit_rows = []
+        for v in r["visits"]:
+            row: Dict[str, Any] = {"PARAMCD": v["paramcd"], "PARAM": v["param"], "AVISIT": v["avisit"],
+                                   "not_due": v["not_due"]}
+            for part in ("aval", "chg", "pchg"):
+                s = v[part]
+                for field, value in (_summary(s)._asdict() if s is not None else {}).items():
+                    row[f"{part}_{field}"] = value
+            g = v.get("geometric_ratio")
+            row["gmr"] = None if g is None else g["ratio"]
+            row["gmr_lower"] = None if g is None or g["ci"] is None else g["ci"][0]
+            row["gmr_upper"] = None if g is None or g["ci"] is None else g["ci"][1]
+            visit_rows.append(row)
+        landmarks = pd.DataFrame(
+            [{"visit": lm["visit"], "outcome": lm["outcome"], **_proportion(lm["proportion"])._asdict()}
+             for lm in r["landmarks"]]
+        )
+        safety = pd.DataFrame([{"what": s["what"], **_proportion(s["proportion"])._asdict()} for s in r["safety"]])
+        time_to_event = {t["outcome"]: _km_frame(t["km"]) for t in r["time_to_event"]}
+        return CohortReport(r["participants"], r["dosed"], pd.DataFrame(visit_rows), landmarks, time_to_event,
+                            safety, _summary(r["egfr_slope"]), r["unusable"])
+
+
+def derive(timelines: Iterable[Timeline], config: Optional[Mapping[str, Any]] = None,
+           plan: Optional[Union[Mapping[str, Any], str]] = None,
+           readings: Optional[Union[Mapping[str, Any], str]] = None) -> Endpoints:
+    """Derives every participant's endpoints in one call. A refused timeline raises
+    :class:`~amimestrocel_dkd.errors.InvalidInputError` with its ``row`` (from 0) and ``path``;
+    a refused reading :class:`~amimestrocel_dkd.errors.InvalidConfigError`."""
+    texts = [_json_text(t, "a participant's timeline") for t in timelines]
+    config_text = None if config is None else _json_text(config, "config")
+    plan_text = None if plan is None else _json_text(plan, "plan")
+    readings_text = None if readings is None else _json_text(readings, "readings")
+    return Endpoints(_native.endpoints_derive_json(texts, config_text, plan_text, readings_text),
+                     config_text, plan_text, readings_text)

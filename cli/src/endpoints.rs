@@ -1,0 +1,95 @@
+//! `dkd-report endpoints`: the trial's endpoints for a cohort. Reads participants' timelines as
+//! JSON lines (`docs/endpoints.md`), one at a time, or the bundled synthetic follow-up with its
+//! measurements; writes the analysis datasets DIR/endpoints_bds.csv and DIR/endpoints_adsl.csv
+//! (replaced together) a participant at a time, and prints the endpoint report. A line that is
+//! not a valid timeline is counted as refused, with its line number and error on standard
+//! error: nothing is dropped silently. The derived endpoints of every participant are kept for
+//! the cohort summaries (medians and Kaplan–Meier need them all), so memory grows with the
+//! number of participants; the datasets are streamed.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use amimestrocel_dkd::endpoints::{
+    derive, summarise_cohort, write_adsl_row, write_bds_rows, EndpointConfig, ParticipantEndpoints,
+    ParticipantTimeline, ADSL_COLUMNS, BDS_COLUMNS,
+};
+use amimestrocel_dkd::jsonl::JsonLines;
+use amimestrocel_dkd::schedule::ScheduleConfig;
+use amimestrocel_dkd::tools::{endpoint_report, follow_up, timelines};
+
+use crate::output::OutputSet;
+use crate::Failure;
+
+const NAMES: [&str; 2] = ["endpoints_bds.csv", "endpoints_adsl.csv"];
+
+/// Derives, writes and reports `input` (default: the bundled synthetic timelines).
+pub fn run(input: Option<&Path>, out: &Path) -> Result<String, Failure> {
+    let plan = ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
+    let config = EndpointConfig::default();
+    let write_error = |e: std::io::Error| Failure::run(format!("cannot write {}: {e}", out.display()));
+    let mut set = OutputSet::create(out, &NAMES).map_err(write_error)?;
+    use std::io::Write as _;
+    writeln!(set.writer(0).map_err(write_error)?, "{}", BDS_COLUMNS.join(",")).map_err(write_error)?;
+    writeln!(set.writer(1).map_err(write_error)?, "{}", ADSL_COLUMNS.join(",")).map_err(write_error)?;
+    let mut derived: Vec<ParticipantEndpoints> = Vec::new();
+    let mut refused = 0usize;
+    let mut keep = |set: &mut OutputSet, p: ParticipantEndpoints| -> Result<(), Failure> {
+        write_bds_rows(set.writer(0).map_err(write_error)?, &p).map_err(write_error)?;
+        write_adsl_row(set.writer(1).map_err(write_error)?, &p).map_err(write_error)?;
+        derived.push(p);
+        Ok(())
+    };
+    match input {
+        None => {
+            let cohort = timelines::timelines(
+                follow_up::BUNDLED_SEED,
+                follow_up::BUNDLED_COUNT,
+                follow_up::bundled_as_of(),
+                &plan,
+            )
+            .map_err(|e| Failure::run(format!("the synthetic timelines: {e}")))?;
+            for t in cohort {
+                let p = t
+                    .check()
+                    .and_then(|t| derive(&t, &plan, &config))
+                    .map_err(|e| Failure::run(format!("a synthetic timeline is refused (a bug): {e}")))?;
+                keep(&mut set, p)?;
+            }
+        }
+        Some(path) => {
+            let file = File::open(path).map_err(|e| Failure::run(format!("cannot read {}: {e}", path.display())))?;
+            for line in JsonLines::new(BufReader::new(file)) {
+                let line = line.map_err(|e| Failure::run(format!("cannot read {}: {e}", path.display())))?;
+                let text = match &line.text {
+                    Ok(text) => text,
+                    Err(e) => {
+                        eprintln!("dkd-report: {e}");
+                        refused += 1;
+                        continue;
+                    }
+                };
+                match ParticipantTimeline::from_json(text)
+                    .and_then(ParticipantTimeline::check)
+                    .and_then(|t| derive(&t, &plan, &config))
+                {
+                    Ok(p) => keep(&mut set, p)?,
+                    Err(e) => {
+                        eprintln!("dkd-report: line {}: {} at {}: {e}", line.number, e.kind(), e.path());
+                        refused += 1;
+                    }
+                }
+            }
+        }
+    }
+    let report = summarise_cohort(&derived, &plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
+    let targets: Vec<String> = set.targets().iter().map(|p| p.display().to_string()).collect();
+    set.commit().map_err(write_error)?;
+    let mut text = endpoint_report::render(&report);
+    if refused > 0 {
+        text.push_str(&format!("Refused timelines: {refused} (see standard error)\n"));
+    }
+    text.push_str(&format!("\nAnalysis datasets: {}\n", targets.join(", ")));
+    Ok(text)
+}

@@ -1,0 +1,240 @@
+"""Endpoints through the Python binding: the cohort statistics checked against third-party
+implementations on the same data (lifelines for Kaplan-Meier, statsmodels for Wilson intervals,
+scipy and numpy for t intervals and quantiles), the analysis datasets as DataFrames, and errors
+that name the timeline and field."""
+
+import math
+import random
+from typing import Any, Dict, List
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]
+import pytest
+import scipy.stats  # type: ignore[import-untyped]
+from lifelines import KaplanMeierFitter  # type: ignore[import-untyped]
+from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
+
+from amimestrocel_dkd import endpoints
+from amimestrocel_dkd.errors import InvalidConfigError, InvalidInputError
+from conftest import load
+
+
+def _survival_data(seed: int, n: int) -> tuple[List[float], List[bool]]:
+    rng = random.Random(seed)
+    times = [float(rng.randint(1, 60)) for _ in range(n)]  # ties on purpose
+    events = [rng.random() < 0.6 for _ in range(n)]
+    return times, events
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kaplan_meier_matches_lifelines(seed: int) -> None:
+    times, events = _survival_data(seed, 40 + 7 * seed)
+    ours = endpoints.kaplan_meier(times, events)
+    kmf = KaplanMeierFitter().fit(times, events, alpha=0.05)
+    theirs = kmf.survival_function_.iloc[:, 0]
+    ci = kmf.confidence_interval_survival_function_
+    for _, row in ours.iterrows():
+        assert row.survival == pytest.approx(theirs.loc[row.time], abs=1e-12)
+        lower, upper = ci.loc[row.time].iloc[0], ci.loc[row.time].iloc[1]
+        if not math.isnan(row.lower):
+            assert row.lower == pytest.approx(lower, abs=1e-9)
+            assert row.upper == pytest.approx(upper, abs=1e-9)
+    median = kmf.median_survival_time_
+    assert (ours.attrs["median"] is None) == math.isinf(median)
+    if ours.attrs["median"] is not None:
+        assert ours.attrs["median"] == median
+
+
+def test_kaplan_meier_at_risk_counts_match_lifelines_event_table() -> None:
+    times, events = _survival_data(42, 60)
+    ours = endpoints.kaplan_meier(times, events)
+    table = KaplanMeierFitter().fit(times, events).event_table
+    for _, row in ours.iterrows():
+        assert row.at_risk == table.loc[row.time, "at_risk"]
+        assert row.events == table.loc[row.time, "observed"]
+        assert row.censored == table.loc[row.time, "censored"]
+
+
+@pytest.mark.parametrize("events,n", [(0, 10), (3, 20), (10, 10), (1, 120), (57, 120), (119, 120)])
+def test_wilson_matches_statsmodels(events: int, n: int) -> None:
+    p = endpoints.wilson(events, n)
+    lower, upper = proportion_confint(events, n, alpha=0.05, method="wilson")
+    assert p.lower == pytest.approx(lower, abs=1e-12)
+    assert p.upper == pytest.approx(upper, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_summary_matches_numpy_and_scipy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = list(rng.normal(50, 12, size=5 + 9 * seed))
+    s = endpoints.summarise(values + [None])
+    assert (s.n, s.missing) == (len(values), 1)
+    assert s.mean == pytest.approx(np.mean(values), rel=1e-13)
+    assert s.sd == pytest.approx(np.std(values, ddof=1), rel=1e-12)
+    assert s.median == pytest.approx(np.median(values), rel=1e-13)
+    assert s.q1 == pytest.approx(np.percentile(values, 25), rel=1e-13)
+    assert s.q3 == pytest.approx(np.percentile(values, 75), rel=1e-13)
+    lower, upper = scipy.stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=scipy.stats.sem(values))
+    assert s.ci_lower == pytest.approx(lower, rel=1e-9)
+    assert s.ci_upper == pytest.approx(upper, rel=1e-9)
+    weibull = endpoints.summarise(values, quantile_method="type6")
+    assert weibull.q1 == pytest.approx(np.percentile(values, 25, method="weibull"), rel=1e-13)
+
+
+@pytest.mark.parametrize("p,df", [(0.975, 1), (0.975, 4), (0.95, 30), (0.025, 119), (0.999, 7)])
+def test_t_quantile_matches_scipy(p: float, df: int) -> None:
+    assert endpoints.t_quantile(p, df) == pytest.approx(scipy.stats.t.ppf(p, df), rel=1e-10)
+
+
+def _timeline(id: str, labs: List[Dict[str, Any]], **extra: Any) -> Dict[str, Any]:
+    t: Dict[str, Any] = {"schema_version": 1, "id": id, "sex": "female", "birth_date": "1960-06-15",
+                         "first_infusion": "2025-03-03", "last_contact": "2027-03-10", "labs": labs}
+    t.update(extra)
+    return t
+
+
+def _lab(date: str, analyte: str, value: float, unit: str) -> Dict[str, Any]:
+    return {"date": date, "analyte": analyte, "value": value, "unit": unit}
+
+
+def test_bds_rows_carry_baseline_change_and_the_visit_flag() -> None:
+    e = endpoints.derive([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g"),
+                                          _lab("2025-09-10", "uacr", 300, "mg/g"),
+                                          _lab("2025-09-12", "uacr", 320, "mg/g")])])
+    bds = e.bds
+    assert list(bds.columns[:6]) == ["STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVISIT", "ADT"]
+    w28 = bds[(bds.PARAMCD == "UACR") & (bds.AVISIT == "w28")]
+    assert len(w28) == 2
+    chosen = w28[w28.ANL01FL == "Y"].iloc[0]
+    # 2025-09-12 is nearer the week-28 target (2025-09-14) than 2025-09-10.
+    assert (chosen.AVAL, chosen.CHG, chosen.R2BASE) == (320.0, -80.0, 0.8)
+    assert str(chosen.ADT.date()) == "2025-09-12" and chosen.ADY == 194
+    base = bds[bds.ABLFL == "Y"].iloc[0]
+    assert (base.AVISIT, base.ADY, pd.isna(base.CHG)) == ("baseline", -6, True)
+
+
+def test_the_datasets_are_the_csv_core_writes() -> None:
+    e = endpoints.derive([_timeline("A", [_lab("2025-02-25", "hba1c", 58, "mmol/mol")])])
+    bds_text, adsl_text = e.to_csv()
+    assert bds_text.splitlines()[0].startswith("STUDYID,USUBJID,PARAMCD")
+    assert len(e.bds) == len(bds_text.splitlines()) - 1
+    adsl = e.adsl
+    assert list(adsl.USUBJID) == ["A"] and adsl.SAFFL.iloc[0] == "Y" and adsl.EOSSTT.iloc[0] == "COMPLETED"
+
+
+def test_report_counts_missing_and_not_due_and_gives_the_geometric_ratio() -> None:
+    def uacr(id: str, values: List[float], last: str = "2027-03-10") -> Dict[str, Any]:
+        dates = ["2025-02-25", "2025-09-14"]
+        return _timeline(id, [_lab(d, "uacr", v, "mg/g") for d, v in zip(dates, values)], last_contact=last)
+
+    e = endpoints.derive([uacr("A", [400, 200]), uacr("B", [100, 200]), uacr("C", [100]),
+                          uacr("D", [100], last="2025-06-01")])
+    report = e.report()
+    row = report.visits[(report.visits.PARAMCD == "UACR") & (report.visits.AVISIT == "w28")].iloc[0]
+    assert (row.aval_n, row.aval_missing, row.not_due) == (2, 1, 1)
+    assert row.gmr == pytest.approx(1.0)
+    m24 = report.landmarks[(report.landmarks.visit == "m24") & (report.landmarks.outcome == "death")].iloc[0]
+    # D's follow-up ended before month 24 without a death: not known, not counted as alive.
+    assert (m24.events, m24.n, m24.missing) == (0, 3, 1)
+    assert set(report.time_to_event) == {"renal_composite", "mace", "death"}
+
+
+def test_report_proportions_match_statsmodels_on_the_same_counts() -> None:
+    timelines = []
+    for i in range(12):
+        extra: Dict[str, Any] = {}
+        if i < 3:
+            extra["cardiovascular_events"] = [{"date": "2025-06-01", "kind": "stroke"}]
+        timelines.append(_timeline(f"P{i}", [], **extra))
+    report = endpoints.derive(timelines).report()
+    mace = report.landmarks[(report.landmarks.visit == "w28") & (report.landmarks.outcome == "mace")].iloc[0]
+    lower, upper = proportion_confint(3, 12, method="wilson")
+    assert (mace.events, mace.n) == (3, 12)
+    assert (mace.lower, mace.upper) == (pytest.approx(lower, abs=1e-12), pytest.approx(upper, abs=1e-12))
+
+
+def test_a_bad_timeline_names_its_row_and_field() -> None:
+    good = _timeline("A", [])
+    bad = _timeline("B", [_lab("2025-02-25", "hba1c", 8, "mg/dL")])
+    with pytest.raises(InvalidInputError) as info:
+        endpoints.derive([good, bad])
+    assert info.value.kind == "invalid_lab"
+    assert (info.value.details["row"], info.value.path) == (1, "labs[0]")
+    with pytest.raises(InvalidInputError) as info:
+        endpoints.derive(['{"schema_version": 1'])
+    assert info.value.kind == "invalid_json"
+
+
+def test_a_bad_reading_is_a_configuration_error() -> None:
+    with pytest.raises(InvalidConfigError) as info:
+        endpoints.derive([_timeline("A", [])], config={"decline_fraction": 2})
+    assert info.value.path == "decline_fraction"
+
+
+def test_statistics_refuse_bad_input_with_typed_errors() -> None:
+    with pytest.raises(InvalidInputError):
+        endpoints.kaplan_meier([1.0, -2.0], [True, False])
+    with pytest.raises(InvalidInputError):
+        endpoints.kaplan_meier([1.0], [True, False])
+    with pytest.raises(InvalidInputError):
+        endpoints.wilson(5, 3)
+    with pytest.raises(InvalidInputError):
+        endpoints.summarise([1.0], level=1.5)
+
+
+VECTORS = load("endpoints/participants.json")
+
+
+def _matches(got: Any, want: Any, what: str) -> None:
+    if isinstance(want, bool) or want is None or isinstance(want, str):
+        assert got == want, what
+    elif isinstance(want, (int, float)):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9), what
+    elif isinstance(want, dict):
+        for key, value in want.items():
+            _matches(got.get(key), value, f"{what}.{key}")
+    elif isinstance(want, list):
+        assert len(got) == len(want), what
+        for i, (g, w) in enumerate(zip(got, want)):
+            _matches(g, w, f"{what}[{i}]")
+
+
+@pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: c["name"])
+def test_participant_vector(case: Dict[str, Any]) -> None:
+    got = endpoints.derive([case["timeline"]], config=case.get("config")).participants[0]
+    for key, want in case["expect"].items():
+        if key == "rows":
+            for w in want:
+                found = [r for r in got["rows"] if r["paramcd"] == w["paramcd"] and r["adt"] == w["adt"]]
+                assert len(found) == 1, (w["paramcd"], w["adt"])
+                _matches(found[0], w, f"row {w['paramcd']} {w['adt']}")
+            if not want:
+                assert got["rows"] == []
+        elif key == "unusable":
+            assert len(got["unusable"]) == want
+        else:
+            _matches(got[key], want, key)
+
+
+@pytest.mark.parametrize("case", VECTORS["errors"], ids=lambda c: c["name"])
+def test_refused_timeline_vector(case: Dict[str, Any]) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        endpoints.derive([case["timeline"]])
+    assert (info.value.kind, info.value.path) == (case["kind"], case["path"])
+
+
+def test_statistics_vectors() -> None:
+    s = VECTORS["statistics"]
+    for w in s["wilson"]:
+        p = endpoints.wilson(w["events"], w["n"])
+        assert p.lower == pytest.approx(w["lower"], abs=w["tolerance"])
+        assert p.upper == pytest.approx(w["upper"], abs=w["tolerance"])
+    for w in s["kaplan_meier"]:
+        km = endpoints.kaplan_meier(w["times"], w["events"])
+        for column in ("time", "at_risk", "survival", "se"):
+            assert km[column].tolist() == pytest.approx(w[column], rel=1e-9)
+        assert km.attrs["median"] == w["median"]
+    for w in s["summary"]:
+        got = endpoints.summarise(w["values"])._asdict()
+        for key in ("n", "missing", "mean", "sd", "median", "q1", "q3", "min", "max"):
+            assert got[key] == pytest.approx(w[key], rel=1e-9), key
