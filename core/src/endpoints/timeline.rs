@@ -5,6 +5,7 @@
 //! value that cannot be read is an error naming its field, never skipped.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -536,17 +537,12 @@ fn check_questionnaires(
     scores: &[QuestionnaireScore],
     in_life: &dyn Fn(String, NaiveDate) -> Result<(), EndpointError>,
 ) -> Result<(), EndpointError> {
-    let mut ranges: BTreeMap<String, Vec<(String, f64, f64)>> = BTreeMap::new();
     for (i, q) in scores.iter().enumerate() {
         let path = format!("questionnaires[{i}]");
         in_life(format!("{path}.date"), q.date)?;
-        if !ranges.contains_key(&q.instrument) {
-            let instrument = Instrument::bundled(&q.instrument).map_err(|_| {
-                EndpointError::value(format!("{path}.instrument"), "names no bundled instrument (dqol, tcm-dkd)")
-            })?;
-            ranges.insert(q.instrument.clone(), score_ranges(&instrument));
-        }
-        let known = ranges.get(&q.instrument).map(Vec::as_slice).unwrap_or_default();
+        let known = bundled_score_ranges().get(q.instrument.as_str()).ok_or_else(|| {
+            EndpointError::value(format!("{path}.instrument"), "names no bundled instrument (dqol, tcm-dkd)")
+        })?;
         let Some((_, min, max)) = known.iter().find(|(name, _, _)| *name == q.score) else {
             let names: Vec<&str> = known.iter().map(|(n, _, _)| n.as_str()).collect();
             return Err(EndpointError::value(
@@ -562,6 +558,18 @@ fn check_questionnaires(
         }
     }
     Ok(())
+}
+
+/// The score ranges of each bundled instrument, read from its definition once per process
+/// (reading a definition costs more than checking a whole timeline).
+fn bundled_score_ranges() -> &'static BTreeMap<&'static str, Vec<(String, f64, f64)>> {
+    static RANGES: OnceLock<BTreeMap<&'static str, Vec<(String, f64, f64)>>> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        ["dqol", "tcm-dkd"]
+            .into_iter()
+            .filter_map(|id| Instrument::bundled(id).ok().map(|i| (id, score_ranges(&i))))
+            .collect()
+    })
 }
 
 /// `total` and each section's score with its range, from the instrument's definition.
