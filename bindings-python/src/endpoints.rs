@@ -18,16 +18,14 @@ fn config(py: Python<'_>, config_json: Option<&str>) -> PyResult<EndpointConfig>
     }
 }
 
-fn plan(py: Python<'_>, plan_json: Option<&str>, readings_json: Option<&str>) -> PyResult<ScheduleConfig> {
-    let plan = match plan_json {
-        Some(text) => ScheduleConfig::from_json(text),
-        None => ScheduleConfig::bundled(),
-    }
-    .map_err(|e| errors::schedule(py, e))?;
-    match readings_json {
-        Some(text) => plan.with_readings_json(text).map_err(|e| errors::schedule(py, e)),
-        None => Ok(plan),
-    }
+/// The readings and the plan of a call.
+fn setup(
+    py: Python<'_>,
+    config_json: Option<&str>,
+    plan_json: Option<&str>,
+    readings_json: Option<&str>,
+) -> PyResult<(EndpointConfig, ScheduleConfig)> {
+    Ok((config(py, config_json)?, crate::schedule::plan(py, plan_json, readings_json)?))
 }
 
 fn to_json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
@@ -51,8 +49,7 @@ fn endpoints_derive_json(
     readings_json: Option<&str>,
 ) -> PyResult<String> {
     crate::guard(py, || {
-        let config = config(py, config_json)?;
-        let plan = plan(py, plan_json, readings_json)?;
+        let (config, plan) = setup(py, config_json, plan_json, readings_json)?;
         let mut out = Vec::with_capacity(timelines.len());
         for (row, text) in timelines.iter().enumerate() {
             let derived = ParticipantTimeline::from_json(text)
@@ -76,8 +73,7 @@ fn endpoints_report_json(
     readings_json: Option<&str>,
 ) -> PyResult<String> {
     crate::guard(py, || {
-        let config = config(py, config_json)?;
-        let plan = plan(py, plan_json, readings_json)?;
+        let (config, plan) = setup(py, config_json, plan_json, readings_json)?;
         let report = summarise_cohort(&participants(py, participants_json)?, &plan, &config)
             .map_err(|e| errors::endpoint(py, e, None))?;
         to_json(py, &report)

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use crate::errors;
 
 /// The plan (bundled, or a site's JSON) under the readings given (a JSON object of changes).
-fn plan(py: Python<'_>, plan_json: Option<&str>, readings_json: Option<&str>) -> PyResult<ScheduleConfig> {
+pub(crate) fn plan(py: Python<'_>, plan_json: Option<&str>, readings_json: Option<&str>) -> PyResult<ScheduleConfig> {
     let plan = match plan_json {
         Some(text) => ScheduleConfig::from_json(text),
         None => ScheduleConfig::bundled(),

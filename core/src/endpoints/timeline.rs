@@ -560,10 +560,13 @@ fn check_questionnaires(
     Ok(())
 }
 
+/// Each bundled instrument's scores (`total` and its sections) with their ranges.
+type ScoreRanges = BTreeMap<&'static str, Vec<(String, f64, f64)>>;
+
 /// The score ranges of each bundled instrument, read from its definition once per process
 /// (reading a definition costs more than checking a whole timeline).
-fn bundled_score_ranges() -> &'static BTreeMap<&'static str, Vec<(String, f64, f64)>> {
-    static RANGES: OnceLock<BTreeMap<&'static str, Vec<(String, f64, f64)>>> = OnceLock::new();
+fn bundled_score_ranges() -> &'static ScoreRanges {
+    static RANGES: OnceLock<ScoreRanges> = OnceLock::new();
     RANGES.get_or_init(|| {
         ["dqol", "tcm-dkd"]
             .into_iter()
