@@ -2,7 +2,8 @@
 # The one test command (README, .ci/run). Installs what it needs (into a cache outside the
 # checkout, reused when present), then runs every suite: formatting and lints, Rust (unit,
 # property and vector tests, doc tests), Python (pytest against the built wheel, mypy --strict,
-# stubtest), Kotlin (JUnit on the JVM), Swift (XCTest in a Debian trixie chroot) and a fuzz
+# stubtest), Kotlin (JUnit on the JVM), Swift (XCTest in a Debian trixie chroot), the main job's
+# trial report in headless Chromium and a fuzz
 # smoke run (every cargo-fuzz target over its kept corpus, then a few seconds each).
 # Each suite prints its runner's summary; the last line counts the suites.
 set -uo pipefail
@@ -39,6 +40,7 @@ suite "rust tests" cargo test --quiet
 suite "python" bash scripts/test-python.sh
 suite "kotlin" bash scripts/test-kotlin.sh
 suite "swift" bash scripts/test-swift.sh
+suite "trial report in a browser" bash scripts/test-report.sh
 suite "fuzz smoke" bash scripts/test-fuzz.sh
 
 echo

@@ -17,6 +17,7 @@ use amimestrocel_dkd::endpoints::{
 };
 use amimestrocel_dkd::jsonl::JsonLines;
 use amimestrocel_dkd::schedule::ScheduleConfig;
+use amimestrocel_dkd::tools::document::Block;
 use amimestrocel_dkd::tools::{endpoint_report, follow_up, timelines};
 
 use crate::output::OutputSet;
@@ -24,8 +25,9 @@ use crate::Failure;
 
 const NAMES: [&str; 2] = ["endpoints_bds.csv", "endpoints_adsl.csv"];
 
-/// Derives, writes and reports `input` (default: the bundled synthetic timelines).
-pub fn run(input: Option<&Path>, out: &Path) -> Result<String, Failure> {
+/// Derives, writes and reports `input` (default: the bundled synthetic timelines): the report
+/// as text for the terminal, and as blocks for the trial report.
+pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Failure> {
     let plan = ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
     let config = EndpointConfig::default();
     let write_error = |e: std::io::Error| Failure::run(format!("cannot write {}: {e}", out.display()));
@@ -86,10 +88,11 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<String, Failure> {
     let report = summarise_cohort(&derived, &plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
     let targets: Vec<String> = set.targets().iter().map(|p| p.display().to_string()).collect();
     set.commit().map_err(write_error)?;
-    let mut text = endpoint_report::render(&report);
+    let mut blocks = endpoint_report::blocks(&report, &derived);
     if refused > 0 {
-        text.push_str(&format!("Refused timelines: {refused} (see standard error)\n"));
+        blocks.push(Block::Paragraph(format!("Refused timelines: {refused} (see standard error).")));
     }
-    text.push_str(&format!("\nAnalysis datasets: {}\n", targets.join(", ")));
-    Ok(text)
+    let mut text = amimestrocel_dkd::tools::document::to_markdown(&blocks);
+    text.push_str(&format!("Analysis datasets: {}\n", targets.join(", ")));
+    Ok((text, blocks))
 }

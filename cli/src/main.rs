@@ -24,6 +24,7 @@ mod endpoints;
 mod output;
 mod schedule;
 mod screen;
+mod trial_report;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -75,7 +76,7 @@ fn main() -> ExitCode {
         Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Egfr { input } => egfr(input),
         Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
-        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|report| emit(&report)),
+        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|(text, _)| emit(&text)),
         Command::Generate { seed, count } => generate(seed, count),
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
@@ -90,18 +91,18 @@ fn main() -> ExitCode {
             // The main job (the bundled cohort) also prints the bundled follow-up's schedule and
             // endpoints.
             let main_job = input.is_none();
-            screen::run(input.as_deref(), &out, config.as_deref(), &interrupted)
-                .and_then(|report| emit(&report))
-                .and_then(|()| {
-                    if main_job {
-                        schedule::run(None, None)
-                            .and_then(|r| emit(&format!("\n{r}")))
-                            .and_then(|()| endpoints::run(None, &out))
-                            .and_then(|r| emit(&format!("\n{r}")))
-                    } else {
-                        Ok(())
-                    }
-                })
+            screen::run(input.as_deref(), &out, config.as_deref(), &interrupted).and_then(|screening| {
+                emit(&screening)?;
+                if !main_job {
+                    return Ok(());
+                }
+                let schedule = schedule::run(None, None)?;
+                emit(&format!("\n{schedule}"))?;
+                let (text, blocks) = endpoints::run(None, &out)?;
+                emit(&format!("\n{text}"))?;
+                let paths = trial_report::write(&out, &screening, &schedule, blocks)?;
+                emit(&format!("Trial report: {paths}\n"))
+            })
         }
     };
     match result {

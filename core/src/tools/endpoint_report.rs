@@ -1,13 +1,13 @@
-//! The main job's endpoint report: the primary endpoints at week 28, the secondary parameters
-//! at each visit, outcome proportions at the landmark visits, time to event and safety, as
-//! plain text from a [`CohortReport`].
+//! The main job's endpoint report: baseline characteristics, the primary endpoints at week 28,
+//! the secondary parameters at each visit, outcome proportions at the landmark visits, time to
+//! event and safety, as report blocks ([`super::document`]) from a [`CohortReport`].
 
-use std::fmt::Write as _;
+use crate::endpoints::stats::{summarise, QuantileMethod, Summary};
+use crate::endpoints::{CohortReport, ParameterVisitSummary, ParticipantEndpoints};
 
-use crate::endpoints::stats::Summary;
-use crate::endpoints::CohortReport;
+use super::document::{to_markdown, Block};
 
-fn number(x: Option<f64>, decimals: usize) -> String {
+fn fixed(x: Option<f64>, decimals: usize) -> String {
     x.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
@@ -19,11 +19,80 @@ fn mean_ci(s: &Summary, decimals: usize) -> String {
     }
 }
 
+fn mean_sd(s: &Summary, decimals: usize) -> String {
+    match (s.mean, s.sd) {
+        (Some(m), Some(sd)) => format!("{m:.decimals$} ({sd:.decimals$})"),
+        (Some(m), None) => format!("{m:.decimals$}"),
+        _ => "–".to_owned(),
+    }
+}
+
+fn median_iqr(s: &Summary, decimals: usize) -> String {
+    match (s.median, s.q1, s.q3) {
+        (Some(m), Some(a), Some(b)) => format!("{m:.decimals$} ({a:.decimals$} to {b:.decimals$})"),
+        _ => "–".to_owned(),
+    }
+}
+
 fn percent(p: Option<f64>) -> String {
     p.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", 100.0 * v))
 }
 
-/// The report as text.
+fn strings<const N: usize>(cells: [&str; N]) -> Vec<String> {
+    cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+fn visit_row(v: &ParameterVisitSummary) -> Vec<String> {
+    let (chg, pchg) = (v.chg.as_ref(), v.pchg.as_ref());
+    let mut row = vec![
+        v.paramcd.clone(),
+        v.avisit.clone(),
+        chg.map_or(0, |s| s.n).to_string(),
+        chg.map_or(0, |s| s.missing).to_string(),
+        v.not_due.to_string(),
+        chg.map_or_else(|| "–".to_owned(), |s| mean_ci(s, 2)),
+        pchg.map_or_else(|| "–".to_owned(), |s| mean_ci(s, 1)),
+    ];
+    row.push(v.geometric_ratio.map_or_else(String::new, |g| {
+        let ci = g.ci.map_or_else(String::new, |(lo, hi)| format!(" ({lo:.3} to {hi:.3})"));
+        format!("{:.3}{ci}", g.ratio)
+    }));
+    row
+}
+
+/// The baseline characteristics of the dosed participants.
+fn baseline(participants: &[ParticipantEndpoints]) -> Vec<Vec<String>> {
+    let dosed: Vec<&ParticipantEndpoints> = participants.iter().filter(|p| p.dosed).collect();
+    let summary = |values: Vec<Option<f64>>| summarise(&values, 0.95, QuantileMethod::Type7).ok();
+    let base_of = |code: &str| -> Vec<Option<f64>> {
+        dosed.iter().map(|p| p.rows.iter().find(|r| r.paramcd == code && r.ablfl).map(|r| r.aval)).collect()
+    };
+    let mut rows = vec![strings(["participants dosed", &dosed.len().to_string(), "", ""])];
+    let women = dosed.iter().filter(|p| p.subject.sex == "F").count();
+    rows.push(vec![
+        "women".into(),
+        women.to_string(),
+        percent((!dosed.is_empty()).then(|| women as f64 / dosed.len() as f64)),
+        String::new(),
+    ]);
+    if let Some(s) = summary(dosed.iter().map(|p| Some(f64::from(p.age))).collect()) {
+        rows.push(vec!["age, years: mean (SD)".into(), s.n.to_string(), mean_sd(&s, 1), s.missing.to_string()]);
+    }
+    for (code, label, mean) in [
+        ("EGFR", "eGFR, mL/min/1.73 m²: mean (SD)", true),
+        ("UPRO24", "24-hour urine protein, g: median (IQR)", false),
+        ("UACR", "UACR, mg/g: median (IQR)", false),
+        ("HBA1C", "HbA1c, %: mean (SD)", true),
+    ] {
+        if let Some(s) = summary(base_of(code)) {
+            let text = if mean { mean_sd(&s, 1) } else { median_iqr(&s, 1) };
+            rows.push(vec![label.to_owned(), s.n.to_string(), text, s.missing.to_string()]);
+        }
+    }
+    rows
+}
+
+/// The endpoint report as blocks.
 ///
 /// # Examples
 /// ```
@@ -36,117 +105,130 @@ fn percent(p: Option<f64>) -> String {
 ///     .into_iter()
 ///     .map(|t| derive(&t.check()?, &plan, &config))
 ///     .collect::<Result<Vec<_>, _>>()?;
-/// let text = render(&summarise_cohort(&derived, &plan, &config)?);
+/// let text = render(&summarise_cohort(&derived, &plan, &config)?, &derived);
 /// assert!(text.contains("Primary endpoints at week 28"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn render(report: &CohortReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Endpoints: {} participants, {} dosed (the analysis set); {} values not usable",
-        report.participants, report.dosed, report.unusable
-    );
-    let _ = writeln!(out, "\nPrimary endpoints at week 28 (change from baseline, mean and 95 % CI; observed only):");
-    let header = format!(
-        "  {:<8} {:<6} {:>4} {:>8} {:>8} {:>26} {:>26}",
-        "param", "visit", "n", "missing", "not due", "change", "percent change"
-    );
-    let _ = writeln!(out, "{header}");
-    let row = |out: &mut String, v: &crate::endpoints::ParameterVisitSummary| {
-        let (chg, pchg) = (v.chg.as_ref(), v.pchg.as_ref());
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<6} {:>4} {:>8} {:>8} {:>26} {:>26}",
-            v.paramcd,
-            v.avisit,
-            chg.map_or(0, |s| s.n),
-            chg.map_or(0, |s| s.missing),
-            v.not_due,
-            chg.map_or_else(|| "–".to_owned(), |s| mean_ci(s, 2)),
-            pchg.map_or_else(|| "–".to_owned(), |s| mean_ci(s, 1)),
-        );
-    };
-    for v in report.visits.iter().filter(|v| v.avisit == "w28" && (v.paramcd == "UPRO24" || v.paramcd == "EGFR")) {
-        row(&mut out, v);
-    }
-    let _ = writeln!(out, "\nSecondary parameters by visit:");
-    let _ = writeln!(out, "{header}");
-    for v in report
-        .visits
-        .iter()
-        .filter(|v| v.avisit != "baseline" && !(v.avisit == "w28" && (v.paramcd == "UPRO24" || v.paramcd == "EGFR")))
-    {
-        row(&mut out, v);
-        if let Some(g) = v.geometric_ratio {
-            let ci = g.ci.map_or_else(String::new, |(lo, hi)| format!(" ({lo:.3} to {hi:.3})"));
-            let _ =
-                writeln!(out, "  {:<8} {:<6} geometric mean ratio to baseline {:.3}{ci}, n {}", "", "", g.ratio, g.n);
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nOutcomes at landmark visits (proportion of those known, Wilson 95 % CI; not known = followed less long):"
-    );
-    let _ = writeln!(
-        out,
-        "  {:<16} {:<6} {:>7} {:>6} {:>10} {:>10} {:>20}",
-        "outcome", "visit", "events", "known", "not known", "percent", "95 % CI"
-    );
-    for l in &report.landmarks {
-        let p = &l.proportion;
-        let ci =
-            p.ci.map_or_else(|| "–".to_owned(), |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))));
-        let _ = writeln!(
-            out,
-            "  {:<16} {:<6} {:>7} {:>6} {:>10} {:>10} {:>20}",
-            l.outcome,
-            l.visit,
-            p.events,
-            p.n,
-            p.missing,
-            percent(p.estimate),
-            ci
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  (A proportion counts only participants whose answer is known: where most are not known yet, those\n   known are mostly those with the event; read the Kaplan–Meier estimate below.)"
-    );
-    let _ = writeln!(
-        out,
-        "\nTime to event (Kaplan–Meier, days from the first infusion; censored at last contact or month 24):"
-    );
-    for t in &report.time_to_event {
-        let last = t.km.steps.last();
-        let _ = writeln!(
-            out,
-            "  {:<16} {} events of {}; median {}; estimate at the last time ({} days) {}",
-            t.outcome,
-            t.km.events,
-            t.km.n,
-            t.km.median.map_or_else(|| "not reached".to_owned(), |m| format!("{m:.0} days")),
-            last.map_or(0.0, |s| s.time),
-            percent(last.map(|s| s.survival)),
-        );
-    }
-    let _ =
-        writeln!(out, "\nSafety (participants, of the dosed; adverse events within 28 weeks of the first infusion):");
-    for s in report.safety.iter().filter(|s| !s.what.starts_with("term:")) {
-        let p = &s.proportion;
-        let _ = writeln!(out, "  {:<28} {:>4} of {:<4} {:>8}", s.what, p.events, p.n, percent(p.estimate));
-    }
-    for s in report.safety.iter().filter(|s| s.what.starts_with("term:")) {
-        let p = &s.proportion;
-        let _ = writeln!(out, "    {:<26} {:>4} of {:<4} {:>8}", &s.what[5..], p.events, p.n, percent(p.estimate));
-    }
+pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> Vec<Block> {
+    let mut out = vec![
+        Block::Heading(2, "Endpoints".into()),
+        Block::Paragraph(format!(
+            "{} participants, {} dosed (the analysis set); {} values not usable. Observed values only: a visit \
+             without a value is missing (counted), one not yet due is left out.",
+            report.participants, report.dosed, report.unusable
+        )),
+        Block::Heading(3, "Baseline characteristics".into()),
+        Block::Table(strings(["characteristic", "n", "value", "missing"]), baseline(participants)),
+    ];
+    let header = strings([
+        "param",
+        "visit",
+        "n",
+        "missing",
+        "not due",
+        "change, mean (95 % CI)",
+        "% change, mean (95 % CI)",
+        "geometric mean ratio (95 % CI)",
+    ]);
+    let primary = |v: &&ParameterVisitSummary| v.avisit == "w28" && (v.paramcd == "UPRO24" || v.paramcd == "EGFR");
+    out.push(Block::Heading(3, "Primary endpoints at week 28".into()));
+    out.push(Block::Table(header.clone(), report.visits.iter().filter(primary).map(visit_row).collect()));
+    out.push(Block::Heading(3, "Secondary parameters by visit".into()));
+    out.push(Block::Table(
+        header,
+        report.visits.iter().filter(|v| v.avisit != "baseline" && !primary(v)).map(visit_row).collect(),
+    ));
+    out.push(Block::Heading(3, "Outcomes at landmark visits".into()));
+    out.push(Block::Paragraph(
+        "Proportion of the participants whose answer is known, with Wilson 95 % intervals; \"not known\" are those \
+         followed less long without the event. Where most are not known yet, those known are mostly those with the \
+         event: read the Kaplan–Meier estimates below."
+            .into(),
+    ));
+    out.push(Block::Table(
+        strings(["outcome", "visit", "events", "known", "not known", "proportion", "95 % CI"]),
+        report
+            .landmarks
+            .iter()
+            .map(|l| {
+                let p = &l.proportion;
+                vec![
+                    l.outcome.clone(),
+                    l.visit.clone(),
+                    p.events.to_string(),
+                    p.n.to_string(),
+                    p.missing.to_string(),
+                    percent(p.estimate),
+                    p.ci.map_or_else(
+                        || "–".to_owned(),
+                        |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))),
+                    ),
+                ]
+            })
+            .collect(),
+    ));
+    out.push(Block::Heading(3, "Time to event".into()));
+    out.push(Block::Paragraph(
+        "Kaplan–Meier estimates of being free of the event, days from the first infusion, censored at the last contact \
+         or month 24 (Greenwood standard errors, log(−log) intervals)."
+            .into(),
+    ));
+    out.push(Block::Table(
+        strings(["outcome", "events", "participants", "median", "at 182 days", "at 365 days", "at 547 days"]),
+        report
+            .time_to_event
+            .iter()
+            .map(|t| {
+                vec![
+                    t.outcome.clone(),
+                    t.km.events.to_string(),
+                    t.km.n.to_string(),
+                    t.km.median.map_or_else(|| "not reached".to_owned(), |m| format!("{m:.0} days")),
+                    percent(Some(t.km.survival_at(182.0))),
+                    percent(Some(t.km.survival_at(365.0))),
+                    percent(Some(t.km.survival_at(547.0))),
+                ]
+            })
+            .collect(),
+    ));
+    out.push(Block::Heading(3, "Safety".into()));
+    out.push(Block::Paragraph(
+        "Participants with adverse events starting within 28 weeks of the first infusion, and with a new malignancy \
+         within 24 months, of the dosed (Wilson 95 % intervals)."
+            .into(),
+    ));
+    out.push(Block::Table(
+        strings(["what", "participants", "of", "proportion", "95 % CI"]),
+        report
+            .safety
+            .iter()
+            .map(|s| {
+                let p = &s.proportion;
+                vec![
+                    s.what.strip_prefix("term:").map_or_else(|| s.what.clone(), |t| format!("  {t}")),
+                    p.events.to_string(),
+                    p.n.to_string(),
+                    percent(p.estimate),
+                    p.ci.map_or_else(
+                        || "–".to_owned(),
+                        |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))),
+                    ),
+                ]
+            })
+            .collect(),
+    ));
     let slope = &report.egfr_slope;
-    let _ = writeln!(
-        out,
-        "\neGFR slope (mL/min/1.73 m² per year): n {}, mean {}, median {}",
+    out.push(Block::Paragraph(format!(
+        "eGFR slope (mL/min/1.73 m² per year, least squares from baseline, participants with at least 3 values): \
+         n {}, mean {}, median {}.",
         slope.n,
         mean_ci(slope, 2),
-        number(slope.median, 2)
-    );
+        fixed(slope.median, 2)
+    )));
     out
+}
+
+/// The endpoint report as Markdown.
+pub fn render(report: &CohortReport, participants: &[ParticipantEndpoints]) -> String {
+    to_markdown(&blocks(report, participants))
 }
