@@ -1,5 +1,5 @@
 //! Endpoint throughput on one core: the bundled synthetic follow-up's timelines (120
-//! participants with labs, DQOL totals, infusions and events) checked and derived, their cohort
+//! participants with labs, DQOL and TCM totals, biomarkers, lymphocytes, OCTA, EMG and events) checked and derived, their cohort
 //! report, and the BDS dataset written. Run: `cargo bench -p amimestrocel-dkd --bench endpoints`.
 
 use amimestrocel_dkd::endpoints::{derive, summarise_cohort, write_bds_csv, EndpointConfig, ParticipantTimeline};

@@ -9,12 +9,19 @@
 //!   around 1,900 mg/g (σ 0.45), each changing by the participant's rate (mean −15 %/year, SD
 //!   25 %/year) with 15 % noise;
 //! - HbA1c around 7.4 % (SD 0.7), fasting glucose around 8 mmol/L (SD 1.4), with small drifts;
-//! - the DQOL total around the middle of its range (SD 12 %);
+//! - the DQOL total around the middle of its range (SD 12 %); the TCM syndrome total at a third of
+//!   its range, easing by the participant's rate (mean −20 %/year);
+//! - IL-6, TNF-α and IL-10 (pg/mL, lognormal around 6, 9 and 4), CD4+ T, CD8+ T, B and NK cells
+//!   (counts around 700, 450, 200 and 250 per µL, with their share of lymphocytes), macular vessel
+//!   density of each eye (about 44 %), median motor conduction velocity (about 44 m/s) and
+//!   peroneal motor amplitude (about 3.5 mV), each with visit-to-visit noise;
 //! - adverse events: each participant has 0–3 (mean about 1), starting within 300 days of day 1,
 //!   serious one time in 10, related one time in 4, grade 1–3 (grade 3 one time in 8);
 //! - one participant in 40 has a cardiovascular event, one in 60 dies (half of them of
-//!   cardiovascular causes), one in 50 reaches ESRD;
-//! - follow-up ends on the bundled follow-up's date, or at a death.
+//!   cardiovascular causes), one in 50 reaches ESRD, one in 80 starts dialysis;
+//! - a participant whose visits stop (two or more closed visits after the last attended; the
+//!   follow-up's withdrawals) is recorded as withdrawn 14 days after the last visit;
+//! - follow-up ends on the bundled follow-up's date, at a withdrawal, or at a death.
 
 use chrono::{Days, NaiveDate};
 
@@ -22,12 +29,13 @@ use super::follow_up;
 use super::synthetic::Rng;
 use crate::demographics::Sex;
 use crate::endpoints::{
-    AdverseEvent, AeOutcome, CardiovascularEvent, CardiovascularEventKind, Death, DeathCause, InfusionDate,
-    LabObservation, ParticipantTimeline, QuestionnaireScore, SCHEMA_VERSION,
+    AdverseEvent, AeOutcome, CardiovascularEvent, CardiovascularEventKind, Death, DeathCause, Eye, InfusionDate,
+    LabObservation, LymphocyteSubset, NamedValue, OctaResult, ParticipantTimeline, QuestionnaireScore,
+    RenalReplacement, RenalReplacementKind, SCHEMA_VERSION,
 };
 use crate::instrument::{score, Instrument, ScoreRules};
 use crate::lab::AnalyteKind;
-use crate::schedule::{Activity, Assessment, ScheduleConfig, ScheduleError};
+use crate::schedule::{Activity, Assessment, Calendar, ScheduleConfig, ScheduleError};
 
 /// A uniform integer in `lo..=hi`, or `hi` when the range is empty (a short follow-up).
 fn between(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
@@ -70,10 +78,14 @@ pub fn timelines(
     let schedules = follow_up::participants(seed, count, as_of, plan)?;
     // Another stream than the schedule's, so that the measurements do not change the visits.
     let mut rng = Rng::new(seed ^ 0x9E37_79B9_7F4A_7C15);
-    let dqol_range = Instrument::dqol()
-        .ok()
-        .and_then(|i| score(&i, &Default::default(), &ScoreRules::of(&i)).ok())
-        .map(|s| (s.total_min, s.total_max));
+    let total_range = |instrument: Result<Instrument, _>| {
+        instrument
+            .ok()
+            .and_then(|i| score(&i, &Default::default(), &ScoreRules::of(&i)).ok())
+            .map(|s| (s.total_min, s.total_max))
+    };
+    let dqol_range = total_range(Instrument::dqol());
+    let tcm_range = total_range(Instrument::tcm_dkd());
     let mut out = Vec::with_capacity(schedules.len());
     for schedule in schedules {
         let Some(day_one) = schedule.first_infusion else { continue };
@@ -90,6 +102,22 @@ pub fn timelines(
         let hba1c0 = (7.4 + 0.7 * rng.normal()).clamp(5.5, 8.9);
         let glucose0 = (8.0 + 1.4 * rng.normal()).clamp(4.0, 16.0);
         let dqol0 = dqol_range.map(|(lo, hi)| lo + (hi - lo) * (0.5 + 0.12 * rng.normal()).clamp(0.05, 0.95));
+        // TCM symptoms: a third of the range at baseline, easing by the participant's rate.
+        let tcm0 = tcm_range.map(|(lo, hi)| lo + (hi - lo) * (0.33 + 0.1 * rng.normal()).clamp(0.05, 0.9));
+        let tcm_rate = -0.2 + 0.2 * rng.normal();
+        // Inflammation (pg/mL), lymphocytes (cells/µL), macular vessel density (%), nerve conduction.
+        let il6 = rng.lognormal(6.0, 0.5);
+        let tnf = rng.lognormal(9.0, 0.4);
+        let il10 = rng.lognormal(4.0, 0.5);
+        let (cd4, cd8, b, nk) = (
+            rng.lognormal(700.0, 0.3),
+            rng.lognormal(450.0, 0.3),
+            rng.lognormal(200.0, 0.4),
+            rng.lognormal(250.0, 0.4),
+        );
+        let vessel = (44.0 + 3.0 * rng.normal()).clamp(30.0, 55.0);
+        let (ncv, amplitude) =
+            ((44.0 + 4.0 * rng.normal()).clamp(25.0, 60.0), (3.5 + 1.0 * rng.normal()).clamp(0.5, 8.0));
 
         // Events first: a death ends the follow-up, and nothing may be dated after it.
         let follow_days = (as_of - day_one).num_days().max(1);
@@ -98,12 +126,23 @@ pub fn timelines(
             let cause = if rng.chance(0.5) { DeathCause::Cardiovascular } else { DeathCause::Other };
             Death { date, cause }
         });
-        let last_contact = death.as_ref().map_or(as_of, |d| d.date);
+        // A participant whose visits stop (two or more visits whose window closed after the last
+        // one attended) withdrew: recorded 14 days after that visit, the last contact.
+        let last_seen = schedule.observations.iter().map(|o| o.date).max().unwrap_or(day_one);
+        let calendar = Calendar::build(plan, day_one, false)?;
+        let closed_after =
+            calendar.visits.iter().filter(|v| v.window_first > last_seen && v.window_last < as_of).count();
+        let withdrawal = (closed_after >= 2)
+            .then(|| last_seen + Days::new(14))
+            .filter(|w| *w <= as_of && death.as_ref().is_none_or(|d| *w < d.date));
+        let last_contact = withdrawal.or(death.as_ref().map(|d| d.date)).unwrap_or(as_of);
         let within = |date: NaiveDate| date <= last_contact;
 
         let mut labs = Vec::new();
         let mut questionnaires = Vec::new();
         let mut infusions = Vec::new();
+        let (mut biomarkers, mut lymphocyte_subsets, mut octa, mut emg) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for o in schedule.observations.iter().filter(|o| within(o.date)) {
             let t = years(o.date).max(0.0);
             let noise = |rng: &mut Rng, sd: f64| (1.0 + sd * rng.normal()).max(0.3);
@@ -141,6 +180,64 @@ pub fn timelines(
                             instrument: "dqol".into(),
                             score: "total".into(),
                             value: v,
+                        });
+                    }
+                }
+                Activity::Assessment(Assessment::TcmScale) => {
+                    if let (Some(v0), Some((lo, hi))) = (tcm0, tcm_range) {
+                        let v =
+                            (v0 * (1.0 + tcm_rate).max(0.3).powf(t) + (hi - lo) * 0.03 * rng.normal()).clamp(lo, hi);
+                        questionnaires.push(QuestionnaireScore {
+                            date: o.date,
+                            instrument: "tcm-dkd".into(),
+                            score: "total".into(),
+                            value: v.round(),
+                        });
+                    }
+                }
+                Activity::Assessment(Assessment::InflammationBiomarkers) => {
+                    for (name, level) in [("IL-6", il6), ("TNF-α", tnf), ("IL-10", il10)] {
+                        biomarkers.push(NamedValue {
+                            date: o.date,
+                            name: name.into(),
+                            paramcd: None,
+                            value: round(level * noise(&mut rng, 0.25), 2),
+                            unit: "pg/mL".into(),
+                        });
+                    }
+                }
+                Activity::Assessment(Assessment::LymphocyteSubsets) => {
+                    let counts = [("CD4+ T", cd4), ("CD8+ T", cd8), ("B", b), ("NK", nk)]
+                        .map(|(n, c)| (n, c * noise(&mut rng, 0.15)));
+                    let lymphocytes: f64 = counts.iter().map(|(_, c)| c).sum::<f64>() * 1.15;
+                    for (subset, count) in counts {
+                        lymphocyte_subsets.push(LymphocyteSubset {
+                            date: o.date,
+                            subset: subset.into(),
+                            // "B" alone would make the codes BC and BP.
+                            paramcd: (subset == "B").then(|| "BCELL".to_owned()),
+                            count: Some(round(count, 0)),
+                            proportion: Some(round(100.0 * count / lymphocytes, 1)),
+                        });
+                    }
+                }
+                Activity::Assessment(Assessment::Octa) => {
+                    for eye in [Eye::Right, Eye::Left] {
+                        let v = (vessel + 1.0 * rng.normal()).clamp(0.0, 100.0);
+                        octa.push(OctaResult { date: o.date, eye, vessel_density: round(v, 1) });
+                    }
+                }
+                Activity::Assessment(Assessment::Emg) => {
+                    for (name, code, value, unit) in [
+                        ("Median motor NCV", "MEDNCV", ncv, "m/s"),
+                        ("Peroneal motor amplitude", "PERAMP", amplitude, "mV"),
+                    ] {
+                        emg.push(NamedValue {
+                            date: o.date,
+                            name: name.into(),
+                            paramcd: Some(code.into()),
+                            value: round(value * noise(&mut rng, 0.05), 1),
+                            unit: unit.into(),
                         });
                     }
                 }
@@ -182,6 +279,15 @@ pub fn timelines(
                     .push(CardiovascularEvent { date, kind: kinds[rng.int(0, 2).unsigned_abs() as usize] });
             }
         }
+        let renal_replacement = if rng.chance(1.0 / 80.0) {
+            let start = day_one + Days::new(between(&mut rng, 90, follow_days).unsigned_abs());
+            within(start)
+                .then_some(RenalReplacement { start, kind: RenalReplacementKind::Dialysis })
+                .into_iter()
+                .collect()
+        } else {
+            Vec::new()
+        };
         let esrd = if rng.chance(1.0 / 50.0) {
             Some(day_one + Days::new(between(&mut rng, 60, follow_days).unsigned_abs())).filter(|d| within(*d))
         } else {
@@ -197,17 +303,17 @@ pub fn timelines(
             labs,
             vital_signs: Vec::new(),
             questionnaires,
-            biomarkers: Vec::new(),
-            lymphocyte_subsets: Vec::new(),
-            octa: Vec::new(),
-            emg: Vec::new(),
+            biomarkers,
+            lymphocyte_subsets,
+            octa,
+            emg,
             adverse_events,
             death,
             esrd,
-            renal_replacement: Vec::new(),
+            renal_replacement,
             cardiovascular_events,
             malignancies: Vec::new(),
-            withdrawal: None,
+            withdrawal,
             last_contact,
         });
     }
