@@ -38,6 +38,11 @@ fn percent(p: Option<f64>) -> String {
     p.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", 100.0 * v))
 }
 
+/// A Wilson interval as percentages, `–` when there is none.
+fn percent_ci(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(|| "–".to_owned(), |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))))
+}
+
 fn strings<const N: usize>(cells: [&str; N]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
 }
@@ -159,10 +164,7 @@ pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> V
                     p.n.to_string(),
                     p.missing.to_string(),
                     percent(p.estimate),
-                    p.ci.map_or_else(
-                        || "–".to_owned(),
-                        |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))),
-                    ),
+                    percent_ci(p.ci),
                 ]
             })
             .collect(),
@@ -209,10 +211,7 @@ pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> V
                     p.events.to_string(),
                     p.n.to_string(),
                     percent(p.estimate),
-                    p.ci.map_or_else(
-                        || "–".to_owned(),
-                        |(lo, hi)| format!("{} to {}", percent(Some(lo)), percent(Some(hi))),
-                    ),
+                    percent_ci(p.ci),
                 ]
             })
             .collect(),
