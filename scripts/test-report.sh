@@ -9,6 +9,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/toolchains.sh
 apt_install chromium
+if ! command -v chromium >/dev/null; then
+  echo "chromium is not on PATH after installing Debian's package"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 # The debug build: `cargo test` has built it already in the test command.
@@ -16,7 +21,11 @@ cargo build --quiet -p amimestrocel-dkd-cli
 (cd "$scratch" && "${CARGO_TARGET_DIR:-$ROOT/target}/debug/dkd-report" >main-job.txt)
 html="$scratch/out/trial_report.html"
 browser() { timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "$@" 2>/dev/null; }
-browser --dump-dom "file://$html" >"$scratch/dom.html"
+if ! browser --dump-dom "file://$html" >"$scratch/dom.html"; then
+  echo "chromium could not open the report"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 browser --window-size=1280,2400 --screenshot="$scratch/report.png" "file://$html" >/dev/null
 [ -n "${REPORT_SCREENSHOT:-}" ] && cp "$scratch/report.png" "$REPORT_SCREENSHOT"
 

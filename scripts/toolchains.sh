@@ -21,7 +21,11 @@ log() { printf '[toolchains] %s\n' "$*" >&2; }
 apt_updated=0
 apt_install() {
   local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # Installed means "install ok installed": a removed package keeps a dpkg status (its config
+  # files), which `dpkg -s` would take for installed.
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ $apt_updated -eq 0 ]; then apt-get update -qq >&2; apt_updated=1; fi
   log "apt-get install ${missing[*]}"
