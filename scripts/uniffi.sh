@@ -8,7 +8,7 @@
 # Why the bindgen binary is built on its own and then run directly, not through `cargo run`:
 # the bindgen needs uniffi's `cli` feature, and building the crate with and without it writes
 # the same cdylib path, so alternating `cargo build` and `cargo run --features cli` rebuilds
-# (and re-links, with LTO) both every time: 40 s of a warm run. The bindgen's output depends
+# (and re-links) both every time: 40 s of a warm run. The bindgen's output depends
 # only on uniffi's version, so its binary is rebuilt when Cargo.lock changes, and the library
 # under test is always the plain `cargo build --release -p amimestrocel-dkd-mobile` one.
 set -euo pipefail
@@ -22,11 +22,13 @@ uniffi_generate() {
   root="$(pwd -P)"
   target_dir="${CARGO_TARGET_DIR:-target}"
   case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-  bindgen="$target_dir/release/uniffi-bindgen"
+  # A debug build: it only reads the library's metadata, and compiling it without optimisation
+  # (reusing the debug build of core that `cargo test` made) saves a release build with LTO.
+  bindgen="$target_dir/debug/uniffi-bindgen"
 
   if [ ! -x "$bindgen" ] || [ "$root/Cargo.lock" -nt "$bindgen" ] || [ "$root/bindings-mobile/Cargo.toml" -nt "$bindgen" ]; then
-    printf '[uniffi] cargo build --release -p %s --bin uniffi-bindgen --features cli\n' "$MOBILE_PKG" >&2
-    nice cargo build --release -p "$MOBILE_PKG" --bin uniffi-bindgen --features cli
+    printf '[uniffi] cargo build -p %s --bin uniffi-bindgen --features cli\n' "$MOBILE_PKG" >&2
+    nice cargo build -p "$MOBILE_PKG" --bin uniffi-bindgen --features cli
     touch "$bindgen"
   fi
   printf '[uniffi] cargo build --release -p %s\n' "$MOBILE_PKG" >&2
