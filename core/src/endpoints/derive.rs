@@ -579,7 +579,10 @@ fn analyse(
     calendar: &Calendar,
     config: &EndpointConfig,
 ) -> Vec<AnalysisRow> {
-    let look_back = day_one - chrono::Days::new(u64::from(config.baseline_look_back_days));
+    // A look-back from the configuration may reach before the first representable date: all of it counts.
+    let look_back = day_one
+        .checked_sub_days(chrono::Days::new(u64::from(config.baseline_look_back_days)))
+        .unwrap_or(NaiveDate::MIN);
     // Baseline: the latest on or before day 1 within the look-back; the later entered of a date.
     let baseline = param
         .values

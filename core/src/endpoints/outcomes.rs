@@ -245,7 +245,9 @@ pub(crate) fn adverse_events(
     day_one: NaiveDate,
     config: &EndpointConfig,
 ) -> AdverseEventSummary {
-    let window_end = day_one + chrono::Days::new(u64::from(config.ae_window_days));
+    // A window from the configuration may reach past the last representable date: it then has no end.
+    let window_end =
+        day_one.checked_add_days(chrono::Days::new(u64::from(config.ae_window_days))).unwrap_or(NaiveDate::MAX);
     let mut s = AdverseEventSummary::default();
     for ae in &t.adverse_events {
         let emergent = match config.treatment_emergent {

@@ -467,3 +467,12 @@ proptest! {
         prop_assert!(pchg >= -100.0);
     }
 }
+
+#[test]
+fn day_counts_from_the_configuration_beyond_the_calendar_do_not_panic() {
+    let config =
+        EndpointConfig { baseline_look_back_days: u32::MAX, ae_window_days: u32::MAX, ..EndpointConfig::default() };
+    let ae = r#""adverse_events": [{"term": "Fever", "start": "2026-09-16", "serious": false, "grade": 1, "related": false, "outcome": "recovered"}]"#;
+    let p = derived(ae, &config);
+    assert_eq!(p.adverse_events.treatment_emergent, 1);
+}
