@@ -4,6 +4,8 @@
 # take a screenshot of it, and checks what the browser made of it: the title and every section
 # are in the parsed page, the tables are there, the screenshot is a PNG of the requested width
 # with content (a blank or error page compresses to a few kB). Prints `N passed, N failed`.
+# Then pyarrow reads the Parquet analysis datasets the main job wrote and compares them with
+# the CSV ones (tests/report/check_datasets.py, its own summary line).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -57,4 +59,10 @@ check "the screenshot is 1280 pixels wide (found $width)" test "$width" -eq 1280
 size=$(stat -c %s "$scratch/report.png")
 check "the screenshot has content ($size bytes)" test "$size" -gt 100000
 echo "$passed passed, $failed failed"
+# The analysis datasets as Parquet, read back by pyarrow and compared cell by cell with the CSV.
+echo "== the analysis datasets read back by pyarrow (tests/report/check_datasets.py)"
+ensure_venv
+if ! "$VENV/bin/python" tests/report/check_datasets.py "$scratch/out"; then
+  failed=$((failed + 1))
+fi
 [ "$failed" -eq 0 ]

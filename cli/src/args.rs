@@ -22,8 +22,11 @@ pub enum Command {
         /// The CSV (default: the bundled one).
         input: Option<PathBuf>,
     },
-    /// Synthetic screening records as JSON lines on standard output.
+    /// Synthetic screening records, or participants' timelines, as JSON lines on standard
+    /// output.
     Generate {
+        /// What to generate.
+        what: Generated,
         /// The generator's seed.
         seed: u64,
         /// How many records.
@@ -49,13 +52,22 @@ pub enum Command {
     Version,
 }
 
+/// What `generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// Screening records (`records`, the default).
+    Records,
+    /// Participants' timelines with follow-up (`timelines`), the input of `endpoints`.
+    Timelines,
+}
+
 /// The usage text.
 pub const USAGE: &str = "\
 usage: dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]
        dkd-report egfr [COHORT.csv]
        dkd-report schedule [PARTICIPANTS.jsonl] [--on YYYY-MM-DD]
        dkd-report endpoints [TIMELINES.jsonl] [--out DIR]
-       dkd-report generate [--seed S] [--count N]
+       dkd-report generate [records|timelines] [--seed S] [--count N]
        dkd-report --help | --version
 
 screen    screens a cohort of screening records (JSON lines; default: the bundled synthetic
@@ -67,17 +79,21 @@ schedule  prints the visit schedule of a cohort on a date: each visit's states, 
           synthetic follow-up of 120 participants on 2026-12-01)
 endpoints derives the trial's endpoints for participants' timelines (JSON lines,
           docs/endpoints.md; default: the bundled synthetic follow-up with its measurements),
-          writes DIR/endpoints_bds.csv and DIR/endpoints_adsl.csv (default DIR: out) and prints
+          writes DIR/endpoints_{bds,adsl}.csv and .parquet (default DIR: out) and prints
           the endpoint report; the main job (no command) prints it after the schedule
 egfr      prints eGFR by every equation for a cohort CSV (default: the bundled one)
 generate  writes synthetic screening records as JSON lines (default: the bundled cohort's
-          seed and count)
+          seed and count), or with `timelines` participants' timelines with follow-up
+          (the input of `endpoints`; default: the bundled follow-up's seed and count)
 
 exit status: 0 done, 1 the run failed (nothing written), 2 usage error, 130 interrupted";
 
 /// The defaults of `generate`: the bundled cohort.
 const DEFAULT_SEED: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_SEED;
 const DEFAULT_COUNT: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_COUNT as u64;
+/// The defaults of `generate timelines`: the bundled follow-up.
+const TIMELINES_SEED: u64 = amimestrocel_dkd::tools::follow_up::BUNDLED_SEED;
+const TIMELINES_COUNT: u64 = amimestrocel_dkd::tools::follow_up::BUNDLED_COUNT as u64;
 
 /// Reads the arguments (without the program name).
 ///
@@ -105,7 +121,7 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
     let (values, positional) = split(rest, options)?;
     let value = |option: &str| values.iter().rev().find(|(o, _)| *o == option).map(|(_, v)| v.clone());
     let max_positional = match name {
-        "screen" | "egfr" | "schedule" | "endpoints" => 1,
+        "screen" | "egfr" | "schedule" | "endpoints" | "generate" => 1,
         _ => 0,
     };
     if let Some(extra) = positional.get(max_positional) {
@@ -127,10 +143,19 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
                 })
                 .transpose()?,
         }),
-        "generate" => Ok(Command::Generate {
-            seed: value("--seed").map(|v| number("--seed", &v)).transpose()?.unwrap_or(DEFAULT_SEED),
-            count: value("--count").map(|v| number("--count", &v)).transpose()?.unwrap_or(DEFAULT_COUNT),
-        }),
+        "generate" => {
+            let (what, seed, count) = match positional.first().map(|p| p.to_string_lossy()) {
+                None => (Generated::Records, DEFAULT_SEED, DEFAULT_COUNT),
+                Some(p) if p == "records" => (Generated::Records, DEFAULT_SEED, DEFAULT_COUNT),
+                Some(p) if p == "timelines" => (Generated::Timelines, TIMELINES_SEED, TIMELINES_COUNT),
+                Some(p) => return Err(format!("generate writes `records` or `timelines`, not `{p}`")),
+            };
+            Ok(Command::Generate {
+                what,
+                seed: value("--seed").map(|v| number("--seed", &v)).transpose()?.unwrap_or(seed),
+                count: value("--count").map(|v| number("--count", &v)).transpose()?.unwrap_or(count),
+            })
+        }
         _ => Ok(Command::Screen {
             input,
             out: value("--out").map_or_else(|| PathBuf::from("out"), PathBuf::from),
@@ -225,7 +250,8 @@ mod tests {
     #[test]
     fn extra_arguments_are_usage_errors() {
         assert_eq!(run(&["a.jsonl", "b.jsonl"]), Err("unexpected argument `b.jsonl` (see --help)".into()));
-        assert_eq!(run(&["generate", "10"]), Err("unexpected argument `10` (see --help)".into()));
+        assert_eq!(run(&["generate", "10"]), Err("generate writes `records` or `timelines`, not `10`".into()));
+        assert_eq!(run(&["generate", "timelines", "10"]), Err("unexpected argument `10` (see --help)".into()));
         assert_eq!(run(&["egfr", "a.csv", "b.csv"]), Err("unexpected argument `b.csv` (see --help)".into()));
     }
 
@@ -237,8 +263,20 @@ mod tests {
         assert_eq!(run(&["generate", "--count", "99999999999999999999999"]), Err(msg));
         assert_eq!(run(&["generate", "--count"]), Err("--count needs a value".into()));
         assert_eq!(run(&["generate", "--count="]), Err("--count needs a value".into()));
-        assert_eq!(run(&["generate", "--count", "0", "--seed", "7"]), Ok(Command::Generate { seed: 7, count: 0 }));
-        assert_eq!(run(&["generate"]), Ok(Command::Generate { seed: DEFAULT_SEED, count: DEFAULT_COUNT }));
+        let records = Generated::Records;
+        assert_eq!(
+            run(&["generate", "--count", "0", "--seed", "7"]),
+            Ok(Command::Generate { what: records, seed: 7, count: 0 })
+        );
+        assert_eq!(
+            run(&["generate"]),
+            Ok(Command::Generate { what: records, seed: DEFAULT_SEED, count: DEFAULT_COUNT })
+        );
+        assert_eq!(
+            run(&["generate", "timelines", "--count", "5"]),
+            Ok(Command::Generate { what: Generated::Timelines, seed: TIMELINES_SEED, count: 5 })
+        );
+        assert_eq!(run(&["generate", "cats"]), Err("generate writes `records` or `timelines`, not `cats`".into()));
     }
 
     #[test]

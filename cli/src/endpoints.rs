@@ -1,7 +1,8 @@
 //! `dkd-report endpoints`: the trial's endpoints for a cohort. Reads participants' timelines as
 //! JSON lines (`docs/endpoints.md`), one at a time, or the bundled synthetic follow-up with its
-//! measurements; writes the analysis datasets DIR/endpoints_bds.csv and DIR/endpoints_adsl.csv
-//! (replaced together) a participant at a time, and prints the endpoint report. A line that is
+//! measurements; writes the analysis datasets DIR/endpoints_bds.csv and DIR/endpoints_adsl.csv,
+//! and the same as DIR/endpoints_bds.parquet and DIR/endpoints_adsl.parquet (replaced together),
+//! a participant at a time, and prints the endpoint report. A line that is
 //! not a valid timeline is counted as refused, with its line number and error on standard
 //! error: nothing is dropped silently. The derived endpoints of every participant are kept for
 //! the cohort summaries (medians and Kaplan–Meier need them all), so memory grows with the
@@ -21,9 +22,10 @@ use amimestrocel_dkd::tools::document::Block;
 use amimestrocel_dkd::tools::{endpoint_report, follow_up, timelines};
 
 use crate::output::OutputSet;
+use crate::parquet::Dataset;
 use crate::Failure;
 
-const NAMES: [&str; 2] = ["endpoints_bds.csv", "endpoints_adsl.csv"];
+const NAMES: [&str; 4] = ["endpoints_bds.csv", "endpoints_adsl.csv", "endpoints_bds.parquet", "endpoints_adsl.parquet"];
 
 /// Derives, writes and reports `input` (default: the bundled synthetic timelines): the report
 /// as text for the terminal, and as blocks for the trial report.
@@ -35,11 +37,16 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
     use std::io::Write as _;
     writeln!(set.writer(0).map_err(write_error)?, "{}", BDS_COLUMNS.join(",")).map_err(write_error)?;
     writeln!(set.writer(1).map_err(write_error)?, "{}", ADSL_COLUMNS.join(",")).map_err(write_error)?;
+    let parquet_error = |e: parquet::errors::ParquetError| Failure::run(format!("cannot write Parquet: {e}"));
+    let mut bds = Dataset::bds(set.owned_writer(2).map_err(write_error)?).map_err(parquet_error)?;
+    let mut adsl = Dataset::adsl(set.owned_writer(3).map_err(write_error)?).map_err(parquet_error)?;
     let mut derived: Vec<ParticipantEndpoints> = Vec::new();
     let mut refused = 0usize;
     let mut keep = |set: &mut OutputSet, p: ParticipantEndpoints| -> Result<(), Failure> {
         write_bds_rows(set.writer(0).map_err(write_error)?, &p).map_err(write_error)?;
         write_adsl_row(set.writer(1).map_err(write_error)?, &p).map_err(write_error)?;
+        bds.push_bds(&p).map_err(parquet_error)?;
+        adsl.push_adsl(&p).map_err(parquet_error)?;
         derived.push(p);
         Ok(())
     };
@@ -85,6 +92,8 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
             }
         }
     }
+    bds.close().map_err(parquet_error)?;
+    adsl.close().map_err(parquet_error)?;
     let report = summarise_cohort(&derived, &plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
     let targets: Vec<String> = set.targets().iter().map(|p| p.display().to_string()).collect();
     set.commit().map_err(write_error)?;

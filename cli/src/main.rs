@@ -22,6 +22,7 @@
 mod args;
 mod endpoints;
 mod output;
+mod parquet;
 mod schedule;
 mod screen;
 mod trial_report;
@@ -35,10 +36,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use amimestrocel_dkd::egfr::EgfrEquation;
+use amimestrocel_dkd::schedule::ScheduleConfig;
 use amimestrocel_dkd::tools::cohort::{egfr_row, rows};
-use amimestrocel_dkd::tools::synthetic;
+use amimestrocel_dkd::tools::{follow_up, synthetic, timelines};
 
-use args::Command;
+use args::{Command, Generated};
 
 /// The bundled data.
 pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data");
@@ -77,7 +79,7 @@ fn main() -> ExitCode {
         Command::Egfr { input } => egfr(input),
         Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
         Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|(text, _)| emit(&text)),
-        Command::Generate { seed, count } => generate(seed, count),
+        Command::Generate { what, seed, count } => generate(what, seed, count),
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
             // at the next chunk and removes its temporary files, and the renames that publish
@@ -130,13 +132,34 @@ fn emit(text: &str) -> Result<(), Failure> {
 }
 
 /// Synthetic records as JSON lines, one at a time.
-fn generate(seed: u64, count: u64) -> Result<(), Failure> {
+fn generate(what: Generated, seed: u64, count: u64) -> Result<(), Failure> {
     let mut out = BufWriter::new(io::stdout().lock());
-    let records = synthetic::records(seed);
-    let write = || -> io::Result<()> {
-        for record in records.take(usize::try_from(count).unwrap_or(usize::MAX)) {
-            serde_json::to_writer(&mut out, &record)?;
-            out.write_all(b"\n")?;
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    // The timelines generator makes the whole cohort at once (its visits are drawn per
+    // participant from one stream), so a large count takes memory in proportion.
+    let timelines = match what {
+        Generated::Records => Vec::new(),
+        Generated::Timelines => {
+            let plan =
+                ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
+            timelines::timelines(seed, count, follow_up::bundled_as_of(), &plan)
+                .map_err(|e| Failure::run(format!("the synthetic timelines: {e}")))?
+        }
+    };
+    let mut write = || -> io::Result<()> {
+        match what {
+            Generated::Records => {
+                for record in synthetic::records(seed).take(count) {
+                    serde_json::to_writer(&mut out, &record)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Generated::Timelines => {
+                for timeline in &timelines {
+                    serde_json::to_writer(&mut out, timeline)?;
+                    out.write_all(b"\n")?;
+                }
+            }
         }
         out.flush()
     };

@@ -61,6 +61,18 @@ impl OutputSet {
         self.files.get_mut(i).and_then(|p| p.writer.as_mut()).ok_or_else(|| io::Error::other("no such output file"))
     }
 
+    /// A second writer of the `i`th file, on its own handle, for a writer that must own its
+    /// output (the Parquet writer). Only this writer may write to that file, and it must be
+    /// flushed (closed) before [`OutputSet::commit`], which syncs and renames the file.
+    ///
+    /// # Errors
+    /// An error if `i` is out of range, the set is already committed, or the handle cannot be
+    /// duplicated.
+    pub fn owned_writer(&mut self, i: usize) -> io::Result<BufWriter<File>> {
+        let file = self.writer(i)?.get_ref().try_clone()?;
+        Ok(BufWriter::with_capacity(1 << 20, file))
+    }
+
     /// The final paths, in the order of `names`.
     pub fn targets(&self) -> Vec<&Path> {
         self.files.iter().map(|p| p.target.as_path()).collect()

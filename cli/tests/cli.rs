@@ -253,3 +253,41 @@ fn the_main_job_prints_the_screening_and_the_schedule_reports() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.contains("Visit schedule on 2026-12-01"), "{out}");
 }
+
+#[test]
+fn the_bundled_timelines_written_by_generate_give_the_datasets_of_the_built_in_follow_up() {
+    let dir = scratch("endpoints");
+    let timelines = dir.join("timelines.jsonl");
+    let o = run(&["generate", "timelines"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    fs::write(&timelines, &o.stdout).unwrap();
+    assert_eq!(jsonl(&timelines).len(), 120);
+    let (built_in, from_file) = (dir.join("built-in"), dir.join("from-file"));
+    let o = run(&["endpoints", "--out", built_in.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["endpoints", timelines.to_str().unwrap(), "--out", from_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for name in ["endpoints_bds.csv", "endpoints_adsl.csv", "endpoints_bds.parquet", "endpoints_adsl.parquet"] {
+        let (a, b) = (fs::read(built_in.join(name)).unwrap(), fs::read(from_file.join(name)).unwrap());
+        assert!(a.len() > 1000, "{name}: {} bytes", a.len());
+        assert!(a == b, "{name} differs between the built-in follow-up and its timelines read from JSON lines");
+        assert!(!name.ends_with(".parquet") || (a.starts_with(b"PAR1") && a.ends_with(b"PAR1")), "{name}");
+    }
+}
+
+#[test]
+fn a_refused_timeline_is_counted_with_its_line_and_the_others_are_written() {
+    let dir = scratch("endpoints-refused");
+    let timelines = dir.join("timelines.jsonl");
+    let o = run(&["generate", "timelines", "--count", "3"]);
+    let mut text = String::from_utf8(o.stdout).unwrap();
+    text.push_str("{\"schema_version\": 1}\n");
+    fs::write(&timelines, text).unwrap();
+    let out = dir.join("out");
+    let o = run(&["endpoints", timelines.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 4"), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Refused timelines: 1"));
+    let adsl = fs::read_to_string(out.join("endpoints_adsl.csv")).unwrap();
+    assert_eq!(adsl.lines().count(), 1 + 3);
+}

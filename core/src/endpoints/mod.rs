@@ -37,7 +37,9 @@ mod outcomes;
 pub mod stats;
 mod timeline;
 
-pub use adam::{write_adsl_csv, write_adsl_row, write_bds_csv, write_bds_rows, ADSL_COLUMNS, BDS_COLUMNS};
+pub use adam::{
+    write_adsl_csv, write_adsl_row, write_bds_csv, write_bds_rows, AdslRecord, ADSL_COLUMNS, BDS_COLUMNS, STUDYID,
+};
 pub use cohort::{
     summarise_cohort, CohortReport, GeometricRatio, LandmarkRow, ParameterVisitSummary, SafetyRow, TimeToEvent,
 };
