@@ -4,17 +4,17 @@
 //! and the same as DIR/endpoints_bds.parquet and DIR/endpoints_adsl.parquet (replaced together),
 //! a participant at a time, and prints the endpoint report. A line that is
 //! not a valid timeline is counted as refused, with its line number and error on standard
-//! error: nothing is dropped silently. The derived endpoints of every participant are kept for
-//! the cohort summaries (medians and Kaplan–Meier need them all), so memory grows with the
-//! number of participants; the datasets are streamed.
+//! error: nothing is dropped silently. Each participant's derived endpoints are written and
+//! added to the cohort summaries ([`CohortSummaries`]), then dropped: what stays is the numbers
+//! exact medians and Kaplan–Meier need (a few kB per participant), not the participants.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use amimestrocel_dkd::endpoints::{
-    derive, summarise_cohort, write_adsl_row, write_bds_rows, EndpointConfig, ParticipantEndpoints,
-    ParticipantTimeline, ADSL_COLUMNS, BDS_COLUMNS,
+    derive, write_adsl_row, write_bds_rows, CohortSummaries, EndpointConfig, ParticipantEndpoints, ParticipantTimeline,
+    ADSL_COLUMNS, BDS_COLUMNS,
 };
 use amimestrocel_dkd::jsonl::JsonLines;
 use amimestrocel_dkd::schedule::ScheduleConfig;
@@ -40,14 +40,14 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
     let parquet_error = |e: parquet::errors::ParquetError| Failure::run(format!("cannot write Parquet: {e}"));
     let mut bds = Dataset::bds(set.owned_writer(2).map_err(write_error)?).map_err(parquet_error)?;
     let mut adsl = Dataset::adsl(set.owned_writer(3).map_err(write_error)?).map_err(parquet_error)?;
-    let mut derived: Vec<ParticipantEndpoints> = Vec::new();
+    let mut summaries = CohortSummaries::new(&plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
     let mut refused = 0usize;
     let mut keep = |set: &mut OutputSet, p: ParticipantEndpoints| -> Result<(), Failure> {
         write_bds_rows(set.writer(0).map_err(write_error)?, &p).map_err(write_error)?;
         write_adsl_row(set.writer(1).map_err(write_error)?, &p).map_err(write_error)?;
         bds.push_bds(&p).map_err(parquet_error)?;
         adsl.push_adsl(&p).map_err(parquet_error)?;
-        derived.push(p);
+        summaries.add(&p);
         Ok(())
     };
     match input {
@@ -94,10 +94,10 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
     }
     bds.close().map_err(parquet_error)?;
     adsl.close().map_err(parquet_error)?;
-    let report = summarise_cohort(&derived, &plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
+    let report = summaries.finish().map_err(|e| Failure::run(format!("the report: {e}")))?;
     let targets: Vec<String> = set.targets().iter().map(|p| p.display().to_string()).collect();
     set.commit().map_err(write_error)?;
-    let mut blocks = endpoint_report::blocks(&report, &derived);
+    let mut blocks = endpoint_report::blocks(&report);
     if refused > 0 {
         blocks.push(Block::Paragraph(format!("Refused timelines: {refused} (see standard error).")));
     }

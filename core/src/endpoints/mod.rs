@@ -41,7 +41,8 @@ pub use adam::{
     write_adsl_csv, write_adsl_row, write_bds_csv, write_bds_rows, AdslRecord, ADSL_COLUMNS, BDS_COLUMNS, STUDYID,
 };
 pub use cohort::{
-    summarise_cohort, CohortReport, GeometricRatio, LandmarkRow, ParameterVisitSummary, SafetyRow, TimeToEvent,
+    summarise_cohort, CohortReport, CohortSummaries, GeometricRatio, LandmarkRow, ParameterVisitSummary, SafetyRow,
+    TimeToEvent,
 };
 pub use config::{Confirmation, EgfrSource, EndpointConfig, MissingRule, TreatmentEmergent, UacrSummary, VisitValue};
 pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};

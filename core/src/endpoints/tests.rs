@@ -406,6 +406,51 @@ fn the_cohort_counts_a_closed_visit_without_a_value_as_missing_and_a_future_one_
     assert!((g.ratio - 1.0).abs() < 1e-12 && g.n == 2);
     let chg = w28.chg.as_ref().unwrap();
     assert_eq!((chg.mean, chg.missing), (Some(-50.0), 1));
+    // Streamed, the participants without a value at w28 come before any with one: the counts
+    // cannot depend on when a parameter's visit was first seen.
+    for order in [[2, 3, 0, 1], [3, 2, 1, 0], [0, 2, 3, 1]] {
+        let mut summaries = CohortSummaries::new(&plan, &config).unwrap();
+        for i in order {
+            summaries.add(&cohort[i]);
+        }
+        let streamed = summaries.finish().unwrap();
+        let w28 = streamed.visits.iter().find(|v| v.paramcd == "UACR" && v.avisit == "w28").unwrap();
+        assert_eq!((w28.aval.n, w28.aval.missing, w28.not_due), (2, 1, 1), "order {order:?}");
+    }
+}
+
+#[test]
+fn the_cohort_report_does_not_depend_on_the_order_participants_come_in() {
+    let plan = ScheduleConfig::bundled().unwrap();
+    let config = EndpointConfig::default();
+    let cohort: Vec<ParticipantEndpoints> =
+        crate::tools::timelines::timelines(5, 40, crate::tools::follow_up::bundled_as_of(), &plan)
+            .unwrap()
+            .into_iter()
+            .map(|t| derive(&t.check().unwrap(), &plan, &config).unwrap())
+            .collect();
+    let forward = summarise_cohort(&cohort, &plan, &config).unwrap();
+    let mut reversed = cohort.clone();
+    reversed.reverse();
+    let mut interleaved: Vec<ParticipantEndpoints> = cohort.iter().step_by(2).cloned().collect();
+    interleaved.extend(cohort.iter().skip(1).step_by(2).cloned());
+    for other in [reversed, interleaved] {
+        let report = summarise_cohort(&other, &plan, &config).unwrap();
+        assert_eq!(report.visits.len(), forward.visits.len());
+        for (a, b) in report.visits.iter().zip(&forward.visits) {
+            assert_eq!((&a.paramcd, &a.avisit, a.not_due), (&b.paramcd, &b.avisit, b.not_due));
+            assert_eq!((a.aval.n, a.aval.missing, a.aval.median), (b.aval.n, b.aval.missing, b.aval.median));
+            let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * (1.0 + x.abs()),
+                (x, y) => x == y,
+            };
+            assert!(close(a.aval.mean, b.aval.mean), "{} {}", a.paramcd, a.avisit);
+        }
+        assert_eq!(report.landmarks, forward.landmarks);
+        assert_eq!(report.time_to_event, forward.time_to_event);
+        assert_eq!(report.safety, forward.safety);
+        assert_eq!((report.women, report.age.n, report.dosed), (forward.women, forward.age.n, forward.dosed));
+    }
 }
 
 proptest! {

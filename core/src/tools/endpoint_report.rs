@@ -2,8 +2,8 @@
 //! the secondary parameters at each visit, outcome proportions at the landmark visits, time to
 //! event and safety, as report blocks ([`super::document`]) from a [`CohortReport`].
 
-use crate::endpoints::stats::{summarise, QuantileMethod, Summary};
-use crate::endpoints::{CohortReport, ParameterVisitSummary, ParticipantEndpoints};
+use crate::endpoints::stats::Summary;
+use crate::endpoints::{CohortReport, ParameterVisitSummary};
 
 use super::document::{to_markdown, Block};
 
@@ -65,33 +65,33 @@ fn visit_row(v: &ParameterVisitSummary) -> Vec<String> {
     row
 }
 
-/// The baseline characteristics of the dosed participants.
-fn baseline(participants: &[ParticipantEndpoints]) -> Vec<Vec<String>> {
-    let dosed: Vec<&ParticipantEndpoints> = participants.iter().filter(|p| p.dosed).collect();
-    let summary = |values: Vec<Option<f64>>| summarise(&values, 0.95, QuantileMethod::Type7).ok();
-    let base_of = |code: &str| -> Vec<Option<f64>> {
-        dosed.iter().map(|p| p.rows.iter().find(|r| r.paramcd == code && r.ablfl).map(|r| r.aval)).collect()
-    };
-    let mut rows = vec![strings(["participants dosed", &dosed.len().to_string(), "", ""])];
-    let women = dosed.iter().filter(|p| p.subject.sex == "F").count();
+/// The baseline characteristics of the dosed participants: their count, women, age, and the
+/// baseline value of the main parameters (the report's summaries at `baseline`).
+fn baseline(report: &CohortReport) -> Vec<Vec<String>> {
+    let dosed = report.dosed;
+    let mut rows = vec![strings(["participants dosed", &dosed.to_string(), "", ""])];
     rows.push(vec![
         "women".into(),
-        women.to_string(),
-        percent((!dosed.is_empty()).then(|| women as f64 / dosed.len() as f64)),
+        report.women.to_string(),
+        percent((dosed > 0).then(|| report.women as f64 / dosed as f64)),
         String::new(),
     ]);
-    if let Some(s) = summary(dosed.iter().map(|p| Some(f64::from(p.age))).collect()) {
-        rows.push(vec!["age, years: mean (SD)".into(), s.n.to_string(), mean_sd(&s, 1), s.missing.to_string()]);
-    }
+    let age = &report.age;
+    rows.push(vec!["age, years: mean (SD)".into(), age.n.to_string(), mean_sd(age, 1), age.missing.to_string()]);
     for (code, label, mean) in [
         ("EGFR", "eGFR, mL/min/1.73 m²: mean (SD)", true),
         ("UPRO24", "24-hour urine protein, g: median (IQR)", false),
         ("UACR", "UACR, mg/g: median (IQR)", false),
         ("HBA1C", "HbA1c, %: mean (SD)", true),
     ] {
-        if let Some(s) = summary(base_of(code)) {
-            let text = if mean { mean_sd(&s, 1) } else { median_iqr(&s, 1) };
-            rows.push(vec![label.to_owned(), s.n.to_string(), text, s.missing.to_string()]);
+        match report.visits.iter().find(|v| v.paramcd == code && v.avisit == "baseline") {
+            Some(v) => {
+                let s = &v.aval;
+                let text = if mean { mean_sd(s, 1) } else { median_iqr(s, 1) };
+                rows.push(vec![label.to_owned(), s.n.to_string(), text, s.missing.to_string()]);
+            }
+            // No dosed participant has a baseline value of it.
+            None => rows.push(vec![label.to_owned(), "0".into(), "–".into(), dosed.to_string()]),
         }
     }
     rows
@@ -110,11 +110,11 @@ fn baseline(participants: &[ParticipantEndpoints]) -> Vec<Vec<String>> {
 ///     .into_iter()
 ///     .map(|t| derive(&t.check()?, &plan, &config))
 ///     .collect::<Result<Vec<_>, _>>()?;
-/// let text = render(&summarise_cohort(&derived, &plan, &config)?, &derived);
+/// let text = render(&summarise_cohort(&derived, &plan, &config)?);
 /// assert!(text.contains("Primary endpoints at week 28"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> Vec<Block> {
+pub fn blocks(report: &CohortReport) -> Vec<Block> {
     let mut out = vec![
         Block::Heading(2, "Endpoints".into()),
         Block::Paragraph(format!(
@@ -123,7 +123,7 @@ pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> V
             report.participants, report.dosed, report.unusable
         )),
         Block::Heading(3, "Baseline characteristics".into()),
-        Block::Table(strings(["characteristic", "n", "value", "missing"]), baseline(participants)),
+        Block::Table(strings(["characteristic", "n", "value", "missing"]), baseline(report)),
     ];
     let header = strings([
         "param",
@@ -228,6 +228,6 @@ pub fn blocks(report: &CohortReport, participants: &[ParticipantEndpoints]) -> V
 }
 
 /// The endpoint report as Markdown.
-pub fn render(report: &CohortReport, participants: &[ParticipantEndpoints]) -> String {
-    to_markdown(&blocks(report, participants))
+pub fn render(report: &CohortReport) -> String {
+    to_markdown(&blocks(report))
 }
