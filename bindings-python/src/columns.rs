@@ -339,7 +339,64 @@ pub fn flags_from_objects<'py>(
     })
 }
 
+/// Codes of a text column held as a numpy object array (a pandas text column): each row's
+/// position in `known` when given (a row whose text is not there is an error naming it), else
+/// in the distinct texts in the order first seen, which are returned. A row that is the same
+/// object as one of the last few rows (pandas repeats the same str objects down a column) is
+/// not read again.
+/// A missing or non-text value is an error naming the column and the row.
+#[pyfunction]
+#[pyo3(signature = (values, column, known=None))]
+pub fn text_codes<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, Py<PyAny>>,
+    column: &str,
+    known: Option<Vec<String>>,
+) -> PyResult<(Bound<'py, PyArray1<i64>>, Vec<String>)> {
+    crate::guard(py, || {
+        let values = values.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let fixed = known.is_some();
+        let mut texts: Vec<String> = known.unwrap_or_default();
+        let mut index: std::collections::HashMap<String, i64> =
+            texts.iter().enumerate().map(|(i, t)| (t.clone(), i as i64)).collect();
+        let mut codes = Vec::with_capacity(values.len());
+        // The last few objects met (a column of few texts repeats the same str objects).
+        let mut recent: Vec<(usize, i64)> = Vec::with_capacity(MEMO);
+        for (row, obj) in values.iter().enumerate() {
+            let obj = obj.bind(py);
+            let ptr = obj.as_ptr() as usize;
+            if let Some(&(_, code)) = recent.iter().find(|(p, _)| *p == ptr) {
+                codes.push(code);
+                continue;
+            }
+            let Ok(text) = obj.cast::<PyString>() else {
+                return Err(crate::errors::argument(py, &format!("{column}[{row}]"), "is missing or not text"));
+            };
+            let text = text.to_str()?;
+            let code = match index.get(text) {
+                Some(&code) => code,
+                None if fixed => {
+                    return Err(crate::errors::argument(py, &format!("{column}[{row}]"), "is not one of the subjects"))
+                }
+                None => {
+                    let code = texts.len() as i64;
+                    texts.push(text.to_owned());
+                    index.insert(text.to_owned(), code);
+                    code
+                }
+            };
+            if recent.len() == MEMO {
+                recent.remove(0);
+            }
+            recent.push((ptr, code));
+            codes.push(code);
+        }
+        Ok((PyArray1::from_vec(py, codes), texts))
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(text_codes, m)?)?;
     m.add_function(wrap_pyfunction!(sex_codes_ucs4, m)?)?;
     m.add_function(wrap_pyfunction!(sex_codes_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(sex_codes_objects, m)?)?;

@@ -238,3 +238,85 @@ def test_statistics_vectors() -> None:
         got = endpoints.summarise(w["values"])._asdict()
         for key in ("n", "missing", "mean", "sd", "median", "q1", "q3", "min", "max"):
             assert got[key] == pytest.approx(w[key], rel=1e-9), key
+
+
+def _lab_tables(timelines: List[Dict[str, Any]]) -> tuple[Any, Any]:
+    """Timelines as the two tables `lab_endpoints` reads."""
+    subjects = pd.DataFrame({
+        "USUBJID": [t["id"] for t in timelines],
+        "SEX": [t["sex"] for t in timelines],
+        "BRTHDT": [t["birth_date"] for t in timelines],
+        "TRTSDT": [t.get("first_infusion") for t in timelines],
+        "LSTCNTDT": [t["last_contact"] for t in timelines],
+        "ESRDDT": [t.get("esrd") for t in timelines],
+        "RRTSTDT": [min((r["start"] for r in t.get("renal_replacement", [])), default=None) for t in timelines],
+        "DTHDT": [(t.get("death") or {}).get("date") for t in timelines],
+    })
+    labs = pd.DataFrame([{"USUBJID": t["id"], "ADT": lab["date"], "LBTESTCD": lab["analyte"],
+                          "LBSTRESN": float(lab["value"]), "LBSTRESU": lab["unit"]}
+                         for t in timelines for lab in t.get("labs", [])])
+    return labs, subjects
+
+
+LAB_CASES = [c for c in VECTORS["cases"]
+             if c["timeline"].get("labs") and c["timeline"].get("first_infusion")
+             and (c.get("config") or {}).get("missing") != "last_observation_carried_forward"]
+
+
+@pytest.mark.parametrize("case", LAB_CASES, ids=lambda c: c["name"])
+def test_the_lab_table_gives_the_lab_rows_and_composite_of_derive(case: Dict[str, Any]) -> None:
+    timeline = case["timeline"]
+    labs, subjects = _lab_tables([timeline])
+    ours = endpoints.lab_endpoints(labs, subjects, config=case.get("config"))
+    derived = endpoints.derive([timeline], config=case.get("config"))
+    bds = derived.bds[derived.bds.SRC.str.startswith("labs[")]
+    bds = bds.sort_values(["PARAMCD", "ADT"], kind="stable").reset_index(drop=True)
+    got = ours.bds.astype({"PARAMCD": str, "AVISIT": object}).reset_index(drop=True)
+    assert len(got) == len(bds) > 0
+    assert list(got.PARAMCD) == list(bds.PARAMCD)
+    assert list(got.AVISIT.fillna("")) == list(bds.AVISIT.fillna(""))
+    assert list(got.ADT) == list(bds.ADT)
+    for column in ("AVAL", "BASE", "CHG", "PCHG", "R2BASE"):
+        assert np.allclose(got[column].to_numpy(float), bds[column].to_numpy(float), equal_nan=True), column
+    assert list(got.ABLFL) == list(bds.ABLFL == "Y")
+    assert list(got.ANL01FL) == list(bds.ANL01FL == "Y")
+    composite = derived.participants[0]["renal_composite"]
+    row = ours.adsl.iloc[0]
+    if composite is None:
+        assert pd.isna(row.RENALFL)
+    else:
+        assert (bool(row.RENALFL), int(row.RENALDY)) == (composite["event"], composite["days"])
+
+
+def test_the_lab_table_reads_columns_by_the_names_given_and_keeps_subject_order() -> None:
+    labs, subjects = _lab_tables([_timeline(name, [_lab("2025-02-25", "hba1c", 7.1, "%"),
+                                                   _lab("2025-09-14", "hba1c", 6.5, "%")])
+                                  for name in ("B", "A")])
+    labs = labs.rename(columns={"ADT": "LBDTC", "LBSTRESN": "VALUE"})
+    e = endpoints.lab_endpoints(labs, subjects, lab_columns={"ADT": "LBDTC", "LBSTRESN": "VALUE"})
+    assert list(e.bds.USUBJID.astype(str)) == ["B", "B", "A", "A"]
+    w28 = e.bds[e.bds.AVISIT == "w28"].iloc[0]
+    assert (w28.PARAMCD, round(float(w28.CHG), 9), bool(w28.ANL01FL)) == ("HBA1C", -0.6, True)
+    assert list(e.adsl.USUBJID) == ["B", "A"] and e.unusable.empty
+
+
+def test_a_bad_lab_row_or_subject_is_refused_with_its_place() -> None:
+    labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g"),
+                                                  _lab("2025-09-14", "uacr", 200, "mg/g")])])
+    cases = [
+        (labs.assign(USUBJID=["A", "Z"]), subjects, "USUBJID[1]"),
+        (labs.assign(LBSTRESU=["mg/g", "furlongs"]), subjects, None),
+        (labs.assign(LBTESTCD=["uacr", "blood"]), subjects, None),
+        (labs.assign(LBSTRESN=[400.0, float("nan")]), subjects, "labs[1]"),
+        (labs.assign(ADT=["2025-02-25", "1900-01-01"]), subjects, "labs[1].date"),
+        (labs.assign(ADT=["2025-02-25", "not a date"]), subjects, "ADT[1]"),
+        (labs, subjects.assign(DTHDT=["2030-01-01"]), "subjects[0].death.date"),
+        (labs, pd.concat([subjects, subjects]), "USUBJID"),
+    ]
+    for bad_labs, bad_subjects, where in cases:
+        with pytest.raises(InvalidInputError) as info:
+            endpoints.lab_endpoints(bad_labs, bad_subjects)
+        if where is not None:
+            assert where in (info.value.path or str(info.value)), (where, str(info.value))
+    with pytest.raises(InvalidConfigError):
+        endpoints.lab_endpoints(labs, subjects, config={"missing": "last_observation_carried_forward"})

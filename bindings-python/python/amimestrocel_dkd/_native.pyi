@@ -11,6 +11,7 @@ from .types import AnalyteSlug, CriterionIdSlug, CriterionKindSlug, EquationSlug
 
 __all__ = [
     "endpoints_csv",
+    "endpoints_lab_table",
     "endpoints_derive_json",
     "endpoints_report_json",
     "stats_kaplan_meier_json",
@@ -71,6 +72,7 @@ __all__ = [
     "sex_codes_ucs4",
     "sex_codes_bytes",
     "sex_codes_objects",
+    "text_codes",
     "sex_codes_ints",
     "sex_codes_floats",
     "sex_codes_female",
@@ -253,6 +255,9 @@ def age_on(date_of_birth: Union[datetime.date, str], on: Union[datetime.date, st
 def sex_codes_ucs4(cells: npt.NDArray[np.uint32], width: int) -> npt.NDArray[np.uint8]: ...
 def sex_codes_bytes(cells: npt.NDArray[np.uint8], width: int) -> npt.NDArray[np.uint8]: ...
 def sex_codes_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDArray[np.uint8]: ...
+def text_codes(
+    values: npt.NDArray[np.object_], column: str, known: Optional[List[str]] = None
+) -> Tuple[npt.NDArray[np.int64], List[str]]: ...
 def sex_codes_ints(values: npt.NDArray[np.int64]) -> npt.NDArray[np.uint8]: ...
 def sex_codes_floats(values: npt.NDArray[np.float64]) -> npt.NDArray[np.uint8]: ...
 def sex_codes_female(female: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]: ...
@@ -396,6 +401,19 @@ def endpoints_report_json(
     readings_json: Optional[str] = None,
 ) -> str: ...
 def endpoints_csv(participants_json: str) -> Tuple[str, str]: ...
+def endpoints_lab_table(
+    subject_columns: Tuple[
+        List[str], List[str], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32],
+        npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32],
+    ],
+    lab_columns: Tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64], List[str], npt.NDArray[np.float64],
+        npt.NDArray[np.int64], List[str],
+    ],
+    config_json: Optional[str] = None,
+    plan_json: Optional[str] = None,
+    readings_json: Optional[str] = None,
+) -> Dict[str, Any]: ...
 def stats_summarise_json(values: List[Optional[float]], level: float = 0.95, quantile_method: str = "type7") -> str: ...
 def stats_wilson(events: int, n: int, level: float = 0.95) -> Tuple[Optional[float], Optional[float], Optional[float]]: ...
 def stats_kaplan_meier_json(times: List[float], events: List[bool], level: float = 0.95, interval: str = "log_log") -> str: ...

@@ -30,7 +30,10 @@ import io
 import json
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+import numpy as np
+
 from . import _native
+from .errors import InvalidInputError
 from .screening import _json_text
 
 DataFrame = Any
@@ -41,8 +44,10 @@ __all__ = [
     "Endpoints",
     "Proportion",
     "Summary",
+    "LabEndpoints",
     "derive",
     "kaplan_meier",
+    "lab_endpoints",
     "summarise",
     "t_quantile",
     "wilson",
@@ -265,6 +270,166 @@ class Endpoints:
         time_to_event = {t["outcome"]: _km_frame(t["km"]) for t in r["time_to_event"]}
         return CohortReport(r["participants"], r["dosed"], pd.DataFrame(visit_rows), landmarks, time_to_event,
                             safety, _summary(r["egfr_slope"]), r["unusable"])
+
+
+class LabEndpoints(NamedTuple):
+    """The lab endpoints of a cohort (:func:`lab_endpoints`): ``bds`` (one row per analysis
+    value: USUBJID, PARAMCD, PARAM, AVISIT, ADT, ADY, AVAL, BASE, CHG, PCHG, R2BASE, ABLFL,
+    ANL01FL), ``adsl`` (one row per subject: USUBJID, RENALFL, RENALDT, RENALDY, RENALCMP; the
+    flag is missing when there is nothing to measure the composite from) and ``unusable``
+    (USUBJID, SRC, REASON: values that could not be used, with the reason)."""
+
+    bds: DataFrame
+    adsl: DataFrame
+    unusable: DataFrame
+
+
+LAB_COLUMNS = {"USUBJID": "USUBJID", "ADT": "ADT", "LBTESTCD": "LBTESTCD", "LBSTRESN": "LBSTRESN",
+               "LBSTRESU": "LBSTRESU"}
+"""The lab table's columns :func:`lab_endpoints` reads, by default: the participant, the date,
+the analyte (a slug of :data:`amimestrocel_dkd.types.AnalyteSlug`), the number and its unit."""
+
+SUBJECT_COLUMNS = {"USUBJID": "USUBJID", "SEX": "SEX", "BRTHDT": "BRTHDT", "TRTSDT": "TRTSDT",
+                   "LSTCNTDT": "LSTCNTDT", "ESRDDT": "ESRDDT", "RRTSTDT": "RRTSTDT", "DTHDT": "DTHDT"}
+"""The subject table's columns :func:`lab_endpoints` reads, by default; ESRDDT (ESRD),
+RRTSTDT (start of renal replacement therapy) and DTHDT (death) may be absent."""
+
+_NO_DATE = np.iinfo(np.int32).min
+
+
+def _days(column: Any, name: str, optional: bool) -> Any:
+    """A date column as days since 1970 (int32); a missing date is ``_NO_DATE``."""
+    pd = _pandas()
+    if getattr(column, "dtype", None) is not None and np.issubdtype(column.dtype, np.datetime64):
+        # Already dates (datetime64 of any unit): whole days since 1970, NaT as missing.
+        raw = column.to_numpy()
+        missing = np.isnat(raw)
+        if not optional and missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
+        days = raw.astype("datetime64[D]").view(np.int64).copy()
+        days[missing] = _NO_DATE
+        return days.astype(np.int32)
+    values = pd.to_datetime(column, errors="coerce")
+    missing = values.isna().to_numpy()
+    raw = pd.Series(column).isna().to_numpy()
+    if (missing & ~raw).any():
+        row = int(np.flatnonzero(missing & ~raw)[0])
+        raise InvalidInputError(f"{name}[{row}]: is not a date", "invalid_argument", {"argument": f"{name}[{row}]"})
+    if not optional and missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
+    days = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    days[missing] = _NO_DATE
+    return days.astype(np.int32)
+
+
+def _codes(column: Any, name: str, known: Optional[List[str]] = None) -> Tuple[Any, List[str]]:
+    """The codes of a text column and its distinct texts (each distinct text is then read once
+    by the core); with ``known``, the position of each row's text in it. A missing value, or a
+    text not in ``known``, is refused."""
+    values = column.to_numpy(dtype=object) if hasattr(column, "to_numpy") else np.asarray(column, dtype=object)
+    return _native.text_codes(values, name, known)
+
+
+def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping[str, Any]] = None,
+                  plan: Optional[Union[Mapping[str, Any], str]] = None,
+                  readings: Optional[Union[Mapping[str, Any], str]] = None,
+                  lab_columns: Optional[Mapping[str, str]] = None,
+                  subject_columns: Optional[Mapping[str, str]] = None) -> LabEndpoints:
+    """The lab endpoints of a whole cohort from two DataFrames, in one call: every lab
+    parameter's analysis values (eGFR recomputed from creatinine with the configured equation,
+    UACR from albumin and creatinine, baseline, visit, analysis flag, change, percent change,
+    ratio) and the renal composite, by the same rules as :func:`derive` (core's
+    ``derive_lab_table``), without a timeline per participant. ``labs`` has one row per result
+    (columns :data:`LAB_COLUMNS`, renamed with ``lab_columns={"ADT": "LBDTC", ...}``),
+    ``subjects`` one row per participant (:data:`SUBJECT_COLUMNS`). Rows come back by
+    participant (in the subjects' order), parameter and date.
+
+    A row whose participant is not a subject, whose analyte, unit or value is refused, or dated
+    outside the participant's life raises :class:`~amimestrocel_dkd.errors.InvalidInputError`
+    with the ``path`` (``labs[12].date``); carrying values forward is refused here
+    (:class:`~amimestrocel_dkd.errors.InvalidConfigError`).
+
+    >>> import pandas as pd
+    >>> from amimestrocel_dkd import endpoints
+    >>> subjects = pd.DataFrame({"USUBJID": ["P-1"], "SEX": ["F"], "BRTHDT": ["1960-05-01"],
+    ...                          "TRTSDT": ["2025-03-03"], "LSTCNTDT": ["2025-12-01"]})
+    >>> labs = pd.DataFrame({"USUBJID": ["P-1", "P-1"], "ADT": ["2025-02-20", "2025-09-15"],
+    ...                      "LBTESTCD": ["urine_protein_24h"] * 2, "LBSTRESN": [2.0, 1.5],
+    ...                      "LBSTRESU": ["g/24h"] * 2})
+    >>> e = endpoints.lab_endpoints(labs, subjects)
+    >>> row = e.bds.iloc[1]
+    >>> row.PARAMCD, row.AVISIT, float(row.CHG), float(row.PCHG), bool(row.ANL01FL)
+    ('UPRO24', 'w28', -0.5, -25.0, True)
+    """
+    pd = _pandas()
+    lc = {**LAB_COLUMNS, **(lab_columns or {})}
+    sc = {**SUBJECT_COLUMNS, **(subject_columns or {})}
+    ids = pd.Index([str(x) for x in subjects[sc["USUBJID"]]])
+    if not ids.is_unique:
+        raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
+    n = len(subjects)
+
+    def optional_dates(name: str) -> Any:
+        column = sc[name]
+        if column in subjects.columns:
+            return _days(subjects[column], name, optional=True)
+        return np.full(n, _NO_DATE, dtype=np.int32)
+
+    subject_cols = (
+        list(ids), [str(x) for x in subjects[sc["SEX"]]], _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False),
+        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True),
+        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False),
+        optional_dates("ESRDDT"), optional_dates("RRTSTDT"), optional_dates("DTHDT"),
+    )
+    participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", list(ids))
+    analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
+    unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
+    lab_cols = (participant, _days(labs[lc["ADT"]], "ADT", optional=False), analyte, analytes,
+                labs[lc["LBSTRESN"]].to_numpy(dtype=np.float64), unit, units)
+    out = _native.endpoints_lab_table(
+        subject_cols, lab_cols,
+        None if config is None else json.dumps(dict(config)),
+        None if plan is None else _json_text(plan, "the schedule plan"),
+        None if readings is None else _json_text(readings, "the schedule readings"),
+    )
+    # Each column comes as one array per batch of participants: joined here (a copy of memory).
+    for name in ("participant", "param", "avisit", "adt_ns", "ady", "aval", "base", "chg", "pchg", "r2base",
+                 "ablfl", "anl01fl", "renal_has", "renal_event", "renal_date_ns", "renal_days"):
+        parts = out[name]
+        out[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    codes = [c for c, _ in out["parameters"]]
+    labels = [label for _, label in out["parameters"]]
+    param = out["param"]
+    # The columns are kept as they are (not copied into blocks: pandas would copy them all).
+    bds = pd.DataFrame({
+        "USUBJID": pd.Categorical.from_codes(out["participant"], categories=ids),
+        "PARAMCD": pd.Categorical.from_codes(param, categories=codes),
+        "PARAM": pd.Categorical.from_codes(param, categories=labels),
+        "AVISIT": pd.Categorical.from_codes(out["avisit"], categories=out["visits"]),
+        "ADT": out["adt_ns"].view("datetime64[ns]"),
+        "ADY": out["ady"],
+        "AVAL": out["aval"],
+        "BASE": out["base"],
+        "CHG": out["chg"],
+        "PCHG": out["pchg"],
+        "R2BASE": out["r2base"],
+        "ABLFL": out["ablfl"],
+        "ANL01FL": out["anl01fl"],
+    }, copy=False)
+    has = out["renal_has"]
+    adsl = pd.DataFrame({
+        "USUBJID": list(ids),
+        "RENALFL": pd.array(np.where(has, out["renal_event"], False), dtype="boolean"),
+        "RENALDT": out["renal_date_ns"].view("datetime64[ns]"),
+        "RENALDY": pd.array(out["renal_days"], dtype="Int64"),
+        "RENALCMP": out["renal_component"],
+    })
+    adsl.loc[~has, ["RENALFL", "RENALDT", "RENALDY"]] = pd.NA
+    unusable = pd.DataFrame([(ids[p], src, reason) for p, src, reason in out["unusable"]],
+                            columns=["USUBJID", "SRC", "REASON"])
+    return LabEndpoints(bds, adsl, unusable)
 
 
 def derive(timelines: Iterable[Timeline], config: Optional[Mapping[str, Any]] = None,

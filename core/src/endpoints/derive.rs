@@ -182,12 +182,38 @@ pub struct SubjectLevel {
 }
 
 /// A parameter's values before baseline and visits are applied.
-struct Param {
-    code: String,
-    label: String,
-    assessment: Option<Assessment>,
+pub(crate) struct Param {
+    pub code: String,
+    pub label: String,
+    pub assessment: Option<Assessment>,
     /// (date, value, src), in the order entered.
-    values: Vec<(NaiveDate, f64, String)>,
+    pub values: Vec<(NaiveDate, f64, Src)>,
+}
+
+/// Where a value came from in the timeline: written as `SRC` (`labs[3]`, `labs[0]+labs[1]`,
+/// `vital_signs[2].systolic`) only when a row is made, so deriving does not build a text per
+/// value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Src {
+    /// `list[i]`.
+    Entry(&'static str, usize),
+    /// `labs[i]+labs[j]`: a value computed from two lab values.
+    LabPair(usize, usize),
+    /// `vital_signs[i].field`.
+    VitalSign(usize, &'static str),
+    /// Nowhere (written empty).
+    Nothing,
+}
+
+impl std::fmt::Display for Src {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Src::Entry(list, i) => write!(f, "{list}[{i}]"),
+            Src::LabPair(i, j) => write!(f, "labs[{i}]+labs[{j}]"),
+            Src::VitalSign(i, field) => write!(f, "vital_signs[{i}].{field}"),
+            Src::Nothing => Ok(()),
+        }
+    }
 }
 
 /// Derives every analysis value and outcome of one participant.
@@ -231,7 +257,8 @@ pub fn derive(
     };
     let egfr_rows: Vec<&AnalysisRow> = rows.iter().filter(|r| r.paramcd == egfr_code).collect();
     let egfr_slope = slope(&egfr_rows, day_one, config.slope_min_points);
-    let (renal_composite, unconfirmed_decline) = outcomes::renal_composite(t, &egfr_rows, day_one, end, config);
+    let egfr_points: Vec<outcomes::EgfrPoint> = egfr_rows.iter().map(|r| outcomes::EgfrPoint::from(*r)).collect();
+    let (renal_composite, unconfirmed_decline) = outcomes::renal_composite(t, &egfr_points, day_one, end, config);
     let age = Age::on(t.birth_date, day_one).map(Age::years).unwrap_or(0);
     Ok(ParticipantEndpoints {
         usubjid: t.id.clone(),
@@ -363,15 +390,28 @@ fn questionnaire_code(instrument: &str, score: &str) -> String {
     format!("{prefix}{}", stem.to_ascii_uppercase())
 }
 
-fn parameters(timeline: &CheckedTimeline, config: &EndpointConfig, unusable: &mut Vec<Unusable>) -> Vec<Param> {
+pub(crate) fn parameters(
+    timeline: &CheckedTimeline,
+    config: &EndpointConfig,
+    unusable: &mut Vec<Unusable>,
+) -> Vec<Param> {
     let t = &timeline.timeline;
-    let mut params: BTreeMap<String, Param> = BTreeMap::new();
-    let mut push = |code: &str, label: String, assessment, value: (NaiveDate, f64, String)| {
-        params
-            .entry(code.to_owned())
-            .or_insert_with(|| Param { code: code.to_owned(), label, assessment, values: Vec::new() })
-            .values
-            .push(value);
+    // A handful of parameters: found by code in a list, sorted by code at the end.
+    let mut params: Vec<Param> = Vec::new();
+    // Room for every lab value in each parameter, so that a parameter's values are not moved as
+    // they come (a timeline's lists are short; the memory lives for one participant).
+    let room = timeline.labs.len().max(1);
+    // The label is made once, with the parameter.
+    let mut push = |code: &str, label: &dyn Fn() -> String, assessment, value: (NaiveDate, f64, Src)| match params
+        .iter_mut()
+        .find(|p| p.code == code)
+    {
+        Some(param) => param.values.push(value),
+        None => {
+            let mut values = Vec::with_capacity(room);
+            values.push(value);
+            params.push(Param { code: code.to_owned(), label: label(), assessment, values });
+        }
     };
     for (i, (date, m)) in timeline.labs.iter().enumerate() {
         let (code, unit, assessment) = lab_parameter(m.analyte(), config);
@@ -379,9 +419,9 @@ fn parameters(timeline: &CheckedTimeline, config: &EndpointConfig, unusable: &mu
         let Ok(value) = m.in_unit(unit) else { continue };
         push(
             code,
-            format!("{} ({})", m.analyte().label(), unit.as_str()),
+            &|| format!("{} ({})", m.analyte().label(), unit.as_str()),
             assessment,
-            (*date, value, format!("labs[{i}]")),
+            (*date, value, Src::Entry("labs", i)),
         );
     }
     for (i, (date, systolic, diastolic)) in timeline.blood_pressure.iter().enumerate() {
@@ -390,51 +430,51 @@ fn parameters(timeline: &CheckedTimeline, config: &EndpointConfig, unusable: &mu
             let Ok(value) = m.in_unit(unit) else { continue };
             push(
                 code,
-                format!("{} ({})", m.analyte().label(), unit.as_str()),
+                &|| format!("{} ({})", m.analyte().label(), unit.as_str()),
                 None,
-                (*date, value, format!("vital_signs[{i}].{field}")),
+                (*date, value, Src::VitalSign(i, field)),
             );
         }
     }
     for (date, value, src) in recomputed_egfr(timeline, config, unusable) {
-        let label = format!("eGFR, {} (mL/min/1.73 m²)", config.egfr_equation.slug());
-        push("EGFR", label, Some(Assessment::Egfr), (date, value, src));
+        let label = || format!("eGFR, {} (mL/min/1.73 m²)", config.egfr_equation.slug());
+        push("EGFR", &label, Some(Assessment::Egfr), (date, value, src));
     }
     for (date, value, src) in computed_uacr(timeline, unusable) {
-        push("UACR", format!("{} (mg/g)", AnalyteKind::Uacr.label()), Some(Assessment::Uacr), (date, value, src));
+        push("UACR", &|| format!("{} (mg/g)", AnalyteKind::Uacr.label()), Some(Assessment::Uacr), (date, value, src));
     }
     for (i, q) in t.questionnaires.iter().enumerate() {
         let code = questionnaire_code(&q.instrument, &q.score);
         let assessment = if q.instrument == "tcm-dkd" { Assessment::TcmScale } else { Assessment::Dqol };
         push(
             &code,
-            format!("{} {} score", q.instrument, q.score),
+            &|| format!("{} {} score", q.instrument, q.score),
             Some(assessment),
-            (q.date, q.value, format!("questionnaires[{i}]")),
+            (q.date, q.value, Src::Entry("questionnaires", i)),
         );
     }
     for (i, (b, code)) in t.biomarkers.iter().zip(&timeline.codes.biomarkers).enumerate() {
         push(
             code,
-            format!("{} (pg/mL)", b.name),
+            &|| format!("{} (pg/mL)", b.name),
             Some(Assessment::InflammationBiomarkers),
-            (b.date, b.value, format!("biomarkers[{i}]")),
+            (b.date, b.value, Src::Entry("biomarkers", i)),
         );
     }
     for (i, (l, stem)) in t.lymphocyte_subsets.iter().zip(&timeline.codes.lymphocytes).enumerate() {
-        let src = format!("lymphocyte_subsets[{i}]");
+        let src = Src::Entry("lymphocyte_subsets", i);
         if let Some(count) = l.count {
             push(
                 &format!("{stem}C"),
-                format!("{} count (cells/µL)", l.subset),
+                &|| format!("{} count (cells/µL)", l.subset),
                 Some(Assessment::LymphocyteSubsets),
-                (l.date, count, src.clone()),
+                (l.date, count, src),
             );
         }
         if let Some(p) = l.proportion {
             push(
                 &format!("{stem}P"),
-                format!("{} (% of lymphocytes)", l.subset),
+                &|| format!("{} (% of lymphocytes)", l.subset),
                 Some(Assessment::LymphocyteSubsets),
                 (l.date, p, src),
             );
@@ -447,15 +487,54 @@ fn parameters(timeline: &CheckedTimeline, config: &EndpointConfig, unusable: &mu
         };
         push(
             code,
-            format!("Macular vascular density, {eye} eye (%)"),
+            &|| format!("Macular vascular density, {eye} eye (%)"),
             Some(Assessment::Octa),
-            (o.date, o.vessel_density, format!("octa[{i}]")),
+            (o.date, o.vessel_density, Src::Entry("octa", i)),
         );
     }
     for (i, (e, code)) in t.emg.iter().zip(&timeline.codes.emg).enumerate() {
-        push(code, format!("{} ({})", e.name, e.unit), Some(Assessment::Emg), (e.date, e.value, format!("emg[{i}]")));
+        push(
+            code,
+            &|| format!("{} ({})", e.name, e.unit),
+            Some(Assessment::Emg),
+            (e.date, e.value, Src::Entry("emg", i)),
+        );
     }
-    params.into_values().collect()
+    params.sort_by(|a, b| a.code.cmp(&b.code));
+    params
+}
+
+/// The values of one analyte by date, in date order; of two on one date, the later entered:
+/// (date, position in the labs, value).
+struct ByDate(Vec<(NaiveDate, usize, Measurement)>);
+
+impl ByDate {
+    fn of(labs: &[(NaiveDate, Measurement)], analyte: AnalyteKind) -> ByDate {
+        let mut values: Vec<(NaiveDate, usize, Measurement)> = labs
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, m))| m.analyte() == analyte)
+            .map(|(i, (d, m))| (*d, i, *m))
+            .collect();
+        // Sorting is stable: within a date the order entered stays, and the later one is kept.
+        values.sort_by_key(|v| v.0);
+        values.dedup_by(|later, kept| {
+            let same_date = later.0 == kept.0;
+            if same_date {
+                *kept = *later;
+            }
+            same_date
+        });
+        ByDate(values)
+    }
+
+    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.0.iter().map(|v| v.0)
+    }
+
+    fn get(&self, date: NaiveDate) -> Option<(usize, Measurement)> {
+        self.0.binary_search_by_key(&date, |v| v.0).ok().map(|k| (self.0[k].1, self.0[k].2))
+    }
 }
 
 /// eGFR for every creatinine date (the later entered of two on one date), with the cystatin C
@@ -464,29 +543,19 @@ fn recomputed_egfr(
     timeline: &CheckedTimeline,
     config: &EndpointConfig,
     unusable: &mut Vec<Unusable>,
-) -> Vec<(NaiveDate, f64, String)> {
+) -> Vec<(NaiveDate, f64, Src)> {
     let t = &timeline.timeline;
-    let latest_of = |kind: AnalyteKind| {
-        let mut by_date: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
-        for (i, (date, m)) in timeline.labs.iter().enumerate() {
-            if m.analyte() == kind {
-                by_date.insert(*date, (i, *m));
-            }
-        }
-        by_date
-    };
-    let creatinine = latest_of(AnalyteKind::SerumCreatinine);
-    let cystatin = latest_of(AnalyteKind::CystatinC);
+    let creatinine = ByDate::of(&timeline.labs, AnalyteKind::SerumCreatinine);
+    let cystatin = ByDate::of(&timeline.labs, AnalyteKind::CystatinC);
     let equation = config.egfr_equation;
     let mut dates: Vec<NaiveDate> = Vec::new();
     if equation.needs_creatinine() {
-        dates.extend(creatinine.keys());
+        dates.extend(creatinine.dates());
     } else if equation.needs_cystatin_c() {
-        dates.extend(cystatin.keys());
+        dates.extend(cystatin.dates());
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(dates.len());
     for date in dates {
-        let mut srcs = Vec::new();
         let age = match Age::on(t.birth_date, date) {
             Ok(a) => a,
             Err(e) => {
@@ -495,35 +564,44 @@ fn recomputed_egfr(
             }
         };
         let mut inputs = EgfrInputs::new(age, t.sex);
+        // The lab values it is computed from: the creatinine, then the cystatin C.
+        let mut creatinine_at = None;
         if equation.needs_creatinine() {
-            if let Some((i, m)) = creatinine.get(&date) {
-                srcs.push(format!("labs[{i}]"));
-                match SerumCreatinine::try_from_measurement(*m) {
+            if let Some((i, m)) = creatinine.get(date) {
+                creatinine_at = Some(i);
+                match SerumCreatinine::try_from_measurement(m) {
                     Ok(v) => inputs = inputs.with_creatinine(v),
                     Err(e) => unusable.push(Unusable { src: format!("labs[{i}]"), reason: e.to_string() }),
                 }
             }
         }
+        let mut cystatin_at = None;
         if equation.needs_cystatin_c() {
-            match cystatin.get(&date) {
+            match cystatin.get(date) {
                 Some((i, m)) => {
-                    srcs.push(format!("labs[{i}]"));
-                    if let Ok(v) = CystatinC::try_from_measurement(*m) {
+                    cystatin_at = Some(i);
+                    if let Ok(v) = CystatinC::try_from_measurement(m) {
                         inputs = inputs.with_cystatin_c(v);
                     }
                 }
                 None => {
                     unusable.push(Unusable {
-                        src: srcs.join("+"),
+                        src: creatinine_at.map(|i| Src::Entry("labs", i).to_string()).unwrap_or_default(),
                         reason: format!("{} needs a cystatin C of the same date", equation.slug()),
                     });
                     continue;
                 }
             }
         }
+        let src = match (creatinine_at, cystatin_at) {
+            (Some(i), Some(j)) => Src::LabPair(i, j),
+            (Some(i), None) | (None, Some(i)) => Src::Entry("labs", i),
+            // Every equation needs one of the two, and the dates are those of that one.
+            (None, None) => Src::Nothing,
+        };
         match estimate(equation, &inputs) {
-            Ok(e) => out.push((date, e.value(), srcs.join("+"))),
-            Err(e) => unusable.push(Unusable { src: srcs.join("+"), reason: super::egfr_reason(&e) }),
+            Ok(e) => out.push((date, e.value(), src)),
+            Err(e) => unusable.push(Unusable { src: src.to_string(), reason: super::egfr_reason(&e) }),
         }
     }
     out
@@ -531,32 +609,25 @@ fn recomputed_egfr(
 
 /// UACR from a urine albumin and a urine creatinine of the same date, where no UACR was
 /// reported on that date.
-fn computed_uacr(timeline: &CheckedTimeline, unusable: &mut Vec<Unusable>) -> Vec<(NaiveDate, f64, String)> {
-    let mut albumin: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
-    let mut creatinine: BTreeMap<NaiveDate, (usize, Measurement)> = BTreeMap::new();
-    let mut reported: Vec<NaiveDate> = Vec::new();
-    for (i, (date, m)) in timeline.labs.iter().enumerate() {
-        match m.analyte() {
-            AnalyteKind::UrineAlbumin => drop(albumin.insert(*date, (i, *m))),
-            AnalyteKind::UrineCreatinine => drop(creatinine.insert(*date, (i, *m))),
-            AnalyteKind::Uacr => reported.push(*date),
-            _ => {}
-        }
-    }
+fn computed_uacr(timeline: &CheckedTimeline, unusable: &mut Vec<Unusable>) -> Vec<(NaiveDate, f64, Src)> {
+    let albumin = ByDate::of(&timeline.labs, AnalyteKind::UrineAlbumin);
+    let creatinine = ByDate::of(&timeline.labs, AnalyteKind::UrineCreatinine);
+    let reported: Vec<NaiveDate> =
+        timeline.labs.iter().filter(|(_, m)| m.analyte() == AnalyteKind::Uacr).map(|(d, _)| *d).collect();
     let mut out = Vec::new();
-    for (date, (i, a)) in &albumin {
-        if reported.contains(date) {
+    for &(date, i, a) in &albumin.0 {
+        if reported.contains(&date) {
             continue;
         }
         let Some((j, c)) = creatinine.get(date) else { continue };
-        let src = format!("labs[{i}]+labs[{j}]");
-        let ratio = UrineAlbumin::try_from_measurement(*a)
-            .and_then(|a| UrineCreatinine::try_from_measurement(*c).map(|c| (a, c)))
+        let src = Src::LabPair(i, j);
+        let ratio = UrineAlbumin::try_from_measurement(a)
+            .and_then(|a| UrineCreatinine::try_from_measurement(c).map(|c| (a, c)))
             .and_then(|(a, c)| Uacr::from_spot_urine(a, c))
             .and_then(|u| u.in_unit(Unit::MilligramPerGram));
         match ratio {
-            Ok(v) => out.push((*date, v, src)),
-            Err(e) => unusable.push(Unusable { src, reason: e.to_string() }),
+            Ok(v) => out.push((date, v, src)),
+            Err(e) => unusable.push(Unusable { src: src.to_string(), reason: e.to_string() }),
         }
     }
     out
@@ -572,6 +643,74 @@ pub(crate) fn study_day(date: NaiveDate, day_one: NaiveDate) -> i64 {
     }
 }
 
+/// What rules 1–3 of the module make of one parameter's values, by position (values in the
+/// order entered): the baseline, the visit of each value, and which value is each visit's
+/// analysis value. Both the per-participant derivation and the lab table
+/// ([`super::lab_table`]) build their rows from it, so the rules are written once.
+pub(crate) struct Analysed {
+    /// The baseline value (rule 1).
+    pub baseline: Option<usize>,
+    /// The visit of each value (an index into the visits given), none for the baseline, a
+    /// value on or before day 1, or one in no window (rule 2).
+    pub visit: Vec<Option<usize>>,
+    /// Whether each value is its visit's analysis value (rule 3); the baseline is not marked
+    /// here (it is always analysed).
+    pub analysis: Vec<bool>,
+}
+
+/// Rules 1–3 for values dated `dates` (in the order entered), against `visits` (those
+/// planning the parameter's assessment, baseline excluded).
+pub(crate) fn analyse_dates(
+    dates: &[NaiveDate],
+    day_one: NaiveDate,
+    visits: &[&ScheduledVisit],
+    config: &EndpointConfig,
+) -> Analysed {
+    // A look-back from the configuration may reach before the first representable date: all of it counts.
+    let look_back = day_one
+        .checked_sub_days(chrono::Days::new(u64::from(config.baseline_look_back_days)))
+        .unwrap_or(NaiveDate::MIN);
+    // Rule 1: the latest on or before day 1 within the look-back; the later entered of a date.
+    let baseline = dates
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| **d <= day_one && **d >= look_back)
+        .max_by_key(|(i, d)| (**d, *i))
+        .map(|(i, _)| i);
+    // Rule 2.
+    let visit: Vec<Option<usize>> = dates
+        .iter()
+        .enumerate()
+        .map(|(i, date)| if Some(i) == baseline || *date <= day_one { None } else { visit_for(*date, visits) })
+        .collect();
+    // Rule 3: the analysis value of each visit.
+    let mut analysis = vec![false; dates.len()];
+    for (k, v) in visits.iter().enumerate() {
+        let chosen = (0..dates.len()).filter(|&i| visit[i] == Some(k)).min_by_key(|&i| {
+            let day = (dates[i] - v.target).num_days();
+            match config.visit_value {
+                // Nearest first, then the earlier, then the later entered.
+                VisitValue::NearestTarget => (day.abs(), day, std::cmp::Reverse(i)),
+                // The latest, then the later entered.
+                VisitValue::LastInWindow => (0, -day, std::cmp::Reverse(i)),
+            }
+        });
+        if let Some(i) = chosen {
+            analysis[i] = true;
+        }
+    }
+    Analysed { baseline, visit, analysis }
+}
+
+/// The visits that plan `assessment`, baseline excluded (their positions in the calendar):
+/// where a parameter's values go.
+pub(crate) fn visits_of(calendar: &Calendar, assessment: Option<Assessment>) -> Vec<usize> {
+    let Some(a) = assessment else { return Vec::new() };
+    (0..calendar.visits.len())
+        .filter(|&i| calendar.visits[i].visit != "baseline" && calendar.visits[i].assessments.contains(&a))
+        .collect()
+}
+
 fn analyse(
     usubjid: &str,
     param: &Param,
@@ -579,23 +718,12 @@ fn analyse(
     calendar: &Calendar,
     config: &EndpointConfig,
 ) -> Vec<AnalysisRow> {
-    // A look-back from the configuration may reach before the first representable date: all of it counts.
-    let look_back = day_one
-        .checked_sub_days(chrono::Days::new(u64::from(config.baseline_look_back_days)))
-        .unwrap_or(NaiveDate::MIN);
-    // Baseline: the latest on or before day 1 within the look-back; the later entered of a date.
-    let baseline = param
-        .values
-        .iter()
-        .enumerate()
-        .filter(|(_, (d, _, _))| *d <= day_one && *d >= look_back)
-        .max_by_key(|(i, (d, _, _))| (*d, *i))
-        .map(|(i, _)| i);
+    let visits: Vec<&ScheduledVisit> =
+        visits_of(calendar, param.assessment).into_iter().map(|i| &calendar.visits[i]).collect();
+    let dates: Vec<NaiveDate> = param.values.iter().map(|(d, _, _)| *d).collect();
+    let analysed = analyse_dates(&dates, day_one, &visits, config);
+    let baseline = analysed.baseline;
     let base = baseline.map(|i| param.values[i].1);
-    let visits: Vec<&ScheduledVisit> = match param.assessment {
-        Some(a) => calendar.visits.iter().filter(|v| v.visit != "baseline" && v.assessments.contains(&a)).collect(),
-        None => Vec::new(),
-    };
     let mut rows: Vec<AnalysisRow> = param
         .values
         .iter()
@@ -604,10 +732,8 @@ fn analyse(
             let after = *date > day_one;
             let avisit = if Some(i) == baseline {
                 Some("baseline".to_owned())
-            } else if after {
-                visit_for(*date, &visits).map(|v| v.visit.clone())
             } else {
-                None
+                analysed.visit[i].map(|k| visits[k].visit.clone())
             };
             let (chg, pchg, r2base) = match (base, after) {
                 (Some(b), true) => change(*value, b),
@@ -626,32 +752,12 @@ fn analyse(
                 pchg,
                 r2base,
                 ablfl: Some(i) == baseline,
-                anl01fl: Some(i) == baseline,
+                anl01fl: Some(i) == baseline || analysed.analysis[i],
                 dtype: None,
-                src: src.clone(),
+                src: src.to_string(),
             }
         })
         .collect();
-    // The analysis value of each visit.
-    for visit in &visits {
-        let chosen = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.avisit.as_deref() == Some(visit.visit.as_str()) && !r.ablfl)
-            .min_by_key(|(i, r)| {
-                let day = (r.adt - visit.target).num_days();
-                match config.visit_value {
-                    // Nearest first, then the earlier, then the later entered.
-                    VisitValue::NearestTarget => (day.abs(), day, std::cmp::Reverse(*i)),
-                    // The latest, then the later entered.
-                    VisitValue::LastInWindow => (0, -day, std::cmp::Reverse(*i)),
-                }
-            })
-            .map(|(i, _)| i);
-        if let Some(i) = chosen {
-            rows[i].anl01fl = true;
-        }
-    }
     if config.missing == MissingRule::LastObservationCarriedForward {
         carry_forward(&mut rows, &visits, base, day_one);
     }
@@ -660,7 +766,7 @@ fn analyse(
 }
 
 /// (CHG, PCHG, R2BASE) of `value` against `base`; the percent and the ratio need a base above 0.
-fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
+pub(crate) fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
     let chg = value - base;
     if base > 0.0 {
         (Some(chg), Some(100.0 * chg / base), Some(value / base))
@@ -669,13 +775,15 @@ fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
     }
 }
 
-/// The visit whose window holds `date`, the nearest target first, the earlier of two as near.
-fn visit_for<'a>(date: NaiveDate, visits: &[&'a ScheduledVisit]) -> Option<&'a ScheduledVisit> {
+/// The visit whose window holds `date` (its index in `visits`), the nearest target first, the
+/// earlier of two as near.
+fn visit_for(date: NaiveDate, visits: &[&ScheduledVisit]) -> Option<usize> {
     visits
         .iter()
-        .filter(|v| v.window().contains(date))
-        .min_by_key(|v| ((date - v.target).num_days().abs(), v.target))
-        .copied()
+        .enumerate()
+        .filter(|(_, v)| v.window().contains(date))
+        .min_by_key(|(_, v)| ((date - v.target).num_days().abs(), v.target))
+        .map(|(k, _)| k)
 }
 
 fn carry_forward(rows: &mut Vec<AnalysisRow>, visits: &[&ScheduledVisit], base: Option<f64>, day_one: NaiveDate) {

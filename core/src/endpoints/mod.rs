@@ -33,6 +33,7 @@ mod adam;
 mod cohort;
 mod config;
 mod derive;
+mod lab_table;
 mod outcomes;
 pub mod stats;
 mod timeline;
@@ -46,6 +47,7 @@ pub use cohort::{
 };
 pub use config::{Confirmation, EgfrSource, EndpointConfig, MissingRule, TreatmentEmergent, UacrSummary, VisitValue};
 pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};
+pub use lab_table::{derive_lab_batches, derive_lab_table, LabEndpoints, LabRow, LabSubject};
 pub use outcomes::{AdverseEventSummary, EventTime, Landmark};
 pub use timeline::{
     AdverseEvent, AeOutcome, CardiovascularEvent, CardiovascularEventKind, CheckedTimeline, Death, DeathCause,
@@ -158,6 +160,18 @@ impl EndpointError {
 
     pub(crate) fn date(path: impl Into<String>, reason: impl Into<String>) -> EndpointError {
         EndpointError::InvalidDate { path: path.into(), reason: reason.into() }
+    }
+
+    /// The same error with its path under `prefix` (`subjects[3]` + `first_infusion`).
+    pub(crate) fn under(self, prefix: &str) -> EndpointError {
+        let join = |path: String| if path.is_empty() { prefix.to_owned() } else { format!("{prefix}.{path}") };
+        match self {
+            EndpointError::InvalidJson { path, reason } => EndpointError::InvalidJson { path: join(path), reason },
+            EndpointError::InvalidLab { path, source } => EndpointError::InvalidLab { path: join(path), source },
+            EndpointError::InvalidDate { path, reason } => EndpointError::InvalidDate { path: join(path), reason },
+            EndpointError::InvalidValue { path, reason } => EndpointError::InvalidValue { path: join(path), reason },
+            other => other,
+        }
     }
 }
 

@@ -88,6 +88,27 @@ fn censor_date(t: &ParticipantTimeline, end: NaiveDate) -> NaiveDate {
     t.last_contact.min(end)
 }
 
+/// An eGFR analysis value, as the renal composite reads it (in date order).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EgfrPoint {
+    /// ADT.
+    pub adt: NaiveDate,
+    /// AVAL.
+    pub aval: f64,
+    /// BASE.
+    pub base: Option<f64>,
+    /// Observed, not carried forward.
+    pub observed: bool,
+    /// ABLFL.
+    pub ablfl: bool,
+}
+
+impl From<&AnalysisRow> for EgfrPoint {
+    fn from(r: &AnalysisRow) -> EgfrPoint {
+        EgfrPoint { adt: r.adt, aval: r.aval, base: r.base, observed: r.dtype.is_none(), ablfl: r.ablfl }
+    }
+}
+
 /// The renal composite: the first of a ≥ 50 % eGFR decline from baseline (confirmed if the
 /// configuration asks), ESRD (recorded, or an eGFR below the configured level), or the start
 /// of renal replacement therapy. Also returns the date of a decline that was not confirmed.
@@ -95,14 +116,14 @@ fn censor_date(t: &ParticipantTimeline, end: NaiveDate) -> NaiveDate {
 /// decline from).
 pub(crate) fn renal_composite(
     t: &ParticipantTimeline,
-    egfr: &[&AnalysisRow],
+    egfr: &[EgfrPoint],
     day_one: NaiveDate,
     end: NaiveDate,
     config: &EndpointConfig,
 ) -> (Option<EventTime>, Option<NaiveDate>) {
-    let post: Vec<&&AnalysisRow> = egfr.iter().filter(|r| r.adt > day_one && r.dtype.is_none()).collect();
+    let post: Vec<&EgfrPoint> = egfr.iter().filter(|r| r.adt > day_one && r.observed).collect();
     let threshold = 1.0 - config.decline_fraction;
-    let declined = |r: &AnalysisRow| r.base.is_some_and(|b| r.aval <= b * threshold);
+    let declined = |r: &EgfrPoint| r.base.is_some_and(|b| r.aval <= b * threshold);
     let mut decline = None;
     let mut unconfirmed = None;
     for (i, r) in post.iter().enumerate() {

@@ -351,6 +351,17 @@ pub(crate) struct Codes {
     pub emg: Vec<String>,
 }
 
+/// Nothing of a participant is dated before their birth or after their last contact.
+pub(crate) fn in_life(path: String, date: NaiveDate, birth: NaiveDate, last: NaiveDate) -> Result<(), EndpointError> {
+    if date < birth {
+        Err(EndpointError::date(path, "is before the date of birth"))
+    } else if date > last {
+        Err(EndpointError::date(path, "is after the last contact"))
+    } else {
+        Ok(())
+    }
+}
+
 impl CheckedTimeline {
     /// The timeline as given.
     pub fn timeline(&self) -> &ParticipantTimeline {
@@ -396,15 +407,7 @@ impl ParticipantTimeline {
         }
         let birth = self.birth_date;
         let last = self.last_contact;
-        let in_life = |path: String, date: NaiveDate| -> Result<(), EndpointError> {
-            if date < birth {
-                Err(EndpointError::date(path, "is before the date of birth"))
-            } else if date > last {
-                Err(EndpointError::date(path, "is after the last contact"))
-            } else {
-                Ok(())
-            }
-        };
+        let in_life = |path: String, date: NaiveDate| in_life(path, date, birth, last);
         if last < birth {
             return Err(EndpointError::date("last_contact", "is before the date of birth"));
         }
