@@ -220,19 +220,33 @@ struct BatchColumns {
 }
 
 impl BatchColumns {
-    fn of(b: LabEndpoints, map: &[u16]) -> BatchColumns {
+    /// The batch in numpy's layout; the first date `datetime64[ns]` cannot hold (after
+    /// 2262-04-11, such as a censoring date computed from a late first infusion) is an error.
+    fn of(b: LabEndpoints, map: &[u16]) -> Result<BatchColumns, NaiveDate> {
         const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+        let mut beyond: Option<NaiveDate> = None;
         // Days since 1970-01-01 (day 719 163 of the common era), in nanoseconds.
-        let nanos = |d: &NaiveDate| i64::from(chrono::Datelike::num_days_from_ce(d) - 719_163) * NANOS_PER_DAY;
+        let mut nanos = |d: &NaiveDate| {
+            i64::from(chrono::Datelike::num_days_from_ce(d) - 719_163).checked_mul(NANOS_PER_DAY).unwrap_or_else(|| {
+                beyond.get_or_insert(*d);
+                i64::MIN
+            })
+        };
         let nan = |v: Vec<Option<f64>>| v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect();
         let composite = &b.renal_composite;
-        BatchColumns {
-            param: b.param.iter().map(|&i| map[usize::from(i)]).collect(),
+        let adt_ns: Vec<i64> = b.adt.iter().map(&mut nanos).collect();
+        let renal_date_ns: Vec<i64> =
+            composite.iter().map(|c| c.as_ref().map_or(i64::MIN, |c| nanos(&c.date))).collect();
+        if let Some(date) = beyond {
+            return Err(date);
+        }
+        Ok(BatchColumns {
+            param: b.param.iter().map(|&i| map.get(usize::from(i)).copied().unwrap_or(u16::MAX)).collect(),
             avisit: b.avisit.iter().map(|v| v.and_then(|v| i16::try_from(v).ok()).unwrap_or(-1)).collect(),
-            adt_ns: b.adt.iter().map(nanos).collect(),
+            adt_ns,
             renal_has: composite.iter().map(Option::is_some).collect(),
             renal_event: composite.iter().map(|c| c.as_ref().is_some_and(|c| c.event)).collect(),
-            renal_date_ns: composite.iter().map(|c| c.as_ref().map_or(i64::MIN, |c| nanos(&c.date))).collect(),
+            renal_date_ns,
             renal_days: composite.iter().map(|c| c.as_ref().map_or(0, |c| c.days)).collect(),
             renal_component: composite.iter().map(|c| c.as_ref().and_then(|c| c.component.clone())).collect(),
             unusable: b.unusable.iter().map(|(p, u)| (*p, u.src.clone(), u.reason.clone())).collect(),
@@ -245,7 +259,7 @@ impl BatchColumns {
             r2base: nan(b.r2base),
             ablfl: b.ablfl,
             anl01fl: b.anl01fl,
-        }
+        })
     }
 }
 
@@ -291,16 +305,31 @@ fn endpoints_lab_table<'py>(
             .collect();
         let visits = batches.first().map(|b| b.visits.clone()).unwrap_or_default();
         // Each batch turned into numpy's layout on a thread of its own; Python joins them.
-        let columns: Vec<BatchColumns> = py.detach(|| {
+        let converted: Vec<Option<Result<BatchColumns, NaiveDate>>> = py.detach(|| {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = batches
                     .into_iter()
                     .zip(maps)
                     .map(|(b, map)| scope.spawn(move || BatchColumns::of(b, &map)))
                     .collect();
-                handles.into_iter().filter_map(|h| h.join().ok()).collect()
+                // A batch whose thread stopped is not dropped: it is an internal error below.
+                handles.into_iter().map(|h| h.join().ok()).collect()
             })
         });
+        let mut columns = Vec::with_capacity(converted.len());
+        for batch in converted {
+            match batch {
+                Some(Ok(c)) => columns.push(c),
+                Some(Err(date)) => {
+                    return Err(errors::argument(
+                        py,
+                        "result",
+                        &format!("holds {date}, beyond the dates datetime64[ns] represents (1677-2262)"),
+                    ))
+                }
+                None => return Err(errors::internal(py)),
+            }
+        }
         // The columns move into numpy without a copy, a list of arrays per column.
         let mut lists: Vec<(&str, Vec<Bound<'py, PyAny>>)> = [
             "participant",

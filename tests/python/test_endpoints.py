@@ -320,3 +320,16 @@ def test_a_bad_lab_row_or_subject_is_refused_with_its_place() -> None:
             assert where in (info.value.path or str(info.value)), (where, str(info.value))
     with pytest.raises(InvalidConfigError):
         endpoints.lab_endpoints(labs, subjects, config={"missing": "last_observation_carried_forward"})
+
+
+def test_a_result_date_beyond_what_pandas_holds_is_an_error_not_a_wrapped_number() -> None:
+    # datetime64[s] columns hold dates after 2262-04-11, the last date of datetime64[ns], in
+    # which the results come back.
+    labs, subjects = _lab_tables([_timeline("A", [_lab("2300-02-25", "hba1c", 7.1, "%")],
+                                            first_infusion="2300-03-03", last_contact="2301-03-10")])
+    for column in ("BRTHDT", "TRTSDT", "LSTCNTDT"):
+        subjects[column] = np.array([np.datetime64(subjects[column].iloc[0].replace("1960", "2240"), "s")])
+    labs["ADT"] = np.array([np.datetime64("2300-02-25", "s")])
+    with pytest.raises(InvalidInputError) as info:
+        endpoints.lab_endpoints(labs, subjects)
+    assert "datetime64[ns]" in str(info.value)

@@ -169,6 +169,29 @@ pub fn derive_lab_table(
 ///
 /// # Errors
 /// As [`derive_lab_table`].
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::demographics::Sex;
+/// use amimestrocel_dkd::endpoints::{derive_lab_batches, EndpointConfig, LabRow, LabSubject};
+/// use amimestrocel_dkd::lab::{AnalyteKind, Unit};
+/// use amimestrocel_dkd::schedule::ScheduleConfig;
+/// use chrono::NaiveDate;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let subject = |id: &str| LabSubject {
+///     id: id.into(), sex: Sex::Female, birth_date: d(1960, 5, 1), first_infusion: Some(d(2025, 3, 3)),
+///     last_contact: d(2025, 12, 1), esrd: None, renal_replacement: None, death: None,
+/// };
+/// let row = |participant| LabRow {
+///     participant, date: d(2025, 2, 20), analyte: AnalyteKind::Hba1c, value: 7.2, unit: Unit::Percent,
+/// };
+/// let batches = derive_lab_batches(&[subject("A"), subject("B")], &[row(1), row(0)],
+///     &ScheduleConfig::bundled()?, &EndpointConfig::default())?;
+/// // Every subject is in exactly one batch, in order.
+/// let participants: Vec<u32> = batches.iter().flat_map(|b| b.participant.clone()).collect();
+/// assert_eq!(participants, vec![0, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn derive_lab_batches(
     subjects: &[LabSubject],
     labs: &[LabRow],
@@ -181,6 +204,9 @@ pub fn derive_lab_batches(
             path: "missing".to_owned(),
             reason: "a lab table takes observed values only; carry values forward from timelines".to_owned(),
         });
+    }
+    if u32::try_from(subjects.len()).is_err() {
+        return Err(EndpointError::value("subjects", "more than 4 294 967 295 subjects"));
     }
     // Group the rows by participant, keeping the order entered (a counting sort).
     let mut starts = vec![0usize; subjects.len() + 1];
