@@ -292,7 +292,8 @@ the analyte (a slug of :data:`amimestrocel_dkd.types.AnalyteSlug`), the number a
 SUBJECT_COLUMNS = {"USUBJID": "USUBJID", "SEX": "SEX", "BRTHDT": "BRTHDT", "TRTSDT": "TRTSDT",
                    "LSTCNTDT": "LSTCNTDT", "ESRDDT": "ESRDDT", "RRTSTDT": "RRTSTDT", "DTHDT": "DTHDT"}
 """The subject table's columns :func:`lab_endpoints` reads, by default; ESRDDT (ESRD),
-RRTSTDT (start of renal replacement therapy) and DTHDT (death) may be absent."""
+RRTSTDT (the first start of renal replacement therapy on or after day 1) and DTHDT (death) may
+be absent."""
 
 _NO_DATE = np.iinfo(np.int32).min
 

@@ -41,7 +41,8 @@ pub struct LabSubject {
     pub last_contact: NaiveDate,
     /// ESRD, when recorded.
     pub esrd: Option<NaiveDate>,
-    /// The start of renal replacement therapy, when recorded.
+    /// The start of renal replacement therapy, when recorded: the first start on or after study
+    /// day 1 (the composite counts no earlier one; a timeline's list is filtered the same way).
     pub renal_replacement: Option<NaiveDate>,
     /// The date of death, when the participant died (any death censors the composite).
     pub death: Option<NaiveDate>,
