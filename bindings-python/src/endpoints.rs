@@ -5,13 +5,13 @@
 use amimestrocel_dkd::demographics::Sex;
 use amimestrocel_dkd::endpoints::stats::{self, KmInterval, QuantileMethod};
 use amimestrocel_dkd::endpoints::{
-    derive, derive_lab_batches, summarise_cohort, write_adsl_csv, write_bds_csv, EndpointConfig, LabEndpoints, LabRow,
-    LabSubject, ParticipantEndpoints, ParticipantTimeline,
+    derive, summarise_cohort, write_adsl_csv, write_bds_csv, EndpointConfig, EndpointError, LabEndpoints, LabRow,
+    LabSubject, LabTable, ParticipantEndpoints, ParticipantTimeline,
 };
 use amimestrocel_dkd::lab::{AnalyteKind, Unit};
 use amimestrocel_dkd::schedule::ScheduleConfig;
 use chrono::NaiveDate;
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -196,33 +196,87 @@ fn lab_rows(py: Python<'_>, columns: LabColumns<'_>) -> PyResult<Vec<LabRow>> {
     Ok(rows)
 }
 
-/// One batch of lab endpoints in numpy's layout: a none as NaN, -1 or NaT, dates as
-/// nanoseconds since 1970 (`datetime64[ns]`), parameters as positions in the call's one list.
-struct BatchColumns {
-    participant: Vec<u32>,
-    param: Vec<u16>,
-    avisit: Vec<i16>,
-    adt_ns: Vec<i64>,
-    ady: Vec<i64>,
-    aval: Vec<f64>,
-    base: Vec<f64>,
-    chg: Vec<f64>,
-    pchg: Vec<f64>,
-    r2base: Vec<f64>,
-    ablfl: Vec<bool>,
-    anl01fl: Vec<bool>,
-    renal_has: Vec<bool>,
-    renal_event: Vec<bool>,
-    renal_date_ns: Vec<i64>,
-    renal_days: Vec<i64>,
-    renal_component: Vec<Option<String>>,
-    unusable: Vec<(u32, String, String)>,
+/// How many subjects a thread derives before writing their rows into the result: the piece's
+/// memory is reused, so only the result's arrays grow with the cohort.
+const PIECE: usize = 2048;
+
+/// Why writing the lab table's result stopped.
+enum FillError {
+    /// A subject or a row refused by core.
+    Endpoint(EndpointError),
+    /// A date `datetime64[ns]` cannot hold.
+    Beyond(NaiveDate),
+    /// More rows than core said a share could give, or a poisoned lock: a defect.
+    Internal,
 }
 
-impl BatchColumns {
-    /// The batch in numpy's layout; the first date `datetime64[ns]` cannot hold (after
-    /// 2262-04-11, such as a censoring date computed from a late first infusion) is an error.
-    fn of(b: LabEndpoints, map: &[u16]) -> Result<BatchColumns, NaiveDate> {
+impl From<EndpointError> for FillError {
+    fn from(e: EndpointError) -> Self {
+        FillError::Endpoint(e)
+    }
+}
+
+/// The result's columns, as mutable slices of the numpy arrays that are returned: each share
+/// of the subjects writes its pieces into its own part, so nothing is joined afterwards.
+struct Out<'a> {
+    participant: &'a mut [u32],
+    param: &'a mut [u16],
+    avisit: &'a mut [i16],
+    adt_ns: &'a mut [i64],
+    ady: &'a mut [i64],
+    aval: &'a mut [f64],
+    base: &'a mut [f64],
+    chg: &'a mut [f64],
+    pchg: &'a mut [f64],
+    r2base: &'a mut [f64],
+    ablfl: &'a mut [bool],
+    anl01fl: &'a mut [bool],
+    renal_has: &'a mut [bool],
+    renal_event: &'a mut [bool],
+    renal_date_ns: &'a mut [i64],
+    renal_days: &'a mut [i64],
+}
+
+/// Calls `$m!` with the row columns of [`Out`], then the subject columns.
+macro_rules! out_columns {
+    ($m:ident) => {
+        $m!(participant, param, avisit, adt_ns, ady, aval, base, chg, pchg, r2base, ablfl, anl01fl;
+            renal_has, renal_event, renal_date_ns, renal_days)
+    };
+}
+
+impl<'a> Out<'a> {
+    /// The first `rows` analysis rows and `subjects` subjects, and the rest; none when there
+    /// are fewer.
+    fn split(self, rows: usize, subjects: usize) -> Option<(Out<'a>, Out<'a>)> {
+        if rows > self.participant.len() || subjects > self.renal_has.len() {
+            return None;
+        }
+        macro_rules! cut {
+            ($($row:ident),* ; $($subject:ident),*) => {{
+                $(let $row = self.$row.split_at_mut(rows);)*
+                $(let $subject = self.$subject.split_at_mut(subjects);)*
+                Some((Out { $($row: $row.0,)* $($subject: $subject.0,)* },
+                      Out { $($row: $row.1,)* $($subject: $subject.1,)* }))
+            }};
+        }
+        out_columns!(cut)
+    }
+
+    /// Moves the analysis rows `from` to start at row `to` (`to` ≤ `from.start`).
+    fn move_rows(&mut self, from: std::ops::Range<usize>, to: usize) {
+        macro_rules! shift {
+            ($($row:ident),* ; $($subject:ident),*) => {{
+                $(self.$row.copy_within(from.clone(), to);)*
+            }};
+        }
+        out_columns!(shift)
+    }
+
+    /// Writes a piece in numpy's layout (none as NaN, -1 or NaT), its parameter codes
+    /// translated by `map`; the first date `datetime64[ns]` cannot hold (after 2262-04-11, such
+    /// as a censoring date computed from a late first infusion) is an error.
+    fn fill(self, b: &LabEndpoints, map: &[u16]) -> Result<(), FillError> {
         const NANOS_PER_DAY: i64 = 86_400_000_000_000;
         let mut beyond: Option<NaiveDate> = None;
         // Days since 1970-01-01 (day 719 163 of the common era), in nanoseconds.
@@ -232,39 +286,61 @@ impl BatchColumns {
                 i64::MIN
             })
         };
-        let nan = |v: Vec<Option<f64>>| v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect();
-        let composite = &b.renal_composite;
-        let adt_ns: Vec<i64> = b.adt.iter().map(&mut nanos).collect();
-        let renal_date_ns: Vec<i64> =
-            composite.iter().map(|c| c.as_ref().map_or(i64::MIN, |c| nanos(&c.date))).collect();
-        if let Some(date) = beyond {
-            return Err(date);
+        fn nan(out: &mut [f64], values: &[Option<f64>]) {
+            for (o, v) in out.iter_mut().zip(values) {
+                *o = v.unwrap_or(f64::NAN);
+            }
         }
-        Ok(BatchColumns {
-            param: b.param.iter().map(|&i| map.get(usize::from(i)).copied().unwrap_or(u16::MAX)).collect(),
-            avisit: b.avisit.iter().map(|v| v.and_then(|v| i16::try_from(v).ok()).unwrap_or(-1)).collect(),
-            adt_ns,
-            renal_has: composite.iter().map(Option::is_some).collect(),
-            renal_event: composite.iter().map(|c| c.as_ref().is_some_and(|c| c.event)).collect(),
-            renal_date_ns,
-            renal_days: composite.iter().map(|c| c.as_ref().map_or(0, |c| c.days)).collect(),
-            renal_component: composite.iter().map(|c| c.as_ref().and_then(|c| c.component.clone())).collect(),
-            unusable: b.unusable.iter().map(|(p, u)| (*p, u.src.clone(), u.reason.clone())).collect(),
-            participant: b.participant,
-            ady: b.ady,
-            aval: b.aval,
-            base: nan(b.base),
-            chg: nan(b.chg),
-            pchg: nan(b.pchg),
-            r2base: nan(b.r2base),
-            ablfl: b.ablfl,
-            anl01fl: b.anl01fl,
-        })
+        for (o, d) in self.adt_ns.iter_mut().zip(&b.adt) {
+            *o = nanos(d);
+        }
+        for (i, c) in b.renal_composite.iter().enumerate() {
+            self.renal_has[i] = c.is_some();
+            self.renal_event[i] = c.as_ref().is_some_and(|c| c.event);
+            self.renal_date_ns[i] = c.as_ref().map_or(i64::MIN, |c| nanos(&c.date));
+            self.renal_days[i] = c.as_ref().map_or(0, |c| c.days);
+        }
+        if let Some(date) = beyond {
+            return Err(FillError::Beyond(date));
+        }
+        for (o, &i) in self.param.iter_mut().zip(&b.param) {
+            *o = map.get(usize::from(i)).copied().unwrap_or(u16::MAX);
+        }
+        for (o, v) in self.avisit.iter_mut().zip(&b.avisit) {
+            *o = v.and_then(|v| i16::try_from(v).ok()).unwrap_or(-1);
+        }
+        self.participant.copy_from_slice(&b.participant);
+        self.ady.copy_from_slice(&b.ady);
+        self.aval.copy_from_slice(&b.aval);
+        nan(self.base, &b.base);
+        nan(self.chg, &b.chg);
+        nan(self.pchg, &b.pchg);
+        nan(self.r2base, &b.r2base);
+        self.ablfl.copy_from_slice(&b.ablfl);
+        self.anl01fl.copy_from_slice(&b.anl01fl);
+        Ok(())
     }
 }
 
-/// The lab endpoints of a cohort from columns (core's `derive_lab_batches`): a dict of numpy
-/// columns, each a list of arrays (one per batch, to be joined) (`participant`, `param`, `avisit` (-1 none), `adt_ns` (nanoseconds since 1970, as
+/// What a share of the subjects wrote, besides its rows.
+#[derive(Default)]
+struct Share {
+    rows: usize,
+    renal_component: Vec<Option<String>>,
+    unusable: Vec<(u32, String, String)>,
+}
+
+/// The position of a parameter in the result's list, added when new.
+fn code_of(parameters: &mut Vec<(String, String)>, p: &(String, String)) -> u16 {
+    let at = parameters.iter().position(|q| q == p).unwrap_or_else(|| {
+        parameters.push(p.clone());
+        parameters.len() - 1
+    });
+    u16::try_from(at).unwrap_or(u16::MAX)
+}
+
+/// The lab endpoints of a cohort from columns (core's `LabTable`): a dict of numpy columns
+/// (`participant`, `param`, `avisit` (-1 none), `adt_ns` (nanoseconds since 1970, as
 /// `datetime64[ns]` holds them), `ady`, `aval`, `base`, `chg`, `pchg`, `r2base` (NaN none),
 /// `ablfl`, `anl01fl`), `parameters` (code, label), `visits`, per subject `renal_has`,
 /// `renal_event`, `renal_date_ns` (NaT none), `renal_days`, `renal_component`, and `unusable`
@@ -283,108 +359,130 @@ fn endpoints_lab_table<'py>(
         let (config, plan) = setup(py, config_json, plan_json, readings_json)?;
         let subjects = subjects(py, subject_columns)?;
         let rows = lab_rows(py, lab_columns)?;
-        let batches = py
-            .detach(|| derive_lab_batches(&subjects, &rows, &plan, &config))
-            .map_err(|e| errors::endpoint(py, e, None))?;
-        // One list of parameter codes for every batch.
-        let mut parameters: Vec<(String, String)> = Vec::new();
-        let maps: Vec<Vec<u16>> = batches
-            .iter()
-            .map(|b| {
-                b.parameters
-                    .iter()
-                    .map(|p| match parameters.iter().position(|q| q == p) {
-                        Some(i) => i as u16,
-                        None => {
-                            parameters.push(p.clone());
-                            (parameters.len() - 1) as u16
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let visits = batches.first().map(|b| b.visits.clone()).unwrap_or_default();
-        // Each batch turned into numpy's layout on a thread of its own; Python joins them.
-        let converted: Vec<Option<Result<BatchColumns, NaiveDate>>> = py.detach(|| {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batches
-                    .into_iter()
-                    .zip(maps)
-                    .map(|(b, map)| scope.spawn(move || BatchColumns::of(b, &map)))
-                    .collect();
-                // A batch whose thread stopped is not dropped: it is an internal error below.
-                handles.into_iter().map(|h| h.join().ok()).collect()
-            })
-        });
-        let mut columns = Vec::with_capacity(converted.len());
-        for batch in converted {
-            match batch {
-                Some(Ok(c)) => columns.push(c),
-                Some(Err(date)) => {
+        let table = LabTable::new(&subjects, &rows, &plan, &config).map_err(|e| errors::endpoint(py, e, None))?;
+        let max_rows: usize = table.work().iter().map(|w| w.max_rows).sum();
+        // The result's arrays, allocated once by numpy at the most rows the table can give
+        // (zeroed, so pages never written are never touched, and given transparent huge pages
+        // when large: far fewer page faults than fresh Rust memory, see docs/performance.md).
+        let participant = PyArray1::<u32>::zeros(py, max_rows, false);
+        let param = PyArray1::<u16>::zeros(py, max_rows, false);
+        let avisit = PyArray1::<i16>::zeros(py, max_rows, false);
+        let adt_ns = PyArray1::<i64>::zeros(py, max_rows, false);
+        let ady = PyArray1::<i64>::zeros(py, max_rows, false);
+        let aval = PyArray1::<f64>::zeros(py, max_rows, false);
+        let base = PyArray1::<f64>::zeros(py, max_rows, false);
+        let chg = PyArray1::<f64>::zeros(py, max_rows, false);
+        let pchg = PyArray1::<f64>::zeros(py, max_rows, false);
+        let r2base = PyArray1::<f64>::zeros(py, max_rows, false);
+        let ablfl = PyArray1::<bool>::zeros(py, max_rows, false);
+        let anl01fl = PyArray1::<bool>::zeros(py, max_rows, false);
+        let renal_has = PyArray1::<bool>::zeros(py, subjects.len(), false);
+        let renal_event = PyArray1::<bool>::zeros(py, subjects.len(), false);
+        let renal_date_ns = PyArray1::<i64>::zeros(py, subjects.len(), false);
+        let renal_days = PyArray1::<i64>::zeros(py, subjects.len(), false);
+        let mut shares: Vec<Share> = table.work().iter().map(|_| Share::default()).collect();
+        let parameters: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+        let n_rows = {
+            macro_rules! guards {
+                ($($row:ident),* ; $($subject:ident),*) => {
+                    $(let mut $row = $row.readwrite();)*
+                    $(let mut $subject = $subject.readwrite();)*
+                };
+            }
+            // Local names are written out: a macro may not name the caller's variables.
+            guards!(participant, param, avisit, adt_ns, ady, aval, base, chg, pchg, r2base, ablfl, anl01fl;
+                renal_has, renal_event, renal_date_ns, renal_days);
+            macro_rules! out {
+                ($($row:ident),* ; $($subject:ident),*) => {
+                    Out {
+                        $($row: $row.as_slice_mut().map_err(|_| errors::internal(py))?,)*
+                        $($subject: $subject.as_slice_mut().map_err(|_| errors::internal(py))?,)*
+                    }
+                };
+            }
+            let mut rest =
+                Some(out!(participant, param, avisit, adt_ns, ady, aval, base, chg, pchg, r2base, ablfl, anl01fl;
+                renal_has, renal_event, renal_date_ns, renal_days));
+            let mut sinks = Vec::with_capacity(shares.len());
+            for (work, share) in table.work().iter().zip(shares.iter_mut()) {
+                let (mine, others) = rest
+                    .take()
+                    .and_then(|all| all.split(work.max_rows, work.subjects.len()))
+                    .ok_or_else(|| errors::internal(py))?;
+                rest = Some(others);
+                let parameters = &parameters;
+                let mut free = Some(mine);
+                sinks.push(move |piece: &mut LabEndpoints| -> Result<(), FillError> {
+                    let (this, after) = free
+                        .take()
+                        .and_then(|out| out.split(piece.len(), piece.renal_composite.len()))
+                        .ok_or(FillError::Internal)?;
+                    free = Some(after);
+                    // The piece's parameter codes in the result's one list.
+                    let map: Vec<u16> = {
+                        let mut all = parameters.lock().map_err(|_| FillError::Internal)?;
+                        piece.parameters.iter().map(|p| code_of(&mut all, p)).collect()
+                    };
+                    this.fill(piece, &map)?;
+                    share.rows += piece.len();
+                    share
+                        .renal_component
+                        .extend(piece.renal_composite.iter().map(|c| c.as_ref().and_then(|c| c.component.clone())));
+                    share.unusable.extend(piece.unusable.iter().map(|(p, u)| (*p, u.src.clone(), u.reason.clone())));
+                    Ok(())
+                });
+            }
+            match py.detach(|| table.derive_pieces(PIECE, sinks)) {
+                Ok(()) => {}
+                Err(FillError::Endpoint(e)) => return Err(errors::endpoint(py, e, None)),
+                Err(FillError::Beyond(date)) => {
                     return Err(errors::argument(
                         py,
                         "result",
                         &format!("holds {date}, beyond the dates datetime64[ns] represents (1677-2262)"),
                     ))
                 }
-                None => return Err(errors::internal(py)),
+                Err(FillError::Internal) => return Err(errors::internal(py)),
             }
-        }
-        // The columns move into numpy without a copy, a list of arrays per column.
-        let mut lists: Vec<(&str, Vec<Bound<'py, PyAny>>)> = [
-            "participant",
-            "param",
-            "avisit",
-            "adt_ns",
-            "ady",
-            "aval",
-            "base",
-            "chg",
-            "pchg",
-            "r2base",
-            "ablfl",
-            "anl01fl",
-            "renal_has",
-            "renal_event",
-            "renal_date_ns",
-            "renal_days",
-        ]
-        .into_iter()
-        .map(|name| (name, Vec::new()))
-        .collect();
-        let mut renal_component: Vec<Option<String>> = Vec::new();
-        let mut unusable: Vec<(u32, String, String)> = Vec::new();
-        for c in columns {
-            let arrays = [
-                PyArray1::from_vec(py, c.participant).into_any(),
-                PyArray1::from_vec(py, c.param).into_any(),
-                PyArray1::from_vec(py, c.avisit).into_any(),
-                PyArray1::from_vec(py, c.adt_ns).into_any(),
-                PyArray1::from_vec(py, c.ady).into_any(),
-                PyArray1::from_vec(py, c.aval).into_any(),
-                PyArray1::from_vec(py, c.base).into_any(),
-                PyArray1::from_vec(py, c.chg).into_any(),
-                PyArray1::from_vec(py, c.pchg).into_any(),
-                PyArray1::from_vec(py, c.r2base).into_any(),
-                PyArray1::from_vec(py, c.ablfl).into_any(),
-                PyArray1::from_vec(py, c.anl01fl).into_any(),
-                PyArray1::from_vec(py, c.renal_has).into_any(),
-                PyArray1::from_vec(py, c.renal_event).into_any(),
-                PyArray1::from_vec(py, c.renal_date_ns).into_any(),
-                PyArray1::from_vec(py, c.renal_days).into_any(),
-            ];
-            for ((_, list), array) in lists.iter_mut().zip(arrays) {
-                list.push(array);
+            // A share that gave fewer rows than it could (a value was unusable) leaves a gap:
+            // the shares after it are moved up.
+            let mut all = out!(participant, param, avisit, adt_ns, ady, aval, base, chg, pchg, r2base, ablfl, anl01fl;
+                renal_has, renal_event, renal_date_ns, renal_days);
+            let (mut written, mut start) = (0, 0);
+            for (work, share) in table.work().iter().zip(&shares) {
+                if start != written {
+                    all.move_rows(start..start + share.rows, written);
+                }
+                written += share.rows;
+                start += work.max_rows;
             }
-            renal_component.extend(c.renal_component);
-            unusable.extend(c.unusable);
-        }
+            written
+        };
+        let cut = |a: Bound<'py, PyAny>| a.get_item(pyo3::types::PySlice::new(py, 0, n_rows as isize, 1));
+        let parameters = parameters.into_inner().map_err(|_| errors::internal(py))?;
+        let renal_component: Vec<Option<String>> =
+            shares.iter_mut().flat_map(|s| std::mem::take(&mut s.renal_component)).collect();
+        let unusable: Vec<(u32, String, String)> =
+            shares.iter_mut().flat_map(|s| std::mem::take(&mut s.unusable)).collect();
         let d = PyDict::new(py);
-        for (name, list) in lists {
-            d.set_item(name, list)?;
-        }
+        d.set_item("participant", cut(participant.into_any())?)?;
+        d.set_item("param", cut(param.into_any())?)?;
+        d.set_item("avisit", cut(avisit.into_any())?)?;
+        d.set_item("adt_ns", cut(adt_ns.into_any())?)?;
+        d.set_item("ady", cut(ady.into_any())?)?;
+        d.set_item("aval", cut(aval.into_any())?)?;
+        d.set_item("base", cut(base.into_any())?)?;
+        d.set_item("chg", cut(chg.into_any())?)?;
+        d.set_item("pchg", cut(pchg.into_any())?)?;
+        d.set_item("r2base", cut(r2base.into_any())?)?;
+        d.set_item("ablfl", cut(ablfl.into_any())?)?;
+        d.set_item("anl01fl", cut(anl01fl.into_any())?)?;
+        d.set_item("renal_has", renal_has)?;
+        d.set_item("renal_event", renal_event)?;
+        d.set_item("renal_date_ns", renal_date_ns)?;
+        d.set_item("renal_days", renal_days)?;
         d.set_item("parameters", parameters)?;
-        d.set_item("visits", visits)?;
+        d.set_item("visits", table.visits())?;
         d.set_item("renal_component", renal_component)?;
         d.set_item("unusable", unusable)?;
         Ok(d)

@@ -300,6 +300,28 @@ def test_the_lab_table_reads_columns_by_the_names_given_and_keeps_subject_order(
     assert list(e.adsl.USUBJID) == ["B", "A"] and e.unusable.empty
 
 
+def test_a_participants_rows_do_not_depend_on_the_others_in_the_table() -> None:
+    # The first participants give fewer rows than they could (two creatinine values on one
+    # date give one eGFR), so the rows of the later share of the table are moved up: each
+    # participant's rows must still be those it has alone, and no row is left over.
+    def creatinine(date: str, value: float) -> Dict[str, Any]:
+        return _lab(date, "serum_creatinine", value, "mg/dL")
+
+    timelines = [_timeline(f"P{i}", [creatinine("2025-02-25", 1.2), creatinine("2025-02-25", 1.3),
+                                     creatinine("2025-09-14", 1.1 + i / 100)])
+                 for i in range(40)]
+    labs, subjects = _lab_tables(timelines)
+    together = endpoints.lab_endpoints(labs, subjects)
+    assert len(together.bds) == 40 * 5  # 3 CREAT rows and 2 EGFR rows each
+    for i in (0, 19, 20, 39):
+        alone_labs, alone_subjects = _lab_tables([timelines[i]])
+        alone = endpoints.lab_endpoints(alone_labs, alone_subjects).bds
+        mine = together.bds[together.bds.USUBJID == f"P{i}"]
+        assert len(mine) == len(alone) == 5
+        for column in ("PARAMCD", "AVISIT", "ADT", "AVAL", "BASE", "CHG", "ANL01FL"):
+            assert list(mine[column].astype(str)) == list(alone[column].astype(str)), (i, column)
+
+
 def test_a_bad_lab_row_or_subject_is_refused_with_its_place() -> None:
     labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g"),
                                                   _lab("2025-09-14", "uacr", 200, "mg/g")])])

@@ -395,11 +395,6 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
         None if plan is None else _json_text(plan, "the schedule plan"),
         None if readings is None else _json_text(readings, "the schedule readings"),
     )
-    # Each column comes as one array per batch of participants: joined here (a copy of memory).
-    for name in ("participant", "param", "avisit", "adt_ns", "ady", "aval", "base", "chg", "pchg", "r2base",
-                 "ablfl", "anl01fl", "renal_has", "renal_event", "renal_date_ns", "renal_days"):
-        parts = out[name]
-        out[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
     codes = [c for c, _ in out["parameters"]]
     labels = [label for _, label in out["parameters"]]
     param = out["param"]

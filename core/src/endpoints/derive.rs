@@ -28,7 +28,7 @@ use super::outcomes::{self, AdverseEventSummary, EventTime, Landmark};
 use super::timeline::{CheckedTimeline, Eye};
 use super::{EndpointConfig, EndpointError};
 use crate::demographics::Age;
-use crate::egfr::{estimate, EgfrInputs};
+use crate::egfr::{estimate, EgfrEquation, EgfrInputs};
 use crate::lab::{AnalyteKind, CystatinC, Measurement, SerumCreatinine, Uacr, Unit, UrineAlbumin, UrineCreatinine};
 use crate::schedule::{Assessment, Calendar, ScheduleConfig, ScheduledVisit};
 
@@ -182,12 +182,49 @@ pub struct SubjectLevel {
 }
 
 /// A parameter's values before baseline and visits are applied.
-pub(crate) struct Param {
+pub(crate) struct Param<'t> {
     pub code: String,
-    pub label: String,
+    pub label: Label<'t>,
     pub assessment: Option<Assessment>,
     /// (date, value, src), in the order entered.
     pub values: Vec<(NaiveDate, f64, Src)>,
+}
+
+/// A parameter's label (PARAM), written as text only when a row is made, so deriving does not
+/// build a text per participant and parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label<'t> {
+    /// `Serum creatinine (µmol/L)`: the analyte's label and the parameter's unit.
+    Lab(AnalyteKind, Unit),
+    /// `eGFR, ckd-epi-2021-cr (mL/min/1.73 m²)`: recomputed with that equation.
+    Egfr(EgfrEquation),
+    /// `dqol total score`: instrument and score.
+    Questionnaire(&'t str, &'t str),
+    /// `IL-6 (pg/mL)`.
+    Biomarker(&'t str),
+    /// `CD4+ T cells count (cells/µL)`.
+    LymphocyteCount(&'t str),
+    /// `CD4+ T cells (% of lymphocytes)`.
+    LymphocyteProportion(&'t str),
+    /// `Macular vascular density, right eye (%)`.
+    Octa(&'static str),
+    /// `Motor conduction velocity (m/s)`: the measure's name and unit.
+    Emg(&'t str, &'t str),
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Label::Lab(analyte, unit) => write!(f, "{} ({})", analyte.label(), unit.as_str()),
+            Label::Egfr(equation) => write!(f, "eGFR, {} (mL/min/1.73 m²)", equation.slug()),
+            Label::Questionnaire(instrument, score) => write!(f, "{instrument} {score} score"),
+            Label::Biomarker(name) => write!(f, "{name} (pg/mL)"),
+            Label::LymphocyteCount(subset) => write!(f, "{subset} count (cells/µL)"),
+            Label::LymphocyteProportion(subset) => write!(f, "{subset} (% of lymphocytes)"),
+            Label::Octa(eye) => write!(f, "Macular vascular density, {eye} eye (%)"),
+            Label::Emg(name, unit) => write!(f, "{name} ({unit})"),
+        }
+    }
 }
 
 /// Where a value came from in the timeline: written as `SRC` (`labs[3]`, `labs[0]+labs[1]`,
@@ -390,19 +427,18 @@ fn questionnaire_code(instrument: &str, score: &str) -> String {
     format!("{prefix}{}", stem.to_ascii_uppercase())
 }
 
-pub(crate) fn parameters(
-    timeline: &CheckedTimeline,
+pub(crate) fn parameters<'t>(
+    timeline: &'t CheckedTimeline,
     config: &EndpointConfig,
     unusable: &mut Vec<Unusable>,
-) -> Vec<Param> {
+) -> Vec<Param<'t>> {
     let t = &timeline.timeline;
     // A handful of parameters: found by code in a list, sorted by code at the end.
     let mut params: Vec<Param> = Vec::new();
     // Room for every lab value in each parameter, so that a parameter's values are not moved as
     // they come (a timeline's lists are short; the memory lives for one participant).
     let room = timeline.labs.len().max(1);
-    // The label is made once, with the parameter.
-    let mut push = |code: &str, label: &dyn Fn() -> String, assessment, value: (NaiveDate, f64, Src)| match params
+    let mut push = |code: &str, label: Label<'t>, assessment, value: (NaiveDate, f64, Src)| match params
         .iter_mut()
         .find(|p| p.code == code)
     {
@@ -410,45 +446,35 @@ pub(crate) fn parameters(
         None => {
             let mut values = Vec::with_capacity(room);
             values.push(value);
-            params.push(Param { code: code.to_owned(), label: label(), assessment, values });
+            params.push(Param { code: code.to_owned(), label, assessment, values });
         }
     };
     for (i, (date, m)) in timeline.labs.iter().enumerate() {
         let (code, unit, assessment) = lab_parameter(m.analyte(), config);
         // The unit is one of the analyte's (lab_parameter lists only fitting units).
         let Ok(value) = m.in_unit(unit) else { continue };
-        push(
-            code,
-            &|| format!("{} ({})", m.analyte().label(), unit.as_str()),
-            assessment,
-            (*date, value, Src::Entry("labs", i)),
-        );
+        push(code, Label::Lab(m.analyte(), unit), assessment, (*date, value, Src::Entry("labs", i)));
     }
     for (i, (date, systolic, diastolic)) in timeline.blood_pressure.iter().enumerate() {
         for (m, field) in [(systolic, "systolic"), (diastolic, "diastolic")] {
             let (code, unit, _) = lab_parameter(m.analyte(), config);
             let Ok(value) = m.in_unit(unit) else { continue };
-            push(
-                code,
-                &|| format!("{} ({})", m.analyte().label(), unit.as_str()),
-                None,
-                (*date, value, Src::VitalSign(i, field)),
-            );
+            push(code, Label::Lab(m.analyte(), unit), None, (*date, value, Src::VitalSign(i, field)));
         }
     }
     for (date, value, src) in recomputed_egfr(timeline, config, unusable) {
-        let label = || format!("eGFR, {} (mL/min/1.73 m²)", config.egfr_equation.slug());
-        push("EGFR", &label, Some(Assessment::Egfr), (date, value, src));
+        push("EGFR", Label::Egfr(config.egfr_equation), Some(Assessment::Egfr), (date, value, src));
     }
     for (date, value, src) in computed_uacr(timeline, unusable) {
-        push("UACR", &|| format!("{} (mg/g)", AnalyteKind::Uacr.label()), Some(Assessment::Uacr), (date, value, src));
+        let label = Label::Lab(AnalyteKind::Uacr, Unit::MilligramPerGram);
+        push("UACR", label, Some(Assessment::Uacr), (date, value, src));
     }
     for (i, q) in t.questionnaires.iter().enumerate() {
         let code = questionnaire_code(&q.instrument, &q.score);
         let assessment = if q.instrument == "tcm-dkd" { Assessment::TcmScale } else { Assessment::Dqol };
         push(
             &code,
-            &|| format!("{} {} score", q.instrument, q.score),
+            Label::Questionnaire(&q.instrument, &q.score),
             Some(assessment),
             (q.date, q.value, Src::Entry("questionnaires", i)),
         );
@@ -456,7 +482,7 @@ pub(crate) fn parameters(
     for (i, (b, code)) in t.biomarkers.iter().zip(&timeline.codes.biomarkers).enumerate() {
         push(
             code,
-            &|| format!("{} (pg/mL)", b.name),
+            Label::Biomarker(&b.name),
             Some(Assessment::InflammationBiomarkers),
             (b.date, b.value, Src::Entry("biomarkers", i)),
         );
@@ -466,7 +492,7 @@ pub(crate) fn parameters(
         if let Some(count) = l.count {
             push(
                 &format!("{stem}C"),
-                &|| format!("{} count (cells/µL)", l.subset),
+                Label::LymphocyteCount(&l.subset),
                 Some(Assessment::LymphocyteSubsets),
                 (l.date, count, src),
             );
@@ -474,7 +500,7 @@ pub(crate) fn parameters(
         if let Some(p) = l.proportion {
             push(
                 &format!("{stem}P"),
-                &|| format!("{} (% of lymphocytes)", l.subset),
+                Label::LymphocyteProportion(&l.subset),
                 Some(Assessment::LymphocyteSubsets),
                 (l.date, p, src),
             );
@@ -485,20 +511,10 @@ pub(crate) fn parameters(
             Eye::Right => ("MVDOD", "right"),
             Eye::Left => ("MVDOS", "left"),
         };
-        push(
-            code,
-            &|| format!("Macular vascular density, {eye} eye (%)"),
-            Some(Assessment::Octa),
-            (o.date, o.vessel_density, Src::Entry("octa", i)),
-        );
+        push(code, Label::Octa(eye), Some(Assessment::Octa), (o.date, o.vessel_density, Src::Entry("octa", i)));
     }
     for (i, (e, code)) in t.emg.iter().zip(&timeline.codes.emg).enumerate() {
-        push(
-            code,
-            &|| format!("{} ({})", e.name, e.unit),
-            Some(Assessment::Emg),
-            (e.date, e.value, Src::Entry("emg", i)),
-        );
+        push(code, Label::Emg(&e.name, &e.unit), Some(Assessment::Emg), (e.date, e.value, Src::Entry("emg", i)));
     }
     params.sort_by(|a, b| a.code.cmp(&b.code));
     params
@@ -510,12 +526,11 @@ struct ByDate(Vec<(NaiveDate, usize, Measurement)>);
 
 impl ByDate {
     fn of(labs: &[(NaiveDate, Measurement)], analyte: AnalyteKind) -> ByDate {
-        let mut values: Vec<(NaiveDate, usize, Measurement)> = labs
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, m))| m.analyte() == analyte)
-            .map(|(i, (d, m))| (*d, i, *m))
-            .collect();
+        // Counted first, so that the list is allocated once at its size.
+        let mut values = Vec::with_capacity(labs.iter().filter(|(_, m)| m.analyte() == analyte).count());
+        values.extend(
+            labs.iter().enumerate().filter(|(_, (_, m))| m.analyte() == analyte).map(|(i, (d, m))| (*d, i, *m)),
+        );
         // Sorting is stable: within a date the order entered stays, and the later one is kept.
         values.sort_by_key(|v| v.0);
         values.dedup_by(|later, kept| {
@@ -683,21 +698,28 @@ pub(crate) fn analyse_dates(
         .enumerate()
         .map(|(i, date)| if Some(i) == baseline || *date <= day_one { None } else { visit_for(*date, visits) })
         .collect();
-    // Rule 3: the analysis value of each visit.
-    let mut analysis = vec![false; dates.len()];
-    for (k, v) in visits.iter().enumerate() {
-        let chosen = (0..dates.len()).filter(|&i| visit[i] == Some(k)).min_by_key(|&i| {
-            let day = (dates[i] - v.target).num_days();
-            match config.visit_value {
-                // Nearest first, then the earlier, then the later entered.
-                VisitValue::NearestTarget => (day.abs(), day, std::cmp::Reverse(i)),
-                // The latest, then the later entered.
-                VisitValue::LastInWindow => (0, -day, std::cmp::Reverse(i)),
-            }
-        });
-        if let Some(i) = chosen {
-            analysis[i] = true;
+    // Rule 3: the analysis value of each visit, the value ranked first by this key.
+    let rank = |i: usize, target: NaiveDate| {
+        let day = (dates[i] - target).num_days();
+        match config.visit_value {
+            // Nearest first, then the earlier, then the later entered.
+            VisitValue::NearestTarget => (day.abs(), day, std::cmp::Reverse(i)),
+            // The latest, then the later entered.
+            VisitValue::LastInWindow => (0, -day, std::cmp::Reverse(i)),
         }
+    };
+    // One pass over the values: the best so far of each visit (value, its rank).
+    let mut best: Vec<Option<usize>> = vec![None; visits.len()];
+    for (i, k) in visit.iter().enumerate() {
+        let Some(k) = *k else { continue };
+        let target = visits[k].target;
+        if best[k].is_none_or(|b| rank(i, target) < rank(b, target)) {
+            best[k] = Some(i);
+        }
+    }
+    let mut analysis = vec![false; dates.len()];
+    for i in best.into_iter().flatten() {
+        analysis[i] = true;
     }
     Analysed { baseline, visit, analysis }
 }
@@ -724,6 +746,7 @@ fn analyse(
     let analysed = analyse_dates(&dates, day_one, &visits, config);
     let baseline = analysed.baseline;
     let base = baseline.map(|i| param.values[i].1);
+    let label = param.label.to_string();
     let mut rows: Vec<AnalysisRow> = param
         .values
         .iter()
@@ -742,7 +765,7 @@ fn analyse(
             AnalysisRow {
                 usubjid: usubjid.to_owned(),
                 paramcd: param.code.clone(),
-                param: param.label.clone(),
+                param: label.clone(),
                 avisit,
                 adt: *date,
                 ady: study_day(*date, day_one),

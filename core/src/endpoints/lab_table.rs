@@ -199,75 +199,233 @@ pub fn derive_lab_batches(
     plan: &ScheduleConfig,
     config: &EndpointConfig,
 ) -> Result<Vec<LabEndpoints>, EndpointError> {
-    config.check()?;
-    if config.missing == MissingRule::LastObservationCarriedForward {
-        return Err(EndpointError::InvalidConfig {
-            path: "missing".to_owned(),
-            reason: "a lab table takes observed values only; carry values forward from timelines".to_owned(),
-        });
-    }
-    if u32::try_from(subjects.len()).is_err() {
-        return Err(EndpointError::value("subjects", "more than 4 294 967 295 subjects"));
-    }
-    // Group the rows by participant, keeping the order entered (a counting sort).
-    let mut starts = vec![0usize; subjects.len() + 1];
-    for (k, row) in labs.iter().enumerate() {
-        let p = row.participant as usize;
-        if p >= subjects.len() {
-            return Err(EndpointError::value(
-                format!("labs[{k}].participant"),
-                format!("is {p}, but there are {} subjects", subjects.len()),
-            ));
-        }
-        starts[p + 1] += 1;
-    }
-    for p in 0..subjects.len() {
-        starts[p + 1] += starts[p];
-    }
-    let mut next = starts.clone();
-    let mut order = vec![0usize; labs.len()];
-    for (k, row) in labs.iter().enumerate() {
-        let p = row.participant as usize;
-        order[next[p]] = k;
-        next[p] += 1;
-    }
+    let table = LabTable::new(subjects, labs, plan, config)?;
     if subjects.is_empty() {
         return Ok(vec![LabEndpoints { visits: visit_names(plan), ..Default::default() }]);
     }
-    // Participants shared between the cores, in contiguous ranges; results joined in order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
-    let chunk = subjects.len().div_ceil(threads).max(1);
-    let ranges: Vec<(usize, usize)> =
-        (0..subjects.len()).step_by(chunk).map(|a| (a, (a + chunk).min(subjects.len()))).collect();
-    let run = |(a, b): (usize, usize)| -> Result<LabEndpoints, EndpointError> {
-        let mut part = Part::new(plan);
-        part.out.visits = visit_names(plan);
-        // About one row per lab value, and one more per creatinine (its eGFR).
-        part.out.reserve(starts[b] - starts[a] + (starts[b] - starts[a]) / 2);
-        for p in a..b {
-            part.participant(p, &subjects[p], &order[starts[p]..starts[p + 1]], labs, config)?;
-        }
-        Ok(part.out)
-    };
-    let parts: Vec<Result<LabEndpoints, EndpointError>> = if ranges.len() <= 1 {
-        ranges.into_iter().map(run).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges.iter().map(|r| scope.spawn(move || run(*r))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(EndpointError::value("labs", "a worker stopped unexpectedly".to_owned()))
-                    })
-                })
-                .collect()
+    // One piece per worker: its whole range, taken without a copy.
+    let mut batches: Vec<LabEndpoints> = table.work().iter().map(|_| LabEndpoints::default()).collect();
+    let sinks: Vec<_> = batches
+        .iter_mut()
+        .map(|batch| {
+            move |piece: &mut LabEndpoints| -> Result<(), EndpointError> {
+                *batch = std::mem::take(piece);
+                Ok(())
+            }
         })
-    };
-    parts.into_iter().collect()
+        .collect();
+    table.derive_pieces(usize::MAX, sinks)?;
+    Ok(batches)
+}
+
+/// What one thread of [`LabTable::derive_pieces`] derives: a contiguous range of subjects, and
+/// the most analysis rows they can give, so that a caller can place each thread's rows in its
+/// own buffers before they are derived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabWork {
+    /// The subjects (positions in the subject table), in order.
+    pub subjects: std::ops::Range<usize>,
+    /// At most this many analysis rows: one per lab value of these subjects (its own
+    /// parameter), and one per serum creatinine, cystatin C and urine albumin value (the eGFR
+    /// and the UACR computed from them: at most one per date of each).
+    pub max_rows: usize,
+}
+
+/// A lab table ready to derive: the configuration checked, the rows grouped by participant
+/// (the order entered kept), and the subjects shared between the threads of the machine
+/// ([`LabTable::work`]). [`derive_lab_table`] and [`derive_lab_batches`] are made with it; a
+/// caller that writes the result into buffers of its own (the Python binding writes numpy
+/// arrays) uses [`LabTable::derive_pieces`], so that the whole result is never held twice.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::demographics::Sex;
+/// use amimestrocel_dkd::endpoints::{EndpointConfig, EndpointError, LabEndpoints, LabRow, LabSubject, LabTable};
+/// use amimestrocel_dkd::lab::{AnalyteKind, Unit};
+/// use amimestrocel_dkd::schedule::ScheduleConfig;
+/// use chrono::NaiveDate;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let subject = LabSubject {
+///     id: "P-1".into(), sex: Sex::Male, birth_date: d(1958, 1, 1), first_infusion: Some(d(2025, 1, 6)),
+///     last_contact: d(2025, 9, 1), esrd: None, renal_replacement: None, death: None,
+/// };
+/// let creatinine = |date, value| LabRow {
+///     participant: 0, date, analyte: AnalyteKind::SerumCreatinine, value, unit: Unit::MilligramPerDeciliter,
+/// };
+/// let labs = [creatinine(d(2025, 1, 2), 1.4), creatinine(d(2025, 7, 22), 1.3)];
+/// let (subjects, plan, config) = ([subject], ScheduleConfig::bundled()?, EndpointConfig::default());
+/// let table = LabTable::new(&subjects, &labs, &plan, &config)?;
+/// // Two creatinine values: at most two CREAT rows and two EGFR rows.
+/// assert_eq!(table.work().iter().map(|w| w.max_rows).sum::<usize>(), 4);
+/// let mut rows = vec![0; table.work().len()];
+/// let sinks: Vec<_> = rows.iter_mut().map(|n| move |piece: &mut LabEndpoints| -> Result<(), EndpointError> {
+///     *n += piece.len();
+///     Ok(())
+/// }).collect();
+/// table.derive_pieces(1024, sinks)?;
+/// assert_eq!(rows.iter().sum::<usize>(), 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct LabTable<'a> {
+    subjects: &'a [LabSubject],
+    labs: &'a [LabRow],
+    plan: &'a ScheduleConfig,
+    config: &'a EndpointConfig,
+    /// Participant `p`'s rows are `order[starts[p]..starts[p + 1]]` (positions in `labs`).
+    starts: Vec<usize>,
+    order: Vec<usize>,
+    work: Vec<LabWork>,
+}
+
+impl<'a> LabTable<'a> {
+    /// Checks the configuration and groups the rows by participant.
+    ///
+    /// # Errors
+    /// As [`derive_lab_table`]: a configuration refused or carrying values forward, more
+    /// subjects than `u32` counts, or a row whose participant is not in the subjects.
+    pub fn new(
+        subjects: &'a [LabSubject],
+        labs: &'a [LabRow],
+        plan: &'a ScheduleConfig,
+        config: &'a EndpointConfig,
+    ) -> Result<LabTable<'a>, EndpointError> {
+        config.check()?;
+        if config.missing == MissingRule::LastObservationCarriedForward {
+            return Err(EndpointError::InvalidConfig {
+                path: "missing".to_owned(),
+                reason: "a lab table takes observed values only; carry values forward from timelines".to_owned(),
+            });
+        }
+        if u32::try_from(subjects.len()).is_err() {
+            return Err(EndpointError::value("subjects", "more than 4 294 967 295 subjects"));
+        }
+        // Group the rows by participant, keeping the order entered (a counting sort), and count
+        // the values an eGFR or a UACR is computed from.
+        let mut starts = vec![0usize; subjects.len() + 1];
+        let mut computed = vec![0usize; subjects.len()];
+        for (k, row) in labs.iter().enumerate() {
+            let p = row.participant as usize;
+            if p >= subjects.len() {
+                return Err(EndpointError::value(
+                    format!("labs[{k}].participant"),
+                    format!("is {p}, but there are {} subjects", subjects.len()),
+                ));
+            }
+            starts[p + 1] += 1;
+            if matches!(row.analyte, AnalyteKind::SerumCreatinine | AnalyteKind::CystatinC | AnalyteKind::UrineAlbumin)
+            {
+                computed[p] += 1;
+            }
+        }
+        for p in 0..subjects.len() {
+            starts[p + 1] += starts[p];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0usize; labs.len()];
+        for (k, row) in labs.iter().enumerate() {
+            let p = row.participant as usize;
+            order[next[p]] = k;
+            next[p] += 1;
+        }
+        // Participants shared between the cores, in contiguous ranges.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+        let chunk = subjects.len().div_ceil(threads).max(1);
+        let work = (0..subjects.len())
+            .step_by(chunk)
+            .map(|a| {
+                let b = (a + chunk).min(subjects.len());
+                LabWork { subjects: a..b, max_rows: starts[b] - starts[a] + computed[a..b].iter().sum::<usize>() }
+            })
+            .collect();
+        Ok(LabTable { subjects, labs, plan, config, starts, order, work })
+    }
+
+    /// The visit ids a piece's `avisit` points into (the plan's visits, and `baseline`).
+    pub fn visits(&self) -> Vec<String> {
+        visit_names(self.plan)
+    }
+
+    /// The threads' shares of the subjects, in order (none when there are no subjects).
+    pub fn work(&self) -> &[LabWork] {
+        &self.work
+    }
+
+    /// Derives each share of [`LabTable::work`] on a thread of its own, `piece` subjects at a
+    /// time into one [`LabEndpoints`] that the thread reuses, and hands each piece, in order, to
+    /// that share's sink (`sinks[i]` for `work()[i]`; a piece's `participant` positions are
+    /// the subjects', its `parameters` its own, its `visits` the plan's). What a sink leaves in
+    /// the piece is cleared before the next.
+    ///
+    /// # Errors
+    /// As [`derive_lab_table`] for a subject or a row; a sink's own error; a sink count that is
+    /// not the number of shares, as [`EndpointError::InvalidValue`].
+    pub fn derive_pieces<S, E>(&self, piece: usize, sinks: Vec<S>) -> Result<(), E>
+    where
+        S: FnMut(&mut LabEndpoints) -> Result<(), E> + Send,
+        E: From<EndpointError> + Send,
+    {
+        if sinks.len() != self.work.len() {
+            return Err(EndpointError::value(
+                "sinks",
+                format!("are {}, for {} shares of the subjects", sinks.len(), self.work.len()),
+            )
+            .into());
+        }
+        let piece = piece.max(1);
+        let run = |range: std::ops::Range<usize>, mut sink: S| -> Result<(), E> {
+            let mut part = Part::new(self.plan);
+            let mut a = range.start;
+            while a < range.end {
+                let b = range.end.min(a.saturating_add(piece));
+                part.out.clear();
+                part.out.visits = visit_names(self.plan);
+                // About one row per lab value, and one more per creatinine (its eGFR).
+                let rows = self.starts[b] - self.starts[a];
+                part.out.reserve(rows + rows / 2);
+                for p in a..b {
+                    let rows = &self.order[self.starts[p]..self.starts[p + 1]];
+                    part.participant(p, &self.subjects[p], rows, self.labs, self.config)?;
+                }
+                sink(&mut part.out)?;
+                a = b;
+            }
+            Ok(())
+        };
+        let mut shares = self.work.iter().map(|w| w.subjects.clone()).zip(sinks);
+        if self.work.len() <= 1 {
+            return shares.try_for_each(|(range, sink)| run(range, sink));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = shares.map(|(range, sink)| scope.spawn(move || run(range, sink))).collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|_| Err(EndpointError::value("labs", "a worker stopped unexpectedly").into()))
+            })
+        })
+    }
 }
 
 impl LabEndpoints {
+    /// Empty, keeping the memory of every column.
+    fn clear(&mut self) {
+        self.parameters.clear();
+        self.visits.clear();
+        self.participant.clear();
+        self.param.clear();
+        self.avisit.clear();
+        self.adt.clear();
+        self.ady.clear();
+        self.aval.clear();
+        self.base.clear();
+        self.chg.clear();
+        self.pchg.clear();
+        self.r2base.clear();
+        self.ablfl.clear();
+        self.anl01fl.clear();
+        self.renal_composite.clear();
+        self.unusable.clear();
+    }
+
     /// Room for `rows` more analysis rows.
     fn reserve(&mut self, rows: usize) {
         self.participant.reserve(rows);
@@ -315,10 +473,11 @@ fn visit_names(plan: &ScheduleConfig) -> Vec<String> {
     names
 }
 
-/// The position of a parameter code in `parameters`, added when new.
-fn intern(parameters: &mut Vec<(String, String)>, code: &str, label: &str) -> u16 {
+/// The position of a parameter code in `parameters`, added with its label (written as text
+/// then) when new.
+fn intern(parameters: &mut Vec<(String, String)>, code: &str, label: &dyn std::fmt::Display) -> u16 {
     let at = parameters.iter().position(|(c, _)| c == code).unwrap_or_else(|| {
-        parameters.push((code.to_owned(), label.to_owned()));
+        parameters.push((code.to_owned(), label.to_string()));
         parameters.len() - 1
     });
     // A lab table has at most one parameter per analyte and two computed ones.
@@ -334,6 +493,9 @@ struct Part<'p> {
     calendars: HashMap<NaiveDate, (Calendar, NaiveDate)>,
     /// The visits planning each assessment (positions in every calendar of the plan).
     visits_of: HashMap<Option<Assessment>, Vec<usize>>,
+    /// A parameter's dates, and their order, kept between parameters (not allocated each time).
+    dates: Vec<NaiveDate>,
+    by_date: Vec<usize>,
     out: LabEndpoints,
 }
 
@@ -345,6 +507,8 @@ impl<'p> Part<'p> {
             baseline_visit,
             calendars: HashMap::new(),
             visits_of: HashMap::new(),
+            dates: Vec::new(),
+            by_date: Vec::new(),
             out: LabEndpoints::default(),
         }
     }
@@ -430,20 +594,24 @@ impl<'p> Part<'p> {
             super::config::EgfrSource::Recomputed => "EGFR",
             super::config::EgfrSource::LabReported => "EGFRLAB",
         };
-        let mut egfr: Vec<EgfrPoint> = Vec::new();
+        let mut egfr: Vec<EgfrPoint> = Vec::with_capacity(rows.len());
         for param in &params {
             let code = intern(&mut self.out.parameters, &param.code, &param.label);
             let visit_index =
                 self.visits_of.entry(param.assessment).or_insert_with(|| visits_of(calendar, param.assessment));
             let visits: Vec<_> = visit_index.iter().map(|&i| &calendar.visits[i]).collect();
-            let dates: Vec<NaiveDate> = param.values.iter().map(|(d, _, _)| *d).collect();
+            let mut dates = std::mem::take(&mut self.dates);
+            dates.clear();
+            dates.extend(param.values.iter().map(|(d, _, _)| *d));
             let analysed = analyse_dates(&dates, day_one, &visits, config);
             let base = analysed.baseline.map(|i| param.values[i].1);
             let is_egfr = param.code == egfr_code;
             // Rows in date order; of one date, in the order entered (as `derive` sorts them).
-            let mut by_date: Vec<usize> = (0..dates.len()).collect();
+            let mut by_date = std::mem::take(&mut self.by_date);
+            by_date.clear();
+            by_date.extend(0..dates.len());
             by_date.sort_by_key(|&i| dates[i]);
-            for i in by_date {
+            for &i in &by_date {
                 let (date, value) = (dates[i], param.values[i].1);
                 let is_base = analysed.baseline == Some(i);
                 let (chg, pchg, r2base) = match base {
@@ -468,6 +636,8 @@ impl<'p> Part<'p> {
                     egfr.push(EgfrPoint { adt: date, aval: value, base, observed: true, ablfl: is_base });
                 }
             }
+            self.dates = dates;
+            self.by_date = by_date;
         }
         let (composite, _) = renal_composite(&checked.timeline, &egfr, day_one, end, config);
         self.out.renal_composite.push(composite);
@@ -549,6 +719,56 @@ mod tests {
             }
             assert_eq!(k, out.len(), "every row of the table is one of a participant's lab rows");
         }
+    }
+
+    #[test]
+    fn pieces_of_any_size_give_the_rows_of_the_whole_table_within_each_shares_bound() {
+        let plan = ScheduleConfig::bundled().unwrap();
+        let config = EndpointConfig::default();
+        let cohort = timelines(11, 60, follow_up::bundled_as_of(), &plan).unwrap();
+        let (subjects, rows) = table(&cohort);
+        let whole = derive_lab_table(&subjects, &rows, &plan, &config).unwrap();
+        let lab_table = LabTable::new(&subjects, &rows, &plan, &config).unwrap();
+        let shares = lab_table.work();
+        assert_eq!(shares.first().map(|w| w.subjects.start), Some(0));
+        assert_eq!(shares.last().map(|w| w.subjects.end), Some(subjects.len()));
+        for piece in [1, 7, usize::MAX] {
+            // Each share's pieces, as (participant, code, date, value, base, change, flags) rows.
+            let mut got: Vec<Vec<_>> = vec![Vec::new(); shares.len()];
+            let mut composites: Vec<Vec<_>> = vec![Vec::new(); shares.len()];
+            let sinks: Vec<_> = got
+                .iter_mut()
+                .zip(composites.iter_mut())
+                .map(|(rows, composite)| {
+                    move |p: &mut LabEndpoints| -> Result<(), EndpointError> {
+                        assert!(p.renal_composite.len() <= piece);
+                        for k in 0..p.len() {
+                            let code = p.parameters[usize::from(p.param[k])].clone();
+                            let avisit = p.avisit[k].map(|v| p.visits[usize::from(v)].clone());
+                            rows.push((p.participant[k], code, avisit, p.adt[k], p.aval[k], p.chg[k], p.anl01fl[k]));
+                        }
+                        composite.extend(p.renal_composite.iter().cloned());
+                        Ok(())
+                    }
+                })
+                .collect();
+            lab_table.derive_pieces(piece, sinks).unwrap();
+            for (share, rows) in shares.iter().zip(&got) {
+                assert!(rows.len() <= share.max_rows, "a share gave more rows than its bound");
+            }
+            let expected: Vec<_> = (0..whole.len())
+                .map(|k| {
+                    let code = whole.parameters[usize::from(whole.param[k])].clone();
+                    let avisit = whole.avisit[k].map(|v| whole.visits[usize::from(v)].clone());
+                    (whole.participant[k], code, avisit, whole.adt[k], whole.aval[k], whole.chg[k], whole.anl01fl[k])
+                })
+                .collect();
+            assert_eq!(got.concat(), expected, "pieces of {piece}");
+            assert_eq!(composites.concat(), whole.renal_composite);
+        }
+        type Sink = fn(&mut LabEndpoints) -> Result<(), EndpointError>;
+        let none: Vec<Sink> = Vec::new();
+        assert!(matches!(lab_table.derive_pieces(10, none), Err(EndpointError::InvalidValue { .. })));
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub use cohort::{
 };
 pub use config::{Confirmation, EgfrSource, EndpointConfig, MissingRule, TreatmentEmergent, UacrSummary, VisitValue};
 pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};
-pub use lab_table::{derive_lab_batches, derive_lab_table, LabEndpoints, LabRow, LabSubject};
+pub use lab_table::{derive_lab_batches, derive_lab_table, LabEndpoints, LabRow, LabSubject, LabTable, LabWork};
 pub use outcomes::{AdverseEventSummary, EventTime, Landmark};
 pub use timeline::{
     AdverseEvent, AeOutcome, CardiovascularEvent, CardiovascularEventKind, CheckedTimeline, Death, DeathCause,
