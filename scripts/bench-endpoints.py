@@ -218,7 +218,7 @@ def compare(ours: Any, theirs: Tuple[pd.DataFrame, pd.DataFrame]) -> None:
     assert (a.USUBJID.to_numpy() == b.USUBJID.to_numpy()).all()
     assert (a.PARAMCD.to_numpy() == b.PARAMCD.to_numpy()).all()
     for c in ("AVAL", "BASE", "CHG", "PCHG"):
-        assert np.allclose(a[c].to_numpy(float), b[c].to_numpy(float), rtol=1e-9, atol=1e-9, equal_nan=True), c
+        assert np.allclose(a[c].to_numpy(float, na_value=np.nan), b[c].to_numpy(float, na_value=np.nan), rtol=1e-9, atol=1e-9, equal_nan=True), c
     assert (a.AVISIT.fillna("").to_numpy() == b.AVISIT.fillna("").to_numpy()).all()
     assert (a.ABLFL.to_numpy() == b.ABLFL.to_numpy()).all()
     assert (a.ANL01FL.to_numpy() == b.ANL01FL.to_numpy()).all()

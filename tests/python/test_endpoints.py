@@ -322,6 +322,21 @@ def test_a_participants_rows_do_not_depend_on_the_others_in_the_table() -> None:
             assert list(mine[column].astype(str)) == list(alone[column].astype(str)), (i, column)
 
 
+def test_percent_change_from_a_zero_baseline_is_missing_not_nan_or_inf() -> None:
+    # Issue 14: a percent change (and ratio) from a baseline of 0 is "not defined": pd.NA in a
+    # nullable Float64 column, in both the timeline and the lab-table derivations.
+    timeline = _timeline("A", [_lab("2025-02-25", "urine_protein_24h", 0.0, "g/24h"),
+                               _lab("2025-09-14", "urine_protein_24h", 1.5, "g/24h")])
+    labs, subjects = _lab_tables([timeline])
+    for bds in (endpoints.derive([timeline]).bds, endpoints.lab_endpoints(labs, subjects).bds):
+        later = bds.iloc[-1]
+        assert float(later.BASE) == 0.0 and float(later.CHG) == 1.5
+        assert later.PCHG is pd.NA and later.R2BASE is pd.NA
+        for column in ("BASE", "CHG", "PCHG", "R2BASE"):
+            assert str(bds[column].dtype) == "Float64", column
+            assert not np.isinf(bds[column].to_numpy(float, na_value=0.0)).any()
+
+
 def test_a_bad_lab_row_or_subject_is_refused_with_its_place() -> None:
     labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g"),
                                                   _lab("2025-09-14", "uacr", 200, "mg/g")])])

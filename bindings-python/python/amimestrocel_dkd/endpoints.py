@@ -73,15 +73,15 @@ def _pandas() -> Any:
 
 def _frame(text: str, numeric: Sequence[str], dates: Sequence[str]) -> DataFrame:
     """A DataFrame of core's CSV: text columns as written (flags ``Y`` or ``""``), numbers as
-    float (``ADY``, ``AGE``, ``NINF``, day counts as nullable integers), dates as
-    ``datetime64``; an empty cell of a number or date is missing."""
+    nullable ``Float64`` (``ADY``, ``AGE``, ``NINF``, day counts as nullable ``Int64``), dates as
+    ``datetime64``; an empty cell of a number is ``pd.NA`` (a value that is not defined, such
+    as the percent change from a baseline of 0, is missing, never NaN or inf), of a date NaT."""
     pd = _pandas()
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     for column in numeric:
         values = pd.to_numeric(frame[column].replace("", None), errors="raise")
-        if column in ("ADY", "AGE", "NINF", "RENALDY", "MACEDY"):
-            values = values.astype("Int64")
-        frame[column] = values
+        integer = column in ("ADY", "AGE", "NINF", "RENALDY", "MACEDY")
+        frame[column] = values.astype("Int64" if integer else "Float64")
     for column in dates:
         frame[column] = pd.to_datetime(frame[column].replace("", None), format="%Y-%m-%d")
     return frame
@@ -407,10 +407,12 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
         "ADT": out["adt_ns"].view("datetime64[ns]"),
         "ADY": out["ady"],
         "AVAL": out["aval"],
-        "BASE": out["base"],
-        "CHG": out["chg"],
-        "PCHG": out["pchg"],
-        "R2BASE": out["r2base"],
+        # Nullable floats: a value not defined (no baseline, before day 1, the percent change
+        # from a baseline of 0) is pd.NA, not NaN (the numbers are not copied; the mask is new).
+        "BASE": pd.arrays.FloatingArray(out["base"], np.isnan(out["base"])),
+        "CHG": pd.arrays.FloatingArray(out["chg"], np.isnan(out["chg"])),
+        "PCHG": pd.arrays.FloatingArray(out["pchg"], np.isnan(out["pchg"])),
+        "R2BASE": pd.arrays.FloatingArray(out["r2base"], np.isnan(out["r2base"])),
         "ABLFL": out["ablfl"],
         "ANL01FL": out["anl01fl"],
     }, copy=False)
