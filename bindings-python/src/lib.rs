@@ -2,9 +2,11 @@
 //! public, typed API is the `amimestrocel_dkd` package in `python/`, which re-exports this
 //! private `_native` module. Errors are raised as the classes of `amimestrocel_dkd.errors`,
 //! mapped once per core error type in `errors.rs`.
-//! `unsafe` is denied everywhere but in `kernel.rs`, which dispatches the eGFR batch to AVX2 (ADR 0005).
+//! `unsafe` is denied everywhere but in `kernel.rs`, which dispatches the eGFR batch to AVX2 (ADR 0005),
+//! and `arrow.rs`, which takes over Arrow data from a PyCapsule (ADR 0014).
 #![deny(unsafe_code)]
 
+mod arrow;
 mod columns;
 mod egfr;
 mod eligibility;
@@ -36,6 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     egfr::register(m)?;
     eligibility::register(m)?;
     columns::register(m)?;
+    arrow::register(m)?;
     schedule::register(m)?;
     instrument::register(m)?;
     endpoints::register(m)?;

@@ -3,6 +3,7 @@
 import datetime
 import json
 import math
+from typing import Any, Dict
 
 import numpy as np
 import pytest
@@ -176,9 +177,11 @@ def test_batch_over_pandas_series_and_umol_units() -> None:
 def test_batch_threads_give_identical_results() -> None:
     rng = np.random.default_rng(7)
     n = 100_000
-    args = dict(age=rng.integers(18, 90, n).astype(float), sex=rng.integers(1, 3, n), creatinine=rng.uniform(0.4, 6, n))
-    one = dkd.egfr(threads=1, **args)  # type: ignore[arg-type]
-    two = dkd.egfr(threads=2, **args)  # type: ignore[arg-type]
+    args: Dict[str, Any] = dict(
+        age=rng.integers(18, 90, n).astype(float), sex=rng.integers(1, 3, n), creatinine=rng.uniform(0.4, 6, n)
+    )
+    one = dkd.egfr(threads=1, **args)
+    two = dkd.egfr(threads=2, **args)
     assert np.array_equal(one.values, two.values) and np.array_equal(one.error_codes, two.error_codes)
 
 

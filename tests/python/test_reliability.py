@@ -187,7 +187,8 @@ def test_the_unknown_equation_error_lists_the_valid_names() -> None:
 
 
 def kinds(**kw: Any) -> List[str]:
-    return dkd.egfr("ckd_epi_2009_cr", **kw).error_kinds()
+    result: dkd.EgfrArrays = dkd.egfr("ckd_epi_2009_cr", **kw)
+    return result.error_kinds()
 
 
 def test_black_is_booleans_or_0_1_never_text_and_missing_is_a_row_error() -> None:

@@ -15,7 +15,7 @@ and a vectorised :func:`egfr` over numpy arrays or pandas Series.
 
 from __future__ import annotations
 
-from typing import Any, List, NamedTuple
+from typing import Any, List, Mapping, NamedTuple, Optional, overload
 
 from .types import AnalyteSlug, EquationSlug
 
@@ -186,9 +186,11 @@ class EgfrArrays(NamedTuple):
         return [kinds[int(c)] for c in self.error_codes]
 
 
+@overload
 def egfr(
-    equation: str = PROTOCOL_DEFAULT_EQUATION,
+    data: Optional[str] = None,
     *,
+    equation: Optional[str] = None,
     age: Any,
     sex: Any = None,
     female: Any = None,
@@ -198,10 +200,66 @@ def egfr(
     cystatin_c_unit: str = "mg/L",
     weight_kg: Any = None,
     black: Any = None,
+    sex_labels: Optional[Mapping[str, str]] = None,
     strict: bool = False,
     threads: int = 0,
-) -> EgfrArrays:
-    """Vectorised eGFR over columns (numpy arrays, pandas Series, masked arrays or sequences).
+) -> EgfrArrays: ...
+
+
+@overload
+def egfr(
+    data: Any,
+    *,
+    equation: Optional[str] = None,
+    age: Any,
+    sex: Any = None,
+    female: Any = None,
+    creatinine: Any = None,
+    creatinine_unit: str = "mg/dL",
+    cystatin_c: Any = None,
+    cystatin_c_unit: str = "mg/L",
+    weight_kg: Any = None,
+    black: Any = None,
+    sex_labels: Optional[Mapping[str, str]] = None,
+    strict: bool = False,
+    threads: int = 0,
+) -> Any: ...
+
+
+def egfr(
+    data: Any = None,
+    *,
+    equation: Optional[str] = None,
+    age: Any,
+    sex: Any = None,
+    female: Any = None,
+    creatinine: Any = None,
+    creatinine_unit: str = "mg/dL",
+    cystatin_c: Any = None,
+    cystatin_c_unit: str = "mg/L",
+    weight_kg: Any = None,
+    black: Any = None,
+    sex_labels: Optional[Mapping[str, str]] = None,
+    strict: bool = False,
+    threads: int = 0,
+) -> Any:
+    """Vectorised eGFR over columns (numpy arrays, pandas Series, masked arrays or sequences),
+    or over the columns of a table.
+
+    ``egfr(equation, age=..., sex=..., creatinine=...)`` takes the columns themselves and
+    returns :class:`EgfrArrays`. ``egfr(table, age="AGE", sex="SEX", creatinine="LBSTRESN")``
+    takes a table and the names of its columns: a pandas DataFrame (read with the rules below;
+    a DataFrame on its index comes back), or any Arrow data (``__arrow_c_stream__`` or
+    ``__arrow_c_array__``: pyarrow, polars, DuckDB, ...; read without pyarrow, numbers of any
+    integer or float type, sex as utf8, large_utf8, utf8_view, a dictionary of any of them or
+    integer codes, chunked or not; a pyarrow table comes back for pyarrow, a polars DataFrame
+    for polars, an :class:`~amimestrocel_dkd._arrow.ArrowTable` for the others). The table that
+    comes back has ``egfr`` (missing on a bad row) and ``egfr_error`` (the row's error slug,
+    ``ok`` on a good row). A column that is not there is a ``KeyError``, a column of the wrong
+    type a ``TypeError``, both before any work. In a table a null is a row error, like NaN.
+    ``sex_labels`` declares the texts (or integer codes) of a sex column that core does not
+    know, e.g. ``{"1": "male", "2": "female"}`` or ``{"H": "male"}``; ``equation`` is then a
+    keyword.
 
     One fused pass per row, split over ``threads`` cores (0: all) with the GIL released. A bad
     row (a missing or NaN creatinine, an age out of range, an unknown sex, ...) gives NaN and a
@@ -231,7 +289,37 @@ def egfr(
     (64.5, ['ok', 'creatinine_not_finite'])
     >>> egfr(age=[60], female=[True], creatinine=[1.0]).error_kinds()
     ['ok']
+    >>> import pandas as pd
+    >>> labs = pd.DataFrame({"AGE": [60, 70], "SEX": ["F", "X"], "LBSTRESN": [1.0, 1.1]})
+    >>> out = egfr(labs, age="AGE", sex="SEX", creatinine="LBSTRESN")
+    >>> round(float(out.egfr[0]), 1), list(out.egfr_error)
+    (64.5, ['ok', 'unknown_sex'])
     """
+    from . import _arrow
+
+    if data is not None and not isinstance(data, str) and _arrow.is_table(data):
+        return _egfr_table(data, equation=equation or PROTOCOL_DEFAULT_EQUATION, age=age, sex=sex, female=female,
+                           creatinine=creatinine, creatinine_unit=creatinine_unit, cystatin_c=cystatin_c,
+                           cystatin_c_unit=cystatin_c_unit, weight_kg=weight_kg, black=black,
+                           sex_labels=sex_labels, strict=strict, threads=threads)
+    if data is not None and not isinstance(data, str):
+        raise TypeError(
+            "egfr's first argument is an equation slug or a table (a pandas DataFrame or Arrow data), "
+            f"not {type(data).__name__}"
+        )
+    if data is not None and equation is not None and data != equation:
+        raise TypeError(f"egfr got two equations: {data!r} and equation={equation!r}")
+    if sex_labels is not None:
+        raise TypeError("sex_labels is for a sex column of a table; for arrays, pass codes or texts core reads")
+    return _egfr_arrays(data or equation or PROTOCOL_DEFAULT_EQUATION, age=age, sex=sex, female=female,
+                        creatinine=creatinine, creatinine_unit=creatinine_unit, cystatin_c=cystatin_c,
+                        cystatin_c_unit=cystatin_c_unit, weight_kg=weight_kg, black=black, strict=strict,
+                        threads=threads)
+
+
+def _egfr_arrays(equation: str, *, age: Any, sex: Any, female: Any, creatinine: Any, creatinine_unit: str,
+                 cystatin_c: Any, cystatin_c_unit: str, weight_kg: Any, black: Any, strict: bool,
+                 threads: int) -> EgfrArrays:
     import numpy as np
 
     from . import _columns
@@ -261,3 +349,56 @@ def egfr(
         threads,
     )
     return EgfrArrays(values, codes)
+
+
+def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, creatinine: Any,
+                creatinine_unit: str, cystatin_c: Any, cystatin_c_unit: str, weight_kg: Any, black: Any,
+                sex_labels: Optional[Mapping[str, str]], strict: bool, threads: int) -> Any:
+    """:func:`egfr` over the columns of a table, named by the arguments."""
+    import numpy as np
+
+    from . import _arrow
+
+    names = {"age": age, "sex": sex, "female": female, "creatinine": creatinine, "cystatin_c": cystatin_c,
+             "weight_kg": weight_kg, "black": black}
+    for role, name in names.items():
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"with a table, {role} names a column (a str), not {type(name).__name__}")
+    index = None
+    caller = table
+    if _arrow.is_lazy_polars(table):
+        table = table.collect_batches()  # a stream of DataFrames, read batch by batch
+    if _arrow.kind_of(table) == "pandas":
+        missing = [n for n in names.values() if n is not None and n not in table.columns]
+        if missing:
+            raise KeyError(f"no column {missing[0]!r} in the DataFrame (its columns: {list(table.columns)})")
+        if sex_labels is not None and sex is not None:
+            table = table.assign(**{sex: table[sex].map(lambda v: sex_labels.get(str(v), v))})
+        arrays = _egfr_arrays(equation, **{role: None if n is None else table[n] for role, n in names.items()},
+                              creatinine_unit=creatinine_unit, cystatin_c_unit=cystatin_c_unit, strict=strict,
+                              threads=threads)
+        index = table.index
+    else:
+        if female is not None:
+            raise TypeError("with Arrow data, give sex= (text, codes or declared labels), not female=")
+        if sex is None:
+            raise TypeError("egfr() needs sex= naming the table's sex column")
+        _rows, columns = _arrow.arrow_columns(table, {k: v for k, v in names.items() if k != "female"}, sex_labels)
+        arrays = _egfr_arrays(equation, age=columns["age"], sex=columns["sex"], female=None,
+                              creatinine=columns.get("creatinine"), creatinine_unit=creatinine_unit,
+                              cystatin_c=columns.get("cystatin_c"), cystatin_c_unit=cystatin_c_unit,
+                              weight_kg=columns.get("weight_kg"), black=columns.get("black"), strict=strict,
+                              threads=threads)
+    kinds = egfr_error_kinds()
+    slugs = [kinds[k] for k in range(len(kinds))]
+    values, codes = arrays.values, arrays.error_codes
+    native = _native.EgfrArrow(values, codes, slugs)
+
+    def egfr_column(pd: Any) -> Any:
+        return pd.arrays.FloatingArray(values, codes != 0)
+
+    def error_column(pd: Any) -> Any:
+        return pd.Categorical.from_codes(codes.astype(np.int16), categories=slugs)
+
+    result = _arrow.ArrowTable(native, {"egfr": egfr_column, "egfr_error": error_column})
+    return _arrow.like(result, caller, index=index)

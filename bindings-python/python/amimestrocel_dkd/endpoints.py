@@ -33,6 +33,7 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Seq
 import numpy as np
 
 from . import _native
+from ._extras import require
 from .errors import InvalidInputError
 from .screening import _json_text
 
@@ -62,13 +63,7 @@ _DATES_ADSL = ["TRTSDT", "TRTEDT", "DTHDT", "LSTCNTDT"]
 
 
 def _pandas() -> Any:
-    try:
-        import pandas  # type: ignore[import-untyped,unused-ignore]
-    except ModuleNotFoundError:  # pragma: no cover - pandas is in the test environment
-        raise ModuleNotFoundError(
-            "amimestrocel_dkd.endpoints makes pandas DataFrames: pip install 'amimestrocel-dkd[pandas]'"
-        ) from None
-    return pandas
+    return require("pandas", "amimestrocel_dkd.endpoints (it makes pandas DataFrames)")
 
 
 def _frame(text: str, numeric: Sequence[str], dates: Sequence[str]) -> DataFrame:

@@ -28,6 +28,7 @@ import json
 from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Union
 
 from . import _native
+from ._extras import require
 from .errors import InvalidInputError
 
 __all__ = [
@@ -420,10 +421,7 @@ def score_frame(
     section, ``<section>_raw``, ``<section>_transformed`` and ``<section>_prorated``, then
     ``total`` and ``total_transformed``. A cell that is not an answer raises
     ``InvalidInputError`` with ``row`` and the item as ``path``."""
-    try:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-    except ImportError as e:  # pragma: no cover - pandas is installed in the test environment
-        raise ImportError("score_frame needs pandas: pip install 'amimestrocel-dkd[pandas]'", name="pandas") from e
+    pd = require("pandas", "score_frame")
     inst = instrument if isinstance(instrument, Instrument) else Instrument.bundled(instrument)
     items = [i for i in inst.item_ids if i in frame.columns]
     # pandas' missing markers (NaN, None, pd.NA, NaT) all become None: no answer.

@@ -31,6 +31,7 @@ import json
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
+from ._extras import require
 from .errors import InvalidInputError
 from .screening import _json_text
 from .types import AssessmentSlug, AssignmentRoleSlug, DeviationKindSlug, VisitStateSlug
@@ -378,12 +379,7 @@ def visit_status_frame(
     people, obs), on)``.
 
     Needs pandas (``pip install amimestrocel-dkd[pandas]``)."""
-    try:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-    except ModuleNotFoundError as e:  # pragma: no cover - depends on the environment
-        raise ModuleNotFoundError(
-            "visit_status_frame needs pandas: pip install 'amimestrocel-dkd[pandas]'", name="pandas"
-        ) from e
+    pd = require("pandas", "visit_status_frame")
     if isinstance(participants, (str, Mapping)):
         raise TypeError("participants is an iterable of participants (dicts or JSON texts), not one participant")
     texts = [_text(p) for p in participants]

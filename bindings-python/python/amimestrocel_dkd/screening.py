@@ -12,6 +12,7 @@ import json
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
+from ._extras import require
 from .types import CriterionIdSlug, CriterionKindSlug, OutcomeSlug, StatusSlug
 
 __all__ = [
@@ -174,12 +175,7 @@ def screen_many(
         )
     if errors not in ("column", "raise"):
         raise ValueError(f"errors must be 'column' or 'raise', not {errors!r}")
-    try:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-    except ImportError as e:
-        raise ImportError(
-            "screen_many returns a pandas DataFrame: install pandas, e.g. pip install 'amimestrocel-dkd[pandas]'"
-        ) from e
+    pd = require("pandas", "screen_many (it returns a pandas DataFrame)")
 
     from .errors import InvalidConfigError, InvalidInputError
 

@@ -1,0 +1,113 @@
+"""Tables in, tables out (issue 15): a function given a table reads its columns by name and
+gives back a table of the caller's kind.
+
+- a pandas DataFrame is read column by column with the numpy rules (``docs/reliability.md``),
+  and a DataFrame on the same index comes back;
+- any other object with ``__arrow_c_stream__`` or ``__arrow_c_array__`` (pyarrow, polars,
+  DuckDB, arro3, nanoarrow) is read through the Arrow C interface in the native module, without
+  pyarrow; a pyarrow table comes back for pyarrow, a polars DataFrame for polars, and an
+  :class:`ArrowTable` (itself Arrow data, with ``to_pandas``, ``to_pyarrow``, ``to_polars``)
+  for the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+from . import _native
+from ._extras import require
+
+__all__ = ["ArrowTable", "is_table", "kind_of"]
+
+
+def _module(value: Any) -> str:
+    return type(value).__module__.split(".")[0]
+
+
+def is_lazy_polars(value: Any) -> bool:
+    """Whether ``value`` is a polars LazyFrame (read through ``collect_batches()``)."""
+    return _module(value) == "polars" and hasattr(value, "collect_batches") and not hasattr(value, "__arrow_c_stream__")
+
+
+def is_table(value: Any) -> bool:
+    """Whether ``value`` is a table: a pandas DataFrame, a polars LazyFrame, or Arrow data (the
+    PyCapsule interface)."""
+    if _module(value) == "pandas":
+        return hasattr(value, "columns") and hasattr(value, "iloc")
+    return is_lazy_polars(value) or hasattr(value, "__arrow_c_stream__") or hasattr(value, "__arrow_c_array__")
+
+
+def kind_of(value: Any) -> str:
+    """``pandas``, ``pyarrow``, ``polars`` or ``arrow`` (any other Arrow producer)."""
+    module = _module(value)
+    return module if module in ("pandas", "pyarrow", "polars") else "arrow"
+
+
+class ArrowTable:
+    """A result as Arrow data: ``__arrow_c_stream__`` (so ``pyarrow.table(t)``,
+    ``polars.DataFrame(t)`` or DuckDB read it without a copy of the rules), ``columns``, and
+    conversions. ``to_pandas`` needs only pandas."""
+
+    def __init__(self, native: Any, columns: Dict[str, Any]) -> None:
+        self._native = native
+        self._columns = columns
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object:
+        return self._native.__arrow_c_stream__(requested_schema)
+
+    def __arrow_c_schema__(self) -> object:
+        return self._native.__arrow_c_schema__()
+
+    def __len__(self) -> int:
+        return int(self._native.__len__())
+
+    @property
+    def column_names(self) -> List[str]:
+        """The names of the columns, in order."""
+        return list(self._columns)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def to_pandas(self, index: Any = None) -> Any:
+        """A pandas DataFrame (numbers nullable ``Float64``: a bad row is ``pd.NA``; slugs as a
+        category)."""
+        pd = require("pandas", "ArrowTable.to_pandas")
+        frame = {name: f(pd) for name, f in self._columns.items()}
+        return pd.DataFrame(frame, index=index)
+
+    def to_pyarrow(self) -> Any:
+        """A ``pyarrow.Table``."""
+        return require("pyarrow", "ArrowTable.to_pyarrow").table(self)
+
+    def to_polars(self) -> Any:
+        """A ``polars.DataFrame``."""
+        return require("polars", "ArrowTable.to_polars").DataFrame(self)
+
+    def __repr__(self) -> str:
+        return f"ArrowTable({len(self)} rows: {', '.join(self._columns)})"
+
+
+def like(result: ArrowTable, caller: Any, index: Any = None) -> Any:
+    """``result`` as the caller's kind of table."""
+    kind = kind_of(caller)
+    if kind == "pandas":
+        return result.to_pandas(index=index)
+    if kind == "pyarrow":
+        return result.to_pyarrow()
+    if kind == "polars":
+        return result.to_polars().lazy() if is_lazy_polars(caller) else result.to_polars()
+    return result
+
+
+def arrow_columns(table: Any, columns: Mapping[str, Optional[str]],
+                  sex_labels: Optional[Mapping[str, str]]) -> Tuple[int, Dict[str, Any]]:
+    """The columns of an Arrow table by role (``None`` names are skipped), as numpy arrays in
+    the layout the batch reads."""
+    wanted = [(role, name) for role, name in columns.items() if name is not None]
+    for role, name in wanted:
+        if not isinstance(name, str):
+            raise TypeError(f"{role} must name a column of the table (a str), not {type(name).__name__}")
+    labels = [(str(k), str(v)) for k, v in (sex_labels or {}).items()]
+    rows, arrays = _native.egfr_inputs_arrow(table, wanted, labels)
+    return rows, dict(arrays)

@@ -1,0 +1,369 @@
+//! Arrow in and out, through the Arrow PyCapsule interface (`__arrow_c_stream__`,
+//! `__arrow_c_array__`): the columns of any producer (pyarrow, polars, DuckDB, pandas ≥ 2.2,
+//! arro3, nanoarrow) are read without pyarrow, and results go back as an Arrow stream that any
+//! of them reads. arrow-rs's `arrow-array`/`arrow-schema` with their `ffi` feature do the C Data
+//! Interface (ADR 0014); this module only converts: a column to the layout the eGFR batch reads
+//! (float64 numbers, ISO/IEC 5218 sex codes, 0/1/255 flags), and a result to Arrow arrays.
+//! Sex text is read by core (`Sex::parse`), once per distinct text or dictionary value.
+//!
+//! `unsafe` here is the C Data Interface's hand-over: a capsule's pointer becomes an owned
+//! stream or array (moved out, the capsule's copy marked released, as the interface asks).
+#![allow(unsafe_code)]
+
+use std::ffi::CStr;
+use std::sync::Arc;
+
+use amimestrocel_dkd::demographics::Sex;
+use arrow_array::cast::AsArray;
+use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::types::{
+    ArrowDictionaryKeyType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
+    UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, RecordBatch, RecordBatchIterator, StringArray, UInt8Array,
+};
+use arrow_buffer::{ArrowNativeType, NullBuffer, ScalarBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyTuple};
+
+const STREAM: &CStr = c"arrow_array_stream";
+const SCHEMA: &CStr = c"arrow_schema";
+const ARRAY: &CStr = c"arrow_array";
+
+fn arrow_error(e: ArrowError) -> PyErr {
+    PyValueError::new_err(format!("the Arrow data could not be read: {e}"))
+}
+
+/// The record batches of `obj`: its `__arrow_c_stream__`, else its `__arrow_c_array__` (a
+/// struct array, as a table's batch is exported). No schema is requested of the producer
+/// (polars ignores a requested schema): every column is read as it comes.
+fn batches(obj: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
+    if obj.hasattr("__arrow_c_stream__")? {
+        let capsule = obj.call_method0("__arrow_c_stream__")?.cast_into::<PyCapsule>()?;
+        let ptr = capsule.pointer_checked(Some(STREAM))?.as_ptr().cast::<FFI_ArrowArrayStream>();
+        // SAFETY: a capsule named `arrow_array_stream` holds an ArrowArrayStream; `from_raw`
+        // moves it out and leaves the capsule's copy released, so it is consumed once.
+        let stream = unsafe { FFI_ArrowArrayStream::from_raw(ptr) };
+        let reader = RecordBatchStreamReader::try_new(stream).map_err(arrow_error)?;
+        let schema = arrow_array::RecordBatchReader::schema(&reader);
+        let batches = reader.collect::<Result<Vec<_>, _>>().map_err(arrow_error)?;
+        return Ok((schema, batches));
+    }
+    if obj.hasattr("__arrow_c_array__")? {
+        let pair = obj.call_method0("__arrow_c_array__")?.cast_into::<PyTuple>()?;
+        let schema_capsule = pair.get_item(0)?.cast_into::<PyCapsule>()?;
+        let array_capsule = pair.get_item(1)?.cast_into::<PyCapsule>()?;
+        let schema_ptr = schema_capsule.pointer_checked(Some(SCHEMA))?.as_ptr().cast::<FFI_ArrowSchema>();
+        let array_ptr = array_capsule.pointer_checked(Some(ARRAY))?.as_ptr().cast::<FFI_ArrowArray>();
+        // SAFETY: the capsules are named as the interface names them; the schema is borrowed
+        // (the capsule keeps it and releases it), the array moved out (its copy released).
+        let (schema, array) = unsafe { (&*schema_ptr, FFI_ArrowArray::from_raw(array_ptr)) };
+        // SAFETY: the array was produced for this schema.
+        let data = unsafe { from_ffi(array, schema) }.map_err(arrow_error)?;
+        let array = arrow_array::make_array(data);
+        let Some(columns) = array.as_struct_opt() else {
+            return Err(PyTypeError::new_err(format!(
+                "the Arrow array given is a {}, not a table (a struct array of columns)",
+                array.data_type()
+            )));
+        };
+        let batch = RecordBatch::from(columns.clone());
+        return Ok((batch.schema(), vec![batch]));
+    }
+    Err(PyTypeError::new_err("not Arrow data: the object has neither __arrow_c_stream__ nor __arrow_c_array__"))
+}
+
+/// The chunks of the column `name`, or a `KeyError` naming it and the columns there are.
+fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<ArrayRef>> {
+    let Ok(i) = schema.index_of(name) else {
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        return Err(PyKeyError::new_err(format!("no column {name:?} in the table (its columns: {names:?})")));
+    };
+    Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
+}
+
+/// A number column as float64: any integer or float type; null is NaN (a row error of the
+/// batch). Text, booleans and dates are a `TypeError` naming the column.
+fn floats(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<f64>> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    macro_rules! read {
+        ($chunk:expr, $t:ty) => {
+            // Whole numbers up to 2^53 are exact in float64 (ages, codes); larger ones round.
+            out.extend($chunk.as_primitive::<$t>().iter().map(|v| v.map_or(f64::NAN, |v| v as f64)))
+        };
+    }
+    for chunk in chunks {
+        match chunk.data_type() {
+            DataType::Float64 => read!(chunk, Float64Type),
+            DataType::Float32 => read!(chunk, Float32Type),
+            DataType::Int8 => read!(chunk, Int8Type),
+            DataType::Int16 => read!(chunk, Int16Type),
+            DataType::Int32 => read!(chunk, Int32Type),
+            DataType::Int64 => read!(chunk, Int64Type),
+            DataType::UInt8 => read!(chunk, UInt8Type),
+            DataType::UInt16 => read!(chunk, UInt16Type),
+            DataType::UInt32 => read!(chunk, UInt32Type),
+            DataType::UInt64 => read!(chunk, UInt64Type),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "column {name} is {other}, not numbers: convert it first; text is never read as a number"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The ISO/IEC 5218 code of a sex text (1 male, 2 female), 0 when it names none; `labels`
+/// (declared by the caller, such as `{"1": "male"}`) first, then core's `Sex::parse`.
+fn sex_code(text: &str, labels: &[(String, Sex)]) -> u8 {
+    let sex = match labels.iter().find(|(label, _)| label == text) {
+        Some((_, sex)) => Some(*sex),
+        None => Sex::parse(text).ok(),
+    };
+    match sex {
+        Some(Sex::Male) => 1,
+        Some(Sex::Female) => 2,
+        None => 0,
+    }
+}
+
+/// Codes of a text chunk (utf8, large_utf8, utf8_view), each distinct text read once in a run.
+fn text_codes<'a>(texts: impl Iterator<Item = Option<&'a str>>, labels: &[(String, Sex)], out: &mut Vec<u8>) {
+    let mut last: Option<(&str, u8)> = None;
+    for text in texts {
+        let code = match (text, last) {
+            (None, _) => 0,
+            (Some(t), Some((seen, code))) if t == seen => code,
+            (Some(t), _) => {
+                let code = sex_code(t, labels);
+                last = Some((t, code));
+                code
+            }
+        };
+        out.push(code);
+    }
+}
+
+/// The codes of a dictionary chunk: each dictionary value read once, then looked up by key.
+fn dictionary_codes<K: ArrowDictionaryKeyType>(
+    name: &str,
+    chunk: &DictionaryArray<K>,
+    labels: &[(String, Sex)],
+    out: &mut Vec<u8>,
+) -> PyResult<()> {
+    let mut values = Vec::with_capacity(chunk.values().len());
+    sex_codes_of(name, std::slice::from_ref(chunk.values()), labels, &mut values)?;
+    for key in chunk.keys().iter() {
+        let code = key.and_then(|k| values.get(k.as_usize()).copied());
+        out.push(code.unwrap_or(0));
+    }
+    Ok(())
+}
+
+fn sex_codes_of(name: &str, chunks: &[ArrayRef], labels: &[(String, Sex)], out: &mut Vec<u8>) -> PyResult<()> {
+    for chunk in chunks {
+        match chunk.data_type() {
+            DataType::Utf8 => text_codes(chunk.as_string::<i32>().iter(), labels, out),
+            DataType::LargeUtf8 => text_codes(chunk.as_string::<i64>().iter(), labels, out),
+            DataType::Utf8View => text_codes(chunk.as_string_view().iter(), labels, out),
+            DataType::Dictionary(key, _) => match key.as_ref() {
+                DataType::Int8 => dictionary_codes(name, chunk.as_dictionary::<Int8Type>(), labels, out)?,
+                DataType::Int16 => dictionary_codes(name, chunk.as_dictionary::<Int16Type>(), labels, out)?,
+                DataType::Int32 => dictionary_codes(name, chunk.as_dictionary::<Int32Type>(), labels, out)?,
+                DataType::Int64 => dictionary_codes(name, chunk.as_dictionary::<Int64Type>(), labels, out)?,
+                DataType::UInt8 => dictionary_codes(name, chunk.as_dictionary::<UInt8Type>(), labels, out)?,
+                DataType::UInt16 => dictionary_codes(name, chunk.as_dictionary::<UInt16Type>(), labels, out)?,
+                DataType::UInt32 => dictionary_codes(name, chunk.as_dictionary::<UInt32Type>(), labels, out)?,
+                DataType::UInt64 => dictionary_codes(name, chunk.as_dictionary::<UInt64Type>(), labels, out)?,
+                other => return Err(PyTypeError::new_err(format!("column {name} has dictionary keys of {other}"))),
+            },
+            t if t.is_integer() => {
+                // ISO/IEC 5218 codes (1 male, 2 female), or the labels declared for the numbers.
+                let mut last: Option<(f64, u8)> = None;
+                for v in floats(name, std::slice::from_ref(chunk))? {
+                    let code = match last {
+                        _ if v.is_nan() => 0,
+                        Some((seen, code)) if seen == v => code,
+                        _ => {
+                            let declared = labels.iter().find(|(l, _)| *l == format!("{v}"));
+                            let code = match declared {
+                                Some((label, _)) => sex_code(label, labels),
+                                None if v == 1.0 => 1,
+                                None if v == 2.0 => 2,
+                                None => 0,
+                            };
+                            last = Some((v, code));
+                            code
+                        }
+                    };
+                    out.push(code);
+                }
+            }
+            DataType::Boolean => {
+                return Err(PyTypeError::new_err(format!(
+                    "column {name} holds booleans, which is ambiguous for sex (which is True?): pass text, \
+                     ISO/IEC 5218 codes (1 male, 2 female) or declared labels"
+                )))
+            }
+            other => return Err(PyTypeError::new_err(format!("column {name} is {other}, not sex text or codes"))),
+        }
+    }
+    Ok(())
+}
+
+/// Black-race flags: booleans or 0/1 integers as 0/1; null 255 (not known); another number is
+/// a `TypeError` naming the row.
+fn flags(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<u8>> {
+    let mut out = Vec::new();
+    for chunk in chunks {
+        if chunk.data_type() == &DataType::Boolean {
+            out.extend(chunk.as_boolean().iter().map(|v| v.map_or(255, u8::from)));
+            continue;
+        }
+        for v in floats(name, std::slice::from_ref(chunk))? {
+            out.push(match v {
+                v if v.is_nan() => 255,
+                0.0 => 0,
+                1.0 => 1,
+                _ => {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name}[{}] is not a flag: pass booleans (or 0/1), null for not known",
+                        out.len()
+                    )))
+                }
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Numpy arrays by role.
+type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
+
+/// The eGFR inputs read from an Arrow table: `columns` maps each role (`age`, `sex`,
+/// `creatinine`, `cystatin_c`, `weight_kg`, `black`) to a column name; `sex_labels` declares
+/// texts for sex (label, `female` or `male`). Returns the arrays the batch reads, by role
+/// (float64; uint8 sex codes; uint8 flags) and the row count. A column missing is a
+/// `KeyError`, a column of the wrong type a `TypeError`, both before any work.
+#[pyfunction]
+#[pyo3(signature = (table, columns, sex_labels=Vec::new()))]
+pub fn egfr_inputs_arrow<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    columns: Vec<(String, String)>,
+    sex_labels: Vec<(String, String)>,
+) -> PyResult<(usize, Columns<'py>)> {
+    crate::guard(py, || {
+        let labels = sex_labels
+            .into_iter()
+            .map(|(label, sex)| match Sex::parse(&sex) {
+                Ok(s) => Ok((label, s)),
+                Err(_) => Err(PyValueError::new_err(format!("sex_labels[{label:?}] is {sex:?}, not female or male"))),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let (schema, batches) = batches(table)?;
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        // Every column found and typed before any is converted.
+        let chunks = columns
+            .iter()
+            .map(|(role, name)| column(&schema, &batches, name).map(|c| (role.as_str(), name.as_str(), c)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(chunks.len());
+        for (role, name, chunks) in chunks {
+            let array = match role {
+                "sex" => {
+                    let mut codes = Vec::with_capacity(rows);
+                    sex_codes_of(name, &chunks, &labels, &mut codes)?;
+                    PyArray1::from_vec(py, codes).into_any()
+                }
+                "black" => PyArray1::from_vec(py, flags(name, &chunks)?).into_any(),
+                _ => PyArray1::from_vec(py, floats(name, &chunks)?).into_any(),
+            };
+            out.push((role.to_owned(), array));
+        }
+        Ok((rows, out))
+    })
+}
+
+/// A result as an Arrow stream (`__arrow_c_stream__`): `egfr` (float64, null on a bad row) and
+/// `egfr_error` (a dictionary of the error slugs, `ok` on a good row).
+#[pyclass(module = "amimestrocel_dkd._native", frozen)]
+pub struct EgfrArrow {
+    batch: RecordBatch,
+}
+
+#[pymethods]
+impl EgfrArrow {
+    /// The result of the batch (`values`, `codes`) with the slugs of the codes.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        values: PyReadonlyArray1<'_, f64>,
+        codes: PyReadonlyArray1<'_, u8>,
+        kinds: Vec<String>,
+    ) -> PyResult<Self> {
+        crate::guard(py, || {
+            let values = values.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            let codes = codes.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            if values.len() != codes.len() {
+                return Err(PyValueError::new_err("values and codes differ in length"));
+            }
+            if let Some(code) = codes.iter().find(|c| usize::from(**c) >= kinds.len()) {
+                return Err(PyValueError::new_err(format!("error code {code} has no slug")));
+            }
+            // A bad row's value is null, its slug says why.
+            let valid = NullBuffer::from(codes.iter().map(|c| *c == 0).collect::<Vec<bool>>());
+            let egfr = Float64Array::new(ScalarBuffer::from(values.to_vec()), Some(valid));
+            let keys = UInt8Array::from(codes.to_vec());
+            let dictionary = Arc::new(StringArray::from(kinds)) as ArrayRef;
+            let errors = DictionaryArray::<UInt8Type>::try_new(keys, dictionary).map_err(arrow_error)?;
+            let schema = Schema::new(vec![
+                Field::new("egfr", DataType::Float64, true),
+                Field::new_dictionary("egfr_error", DataType::UInt8, DataType::Utf8, false),
+            ]);
+            let batch =
+                RecordBatch::try_new(Arc::new(schema), vec![Arc::new(egfr), Arc::new(errors)]).map_err(arrow_error)?;
+            Ok(EgfrArrow { batch })
+        })
+    }
+
+    /// The rows.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        crate::guard(py, || Ok(self.batch.num_rows()))
+    }
+
+    /// The Arrow PyCapsule interface: a new stream of the result each time it is asked for.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema; // the schema is fixed; a consumer casts if it wants another
+        crate::guard(py, || {
+            let reader = RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema());
+            let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+            PyCapsule::new_with_value(py, stream, STREAM)
+        })
+    }
+
+    /// The schema, as the interface's `__arrow_c_schema__`.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        crate::guard(py, || {
+            let schema = FFI_ArrowSchema::try_from(self.batch.schema().as_ref()).map_err(arrow_error)?;
+            PyCapsule::new_with_value(py, schema, SCHEMA)
+        })
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(egfr_inputs_arrow, m)?)?;
+    m.add_class::<EgfrArrow>()?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+"""Tables in, tables out (issue 15): egfr over the columns of a pandas DataFrame or of any Arrow
+producer, read through the Arrow C interface, giving back the caller's kind of table. Each test
+names the rule it checks; the values are checked against the numpy path, itself checked against
+the published equation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, List
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
+
+import amimestrocel_dkd as dkd
+from amimestrocel_dkd._arrow import ArrowTable
+
+AGES = [60, 45, 81, 70, 33, 52]
+SEXES = ["F", "M", "female", "male", "M", "F"]
+CREATININE = [1.0, 1.3, 0.8, 2.1, 0.9, 1.7]
+
+
+def reference() -> Any:
+    """The numpy path on the same rows."""
+    return dkd.egfr("ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=CREATININE)
+
+
+class StreamOnly:
+    """An Arrow producer that is not pyarrow: only the PyCapsule stream method."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self._table.__arrow_c_stream__(requested_schema)
+
+
+class ArrayOnly:
+    """An Arrow producer of one batch through ``__arrow_c_array__`` only."""
+
+    def __init__(self, batch: pa.RecordBatch) -> None:
+        self._batch = batch
+
+    def __arrow_c_array__(self, requested_schema: object = None) -> object:
+        return self._batch.__arrow_c_array__(requested_schema)
+
+
+def sex_layouts() -> List[Any]:
+    text = pa.array(SEXES)
+    return [
+        pytest.param(text, id="utf8"),
+        pytest.param(pa.array(SEXES, pa.large_string()), id="large_utf8"),
+        pytest.param(pa.array(SEXES, pa.string_view()), id="utf8_view"),
+        pytest.param(text.dictionary_encode(), id="dictionary_int32"),
+        pytest.param(pa.DictionaryArray.from_arrays(pa.array([0, 1, 0, 1, 1, 0], pa.int8()), ["F", "M"]),
+                     id="dictionary_int8"),
+        pytest.param(pa.DictionaryArray.from_arrays(pa.array([0, 1, 0, 1, 1, 0], pa.uint8()),
+                                                    pa.array(["F", "M"], pa.large_string())),
+                     id="dictionary_uint8_large_utf8"),
+        pytest.param(pa.DictionaryArray.from_arrays(pa.array([1, 0, 1, 0, 0, 1], pa.uint32()), ["M", "F"]),
+                     id="dictionary_uint32"),
+        pytest.param(pa.array([2, 1, 2, 1, 1, 2], pa.int64()), id="iso_5218_codes"),
+    ]
+
+
+@pytest.mark.parametrize("sex", sex_layouts())
+def test_every_sex_layout_of_an_arrow_table_gives_the_numpy_results(sex: Any) -> None:
+    table = pa.table({"AGE": pa.array(AGES, pa.int32()), "SEX": sex, "LBSTRESN": CREATININE})
+    out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="LBSTRESN")
+    assert isinstance(out, pa.Table) and out.column_names == ["egfr", "egfr_error"]
+    np.testing.assert_array_equal(out["egfr"].to_numpy(), reference().values)
+    assert out["egfr_error"].to_pylist() == ["ok"] * len(AGES)
+
+
+def test_chunked_and_sliced_columns_are_read_in_order() -> None:
+    whole = pa.table({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})
+    chunked = pa.concat_tables([whole.slice(0, 2), whole.slice(2, 3), whole.slice(5)])
+    assert chunked["AGE"].num_chunks == 3
+    out = dkd.egfr(chunked, age="AGE", sex="SEX", creatinine="CR")
+    np.testing.assert_array_equal(out["egfr"].to_numpy(), reference().values)
+    sliced = dkd.egfr(whole.slice(2, 3), age="AGE", sex="SEX", creatinine="CR")
+    np.testing.assert_array_equal(sliced["egfr"].to_numpy(), reference().values[2:5])
+
+
+def test_the_callers_kind_of_table_comes_back() -> None:
+    frame = pd.DataFrame({"AGE": AGES, "SEX": SEXES, "CR": CREATININE}, index=list("abcdef"))
+    by_pandas = dkd.egfr(frame, age="AGE", sex="SEX", creatinine="CR")
+    assert isinstance(by_pandas, pd.DataFrame) and list(by_pandas.index) == list("abcdef")
+    np.testing.assert_array_equal(by_pandas["egfr"].to_numpy(float), reference().values)
+    polars_frame = pl.DataFrame({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})
+    by_polars = dkd.egfr(polars_frame, age="AGE", sex="SEX", creatinine="CR")
+    assert isinstance(by_polars, pl.DataFrame)
+    np.testing.assert_array_equal(by_polars["egfr"].to_numpy(), reference().values)
+    lazy = dkd.egfr(polars_frame.lazy(), age="AGE", sex="SEX", creatinine="CR")
+    assert isinstance(lazy, pl.LazyFrame)
+    np.testing.assert_array_equal(lazy.collect()["egfr"].to_numpy(), reference().values)
+    other = dkd.egfr(StreamOnly(pa.table(polars_frame)), age="AGE", sex="SEX", creatinine="CR")
+    assert isinstance(other, ArrowTable) and len(other) == len(AGES)
+    np.testing.assert_array_equal(other.to_pyarrow()["egfr"].to_numpy(), reference().values)
+    np.testing.assert_array_equal(other.to_polars()["egfr"].to_numpy(), reference().values)
+    # An ArrowTable is itself Arrow data: another library reads it through the same interface.
+    assert pa.table(other).column_names == ["egfr", "egfr_error"]
+
+
+def test_a_table_given_as_one_arrow_array_is_read() -> None:
+    batch = pa.record_batch({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})
+    out = dkd.egfr(ArrayOnly(batch), age="AGE", sex="SEX", creatinine="CR")
+    np.testing.assert_array_equal(out.to_pandas()["egfr"].to_numpy(float), reference().values)
+
+
+def test_a_result_needs_no_pyarrow_to_become_a_dataframe(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = StreamOnly(pa.table({"AGE": AGES, "SEX": SEXES, "CR": CREATININE}))
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if pyarrow were not installed
+    out = dkd.egfr(stream, age="AGE", sex="SEX", creatinine="CR")
+    frame = out.to_pandas()
+    np.testing.assert_array_equal(frame["egfr"].to_numpy(float), reference().values)
+    assert list(frame["egfr_error"]) == ["ok"] * len(AGES)
+    with pytest.raises(ModuleNotFoundError, match=r"amimestrocel-dkd\[arrow\]"):
+        out.to_pyarrow()
+
+
+def test_nulls_and_nan_are_row_errors_and_bad_rows_are_null_in_the_result() -> None:
+    table = pa.table({"AGE": pa.array([60, None, 60, 60], pa.int64()),
+                      "SEX": pa.array(["F", "F", None, "F"]),
+                      "CR": pa.array([1.0, 1.0, 1.0, None], pa.float64())})
+    out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
+    assert out["egfr_error"].to_pylist() == ["ok", "invalid_age", "unknown_sex", "creatinine_not_finite"]
+    assert out["egfr"].null_count == 3 and out["egfr"][0].as_py() == pytest.approx(64.495, abs=1e-3)
+    polars_nan = pl.DataFrame({"AGE": [60], "SEX": ["F"], "CR": [float("nan")]})
+    assert dkd.egfr(polars_nan, age="AGE", sex="SEX", creatinine="CR")["egfr_error"].to_list() == [
+        "creatinine_not_finite"
+    ]
+
+
+def test_declared_sex_labels_read_texts_and_codes_core_does_not_know() -> None:
+    table = pa.table({"AGE": [60, 60], "SEX": ["H", "D"], "CODE": pa.array([7, 9], pa.int16()), "CR": [1.0, 1.0]})
+    labels = {"H": "male", "D": "female", "7": "male", "9": "female"}
+    by_text = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels=labels)
+    by_code = dkd.egfr(table, age="AGE", sex="CODE", creatinine="CR", sex_labels=labels)
+    expected = dkd.egfr("ckd_epi_2021_cr", age=[60, 60], sex=["M", "F"], creatinine=[1.0, 1.0]).values
+    np.testing.assert_array_equal(by_text["egfr"].to_numpy(), expected)
+    np.testing.assert_array_equal(by_code["egfr"].to_numpy(), expected)
+    unknown = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
+    assert unknown["egfr_error"].to_pylist() == ["unknown_sex", "unknown_sex"]
+    with pytest.raises(ValueError, match="not female or male"):
+        dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels={"H": "man"})
+
+
+def test_a_missing_column_or_a_wrong_type_is_refused_before_any_work() -> None:
+    table = pa.table({"AGE": ["60"], "SEX": [True], "CR": [1.0]})
+    with pytest.raises(KeyError, match="LBSTRESN"):
+        dkd.egfr(table, age="AGE", sex="SEX", creatinine="LBSTRESN")
+    with pytest.raises(TypeError, match="column AGE is Utf8, not numbers"):
+        dkd.egfr(table.set_column(1, "SEX", pa.array(["F"])), age="AGE", sex="SEX", creatinine="CR")
+    with pytest.raises(TypeError, match="booleans"):
+        dkd.egfr(table.set_column(0, "AGE", pa.array([60])), age="AGE", sex="SEX", creatinine="CR")
+    with pytest.raises(KeyError, match="'LBSTRESN'"):
+        dkd.egfr(pd.DataFrame({"AGE": [60], "SEX": ["F"]}), age="AGE", sex="SEX", creatinine="LBSTRESN")
+    with pytest.raises(TypeError, match="names a column"):
+        dkd.egfr(table, age=[60], sex="SEX", creatinine="CR")
+    with pytest.raises(TypeError, match="equation slug or a table"):
+        dkd.egfr(42, age=[60], sex=["F"], creatinine=[1.0])
+
+
+def test_the_arrays_form_is_unchanged() -> None:
+    by_position = dkd.egfr("ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=CREATININE)
+    by_keyword = dkd.egfr(equation="ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=CREATININE)
+    np.testing.assert_array_equal(by_position.values, by_keyword.values)
+    with pytest.raises(TypeError, match="two equations"):
+        dkd.egfr("ckd_epi_2021_cr", equation="mdrd_175", age=AGES, sex=SEXES, creatinine=CREATININE)
