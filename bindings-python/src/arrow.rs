@@ -24,9 +24,9 @@ use arrow_array::types::{
 use arrow_array::{
     Array, ArrayRef, DictionaryArray, Float64Array, RecordBatch, RecordBatchIterator, StringArray, UInt8Array,
 };
-use arrow_buffer::{ArrowNativeType, NullBuffer, ScalarBuffer};
+use arrow_buffer::{ArrowNativeType, BooleanBuffer, NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
@@ -87,35 +87,54 @@ fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<
     Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
 }
 
-/// A number column as float64: any integer or float type; null is NaN (a row error of the
-/// batch). Text, booleans and dates are a `TypeError` naming the column.
-fn floats(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<f64>> {
-    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+/// A number column as float64 into `out` (as long as the column): any integer or float type;
+/// null is NaN (a row error of the batch). Text, booleans and dates are a `TypeError` naming the
+/// column.
+fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> PyResult<()> {
+    let mut at = 0;
     macro_rules! read {
-        ($chunk:expr, $t:ty) => {
+        ($chunk:expr, $t:ty, $target:expr) => {{
             // Whole numbers up to 2^53 are exact in float64 (ages, codes); larger ones round.
-            out.extend($chunk.as_primitive::<$t>().iter().map(|v| v.map_or(f64::NAN, |v| v as f64)))
-        };
+            for (o, v) in $target.iter_mut().zip($chunk.as_primitive::<$t>().values().iter()) {
+                *o = *v as f64;
+            }
+        }};
     }
     for chunk in chunks {
+        let target =
+            out.get_mut(at..at + chunk.len()).ok_or_else(|| PyValueError::new_err("columns differ in length"))?;
         match chunk.data_type() {
-            DataType::Float64 => read!(chunk, Float64Type),
-            DataType::Float32 => read!(chunk, Float32Type),
-            DataType::Int8 => read!(chunk, Int8Type),
-            DataType::Int16 => read!(chunk, Int16Type),
-            DataType::Int32 => read!(chunk, Int32Type),
-            DataType::Int64 => read!(chunk, Int64Type),
-            DataType::UInt8 => read!(chunk, UInt8Type),
-            DataType::UInt16 => read!(chunk, UInt16Type),
-            DataType::UInt32 => read!(chunk, UInt32Type),
-            DataType::UInt64 => read!(chunk, UInt64Type),
+            DataType::Float64 => target.copy_from_slice(chunk.as_primitive::<Float64Type>().values()),
+            DataType::Float32 => read!(chunk, Float32Type, target),
+            DataType::Int8 => read!(chunk, Int8Type, target),
+            DataType::Int16 => read!(chunk, Int16Type, target),
+            DataType::Int32 => read!(chunk, Int32Type, target),
+            DataType::Int64 => read!(chunk, Int64Type, target),
+            DataType::UInt8 => read!(chunk, UInt8Type, target),
+            DataType::UInt16 => read!(chunk, UInt16Type, target),
+            DataType::UInt32 => read!(chunk, UInt32Type, target),
+            DataType::UInt64 => read!(chunk, UInt64Type, target),
             other => {
                 return Err(PyTypeError::new_err(format!(
                     "column {name} is {other}, not numbers: convert it first; text is never read as a number"
                 )))
             }
         }
+        // A null's slot holds any number: it is NaN here.
+        if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
+            for i in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(i, _)| i) {
+                target[i] = f64::NAN;
+            }
+        }
+        at += chunk.len();
     }
+    Ok(())
+}
+
+/// [`floats_into`] a new vector.
+fn floats(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<f64>> {
+    let mut out = vec![0.0; chunks.iter().map(|c| c.len()).sum()];
+    floats_into(name, chunks, &mut out)?;
     Ok(out)
 }
 
@@ -133,20 +152,65 @@ fn sex_code(text: &str, labels: &[(String, Sex)]) -> u8 {
     }
 }
 
-/// Codes of a text chunk (utf8, large_utf8, utf8_view), each distinct text read once in a run.
-fn text_codes<'a>(texts: impl Iterator<Item = Option<&'a str>>, labels: &[(String, Sex)], out: &mut Vec<u8>) {
-    let mut last: Option<(&str, u8)> = None;
-    for text in texts {
-        let code = match (text, last) {
-            (None, _) => 0,
-            (Some(t), Some((seen, code))) if t == seen => code,
-            (Some(t), _) => {
-                let code = sex_code(t, labels);
-                last = Some((t, code));
-                code
+/// The codes of the distinct texts of one chunk, each read by core once: a sex column has a
+/// handful of them (`F`/`M`, `female`/`male`, `女`/`男`).
+struct Seen<'l> {
+    labels: &'l [(String, Sex)],
+    /// One-byte texts (`F`, `M`, `1`), by byte: read or not yet.
+    byte: [Option<u8>; 256],
+    /// Longer texts.
+    texts: Vec<(Vec<u8>, u8)>,
+}
+
+impl<'l> Seen<'l> {
+    fn new(labels: &'l [(String, Sex)]) -> Self {
+        Seen { labels, byte: [None; 256], texts: Vec::new() }
+    }
+
+    fn code(&mut self, text: &[u8]) -> u8 {
+        if let [b] = text {
+            if let Some(code) = self.byte[usize::from(*b)] {
+                return code;
             }
-        };
-        out.push(code);
+        } else if let Some((_, code)) = self.texts.iter().find(|(t, _)| t == text) {
+            return *code;
+        }
+        // Not UTF-8 is no sex (an Arrow string array holds UTF-8).
+        let code = std::str::from_utf8(text).map_or(0, |t| sex_code(t, self.labels));
+        match text {
+            [b] => self.byte[usize::from(*b)] = Some(code),
+            // A column of many distinct texts is not a sex column: they are not all kept.
+            _ if self.texts.len() < 64 => self.texts.push((text.to_vec(), code)),
+            _ => {}
+        }
+        code
+    }
+}
+
+/// Codes of a utf8 or large_utf8 chunk, read from its offsets and bytes.
+fn string_codes<O: arrow_array::OffsetSizeTrait>(
+    array: &arrow_array::GenericStringArray<O>,
+    labels: &[(String, Sex)],
+    out: &mut Vec<u8>,
+) {
+    let mut seen = Seen::new(labels);
+    let (offsets, bytes) = (array.value_offsets(), array.value_data());
+    let nulls = array.nulls().filter(|n| n.null_count() > 0);
+    for (i, w) in offsets.windows(2).enumerate() {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            out.push(0);
+            continue;
+        }
+        let text = bytes.get(w[0].as_usize()..w[1].as_usize()).unwrap_or_default();
+        out.push(seen.code(text));
+    }
+}
+
+/// Codes of a utf8_view chunk.
+fn view_codes(array: &arrow_array::StringViewArray, labels: &[(String, Sex)], out: &mut Vec<u8>) {
+    let mut seen = Seen::new(labels);
+    for text in array.iter() {
+        out.push(text.map_or(0, |t| seen.code(t.as_bytes())));
     }
 }
 
@@ -169,9 +233,9 @@ fn dictionary_codes<K: ArrowDictionaryKeyType>(
 fn sex_codes_of(name: &str, chunks: &[ArrayRef], labels: &[(String, Sex)], out: &mut Vec<u8>) -> PyResult<()> {
     for chunk in chunks {
         match chunk.data_type() {
-            DataType::Utf8 => text_codes(chunk.as_string::<i32>().iter(), labels, out),
-            DataType::LargeUtf8 => text_codes(chunk.as_string::<i64>().iter(), labels, out),
-            DataType::Utf8View => text_codes(chunk.as_string_view().iter(), labels, out),
+            DataType::Utf8 => string_codes(chunk.as_string::<i32>(), labels, out),
+            DataType::LargeUtf8 => string_codes(chunk.as_string::<i64>(), labels, out),
+            DataType::Utf8View => view_codes(chunk.as_string_view(), labels, out),
             DataType::Dictionary(key, _) => match key.as_ref() {
                 DataType::Int8 => dictionary_codes(name, chunk.as_dictionary::<Int8Type>(), labels, out)?,
                 DataType::Int16 => dictionary_codes(name, chunk.as_dictionary::<Int16Type>(), labels, out)?,
@@ -183,28 +247,14 @@ fn sex_codes_of(name: &str, chunks: &[ArrayRef], labels: &[(String, Sex)], out: 
                 DataType::UInt64 => dictionary_codes(name, chunk.as_dictionary::<UInt64Type>(), labels, out)?,
                 other => return Err(PyTypeError::new_err(format!("column {name} has dictionary keys of {other}"))),
             },
-            t if t.is_integer() => {
-                // ISO/IEC 5218 codes (1 male, 2 female), or the labels declared for the numbers.
-                let mut last: Option<(f64, u8)> = None;
-                for v in floats(name, std::slice::from_ref(chunk))? {
-                    let code = match last {
-                        _ if v.is_nan() => 0,
-                        Some((seen, code)) if seen == v => code,
-                        _ => {
-                            let declared = labels.iter().find(|(l, _)| *l == format!("{v}"));
-                            let code = match declared {
-                                Some((label, _)) => sex_code(label, labels),
-                                None if v == 1.0 => 1,
-                                None if v == 2.0 => 2,
-                                None => 0,
-                            };
-                            last = Some((v, code));
-                            code
-                        }
-                    };
-                    out.push(code);
-                }
-            }
+            DataType::Int8 => integer_codes(chunk.as_primitive::<Int8Type>(), labels, out),
+            DataType::Int16 => integer_codes(chunk.as_primitive::<Int16Type>(), labels, out),
+            DataType::Int32 => integer_codes(chunk.as_primitive::<Int32Type>(), labels, out),
+            DataType::Int64 => integer_codes(chunk.as_primitive::<Int64Type>(), labels, out),
+            DataType::UInt8 => integer_codes(chunk.as_primitive::<UInt8Type>(), labels, out),
+            DataType::UInt16 => integer_codes(chunk.as_primitive::<UInt16Type>(), labels, out),
+            DataType::UInt32 => integer_codes(chunk.as_primitive::<UInt32Type>(), labels, out),
+            DataType::UInt64 => integer_codes(chunk.as_primitive::<UInt64Type>(), labels, out),
             DataType::Boolean => {
                 return Err(PyTypeError::new_err(format!(
                     "column {name} holds booleans, which is ambiguous for sex (which is True?): pass text, \
@@ -215,6 +265,29 @@ fn sex_codes_of(name: &str, chunks: &[ArrayRef], labels: &[(String, Sex)], out: 
         }
     }
     Ok(())
+}
+
+/// Codes of an integer sex column: ISO/IEC 5218 (1 male, 2 female, anything else no sex), or
+/// the labels declared for the numbers (`{"7": "male"}`), which come first.
+fn integer_codes<T>(chunk: &arrow_array::PrimitiveArray<T>, labels: &[(String, Sex)], out: &mut Vec<u8>)
+where
+    T: arrow_array::ArrowPrimitiveType,
+    T::Native: Into<i128>,
+{
+    let declared: Vec<(i128, u8)> =
+        labels.iter().filter_map(|(l, _)| l.trim().parse::<i128>().ok().map(|n| (n, sex_code(l, labels)))).collect();
+    let nulls = chunk.nulls().filter(|n| n.null_count() > 0);
+    for (i, v) in chunk.values().iter().enumerate() {
+        let v: i128 = (*v).into();
+        let code = match declared.iter().find(|(n, _)| *n == v) {
+            _ if nulls.is_some_and(|n| n.is_null(i)) => 0,
+            Some((_, code)) => *code,
+            None if v == 1 => 1,
+            None if v == 2 => 2,
+            None => 0,
+        };
+        out.push(code);
+    }
 }
 
 /// Black-race flags: booleans or 0/1 integers as 0/1; null 255 (not known); another number is
@@ -283,12 +356,61 @@ pub fn egfr_inputs_arrow<'py>(
                     PyArray1::from_vec(py, codes).into_any()
                 }
                 "black" => PyArray1::from_vec(py, flags(name, &chunks)?).into_any(),
-                _ => PyArray1::from_vec(py, floats(name, &chunks)?).into_any(),
+                _ if chunks.len() == 1
+                    && chunks[0].data_type() == &DataType::Float64
+                    && chunks[0].null_count() == 0 =>
+                {
+                    // One chunk of float64 without nulls: read where Arrow keeps it, not copied
+                    // (a read-only numpy array that holds the Arrow buffer alive).
+                    let values = chunks[0].as_primitive::<Float64Type>().values().clone();
+                    let holder = Bound::new(py, ArrowFloats { values })?;
+                    let view = {
+                        let this = holder.borrow();
+                        let slice: &[f64] = &this.values;
+                        // SAFETY: the view is of the holder's buffer, which is immutable and lives
+                        // as long as the holder, itself kept alive by the array (its base).
+                        unsafe {
+                            PyArray1::borrow_from_array(
+                                &numpy::ndarray::ArrayView1::from(slice),
+                                holder.clone().into_any(),
+                            )
+                        }
+                    };
+                    view.getattr("flags")?.setattr("writeable", false)?;
+                    view.into_any()
+                }
+                _ => {
+                    // Allocated by numpy (huge pages for large arrays: fewer page faults).
+                    let array = PyArray1::<f64>::zeros(py, rows, false);
+                    {
+                        let mut rw = array.readwrite();
+                        let out = rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+                        floats_into(name, &chunks, out)?;
+                    }
+                    array.into_any()
+                }
             };
             out.push((role.to_owned(), array));
         }
         Ok((rows, out))
     })
+}
+
+/// An Arrow buffer over the memory of a contiguous numpy array, which it keeps alive (a
+/// reference to the array is its owner, released when the last Arrow array using it is).
+fn numpy_buffer<T: numpy::Element>(array: &Bound<'_, PyAny>, data: &[T]) -> arrow_buffer::Buffer {
+    let owner = Arc::new(std::panic::AssertUnwindSafe(array.clone().unbind()));
+    let len = std::mem::size_of_val(data);
+    let ptr = std::ptr::NonNull::from(data).cast::<u8>();
+    // SAFETY: `data` is the array's own contiguous memory, `len` bytes; `owner` holds a
+    // reference to the array, so the memory lives as long as the buffer.
+    unsafe { arrow_buffer::Buffer::from_custom_allocation(ptr, len, owner) }
+}
+
+/// The owner of an Arrow float64 buffer that a numpy array reads without a copy.
+#[pyclass(module = "amimestrocel_dkd._native", frozen)]
+pub struct ArrowFloats {
+    values: ScalarBuffer<f64>,
 }
 
 /// A result as an Arrow stream (`__arrow_c_stream__`): `egfr` (float64, null on a bad row) and
@@ -309,6 +431,7 @@ impl EgfrArrow {
         kinds: Vec<String>,
     ) -> PyResult<Self> {
         crate::guard(py, || {
+            let (values_array, codes_array) = ((*values).clone().into_any(), (*codes).clone().into_any());
             let values = values.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
             let codes = codes.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
             if values.len() != codes.len() {
@@ -317,10 +440,14 @@ impl EgfrArrow {
             if let Some(code) = codes.iter().find(|c| usize::from(**c) >= kinds.len()) {
                 return Err(PyValueError::new_err(format!("error code {code} has no slug")));
             }
-            // A bad row's value is null, its slug says why.
-            let valid = NullBuffer::from(codes.iter().map(|c| *c == 0).collect::<Vec<bool>>());
-            let egfr = Float64Array::new(ScalarBuffer::from(values.to_vec()), Some(valid));
-            let keys = UInt8Array::from(codes.to_vec());
+            // A bad row's value is null, its slug says why. The values and codes stay where
+            // numpy keeps them (no copy); the buffers hold the arrays alive.
+            let valid = NullBuffer::new(BooleanBuffer::collect_bool(codes.len(), |i| codes[i] == 0));
+            let egfr = Float64Array::new(
+                ScalarBuffer::from(numpy_buffer(&values_array, values)),
+                Some(valid).filter(|n| n.null_count() > 0),
+            );
+            let keys = UInt8Array::new(ScalarBuffer::from(numpy_buffer(&codes_array, codes)), None);
             let dictionary = Arc::new(StringArray::from(kinds)) as ArrayRef;
             let errors = DictionaryArray::<UInt8Type>::try_new(keys, dictionary).map_err(arrow_error)?;
             let schema = Schema::new(vec![

@@ -170,3 +170,22 @@ def test_the_arrays_form_is_unchanged() -> None:
     np.testing.assert_array_equal(by_position.values, by_keyword.values)
     with pytest.raises(TypeError, match="two equations"):
         dkd.egfr("ckd_epi_2021_cr", equation="mdrd_175", age=AGES, sex=SEXES, creatinine=CREATININE)
+
+
+def test_memory_shared_with_arrow_outlives_the_objects_it_came_from() -> None:
+    # Float64 columns without nulls are read where Arrow keeps them, and the result's values
+    # where numpy keeps them: each side holds the other's memory alive, read-only.
+    import gc
+
+    from amimestrocel_dkd import _native
+
+    table = pa.table({"AGE": AGES, "SEX": SEXES, "CR": pa.array(CREATININE, pa.float64())})
+    _rows, columns = _native.egfr_inputs_arrow(table, [("creatinine", "CR")])
+    creatinine = dict(columns)["creatinine"]
+    assert not creatinine.flags.writeable
+    out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
+    del table, columns
+    gc.collect()
+    _ = [np.ones(1000) for _ in range(1000)]  # reuse freed memory, if any was freed too early
+    assert creatinine.tolist() == CREATININE
+    np.testing.assert_array_equal(out["egfr"].to_numpy(), reference().values)
