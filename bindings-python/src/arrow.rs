@@ -17,23 +17,30 @@ use amimestrocel_dkd::demographics::Sex;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
-use arrow_array::types::{
-    ArrowDictionaryKeyType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
-    UInt32Type, UInt64Type, UInt8Type,
-};
+use arrow_array::types::{Float64Type, UInt8Type};
 use arrow_array::{
     Array, ArrayRef, DictionaryArray, Float64Array, RecordBatch, RecordBatchIterator, StringArray, UInt8Array,
 };
-use arrow_buffer::{ArrowNativeType, BooleanBuffer, NullBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
+use crate::arrow_read::{flags, floats_into, sex_codes_of, ColumnError};
+
 const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
+
+/// A column the rules do not read: a `TypeError` (a length mismatch a `ValueError`).
+fn column_error(e: ColumnError) -> PyErr {
+    match e {
+        ColumnError::Length => PyValueError::new_err(e.to_string()),
+        _ => PyTypeError::new_err(e.to_string()),
+    }
+}
 
 fn arrow_error(e: ArrowError) -> PyErr {
     PyValueError::new_err(format!("the Arrow data could not be read: {e}"))
@@ -87,235 +94,6 @@ fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<
     Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
 }
 
-/// A number column as float64 into `out` (as long as the column): any integer or float type;
-/// null is NaN (a row error of the batch). Text, booleans and dates are a `TypeError` naming the
-/// column.
-fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> PyResult<()> {
-    let mut at = 0;
-    macro_rules! read {
-        ($chunk:expr, $t:ty, $target:expr) => {{
-            // Whole numbers up to 2^53 are exact in float64 (ages, codes); larger ones round.
-            for (o, v) in $target.iter_mut().zip($chunk.as_primitive::<$t>().values().iter()) {
-                *o = *v as f64;
-            }
-        }};
-    }
-    for chunk in chunks {
-        let target =
-            out.get_mut(at..at + chunk.len()).ok_or_else(|| PyValueError::new_err("columns differ in length"))?;
-        match chunk.data_type() {
-            DataType::Float64 => target.copy_from_slice(chunk.as_primitive::<Float64Type>().values()),
-            DataType::Float32 => read!(chunk, Float32Type, target),
-            DataType::Int8 => read!(chunk, Int8Type, target),
-            DataType::Int16 => read!(chunk, Int16Type, target),
-            DataType::Int32 => read!(chunk, Int32Type, target),
-            DataType::Int64 => read!(chunk, Int64Type, target),
-            DataType::UInt8 => read!(chunk, UInt8Type, target),
-            DataType::UInt16 => read!(chunk, UInt16Type, target),
-            DataType::UInt32 => read!(chunk, UInt32Type, target),
-            DataType::UInt64 => read!(chunk, UInt64Type, target),
-            other => {
-                return Err(PyTypeError::new_err(format!(
-                    "column {name} is {other}, not numbers: convert it first; text is never read as a number"
-                )))
-            }
-        }
-        // A null's slot holds any number: it is NaN here.
-        if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
-            for i in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(i, _)| i) {
-                target[i] = f64::NAN;
-            }
-        }
-        at += chunk.len();
-    }
-    Ok(())
-}
-
-/// [`floats_into`] a new vector.
-fn floats(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<f64>> {
-    let mut out = vec![0.0; chunks.iter().map(|c| c.len()).sum()];
-    floats_into(name, chunks, &mut out)?;
-    Ok(out)
-}
-
-/// The ISO/IEC 5218 code of a sex text (1 male, 2 female), 0 when it names none; `labels`
-/// (declared by the caller, such as `{"1": "male"}`) first, then core's `Sex::parse`.
-fn sex_code(text: &str, labels: &[(String, Sex)]) -> u8 {
-    let sex = match labels.iter().find(|(label, _)| label == text) {
-        Some((_, sex)) => Some(*sex),
-        None => Sex::parse(text).ok(),
-    };
-    match sex {
-        Some(Sex::Male) => 1,
-        Some(Sex::Female) => 2,
-        None => 0,
-    }
-}
-
-/// The codes of the distinct texts of one chunk, each read by core once: a sex column has a
-/// handful of them (`F`/`M`, `female`/`male`, `女`/`男`).
-struct Seen<'l> {
-    labels: &'l [(String, Sex)],
-    /// One-byte texts (`F`, `M`, `1`), by byte: read or not yet.
-    byte: [Option<u8>; 256],
-    /// Longer texts.
-    texts: Vec<(Vec<u8>, u8)>,
-}
-
-impl<'l> Seen<'l> {
-    fn new(labels: &'l [(String, Sex)]) -> Self {
-        Seen { labels, byte: [None; 256], texts: Vec::new() }
-    }
-
-    fn code(&mut self, text: &[u8]) -> u8 {
-        if let [b] = text {
-            if let Some(code) = self.byte[usize::from(*b)] {
-                return code;
-            }
-        } else if let Some((_, code)) = self.texts.iter().find(|(t, _)| t == text) {
-            return *code;
-        }
-        // Not UTF-8 is no sex (an Arrow string array holds UTF-8).
-        let code = std::str::from_utf8(text).map_or(0, |t| sex_code(t, self.labels));
-        match text {
-            [b] => self.byte[usize::from(*b)] = Some(code),
-            // A column of many distinct texts is not a sex column: they are not all kept.
-            _ if self.texts.len() < 64 => self.texts.push((text.to_vec(), code)),
-            _ => {}
-        }
-        code
-    }
-}
-
-/// Codes of a utf8 or large_utf8 chunk, read from its offsets and bytes.
-fn string_codes<O: arrow_array::OffsetSizeTrait>(
-    array: &arrow_array::GenericStringArray<O>,
-    labels: &[(String, Sex)],
-    out: &mut Vec<u8>,
-) {
-    let mut seen = Seen::new(labels);
-    let (offsets, bytes) = (array.value_offsets(), array.value_data());
-    let nulls = array.nulls().filter(|n| n.null_count() > 0);
-    for (i, w) in offsets.windows(2).enumerate() {
-        if nulls.is_some_and(|n| n.is_null(i)) {
-            out.push(0);
-            continue;
-        }
-        let text = bytes.get(w[0].as_usize()..w[1].as_usize()).unwrap_or_default();
-        out.push(seen.code(text));
-    }
-}
-
-/// Codes of a utf8_view chunk.
-fn view_codes(array: &arrow_array::StringViewArray, labels: &[(String, Sex)], out: &mut Vec<u8>) {
-    let mut seen = Seen::new(labels);
-    for text in array.iter() {
-        out.push(text.map_or(0, |t| seen.code(t.as_bytes())));
-    }
-}
-
-/// The codes of a dictionary chunk: each dictionary value read once, then looked up by key.
-fn dictionary_codes<K: ArrowDictionaryKeyType>(
-    name: &str,
-    chunk: &DictionaryArray<K>,
-    labels: &[(String, Sex)],
-    out: &mut Vec<u8>,
-) -> PyResult<()> {
-    let mut values = Vec::with_capacity(chunk.values().len());
-    sex_codes_of(name, std::slice::from_ref(chunk.values()), labels, &mut values)?;
-    for key in chunk.keys().iter() {
-        let code = key.and_then(|k| values.get(k.as_usize()).copied());
-        out.push(code.unwrap_or(0));
-    }
-    Ok(())
-}
-
-fn sex_codes_of(name: &str, chunks: &[ArrayRef], labels: &[(String, Sex)], out: &mut Vec<u8>) -> PyResult<()> {
-    for chunk in chunks {
-        match chunk.data_type() {
-            DataType::Utf8 => string_codes(chunk.as_string::<i32>(), labels, out),
-            DataType::LargeUtf8 => string_codes(chunk.as_string::<i64>(), labels, out),
-            DataType::Utf8View => view_codes(chunk.as_string_view(), labels, out),
-            DataType::Dictionary(key, _) => match key.as_ref() {
-                DataType::Int8 => dictionary_codes(name, chunk.as_dictionary::<Int8Type>(), labels, out)?,
-                DataType::Int16 => dictionary_codes(name, chunk.as_dictionary::<Int16Type>(), labels, out)?,
-                DataType::Int32 => dictionary_codes(name, chunk.as_dictionary::<Int32Type>(), labels, out)?,
-                DataType::Int64 => dictionary_codes(name, chunk.as_dictionary::<Int64Type>(), labels, out)?,
-                DataType::UInt8 => dictionary_codes(name, chunk.as_dictionary::<UInt8Type>(), labels, out)?,
-                DataType::UInt16 => dictionary_codes(name, chunk.as_dictionary::<UInt16Type>(), labels, out)?,
-                DataType::UInt32 => dictionary_codes(name, chunk.as_dictionary::<UInt32Type>(), labels, out)?,
-                DataType::UInt64 => dictionary_codes(name, chunk.as_dictionary::<UInt64Type>(), labels, out)?,
-                other => return Err(PyTypeError::new_err(format!("column {name} has dictionary keys of {other}"))),
-            },
-            DataType::Int8 => integer_codes(chunk.as_primitive::<Int8Type>(), labels, out),
-            DataType::Int16 => integer_codes(chunk.as_primitive::<Int16Type>(), labels, out),
-            DataType::Int32 => integer_codes(chunk.as_primitive::<Int32Type>(), labels, out),
-            DataType::Int64 => integer_codes(chunk.as_primitive::<Int64Type>(), labels, out),
-            DataType::UInt8 => integer_codes(chunk.as_primitive::<UInt8Type>(), labels, out),
-            DataType::UInt16 => integer_codes(chunk.as_primitive::<UInt16Type>(), labels, out),
-            DataType::UInt32 => integer_codes(chunk.as_primitive::<UInt32Type>(), labels, out),
-            DataType::UInt64 => integer_codes(chunk.as_primitive::<UInt64Type>(), labels, out),
-            DataType::Boolean => {
-                return Err(PyTypeError::new_err(format!(
-                    "column {name} holds booleans, which is ambiguous for sex (which is True?): pass text, \
-                     ISO/IEC 5218 codes (1 male, 2 female) or declared labels"
-                )))
-            }
-            other => return Err(PyTypeError::new_err(format!("column {name} is {other}, not sex text or codes"))),
-        }
-    }
-    Ok(())
-}
-
-/// Codes of an integer sex column: ISO/IEC 5218 (1 male, 2 female, anything else no sex), or
-/// the labels declared for the numbers (`{"7": "male"}`), which come first.
-fn integer_codes<T>(chunk: &arrow_array::PrimitiveArray<T>, labels: &[(String, Sex)], out: &mut Vec<u8>)
-where
-    T: arrow_array::ArrowPrimitiveType,
-    T::Native: Into<i128>,
-{
-    let declared: Vec<(i128, u8)> =
-        labels.iter().filter_map(|(l, _)| l.trim().parse::<i128>().ok().map(|n| (n, sex_code(l, labels)))).collect();
-    let nulls = chunk.nulls().filter(|n| n.null_count() > 0);
-    for (i, v) in chunk.values().iter().enumerate() {
-        let v: i128 = (*v).into();
-        let code = match declared.iter().find(|(n, _)| *n == v) {
-            _ if nulls.is_some_and(|n| n.is_null(i)) => 0,
-            Some((_, code)) => *code,
-            None if v == 1 => 1,
-            None if v == 2 => 2,
-            None => 0,
-        };
-        out.push(code);
-    }
-}
-
-/// Black-race flags: booleans or 0/1 integers as 0/1; null 255 (not known); another number is
-/// a `TypeError` naming the row.
-fn flags(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<u8>> {
-    let mut out = Vec::new();
-    for chunk in chunks {
-        if chunk.data_type() == &DataType::Boolean {
-            out.extend(chunk.as_boolean().iter().map(|v| v.map_or(255, u8::from)));
-            continue;
-        }
-        for v in floats(name, std::slice::from_ref(chunk))? {
-            out.push(match v {
-                v if v.is_nan() => 255,
-                0.0 => 0,
-                1.0 => 1,
-                _ => {
-                    return Err(PyTypeError::new_err(format!(
-                        "{name}[{}] is not a flag: pass booleans (or 0/1), null for not known",
-                        out.len()
-                    )))
-                }
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// Numpy arrays by role.
 type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
 
@@ -352,10 +130,10 @@ pub fn egfr_inputs_arrow<'py>(
             let array = match role {
                 "sex" => {
                     let mut codes = Vec::with_capacity(rows);
-                    sex_codes_of(name, &chunks, &labels, &mut codes)?;
+                    sex_codes_of(name, &chunks, &labels, &mut codes).map_err(column_error)?;
                     PyArray1::from_vec(py, codes).into_any()
                 }
-                "black" => PyArray1::from_vec(py, flags(name, &chunks)?).into_any(),
+                "black" => PyArray1::from_vec(py, flags(name, &chunks).map_err(column_error)?).into_any(),
                 _ if chunks.len() == 1
                     && chunks[0].data_type() == &DataType::Float64
                     && chunks[0].null_count() == 0 =>
@@ -385,7 +163,7 @@ pub fn egfr_inputs_arrow<'py>(
                     {
                         let mut rw = array.readwrite();
                         let out = rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-                        floats_into(name, &chunks, out)?;
+                        floats_into(name, &chunks, out).map_err(column_error)?;
                     }
                     array.into_any()
                 }

@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 mod arrow;
+mod arrow_read;
 mod columns;
 mod egfr;
 mod eligibility;

@@ -1,0 +1,86 @@
+#![no_main]
+//! The Python binding's Arrow column reader (`bindings-python/src/arrow_read.rs`, included
+//! here) on arbitrary arrays, as a producer hands them over the C Data Interface: text of any
+//! content, dictionaries whose keys may point outside their values (the interface does not
+//! check them), numbers of several types, nulls anywhere, chunks and slices. Each reader gives
+//! one value per row, or its typed error; it never panics.
+
+use std::sync::Arc;
+
+use amimestrocel_dkd::demographics::Sex;
+use arbitrary::Unstructured;
+use arrow_array::types::{Int8Type, UInt32Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, Int8Array, LargeStringArray,
+    StringArray, StringViewArray, UInt32Array,
+};
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../bindings-python/src/arrow_read.rs"]
+#[allow(dead_code)]
+mod arrow_read;
+
+fn texts(u: &mut Unstructured<'_>, n: usize) -> Vec<Option<String>> {
+    (0..n)
+        .map(|_| if u.ratio(1, 5).unwrap_or(false) { None } else { Some(u.arbitrary::<String>().unwrap_or_default()) })
+        .collect()
+}
+
+fn array(u: &mut Unstructured<'_>) -> Option<ArrayRef> {
+    let n = u.int_in_range(0..=48usize).ok()?;
+    let null = |u: &mut Unstructured<'_>| u.ratio(1, 6).unwrap_or(false);
+    Some(match u.int_in_range(0..=8u8).ok()? {
+        0 => Arc::new(StringArray::from(texts(u, n))),
+        1 => Arc::new(LargeStringArray::from(texts(u, n))),
+        2 => Arc::new(StringViewArray::from(texts(u, n))),
+        3 | 4 => {
+            let distinct = u.int_in_range(0..=4usize).ok()?;
+            let values = StringArray::from(texts(u, distinct));
+            if u.arbitrary::<bool>().ok()? {
+                let keys: Int8Array = (0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i8>().unwrap_or(0))).collect();
+                // SAFETY (of the test, not of the reader): keys outside the values, as an
+                // unchecked producer may send them; the reader must look them up safely.
+                Arc::new(unsafe { DictionaryArray::<Int8Type>::new_unchecked(keys, Arc::new(values)) })
+            } else {
+                let keys: UInt32Array =
+                    (0..n).map(|_| (!null(u)).then(|| u.int_in_range(0..=6u32).unwrap_or(0))).collect();
+                Arc::new(unsafe { DictionaryArray::<UInt32Type>::new_unchecked(keys, Arc::new(values)) })
+            }
+        }
+        5 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i64>().unwrap_or(0))).collect::<Int64Array>()),
+        6 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<f64>().unwrap_or(0.0))).collect::<Float64Array>()),
+        7 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<bool>().unwrap_or(false))).collect::<BooleanArray>()),
+        _ => Arc::new((0..n).map(|_| (!null(u)).then(|| u.int_in_range(0..=2i64).unwrap_or(0))).collect::<Int64Array>()),
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let Some(whole) = array(&mut u) else { return };
+    // The column as two chunks: the whole array and a slice of it.
+    let offset = u.int_in_range(0..=whole.len()).unwrap_or(0);
+    let length = u.int_in_range(0..=whole.len() - offset).unwrap_or(0);
+    let chunks = vec![Arc::clone(&whole), whole.slice(offset, length)];
+    let rows = whole.len() + length;
+    let labels: Vec<(String, Sex)> = (0..u.int_in_range(0..=3usize).unwrap_or(0))
+        .map(|_| {
+            let sex = if u.arbitrary::<bool>().unwrap_or(false) { Sex::Female } else { Sex::Male };
+            (u.arbitrary::<String>().unwrap_or_default(), sex)
+        })
+        .collect();
+
+    let mut codes = Vec::new();
+    if arrow_read::sex_codes_of("sex", &chunks, &labels, &mut codes).is_ok() {
+        assert_eq!(codes.len(), rows, "one sex code per row");
+        assert!(codes.iter().all(|c| *c <= 2), "codes are 0 (none), 1 or 2");
+    }
+    let mut numbers = vec![0.0; rows];
+    if arrow_read::floats_into("age", &chunks, &mut numbers).is_ok() {
+        let nulls = chunks.iter().map(|c| c.null_count()).sum::<usize>();
+        assert!(numbers.iter().filter(|v| v.is_nan()).count() >= nulls, "a null is NaN");
+    }
+    if let Ok(marks) = arrow_read::flags("black", &chunks) {
+        assert_eq!(marks.len(), rows, "one flag per row");
+        assert!(marks.iter().all(|m| matches!(m, 0 | 1 | 255)), "flags are 0, 1 or 255");
+    }
+});
