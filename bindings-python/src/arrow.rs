@@ -99,8 +99,9 @@ type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
 
 /// The eGFR inputs read from an Arrow table: `columns` maps each role (`age`, `sex`,
 /// `creatinine`, `cystatin_c`, `weight_kg`, `black`) to a column name; `sex_labels` declares
-/// texts for sex (label, `female` or `male`). Returns the arrays the batch reads, by role
-/// (float64; uint8 sex codes; uint8 flags) and the row count. A column missing is a
+/// texts for sex (label, `female` or `male`). Returns the row count, the arrays the batch
+/// reads by role (float64; uint8 sex codes; uint8 flags), and by role the rows that are null
+/// (for the inputs that have any; a null black flag is already "not known"). A column missing is a
 /// `KeyError`, a column of the wrong type a `TypeError`, both before any work.
 #[pyfunction]
 #[pyo3(signature = (table, columns, sex_labels=Vec::new()))]
@@ -109,7 +110,7 @@ pub fn egfr_inputs_arrow<'py>(
     table: &Bound<'py, PyAny>,
     columns: Vec<(String, String)>,
     sex_labels: Vec<(String, String)>,
-) -> PyResult<(usize, Columns<'py>)> {
+) -> PyResult<(usize, Columns<'py>, Columns<'py>)> {
     crate::guard(py, || {
         let labels = sex_labels
             .into_iter()
@@ -126,7 +127,19 @@ pub fn egfr_inputs_arrow<'py>(
             .map(|(role, name)| column(&schema, &batches, name).map(|c| (role.as_str(), name.as_str(), c)))
             .collect::<PyResult<Vec<_>>>()?;
         let mut out = Vec::with_capacity(chunks.len());
+        let mut missing = Vec::new();
         for (role, name, chunks) in chunks {
+            // The rows that are null, so that the batch's codes can say "missing" for them.
+            if chunks.iter().any(|c| c.logical_null_count() > 0) && role != "black" {
+                let mut nulls = Vec::with_capacity(rows);
+                for chunk in &chunks {
+                    match chunk.logical_nulls() {
+                        Some(n) => nulls.extend(n.iter().map(|valid| !valid)),
+                        None => nulls.extend(std::iter::repeat_n(false, chunk.len())),
+                    }
+                }
+                missing.push((role.to_owned(), PyArray1::from_vec(py, nulls).into_any()));
+            }
             let array = match role {
                 "sex" => {
                     let mut codes = Vec::with_capacity(rows);
@@ -170,7 +183,7 @@ pub fn egfr_inputs_arrow<'py>(
             };
             out.push((role.to_owned(), array));
         }
-        Ok((rows, out))
+        Ok((rows, out, missing))
     })
 }
 

@@ -2,12 +2,12 @@
 
 use amimestrocel_dkd::demographics::{Age, Sex};
 use amimestrocel_dkd::egfr::{
-    egfr_batch_with, estimate, BatchColumns, EgfrEquation, EgfrInputs, GfrEstimate, RowError,
+    egfr_batch_with, estimate, mark_missing, BatchColumns, BatchInput, EgfrEquation, EgfrInputs, GfrEstimate, RowError,
 };
 use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
 use chrono::NaiveDate;
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use uom::si::f64::Mass;
@@ -209,6 +209,43 @@ fn egfr_columns<'py>(
     })
 }
 
+/// Names the nulls of the batch's inputs in its codes (core's `mark_missing`): `missing` holds,
+/// per input (`age`, `sex`, `creatinine`, `cystatin_c`, `weight_kg`), which rows were null in
+/// the caller's table. With `strict`, the first bad row then raises, as the batch does.
+#[pyfunction]
+#[pyo3(signature = (codes, missing, strict=false))]
+fn egfr_mark_missing(
+    py: Python<'_>,
+    mut codes: numpy::PyReadwriteArray1<'_, u8>,
+    missing: Vec<(String, PyReadonlyArray1<'_, bool>)>,
+    strict: bool,
+) -> PyResult<()> {
+    crate::guard(py, || {
+        let codes = codes.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        for (input, rows) in &missing {
+            let column = match input.as_str() {
+                "age" => BatchInput::Age,
+                "sex" => BatchInput::Sex,
+                "creatinine" => BatchInput::Creatinine,
+                "cystatin_c" => BatchInput::CystatinC,
+                "weight_kg" => BatchInput::Weight,
+                other => return Err(PyValueError::new_err(format!("{other} is not an input that can be missing"))),
+            };
+            let rows = slice(rows)?;
+            if rows.len() != codes.len() {
+                return Err(PyValueError::new_err(format!("the missing rows of {input} differ in length")));
+            }
+            mark_missing(codes, rows, column);
+        }
+        if strict {
+            if let Some((i, code)) = codes.iter().enumerate().find(|(_, c)| **c != 0) {
+                return Err(errors::row(py, i, RowError::from_code(*code).map_or("unknown", RowError::slug)));
+            }
+        }
+        Ok(())
+    })
+}
+
 /// The compiled kernel the batch uses on this CPU: `avx2` or `baseline`.
 #[pyfunction]
 fn batch_kernel(py: Python<'_>) -> PyResult<&'static str> {
@@ -245,6 +282,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(estimate_gfr, m)?)?;
     m.add_function(wrap_pyfunction!(age_on, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_mark_missing, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(batch_kernel, m)?)?;
     m.add_function(wrap_pyfunction!(equations, m)?)?;

@@ -121,17 +121,27 @@ def test_a_result_needs_no_pyarrow_to_become_a_dataframe(monkeypatch: pytest.Mon
         out.to_pyarrow()
 
 
-def test_nulls_and_nan_are_row_errors_and_bad_rows_are_null_in_the_result() -> None:
-    table = pa.table({"AGE": pa.array([60, None, 60, 60], pa.int64()),
-                      "SEX": pa.array(["F", "F", None, "F"]),
-                      "CR": pa.array([1.0, 1.0, 1.0, None], pa.float64())})
+def test_a_null_is_missing_and_a_nan_not_finite_both_row_errors_and_bad_rows_are_null() -> None:
+    table = pa.table({"AGE": pa.array([60, None, 60, 60, 60], pa.int64()),
+                      "SEX": pa.array(["F", "F", None, "F", "F"]),
+                      "CR": pa.array([1.0, 1.0, 1.0, None, float("nan")], pa.float64())})
     out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
-    assert out["egfr_error"].to_pylist() == ["ok", "invalid_age", "unknown_sex", "creatinine_not_finite"]
-    assert out["egfr"].null_count == 3 and out["egfr"][0].as_py() == pytest.approx(64.495, abs=1e-3)
-    polars_nan = pl.DataFrame({"AGE": [60], "SEX": ["F"], "CR": [float("nan")]})
-    assert dkd.egfr(polars_nan, age="AGE", sex="SEX", creatinine="CR")["egfr_error"].to_list() == [
-        "creatinine_not_finite"
+    assert out["egfr_error"].to_pylist() == [
+        "ok", "age_missing", "sex_missing", "creatinine_missing", "creatinine_not_finite"
     ]
+    assert out["egfr"].null_count == 4 and out["egfr"][0].as_py() == pytest.approx(64.495, abs=1e-3)
+    # polars keeps NaN apart from null; pandas holds a missing number as NaN, None or pd.NA.
+    polars_frame = pl.DataFrame({"AGE": [60, 60], "SEX": ["F", "F"], "CR": [float("nan"), None]})
+    assert dkd.egfr(polars_frame, age="AGE", sex="SEX", creatinine="CR")["egfr_error"].to_list() == [
+        "creatinine_not_finite", "creatinine_missing"
+    ]
+    pandas_frame = pd.DataFrame({"AGE": [60, 60, 60], "SEX": ["F", None, "F"], "CR": [np.nan, 1.0, pd.NA]})
+    assert list(dkd.egfr(pandas_frame, age="AGE", sex="SEX", creatinine="CR")["egfr_error"]) == [
+        "creatinine_missing", "sex_missing", "creatinine_missing"
+    ]
+    with pytest.raises(dkd.InvalidInputError) as info:
+        dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", strict=True)
+    assert (info.value.kind, info.value.row) == ("age_missing", 1)
 
 
 def test_declared_sex_labels_read_texts_and_codes_core_does_not_know() -> None:
@@ -180,7 +190,7 @@ def test_memory_shared_with_arrow_outlives_the_objects_it_came_from() -> None:
     from amimestrocel_dkd import _native
 
     table = pa.table({"AGE": AGES, "SEX": SEXES, "CR": pa.array(CREATININE, pa.float64())})
-    _rows, columns = _native.egfr_inputs_arrow(table, [("creatinine", "CR")])
+    _rows, columns, _missing = _native.egfr_inputs_arrow(table, [("creatinine", "CR")])
     creatinine = dict(columns)["creatinine"]
     assert not creatinine.flags.writeable
     out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")

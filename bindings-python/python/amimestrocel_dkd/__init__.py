@@ -256,7 +256,9 @@ def egfr(
     for polars, an :class:`~amimestrocel_dkd._arrow.ArrowTable` for the others). The table that
     comes back has ``egfr`` (missing on a bad row) and ``egfr_error`` (the row's error slug,
     ``ok`` on a good row). A column that is not there is a ``KeyError``, a column of the wrong
-    type a ``TypeError``, both before any work. In a table a null is a row error, like NaN.
+    type a ``TypeError``, both before any work. In a table a null is the row error
+    ``<input>_missing`` (``creatinine_missing``; in pandas, NaN, None and ``pd.NA`` are all
+    missing), a NaN that is not null (polars, pyarrow) ``<input>_not_finite``.
     ``sex_labels`` declares the texts (or integer codes) of a sex column that core does not
     know, e.g. ``{"1": "male", "2": "female"}`` or ``{"H": "male"}``; ``equation`` is then a
     keyword.
@@ -369,26 +371,34 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()  # a stream of DataFrames, read batch by batch
     if _arrow.kind_of(table) == "pandas":
-        missing = [n for n in names.values() if n is not None and n not in table.columns]
-        if missing:
-            raise KeyError(f"no column {missing[0]!r} in the DataFrame (its columns: {list(table.columns)})")
+        absent = [n for n in names.values() if n is not None and n not in table.columns]
+        if absent:
+            raise KeyError(f"no column {absent[0]!r} in the DataFrame (its columns: {list(table.columns)})")
         if sex_labels is not None and sex is not None:
             table = table.assign(**{sex: table[sex].map(lambda v: sex_labels.get(str(v), v))})
         arrays = _egfr_arrays(equation, **{role: None if n is None else table[n] for role, n in names.items()},
-                              creatinine_unit=creatinine_unit, cystatin_c_unit=cystatin_c_unit, strict=strict,
+                              creatinine_unit=creatinine_unit, cystatin_c_unit=cystatin_c_unit, strict=False,
                               threads=threads)
         index = table.index
+        # pandas marks a missing value with NaN, None, pd.NA or NaT alike: each is "missing".
+        missing = {role: table[n].isna().to_numpy(dtype=bool) for role, n in names.items()
+                   if n is not None and role not in ("female", "black")}
     else:
         if female is not None:
             raise TypeError("with Arrow data, give sex= (text, codes or declared labels), not female=")
         if sex is None:
             raise TypeError("egfr() needs sex= naming the table's sex column")
-        _rows, columns = _arrow.arrow_columns(table, {k: v for k, v in names.items() if k != "female"}, sex_labels)
+        _rows, columns, missing = _arrow.arrow_columns(table, {k: v for k, v in names.items() if k != "female"},
+                                                       sex_labels)
         arrays = _egfr_arrays(equation, age=columns["age"], sex=columns["sex"], female=None,
                               creatinine=columns.get("creatinine"), creatinine_unit=creatinine_unit,
                               cystatin_c=columns.get("cystatin_c"), cystatin_c_unit=cystatin_c_unit,
-                              weight_kg=columns.get("weight_kg"), black=columns.get("black"), strict=strict,
+                              weight_kg=columns.get("weight_kg"), black=columns.get("black"), strict=False,
                               threads=threads)
+    # A null is "missing" (`creatinine_missing`), a NaN that is not null "not finite"; with
+    # strict, the first bad row raises once both are named.
+    _native.egfr_mark_missing(arrays.error_codes, [(role, rows) for role, rows in missing.items() if rows.any()],
+                              strict)
     kinds = egfr_error_kinds()
     slugs = [kinds[k] for k in range(len(kinds))]
     values, codes = arrays.values, arrays.error_codes

@@ -55,6 +55,7 @@ __all__ = [
     "batch_kernel",
     "egfr_columns",
     "egfr_inputs_arrow",
+    "egfr_mark_missing",
     "EgfrArrow",
     "egfr_error_kinds",
     "equations",
@@ -267,7 +268,10 @@ def floats_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDA
 def flags_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDArray[np.uint8]: ...
 def egfr_inputs_arrow(
     table: Any, columns: List[Tuple[str, str]], sex_labels: List[Tuple[str, str]] = ...
-) -> Tuple[int, List[Tuple[str, npt.NDArray[Any]]]]: ...
+) -> Tuple[int, List[Tuple[str, npt.NDArray[Any]]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
+def egfr_mark_missing(
+    codes: npt.NDArray[np.uint8], missing: List[Tuple[str, npt.NDArray[np.bool_]]], strict: bool = False
+) -> None: ...
 
 @final
 class EgfrArrow:

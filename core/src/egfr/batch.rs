@@ -41,11 +41,21 @@ pub enum RowError {
     /// The Black-race flag is neither 0 nor 1 (missing or unreadable) for an equation that
     /// uses it.
     BlackNotKnown = 12,
+    /// Age not given (a null where the caller's table has one); see [`mark_missing`].
+    AgeMissing = 13,
+    /// Sex not given.
+    SexMissing = 14,
+    /// Creatinine not given.
+    CreatinineMissing = 15,
+    /// Cystatin C not given.
+    CystatinCMissing = 16,
+    /// Weight not given.
+    WeightMissing = 17,
 }
 
 impl RowError {
     /// Every row error, by code.
-    pub const ALL: [RowError; 12] = [
+    pub const ALL: [RowError; 17] = [
         RowError::InvalidAge,
         RowError::AgeOutOfRange,
         RowError::UnknownSex,
@@ -58,6 +68,11 @@ impl RowError {
         RowError::WeightOutOfBounds,
         RowError::ResultOutOfBounds,
         RowError::BlackNotKnown,
+        RowError::AgeMissing,
+        RowError::SexMissing,
+        RowError::CreatinineMissing,
+        RowError::CystatinCMissing,
+        RowError::WeightMissing,
     ];
 
     /// The code written to the batch's code column; 0 means no error.
@@ -80,6 +95,11 @@ impl RowError {
             RowError::WeightOutOfBounds => "weight_out_of_bounds",
             RowError::ResultOutOfBounds => "result_out_of_bounds",
             RowError::BlackNotKnown => "black_not_known",
+            RowError::AgeMissing => "age_missing",
+            RowError::SexMissing => "sex_missing",
+            RowError::CreatinineMissing => "creatinine_missing",
+            RowError::CystatinCMissing => "cystatin_c_missing",
+            RowError::WeightMissing => "weight_missing",
         }
     }
 
@@ -98,6 +118,57 @@ impl RowError {
             (AnalyteKind::CystatinC, ValueProblem::OutOfBounds) => RowError::CystatinCOutOfBounds,
             _ => RowError::ResultOutOfBounds,
         }
+    }
+}
+
+/// An input column of a batch, to say which one a caller held as null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchInput {
+    /// `age`.
+    Age,
+    /// `sex`.
+    Sex,
+    /// `creatinine`.
+    Creatinine,
+    /// `cystatin_c`.
+    CystatinC,
+    /// `weight_kg`.
+    Weight,
+}
+
+impl BatchInput {
+    /// What the batch says of a row whose value in this column is NaN (or, for sex, code 0),
+    /// and what it says of a null: the same check, named for what was wrong.
+    fn codes(self) -> (RowError, RowError) {
+        match self {
+            BatchInput::Age => (RowError::InvalidAge, RowError::AgeMissing),
+            BatchInput::Sex => (RowError::UnknownSex, RowError::SexMissing),
+            BatchInput::Creatinine => (RowError::CreatinineNotFinite, RowError::CreatinineMissing),
+            BatchInput::CystatinC => (RowError::CystatinCNotFinite, RowError::CystatinCMissing),
+            BatchInput::Weight => (RowError::WeightOutOfBounds, RowError::WeightMissing),
+        }
+    }
+}
+
+/// Names the nulls of a column in a batch's codes. The batch reads numbers: a caller whose
+/// table has nulls (Arrow, pandas) passes NaN (sex: code 0) for them, and the batch reports
+/// the row by its first failing check, as it does a NaN. This renames that report where the
+/// value was null: a row whose code is the column's NaN error (`creatinine_not_finite`) and
+/// whose `missing` entry is true gets the column's missing error (`creatinine_missing`). A row
+/// that failed an earlier check keeps that error, so the order of the checks is unchanged.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::egfr::{mark_missing, BatchInput, RowError};
+/// let mut codes = [0, RowError::CreatinineNotFinite.code(), RowError::CreatinineNotFinite.code()];
+/// mark_missing(&mut codes, &[false, true, false], BatchInput::Creatinine);
+/// assert_eq!(RowError::from_code(codes[1]), Some(RowError::CreatinineMissing)); // a null
+/// assert_eq!(RowError::from_code(codes[2]), Some(RowError::CreatinineNotFinite)); // a NaN
+/// ```
+pub fn mark_missing(codes: &mut [u8], missing: &[bool], column: BatchInput) {
+    let (nan, null) = column.codes();
+    for (code, _) in codes.iter_mut().zip(missing).filter(|(code, missing)| **missing && **code == nan.code()) {
+        *code = null.code();
     }
 }
 

@@ -32,7 +32,7 @@ pub mod elementary;
 pub mod equations;
 pub mod log_linear;
 
-pub use batch::{egfr_batch, egfr_batch_with, BatchColumns, CheckedBatch, RowError};
+pub use batch::{egfr_batch, egfr_batch_with, mark_missing, BatchColumns, BatchInput, CheckedBatch, RowError};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

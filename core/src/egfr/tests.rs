@@ -356,3 +356,23 @@ fn the_published_forms_agree_with_the_fast_forms_on_a_grid_within_a_few_units_of
     eprintln!("largest relative difference, published form vs fast form: {worst:e}");
     assert!(worst < 1e-13, "largest relative difference {worst:e}");
 }
+
+#[test]
+fn a_null_is_named_missing_only_where_its_nan_check_failed_so_the_order_of_checks_is_kept() {
+    use super::{mark_missing, BatchInput};
+    // The caller's nulls arrive as NaN (sex: code 0). Row 0: creatinine null. Row 1: age null
+    // and creatinine null (age is checked first). Row 2: creatinine NaN, not null. Row 3: sex
+    // null. Row 4: a sex code that names no sex (checked before creatinine) and creatinine null.
+    let age = [60.0, f64::NAN, 60.0, 60.0, 60.0];
+    let sex = [2u8, 2, 2, 0, 9];
+    let creatinine = [f64::NAN, f64::NAN, f64::NAN, 1.0, f64::NAN];
+    let mut cols = BatchColumns::new(&age, &sex);
+    cols.creatinine = Some(&creatinine);
+    let (mut out, mut codes) = (vec![0.0; 5], vec![0u8; 5]);
+    egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1).unwrap();
+    mark_missing(&mut codes, &[false, true, false, false, false], BatchInput::Age);
+    mark_missing(&mut codes, &[false, false, false, true, false], BatchInput::Sex);
+    mark_missing(&mut codes, &[true, true, false, false, true], BatchInput::Creatinine);
+    let slugs: Vec<&str> = codes.iter().map(|c| RowError::from_code(*c).map_or("ok", RowError::slug)).collect();
+    assert_eq!(slugs, ["creatinine_missing", "age_missing", "creatinine_not_finite", "sex_missing", "unknown_sex"]);
+}
