@@ -14,7 +14,7 @@ mkdir -p "$CACHE"
 KOTLIN_VERSION="2.4.20"
 # scipy, statsmodels and lifelines are the third-party references the endpoint statistics are
 # checked against (tests/python/test_endpoints.py).
-PY_REQUIREMENTS=(maturin==1.16.0 pytest hypothesis numpy pandas mypy icalendar fhir.resources==6.1.0 "pydantic<2" scipy statsmodels lifelines pyarrow polars)
+PY_REQUIREMENTS=(maturin==1.16.0 pytest hypothesis numpy pandas mypy icalendar fhir.resources==6.1.0 "pydantic<2" scipy statsmodels lifelines pyarrow polars duckdb)
 
 log() { printf '[toolchains] %s\n' "$*" >&2; }
 

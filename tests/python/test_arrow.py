@@ -199,3 +199,37 @@ def test_memory_shared_with_arrow_outlives_the_objects_it_came_from() -> None:
     _ = [np.ones(1000) for _ in range(1000)]  # reuse freed memory, if any was freed too early
     assert creatinine.tolist() == CREATININE
     np.testing.assert_array_equal(out["egfr"].to_numpy(), reference().values)
+
+
+def test_polars_expressions_give_the_numpy_results_eagerly_and_lazily() -> None:
+    from amimestrocel_dkd import polars as dkd_pl
+
+    frame = pl.DataFrame({"AGE": AGES, "SEX": SEXES, "CR_UMOL": [c * 88.4 for c in CREATININE]})
+    # Expressions as well as names: creatinine converted by the caller, the unit said.
+    expr = dkd_pl.egfr("AGE", pl.col("SEX"), pl.col("CR_UMOL"), creatinine_unit="µmol/L")
+    eager = frame.with_columns(expr.alias("egfr"))
+    lazy = frame.lazy().with_columns(expr.alias("egfr")).collect()
+    expected = dkd.egfr("ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=[c * 88.4 for c in CREATININE],
+                        creatinine_unit="µmol/L").values
+    np.testing.assert_array_equal(eager["egfr"].to_numpy(), expected)
+    np.testing.assert_array_equal(lazy["egfr"].to_numpy(), expected)
+    errors = pl.DataFrame({"AGE": [60, 60], "SEX": ["F", None], "CR": [None, 1.0]}).select(
+        dkd_pl.egfr_error("AGE", "SEX", "CR").alias("why"))
+    assert errors["why"].to_list() == ["creatinine_missing", "sex_missing"]
+
+
+def test_duckdb_functions_give_the_numpy_results_in_sql() -> None:
+    import duckdb
+
+    from amimestrocel_dkd import duckdb as dkd_duckdb
+
+    con = duckdb.connect()
+    dkd_duckdb.register(con)
+    dkd_duckdb.register(con, prefix="labs_", sex_labels={"H": "male"})
+    labs = pa.table({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})
+    con.register("labs", labs)
+    values = [row[0] for row in con.sql("SELECT dkd_egfr(AGE, SEX, CR) FROM labs").fetchall()]
+    np.testing.assert_array_equal(np.array(values), reference().values)
+    rows = con.sql("SELECT dkd_egfr(60, 'F', NULL), dkd_egfr_error(60, 'F', NULL), dkd_egfr_error(60, 'H', 1.0), "
+                   "labs_egfr_error(60, 'H', 1.0)").fetchall()
+    assert rows == [(None, "creatinine_missing", "unknown_sex", "ok")]

@@ -15,7 +15,7 @@ from typing import Any, Dict
 __all__ = ["EXTRAS", "MissingExtraError", "require"]
 
 #: The module each extra of the package installs (``pyproject.toml``'s optional dependencies).
-EXTRAS: Dict[str, str] = {"pandas": "pandas", "pyarrow": "arrow", "polars": "polars"}
+EXTRAS: Dict[str, str] = {"pandas": "pandas", "pyarrow": "arrow", "polars": "polars", "duckdb": "duckdb"}
 
 
 class MissingExtraError(ModuleNotFoundError):

@@ -1,0 +1,45 @@
+"""DuckDB functions over the library's rules (issue 15): :func:`register` adds Arrow UDFs to a
+connection, so SQL reads ``dkd_egfr(age, sex, creatinine)`` with the rules of
+:func:`amimestrocel_dkd.egfr`, a batch of rows at a time (DuckDB hands the UDF pyarrow arrays:
+the ``duckdb`` extra brings pyarrow).
+
+>>> import duckdb
+>>> from amimestrocel_dkd import duckdb as dkd_duckdb
+>>> con = duckdb.connect()
+>>> dkd_duckdb.register(con)
+>>> con.sql("SELECT round(dkd_egfr(60, 'F', 1.0), 1) AS e, dkd_egfr_error(60, 'F', NULL) AS why").fetchall()
+[(64.5, 'creatinine_missing')]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from ._extras import require
+
+__all__ = ["register"]
+
+
+def register(connection: Any, *, equation: Optional[str] = None, creatinine_unit: str = "mg/dL",
+             sex_labels: Optional[Mapping[str, str]] = None, prefix: str = "dkd_") -> None:
+    """Adds ``<prefix>egfr(age DOUBLE, sex VARCHAR, creatinine DOUBLE) -> DOUBLE`` (NULL on a
+    bad row) and ``<prefix>egfr_error(...) -> VARCHAR`` (``ok`` or the row error's slug) to
+    ``connection``, with the equation, creatinine unit and sex labels given here."""
+    pa = require("pyarrow", "amimestrocel_dkd.duckdb.register (DuckDB's Arrow UDFs use pyarrow)")
+    from . import PROTOCOL_DEFAULT_EQUATION
+    from . import egfr as _egfr
+
+    def run(age: Any, sex: Any, creatinine: Any) -> Any:
+        table = pa.table({"age": age, "sex": sex, "creatinine": creatinine})
+        return _egfr(table, equation=equation or PROTOCOL_DEFAULT_EQUATION, age="age", sex="sex",
+                     creatinine="creatinine", creatinine_unit=creatinine_unit, sex_labels=sex_labels)
+
+    def value(age: Any, sex: Any, creatinine: Any) -> Any:
+        return run(age, sex, creatinine)["egfr"].combine_chunks()
+
+    def error(age: Any, sex: Any, creatinine: Any) -> Any:
+        return run(age, sex, creatinine)["egfr_error"].cast(pa.string()).combine_chunks()
+
+    inputs = ["DOUBLE", "VARCHAR", "DOUBLE"]
+    for name, function, result in ((f"{prefix}egfr", value, "DOUBLE"), (f"{prefix}egfr_error", error, "VARCHAR")):
+        connection.create_function(name, function, inputs, result, type="arrow", null_handling="special")
