@@ -28,7 +28,7 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
-use crate::arrow_read::{flags, floats_into, sex_codes_of, ColumnError};
+use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, ColumnError};
 
 const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
@@ -187,6 +187,73 @@ pub fn egfr_inputs_arrow<'py>(
     })
 }
 
+/// Columns of an Arrow table for a table-shaped function (the lab table of the endpoints): per
+/// spec (column name, kind, known texts), `text` gives (int64 codes, the distinct texts: with
+/// known texts, positions in them), `date` int32 days since 1970 (`i32::MIN` where null),
+/// `float` float64 (NaN where null); a kind ending in `?` (`date?`) is a column the table may
+/// lack, None then. Every column is found and typed before any is read; a
+/// missing column is a `KeyError`, a wrong type a `TypeError`, a null text or a text not known
+/// an `InvalidInputError` naming the row.
+#[pyfunction]
+pub fn table_columns<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    specs: Vec<(String, String, Option<Vec<String>>)>,
+) -> PyResult<(usize, Vec<Bound<'py, PyAny>>)> {
+    crate::guard(py, || {
+        let (schema, batches) = batches(table)?;
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        // A kind ending in `?` is a column the table may lack (None then).
+        let columns = specs
+            .iter()
+            .map(|(name, kind, _)| match schema.index_of(name) {
+                Err(_) if kind.ends_with('?') => Ok(None),
+                _ => column(&schema, &batches, name).map(Some),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let read_error = |e: ColumnError| match e {
+            ColumnError::Missing { .. } | ColumnError::NotKnown { .. } | ColumnError::NotADate { .. } => {
+                let column = match &e {
+                    ColumnError::Missing { column, row }
+                    | ColumnError::NotKnown { column, row, .. }
+                    | ColumnError::NotADate { column, row } => format!("{column}[{row}]"),
+                    _ => String::new(),
+                };
+                let reason = e.to_string();
+                let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, r)| r).to_owned();
+                crate::errors::argument(py, &column, &reason)
+            }
+            other => column_error(other),
+        };
+        let mut out = Vec::with_capacity(specs.len());
+        for ((name, kind, known), chunks) in specs.iter().zip(columns) {
+            let Some(chunks) = chunks else {
+                out.push(py.None().into_bound(py));
+                continue;
+            };
+            let value = match kind.trim_end_matches('?') {
+                "text" => {
+                    let (codes, texts) = text_codes(name, &chunks, known.as_deref()).map_err(read_error)?;
+                    (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()
+                }
+                "date" => PyArray1::from_vec(py, days(name, &chunks, i32::MIN).map_err(read_error)?).into_any(),
+                "float" => {
+                    let array = PyArray1::<f64>::zeros(py, rows, false);
+                    {
+                        let mut rw = array.readwrite();
+                        let slice = rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+                        floats_into(name, &chunks, slice).map_err(column_error)?;
+                    }
+                    array.into_any()
+                }
+                other => return Err(PyValueError::new_err(format!("{other} is not a kind of column"))),
+            };
+            out.push(value);
+        }
+        Ok((rows, out))
+    })
+}
+
 /// An Arrow buffer over the memory of a contiguous numpy array, which it keeps alive (a
 /// reference to the array is its owner, released when the last Arrow array using it is).
 fn numpy_buffer<T: numpy::Element>(array: &Bound<'_, PyAny>, data: &[T]) -> arrow_buffer::Buffer {
@@ -282,6 +349,7 @@ impl EgfrArrow {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(egfr_inputs_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(table_columns, m)?)?;
     m.add_class::<EgfrArrow>()?;
     Ok(())
 }

@@ -35,6 +35,157 @@ pub enum ColumnError {
     /// Columns of one table that differ in length.
     #[error("the table's columns differ in length")]
     Length,
+    /// A text column of another type.
+    #[error("column {column} is {data_type}, not text")]
+    NotText { column: String, data_type: String },
+    /// A null where a value is needed.
+    #[error("{column}[{row}]: is missing")]
+    Missing { column: String, row: usize },
+    /// A text that is not one of those the column may hold (a participant not among the subjects).
+    #[error("{column}[{row}]: is not one of the {of}")]
+    NotKnown { column: String, row: usize, of: &'static str },
+    /// A date column of another type, or with a time zone.
+    #[error(
+        "column {column} is {data_type}, not dates (date32, date64, a timestamp without time zone, or YYYY-MM-DD text)"
+    )]
+    NotDates { column: String, data_type: String },
+    /// A date that cannot be read.
+    #[error("{column}[{row}]: is not a date")]
+    NotADate { column: String, row: usize },
+}
+
+/// The codes of a text column (utf8, large_utf8, utf8_view, or a dictionary of any of them):
+/// each row's position in the distinct texts, which come back in order of first appearance, or,
+/// with `known`, in those. A null, or with `known` a text not among them, is an error naming
+/// the row.
+pub fn text_codes(
+    name: &str,
+    chunks: &[ArrayRef],
+    known: Option<&[String]>,
+) -> Result<(Vec<i64>, Vec<String>), ColumnError> {
+    let mut texts: Vec<String> = known.map(<[String]>::to_vec).unwrap_or_default();
+    let mut index: std::collections::HashMap<String, i64> =
+        texts.iter().enumerate().map(|(i, t)| (t.clone(), i as i64)).collect();
+    let mut codes = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    let mut row = 0;
+    let mut code_of = |text: Option<&str>, row: usize| -> Result<i64, ColumnError> {
+        let Some(text) = text else { return Err(ColumnError::Missing { column: name.to_owned(), row }) };
+        if let Some(code) = index.get(text) {
+            return Ok(*code);
+        }
+        if known.is_some() {
+            return Err(ColumnError::NotKnown { column: name.to_owned(), row, of: "subjects" });
+        }
+        let code = texts.len() as i64;
+        texts.push(text.to_owned());
+        index.insert(text.to_owned(), code);
+        Ok(code)
+    };
+    for chunk in chunks {
+        macro_rules! each {
+            ($iter:expr) => {
+                for text in $iter {
+                    codes.push(code_of(text, row)?);
+                    row += 1;
+                }
+            };
+        }
+        match chunk.data_type() {
+            DataType::Utf8 => each!(chunk.as_string::<i32>().iter()),
+            DataType::LargeUtf8 => each!(chunk.as_string::<i64>().iter()),
+            DataType::Utf8View => each!(chunk.as_string_view().iter()),
+            DataType::Dictionary(_, _) => {
+                // The dictionary's texts once, then its keys (a key outside them is missing).
+                let dictionary = chunk.as_any_dictionary();
+                let values = dictionary.values();
+                let value_texts: Vec<Option<String>> = match values.data_type() {
+                    DataType::Utf8 => values.as_string::<i32>().iter().map(|t| t.map(str::to_owned)).collect(),
+                    DataType::LargeUtf8 => values.as_string::<i64>().iter().map(|t| t.map(str::to_owned)).collect(),
+                    DataType::Utf8View => values.as_string_view().iter().map(|t| t.map(str::to_owned)).collect(),
+                    other => {
+                        return Err(ColumnError::NotText {
+                            column: name.to_owned(),
+                            data_type: format!("a dictionary of {other}"),
+                        })
+                    }
+                };
+                let keys = dictionary.normalized_keys();
+                let valid = chunk.logical_nulls();
+                for (i, key) in keys.iter().enumerate() {
+                    let is_null = valid.as_ref().is_some_and(|v| v.is_null(i));
+                    let text = if is_null { None } else { value_texts.get(*key).and_then(|t| t.as_deref()) };
+                    codes.push(code_of(text, row)?);
+                    row += 1;
+                }
+            }
+            other => return Err(ColumnError::NotText { column: name.to_owned(), data_type: other.to_string() }),
+        }
+    }
+    Ok((codes, texts))
+}
+
+/// Days since 1970-01-01 of a date column: date32, date64 and timestamps without a time zone
+/// (the day of the time), or `YYYY-MM-DD` text read by core; a null is `missing` (the caller
+/// decides whether a date may be absent). A timestamp with a time zone is refused: which day it
+/// is depends on a zone the caller must choose.
+pub fn days(name: &str, chunks: &[ArrayRef], missing: i32) -> Result<Vec<i32>, ColumnError> {
+    use arrow_array::types::{
+        Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+        TimestampSecondType,
+    };
+    use arrow_schema::TimeUnit;
+    const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    let not_a_date = |row: usize| ColumnError::NotADate { column: name.to_owned(), row };
+    for chunk in chunks {
+        let start = out.len();
+        // Days from a count of `per_day` units since 1970 (floored: before 1970 too).
+        let mut from_units = |values: &[i64], per_day: i64| {
+            out.extend(values.iter().map(|v| i32::try_from(v.div_euclid(per_day)).unwrap_or(missing)));
+        };
+        match chunk.data_type() {
+            DataType::Date32 => out.extend_from_slice(chunk.as_primitive::<Date32Type>().values()),
+            DataType::Date64 => from_units(chunk.as_primitive::<Date64Type>().values(), 86_400_000),
+            DataType::Timestamp(unit, None) => match unit {
+                TimeUnit::Second => from_units(chunk.as_primitive::<TimestampSecondType>().values(), 86_400),
+                TimeUnit::Millisecond => {
+                    from_units(chunk.as_primitive::<TimestampMillisecondType>().values(), 86_400_000)
+                }
+                TimeUnit::Microsecond => {
+                    from_units(chunk.as_primitive::<TimestampMicrosecondType>().values(), 86_400_000_000)
+                }
+                TimeUnit::Nanosecond => {
+                    from_units(chunk.as_primitive::<TimestampNanosecondType>().values(), 86_400_000_000_000)
+                }
+            },
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                let texts: Box<dyn Iterator<Item = Option<&str>>> = match chunk.data_type() {
+                    DataType::Utf8 => Box::new(chunk.as_string::<i32>().iter()),
+                    DataType::LargeUtf8 => Box::new(chunk.as_string::<i64>().iter()),
+                    _ => Box::new(chunk.as_string_view().iter()),
+                };
+                for (i, text) in texts.enumerate() {
+                    let day = match text {
+                        None => missing,
+                        Some(t) => {
+                            let date = amimestrocel_dkd::date::parse_iso_date(t).map_err(|_| not_a_date(start + i))?;
+                            chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
+                        }
+                    };
+                    out.push(day);
+                }
+            }
+            other => return Err(ColumnError::NotDates { column: name.to_owned(), data_type: other.to_string() }),
+        }
+        if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
+            for (i, valid) in nulls.iter().enumerate() {
+                if !valid {
+                    out[start + i] = missing;
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A number column as float64 into `out` (as long as the column): any integer or float type;

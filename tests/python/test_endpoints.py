@@ -370,3 +370,57 @@ def test_a_result_date_beyond_what_pandas_holds_is_an_error_not_a_wrapped_number
     with pytest.raises(InvalidInputError) as info:
         endpoints.lab_endpoints(labs, subjects)
     assert "datetime64[ns]" in str(info.value)
+
+
+def test_the_lab_table_from_arrow_gives_the_rows_of_the_lab_table_from_pandas() -> None:
+    # Issue 15: the same tables as pyarrow (dates as date32, texts as dictionaries) and as
+    # polars (utf8_view texts, a lazy frame), read without pyarrow, give the same analysis rows.
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    timelines = [_timeline(name, [_lab("2025-02-25", "hba1c", 7.1, "%"), _lab("2025-09-14", "hba1c", 6.5, "%"),
+                                  _lab("2025-02-28", "serum_creatinine", 1.2, "mg/dL"),
+                                  _lab("2025-09-10", "serum_creatinine", 1.4, "mg/dL")],
+                           **({"death": {"date": "2026-01-05", "cause": "other"}, "last_contact": "2026-01-05"}
+                              if name == "B" else {}))
+                 for name in ("B", "A")]
+    labs, subjects = _lab_tables(timelines)
+    expected = endpoints.lab_endpoints(labs, subjects)
+    as_dates = {c: pd.to_datetime(subjects[c]).dt.date for c in ("BRTHDT", "TRTSDT", "LSTCNTDT", "DTHDT")}
+    arrow_subjects = pa.table({"USUBJID": subjects.USUBJID, "SEX": pa.array(subjects.SEX).dictionary_encode(),
+                               **{c: pa.array(v, pa.date32()) for c, v in as_dates.items()}})
+    arrow_labs = pa.table({"USUBJID": pa.array(labs.USUBJID).dictionary_encode(),
+                           "ADT": pa.array(pd.to_datetime(labs.ADT).dt.date, pa.date32()),
+                           "LBTESTCD": labs.LBTESTCD, "LBSTRESN": labs.LBSTRESN,
+                           "LBSTRESU": pa.array(labs.LBSTRESU, pa.large_string())})
+    polars_labs = pl.DataFrame({"USUBJID": list(labs.USUBJID), "ADT": list(labs.ADT),
+                                "LBTESTCD": list(labs.LBTESTCD), "LBSTRESN": list(labs.LBSTRESN),
+                                "LBSTRESU": list(labs.LBSTRESU)}).lazy()
+    for got in (endpoints.lab_endpoints(arrow_labs, arrow_subjects),
+                endpoints.lab_endpoints(polars_labs, arrow_subjects)):
+        pd.testing.assert_frame_equal(got.bds, expected.bds)
+        pd.testing.assert_frame_equal(got.adsl, expected.adsl)
+    assert list(expected.adsl.USUBJID) == ["B", "A"] and len(expected.bds) == 12
+
+
+def test_a_bad_arrow_lab_table_is_refused_with_its_place() -> None:
+    import pyarrow as pa
+
+    labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g")])])
+    arrow_subjects = pa.table({c: subjects[c].astype(str) for c in ("USUBJID", "SEX", "BRTHDT", "TRTSDT", "LSTCNTDT")})
+    arrow_labs = pa.table({c: labs[c] for c in labs.columns})
+    cases = [
+        (arrow_labs.set_column(0, "USUBJID", pa.array(["Z"])), "USUBJID[0]", InvalidInputError),
+        (arrow_labs.set_column(0, "USUBJID", pa.array([None], pa.string())), "USUBJID[0]", InvalidInputError),
+        (arrow_labs.set_column(1, "ADT", pa.array(["not a date"])), "ADT[0]", InvalidInputError),
+        (arrow_labs.set_column(1, "ADT", pa.array([None], pa.string())), "ADT[0]", InvalidInputError),
+        (arrow_labs.set_column(1, "ADT", pa.array([1], pa.int32())), "ADT is Int32", TypeError),
+        (arrow_labs.set_column(1, "ADT", pa.array([0], pa.timestamp("s", tz="Asia/Shanghai"))), "ADT is", TypeError),
+        (arrow_labs.drop_columns(["LBSTRESU"]), "LBSTRESU", KeyError),
+    ]
+    for bad, where, error in cases:
+        with pytest.raises(error) as info:
+            endpoints.lab_endpoints(bad, arrow_subjects)
+        assert where in str(info.value), (where, str(info.value))
+    with pytest.raises(InvalidInputError, match="given twice"):
+        endpoints.lab_endpoints(arrow_labs, pa.concat_tables([arrow_subjects, arrow_subjects]))

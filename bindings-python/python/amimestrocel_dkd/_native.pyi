@@ -56,6 +56,7 @@ __all__ = [
     "egfr_columns",
     "egfr_inputs_arrow",
     "egfr_mark_missing",
+    "table_columns",
     "EgfrArrow",
     "egfr_error_kinds",
     "equations",
@@ -269,6 +270,9 @@ def flags_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDAr
 def egfr_inputs_arrow(
     table: Any, columns: List[Tuple[str, str]], sex_labels: List[Tuple[str, str]] = ...
 ) -> Tuple[int, List[Tuple[str, npt.NDArray[Any]]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
+def table_columns(
+    table: Any, specs: List[Tuple[str, str, Optional[List[str]]]]
+) -> Tuple[int, List[Any]]: ...
 def egfr_mark_missing(
     codes: npt.NDArray[np.uint8], missing: List[Tuple[str, npt.NDArray[np.bool_]]], strict: bool = False
 ) -> None: ...

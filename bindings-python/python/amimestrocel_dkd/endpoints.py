@@ -328,6 +328,79 @@ def _codes(column: Any, name: str, known: Optional[List[str]] = None) -> Tuple[A
     return _native.text_codes(values, name, known)
 
 
+def _is_arrow(table: Any) -> bool:
+    """Arrow data (not a pandas DataFrame): read through the Arrow C interface."""
+    from . import _arrow
+
+    return _arrow.is_table(table) and _arrow.kind_of(table) != "pandas"
+
+
+def _arrow_table(table: Any) -> Any:
+    from . import _arrow
+
+    return table.collect_batches() if _arrow.is_lazy_polars(table) else table
+
+
+def _required(days: Any, name: str) -> Any:
+    """A date column that may not be missing."""
+    missing = days == _NO_DATE
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
+    return days
+
+
+def _subject_columns(subjects: Any, sc: Mapping[str, str]) -> Tuple[List[str], Any]:
+    """The subjects' ids and the columns the native call reads, from pandas or Arrow."""
+    optional_names = ("ESRDDT", "RRTSTDT", "DTHDT")
+    if _is_arrow(subjects):
+        wanted = [("USUBJID", "text"), ("SEX", "text"), ("BRTHDT", "date"), ("TRTSDT", "date"), ("LSTCNTDT", "date")]
+        wanted += [(name, "date?") for name in optional_names]  # None when the table has no such column
+        n, read = _native.table_columns(_arrow_table(subjects), [(sc[name], kind, None) for name, kind in wanted])
+        got = {name: column for (name, _), column in zip(wanted, read) if column is not None}
+        codes, ids = got["USUBJID"]
+        if len(ids) != n:
+            raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
+        sex_codes, sexes = got["SEX"]
+        optional = [got.get(name, np.full(n, _NO_DATE, dtype=np.int32)) for name in optional_names]
+        return list(ids), (list(ids), [sexes[c] for c in sex_codes], _required(got["BRTHDT"], "BRTHDT"),
+                           got["TRTSDT"], _required(got["LSTCNTDT"], "LSTCNTDT"), *optional)
+    pd = _pandas()
+    index = pd.Index([str(x) for x in subjects[sc["USUBJID"]]])
+    if not index.is_unique:
+        raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
+    n = len(subjects)
+
+    def optional_dates(name: str) -> Any:
+        column = sc[name]
+        if column in subjects.columns:
+            return _days(subjects[column], name, optional=True)
+        return np.full(n, _NO_DATE, dtype=np.int32)
+
+    return list(index), (
+        list(index), [str(x) for x in subjects[sc["SEX"]]], _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False),
+        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True),
+        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False),
+        *[optional_dates(name) for name in optional_names],
+    )
+
+
+def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str]) -> Any:
+    """The lab rows as the native call reads them, from pandas or Arrow."""
+    if _is_arrow(labs):
+        _n, read = _native.table_columns(_arrow_table(labs), [
+            (lc["USUBJID"], "text", ids), (lc["ADT"], "date", None), (lc["LBTESTCD"], "text", None),
+            (lc["LBSTRESN"], "float", None), (lc["LBSTRESU"], "text", None),
+        ])
+        (participant, _), adt, (analyte, analytes), value, (unit, units) = read
+        return (participant, _required(adt, "ADT"), analyte, analytes, value, unit, units)
+    participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", ids)
+    analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
+    unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
+    return (participant, _days(labs[lc["ADT"]], "ADT", optional=False), analyte, analytes,
+            labs[lc["LBSTRESN"]].to_numpy(dtype=np.float64), unit, units)
+
+
 def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping[str, Any]] = None,
                   plan: Optional[Union[Mapping[str, Any], str]] = None,
                   readings: Optional[Union[Mapping[str, Any], str]] = None,
@@ -339,8 +412,11 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     ratio) and the renal composite, by the same rules as :func:`derive` (core's
     ``derive_lab_table``), without a timeline per participant. ``labs`` has one row per result
     (columns :data:`LAB_COLUMNS`, renamed with ``lab_columns={"ADT": "LBDTC", ...}``),
-    ``subjects`` one row per participant (:data:`SUBJECT_COLUMNS`). Rows come back by
-    participant (in the subjects' order), parameter and date.
+    ``subjects`` one row per participant (:data:`SUBJECT_COLUMNS`). Either may be a pandas
+    DataFrame or Arrow data (pyarrow, polars, DuckDB; dates as date32, date64, timestamps without
+    a time zone or YYYY-MM-DD text; texts as utf8, large_utf8, utf8_view or dictionaries), read
+    without pyarrow; the result is pandas DataFrames. Rows come back by participant (in the
+    subjects' order), parameter and date.
 
     A row whose participant is not a subject, whose analyte, unit or value is refused, or dated
     outside the participant's life raises :class:`~amimestrocel_dkd.errors.InvalidInputError`
@@ -362,28 +438,8 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     pd = _pandas()
     lc = {**LAB_COLUMNS, **(lab_columns or {})}
     sc = {**SUBJECT_COLUMNS, **(subject_columns or {})}
-    ids = pd.Index([str(x) for x in subjects[sc["USUBJID"]]])
-    if not ids.is_unique:
-        raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
-    n = len(subjects)
-
-    def optional_dates(name: str) -> Any:
-        column = sc[name]
-        if column in subjects.columns:
-            return _days(subjects[column], name, optional=True)
-        return np.full(n, _NO_DATE, dtype=np.int32)
-
-    subject_cols = (
-        list(ids), [str(x) for x in subjects[sc["SEX"]]], _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False),
-        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True),
-        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False),
-        optional_dates("ESRDDT"), optional_dates("RRTSTDT"), optional_dates("DTHDT"),
-    )
-    participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", list(ids))
-    analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
-    unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
-    lab_cols = (participant, _days(labs[lc["ADT"]], "ADT", optional=False), analyte, analytes,
-                labs[lc["LBSTRESN"]].to_numpy(dtype=np.float64), unit, units)
+    ids, subject_cols = _subject_columns(subjects, sc)
+    lab_cols = _lab_columns(labs, lc, ids)
     out = _native.endpoints_lab_table(
         subject_cols, lab_cols,
         None if config is None else json.dumps(dict(config)),
