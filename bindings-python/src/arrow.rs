@@ -212,11 +212,15 @@ pub fn table_columns<'py>(
             })
             .collect::<PyResult<Vec<_>>>()?;
         let read_error = |e: ColumnError| match e {
-            ColumnError::Missing { .. } | ColumnError::NotKnown { .. } | ColumnError::NotADate { .. } => {
+            ColumnError::Missing { .. }
+            | ColumnError::NotKnown { .. }
+            | ColumnError::NotADate { .. }
+            | ColumnError::BadKey { .. } => {
                 let column = match &e {
                     ColumnError::Missing { column, row }
                     | ColumnError::NotKnown { column, row, .. }
-                    | ColumnError::NotADate { column, row } => format!("{column}[{row}]"),
+                    | ColumnError::NotADate { column, row }
+                    | ColumnError::BadKey { column, row } => format!("{column}[{row}]"),
                     _ => String::new(),
                 };
                 let reason = e.to_string();

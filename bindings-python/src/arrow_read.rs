@@ -44,6 +44,9 @@ pub enum ColumnError {
     /// A text that is not one of those the column may hold (a participant not among the subjects).
     #[error("{column}[{row}]: is not one of the {of}")]
     NotKnown { column: String, row: usize, of: &'static str },
+    /// A dictionary key outside its dictionary (a producer's defect).
+    #[error("{column}[{row}]: is a dictionary key outside its dictionary")]
+    BadKey { column: String, row: usize },
     /// A date column of another type, or with a time zone.
     #[error(
         "column {column} is {data_type}, not dates (date32, date64, a timestamp without time zone, or YYYY-MM-DD text)"
@@ -52,6 +55,30 @@ pub enum ColumnError {
     /// A date that cannot be read.
     #[error("{column}[{row}]: is not a date")]
     NotADate { column: String, row: usize },
+}
+
+/// The keys of a dictionary chunk as positions (none where null), whatever the key type; a
+/// negative key becomes a position no dictionary has.
+fn dictionary_keys(chunk: &ArrayRef) -> Vec<Option<usize>> {
+    macro_rules! keys {
+        ($t:ty) => {
+            chunk.as_dictionary::<$t>().keys().iter().map(|k| k.map(|k| k.as_usize())).collect()
+        };
+    }
+    match chunk.data_type() {
+        DataType::Dictionary(key, _) => match key.as_ref() {
+            DataType::Int8 => keys!(Int8Type),
+            DataType::Int16 => keys!(Int16Type),
+            DataType::Int32 => keys!(Int32Type),
+            DataType::Int64 => keys!(Int64Type),
+            DataType::UInt8 => keys!(UInt8Type),
+            DataType::UInt16 => keys!(UInt16Type),
+            DataType::UInt32 => keys!(UInt32Type),
+            DataType::UInt64 => keys!(UInt64Type),
+            _ => vec![None; chunk.len()],
+        },
+        _ => vec![None; chunk.len()],
+    }
 }
 
 /// The codes of a text column (utf8, large_utf8, utf8_view, or a dictionary of any of them):
@@ -109,11 +136,16 @@ pub fn text_codes(
                         })
                     }
                 };
-                let keys = dictionary.normalized_keys();
-                let valid = chunk.logical_nulls();
-                for (i, key) in keys.iter().enumerate() {
-                    let is_null = valid.as_ref().is_some_and(|v| v.is_null(i));
-                    let text = if is_null { None } else { value_texts.get(*key).and_then(|t| t.as_deref()) };
+                // Each key as a position; a null key is missing, a key outside the dictionary
+                // (which the C Data Interface does not check) is refused, never read as another.
+                for key in dictionary_keys(chunk) {
+                    let text = match key {
+                        None => None,
+                        Some(k) => match value_texts.get(k) {
+                            Some(text) => text.as_deref(),
+                            None => return Err(ColumnError::BadKey { column: name.to_owned(), row }),
+                        },
+                    };
                     codes.push(code_of(text, row)?);
                     row += 1;
                 }

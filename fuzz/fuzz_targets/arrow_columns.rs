@@ -2,8 +2,9 @@
 //! The Python binding's Arrow column reader (`bindings-python/src/arrow_read.rs`, included
 //! here) on arbitrary arrays, as a producer hands them over the C Data Interface: text of any
 //! content, dictionaries whose keys may point outside their values (the interface does not
-//! check them), numbers of several types, nulls anywhere, chunks and slices. Each reader gives
-//! one value per row, or its typed error; it never panics.
+//! check them), numbers, dates and timestamps, nulls anywhere, chunks and slices. Each reader
+//! (sex codes, numbers, flags, text codes, days) gives one value per row, or its typed error; it
+//! never panics.
 
 use std::sync::Arc;
 
@@ -11,8 +12,8 @@ use amimestrocel_dkd::demographics::Sex;
 use arbitrary::Unstructured;
 use arrow_array::types::{Int8Type, UInt32Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, Int8Array, LargeStringArray,
-    StringArray, StringViewArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, Int8Array,
+    LargeStringArray, StringArray, StringViewArray, TimestampNanosecondArray, UInt32Array,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -29,7 +30,7 @@ fn texts(u: &mut Unstructured<'_>, n: usize) -> Vec<Option<String>> {
 fn array(u: &mut Unstructured<'_>) -> Option<ArrayRef> {
     let n = u.int_in_range(0..=48usize).ok()?;
     let null = |u: &mut Unstructured<'_>| u.ratio(1, 6).unwrap_or(false);
-    Some(match u.int_in_range(0..=8u8).ok()? {
+    Some(match u.int_in_range(0..=10u8).ok()? {
         0 => Arc::new(StringArray::from(texts(u, n))),
         1 => Arc::new(LargeStringArray::from(texts(u, n))),
         2 => Arc::new(StringViewArray::from(texts(u, n))),
@@ -50,7 +51,11 @@ fn array(u: &mut Unstructured<'_>) -> Option<ArrayRef> {
         5 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i64>().unwrap_or(0))).collect::<Int64Array>()),
         6 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<f64>().unwrap_or(0.0))).collect::<Float64Array>()),
         7 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<bool>().unwrap_or(false))).collect::<BooleanArray>()),
-        _ => Arc::new((0..n).map(|_| (!null(u)).then(|| u.int_in_range(0..=2i64).unwrap_or(0))).collect::<Int64Array>()),
+        8 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.int_in_range(0..=2i64).unwrap_or(0))).collect::<Int64Array>()),
+        9 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i32>().unwrap_or(0))).collect::<Date32Array>()),
+        _ => Arc::new(
+            (0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i64>().unwrap_or(0))).collect::<TimestampNanosecondArray>(),
+        ),
     })
 }
 
@@ -78,6 +83,19 @@ fuzz_target!(|data: &[u8]| {
     if arrow_read::floats_into("age", &chunks, &mut numbers).is_ok() {
         let nulls = chunks.iter().map(|c| c.null_count()).sum::<usize>();
         assert!(numbers.iter().filter(|v| v.is_nan()).count() >= nulls, "a null is NaN");
+    }
+    match arrow_read::text_codes("text", &chunks, None) {
+        Ok((codes, texts)) => {
+            assert_eq!(codes.len(), rows, "one code per row");
+            assert!(codes.iter().all(|c| (*c as usize) < texts.len()), "every code names a text");
+            // With the texts as the known ones, the same codes come back.
+            let again = arrow_read::text_codes("text", &chunks, Some(&texts)).map(|(c, _)| c);
+            assert_eq!(again.ok(), Some(codes), "known texts give the same codes");
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN) {
+        assert_eq!(days.len(), rows, "one day per row");
     }
     if let Ok(marks) = arrow_read::flags("black", &chunks) {
         assert_eq!(marks.len(), rows, "one flag per row");

@@ -424,3 +424,20 @@ def test_a_bad_arrow_lab_table_is_refused_with_its_place() -> None:
         assert where in str(info.value), (where, str(info.value))
     with pytest.raises(InvalidInputError, match="given twice"):
         endpoints.lab_endpoints(arrow_labs, pa.concat_tables([arrow_subjects, arrow_subjects]))
+
+
+def test_a_dictionary_key_outside_its_dictionary_is_refused_not_read_as_another_text() -> None:
+    # Found by the fuzz target arrow_columns: arrow-rs's normalized_keys() panicked on an empty
+    # dictionary and read a key past the end as the last text. The C Data Interface does not
+    # check keys, so a producer's bad key must be refused with its row.
+    import pyarrow as pa
+
+    labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g")])])
+    arrow_subjects = pa.table({c: subjects[c].astype(str) for c in ("USUBJID", "SEX", "BRTHDT", "TRTSDT", "LSTCNTDT")})
+    bad_key = pa.DictionaryArray.from_arrays(pa.array([3], pa.int8()), pa.array(["uacr"]), safe=False)
+    empty = pa.DictionaryArray.from_arrays(pa.array([None], pa.int8()), pa.array([], pa.string()), safe=False)
+    arrow_labs = pa.table({c: labs[c] for c in labs.columns})
+    with pytest.raises(InvalidInputError, match=r"LBTESTCD\[0\]: is a dictionary key outside its dictionary"):
+        endpoints.lab_endpoints(arrow_labs.set_column(2, "LBTESTCD", bad_key), arrow_subjects)
+    with pytest.raises(InvalidInputError, match=r"LBTESTCD\[0\]: is missing"):
+        endpoints.lab_endpoints(arrow_labs.set_column(2, "LBTESTCD", empty), arrow_subjects)
