@@ -12,23 +12,12 @@ No test asserts on these numbers; they are recorded in docs/performance.md.
 from __future__ import annotations
 
 import sys
-import time
-from typing import Any, Callable, List
 
 import numpy as np
 import pyarrow as pa
 
 import amimestrocel_dkd as dkd
-from python_egfr import numpy_ckd_epi_2021
-
-
-def best(f: Callable[[], Any], repeat: int = 3) -> float:
-    times: List[float] = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from python_egfr import best, numpy_ckd_epi_2021
 
 
 def main() -> None:
@@ -51,8 +40,8 @@ def main() -> None:
         ("int64 ISO/IEC 5218 codes", pa.array(codes.astype(np.int64))),
     ]
     reference = dkd.egfr("ckd_epi_2021_cr", age=age.astype(np.float64), sex=codes, creatinine=scr).values
-    t_np = best(lambda: numpy_ckd_epi_2021(scr, age, female))
-    t_np_text = best(lambda: numpy_ckd_epi_2021(scr, age, letters == "F"))
+    t_np = best(lambda: numpy_ckd_epi_2021(scr, age, female), 3)
+    t_np_text = best(lambda: numpy_ckd_epi_2021(scr, age, letters == "F"), 3)
     print(f"{n:,} rows, both cores; best of 3\n")
     print("| sex column | `egfr(table, ...)` | vs numpy (female given) | vs numpy (from 'F'/'M' text) |")
     print("|---|---|---|---|")
@@ -60,7 +49,7 @@ def main() -> None:
         table = pa.table({"AGE": age, "SEX": sex, "CR": scr})
         out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
         assert np.array_equal(out["egfr"].to_numpy(), reference), name
-        t = best(lambda: dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR"))
+        t = best(lambda: dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR"), 3)
         print(f"| {name} | {t * 1e3:.0f} ms | {t_np / t:.1f}× | {t_np_text / t:.1f}× |")
     print(f"\nnumpy, idiomatic (female given): {t_np * 1e3:.0f} ms; "
           f"with `female = sex == 'F'` from a <U1 array: {t_np_text * 1e3:.0f} ms")
