@@ -102,7 +102,8 @@ type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
 /// texts for sex (label, `female` or `male`). Returns the row count, the arrays the batch
 /// reads by role (float64; uint8 sex codes; uint8 flags), and by role the rows that are null
 /// (for the inputs that have any; a null black flag is already "not known"). A column missing is a
-/// `KeyError`, a column of the wrong type a `TypeError`, both before any work.
+/// `KeyError` (before any column is read), a column of the wrong type a `TypeError` (before the
+/// batch runs).
 #[pyfunction]
 #[pyo3(signature = (table, columns, sex_labels=Vec::new()))]
 pub fn egfr_inputs_arrow<'py>(
@@ -121,7 +122,8 @@ pub fn egfr_inputs_arrow<'py>(
             .collect::<PyResult<Vec<_>>>()?;
         let (schema, batches) = batches(table)?;
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-        // Every column found and typed before any is converted.
+        // Every column is found before any is read; each type is checked as its column is read,
+        // all before the batch runs.
         let chunks = columns
             .iter()
             .map(|(role, name)| column(&schema, &batches, name).map(|c| (role.as_str(), name.as_str(), c)))
@@ -191,9 +193,9 @@ pub fn egfr_inputs_arrow<'py>(
 /// spec (column name, kind, known texts), `text` gives (int64 codes, the distinct texts: with
 /// known texts, positions in them), `date` int32 days since 1970 (`i32::MIN` where null),
 /// `float` float64 (NaN where null); a kind ending in `?` (`date?`) is a column the table may
-/// lack, None then. Every column is found and typed before any is read; a
-/// missing column is a `KeyError`, a wrong type a `TypeError`, a null text or a text not known
-/// an `InvalidInputError` naming the row.
+/// lack, None then. Every column is found before any is read (a missing one is a `KeyError`);
+/// a wrong type is a `TypeError`, a null text or a text not known an `InvalidInputError` naming
+/// the row.
 #[pyfunction]
 pub fn table_columns<'py>(
     py: Python<'py>,

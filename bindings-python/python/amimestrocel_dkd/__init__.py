@@ -256,7 +256,7 @@ def egfr(
     for polars, an :class:`~amimestrocel_dkd._arrow.ArrowTable` for the others). The table that
     comes back has ``egfr`` (missing on a bad row) and ``egfr_error`` (the row's error slug,
     ``ok`` on a good row). A column that is not there is a ``KeyError``, a column of the wrong
-    type a ``TypeError``, both before any work. In a table a null is the row error
+    type a ``TypeError``, both before the batch runs. In a table a null is the row error
     ``<input>_missing`` (``creatinine_missing``; in pandas, NaN, None and ``pd.NA`` are all
     missing), a NaN that is not null (polars, pyarrow) ``<input>_not_finite``.
     ``sex_labels`` declares the texts (or integer codes) of a sex column that core does not
