@@ -273,11 +273,7 @@ pub fn sex_code(text: &str, labels: &[(String, Sex)]) -> u8 {
         Some((_, sex)) => Some(*sex),
         None => Sex::parse(text).ok(),
     };
-    match sex {
-        Some(Sex::Male) => 1,
-        Some(Sex::Female) => 2,
-        None => 0,
-    }
+    sex.map_or(0, Sex::iso5218)
 }
 
 /// The codes of the distinct texts of one chunk, each read by core once: a sex column has a
@@ -413,9 +409,8 @@ where
         let code = match declared.iter().find(|(n, _)| *n == v) {
             _ if nulls.is_some_and(|n| n.is_null(i)) => 0,
             Some((_, code)) => *code,
-            None if v == 1 => 1,
-            None if v == 2 => 2,
-            None => 0,
+            // Core's reading of an ISO/IEC 5218 code; 0 where it names no sex.
+            None => i64::try_from(v).ok().and_then(|v| Sex::from_iso5218(v).ok()).map_or(0, Sex::iso5218),
         };
         out.push(code);
     }

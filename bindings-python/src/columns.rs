@@ -182,11 +182,8 @@ fn is_missing_marker(obj: &Bound<'_, PyAny>) -> bool {
 
 /// ISO/IEC 5218 code as the batch reads it: 1 and 2 stay, anything else is 0 (not known).
 fn iso_code(code: i64) -> u8 {
-    match code {
-        1 => 1,
-        2 => 2,
-        _ => 0,
-    }
+    // Core's reading of an ISO/IEC 5218 code; 0 (the batch's "no sex") where it names none.
+    Sex::from_iso5218(code).map_or(0, Sex::iso5218)
 }
 
 /// Sex codes of a numpy object array (what pandas holds for text columns): each object a str,

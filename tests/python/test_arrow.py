@@ -233,3 +233,14 @@ def test_duckdb_functions_give_the_numpy_results_in_sql() -> None:
     rows = con.sql("SELECT dkd_egfr(60, 'F', NULL), dkd_egfr_error(60, 'F', NULL), dkd_egfr_error(60, 'H', 1.0), "
                    "labs_egfr_error(60, 'H', 1.0)").fetchall()
     assert rows == [(None, "creatinine_missing", "unknown_sex", "ok")]
+
+
+def test_editing_the_pandas_form_of_a_result_does_not_change_its_arrow_form() -> None:
+    out = dkd.egfr(StreamOnly(pa.table({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})),
+                   age="AGE", sex="SEX", creatinine="CR")
+    frame = out.to_pandas()
+    frame.loc[0, "egfr"] = 0.0
+    frame.loc[1, "egfr_error"] = "unknown_sex"
+    assert frame["egfr"][0] == 0.0
+    np.testing.assert_array_equal(pa.table(out)["egfr"].to_numpy(), reference().values)
+    assert pa.table(out)["egfr_error"].to_pylist() == ["ok"] * len(AGES)

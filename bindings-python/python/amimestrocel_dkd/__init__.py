@@ -402,6 +402,10 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     kinds = egfr_error_kinds()
     slugs = [kinds[k] for k in range(len(kinds))]
     values, codes = arrays.values, arrays.error_codes
+    # The Arrow result reads these arrays where they are (no copy): read-only from here, so that
+    # the pandas form of the result cannot change the Arrow form under it.
+    values.setflags(write=False)
+    codes.setflags(write=False)
     native = _native.EgfrArrow(values, codes, slugs)
 
     def egfr_column(pd: Any) -> Any:
