@@ -408,6 +408,17 @@ impl AnalyteKind {
         }
     }
 
+    /// The number in the canonical unit of a value in `unit`, a unit known to fit this analyte
+    /// (the unit of a checked [`super::Measurement`]): the factor of [`Self::linear_factor`] for
+    /// a proportional unit, else (HbA1c %) the conversion through uom. [`Self::validate`]
+    /// computes the canonical value the same way, so both give the same number.
+    pub(crate) fn canonical_of(self, value: f64, unit: Unit) -> f64 {
+        match self.table_factor(unit) {
+            Some(factor) => value * factor,
+            None => self.convert_fitting(value, unit, self.canonical_unit()),
+        }
+    }
+
     /// Checks a value entered in `unit` and returns it in the canonical unit.
     ///
     /// # Errors

@@ -153,6 +153,11 @@ impl LabError {
 
 /// A checked value of some analyte, known only at run time: what bindings and records hold.
 ///
+/// It keeps what was entered, the number and its unit (checked to fit the analyte), and
+/// nothing derived: the value in the canonical unit and as a uom quantity are computed when
+/// asked (ADR 0015: a value stored as uom's SI number would not give back the number entered
+/// for 3–14 % of values, and a value on a threshold must compare as entered).
+///
 /// # Examples
 /// ```
 /// use amimestrocel_dkd::lab::{AnalyteKind, Measurement, Unit};
@@ -165,7 +170,6 @@ pub struct Measurement {
     analyte: AnalyteKind,
     value: f64,
     unit: Unit,
-    canonical: f64,
 }
 
 impl Measurement {
@@ -199,8 +203,8 @@ impl Measurement {
     /// # Errors
     /// As [`Measurement::new`], less `UnknownUnit`.
     pub fn with_unit(analyte: AnalyteKind, value: f64, unit: Unit) -> Result<Self, LabError> {
-        let canonical = analyte.validate(value, unit)?;
-        Ok(Measurement { analyte, value, unit, canonical })
+        analyte.validate(value, unit)?;
+        Ok(Measurement { analyte, value, unit })
     }
 
     /// The analyte.
@@ -215,9 +219,10 @@ impl Measurement {
     pub fn unit(&self) -> Unit {
         self.unit
     }
-    /// The value in the analyte's canonical unit.
+    /// The value in the analyte's canonical unit, computed as [`AnalyteKind::validate`]
+    /// computed it when the value was checked.
     pub fn canonical(&self) -> f64 {
-        self.canonical
+        self.analyte.canonical_of(self.value, self.unit)
     }
 
     /// The value expressed in `unit`.
@@ -238,7 +243,7 @@ impl Measurement {
     /// As [`Measurement::in_unit`].
     pub fn converted(&self, unit: Unit) -> Result<Measurement, LabError> {
         let value = self.in_unit(unit)?;
-        Ok(Measurement { analyte: self.analyte, value, unit, canonical: self.canonical })
+        Ok(Measurement { analyte: self.analyte, value, unit })
     }
 }
 
@@ -403,11 +408,11 @@ impl<A: Analyte> LabValue<A> {
     }
     /// The value in the canonical unit ([`AnalyteKind::canonical_unit`]).
     pub fn canonical(&self) -> f64 {
-        self.inner.canonical
+        self.inner.canonical()
     }
     /// The value as a uom quantity.
     pub fn quantity(&self) -> A::Quantity {
-        A::quantity(self.inner.canonical)
+        A::quantity(self.inner.canonical())
     }
     /// The untyped measurement.
     pub fn measurement(&self) -> Measurement {

@@ -127,6 +127,18 @@ proptest! {
         prop_assert!((there.canonical() - m.canonical()).abs() <= 1e-9 * m.canonical().abs().max(1.0));
     }
 
+    /// A measurement keeps only what was entered; the canonical value it gives later is, to
+    /// the bit, the one its check computed (and compared with the bounds).
+    #[test]
+    fn a_measurements_canonical_value_is_the_one_its_check_computed((kind, from, _to) in analyte_and_unit(), fraction in 0.0f64..1.0) {
+        let Bounds { min, max } = kind.bounds();
+        let value = kind.convert(min + (max - min) * fraction, kind.canonical_unit(), from).unwrap();
+        let checked = kind.validate(value, from).unwrap();
+        let m = Measurement::with_unit(kind, value, from).unwrap();
+        prop_assert_eq!(m.canonical().to_bits(), checked.to_bits());
+        prop_assert_eq!(m.value().to_bits(), value.to_bits());
+    }
+
     /// A measurement in the unit it was entered in is the number as entered, as the
     /// conversion says (both are exactly the value).
     #[test]
@@ -180,4 +192,11 @@ fn the_factor_table_gives_the_factors_the_conversions_give() {
     assert_eq!(AnalyteKind::Hba1c.table_factor(Unit::Percent), None);
     assert_eq!(AnalyteKind::SerumCreatinine.table_factor(Unit::Percent), None);
     assert_eq!(AnalyteKind::SerumCreatinine.table_factor(Unit::MicromolePerLiter), Some(1.0));
+}
+
+/// ADR 0015: a measurement holds the analyte, the number and the unit, and no derived copy.
+#[test]
+fn a_measurement_keeps_only_what_was_entered() {
+    // One f64 and two one-byte enums, padded to 16 (the cached canonical f64 made it 24).
+    assert_eq!(std::mem::size_of::<Measurement>(), 16);
 }
