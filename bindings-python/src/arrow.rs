@@ -28,7 +28,7 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
-use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, ColumnError};
+use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError};
 
 const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
@@ -100,7 +100,8 @@ type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
 /// The eGFR inputs read from an Arrow table: `columns` maps each role (`age`, `sex`,
 /// `creatinine`, `cystatin_c`, `weight_kg`, `black`) to a column name; `sex_labels` declares
 /// texts for sex (label, `female` or `male`). Returns the row count, the arrays the batch
-/// reads by role (float64; uint8 sex codes; uint8 flags), and by role the rows that are null
+/// reads by role (float64; uint8 sex codes; uint8 flags; for `creatinine_unit` and
+/// `cystatin_c_unit`, a unit per row as int64 codes, -1 for a null, and the distinct texts), and by role the rows that are null
 /// (for the inputs that have any; a null black flag is already "not known"). A column missing is a
 /// `KeyError` (before any column is read), a column of the wrong type a `TypeError` (before the
 /// batch runs).
@@ -131,6 +132,12 @@ pub fn egfr_inputs_arrow<'py>(
         let mut out = Vec::with_capacity(chunks.len());
         let mut missing = Vec::new();
         for (role, name, chunks) in chunks {
+            // A unit per row: codes into the distinct texts (-1 for a null), which core parses.
+            if role.ends_with("_unit") {
+                let (codes, texts) = text_codes_or_null(name, &chunks).map_err(column_error)?;
+                out.push((role.to_owned(), (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()));
+                continue;
+            }
             // The rows that are null, so that the batch's codes can say "missing" for them.
             if chunks.iter().any(|c| c.logical_null_count() > 0) && role != "black" {
                 let mut nulls = Vec::with_capacity(rows);

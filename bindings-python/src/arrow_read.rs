@@ -90,13 +90,30 @@ pub fn text_codes(
     chunks: &[ArrayRef],
     known: Option<&[String]>,
 ) -> Result<(Vec<i64>, Vec<String>), ColumnError> {
+    codes_of_texts(name, chunks, known, None)
+}
+
+/// [`text_codes`] of a column whose nulls are rows without a value (a unit column): a null is
+/// the code -1, not an error.
+pub fn text_codes_or_null(name: &str, chunks: &[ArrayRef]) -> Result<(Vec<i64>, Vec<String>), ColumnError> {
+    codes_of_texts(name, chunks, None, Some(-1))
+}
+
+fn codes_of_texts(
+    name: &str,
+    chunks: &[ArrayRef],
+    known: Option<&[String]>,
+    null: Option<i64>,
+) -> Result<(Vec<i64>, Vec<String>), ColumnError> {
     let mut texts: Vec<String> = known.map(<[String]>::to_vec).unwrap_or_default();
     let mut index: std::collections::HashMap<String, i64> =
         texts.iter().enumerate().map(|(i, t)| (t.clone(), i as i64)).collect();
     let mut codes = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
     let mut row = 0;
     let mut code_of = |text: Option<&str>, row: usize| -> Result<i64, ColumnError> {
-        let Some(text) = text else { return Err(ColumnError::Missing { column: name.to_owned(), row }) };
+        let Some(text) = text else {
+            return null.ok_or_else(|| ColumnError::Missing { column: name.to_owned(), row });
+        };
         if let Some(code) = index.get(text) {
             return Ok(*code);
         }

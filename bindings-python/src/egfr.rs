@@ -2,7 +2,8 @@
 
 use amimestrocel_dkd::demographics::{Age, Sex};
 use amimestrocel_dkd::egfr::{
-    egfr_batch_with, estimate, mark_missing, BatchColumns, BatchInput, EgfrEquation, EgfrInputs, GfrEstimate, RowError,
+    egfr_batch_with, estimate, mark_missing, mark_unit_errors, BatchColumns, BatchInput, EgfrEquation, EgfrInputs,
+    GfrEstimate, LabColumn, RowError, RowUnits,
 };
 use amimestrocel_dkd::lab::{CystatinC, Measurement, SerumCreatinine, Unit};
 use chrono::NaiveDate;
@@ -246,6 +247,58 @@ fn egfr_mark_missing(
     })
 }
 
+fn lab_column(name: &str) -> PyResult<LabColumn> {
+    match name {
+        "creatinine" => Ok(LabColumn::Creatinine),
+        "cystatin_c" => Ok(LabColumn::CystatinC),
+        other => Err(PyValueError::new_err(format!("{other} is not a lab column with units (creatinine, cystatin_c)"))),
+    }
+}
+
+/// Values in one unit, that unit's spelling, and per row the code of its unit error.
+type CanonicalColumn<'py> = (Bound<'py, PyArray1<f64>>, &'static str, Bound<'py, PyArray1<u8>>);
+
+/// A lab column with a unit per row, in its canonical unit (core's `RowUnits::to_canonical`):
+/// `codes` index `texts` (-1 or any code outside them: no unit). Returns the values (NaN where
+/// the row's unit is bad), the canonical unit's spelling, and per row 0 or the code of its unit
+/// error, for `egfr_mark_unit_errors`.
+#[pyfunction]
+fn egfr_units_to_canonical<'py>(
+    py: Python<'py>,
+    column: &str,
+    values: PyReadonlyArray1<'py, f64>,
+    codes: PyReadonlyArray1<'py, i64>,
+    texts: Vec<String>,
+) -> PyResult<CanonicalColumn<'py>> {
+    crate::guard(py, || {
+        let column = lab_column(column)?;
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let units = RowUnits { codes: slice(&codes)?, texts: &texts };
+        let one = units.to_canonical(column, slice(&values)?).map_err(|e| errors::egfr(py, e, None))?;
+        Ok((PyArray1::from_vec(py, one.values), one.unit.as_str(), PyArray1::from_vec(py, one.unit_errors)))
+    })
+}
+
+/// Names the unit errors of `egfr_units_to_canonical` in the batch's codes (core's
+/// `mark_unit_errors`).
+#[pyfunction]
+fn egfr_mark_unit_errors(
+    py: Python<'_>,
+    mut codes: numpy::PyReadwriteArray1<'_, u8>,
+    column: &str,
+    unit_errors: PyReadonlyArray1<'_, u8>,
+) -> PyResult<()> {
+    crate::guard(py, || {
+        let codes = codes.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let unit_errors = slice(&unit_errors)?;
+        if unit_errors.len() != codes.len() {
+            return Err(PyValueError::new_err(format!("the unit errors of {column} differ in length")));
+        }
+        mark_unit_errors(codes, unit_errors, lab_column(column)?);
+        Ok(())
+    })
+}
+
 /// The compiled kernel the batch uses on this CPU: `avx2` or `baseline`.
 #[pyfunction]
 fn batch_kernel(py: Python<'_>) -> PyResult<&'static str> {
@@ -283,6 +336,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(age_on, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_columns, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_mark_missing, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_units_to_canonical, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_mark_unit_errors, m)?)?;
     m.add_function(wrap_pyfunction!(egfr_error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(batch_kernel, m)?)?;
     m.add_function(wrap_pyfunction!(equations, m)?)?;

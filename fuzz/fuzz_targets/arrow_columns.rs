@@ -94,6 +94,11 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => assert!(!e.to_string().is_empty()),
     }
+    // A unit column: nulls are rows without a unit (-1); every other code names a text.
+    if let Ok((codes, texts)) = arrow_read::text_codes_or_null("unit", &chunks) {
+        assert_eq!(codes.len(), rows, "one code per row");
+        assert!(codes.iter().all(|c| *c == -1 || (*c as usize) < texts.len()), "a code is -1 or names a text");
+    }
     if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN) {
         assert_eq!(days.len(), rows, "one day per row");
     }

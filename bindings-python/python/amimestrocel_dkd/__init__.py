@@ -282,6 +282,14 @@ def egfr(
     - ``black``: booleans or 0/1; a missing value is a row error for the equations that use the
       race coefficient (and ignored by the others); anything else (``"no"``, 2) is a
       ``TypeError``.
+    - ``creatinine_unit``, ``cystatin_c_unit``: the unit of every row (``"mg/dL"``, ``"µmol/L"``,
+      any spelling :func:`parse_unit` reads), or, with a table, the name of its column of units
+      (``creatinine_unit="LBSTRESU"``: a text column, or a dictionary/categorical of texts), each
+      row then in its own unit. A text that is a unit is read as the unit, never as a column's
+      name. A row's unit that is missing, not a unit, or not one of the analyte's is that row's
+      error (``creatinine_unit_missing``, ``creatinine_unit_unknown``,
+      ``creatinine_unit_not_for_analyte``); a row without a value is ``creatinine_missing``
+      whatever its unit.
     - Several pandas Series must share one index (rows are matched by position, so differing
       indexes would silently pair different people): otherwise ``ValueError``.
 
@@ -296,6 +304,11 @@ def egfr(
     >>> out = egfr(labs, age="AGE", sex="SEX", creatinine="LBSTRESN")
     >>> round(float(out.egfr[0]), 1), list(out.egfr_error)
     (64.5, ['ok', 'unknown_sex'])
+    >>> lb = pd.DataFrame({"AGE": [60, 60, 60], "SEX": ["F", "F", "F"], "LBSTRESN": [1.0, 88.4, 1.0],
+    ...                    "LBSTRESU": ["mg/dL", "umol/L", "mmHg"]})
+    >>> out = egfr(lb, age="AGE", sex="SEX", creatinine="LBSTRESN", creatinine_unit="LBSTRESU")
+    >>> [round(float(v), 1) for v in out.egfr[:2]], list(out.egfr_error)
+    ([64.5, 64.5], ['ok', 'ok', 'creatinine_unit_not_for_analyte'])
     """
     from . import _arrow
 
@@ -313,6 +326,10 @@ def egfr(
         raise TypeError(f"egfr got two equations: {data!r} and equation={equation!r}")
     if sex_labels is not None:
         raise TypeError("sex_labels is for a sex column of a table; for arrays, pass codes or texts core reads")
+    for role, unit in (("creatinine_unit", creatinine_unit), ("cystatin_c_unit", cystatin_c_unit)):
+        if not isinstance(unit, str):
+            raise TypeError(f"{role} of arrays is one unit (a str); for a unit per row, pass a table and name "
+                            "its column of units")
     return _egfr_arrays(data or equation or PROTOCOL_DEFAULT_EQUATION, age=age, sex=sex, female=female,
                         creatinine=creatinine, creatinine_unit=creatinine_unit, cystatin_c=cystatin_c,
                         cystatin_c_unit=cystatin_c_unit, weight_kg=weight_kg, black=black, strict=strict,
@@ -353,32 +370,68 @@ def _egfr_arrays(equation: str, *, age: Any, sex: Any, female: Any, creatinine: 
     return EgfrArrays(values, codes)
 
 
+def _is_unit(role: str, unit: Any) -> bool:
+    """Whether ``unit`` is a unit's text (``"mg/dL"``) rather than the name of a column of units."""
+    if not isinstance(unit, str):
+        raise TypeError(f"{role} is a unit or the name of a column of units (a str), not {type(unit).__name__}")
+    try:
+        parse_unit(unit)
+    except InvalidInputError:
+        return False
+    return True
+
+
+def _pandas_unit_codes(column: Any, name: str) -> Any:
+    """The codes (-1 for a missing unit) and distinct texts of a pandas column of units."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = list(uniques)
+    odd = next((t for t in texts if not isinstance(t, str)), None)
+    if odd is not None:
+        raise TypeError(f"column {name!r} holds units as text, not {type(odd).__name__} ({odd!r})")
+    return np.asarray(codes, dtype=np.int64), texts
+
+
 def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, creatinine: Any,
                 creatinine_unit: str, cystatin_c: Any, cystatin_c_unit: str, weight_kg: Any, black: Any,
                 sex_labels: Optional[Mapping[str, str]], strict: bool, threads: int) -> Any:
     """:func:`egfr` over the columns of a table, named by the arguments."""
     import numpy as np
 
-    from . import _arrow
+    from . import _arrow, _columns
 
     names = {"age": age, "sex": sex, "female": female, "creatinine": creatinine, "cystatin_c": cystatin_c,
              "weight_kg": weight_kg, "black": black}
     for role, name in names.items():
         if name is not None and not isinstance(name, str):
             raise TypeError(f"with a table, {role} names a column (a str), not {type(name).__name__}")
+    # A unit text is the unit of every row; any other text names the table's column of units.
+    unit_columns = {lab: unit for lab, unit in (("creatinine", creatinine_unit), ("cystatin_c", cystatin_c_unit))
+                    if not _is_unit(f"{lab}_unit", unit)}
     index = None
     caller = table
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()  # a stream of DataFrames, read batch by batch
     if _arrow.kind_of(table) == "pandas":
-        absent = [n for n in names.values() if n is not None and n not in table.columns]
+        absent = [n for n in [*names.values(), *unit_columns.values()] if n is not None and n not in table.columns]
         if absent:
-            raise KeyError(f"no column {absent[0]!r} in the DataFrame (its columns: {list(table.columns)})")
+            raise KeyError(f"no column {absent[0]!r} in the DataFrame (its columns: {list(table.columns)}), "
+                           "and it is not a unit either")
         if sex_labels is not None and sex is not None:
             table = table.assign(**{sex: table[sex].map(lambda v: sex_labels.get(str(v), v))})
-        arrays = _egfr_arrays(equation, **{role: None if n is None else table[n] for role, n in names.items()},
-                              creatinine_unit=creatinine_unit, cystatin_c_unit=cystatin_c_unit, strict=False,
-                              threads=threads)
+        inputs = {role: None if n is None else table[n] for role, n in names.items()}
+        units = {"creatinine": creatinine_unit, "cystatin_c": cystatin_c_unit}
+        unit_errors = {}
+        for lab, unit_column in unit_columns.items():
+            if inputs[lab] is None:
+                continue
+            codes, texts = _pandas_unit_codes(table[unit_column], unit_column)
+            values = _columns.floats(np, lab, inputs[lab])
+            inputs[lab], units[lab], unit_errors[lab] = _native.egfr_units_to_canonical(lab, values, codes, texts)
+        arrays = _egfr_arrays(equation, **inputs, creatinine_unit=units["creatinine"],
+                              cystatin_c_unit=units["cystatin_c"], strict=False, threads=threads)
         index = table.index
         # pandas marks a missing value with NaN, None, pd.NA or NaT alike: each is "missing".
         missing = {role: table[n].isna().to_numpy(dtype=bool) for role, n in names.items()
@@ -388,15 +441,26 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
             raise TypeError("with Arrow data, give sex= (text, codes or declared labels), not female=")
         if sex is None:
             raise TypeError("egfr() needs sex= naming the table's sex column")
-        _rows, columns, missing = _arrow.arrow_columns(table, {k: v for k, v in names.items() if k != "female"},
-                                                       sex_labels)
+        wanted = {k: v for k, v in names.items() if k != "female"}
+        wanted.update({f"{lab}_unit": column for lab, column in unit_columns.items() if names[lab] is not None})
+        _rows, columns, missing = _arrow.arrow_columns(table, wanted, sex_labels)
+        units = {"creatinine": creatinine_unit, "cystatin_c": cystatin_c_unit}
+        unit_errors = {}
+        for lab in unit_columns:
+            if f"{lab}_unit" in columns:
+                codes, texts = columns[f"{lab}_unit"]
+                columns[lab], units[lab], unit_errors[lab] = _native.egfr_units_to_canonical(
+                    lab, columns[lab], codes, texts)
         arrays = _egfr_arrays(equation, age=columns["age"], sex=columns["sex"], female=None,
-                              creatinine=columns.get("creatinine"), creatinine_unit=creatinine_unit,
-                              cystatin_c=columns.get("cystatin_c"), cystatin_c_unit=cystatin_c_unit,
+                              creatinine=columns.get("creatinine"), creatinine_unit=units["creatinine"],
+                              cystatin_c=columns.get("cystatin_c"), cystatin_c_unit=units["cystatin_c"],
                               weight_kg=columns.get("weight_kg"), black=columns.get("black"), strict=False,
                               threads=threads)
-    # A null is "missing" (`creatinine_missing`), a NaN that is not null "not finite"; with
-    # strict, the first bad row raises once both are named.
+    # A row's bad unit is named (`creatinine_unit_unknown`) where the batch saw the NaN put in
+    # its place; a null is "missing" (`creatinine_missing`), a NaN that is not null "not
+    # finite"; with strict, the first bad row raises once all are named.
+    for lab, errors in unit_errors.items():
+        _native.egfr_mark_unit_errors(arrays.error_codes, lab, errors)
     _native.egfr_mark_missing(arrays.error_codes, [(role, rows) for role, rows in missing.items() if rows.any()],
                               strict)
     kinds = egfr_error_kinds()

@@ -56,6 +56,8 @@ __all__ = [
     "egfr_columns",
     "egfr_inputs_arrow",
     "egfr_mark_missing",
+    "egfr_units_to_canonical",
+    "egfr_mark_unit_errors",
     "table_columns",
     "EgfrArrow",
     "egfr_error_kinds",
@@ -269,13 +271,17 @@ def floats_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDA
 def flags_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDArray[np.uint8]: ...
 def egfr_inputs_arrow(
     table: Any, columns: List[Tuple[str, str]], sex_labels: List[Tuple[str, str]] = ...
-) -> Tuple[int, List[Tuple[str, npt.NDArray[Any]]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
+) -> Tuple[int, List[Tuple[str, Any]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
 def table_columns(
     table: Any, specs: List[Tuple[str, str, Optional[List[str]]]]
 ) -> Tuple[int, List[Any]]: ...
 def egfr_mark_missing(
     codes: npt.NDArray[np.uint8], missing: List[Tuple[str, npt.NDArray[np.bool_]]], strict: bool = False
 ) -> None: ...
+def egfr_units_to_canonical(
+    column: str, values: npt.NDArray[np.float64], codes: npt.NDArray[np.int64], texts: List[str]
+) -> Tuple[npt.NDArray[np.float64], str, npt.NDArray[np.uint8]]: ...
+def egfr_mark_unit_errors(codes: npt.NDArray[np.uint8], column: str, unit_errors: npt.NDArray[np.uint8]) -> None: ...
 
 @final
 class EgfrArrow:

@@ -51,11 +51,23 @@ pub enum RowError {
     CystatinCMissing = 16,
     /// Weight not given.
     WeightMissing = 17,
+    /// The row's creatinine unit is not given (a unit column with a null); see [`RowUnits`].
+    CreatinineUnitMissing = 18,
+    /// The row's creatinine unit names no unit the library knows.
+    CreatinineUnitUnknown = 19,
+    /// The row's creatinine unit is a unit, but not one of creatinine's (`mmHg`, `mg/g`).
+    CreatinineUnitNotForAnalyte = 20,
+    /// The row's cystatin C unit is not given.
+    CystatinCUnitMissing = 21,
+    /// The row's cystatin C unit names no unit the library knows.
+    CystatinCUnitUnknown = 22,
+    /// The row's cystatin C unit is a unit, but not one of cystatin C's.
+    CystatinCUnitNotForAnalyte = 23,
 }
 
 impl RowError {
     /// Every row error, by code.
-    pub const ALL: [RowError; 17] = [
+    pub const ALL: [RowError; 23] = [
         RowError::InvalidAge,
         RowError::AgeOutOfRange,
         RowError::UnknownSex,
@@ -73,6 +85,12 @@ impl RowError {
         RowError::CreatinineMissing,
         RowError::CystatinCMissing,
         RowError::WeightMissing,
+        RowError::CreatinineUnitMissing,
+        RowError::CreatinineUnitUnknown,
+        RowError::CreatinineUnitNotForAnalyte,
+        RowError::CystatinCUnitMissing,
+        RowError::CystatinCUnitUnknown,
+        RowError::CystatinCUnitNotForAnalyte,
     ];
 
     /// The code written to the batch's code column; 0 means no error.
@@ -100,6 +118,12 @@ impl RowError {
             RowError::CreatinineMissing => "creatinine_missing",
             RowError::CystatinCMissing => "cystatin_c_missing",
             RowError::WeightMissing => "weight_missing",
+            RowError::CreatinineUnitMissing => "creatinine_unit_missing",
+            RowError::CreatinineUnitUnknown => "creatinine_unit_unknown",
+            RowError::CreatinineUnitNotForAnalyte => "creatinine_unit_not_for_analyte",
+            RowError::CystatinCUnitMissing => "cystatin_c_unit_missing",
+            RowError::CystatinCUnitUnknown => "cystatin_c_unit_unknown",
+            RowError::CystatinCUnitNotForAnalyte => "cystatin_c_unit_not_for_analyte",
         }
     }
 
@@ -169,6 +193,148 @@ pub fn mark_missing(codes: &mut [u8], missing: &[bool], column: BatchInput) {
     let (nan, null) = column.codes();
     for (code, _) in codes.iter_mut().zip(missing).filter(|(code, missing)| **missing && **code == nan.code()) {
         *code = null.code();
+    }
+}
+
+/// A lab column of a batch whose rows carry their own unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabColumn {
+    /// `creatinine`, serum creatinine.
+    Creatinine,
+    /// `cystatin_c`, serum cystatin C.
+    CystatinC,
+}
+
+impl LabColumn {
+    fn analyte(self) -> AnalyteKind {
+        match self {
+            LabColumn::Creatinine => AnalyteKind::SerumCreatinine,
+            LabColumn::CystatinC => AnalyteKind::CystatinC,
+        }
+    }
+
+    /// The row errors of a unit missing, unknown, or not of this analyte.
+    fn unit_errors(self) -> [RowError; 3] {
+        match self {
+            LabColumn::Creatinine => [
+                RowError::CreatinineUnitMissing,
+                RowError::CreatinineUnitUnknown,
+                RowError::CreatinineUnitNotForAnalyte,
+            ],
+            LabColumn::CystatinC => {
+                [RowError::CystatinCUnitMissing, RowError::CystatinCUnitUnknown, RowError::CystatinCUnitNotForAnalyte]
+            }
+        }
+    }
+
+    fn input(self) -> BatchInput {
+        match self {
+            LabColumn::Creatinine => BatchInput::Creatinine,
+            LabColumn::CystatinC => BatchInput::CystatinC,
+        }
+    }
+}
+
+/// The units of a lab column, one per row, as a table holds them: each row's code into the
+/// distinct unit texts (how an Arrow dictionary, a pandas categorical or `pandas.factorize`
+/// gives them; SDTM's `LBSTRESU` beside `LBSTRESN`). A code that indexes no text (negative, as
+/// for a null) is a row without a unit. Each distinct text is parsed once, by [`Unit::parse`].
+#[derive(Debug, Clone, Copy)]
+pub struct RowUnits<'a> {
+    /// Each row's position in `texts`.
+    pub codes: &'a [i64],
+    /// The distinct unit texts.
+    pub texts: &'a [&'a str],
+}
+
+/// A lab column brought to one unit by [`RowUnits::to_canonical`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneUnitColumn {
+    /// The unit of `values`: the analyte's canonical unit, to give the batch as the column's.
+    pub unit: Unit,
+    /// The values in `unit`; NaN where the row's unit had an error.
+    pub values: Vec<f64>,
+    /// Per row 0, or the code of the row error of its unit.
+    pub unit_errors: Vec<u8>,
+}
+
+impl RowUnits<'_> {
+    /// `values` (of `column`, each in its row's unit) in the analyte's canonical unit, by the
+    /// factor the batch itself uses for a column in one unit (so a row gives the same number
+    /// either way), and per row 0 or the row error of its unit (`creatinine_unit_missing`,
+    /// `_unknown`, `_not_for_analyte`), whose value is then NaN. A value that is NaN already
+    /// keeps its own problem and gets none for its unit. Give the batch these values in
+    /// [`OneUnitColumn::unit`], then [`mark_unit_errors`] names the unit errors in its codes.
+    ///
+    /// # Errors
+    /// [`EgfrError::ColumnLength`] if the codes and the values differ in length.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::egfr::{LabColumn, RowError, RowUnits};
+    /// use amimestrocel_dkd::lab::Unit;
+    /// let units = RowUnits { codes: &[0, 1, 2, -1], texts: &["mg/dL", "umol/L", "mmHg"] };
+    /// let scr = units.to_canonical(LabColumn::Creatinine, &[1.0, 88.4, 1.0, 1.0])?;
+    /// assert_eq!(scr.unit, Unit::MicromolePerLiter);
+    /// assert!((scr.values[0] - 88.42).abs() < 0.01 && scr.values[1] == 88.4 && scr.values[2].is_nan());
+    /// assert_eq!(scr.unit_errors[2], RowError::CreatinineUnitNotForAnalyte.code());
+    /// assert_eq!(scr.unit_errors[3], RowError::CreatinineUnitMissing.code());
+    /// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
+    /// ```
+    pub fn to_canonical(&self, column: LabColumn, values: &[f64]) -> Result<OneUnitColumn, EgfrError> {
+        if self.codes.len() != values.len() {
+            return Err(EgfrError::ColumnLength { column: "units", expected: values.len(), actual: self.codes.len() });
+        }
+        let analyte = column.analyte();
+        let [missing, unknown, not_for_analyte] = column.unit_errors();
+        // Each distinct text once: its factor into the canonical unit (every unit of creatinine
+        // and cystatin C is proportional), or the row error of the text.
+        let factors: Vec<Result<f64, RowError>> = self
+            .texts
+            .iter()
+            .map(|text| match Unit::parse(text) {
+                Err(_) => Err(unknown),
+                Ok(unit) => match analyte.linear_factor(unit) {
+                    Ok(Some(factor)) => Ok(factor),
+                    _ => Err(not_for_analyte),
+                },
+            })
+            .collect();
+        let mut out = Vec::with_capacity(values.len());
+        let mut unit_errors = Vec::with_capacity(values.len());
+        for (&value, &code) in values.iter().zip(self.codes) {
+            let factor = usize::try_from(code).ok().and_then(|c| factors.get(c)).copied().unwrap_or(Err(missing));
+            let (v, e) = match factor {
+                _ if value.is_nan() => (value, 0),
+                Ok(factor) => (value * factor, 0),
+                Err(e) => (f64::NAN, e.code()),
+            };
+            out.push(v);
+            unit_errors.push(e);
+        }
+        Ok(OneUnitColumn { unit: analyte.canonical_unit(), values: out, unit_errors })
+    }
+}
+
+/// Names the unit errors of [`RowUnits::to_canonical`] in a batch's codes: a row whose code is
+/// the column's NaN error (the NaN `to_canonical` wrote for it) and whose unit had an error gets that
+/// error. A row that failed an earlier check (age, sex) keeps that error, as with
+/// [`mark_missing`].
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::egfr::{mark_unit_errors, LabColumn, RowError};
+/// let mut codes = [RowError::CreatinineNotFinite.code(), RowError::InvalidAge.code()];
+/// let unit = RowError::CreatinineUnitUnknown.code();
+/// mark_unit_errors(&mut codes, &[unit, unit], LabColumn::Creatinine);
+/// assert_eq!(codes, [unit, RowError::InvalidAge.code()]);
+/// ```
+pub fn mark_unit_errors(codes: &mut [u8], unit_errors: &[u8], column: LabColumn) {
+    let (nan, _) = column.input().codes();
+    for (code, &unit) in codes.iter_mut().zip(unit_errors) {
+        if unit != 0 && *code == nan.code() {
+            *code = unit;
+        }
     }
 }
 

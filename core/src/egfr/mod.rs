@@ -32,7 +32,10 @@ pub mod elementary;
 pub mod equations;
 pub mod log_linear;
 
-pub use batch::{egfr_batch, egfr_batch_with, mark_missing, BatchColumns, BatchInput, CheckedBatch, RowError};
+pub use batch::{
+    egfr_batch, egfr_batch_with, mark_missing, mark_unit_errors, BatchColumns, BatchInput, CheckedBatch, LabColumn,
+    OneUnitColumn, RowError, RowUnits,
+};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -376,3 +376,83 @@ fn a_null_is_named_missing_only_where_its_nan_check_failed_so_the_order_of_check
     let slugs: Vec<&str> = codes.iter().map(|c| RowError::from_code(*c).map_or("ok", RowError::slug)).collect();
     assert_eq!(slugs, ["creatinine_missing", "age_missing", "creatinine_not_finite", "sex_missing", "unknown_sex"]);
 }
+
+/// Issue 15, a unit per row: a table whose creatinine rows carry their own unit gives each row
+/// the eGFR it has in a table of one unit, to the bit.
+#[test]
+fn rows_with_their_own_creatinine_unit_give_the_egfr_of_a_column_in_that_unit() {
+    let ages = [60.0, 45.0, 70.0, 52.0];
+    let sexes = [2u8, 1, 2, 1];
+    let scr = [1.1, 97.0, 0.09, 1.3];
+    let texts = ["mg/dL", "umol/L", "mmol/L"];
+    let codes = [0i64, 1, 2, 0];
+    let units = RowUnits { codes: &codes, texts: &texts };
+    let one_unit = units.to_canonical(LabColumn::Creatinine, &scr).unwrap();
+    assert_eq!(one_unit.unit_errors, [0; 4]);
+    let mut cols = BatchColumns::new(&ages, &sexes);
+    cols.creatinine = Some(&one_unit.values);
+    cols.creatinine_unit = one_unit.unit;
+    let (mut mixed, mut mixed_codes) = ([0.0; 4], [0u8; 4]);
+    egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut mixed, &mut mixed_codes, 1).unwrap();
+    for (i, (&code, unit)) in codes
+        .iter()
+        .zip([
+            Unit::MilligramPerDeciliter,
+            Unit::MicromolePerLiter,
+            Unit::MillimolePerLiter,
+            Unit::MilligramPerDeciliter,
+        ])
+        .enumerate()
+    {
+        let mut one = BatchColumns::new(&ages[i..=i], &sexes[i..=i]);
+        one.creatinine = Some(&scr[i..=i]);
+        one.creatinine_unit = unit;
+        let (mut out, mut out_codes) = ([0.0; 1], [0u8; 1]);
+        egfr_batch(EgfrEquation::CkdEpi2021Cr, &one, &mut out, &mut out_codes, 1).unwrap();
+        assert_eq!(
+            (mixed[i].to_bits(), mixed_codes[i]),
+            (out[0].to_bits(), out_codes[0]),
+            "row {i} (unit {})",
+            texts[code as usize]
+        );
+    }
+}
+
+/// A row's unit that is missing, not a unit, or not creatinine's is that row's error, named
+/// for what was wrong; a missing value keeps its own error, and an earlier failing check
+/// (age) keeps its error.
+#[test]
+fn a_bad_unit_is_the_rows_own_error_after_earlier_checks_and_a_missing_value() {
+    let ages = [60.0, 60.0, 60.0, 60.0, f64::NAN, 60.0];
+    let sexes = [2u8; 6];
+    let scr = [1.0, 1.0, 1.0, f64::NAN, 1.0, 1.0];
+    let texts = ["mg/furlong", "mmHg", "mg/dL"];
+    let codes = [-1i64, 0, 1, 0, 0, 7];
+    let one_unit = RowUnits { codes: &codes, texts: &texts }.to_canonical(LabColumn::Creatinine, &scr).unwrap();
+    let mut cols = BatchColumns::new(&ages, &sexes);
+    cols.creatinine = Some(&one_unit.values);
+    cols.creatinine_unit = one_unit.unit;
+    let (mut out, mut row_codes) = ([0.0; 6], [0u8; 6]);
+    egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut row_codes, 1).unwrap();
+    mark_unit_errors(&mut row_codes, &one_unit.unit_errors, LabColumn::Creatinine);
+    let slugs: Vec<&str> = row_codes.iter().map(|&c| RowError::from_code(c).map_or("ok", RowError::slug)).collect();
+    assert_eq!(
+        slugs,
+        [
+            "creatinine_unit_missing",
+            "creatinine_unit_unknown",
+            "creatinine_unit_not_for_analyte",
+            "creatinine_not_finite",
+            "invalid_age",
+            "creatinine_unit_missing"
+        ]
+    );
+    assert!(out.iter().all(|v| v.is_nan()));
+    // Cystatin C has one unit: mg/dL is not one of its.
+    let cys =
+        RowUnits { codes: &[0, 1], texts: &["mg/L", "mg/dL"] }.to_canonical(LabColumn::CystatinC, &[1.0, 1.0]).unwrap();
+    assert_eq!(cys.unit_errors, [0, RowError::CystatinCUnitNotForAnalyte.code()]);
+    // Codes and values of different lengths are refused, not truncated.
+    let short = RowUnits { codes: &[0], texts: &["mg/dL"] }.to_canonical(LabColumn::Creatinine, &[1.0, 1.0]);
+    assert_eq!(short.unwrap_err().kind(), "column_length");
+}
