@@ -17,21 +17,19 @@ use amimestrocel_dkd::demographics::Sex;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
-use arrow_array::types::{Float64Type, UInt8Type};
-use arrow_array::{
-    Array, ArrayRef, DictionaryArray, Float64Array, RecordBatch, RecordBatchIterator, StringArray, UInt8Array,
-};
-use arrow_buffer::{BooleanBuffer, NullBuffer, ScalarBuffer};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
+use arrow_array::types::Float64Type;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_buffer::ScalarBuffer;
+use arrow_schema::{ArrowError, DataType, Schema, SchemaRef};
+use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
 use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError};
 
-const STREAM: &CStr = c"arrow_array_stream";
-const SCHEMA: &CStr = c"arrow_schema";
+pub(crate) const STREAM: &CStr = c"arrow_array_stream";
+pub(crate) const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
 
 /// A column the rules do not read: a `TypeError` (a length mismatch a `ValueError`).
@@ -42,7 +40,7 @@ fn column_error(e: ColumnError) -> PyErr {
     }
 }
 
-fn arrow_error(e: ArrowError) -> PyErr {
+pub(crate) fn arrow_error(e: ArrowError) -> PyErr {
     PyValueError::new_err(format!("the Arrow data could not be read: {e}"))
 }
 
@@ -269,7 +267,7 @@ pub fn table_columns<'py>(
 
 /// An Arrow buffer over the memory of a contiguous numpy array, which it keeps alive (a
 /// reference to the array is its owner, released when the last Arrow array using it is).
-fn numpy_buffer<T: numpy::Element>(array: &Bound<'_, PyAny>, data: &[T]) -> arrow_buffer::Buffer {
+pub(crate) fn numpy_buffer<T: numpy::Element>(array: &Bound<'_, PyAny>, data: &[T]) -> arrow_buffer::Buffer {
     let owner = Arc::new(std::panic::AssertUnwindSafe(array.clone().unbind()));
     let len = std::mem::size_of_val(data);
     let ptr = std::ptr::NonNull::from(data).cast::<u8>();
@@ -284,85 +282,8 @@ pub struct ArrowFloats {
     values: ScalarBuffer<f64>,
 }
 
-/// A result as an Arrow stream (`__arrow_c_stream__`): `egfr` (float64, null on a bad row) and
-/// `egfr_error` (a dictionary of the error slugs, `ok` on a good row).
-#[pyclass(module = "amimestrocel_dkd._native", frozen)]
-pub struct EgfrArrow {
-    batch: RecordBatch,
-}
-
-#[pymethods]
-impl EgfrArrow {
-    /// The result of the batch (`values`, `codes`) with the slugs of the codes.
-    #[new]
-    fn new(
-        py: Python<'_>,
-        values: PyReadonlyArray1<'_, f64>,
-        codes: PyReadonlyArray1<'_, u8>,
-        kinds: Vec<String>,
-    ) -> PyResult<Self> {
-        crate::guard(py, || {
-            let (values_array, codes_array) = ((*values).clone().into_any(), (*codes).clone().into_any());
-            let values = values.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-            let codes = codes.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-            if values.len() != codes.len() {
-                return Err(PyValueError::new_err("values and codes differ in length"));
-            }
-            if let Some(code) = codes.iter().find(|c| usize::from(**c) >= kinds.len()) {
-                return Err(PyValueError::new_err(format!("error code {code} has no slug")));
-            }
-            // A bad row's value is null, its slug says why. The values and codes stay where
-            // numpy keeps them (no copy); the buffers hold the arrays alive.
-            let valid = NullBuffer::new(BooleanBuffer::collect_bool(codes.len(), |i| codes[i] == 0));
-            let egfr = Float64Array::new(
-                ScalarBuffer::from(numpy_buffer(&values_array, values)),
-                Some(valid).filter(|n| n.null_count() > 0),
-            );
-            let keys = UInt8Array::new(ScalarBuffer::from(numpy_buffer(&codes_array, codes)), None);
-            let dictionary = Arc::new(StringArray::from(kinds)) as ArrayRef;
-            let errors = DictionaryArray::<UInt8Type>::try_new(keys, dictionary).map_err(arrow_error)?;
-            let schema = Schema::new(vec![
-                Field::new("egfr", DataType::Float64, true),
-                Field::new_dictionary("egfr_error", DataType::UInt8, DataType::Utf8, false),
-            ]);
-            let batch =
-                RecordBatch::try_new(Arc::new(schema), vec![Arc::new(egfr), Arc::new(errors)]).map_err(arrow_error)?;
-            Ok(EgfrArrow { batch })
-        })
-    }
-
-    /// The rows.
-    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
-        crate::guard(py, || Ok(self.batch.num_rows()))
-    }
-
-    /// The Arrow PyCapsule interface: a new stream of the result each time it is asked for.
-    #[pyo3(signature = (requested_schema=None))]
-    fn __arrow_c_stream__<'py>(
-        &self,
-        py: Python<'py>,
-        requested_schema: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyCapsule>> {
-        let _ = requested_schema; // the schema is fixed; a consumer casts if it wants another
-        crate::guard(py, || {
-            let reader = RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema());
-            let stream = FFI_ArrowArrayStream::new(Box::new(reader));
-            PyCapsule::new_with_value(py, stream, STREAM)
-        })
-    }
-
-    /// The schema, as the interface's `__arrow_c_schema__`.
-    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        crate::guard(py, || {
-            let schema = FFI_ArrowSchema::try_from(self.batch.schema().as_ref()).map_err(arrow_error)?;
-            PyCapsule::new_with_value(py, schema, SCHEMA)
-        })
-    }
-}
-
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(egfr_inputs_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(table_columns, m)?)?;
-    m.add_class::<EgfrArrow>()?;
     Ok(())
 }

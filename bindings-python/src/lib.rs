@@ -8,6 +8,7 @@
 
 mod arrow;
 mod arrow_read;
+mod arrow_write;
 mod columns;
 mod egfr;
 mod eligibility;
@@ -40,6 +41,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     eligibility::register(m)?;
     columns::register(m)?;
     arrow::register(m)?;
+    arrow_write::register(m)?;
     schedule::register(m)?;
     instrument::register(m)?;
     endpoints::register(m)?;

@@ -118,4 +118,4 @@ def test_a_unit_column_that_is_not_text_is_a_type_error_naming_it() -> None:
 
 def test_arrays_take_one_unit_and_say_how_to_give_one_per_row() -> None:
     with pytest.raises(TypeError, match="column of units"):
-        dkd.egfr(age=[60], sex=["F"], creatinine=[1.0], creatinine_unit=np.array(["mg/dL"]))  # type: ignore[arg-type]
+        dkd.egfr(age=[60], sex=["F"], creatinine=[1.0], creatinine_unit=np.array(["mg/dL"]))  # type: ignore[call-overload]

@@ -384,8 +384,10 @@ def _is_unit(role: str, unit: Any) -> bool:
 def _pandas_unit_codes(column: Any, name: str) -> Any:
     """The codes (-1 for a missing unit) and distinct texts of a pandas column of units."""
     import numpy as np
-    import pandas as pd
 
+    from ._extras import require
+
+    pd = require("pandas", "egfr over a pandas DataFrame")
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     texts = list(uniques)
     odd = next((t for t in texts if not isinstance(t, str)), None)
@@ -470,13 +472,6 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     # the pandas form of the result cannot change the Arrow form under it.
     values.setflags(write=False)
     codes.setflags(write=False)
-    native = _native.EgfrArrow(values, codes, slugs)
-
-    def egfr_column(pd: Any) -> Any:
-        return pd.arrays.FloatingArray(values, codes != 0)
-
-    def error_column(pd: Any) -> Any:
-        return pd.Categorical.from_codes(codes.astype(np.int16), categories=slugs)
-
-    result = _arrow.ArrowTable(native, {"egfr": egfr_column, "egfr_error": error_column})
+    result = _arrow.table([_arrow.Column("egfr", "float?", values),
+                           _arrow.Column("egfr_error", "dict", codes, slugs)])
     return _arrow.like(result, caller, index=index)

@@ -12,12 +12,12 @@ gives back a table of the caller's kind.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import _native
 from ._extras import require
 
-__all__ = ["ArrowTable", "is_table", "kind_of"]
+__all__ = ["ArrowTable", "Column", "is_table", "kind_of", "table"]
 
 
 def _module(value: Any) -> str:
@@ -69,12 +69,13 @@ class ArrowTable:
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
 
-    def to_pandas(self, index: Any = None) -> Any:
+    def to_pandas(self, index: Any = None, copy: bool = True) -> Any:
         """A pandas DataFrame (numbers nullable ``Float64``: a bad row is ``pd.NA``; slugs as a
-        category)."""
+        category). With ``copy=False`` the columns are the result's own arrays, which may be
+        read-only where the Arrow form shares them."""
         pd = require("pandas", "ArrowTable.to_pandas")
         frame = {name: f(pd) for name, f in self._columns.items()}
-        return pd.DataFrame(frame, index=index)
+        return pd.DataFrame(frame, index=index, copy=copy)
 
     def to_pyarrow(self) -> Any:
         """A ``pyarrow.Table``."""
@@ -88,11 +89,66 @@ class ArrowTable:
         return f"ArrowTable({len(self)} rows: {', '.join(self._columns)})"
 
 
-def like(result: ArrowTable, caller: Any, index: Any = None) -> Any:
-    """``result`` as the caller's kind of table."""
+class Column(NamedTuple):
+    """One column of a result, described once for both its Arrow and its pandas form.
+
+    ``kind`` is ``float`` (float64, NaN kept), ``float?`` (NaN is missing: Arrow null, pandas
+    ``Float64`` with ``pd.NA``), ``int`` / ``bool`` (``extra``: an optional bool array, true where
+    there is a value), ``date`` (int64 nanoseconds, NaT or invalid per ``extra`` missing: Arrow
+    date32, pandas ``datetime64[ns]``), ``dict`` (integer codes into the texts ``extra``, a
+    negative code missing: Arrow dictionary, pandas Categorical) or ``text`` (a list of str or
+    None)."""
+
+    name: str
+    kind: str
+    data: Any
+    extra: Any = None
+
+
+def _pandas_column(pd: Any, column: Column) -> Any:
+    import numpy as np
+
+    kind, data, extra = column.kind, column.data, column.extra
+    if kind == "float":
+        return data
+    if kind == "float?":
+        return pd.arrays.FloatingArray(data, np.isnan(data))
+    if kind == "int":
+        return data if extra is None else pd.arrays.IntegerArray(data, ~extra)
+    if kind == "bool":
+        return data if extra is None else pd.arrays.BooleanArray(data, ~extra)
+    if kind == "date":
+        dates = data.view("datetime64[ns]")
+        return dates if extra is None else np.where(extra, dates, np.datetime64("NaT", "ns"))
+    if kind == "dict":
+        return pd.Categorical.from_codes(np.asarray(data, dtype=np.int64), categories=extra)
+    return list(data)
+
+
+def table(columns: Sequence[Column]) -> ArrowTable:
+    """A result table from its columns: Arrow through the native module (numbers not copied),
+    pandas from the same description."""
+    import numpy as np
+
+    def native_data(c: Column) -> Any:
+        # Codes reach Arrow as they are when uint8, else as int64.
+        if c.kind == "dict" and c.data.dtype != np.uint8:
+            return np.asarray(c.data, dtype=np.int64)
+        return c.data
+
+    native = _native.TableArrow([(c.name, c.kind, native_data(c), c.extra) for c in columns])
+    builders: Dict[str, Callable[[Any], Any]] = {
+        c.name: (lambda pd, c=c: _pandas_column(pd, c)) for c in columns  # type: ignore[misc]
+    }
+    return ArrowTable(native, builders)
+
+
+def like(result: ArrowTable, caller: Any, index: Any = None, copy: bool = True) -> Any:
+    """``result`` as the caller's kind of table (for pandas, ``copy`` as in
+    :meth:`ArrowTable.to_pandas`)."""
     kind = kind_of(caller)
     if kind == "pandas":
-        return result.to_pandas(index=index)
+        return result.to_pandas(index=index, copy=copy)
     if kind == "pyarrow":
         return result.to_pyarrow()
     if kind == "polars":

@@ -59,7 +59,7 @@ __all__ = [
     "egfr_units_to_canonical",
     "egfr_mark_unit_errors",
     "table_columns",
-    "EgfrArrow",
+    "TableArrow",
     "egfr_error_kinds",
     "equations",
     "estimate_gfr",
@@ -284,8 +284,8 @@ def egfr_units_to_canonical(
 def egfr_mark_unit_errors(codes: npt.NDArray[np.uint8], column: str, unit_errors: npt.NDArray[np.uint8]) -> None: ...
 
 @final
-class EgfrArrow:
-    def __new__(cls, values: npt.NDArray[np.float64], codes: npt.NDArray[np.uint8], kinds: List[str]) -> EgfrArrow: ...
+class TableArrow:
+    def __new__(cls, columns: List[Tuple[str, str, Any, Optional[Any]]]) -> TableArrow: ...
     def __len__(self) -> int: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
     def __arrow_c_schema__(self) -> object: ...

@@ -415,8 +415,11 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     ``subjects`` one row per participant (:data:`SUBJECT_COLUMNS`). Either may be a pandas
     DataFrame or Arrow data (pyarrow, polars, DuckDB; dates as date32, date64, timestamps without
     a time zone or YYYY-MM-DD text; texts as utf8, large_utf8, utf8_view or dictionaries), read
-    without pyarrow; the result is pandas DataFrames. Rows come back by participant (in the
-    subjects' order), parameter and date.
+    without pyarrow. The three tables come back as the kind ``labs`` is: pandas DataFrames for
+    pandas, pyarrow Tables for pyarrow, polars DataFrames (LazyFrames) for polars, and
+    :class:`~amimestrocel_dkd._arrow.ArrowTable` for other Arrow producers (DuckDB); in Arrow,
+    texts are dictionaries, dates date32, and a value not defined is null. Rows come back by
+    participant (in the subjects' order), parameter and date.
 
     A row whose participant is not a subject, whose analyte, unit or value is refused, or dated
     outside the participant's life raises :class:`~amimestrocel_dkd.errors.InvalidInputError`
@@ -435,7 +438,12 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     >>> row.PARAMCD, row.AVISIT, float(row.CHG), float(row.PCHG), bool(row.ANL01FL)
     ('UPRO24', 'w28', -0.5, -25.0, True)
     """
-    pd = _pandas()
+    from . import _arrow
+    from ._arrow import Column
+
+    caller = labs
+    if _arrow.kind_of(labs) == "pandas":
+        _pandas()  # a pandas caller gets DataFrames; say so early if pandas is missing
     lc = {**LAB_COLUMNS, **(lab_columns or {})}
     sc = {**SUBJECT_COLUMNS, **(subject_columns or {})}
     ids, subject_cols = _subject_columns(subjects, sc)
@@ -449,36 +457,39 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     codes = [c for c, _ in out["parameters"]]
     labels = [label for _, label in out["parameters"]]
     param = out["param"]
-    # The columns are kept as they are (not copied into blocks: pandas would copy them all).
-    bds = pd.DataFrame({
-        "USUBJID": pd.Categorical.from_codes(out["participant"], categories=ids),
-        "PARAMCD": pd.Categorical.from_codes(param, categories=codes),
-        "PARAM": pd.Categorical.from_codes(param, categories=labels),
-        "AVISIT": pd.Categorical.from_codes(out["avisit"], categories=out["visits"]),
-        "ADT": out["adt_ns"].view("datetime64[ns]"),
-        "ADY": out["ady"],
-        "AVAL": out["aval"],
-        # Nullable floats: a value not defined (no baseline, before day 1, the percent change
-        # from a baseline of 0) is pd.NA, not NaN (the numbers are not copied; the mask is new).
-        "BASE": pd.arrays.FloatingArray(out["base"], np.isnan(out["base"])),
-        "CHG": pd.arrays.FloatingArray(out["chg"], np.isnan(out["chg"])),
-        "PCHG": pd.arrays.FloatingArray(out["pchg"], np.isnan(out["pchg"])),
-        "R2BASE": pd.arrays.FloatingArray(out["r2base"], np.isnan(out["r2base"])),
-        "ABLFL": out["ablfl"],
-        "ANL01FL": out["anl01fl"],
-    }, copy=False)
+    # One description per table, for its Arrow and its pandas form (numbers are not copied).
+    # A value not defined (no baseline, before day 1, the percent change from a baseline of 0)
+    # is missing (Arrow null, pandas pd.NA), not NaN.
+    bds = _arrow.table([
+        Column("USUBJID", "dict", out["participant"], list(ids)),
+        Column("PARAMCD", "dict", param, codes),
+        Column("PARAM", "dict", param, labels),
+        Column("AVISIT", "dict", out["avisit"], out["visits"]),
+        Column("ADT", "date", out["adt_ns"]),
+        Column("ADY", "int", out["ady"]),
+        Column("AVAL", "float", out["aval"]),
+        Column("BASE", "float?", out["base"]),
+        Column("CHG", "float?", out["chg"]),
+        Column("PCHG", "float?", out["pchg"]),
+        Column("R2BASE", "float?", out["r2base"]),
+        Column("ABLFL", "bool", out["ablfl"]),
+        Column("ANL01FL", "bool", out["anl01fl"]),
+    ])
     has = out["renal_has"]
-    adsl = pd.DataFrame({
-        "USUBJID": list(ids),
-        "RENALFL": pd.array(np.where(has, out["renal_event"], False), dtype="boolean"),
-        "RENALDT": out["renal_date_ns"].view("datetime64[ns]"),
-        "RENALDY": pd.array(out["renal_days"], dtype="Int64"),
-        "RENALCMP": out["renal_component"],
-    })
-    adsl.loc[~has, ["RENALFL", "RENALDT", "RENALDY"]] = pd.NA
-    unusable = pd.DataFrame([(ids[p], src, reason) for p, src, reason in out["unusable"]],
-                            columns=["USUBJID", "SRC", "REASON"])
-    return LabEndpoints(bds, adsl, unusable)
+    adsl = _arrow.table([
+        Column("USUBJID", "text", list(ids)),
+        Column("RENALFL", "bool", np.where(has, out["renal_event"], False), has),
+        Column("RENALDT", "date", out["renal_date_ns"], has),
+        Column("RENALDY", "int", out["renal_days"], has),
+        Column("RENALCMP", "text", out["renal_component"]),
+    ])
+    unusable = _arrow.table([
+        Column("USUBJID", "text", [ids[p] for p, _, _ in out["unusable"]]),
+        Column("SRC", "text", [src for _, src, _ in out["unusable"]]),
+        Column("REASON", "text", [reason for _, _, reason in out["unusable"]]),
+    ])
+    # pandas takes the arrays as they are (they are this call's own, and writable).
+    return LabEndpoints(*(_arrow.like(t, caller, copy=False) for t in (bds, adsl, unusable)))
 
 
 def derive(timelines: Iterable[Timeline], config: Optional[Mapping[str, Any]] = None,
