@@ -38,6 +38,7 @@ suite "rustfmt" cargo fmt --all -- --check
 suite "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "rust tests" cargo test --quiet
 suite "python" bash scripts/test-python.sh
+suite "spark" bash scripts/test-spark.sh
 suite "kotlin" bash scripts/test-kotlin.sh
 suite "swift" bash scripts/test-swift.sh
 suite "trial report in a browser" bash scripts/test-report.sh

@@ -5,6 +5,7 @@
 #
 # Cache layout (override the root with AMIMESTROCEL_CACHE):
 #   $CACHE/venv       Python venv with maturin, pytest, numpy, pandas, mypy
+#   $CACHE/venv-spark Python venv with pyspark 4.0 and pandas < 3 (Spark's own requirement)
 #   $CACHE/kotlin     kotlin-compiler from npm
 #   $CACHE/trixie     Debian trixie chroot with swiftlang (Bookworm has no Swift compiler)
 set -euo pipefail
@@ -45,6 +46,24 @@ ensure_venv() {
   fi
   log "python venv ready: $("$VENV/bin/python" --version)"
   export VENV
+}
+
+# PySpark for tests/spark, in a venv of its own: Spark 4.0 reads pandas < 3 only, and it must not
+# pin the main venv's pandas. Spark runs on the machine's Java 17.
+SPARK_REQUIREMENTS=(pyspark==4.0.1 "pandas<3" pyarrow numpy pytest)
+ensure_spark_venv() {
+  SPARK_VENV="$CACHE/venv-spark"
+  if [ ! -x "$SPARK_VENV/bin/python" ]; then
+    log "creating Python venv at $SPARK_VENV"
+    python3 -m venv "$SPARK_VENV"
+  fi
+  if ! "$SPARK_VENV/bin/python" -c 'import pyspark, pandas, pyarrow, numpy, pytest; assert pyspark.__version__ == "4.0.1" and int(pandas.__version__.split(".")[0]) < 3' 2>/dev/null; then
+    log "pip install ${SPARK_REQUIREMENTS[*]}"
+    "$SPARK_VENV/bin/pip" install -q --disable-pip-version-check "${SPARK_REQUIREMENTS[@]}" >&2
+  fi
+  command -v java >/dev/null || { log "java not found: Spark needs Java 17"; return 1; }
+  log "spark venv ready: pyspark $("$SPARK_VENV/bin/python" -c 'import pyspark; print(pyspark.__version__)')"
+  export SPARK_VENV
 }
 
 ensure_kotlin() {

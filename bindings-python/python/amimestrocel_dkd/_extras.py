@@ -15,7 +15,8 @@ from typing import Any, Dict
 __all__ = ["EXTRAS", "MissingExtraError", "require"]
 
 #: The module each extra of the package installs (``pyproject.toml``'s optional dependencies).
-EXTRAS: Dict[str, str] = {"pandas": "pandas", "pyarrow": "arrow", "polars": "polars", "duckdb": "duckdb"}
+EXTRAS: Dict[str, str] = {"pandas": "pandas", "pyarrow": "arrow", "polars": "polars", "duckdb": "duckdb",
+                          "pyspark": "spark"}
 
 
 class MissingExtraError(ModuleNotFoundError):
