@@ -26,7 +26,7 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
-use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError};
+use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone};
 
 pub(crate) const STREAM: &CStr = c"arrow_array_stream";
 pub(crate) const SCHEMA: &CStr = c"arrow_schema";
@@ -198,16 +198,26 @@ pub fn egfr_inputs_arrow<'py>(
 /// spec (column name, kind, known texts), `text` gives (int64 codes, the distinct texts: with
 /// known texts, positions in them), `date` int32 days since 1970 (`i32::MIN` where null),
 /// `float` float64 (NaN where null); a kind ending in `?` (`date?`) is a column the table may
-/// lack, None then. Every column is found before any is read (a missing one is a `KeyError`);
-/// a wrong type is a `TypeError`, a null text or a text not known an `InvalidInputError` naming
-/// the row.
+/// lack, None then. A timestamp with a time zone is read as its day in `zone` (its UTC offsets,
+/// as `(starts, offsets)` in seconds, from the caller's `tz=`), and refused without one. Every
+/// column is found before any is read (a missing one is a `KeyError`); a wrong type is a
+/// `TypeError`, a null text or a text not known an `InvalidInputError` naming the row.
 #[pyfunction]
+#[pyo3(signature = (table, specs, zone=None))]
 pub fn table_columns<'py>(
     py: Python<'py>,
     table: &Bound<'py, PyAny>,
     specs: Vec<(String, String, Option<Vec<String>>)>,
+    zone: Option<(Vec<i64>, Vec<i64>)>,
 ) -> PyResult<(usize, Vec<Bound<'py, PyAny>>)> {
     crate::guard(py, || {
+        let zone = match zone {
+            None => None,
+            Some((starts, offsets)) => Some(
+                Zone::new(starts, offsets)
+                    .ok_or_else(|| PyValueError::new_err("a zone's starts must ascend, one offset each"))?,
+            ),
+        };
         let (schema, batches) = batches(table)?;
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         // A kind ending in `?` is a column the table may lack (None then).
@@ -247,7 +257,10 @@ pub fn table_columns<'py>(
                     let (codes, texts) = text_codes(name, &chunks, known.as_deref()).map_err(read_error)?;
                     (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()
                 }
-                "date" => PyArray1::from_vec(py, days(name, &chunks, i32::MIN).map_err(read_error)?).into_any(),
+                "date" => {
+                    let read = days(name, &chunks, i32::MIN, zone.as_ref()).map_err(read_error)?;
+                    PyArray1::from_vec(py, read).into_any()
+                }
                 "float" => {
                     let array = PyArray1::<f64>::zeros(py, rows, false);
                     {

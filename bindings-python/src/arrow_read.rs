@@ -52,6 +52,11 @@ pub enum ColumnError {
         "column {column} is {data_type}, not dates (date32, date64, a timestamp without time zone, or YYYY-MM-DD text)"
     )]
     NotDates { column: String, data_type: String },
+    /// Instants (timestamps with a time zone) read without a zone to take their day in.
+    #[error(
+        "column {column} is {data_type}: instants, whose day depends on a time zone; give tz= (an IANA zone such as \"Asia/Shanghai\") to read each as its day there"
+    )]
+    NeedsZone { column: String, data_type: String },
     /// A date that cannot be read.
     #[error("{column}[{row}]: is not a date")]
     NotADate { column: String, row: usize },
@@ -173,11 +178,37 @@ fn codes_of_texts(
     Ok((codes, texts))
 }
 
+/// A time zone as its UTC offsets: from each start (seconds since 1970, UTC, ascending) the
+/// offset in seconds, until the next start; before the first start, the first offset. The
+/// Python side builds it from the IANA database (`zoneinfo`) for the zone the caller names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    starts: Vec<i64>,
+    offsets: Vec<i64>,
+}
+
+impl Zone {
+    /// The zone of `starts` and `offsets`, which must be as long as each other and not empty,
+    /// the starts ascending.
+    pub fn new(starts: Vec<i64>, offsets: Vec<i64>) -> Option<Zone> {
+        let ascending = starts.windows(2).all(|w| w[0] < w[1]);
+        (starts.len() == offsets.len() && !starts.is_empty() && ascending).then_some(Zone { starts, offsets })
+    }
+
+    /// The day (since 1970) of the instant `seconds` (since 1970, UTC) in this zone.
+    pub fn day_of(&self, seconds: i64) -> i64 {
+        let after = self.starts.partition_point(|s| *s <= seconds);
+        let offset = self.offsets[after.saturating_sub(1)];
+        seconds.saturating_add(offset).div_euclid(86_400)
+    }
+}
+
 /// Days since 1970-01-01 of a date column: date32, date64 and timestamps without a time zone
 /// (the day of the time), or `YYYY-MM-DD` text read by core; a null is `missing` (the caller
-/// decides whether a date may be absent). A timestamp with a time zone is refused: which day it
-/// is depends on a zone the caller must choose.
-pub fn days(name: &str, chunks: &[ArrayRef], missing: i32) -> Result<Vec<i32>, ColumnError> {
+/// decides whether a date may be absent). A timestamp with a time zone (an instant) is read as
+/// its day in `zone`, and refused without one ([`ColumnError::NeedsZone`]): which day it is
+/// depends on a zone the caller must choose.
+pub fn days(name: &str, chunks: &[ArrayRef], missing: i32, zone: Option<&Zone>) -> Result<Vec<i32>, ColumnError> {
     use arrow_array::types::{
         Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
         TimestampSecondType,
@@ -207,6 +238,23 @@ pub fn days(name: &str, chunks: &[ArrayRef], missing: i32) -> Result<Vec<i32>, C
                     from_units(chunk.as_primitive::<TimestampNanosecondType>().values(), 86_400_000_000_000)
                 }
             },
+            DataType::Timestamp(unit, Some(_)) => {
+                let Some(zone) = zone else {
+                    return Err(ColumnError::NeedsZone {
+                        column: name.to_owned(),
+                        data_type: chunk.data_type().to_string(),
+                    });
+                };
+                let (values, per_second): (&[i64], i64) = match unit {
+                    TimeUnit::Second => (chunk.as_primitive::<TimestampSecondType>().values(), 1),
+                    TimeUnit::Millisecond => (chunk.as_primitive::<TimestampMillisecondType>().values(), 1_000),
+                    TimeUnit::Microsecond => (chunk.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
+                    TimeUnit::Nanosecond => (chunk.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+                };
+                out.extend(
+                    values.iter().map(|v| i32::try_from(zone.day_of(v.div_euclid(per_second))).unwrap_or(missing)),
+                );
+            }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
                 let texts: Box<dyn Iterator<Item = Option<&str>>> = match chunk.data_type() {
                     DataType::Utf8 => Box::new(chunk.as_string::<i32>().iter()),

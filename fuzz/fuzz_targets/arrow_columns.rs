@@ -30,7 +30,7 @@ fn texts(u: &mut Unstructured<'_>, n: usize) -> Vec<Option<String>> {
 fn array(u: &mut Unstructured<'_>) -> Option<ArrayRef> {
     let n = u.int_in_range(0..=48usize).ok()?;
     let null = |u: &mut Unstructured<'_>| u.ratio(1, 6).unwrap_or(false);
-    Some(match u.int_in_range(0..=10u8).ok()? {
+    Some(match u.int_in_range(0..=11u8).ok()? {
         0 => Arc::new(StringArray::from(texts(u, n))),
         1 => Arc::new(LargeStringArray::from(texts(u, n))),
         2 => Arc::new(StringViewArray::from(texts(u, n))),
@@ -53,8 +53,15 @@ fn array(u: &mut Unstructured<'_>) -> Option<ArrayRef> {
         7 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<bool>().unwrap_or(false))).collect::<BooleanArray>()),
         8 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.int_in_range(0..=2i64).unwrap_or(0))).collect::<Int64Array>()),
         9 => Arc::new((0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i32>().unwrap_or(0))).collect::<Date32Array>()),
-        _ => Arc::new(
+        10 => Arc::new(
             (0..n).map(|_| (!null(u)).then(|| u.arbitrary::<i64>().unwrap_or(0))).collect::<TimestampNanosecondArray>(),
+        ),
+        // Instants: a timestamp with a time zone.
+        _ => Arc::new(
+            (0..n)
+                .map(|_| (!null(u)).then(|| u.arbitrary::<i64>().unwrap_or(0)))
+                .collect::<TimestampNanosecondArray>()
+                .with_timezone("Asia/Shanghai"),
         ),
     })
 }
@@ -99,8 +106,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(codes.len(), rows, "one code per row");
         assert!(codes.iter().all(|c| *c == -1 || (*c as usize) < texts.len()), "a code is -1 or names a text");
     }
-    if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN) {
+    if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, None) {
         assert_eq!(days.len(), rows, "one day per row");
+    }
+    // Instants read in a zone of two offsets (any instant, however far, has a day or is missing).
+    if let Some(zone) = arrow_read::Zone::new(vec![0, 1_000_000_000], vec![8 * 3600, -5 * 3600]) {
+        if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, Some(&zone)) {
+            assert_eq!(days.len(), rows, "one day per row");
+        }
     }
     if let Ok(marks) = arrow_read::flags("black", &chunks) {
         assert_eq!(marks.len(), rows, "one flag per row");

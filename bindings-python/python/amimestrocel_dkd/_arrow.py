@@ -89,6 +89,59 @@ class ArrowTable:
         return f"ArrowTable({len(self)} rows: {', '.join(self._columns)})"
 
 
+#: The span over which :func:`zone_offsets` follows a zone's changes of offset (UTC seconds:
+#: 1900-01-01 to 2100-01-01); before it, the zone's offset of 1900, after it that of 2100.
+ZONE_SPAN = (-2_208_988_800, 4_102_444_800)
+
+
+def zone_offsets(tz: str) -> Tuple[List[int], List[int]]:
+    """The UTC offsets of the IANA time zone ``tz`` (``"Asia/Shanghai"``), as the native readers
+    take them: the instants (UTC seconds) from which each offset (seconds) holds, found with the
+    standard library's ``zoneinfo`` by looking at every day of :data:`ZONE_SPAN` and, where the
+    offset changed, at the second it changed. Two changes within one day would be seen as one.
+    An unknown zone is a ``ValueError``.
+
+    >>> starts, offsets = zone_offsets("Asia/Shanghai")
+    >>> offsets[-1] // 3600, len(starts) > 1
+    (8, True)
+    """
+    if tz not in _ZONES:
+        _ZONES[tz] = _follow_zone(tz)
+    return _ZONES[tz]
+
+
+#: The zones :func:`zone_offsets` has followed (a few at most in a session).
+_ZONES: Dict[str, Tuple[List[int], List[int]]] = {}
+
+
+def _follow_zone(tz: str) -> Tuple[List[int], List[int]]:
+    """The work of :func:`zone_offsets`."""
+    import datetime
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"tz={tz!r} is not a time zone of the IANA database (such as 'Asia/Shanghai')") from None
+
+    def offset(t: int) -> int:
+        delta = datetime.datetime.fromtimestamp(t, zone).utcoffset()
+        return 0 if delta is None else int(delta.total_seconds())
+
+    first, last = ZONE_SPAN
+    starts, offsets = [first], [offset(first)]
+    for day in range(first, last, 86_400):
+        after = offset(day + 86_400)
+        if after != offsets[-1]:
+            low, high = day, day + 86_400  # the offset is offsets[-1] at low and `after` at high
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == offsets[-1] else (low, middle)
+            starts.append(high)
+            offsets.append(after)
+    return starts, offsets
+
+
 class Column(NamedTuple):
     """One column of a result, described once for both its Arrow and its pandas form.
 

@@ -273,7 +273,9 @@ def egfr_inputs_arrow(
     table: Any, columns: List[Tuple[str, str]], sex_labels: List[Tuple[str, str]] = ...
 ) -> Tuple[int, List[Tuple[str, Any]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
 def table_columns(
-    table: Any, specs: List[Tuple[str, str, Optional[List[str]]]]
+    table: Any,
+    specs: List[Tuple[str, str, Optional[List[str]]]],
+    zone: Optional[Tuple[List[int], List[int]]] = None,
 ) -> Tuple[int, List[Any]]: ...
 def egfr_mark_missing(
     codes: npt.NDArray[np.uint8], missing: List[Tuple[str, npt.NDArray[np.bool_]]], strict: bool = False

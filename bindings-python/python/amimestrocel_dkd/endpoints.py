@@ -293,9 +293,21 @@ be absent."""
 _NO_DATE = np.iinfo(np.int32).min
 
 
-def _days(column: Any, name: str, optional: bool) -> Any:
-    """A date column as days since 1970 (int32); a missing date is ``_NO_DATE``."""
+def _local(values: Any, name: str, tz: Optional[str]) -> Any:
+    """Instants (pandas datetimes with a time zone) as the wall time in ``tz``, without zone; a
+    ``TypeError`` without ``tz``: which day an instant is depends on the zone."""
+    if tz is None:
+        raise TypeError(f"column {name} holds instants ({values.dtype}), whose day depends on a time zone: "
+                        "give tz= (an IANA zone such as 'Asia/Shanghai') to read each as its day there")
+    return values.dt.tz_convert(tz).dt.tz_localize(None)
+
+
+def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> Any:
+    """A date column as days since 1970 (int32); a missing date is ``_NO_DATE``; instants are
+    read as their day in ``tz`` (refused without it)."""
     pd = _pandas()
+    if isinstance(getattr(column, "dtype", None), pd.DatetimeTZDtype):
+        column = _local(column, name, tz)
     if getattr(column, "dtype", None) is not None and np.issubdtype(column.dtype, np.datetime64):
         # Already dates (datetime64 of any unit): whole days since 1970, NaT as missing.
         raw = column.to_numpy()
@@ -307,6 +319,8 @@ def _days(column: Any, name: str, optional: bool) -> Any:
         days[missing] = _NO_DATE
         return days.astype(np.int32)
     values = pd.to_datetime(column, errors="coerce")
+    if isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):  # texts with an offset
+        values = _local(pd.Series(values), name, tz)
     missing = values.isna().to_numpy()
     raw = pd.Series(column).isna().to_numpy()
     if (missing & ~raw).any():
@@ -326,6 +340,13 @@ def _codes(column: Any, name: str, known: Optional[List[str]] = None) -> Tuple[A
     text not in ``known``, is refused."""
     values = column.to_numpy(dtype=object) if hasattr(column, "to_numpy") else np.asarray(column, dtype=object)
     return _native.text_codes(values, name, known)
+
+
+def _zone(tz: Optional[str]) -> Optional[Tuple[List[int], List[int]]]:
+    """The UTC offsets of ``tz`` as the native reader takes them, or None."""
+    from ._arrow import zone_offsets
+
+    return None if tz is None else zone_offsets(tz)
 
 
 def _is_arrow(table: Any) -> bool:
@@ -350,13 +371,14 @@ def _required(days: Any, name: str) -> Any:
     return days
 
 
-def _subject_columns(subjects: Any, sc: Mapping[str, str]) -> Tuple[List[str], Any]:
+def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) -> Tuple[List[str], Any]:
     """The subjects' ids and the columns the native call reads, from pandas or Arrow."""
     optional_names = ("ESRDDT", "RRTSTDT", "DTHDT")
     if _is_arrow(subjects):
         wanted = [("USUBJID", "text"), ("SEX", "text"), ("BRTHDT", "date"), ("TRTSDT", "date"), ("LSTCNTDT", "date")]
         wanted += [(name, "date?") for name in optional_names]  # None when the table has no such column
-        n, read = _native.table_columns(_arrow_table(subjects), [(sc[name], kind, None) for name, kind in wanted])
+        n, read = _native.table_columns(_arrow_table(subjects), [(sc[name], kind, None) for name, kind in wanted],
+                                        _zone(tz))
         got = {name: column for (name, _), column in zip(wanted, read) if column is not None}
         codes, ids = got["USUBJID"]
         if len(ids) != n:
@@ -374,30 +396,31 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str]) -> Tuple[List[str], A
     def optional_dates(name: str) -> Any:
         column = sc[name]
         if column in subjects.columns:
-            return _days(subjects[column], name, optional=True)
+            return _days(subjects[column], name, optional=True, tz=tz)
         return np.full(n, _NO_DATE, dtype=np.int32)
 
     return list(index), (
-        list(index), [str(x) for x in subjects[sc["SEX"]]], _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False),
-        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True),
-        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False),
+        list(index), [str(x) for x in subjects[sc["SEX"]]],
+        _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False, tz=tz),
+        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True, tz=tz),
+        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False, tz=tz),
         *[optional_dates(name) for name in optional_names],
     )
 
 
-def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str]) -> Any:
+def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str], tz: Optional[str]) -> Any:
     """The lab rows as the native call reads them, from pandas or Arrow."""
     if _is_arrow(labs):
         _n, read = _native.table_columns(_arrow_table(labs), [
             (lc["USUBJID"], "text", ids), (lc["ADT"], "date", None), (lc["LBTESTCD"], "text", None),
             (lc["LBSTRESN"], "float", None), (lc["LBSTRESU"], "text", None),
-        ])
+        ], _zone(tz))
         (participant, _), adt, (analyte, analytes), value, (unit, units) = read
         return (participant, _required(adt, "ADT"), analyte, analytes, value, unit, units)
     participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", ids)
     analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
     unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
-    return (participant, _days(labs[lc["ADT"]], "ADT", optional=False), analyte, analytes,
+    return (participant, _days(labs[lc["ADT"]], "ADT", optional=False, tz=tz), analyte, analytes,
             labs[lc["LBSTRESN"]].to_numpy(dtype=np.float64), unit, units)
 
 
@@ -405,7 +428,7 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
                   plan: Optional[Union[Mapping[str, Any], str]] = None,
                   readings: Optional[Union[Mapping[str, Any], str]] = None,
                   lab_columns: Optional[Mapping[str, str]] = None,
-                  subject_columns: Optional[Mapping[str, str]] = None) -> LabEndpoints:
+                  subject_columns: Optional[Mapping[str, str]] = None, tz: Optional[str] = None) -> LabEndpoints:
     """The lab endpoints of a whole cohort from two DataFrames, in one call: every lab
     parameter's analysis values (eGFR recomputed from creatinine with the configured equation,
     UACR from albumin and creatinine, baseline, visit, analysis flag, change, percent change,
@@ -424,7 +447,10 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     A row whose participant is not a subject, whose analyte, unit or value is refused, or dated
     outside the participant's life raises :class:`~amimestrocel_dkd.errors.InvalidInputError`
     with the ``path`` (``labs[12].date``); carrying values forward is refused here
-    (:class:`~amimestrocel_dkd.errors.InvalidConfigError`).
+    (:class:`~amimestrocel_dkd.errors.InvalidConfigError`). A date column of instants (a
+    timestamp with a time zone: Spark's timestamps, pandas' ``datetime64[ns, UTC]``, texts with
+    an offset) is read as each instant's day in ``tz`` (an IANA zone; the trial's sites are in
+    ``"Asia/Shanghai"``) and is a ``TypeError`` naming the column without it.
 
     >>> import pandas as pd
     >>> from amimestrocel_dkd import endpoints
@@ -446,8 +472,9 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
         _pandas()  # a pandas caller gets DataFrames; say so early if pandas is missing
     lc = {**LAB_COLUMNS, **(lab_columns or {})}
     sc = {**SUBJECT_COLUMNS, **(subject_columns or {})}
-    ids, subject_cols = _subject_columns(subjects, sc)
-    lab_cols = _lab_columns(labs, lc, ids)
+    _zone(tz)  # an unknown zone is refused before any column is read, whether one needs it or not
+    ids, subject_cols = _subject_columns(subjects, sc, tz)
+    lab_cols = _lab_columns(labs, lc, ids, tz)
     out = _native.endpoints_lab_table(
         subject_cols, lab_cols,
         None if config is None else json.dumps(dict(config)),

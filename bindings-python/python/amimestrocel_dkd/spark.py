@@ -95,12 +95,14 @@ def egfr(df: Any, *, age: str, sex: str, creatinine: Optional[str] = None, creat
 
 def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
                             plan: Optional[Mapping[str, Any]] = None,
-                            readings: Optional[Mapping[str, Any]] = None) -> Callable[[Any], Any]:
+                            readings: Optional[Mapping[str, Any]] = None,
+                            tz: Optional[str] = None) -> Callable[[Any], Any]:
     """The function for ``labs.groupBy("USUBJID").applyInArrow(f, BDS_DDL)``: a
     ``pyarrow.Table`` of one participant's lab rows (the columns of
     :data:`~amimestrocel_dkd.endpoints.LAB_COLUMNS`), each carrying the participant's subject
     columns (:data:`~amimestrocel_dkd.endpoints.SUBJECT_COLUMNS`, the same on every row), gives
-    that participant's BDS rows as a ``pyarrow.Table`` of :data:`BDS_DDL`. A refused row raises
+    that participant's BDS rows as a ``pyarrow.Table`` of :data:`BDS_DDL`. Spark timestamps are
+    instants: ``tz`` (``"Asia/Shanghai"``) says in which zone to take their day. A refused row raises
     as :func:`~amimestrocel_dkd.endpoints.lab_endpoints` does, and Spark fails the job with it."""
 
     def run(rows: Any) -> Any:
@@ -111,7 +113,7 @@ def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
         subject = [c for c in endpoints.SUBJECT_COLUMNS if c in names]
         subjects = rows.select(subject).slice(0, 1)
         labs = rows.select([c for c in endpoints.LAB_COLUMNS if c in names])
-        result = endpoints.lab_endpoints(labs, subjects, config=config, plan=plan, readings=readings)
+        result = endpoints.lab_endpoints(labs, subjects, config=config, plan=plan, readings=readings, tz=tz)
         return _plain(pa, result.bds)
 
     return run
@@ -119,7 +121,7 @@ def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
 
 def lab_endpoints(labs: Any, subjects: Any, *, config: Optional[Mapping[str, Any]] = None,
                   plan: Optional[Mapping[str, Any]] = None,
-                  readings: Optional[Mapping[str, Any]] = None) -> Any:
+                  readings: Optional[Mapping[str, Any]] = None, tz: Optional[str] = None) -> Any:
     """The BDS lab endpoints of a cohort held in Spark: ``labs`` joined with ``subjects`` on
     ``USUBJID``, grouped by participant, each group derived by :func:`lab_endpoints_of_person`
     (``applyInArrow``). A Spark DataFrame of :data:`BDS_DDL`. A lab row whose participant is
@@ -132,4 +134,4 @@ def lab_endpoints(labs: Any, subjects: Any, *, config: Optional[Mapping[str, Any
         raise InvalidInputError("USUBJID: a lab row's participant is not one of the subjects",
                                 "invalid_argument", {"argument": "USUBJID"})
     joined = labs.join(subjects, on="USUBJID", how="inner")
-    return joined.groupBy("USUBJID").applyInArrow(lab_endpoints_of_person(config, plan, readings), BDS_DDL)
+    return joined.groupBy("USUBJID").applyInArrow(lab_endpoints_of_person(config, plan, readings, tz), BDS_DDL)

@@ -1,0 +1,84 @@
+"""Instants (issue 15): a date column of timestamps with a time zone (Spark's timestamps, pandas'
+datetime64[ns, UTC], pyarrow timestamp[s, tz]) is read as each instant's day in the zone the
+caller names with tz=, and refused (TypeError naming the column) without it. The zone's offsets
+come from the standard library's zoneinfo, which is the oracle here."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amimestrocel_dkd import _native, endpoints
+from amimestrocel_dkd._arrow import ZONE_SPAN, zone_offsets
+
+SUBJECTS = pd.DataFrame({"USUBJID": ["P-1"], "SEX": ["F"], "BRTHDT": ["1960-05-01"], "TRTSDT": ["2025-03-03"],
+                         "LSTCNTDT": ["2026-03-01"]})
+# 20:00 UTC on 28 February is 04:00 on 1 March in Shanghai: the day differs by zone.
+INSTANTS = [datetime.datetime(2025, 2, 28, 20, 0, tzinfo=datetime.timezone.utc),
+            datetime.datetime(2025, 9, 15, 1, 0, tzinfo=datetime.timezone.utc)]
+LOCAL_DAYS = ["2025-03-01", "2025-09-15"]
+
+
+def labs(adt: Any) -> pd.DataFrame:
+    return pd.DataFrame({"USUBJID": ["P-1", "P-1"], "ADT": adt, "LBTESTCD": ["urine_protein_24h"] * 2,
+                         "LBSTRESN": [2.0, 1.5], "LBSTRESU": ["g/24h"] * 2})
+
+
+def arrow_labs(unit: str) -> Any:
+    """The lab rows as a pyarrow table whose ADT is a timestamp in UTC (an instant)."""
+    rows = labs(LOCAL_DAYS)
+    return pa.table({**{c: rows[c].tolist() for c in rows.columns if c != "ADT"},
+                     "ADT": pa.array(INSTANTS, pa.timestamp(unit, tz="UTC"))})
+
+
+def test_instants_are_read_as_their_day_in_the_zone_given() -> None:
+    expected = endpoints.lab_endpoints(labs(LOCAL_DAYS), SUBJECTS).bds
+    as_pandas = labs(pd.Series(INSTANTS, dtype="datetime64[ns, UTC]"))
+    got = endpoints.lab_endpoints(as_pandas, SUBJECTS, tz="Asia/Shanghai").bds
+    pd.testing.assert_frame_equal(got, expected)
+    from_arrow = endpoints.lab_endpoints(arrow_labs("s"), pa.Table.from_pandas(SUBJECTS), tz="Asia/Shanghai").bds
+    assert [d.isoformat() for d in from_arrow.column("ADT").to_pylist()] == LOCAL_DAYS
+    assert from_arrow.column("BASE").to_pylist() == [None if pd.isna(v) else v for v in expected.BASE]
+    # Texts with an offset are instants too.
+    texts = labs(["2025-03-01T04:00:00+08:00", "2025-09-15T09:00:00+08:00"])
+    pd.testing.assert_frame_equal(endpoints.lab_endpoints(texts, SUBJECTS, tz="Asia/Shanghai").bds, expected)
+
+
+def test_instants_without_a_zone_are_a_type_error_naming_the_column() -> None:
+    with pytest.raises(TypeError, match="column ADT .*tz="):
+        endpoints.lab_endpoints(labs(pd.Series(INSTANTS, dtype="datetime64[ns, UTC]")), SUBJECTS)
+    with pytest.raises(TypeError, match="column ADT .*tz="):
+        endpoints.lab_endpoints(arrow_labs("ms"), pa.Table.from_pandas(SUBJECTS))
+    with pytest.raises(ValueError, match="not a time zone"):
+        endpoints.lab_endpoints(labs(LOCAL_DAYS), SUBJECTS, tz="Mars/Olympus_Mons")
+
+
+def test_a_wall_time_without_zone_is_its_own_day_whatever_tz_says() -> None:
+    walls = labs(pd.to_datetime(["2025-03-01 04:00", "2025-09-15 09:00"]))
+    expected = endpoints.lab_endpoints(labs(LOCAL_DAYS), SUBJECTS).bds
+    pd.testing.assert_frame_equal(endpoints.lab_endpoints(walls, SUBJECTS, tz="America/New_York").bds, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(ZONE_SPAN[0], ZONE_SPAN[1] - 1),
+       st.sampled_from(["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "UTC"]))
+def test_the_day_of_an_instant_is_the_day_zoneinfo_gives(seconds: int, tz: str) -> None:
+    table = pa.table({"T": pa.array([seconds], pa.timestamp("s", tz="UTC"))})
+    _n, (days,) = _native.table_columns(table, [("T", "date", None)], zone_offsets(tz))
+    expected = datetime.datetime.fromtimestamp(seconds, zoneinfo.ZoneInfo(tz)).date()
+    assert datetime.date(1970, 1, 1) + datetime.timedelta(days=int(days[0])) == expected
+
+
+def test_around_a_change_of_offset_the_day_follows_the_new_offset() -> None:
+    # New York left EST (-5 h) for EDT (-4 h) at 07:00 UTC on 9 March 2025.
+    starts, offsets = zone_offsets("America/New_York")
+    change = int(datetime.datetime(2025, 3, 9, 7, tzinfo=datetime.timezone.utc).timestamp())
+    i = starts.index(change)
+    assert (offsets[i - 1], offsets[i]) == (-5 * 3600, -4 * 3600)
