@@ -1,16 +1,30 @@
-"""Times the Python batch screening (amimestrocel_dkd.screen_many -> DataFrame) and the
-one-record call, on synthetic records from the core's generator. Prints a Markdown table.
-Run: scripts/bench-python.sh --screening [COUNT].
+"""Times the Python batch screening (amimestrocel_dkd.screen_many) from JSON texts, from dicts
+and from a pyarrow table of the published record schema (issue 15; checked to give the same
+screening as the texts), and the one-record call, on synthetic records from the core's
+generator. Prints a Markdown table. Run: scripts/bench-python.sh --screening [COUNT].
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 import time
 from typing import Any
 
 import amimestrocel_dkd as dkd
+from amimestrocel_dkd.screening import arrow_schema
+
+DATES = {"date", "date_of_birth", "screening_date", "start", "end", "onset", "resolved"}
+
+
+def arrow_ready(value: Any, key: str = "") -> Any:
+    """A JSON record as pyarrow builds it: dates as datetime.date."""
+    if isinstance(value, dict):
+        return {k: arrow_ready(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [arrow_ready(v, key) for v in value]
+    return datetime.date.fromisoformat(value) if key in DATES and isinstance(value, str) else value
 
 
 def main() -> None:
@@ -27,8 +41,15 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
         return min(times)
 
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist([arrow_ready(r) for r in records], schema=pa.schema(arrow_schema()))
     df = dkd.screen_many(texts)
     df2 = dkd.screen_many(records)
+    from_arrow = dkd.screen_many(table).to_pandas()
+    assert [str(v) for v in from_arrow.status] == [str(v) for v in df.status]
+    assert all((from_arrow[c].astype(str) == df[c].astype(str)).all() for c in df.columns if c not in ("error", "id"))
+    t_arrow = best(lambda: dkd.screen_many(table))
     t_batch = best(lambda: dkd.screen_many(texts))
     t_dicts = best(lambda: dkd.screen_many(records))
     k = min(n, 20_000)
@@ -42,6 +63,8 @@ def main() -> None:
     print("|---|---|---|")
     print(f"| screen_many(JSON texts) -> DataFrame | {t_batch:.2f} s | {n / t_batch:,.0f} |")
     print(f"| screen_many(dicts) -> DataFrame | {t_dicts:.2f} s | {n / t_dicts:,.0f} |")
+    print(f"| screen_many(pyarrow table) -> pyarrow table | {t_arrow:.2f} s | {n / t_arrow:,.0f} "
+          f"({t_dicts / t_arrow:.1f}x dicts, {t_batch / t_arrow:.1f}x JSON texts) |")
     print(f"| screen(one JSON text) -> ScreeningResult | {t_one * 1e6:.1f} µs | {1 / t_one:,.0f} |")
 
 

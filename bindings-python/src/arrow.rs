@@ -32,6 +32,30 @@ pub(crate) const STREAM: &CStr = c"arrow_array_stream";
 pub(crate) const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
 
+/// A column's error as Python sees it: a value of a row that cannot be read (a null text, a text
+/// not known, a text that is not a date, a dictionary key outside its dictionary) is an
+/// `InvalidInputError` naming `column[row]`; a column of the wrong type a `TypeError`.
+pub(crate) fn read_error(py: Python<'_>, e: ColumnError) -> PyErr {
+    match e {
+        ColumnError::Missing { .. }
+        | ColumnError::NotKnown { .. }
+        | ColumnError::NotADate { .. }
+        | ColumnError::BadKey { .. } => {
+            let column = match &e {
+                ColumnError::Missing { column, row }
+                | ColumnError::NotKnown { column, row, .. }
+                | ColumnError::NotADate { column, row }
+                | ColumnError::BadKey { column, row } => format!("{column}[{row}]"),
+                _ => String::new(),
+            };
+            let reason = e.to_string();
+            let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, r)| r).to_owned();
+            crate::errors::argument(py, &column, &reason)
+        }
+        other => column_error(other),
+    }
+}
+
 /// A column the rules do not read: a `TypeError` (a length mismatch a `ValueError`).
 fn column_error(e: ColumnError) -> PyErr {
     match e {
@@ -48,16 +72,34 @@ pub(crate) fn arrow_error(e: ArrowError) -> PyErr {
 /// struct array, as a table's batch is exported). No schema is requested of the producer
 /// (polars ignores a requested schema): every column is read as it comes.
 fn batches(obj: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
+    match stream(obj)? {
+        Batches::Stream(reader) => {
+            let schema = arrow_array::RecordBatchReader::schema(&reader);
+            let batches = reader.collect::<Result<Vec<_>, _>>().map_err(arrow_error)?;
+            Ok((schema, batches))
+        }
+        Batches::One(batch) => Ok((batch.schema(), vec![batch])),
+    }
+}
+
+/// The record batches of a table, as they come: a stream read one batch at a time (memory
+/// flat in the number of rows), or the one batch of an `__arrow_c_array__`.
+pub(crate) enum Batches {
+    /// Batches read from the producer as they are asked for.
+    Stream(RecordBatchStreamReader),
+    /// One batch.
+    One(RecordBatch),
+}
+
+/// The batches of `obj`, as [`batches`] takes them, without reading them yet.
+pub(crate) fn stream(obj: &Bound<'_, PyAny>) -> PyResult<Batches> {
     if obj.hasattr("__arrow_c_stream__")? {
         let capsule = obj.call_method0("__arrow_c_stream__")?.cast_into::<PyCapsule>()?;
         let ptr = capsule.pointer_checked(Some(STREAM))?.as_ptr().cast::<FFI_ArrowArrayStream>();
         // SAFETY: a capsule named `arrow_array_stream` holds an ArrowArrayStream; `from_raw`
         // moves it out and leaves the capsule's copy released, so it is consumed once.
         let stream = unsafe { FFI_ArrowArrayStream::from_raw(ptr) };
-        let reader = RecordBatchStreamReader::try_new(stream).map_err(arrow_error)?;
-        let schema = arrow_array::RecordBatchReader::schema(&reader);
-        let batches = reader.collect::<Result<Vec<_>, _>>().map_err(arrow_error)?;
-        return Ok((schema, batches));
+        return Ok(Batches::Stream(RecordBatchStreamReader::try_new(stream).map_err(arrow_error)?));
     }
     if obj.hasattr("__arrow_c_array__")? {
         let pair = obj.call_method0("__arrow_c_array__")?.cast_into::<PyTuple>()?;
@@ -77,8 +119,7 @@ fn batches(obj: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
                 array.data_type()
             )));
         };
-        let batch = RecordBatch::from(columns.clone());
-        return Ok((batch.schema(), vec![batch]));
+        return Ok(Batches::One(RecordBatch::from(columns.clone())));
     }
     Err(PyTypeError::new_err("not Arrow data: the object has neither __arrow_c_stream__ nor __arrow_c_array__"))
 }
@@ -228,24 +269,7 @@ pub fn table_columns<'py>(
                 _ => column(&schema, &batches, name).map(Some),
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let read_error = |e: ColumnError| match e {
-            ColumnError::Missing { .. }
-            | ColumnError::NotKnown { .. }
-            | ColumnError::NotADate { .. }
-            | ColumnError::BadKey { .. } => {
-                let column = match &e {
-                    ColumnError::Missing { column, row }
-                    | ColumnError::NotKnown { column, row, .. }
-                    | ColumnError::NotADate { column, row }
-                    | ColumnError::BadKey { column, row } => format!("{column}[{row}]"),
-                    _ => String::new(),
-                };
-                let reason = e.to_string();
-                let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, r)| r).to_owned();
-                crate::errors::argument(py, &column, &reason)
-            }
-            other => column_error(other),
-        };
+        let read_error = |e: ColumnError| read_error(py, e);
         let mut out = Vec::with_capacity(specs.len());
         for ((name, kind, known), chunks) in specs.iter().zip(columns) {
             let Some(chunks) = chunks else {

@@ -197,7 +197,37 @@ impl TableArrow {
     }
 }
 
+/// A published Arrow schema (`__arrow_c_schema__`): `pyarrow.schema(s)`, `polars.Schema(s)`
+/// and any other Arrow library read it.
+#[pyclass(module = "amimestrocel_dkd._native", frozen)]
+pub struct SchemaArrow {
+    schema: Schema,
+}
+
+impl SchemaArrow {
+    pub fn new(schema: Schema) -> Self {
+        SchemaArrow { schema }
+    }
+}
+
+#[pymethods]
+impl SchemaArrow {
+    /// The schema, as the interface's `__arrow_c_schema__`.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        crate::guard(py, || {
+            let schema = FFI_ArrowSchema::try_from(&self.schema).map_err(arrow_error)?;
+            PyCapsule::new_with_value(py, schema, SCHEMA)
+        })
+    }
+
+    /// The names of the top-level fields, in order.
+    fn names(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        crate::guard(py, || Ok(self.schema.fields().iter().map(|f| f.name().clone()).collect()))
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TableArrow>()?;
+    m.add_class::<SchemaArrow>()?;
     Ok(())
 }

@@ -2,11 +2,15 @@
 //! through the core crate's own reader and its field-path errors; results out as plain tuples
 //! that the package turns into its typed records (or as core's JSON, for `to_dict`).
 
+use amimestrocel_dkd::eligibility::screen_built_batch;
 use amimestrocel_dkd::eligibility::{
     criteria, screen, screen_json_batch, CriterionId, Outcome, ProtocolConfig, Quantity, ScreeningError,
     ScreeningRecord, ScreeningResult, Status,
 };
+use arrow_array::RecordBatch;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
+
+use crate::record_arrow::{Batch as RecordBatchColumns, BatchError};
 use pyo3::prelude::*;
 
 use crate::errors;
@@ -77,6 +81,49 @@ fn code<T: PartialEq>(all: &[T], value: &T) -> i8 {
 
 type Table<'py> = (Vec<Option<String>>, Bound<'py, PyArray1<i8>>, Vec<Option<String>>, Bound<'py, PyArray2<i8>>);
 
+/// The table form of many screenings, filled one result at a time.
+#[derive(Default)]
+struct Rows {
+    ids: Vec<Option<String>>,
+    status: Vec<i8>,
+    errors: Vec<Option<String>>,
+    outcomes: Vec<i8>,
+}
+
+impl Rows {
+    /// Adds one result; a refused record keeps `id_if_refused` (the id its input names, if any).
+    fn push(
+        &mut self,
+        result: Result<ScreeningResult, ScreeningError>,
+        id_if_refused: impl FnOnce() -> Option<String>,
+    ) {
+        match result {
+            Ok(res) => {
+                self.ids.push(Some(res.id));
+                self.status.push(code(&Status::ALL, &res.status));
+                self.errors.push(None);
+                self.outcomes.extend(res.criteria.iter().map(|c| code(&Outcome::ALL, &c.outcome)));
+            }
+            Err(e) => {
+                let path = match &e {
+                    ScreeningError::Record(r) => r.path().to_owned(),
+                    ScreeningError::Config(c) => c.field.clone(),
+                };
+                self.ids.push(id_if_refused());
+                self.status.push(REFUSED);
+                self.errors.push(Some(format!("{} at {path}", e.kind())));
+                self.outcomes.extend(std::iter::repeat_n(-1, CriterionId::ALL.len()));
+            }
+        }
+    }
+
+    fn into_table(self, py: Python<'_>) -> PyResult<Table<'_>> {
+        let n = self.ids.len();
+        let matrix = PyArray1::from_vec(py, self.outcomes).reshape([n, CriterionId::ALL.len()])?;
+        Ok((self.ids, PyArray1::from_vec(py, self.status), self.errors, matrix))
+    }
+}
+
 /// Screens many records (JSON texts) on every core, GIL released, and returns the table form:
 /// ids, status codes (places in `STATUSES`, whose last is `refused`), the error of each refused
 /// record (`kind at path`) and an n × criteria matrix of outcome codes (places in `OUTCOMES`,
@@ -86,42 +133,76 @@ type Table<'py> = (Vec<Option<String>>, Bound<'py, PyArray1<i8>>, Vec<Option<Str
 fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Option<&str>) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
-        let width = CriterionId::ALL.len();
-        let (ids, status, errors, outcomes) = py.detach(|| {
-            let results = screen_json_batch(&records_json, &config);
-            let (mut ids, mut status, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-            let mut outcomes = Vec::with_capacity(records_json.len() * width);
-            let rows: Vec<Result<ScreeningResult, ScreeningError>> = match results {
+        let rows = py.detach(|| {
+            let results = match screen_json_batch(&records_json, &config) {
                 Ok(rows) => rows,
                 Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
             };
-            for (r, text) in rows.into_iter().zip(&records_json) {
-                match r {
-                    Ok(res) => {
-                        ids.push(Some(res.id));
-                        status.push(code(&Status::ALL, &res.status));
-                        errors.push(None);
-                        outcomes.extend(res.criteria.iter().map(|c| code(&Outcome::ALL, &c.outcome)));
-                    }
-                    Err(e) => {
-                        let path = match &e {
-                            ScreeningError::Record(r) => r.path().to_owned(),
-                            ScreeningError::Config(c) => c.field.clone(),
-                        };
-                        // A refused record keeps its id where its text names one.
-                        ids.push(ScreeningRecord::id_in_json(text));
-                        status.push(REFUSED);
-                        errors.push(Some(format!("{} at {path}", e.kind())));
-                        outcomes.extend(std::iter::repeat_n(-1, width));
-                    }
+            let mut rows = Rows::default();
+            for (r, text) in results.into_iter().zip(&records_json) {
+                // A refused record keeps its id where its text names one.
+                rows.push(r, || ScreeningRecord::id_in_json(text));
+            }
+            rows
+        });
+        rows.into_table(py)
+    })
+}
+
+/// Screens records given as Arrow data of the published schema (`screening_arrow_schema`):
+/// batch by batch as the producer gives them, each batch's records built from its columns and
+/// screened on every core with the GIL released, then dropped (memory flat in the number of
+/// records). Returns the table form of `screen_table`; a row refused (a null where the record
+/// needs a value, a text naming no sex, any error of core's checks) keeps its place with its
+/// error (`kind at path`). A table that is not one of records (a column missing, unknown, or of
+/// the wrong type) raises `KeyError` / `TypeError` naming the column.
+#[pyfunction]
+#[pyo3(signature = (table, config_json=None))]
+fn screen_arrow<'py>(py: Python<'py>, table: &Bound<'py, PyAny>, config_json: Option<&str>) -> PyResult<Table<'py>> {
+    crate::guard(py, || {
+        let config = config(py, config_json)?;
+        let mut rows = Rows::default();
+        let mut screen_one = |batch: RecordBatch| -> PyResult<()> {
+            let read = py.detach(|| -> Result<(), BatchError> {
+                let columns = RecordBatchColumns::read(&batch)?;
+                // Each row's record built from the columns and screened on the same core; a
+                // refused row keeps its place, with the id its row gives, if any.
+                let results = match screen_built_batch(columns.rows(), |row| columns.record(row), &config) {
+                    Ok(results) => results,
+                    Err(e) => vec![Err(ScreeningError::Config(e)); columns.rows()],
+                };
+                for (row, result) in results.into_iter().enumerate() {
+                    rows.push(result, || columns.id(row));
+                }
+                Ok(())
+            });
+            read.map_err(|e| batch_error(py, e))
+        };
+        match crate::arrow::stream(table)? {
+            crate::arrow::Batches::One(batch) => screen_one(batch)?,
+            crate::arrow::Batches::Stream(reader) => {
+                for batch in reader {
+                    screen_one(batch.map_err(crate::arrow::arrow_error)?)?;
                 }
             }
-            (ids, status, errors, outcomes)
-        });
-        let n = ids.len();
-        let matrix = PyArray1::from_vec(py, outcomes).reshape([n, width])?;
-        Ok((ids, PyArray1::from_vec(py, status), errors, matrix))
+        }
+        rows.into_table(py)
     })
+}
+
+/// A table that is not one of screening records, as Python sees it.
+fn batch_error(py: Python<'_>, e: BatchError) -> PyErr {
+    match e {
+        BatchError::Missing(_) | BatchError::Unknown { .. } => pyo3::exceptions::PyKeyError::new_err(e.to_string()),
+        BatchError::Column(c) => crate::arrow::read_error(py, c),
+        BatchError::Layout { .. } => pyo3::exceptions::PyTypeError::new_err(e.to_string()),
+    }
+}
+
+/// The published Arrow schema of a screening record (`__arrow_c_schema__`).
+#[pyfunction]
+fn screening_arrow_schema(py: Python<'_>) -> PyResult<crate::arrow_write::SchemaArrow> {
+    crate::guard(py, || Ok(crate::arrow_write::SchemaArrow::new(crate::record_arrow::record_schema())))
 }
 
 /// One criterion as listed: id, kind, protocol text, (name, value) of each parameter.
@@ -191,6 +272,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(screen_record, m)?)?;
     m.add_function(wrap_pyfunction!(screen_json, m)?)?;
     m.add_function(wrap_pyfunction!(screen_table, m)?)?;
+    m.add_function(wrap_pyfunction!(screen_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(screening_arrow_schema, m)?)?;
     m.add_function(wrap_pyfunction!(criteria_list, m)?)?;
     m.add_function(wrap_pyfunction!(default_config_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_record_json, m)?)?;

@@ -17,6 +17,7 @@ mod errors;
 mod instrument;
 mod kernel;
 mod lab;
+mod record_arrow;
 mod schedule;
 
 use pyo3::prelude::*;

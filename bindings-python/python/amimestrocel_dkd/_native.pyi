@@ -70,6 +70,9 @@ __all__ = [
     "screen_record",
     "screen_json",
     "screen_table",
+    "screen_arrow",
+    "screening_arrow_schema",
+    "SchemaArrow",
     "criteria_list",
     "default_config_json",
     "validate_record_json",
@@ -284,6 +287,16 @@ def egfr_units_to_canonical(
     column: str, values: npt.NDArray[np.float64], codes: npt.NDArray[np.int64], texts: List[str]
 ) -> Tuple[npt.NDArray[np.float64], str, npt.NDArray[np.uint8]]: ...
 def egfr_mark_unit_errors(codes: npt.NDArray[np.uint8], column: str, unit_errors: npt.NDArray[np.uint8]) -> None: ...
+
+@final
+class SchemaArrow:
+    def __arrow_c_schema__(self) -> object: ...
+    def names(self) -> List[str]: ...
+
+def screening_arrow_schema() -> SchemaArrow: ...
+def screen_arrow(
+    table: Any, config_json: Optional[str] = None
+) -> Tuple[List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8]]: ...
 
 @final
 class TableArrow:

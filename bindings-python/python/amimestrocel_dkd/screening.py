@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Protocol, Tuple, Union
 
 from . import _native
 from ._extras import require
@@ -22,6 +22,7 @@ __all__ = [
     "Parameter",
     "Quantity",
     "ScreeningResult",
+    "arrow_schema",
     "criteria",
     "default_config",
     "screen",
@@ -30,6 +31,19 @@ __all__ = [
 ]
 
 Record = Union[Mapping[str, Any], str]
+
+
+class ArrowStream(Protocol):
+    """A table that exports itself through the Arrow PyCapsule interface (pyarrow, polars,
+    DuckDB, ...)."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+
+
+class LazyTable(Protocol):
+    """A table computed when asked for, batch by batch (a polars LazyFrame)."""
+
+    def collect_batches(self) -> Any: ...
 
 
 def _default(value: Any) -> Any:
@@ -160,7 +174,10 @@ def screen(record: Record, config: Optional[Mapping[str, Any]] = None) -> Screen
 
 
 def screen_many(
-    records: Iterable[Record], config: Optional[Mapping[str, Any]] = None, *, errors: str = "column"
+    records: Union[Iterable[Record], ArrowStream, LazyTable],
+    config: Optional[Mapping[str, Any]] = None,
+    *,
+    errors: str = "column",
 ) -> Any:
     """Screens many records on every core and returns a pandas DataFrame: one row per candidate
     (in input order), columns ``id``, ``status`` (categorical: eligible, ineligible, pending,
@@ -168,25 +185,34 @@ def screen_many(
     not_met, unknown). A refused record keeps its row, with status ``refused``, the error (kind
     at path) in ``error`` and no outcomes; with ``errors="raise"`` the first refused record
     raises instead. The full results (evidence, reasons) come from :func:`screen`.
+
+    ``records`` may also be a table of records in the Arrow schema of :func:`arrow_schema`
+    (pyarrow, polars, DuckDB, any ``__arrow_c_stream__``): it is read batch by batch in the
+    native module, without JSON, and the result comes back as the caller's kind of table
+    (``status`` and each criterion a dictionary column). A column the record does not have is a
+    ``KeyError`` (a misspelt column is not dropped silently), as is one of ``id``, ``sex``,
+    ``date_of_birth``, ``screening_date`` missing; a column of the wrong type a ``TypeError``; a
+    null where the record needs a value refuses that row, with its path
+    (``labs.uacr[1].date``).
     """
+    from . import _arrow
+
     if isinstance(records, (str, bytes, Mapping)):
         raise TypeError(
-            "screen_many takes an iterable of records (dicts or JSON texts); for one record use screen()"
+            "screen_many takes an iterable of records (dicts or JSON texts) or a table of them; "
+            "for one record use screen()"
         )
     if errors not in ("column", "raise"):
         raise ValueError(f"errors must be 'column' or 'raise', not {errors!r}")
+    if _arrow.is_table(records):
+        return _screen_table(records, config, errors)
     pd = require("pandas", "screen_many (it returns a pandas DataFrame)")
 
-    from .errors import InvalidConfigError, InvalidInputError
-
+    if not isinstance(records, Iterable):
+        raise TypeError(f"screen_many takes records or a table of them, not {type(records).__name__}")
     texts = [_text(r) for r in records]
     ids, status, refused, outcomes = _native.screen_table(texts, _config(config))
-    if errors == "raise":
-        for k, err in enumerate(refused):
-            if err is not None:
-                kind, _, path = err.partition(" at ")
-                error = InvalidConfigError if kind == "invalid_config" else InvalidInputError
-                raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
+    _raise_first(refused, errors)
     columns: Dict[str, Any] = {
         "id": ids,
         "status": pd.Categorical.from_codes(status, categories=_native.STATUSES),
@@ -195,6 +221,49 @@ def screen_many(
     for j, c in enumerate(criteria(config)):
         columns[c.id] = pd.Categorical.from_codes(outcomes[:, j], categories=_native.OUTCOMES)
     return pd.DataFrame(columns)
+
+
+def _raise_first(refused: List[Optional[str]], errors: str) -> None:
+    """With ``errors="raise"``, the first refused record as its error."""
+    from .errors import InvalidConfigError, InvalidInputError
+
+    if errors == "raise":
+        for k, err in enumerate(refused):
+            if err is not None:
+                kind, _, path = err.partition(" at ")
+                error = InvalidConfigError if kind == "invalid_config" else InvalidInputError
+                raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
+
+
+def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str) -> Any:
+    """:func:`screen_many` over Arrow data of :func:`arrow_schema`, in the caller's kind."""
+    from . import _arrow
+    from ._arrow import Column
+
+    caller = table
+    if _arrow.is_lazy_polars(table):
+        table = table.collect_batches()
+    ids, status, refused, outcomes = _native.screen_arrow(table, _config(config))
+    _raise_first(refused, errors)
+    columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
+               Column("error", "text", refused)]
+    columns += [Column(c.id, "dict", outcomes[:, j].copy(), list(_native.OUTCOMES))
+                for j, c in enumerate(criteria(config))]
+    return _arrow.like(_arrow.table(columns), caller)
+
+
+def arrow_schema() -> Any:
+    """The Arrow schema of a screening record (``__arrow_c_schema__``): the JSON record's fields
+    (``docs/screening-record.md``), names and nesting, dates as ``date32``, lists as
+    ``list<struct<...>>`` (``labs.uacr: list<struct<date, value, unit>>``), an answer not yet
+    known as null. :func:`screen_many` reads tables of it; ``pyarrow.schema(arrow_schema())``
+    makes a pyarrow schema of it, to build such a table from records
+    (``pyarrow.Table.from_pylist(records, schema=...)``, dates as ``datetime.date``).
+
+    >>> arrow_schema().names()[:4]
+    ['id', 'sex', 'date_of_birth', 'screening_date']
+    """
+    return _native.screening_arrow_schema()
 
 
 class Parameter(NamedTuple):

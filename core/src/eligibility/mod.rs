@@ -104,9 +104,37 @@ pub fn screen_json_batch<T: AsRef<str> + Sync>(
     texts: &[T],
     config: &ProtocolConfig,
 ) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError> {
+    screen_built_batch(texts.len(), |i| ScreeningRecord::from_json(texts[i].as_ref()), config)
+}
+
+/// Builds and screens `count` records on every core, one result or error per slot, in order:
+/// `build(i)` gives the `i`-th record, or why it is refused (a reader of a JSON text, or of a
+/// row of a table). A record is built and screened on the same core, one after the other, and
+/// is dropped once screened.
+///
+/// # Errors
+/// Only [`ConfigError`].
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{screen_built_batch, ProtocolConfig, ScreeningRecord};
+/// let texts = ["{\"id\": 1}"];
+/// let out = screen_built_batch(1, |i| ScreeningRecord::from_json(texts[i]), &ProtocolConfig::default())?;
+/// assert_eq!(out[0].as_ref().unwrap_err().kind(), "malformed");
+/// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
+/// ```
+pub fn screen_built_batch<F>(
+    count: usize,
+    build: F,
+    config: &ProtocolConfig,
+) -> Result<Vec<Result<ScreeningResult, ScreeningError>>, ConfigError>
+where
+    F: Fn(usize) -> Result<ScreeningRecord, RecordError> + Sync,
+{
     config.validate()?;
-    Ok(parallel(texts, |t| {
-        let record = ScreeningRecord::from_json(t.as_ref())?;
+    let slots: Vec<usize> = (0..count).collect();
+    Ok(parallel(&slots, |&i| {
+        let record = build(i)?;
         Ok(screen_checked(&record.check()?, config))
     }))
 }
