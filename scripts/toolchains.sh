@@ -15,7 +15,7 @@ mkdir -p "$CACHE"
 KOTLIN_VERSION="2.4.20"
 # scipy, statsmodels and lifelines are the third-party references the endpoint statistics are
 # checked against (tests/python/test_endpoints.py).
-PY_REQUIREMENTS=(maturin==1.16.0 pytest hypothesis numpy pandas mypy icalendar fhir.resources==6.1.0 "pydantic<2" scipy statsmodels lifelines pyarrow polars duckdb)
+PY_REQUIREMENTS=(maturin==1.16.0 pytest hypothesis numpy pandas mypy icalendar fhir.resources==6.1.0 "pydantic<2" scipy statsmodels lifelines pyarrow polars duckdb matplotlib)
 
 log() { printf '[toolchains] %s\n' "$*" >&2; }
 
@@ -39,7 +39,7 @@ ensure_venv() {
     log "creating Python venv at $VENV"
     python3 -m venv "$VENV"
   fi
-  if ! "$VENV/bin/python" -c 'import maturin, pytest, hypothesis, numpy, pandas, mypy, icalendar, scipy, statsmodels, lifelines, pyarrow, fhir.resources as f; assert f.__fhir_version__ == "4.0.1"' 2>/dev/null \
+  if ! "$VENV/bin/python" -c 'import maturin, pytest, hypothesis, numpy, pandas, mypy, icalendar, scipy, statsmodels, lifelines, pyarrow, polars, duckdb, matplotlib, fhir.resources as f; assert f.__fhir_version__ == "4.0.1"' 2>/dev/null \
       || ! "$VENV/bin/maturin" --version >/dev/null 2>&1; then
     log "pip install ${PY_REQUIREMENTS[*]}"
     "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_REQUIREMENTS[@]}" >&2

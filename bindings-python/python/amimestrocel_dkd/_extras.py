@@ -16,7 +16,7 @@ __all__ = ["EXTRAS", "MissingExtraError", "require"]
 
 #: The module each extra of the package installs (``pyproject.toml``'s optional dependencies).
 EXTRAS: Dict[str, str] = {"pandas": "pandas", "pyarrow": "arrow", "polars": "polars", "duckdb": "duckdb",
-                          "pyspark": "spark"}
+                          "pyspark": "spark", "matplotlib.pyplot": "plot"}
 
 
 class MissingExtraError(ModuleNotFoundError):

@@ -161,6 +161,22 @@ class ScreeningResult(NamedTuple):
             "config_version": self.config_version,
         }
 
+    def _repr_html_(self) -> str:
+        """The result as an HTML table, for Jupyter: the status, then each criterion's kind,
+        outcome (marked where it excludes the candidate, as core says) and reason."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td><code>{escape(c.id)}</code></td><td>{escape(c.kind)}</td>"
+            f"<td>{'<b>' + escape(c.outcome) + '</b> (excludes)' if c.excludes else escape(c.outcome)}</td>"
+            f"<td>{escape(c.reason)}</td></tr>"
+            for c in self.criteria
+        )
+        return (f"<div><p>Screening of <code>{escape(self.id)}</code> on {self.screening_date.isoformat()}: "
+                f"<b>{escape(self.status)}</b> (configuration {escape(self.config_version)})</p>"
+                "<table><thead><tr><th>criterion</th><th>kind</th><th>outcome</th><th>reason</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
 
 def screen(record: Record, config: Optional[Mapping[str, Any]] = None) -> ScreeningResult:
     """Screens one record (dict or JSON text) under ``config`` (default: the protocol's).

@@ -276,7 +276,7 @@ impl RowUnits<'_> {
     /// let units = RowUnits { codes: &[0, 1, 2, -1], texts: &["mg/dL", "umol/L", "mmHg"] };
     /// let scr = units.to_canonical(LabColumn::Creatinine, &[1.0, 88.4, 1.0, 1.0])?;
     /// assert_eq!(scr.unit, Unit::MicromolePerLiter);
-    /// assert!((scr.values[0] - 88.42).abs() < 0.01 && scr.values[1] == 88.4 && scr.values[2].is_nan());
+    /// assert!((scr.values[0] - 88.40).abs() < 0.01 && (scr.values[1] - 88.4).abs() < 1e-9 && scr.values[2].is_nan());
     /// assert_eq!(scr.unit_errors[2], RowError::CreatinineUnitNotForAnalyte.code());
     /// assert_eq!(scr.unit_errors[3], RowError::CreatinineUnitMissing.code());
     /// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
