@@ -79,7 +79,13 @@ fn code<T: PartialEq>(all: &[T], value: &T) -> i8 {
     all.iter().position(|v| v == value).map_or(-1, |i| i as i8)
 }
 
-type Table<'py> = (Vec<Option<String>>, Bound<'py, PyArray1<i8>>, Vec<Option<String>>, Bound<'py, PyArray2<i8>>);
+type Table<'py> = (
+    Vec<Option<String>>,
+    Bound<'py, PyArray1<i8>>,
+    Vec<Option<String>>,
+    Bound<'py, PyArray2<i8>>,
+    Option<Vec<Option<String>>>,
+);
 
 /// The table form of many screenings, filled one result at a time.
 #[derive(Default)]
@@ -88,6 +94,8 @@ struct Rows {
     status: Vec<i8>,
     errors: Vec<Option<String>>,
     outcomes: Vec<i8>,
+    /// When asked for: each result as core's JSON (reasons and evidence), none for a refused one.
+    details: Option<Vec<Option<String>>>,
 }
 
 impl Rows {
@@ -97,6 +105,10 @@ impl Rows {
         result: Result<ScreeningResult, ScreeningError>,
         id_if_refused: impl FnOnce() -> Option<String>,
     ) {
+        if let Some(details) = &mut self.details {
+            // Plain data always serialises (a NaN would be written as null, not fail).
+            details.push(result.as_ref().ok().map(|r| serde_json::to_string(r).unwrap_or_default()));
+        }
         match result {
             Ok(res) => {
                 self.ids.push(Some(res.id));
@@ -120,17 +132,23 @@ impl Rows {
     fn into_table(self, py: Python<'_>) -> PyResult<Table<'_>> {
         let n = self.ids.len();
         let matrix = PyArray1::from_vec(py, self.outcomes).reshape([n, CriterionId::ALL.len()])?;
-        Ok((self.ids, PyArray1::from_vec(py, self.status), self.errors, matrix))
+        Ok((self.ids, PyArray1::from_vec(py, self.status), self.errors, matrix, self.details))
     }
 }
 
 /// Screens many records (JSON texts) on every core, GIL released, and returns the table form:
 /// ids, status codes (places in `STATUSES`, whose last is `refused`), the error of each refused
 /// record (`kind at path`) and an n × criteria matrix of outcome codes (places in `OUTCOMES`,
-/// -1 for a refused record), columns in `criteria()` order.
+/// -1 for a refused record), columns in `criteria()` order; with `details`, each result as core's
+/// JSON (reasons and evidence; none for a refused record).
 #[pyfunction]
-#[pyo3(signature = (records_json, config_json=None))]
-fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Option<&str>) -> PyResult<Table<'py>> {
+#[pyo3(signature = (records_json, config_json=None, details=false))]
+fn screen_table<'py>(
+    py: Python<'py>,
+    records_json: Vec<String>,
+    config_json: Option<&str>,
+    details: bool,
+) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
         let rows = py.detach(|| {
@@ -138,7 +156,7 @@ fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Op
                 Ok(rows) => rows,
                 Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
             };
-            let mut rows = Rows::default();
+            let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
             for (r, text) in results.into_iter().zip(&records_json) {
                 // A refused record keeps its id where its text names one.
                 rows.push(r, || ScreeningRecord::id_in_json(text));
@@ -157,11 +175,16 @@ fn screen_table<'py>(py: Python<'py>, records_json: Vec<String>, config_json: Op
 /// error (`kind at path`). A table that is not one of records (a column missing, unknown, or of
 /// the wrong type) raises `KeyError` / `TypeError` naming the column.
 #[pyfunction]
-#[pyo3(signature = (table, config_json=None))]
-fn screen_arrow<'py>(py: Python<'py>, table: &Bound<'py, PyAny>, config_json: Option<&str>) -> PyResult<Table<'py>> {
+#[pyo3(signature = (table, config_json=None, details=false))]
+fn screen_arrow<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    config_json: Option<&str>,
+    details: bool,
+) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
-        let mut rows = Rows::default();
+        let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
         let mut screen_one = |batch: RecordBatch| -> PyResult<()> {
             let read = py.detach(|| -> Result<(), BatchError> {
                 let columns = RecordBatchColumns::read(&batch)?;

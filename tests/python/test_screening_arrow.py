@@ -119,3 +119,19 @@ def test_a_column_the_table_lacks_is_absent_from_every_record() -> None:
     same_screening(got, expected)
     assert (expected.inc_uacr == "unknown").all()
     assert np.all(got.column("status").to_numpy(zero_copy_only=False) != "refused")
+
+
+def test_evidence_json_gives_each_candidates_full_result_as_screen_does() -> None:
+    import json
+
+    from amimestrocel_dkd import screen
+
+    records = RECORDS[:20]
+    for got in (screen_many(records, evidence="json"),
+                screen_many(table_of(records), evidence="json").to_pandas()):
+        assert list(got.columns)[-1] == "result"
+        for record, text in zip(records, got.result):
+            assert json.loads(text) == screen(record).to_dict()
+    assert "result" not in screen_many(records).columns
+    with pytest.raises(ValueError, match="evidence"):
+        screen_many(records, evidence="nested")

@@ -295,8 +295,10 @@ class SchemaArrow:
 
 def screening_arrow_schema() -> SchemaArrow: ...
 def screen_arrow(
-    table: Any, config_json: Optional[str] = None
-) -> Tuple[List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8]]: ...
+    table: Any, config_json: Optional[str] = None, details: bool = False
+) -> Tuple[
+    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Optional[List[Optional[str]]]
+]: ...
 
 @final
 class TableArrow:
@@ -343,8 +345,10 @@ class SyntheticRecords:
 
 def _panic_for_test() -> None: ...
 def screen_table(
-    records_json: List[str], config_json: Optional[str] = None
-) -> Tuple[List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8]]: ...
+    records_json: List[str], config_json: Optional[str] = None, details: bool = False
+) -> Tuple[
+    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Optional[List[Optional[str]]]
+]: ...
 ASSESSMENTS: List[str]
 VISIT_STATES: List[str]
 def schedule_plan_json(plan_json: Optional[str] = None, readings_json: Optional[str] = None) -> str: ...

@@ -194,13 +194,17 @@ def screen_many(
     config: Optional[Mapping[str, Any]] = None,
     *,
     errors: str = "column",
+    evidence: Optional[str] = None,
 ) -> Any:
     """Screens many records on every core and returns a pandas DataFrame: one row per candidate
     (in input order), columns ``id``, ``status`` (categorical: eligible, ineligible, pending,
     refused), ``error`` and one categorical column per criterion id holding its outcome (met,
     not_met, unknown). A refused record keeps its row, with status ``refused``, the error (kind
     at path) in ``error`` and no outcomes; with ``errors="raise"`` the first refused record
-    raises instead. The full results (evidence, reasons) come from :func:`screen`.
+    raises instead. With ``evidence="json"`` a column ``result`` holds each candidate's full
+    result (reasons and evidence of every criterion) as core's JSON, the form
+    ``ScreeningResult.to_dict()`` gives (None for a refused record); by default there is none
+    (it costs a text per candidate).
 
     ``records`` may also be a table of records in the Arrow schema of :func:`arrow_schema`
     (pyarrow, polars, DuckDB, any ``__arrow_c_stream__``): it is read batch by batch in the
@@ -220,14 +224,16 @@ def screen_many(
         )
     if errors not in ("column", "raise"):
         raise ValueError(f"errors must be 'column' or 'raise', not {errors!r}")
+    if evidence not in (None, "json"):
+        raise ValueError(f"evidence must be None or 'json', not {evidence!r}")
     if _arrow.is_table(records):
-        return _screen_table(records, config, errors)
+        return _screen_table(records, config, errors, evidence == "json")
     pd = require("pandas", "screen_many (it returns a pandas DataFrame)")
 
     if not isinstance(records, Iterable):
         raise TypeError(f"screen_many takes records or a table of them, not {type(records).__name__}")
     texts = [_text(r) for r in records]
-    ids, status, refused, outcomes = _native.screen_table(texts, _config(config))
+    ids, status, refused, outcomes, details = _native.screen_table(texts, _config(config), evidence == "json")
     _raise_first(refused, errors)
     columns: Dict[str, Any] = {
         "id": ids,
@@ -236,6 +242,8 @@ def screen_many(
     }
     for j, c in enumerate(criteria(config)):
         columns[c.id] = pd.Categorical.from_codes(outcomes[:, j], categories=_native.OUTCOMES)
+    if details is not None:
+        columns["result"] = details
     return pd.DataFrame(columns)
 
 
@@ -251,7 +259,7 @@ def _raise_first(refused: List[Optional[str]], errors: str) -> None:
                 raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
 
 
-def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str) -> Any:
+def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, details: bool) -> Any:
     """:func:`screen_many` over Arrow data of :func:`arrow_schema`, in the caller's kind."""
     from . import _arrow
     from ._arrow import Column
@@ -259,12 +267,14 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str) 
     caller = table
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()
-    ids, status, refused, outcomes = _native.screen_arrow(table, _config(config))
+    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details)
     _raise_first(refused, errors)
     columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
                Column("error", "text", refused)]
     columns += [Column(c.id, "dict", outcomes[:, j].copy(), list(_native.OUTCOMES))
                 for j, c in enumerate(criteria(config))]
+    if results is not None:
+        columns.append(Column("result", "text", results))
     return _arrow.like(_arrow.table(columns), caller)
 
 
