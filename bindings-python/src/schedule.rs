@@ -5,10 +5,14 @@
 
 use amimestrocel_dkd::date::parse_iso_date;
 use amimestrocel_dkd::schedule::{
-    to_ics, Appointment, Calendar, IcsOptions, ParticipantSchedule, ScheduleConfig, ScheduleError,
+    to_ics, Activity, Appointment, Calendar, IcsOptions, Observation, ParticipantSchedule, ScheduleConfig,
+    ScheduleError, VisitState,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::errors;
 
@@ -142,6 +146,199 @@ fn schedule_status_table(
     })
 }
 
+/// The visit status of a cohort given as columns (read from two tables by the package), on
+/// one date: participants (`ids`, days since 1970 of the first infusion, the planned one and the
+/// screening date, `i32::MIN` where none) and observations (each one's participant as a
+/// position in `ids`, its day, and its activity as a position in `activities`). Each
+/// participant's schedule is built from the columns (no JSON) and its status computed on every
+/// core, GIL released. Returns, one row per participant and visit: the participant's position,
+/// the visit's position in the plan (with the plan's visit ids), its target and window days, its
+/// state's position in `VisitState::ALL`, settled, the days attended and infused (`i32::MIN`:
+/// none), what it still needs (comma-separated), its deviations, and whether it is the next.
+/// An activity no visit knows raises `InvalidInputError` naming `activity[row]`; a refused
+/// participant `InvalidInputError` with `row` and the field's `path`, as `schedule_status_table`.
+#[pyfunction]
+#[pyo3(signature = (ids, first_infusion, planned_first_infusion, screening_date, participant, day, activity, activities, on, plan_json=None, readings_json=None))]
+#[allow(clippy::too_many_arguments)]
+fn schedule_status_columns<'py>(
+    py: Python<'py>,
+    ids: Vec<String>,
+    first_infusion: PyReadonlyArray1<'py, i32>,
+    planned_first_infusion: PyReadonlyArray1<'py, i32>,
+    screening_date: PyReadonlyArray1<'py, i32>,
+    participant: PyReadonlyArray1<'py, i64>,
+    day: PyReadonlyArray1<'py, i32>,
+    activity: PyReadonlyArray1<'py, i64>,
+    activities: Vec<String>,
+    on: &str,
+    plan_json: Option<&str>,
+    readings_json: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    crate::guard(py, || {
+        let plan = plan(py, plan_json, readings_json)?;
+        let on = date(py, "on", on)?;
+        let (first, planned, screening) = (
+            days_slice("first_infusion", &first_infusion)?,
+            days_slice("planned_first_infusion", &planned_first_infusion)?,
+            days_slice("screening_date", &screening_date)?,
+        );
+        let owner = participant.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let days = days_slice("day", &day)?;
+        let what = activity.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let n = ids.len();
+        if [first.len(), planned.len(), screening.len()].iter().any(|l| *l != n)
+            || owner.len() != days.len()
+            || what.len() != days.len()
+        {
+            return Err(PyValueError::new_err("the columns of a table differ in length"));
+        }
+        // Each activity text once, by core's names.
+        let kinds = activities.iter().map(|a| Activity::from_slug(a)).collect::<Vec<_>>();
+        let mut observations: Vec<Vec<Observation>> = vec![Vec::new(); n];
+        for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
+            let Some(kind) = usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()) else {
+                return Err(errors::argument(py, &format!("activity[{row}]"), "names no activity of the plan"));
+            };
+            let Some(date) = day_of(d) else {
+                return Err(errors::argument(py, &format!("date[{row}]"), "is missing"));
+            };
+            let Some(list) = usize::try_from(p).ok().and_then(|p| observations.get_mut(p)) else {
+                return Err(errors::argument(py, &format!("participant[{row}]"), "is not one of the participants"));
+            };
+            list.push(Observation { date, activity: kind });
+        }
+        let schedules: Vec<ParticipantSchedule> = ids
+            .into_iter()
+            .zip(observations)
+            .enumerate()
+            .map(|(i, (id, observations))| ParticipantSchedule {
+                id,
+                first_infusion: day_of(first[i]),
+                planned_first_infusion: day_of(planned[i]),
+                observations,
+                screening_date: day_of(screening[i]),
+            })
+            .collect();
+        let built = py.detach(|| status_columns(&schedules, &plan, on));
+        let c = built.map_err(|(row, e)| errors::schedule_row(py, row, e))?;
+        let d = PyDict::new(py);
+        d.set_item("participant", PyArray1::from_vec(py, c.participant))?;
+        d.set_item("visit", PyArray1::from_vec(py, c.visit))?;
+        d.set_item("visits", plan.visits.iter().map(|v| v.id.clone()).collect::<Vec<_>>())?;
+        d.set_item("target", PyArray1::from_vec(py, c.target))?;
+        d.set_item("window_first", PyArray1::from_vec(py, c.window_first))?;
+        d.set_item("window_last", PyArray1::from_vec(py, c.window_last))?;
+        d.set_item("state", PyArray1::from_vec(py, c.state))?;
+        d.set_item("states", VisitState::ALL.iter().map(|s| s.slug()).collect::<Vec<_>>())?;
+        d.set_item("settled", PyArray1::from_vec(py, c.settled))?;
+        d.set_item("attended_on", PyArray1::from_vec(py, c.attended_on))?;
+        d.set_item("infusion_on", PyArray1::from_vec(py, c.infusion_on))?;
+        d.set_item("needs", c.needs)?;
+        d.set_item("deviations", PyArray1::from_vec(py, c.deviations))?;
+        d.set_item("next", PyArray1::from_vec(py, c.next))?;
+        Ok(d)
+    })
+}
+
+fn days_slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, i32>) -> PyResult<&'a [i32]> {
+    a.as_slice().map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
+}
+
+/// A day since 1970, `i32::MIN` for none.
+fn day_of(day: i32) -> Option<NaiveDate> {
+    const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
+    (day != i32::MIN).then(|| day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)).flatten()
+}
+
+/// Days since 1970 of a date.
+fn days_since_1970(date: NaiveDate) -> i32 {
+    const EPOCH_CE: i32 = 719_163;
+    chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
+}
+
+/// The columns of `schedule_status_columns`, one row per participant and visit.
+#[derive(Default)]
+struct Columns {
+    participant: Vec<u32>,
+    visit: Vec<u16>,
+    target: Vec<i32>,
+    window_first: Vec<i32>,
+    window_last: Vec<i32>,
+    state: Vec<u8>,
+    settled: Vec<bool>,
+    attended_on: Vec<i32>,
+    infusion_on: Vec<i32>,
+    needs: Vec<String>,
+    deviations: Vec<u32>,
+    next: Vec<bool>,
+}
+
+/// Every participant's status on `on`, in order, on every core; the first refused participant
+/// (by position) with its error.
+fn status_columns(
+    schedules: &[ParticipantSchedule],
+    plan: &ScheduleConfig,
+    on: NaiveDate,
+) -> Result<Columns, (usize, ScheduleError)> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, schedules.len().max(1));
+    let per = schedules.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Columns, (usize, ScheduleError)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = schedules
+            .chunks(per)
+            .enumerate()
+            .map(|(k, part)| scope.spawn(move || part_columns(part, k * per, plan, on)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut all = Columns::default();
+    for part in parts {
+        let c = part?;
+        all.participant.extend(c.participant);
+        all.visit.extend(c.visit);
+        all.target.extend(c.target);
+        all.window_first.extend(c.window_first);
+        all.window_last.extend(c.window_last);
+        all.state.extend(c.state);
+        all.settled.extend(c.settled);
+        all.attended_on.extend(c.attended_on);
+        all.infusion_on.extend(c.infusion_on);
+        all.needs.extend(c.needs);
+        all.deviations.extend(c.deviations);
+        all.next.extend(c.next);
+    }
+    Ok(all)
+}
+
+fn part_columns(
+    part: &[ParticipantSchedule],
+    first: usize,
+    plan: &ScheduleConfig,
+    on: NaiveDate,
+) -> Result<Columns, (usize, ScheduleError)> {
+    let mut c = Columns::default();
+    let none = i32::MIN;
+    for (k, schedule) in part.iter().enumerate() {
+        let row = first + k;
+        let status = schedule.status(plan, on).map_err(|e| (row, e))?;
+        for (v, visit) in status.visits.iter().enumerate() {
+            c.participant.push(u32::try_from(row).unwrap_or(u32::MAX));
+            c.visit.push(u16::try_from(v).unwrap_or(u16::MAX));
+            c.target.push(days_since_1970(visit.target));
+            c.window_first.push(days_since_1970(visit.window_first));
+            c.window_last.push(days_since_1970(visit.window_last));
+            c.state.push(VisitState::ALL.iter().position(|s| *s == visit.state).map_or(u8::MAX, |p| p as u8));
+            c.settled.push(visit.settled);
+            c.attended_on.push(visit.attended_on.map_or(none, days_since_1970));
+            c.infusion_on.push(visit.infusion_on.map_or(none, days_since_1970));
+            c.needs.push(visit.needs.iter().map(|a| a.slug()).collect::<Vec<_>>().join(","));
+            let deviations = status.deviations.iter().filter(|d| d.visit() == visit.visit).count();
+            c.deviations.push(u32::try_from(deviations).unwrap_or(u32::MAX));
+            c.next.push(status.next_visit.as_deref() == Some(visit.visit.as_str()));
+        }
+    }
+    Ok(c)
+}
+
 /// A participant's calendar as iCalendar text.
 #[pyfunction]
 #[pyo3(signature = (participant_json, on, participant, stamp, appointments, duration_minutes, reminder_days_before, plan_json=None, readings_json=None))]
@@ -186,6 +383,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(schedule_calendar_json, m)?)?;
     m.add_function(wrap_pyfunction!(schedule_status_json, m)?)?;
     m.add_function(wrap_pyfunction!(schedule_status_table, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule_status_columns, m)?)?;
     m.add_function(wrap_pyfunction!(schedule_ics, m)?)?;
     Ok(())
 }

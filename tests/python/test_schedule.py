@@ -2,7 +2,7 @@
 cohort DataFrame, errors, and the iCalendar export parsed by the `icalendar` package."""
 
 import datetime
-from typing import Any, Dict
+from typing import Any, Dict, List, Tuple
 
 import icalendar
 import pandas as pd  # type: ignore[import-untyped]
@@ -213,3 +213,58 @@ def test_two_tables_give_the_same_statuses_as_the_dicts() -> None:
             participants, stray, id="USUBJID", first_infusion="FIRSTDT", participant="USUBJID", date="OBSDT", activity="ACT"
         )
     assert info.value.path == f"observations[{len(observations)}].USUBJID"
+
+
+def _frame_rows(frame: Any) -> List[Tuple[Any, ...]]:
+    """A status table's rows as plain values (dates as ISO text, none as None)."""
+    def plain(v: Any) -> Any:
+        if v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+            return None
+        if hasattr(v, "isoformat"):
+            return v.isoformat()[:10]
+        return v.item() if hasattr(v, "item") else v
+    return [tuple(plain(v) for v in row) for row in frame.astype(object).itertuples(index=False)]
+
+
+def test_the_cohort_table_read_column_by_column_gives_the_rows_of_the_frame() -> None:
+    # Issue 15: the two tables read by the native module (pandas and pyarrow) give the rows
+    # visit_status_frame gives from the same participants as dicts.
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    people = [c["participant"] for c in STATUSES if "error" not in c and "first_infusion" in c["participant"]
+              and "screening_date" not in c["participant"] and "planned_first_infusion" not in c["participant"]]
+    on = "2027-06-01"
+    people = [p for p in people if all(o["date"] <= on for o in p.get("observations", []))]
+    assert len(people) >= 4
+    participants = pd.DataFrame({"USUBJID": [p["id"] for p in people],
+                                 "FIRSTDT": [p["first_infusion"] for p in people]})
+    rows = [(p["id"], o["date"], o["activity"]) for p in people for o in p.get("observations", [])]
+    observations = pd.DataFrame(rows, columns=["USUBJID", "OBSDT", "ACT"])
+    names = dict(id="USUBJID", first_infusion="FIRSTDT", participant="USUBJID", date="OBSDT", activity="ACT")
+    expected = _frame_rows(schedule.visit_status_frame(people, on))
+    from_pandas = schedule.visit_status_table(participants, observations, on, **names)
+    assert _frame_rows(from_pandas) == expected
+    arrow_people = pa.table({"USUBJID": participants.USUBJID,
+                             "FIRSTDT": pa.array(pd.to_datetime(participants.FIRSTDT).dt.date, pa.date32())})
+    from_arrow = schedule.visit_status_table(arrow_people, pa.Table.from_pandas(observations), on, **names)
+    assert isinstance(from_arrow, pa.Table)
+    assert _frame_rows(from_arrow.to_pandas()) == expected
+    assert from_arrow.schema.field("target").type == pa.date32()
+
+
+def test_the_cohort_table_refuses_what_it_cannot_place() -> None:
+    participants = pd.DataFrame({"id": ["S-1", "S-2"], "first_infusion": ["2025-03-03", "2025-03-10"]})
+    obs = pd.DataFrame({"participant": ["S-1", "S-9"], "date": ["2025-03-03", "2025-03-03"],
+                        "activity": ["infusion", "infusion"]})
+    with pytest.raises(dkd.InvalidInputError, match=r"participant\[1\]"):
+        schedule.visit_status_table(participants, obs, "2025-04-01")
+    bad = obs.assign(participant=["S-1", "S-2"], activity=["infusion", "blood_letting"])
+    with pytest.raises(dkd.InvalidInputError, match=r"activity\[1\]"):
+        schedule.visit_status_table(participants, bad, "2025-04-01")
+    twice = pd.concat([participants, participants.iloc[:1]])
+    with pytest.raises(dkd.InvalidInputError, match="twice"):
+        schedule.visit_status_table(twice, obs.iloc[:1], "2025-04-01")
+    late = obs.iloc[:1].assign(date=["2025-05-01"])
+    with pytest.raises(dkd.InvalidInputError) as info:
+        schedule.visit_status_table(participants, late, "2025-04-01")
+    assert info.value.row == 0

@@ -29,6 +29,7 @@ __all__ = [
     "schedule_plan_json",
     "schedule_status_json",
     "schedule_status_table",
+    "schedule_status_columns",
     "CreatinineClearance",
     "CystatinC",
     "DiastolicBp",
@@ -358,6 +359,19 @@ def schedule_calendar_json(
 def schedule_status_json(
     participant_json: str, on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None
 ) -> str: ...
+def schedule_status_columns(
+    ids: List[str],
+    first_infusion: npt.NDArray[np.int32],
+    planned_first_infusion: npt.NDArray[np.int32],
+    screening_date: npt.NDArray[np.int32],
+    participant: npt.NDArray[np.int64],
+    day: npt.NDArray[np.int32],
+    activity: npt.NDArray[np.int64],
+    activities: List[str],
+    on: str,
+    plan_json: Optional[str] = None,
+    readings_json: Optional[str] = None,
+) -> Dict[str, Any]: ...
 def schedule_status_table(
     participants_json: List[str], on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None
 ) -> Tuple[

@@ -51,6 +51,7 @@ __all__ = [
     "to_ics",
     "visit_status",
     "visit_status_frame",
+    "visit_status_table",
 ]
 
 ASSESSMENTS: List[AssessmentSlug] = list(_native.ASSESSMENTS)  # type: ignore[arg-type]
@@ -403,6 +404,106 @@ def visit_status_frame(
         data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"), format="%Y-%m-%d")
     data["state"] = pd.Categorical(data["state"], categories=VISIT_STATES)
     return pd.DataFrame(data)
+
+
+def visit_status_table(
+    participants: Any,
+    observations: Any,
+    on: Day,
+    *,
+    id: str = "id",
+    first_infusion: str = "first_infusion",
+    planned_first_infusion: Optional[str] = None,
+    screening_date: Optional[str] = None,
+    participant: str = "participant",
+    date: str = "date",
+    activity: str = "activity",
+    plan: Optional[Union[Mapping[str, Any], str]] = None,
+    readings: Optional[Union[Mapping[str, Any], str]] = None,
+    tz: Optional[str] = None,
+) -> Any:
+    """The visit status of a cohort on one date from its two tables, read column by column (no
+    JSON, no dicts): ``participants`` (one row each: ``id``, ``first_infusion``, optionally
+    ``planned_first_infusion`` and ``screening_date``; the column names are arguments) and
+    ``observations`` (``participant``, ``date``, ``activity``), each a pandas DataFrame or Arrow
+    data (pyarrow, polars, DuckDB; dates as date32, date64, timestamps, ``YYYY-MM-DD`` text;
+    instants read in ``tz`` as in :func:`~amimestrocel_dkd.endpoints.lab_endpoints`). One row
+    per participant and visit, in the kind of ``participants``: ``participant``, ``visit``,
+    ``target``, ``window_first``, ``window_last``, ``state`` (``VISIT_STATES``), ``settled``,
+    ``attended_on``, ``infusion_on`` (missing where none), ``needs`` (comma-separated),
+    ``deviations`` (count), ``next``: the rows of :func:`visit_status_frame`, tested equal.
+
+    Nothing is dropped: an observation of no listed participant, an activity the plan does not
+    know, or a participant listed twice raises
+    :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its row; a refused participant
+    (a date after ``on`` ...) raises with ``row`` and ``path``.
+
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"id": ["S-1"], "first_infusion": ["2025-03-03"]})
+    >>> obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-03"], "activity": ["infusion"]})
+    >>> t = visit_status_table(people, obs, "2025-03-16")
+    >>> list(t.state.astype(str)[:3]), list(t.visit.astype(str)[:3])
+    (['overdue', 'done', 'in_window'], ['baseline', 'd1', 'd14'])
+    """
+    import numpy as np
+
+    from . import _arrow, endpoints
+    from ._arrow import Column
+    from .errors import InvalidInputError
+
+    endpoints._zone(tz)  # an unknown zone is refused first
+    no_day = np.iinfo(np.int32).min
+
+    def read(table: Any, specs: List[Any]) -> Tuple[int, List[Any]]:
+        if endpoints._is_arrow(table):
+            n, columns = _native.table_columns(endpoints._arrow_table(table), specs, endpoints._zone(tz))
+            return n, [np.full(n, no_day, dtype=np.int32) if c is None and kind == "date?" else c
+                       for c, (_, kind, _) in zip(columns, specs)]
+        out: List[Any] = []
+        for name, kind, known in specs:
+            if kind.startswith("text"):
+                out.append(endpoints._codes(table[name], name, known))
+            elif name in table.columns:
+                out.append(endpoints._days(table[name], name, optional=kind.endswith("?"), tz=tz))
+            else:
+                out.append(np.full(len(table), no_day, dtype=np.int32))
+        return len(table), out
+
+    people_specs = [(id, "text", None), (first_infusion, "date?", None),
+                    (planned_first_infusion or "", "date?", None), (screening_date or "", "date?", None)]
+    n, (id_codes_texts, first, planned, screened) = read(participants, people_specs)
+    id_codes, ids = id_codes_texts
+    if len(ids) != n:
+        raise InvalidInputError(f"{id}: a participant is listed twice", "invalid_argument", {"argument": id})
+    _m, (owner_texts, days, activity_texts) = read(
+        observations, [(participant, "text", list(ids)), (date, "date", None), (activity, "text", None)])
+    owner, _ = owner_texts
+    codes, activities = activity_texts
+    out = _native.schedule_status_columns(
+        list(ids), np.asarray(first, np.int32), np.asarray(planned, np.int32), np.asarray(screened, np.int32),
+        np.asarray(owner, np.int64), np.asarray(days, np.int32), np.asarray(codes, np.int64), list(activities),
+        _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings"))
+
+    def dates(days: Any) -> Any:
+        ns = days.astype(np.int64) * 86_400_000_000_000
+        ns[days == no_day] = np.iinfo(np.int64).min  # NaT: none
+        return ns
+
+    table = _arrow.table([
+        Column("participant", "dict", out["participant"], list(ids)),
+        Column("visit", "dict", out["visit"], out["visits"]),
+        Column("target", "date", dates(out["target"])),
+        Column("window_first", "date", dates(out["window_first"])),
+        Column("window_last", "date", dates(out["window_last"])),
+        Column("state", "dict", out["state"], out["states"]),
+        Column("settled", "bool", out["settled"]),
+        Column("attended_on", "date", dates(out["attended_on"])),
+        Column("infusion_on", "date", dates(out["infusion_on"])),
+        Column("needs", "text", out["needs"]),
+        Column("deviations", "int", out["deviations"].astype(np.int64)),
+        Column("next", "bool", out["next"]),
+    ])
+    return _arrow.like(table, participants, copy=False)
 
 
 def to_ics(
