@@ -14,19 +14,23 @@ use std::ffi::CStr;
 use std::sync::Arc;
 
 use amimestrocel_dkd::demographics::Sex;
+use amimestrocel_dkd::egfr::{
+    mark_missing, mark_unit_errors, BatchColumns, BatchInput, EgfrEquation, LabColumn, RowError, RowUnits,
+};
+use amimestrocel_dkd::lab::Unit;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_buffer::ScalarBuffer;
-use arrow_schema::{ArrowError, DataType, Schema, SchemaRef};
+use arrow_schema::{ArrowError, Schema, SchemaRef};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
 use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone};
+use crate::kernel::Kernel;
 
 pub(crate) const STREAM: &CStr = c"arrow_array_stream";
 pub(crate) const SCHEMA: &CStr = c"arrow_schema";
@@ -133,108 +137,6 @@ fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<
     Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
 }
 
-/// Numpy arrays by role.
-type Columns<'py> = Vec<(String, Bound<'py, PyAny>)>;
-
-/// The eGFR inputs read from an Arrow table: `columns` maps each role (`age`, `sex`,
-/// `creatinine`, `cystatin_c`, `weight_kg`, `black`) to a column name; `sex_labels` declares
-/// texts for sex (label, `female` or `male`). Returns the row count, the arrays the batch
-/// reads by role (float64; uint8 sex codes; uint8 flags; for `creatinine_unit` and
-/// `cystatin_c_unit`, a unit per row as int64 codes, -1 for a null, and the distinct texts), and by role the rows that are null
-/// (for the inputs that have any; a null black flag is already "not known"). A column missing is a
-/// `KeyError` (before any column is read), a column of the wrong type a `TypeError` (before the
-/// batch runs).
-#[pyfunction]
-#[pyo3(signature = (table, columns, sex_labels=Vec::new()))]
-pub fn egfr_inputs_arrow<'py>(
-    py: Python<'py>,
-    table: &Bound<'py, PyAny>,
-    columns: Vec<(String, String)>,
-    sex_labels: Vec<(String, String)>,
-) -> PyResult<(usize, Columns<'py>, Columns<'py>)> {
-    crate::guard(py, || {
-        let labels = sex_labels
-            .into_iter()
-            .map(|(label, sex)| match Sex::parse(&sex) {
-                Ok(s) => Ok((label, s)),
-                Err(_) => Err(PyValueError::new_err(format!("sex_labels[{label:?}] is {sex:?}, not female or male"))),
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        let (schema, batches) = batches(table)?;
-        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-        // Every column is found before any is read; each type is checked as its column is read,
-        // all before the batch runs.
-        let chunks = columns
-            .iter()
-            .map(|(role, name)| column(&schema, &batches, name).map(|c| (role.as_str(), name.as_str(), c)))
-            .collect::<PyResult<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(chunks.len());
-        let mut missing = Vec::new();
-        for (role, name, chunks) in chunks {
-            // A unit per row: codes into the distinct texts (-1 for a null), which core parses.
-            if role.ends_with("_unit") {
-                let (codes, texts) = text_codes_or_null(name, &chunks).map_err(column_error)?;
-                out.push((role.to_owned(), (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()));
-                continue;
-            }
-            // The rows that are null, so that the batch's codes can say "missing" for them.
-            if chunks.iter().any(|c| c.logical_null_count() > 0) && role != "black" {
-                let mut nulls = Vec::with_capacity(rows);
-                for chunk in &chunks {
-                    match chunk.logical_nulls() {
-                        Some(n) => nulls.extend(n.iter().map(|valid| !valid)),
-                        None => nulls.extend(std::iter::repeat_n(false, chunk.len())),
-                    }
-                }
-                missing.push((role.to_owned(), PyArray1::from_vec(py, nulls).into_any()));
-            }
-            let array = match role {
-                "sex" => {
-                    let mut codes = Vec::with_capacity(rows);
-                    sex_codes_of(name, &chunks, &labels, &mut codes).map_err(column_error)?;
-                    PyArray1::from_vec(py, codes).into_any()
-                }
-                "black" => PyArray1::from_vec(py, flags(name, &chunks).map_err(column_error)?).into_any(),
-                _ if chunks.len() == 1
-                    && chunks[0].data_type() == &DataType::Float64
-                    && chunks[0].null_count() == 0 =>
-                {
-                    // One chunk of float64 without nulls: read where Arrow keeps it, not copied
-                    // (a read-only numpy array that holds the Arrow buffer alive).
-                    let values = chunks[0].as_primitive::<Float64Type>().values().clone();
-                    let holder = Bound::new(py, ArrowFloats { values })?;
-                    let view = {
-                        let this = holder.borrow();
-                        let slice: &[f64] = &this.values;
-                        // SAFETY: the view is of the holder's buffer, which is immutable and lives
-                        // as long as the holder, itself kept alive by the array (its base).
-                        unsafe {
-                            PyArray1::borrow_from_array(
-                                &numpy::ndarray::ArrayView1::from(slice),
-                                holder.clone().into_any(),
-                            )
-                        }
-                    };
-                    view.getattr("flags")?.setattr("writeable", false)?;
-                    view.into_any()
-                }
-                _ => {
-                    // Allocated by numpy (huge pages for large arrays: fewer page faults).
-                    let array = PyArray1::<f64>::zeros(py, rows, false);
-                    {
-                        let mut rw = array.readwrite();
-                        let out = rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-                        floats_into(name, &chunks, out).map_err(column_error)?;
-                    }
-                    array.into_any()
-                }
-            };
-            out.push((role.to_owned(), array));
-        }
-        Ok((rows, out, missing))
-    })
-}
-
 /// Columns of an Arrow table for a table-shaped function (the lab table of the endpoints): per
 /// spec (column name, kind, known texts), `text` gives (int64 codes, the distinct texts: with
 /// known texts, positions in them), `date` int32 days since 1970 (`i32::MIN` where null),
@@ -313,14 +215,332 @@ pub(crate) fn numpy_buffer<T: numpy::Element>(array: &Bound<'_, PyAny>, data: &[
     unsafe { arrow_buffer::Buffer::from_custom_allocation(ptr, len, owner) }
 }
 
-/// The owner of an Arrow float64 buffer that a numpy array reads without a copy.
-#[pyclass(module = "amimestrocel_dkd._native", frozen)]
-pub struct ArrowFloats {
-    values: ScalarBuffer<f64>,
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(table_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(egfr_arrow, m)?)?;
+    Ok(())
 }
 
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(egfr_inputs_arrow, m)?)?;
-    m.add_function(wrap_pyfunction!(table_columns, m)?)?;
+/// The rows `start..end` of a column given as chunks: the slices of the chunks that hold them
+/// (zero-copy), in order.
+fn rows_of(chunks: &[ArrayRef], start: usize, end: usize) -> Vec<ArrayRef> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for chunk in chunks {
+        let (from, to) = (offset, offset + chunk.len());
+        offset = to;
+        let (a, b) = (start.max(from), end.min(to));
+        if a < b {
+            out.push(chunk.slice(a - from, b - a));
+        }
+    }
+    out
+}
+
+/// Rows read and computed at a time by each thread of [`egfr_arrow`]: its buffers hold this
+/// many rows of each input, so memory beyond the result stays flat in the number of rows.
+const PIECE_ROWS: usize = 65_536;
+
+/// The rows `start..end` of a float64 column where Arrow keeps them, when they lie in one
+/// chunk without nulls: read there, not copied.
+fn floats_in_place(chunks: &[ArrayRef], start: usize, end: usize) -> Option<&[f64]> {
+    let mut offset = 0;
+    for chunk in chunks {
+        let (from, to) = (offset, offset + chunk.len());
+        offset = to;
+        if start >= from && end <= to {
+            let floats = chunk.as_primitive_opt::<Float64Type>()?;
+            let part = floats.slice(start - from, end - start);
+            if part.null_count() > 0 {
+                return None;
+            }
+            return floats.values().get(start - from..end - from);
+        }
+    }
+    None
+}
+
+/// Whether the rows of `chunks` are null, one flag per row.
+fn null_rows(chunks: &[ArrayRef], rows: usize) -> Option<Vec<bool>> {
+    if !chunks.iter().any(|c| c.logical_null_count() > 0) {
+        return None;
+    }
+    let mut nulls = Vec::with_capacity(rows);
+    for chunk in chunks {
+        match chunk.logical_nulls() {
+            Some(n) => nulls.extend(n.iter().map(|valid| !valid)),
+            None => nulls.extend(std::iter::repeat_n(false, chunk.len())),
+        }
+    }
+    Some(nulls)
+}
+
+/// The inputs of [`egfr_arrow`] by role, each a column's chunks.
+struct EgfrInputs {
+    age: Vec<ArrayRef>,
+    sex: Vec<ArrayRef>,
+    names: Vec<(String, String)>,
+    creatinine: Option<Vec<ArrayRef>>,
+    creatinine_units: Option<Vec<ArrayRef>>,
+    cystatin_c: Option<Vec<ArrayRef>>,
+    cystatin_c_units: Option<Vec<ArrayRef>>,
+    weight: Option<Vec<ArrayRef>>,
+    black: Option<Vec<ArrayRef>>,
+}
+
+impl EgfrInputs {
+    fn name<'a>(&'a self, role: &'a str) -> &'a str {
+        self.names.iter().find(|(r, _)| r == role).map_or(role, |(_, n)| n.as_str())
+    }
+}
+
+/// One thread's buffers, reused piece after piece.
+#[derive(Default)]
+struct Piece {
+    age: Vec<f64>,
+    sex: Vec<u8>,
+    creatinine: Vec<f64>,
+    cystatin_c: Vec<f64>,
+    weight: Vec<f64>,
+}
+
+/// eGFR of the rows `start..start + out.len()`, a piece at a time: each input read into the
+/// piece's buffers (nulls remembered, units per row brought to one), the batch's kernel run,
+/// then its codes named for the nulls and units.
+#[allow(clippy::too_many_arguments)]
+fn egfr_rows(
+    inputs: &EgfrInputs,
+    labels: &[(String, Sex)],
+    equation: EgfrEquation,
+    units: (Unit, Unit),
+    kernel: Kernel,
+    start: usize,
+    out: &mut [f64],
+    codes: &mut [u8],
+) -> Result<(), RowsError> {
+    let mut piece = Piece::default();
+    for (k, (out, codes)) in out.chunks_mut(PIECE_ROWS).zip(codes.chunks_mut(PIECE_ROWS)).enumerate() {
+        let (a, b) = (start + k * PIECE_ROWS, start + k * PIECE_ROWS + out.len());
+        let n = b - a;
+        let read = |chunks: &[ArrayRef], role: &str, buf: &mut Vec<f64>| -> Result<(), ColumnError> {
+            buf.clear();
+            buf.resize(n, 0.0);
+            floats_into(inputs.name(role), &rows_of(chunks, a, b), buf)
+        };
+        // float64 without nulls is read where Arrow keeps it; other numbers into the buffer.
+        let age = match floats_in_place(&inputs.age, a, b) {
+            Some(values) => values,
+            None => {
+                read(&inputs.age, "age", &mut piece.age)?;
+                &piece.age[..]
+            }
+        };
+        piece.sex.clear();
+        let sex_rows = rows_of(&inputs.sex, a, b);
+        sex_codes_of(inputs.name("sex"), &sex_rows, labels, &mut piece.sex)?;
+        let mut marks: Vec<(BatchInput, Vec<bool>)> = Vec::new();
+        let mut unit_marks: Vec<(LabColumn, Vec<u8>)> = Vec::new();
+        if let Some(nulls) = null_rows(&rows_of(&inputs.age, a, b), n) {
+            marks.push((BatchInput::Age, nulls));
+        }
+        if let Some(nulls) = null_rows(&sex_rows, n) {
+            marks.push((BatchInput::Sex, nulls));
+        }
+        let creatinine = lab_piece(
+            inputs,
+            &inputs.creatinine,
+            &inputs.creatinine_units,
+            ("creatinine", LabColumn::Creatinine, BatchInput::Creatinine),
+            a..b,
+            &mut piece.creatinine,
+            &mut marks,
+            &mut unit_marks,
+        )?;
+        let cystatin_c = lab_piece(
+            inputs,
+            &inputs.cystatin_c,
+            &inputs.cystatin_c_units,
+            ("cystatin_c", LabColumn::CystatinC, BatchInput::CystatinC),
+            a..b,
+            &mut piece.cystatin_c,
+            &mut marks,
+            &mut unit_marks,
+        )?;
+        if let Some(chunks) = &inputs.weight {
+            read(chunks, "weight_kg", &mut piece.weight)?;
+            if let Some(nulls) = null_rows(&rows_of(chunks, a, b), n) {
+                marks.push((BatchInput::Weight, nulls));
+            }
+        }
+        let black = match &inputs.black {
+            Some(chunks) => Some(flags(inputs.name("black"), &rows_of(chunks, a, b))?),
+            None => None,
+        };
+        let mut cols = BatchColumns::new(age, &piece.sex);
+        cols.creatinine = creatinine;
+        cols.cystatin_c = cystatin_c;
+        // A column given in units per row is in its canonical unit by now.
+        cols.creatinine_unit = if inputs.creatinine_units.is_some() { Unit::MicromolePerLiter } else { units.0 };
+        cols.cystatin_c_unit = if inputs.cystatin_c_units.is_some() { Unit::MilligramPerLiter } else { units.1 };
+        cols.weight_kg = inputs.weight.as_ref().map(|_| piece.weight.as_slice());
+        cols.black = black.as_deref();
+        kernel.fill(&cols.checked(equation)?, 0, out, codes)?;
+        for (column, errors) in &unit_marks {
+            mark_unit_errors(codes, errors, *column);
+        }
+        for (input, nulls) in &marks {
+            mark_missing(codes, nulls, *input);
+        }
+    }
     Ok(())
+}
+
+/// The rows `rows` of a lab column (creatinine or cystatin C), if the table has it: where
+/// Arrow keeps them (float64 without nulls, in one unit), else read into `buf`, with its nulls
+/// added to `marks`; a unit per row brings `buf` to the canonical unit and adds the unit errors
+/// to `unit_marks`.
+#[allow(clippy::too_many_arguments)]
+fn lab_piece<'p>(
+    inputs: &EgfrInputs,
+    chunks: &'p Option<Vec<ArrayRef>>,
+    unit_chunks: &Option<Vec<ArrayRef>>,
+    (role, column, input): (&str, LabColumn, BatchInput),
+    rows: std::ops::Range<usize>,
+    buf: &'p mut Vec<f64>,
+    marks: &mut Vec<(BatchInput, Vec<bool>)>,
+    unit_marks: &mut Vec<(LabColumn, Vec<u8>)>,
+) -> Result<Option<&'p [f64]>, RowsError> {
+    let Some(chunks) = chunks else { return Ok(None) };
+    let (a, b) = (rows.start, rows.end);
+    if unit_chunks.is_none() {
+        if let Some(values) = floats_in_place(chunks, a, b) {
+            return Ok(Some(values));
+        }
+    }
+    buf.clear();
+    buf.resize(b - a, 0.0);
+    let piece = rows_of(chunks, a, b);
+    floats_into(inputs.name(role), &piece, buf)?;
+    if let Some(nulls) = null_rows(&piece, b - a) {
+        marks.push((input, nulls));
+    }
+    if let Some(unit_chunks) = unit_chunks {
+        let unit_name = inputs.name(&format!("{role}_unit")).to_owned();
+        let (unit_codes, texts) = text_codes_or_null(&unit_name, &rows_of(unit_chunks, a, b))?;
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let one = RowUnits { codes: &unit_codes, texts: &texts }.to_canonical(column, buf)?;
+        *buf = one.values;
+        unit_marks.push((column, one.unit_errors));
+    }
+    Ok(Some(&buf[..]))
+}
+
+/// Why [`egfr_rows`] stopped: a column it cannot read, or the batch's own error.
+#[derive(Debug, thiserror::Error)]
+enum RowsError {
+    #[error(transparent)]
+    Column(#[from] ColumnError),
+    #[error(transparent)]
+    Egfr(#[from] amimestrocel_dkd::egfr::EgfrError),
+}
+
+/// eGFR over the columns of an Arrow table, in one native call: `columns` maps each role (`age`,
+/// `sex`, `creatinine`, `creatinine_unit` (a column of units), `cystatin_c`, `cystatin_c_unit`,
+/// `weight_kg`, `black`) to a column name. Each thread reads its rows a piece at a time into
+/// buffers of its own and runs the batch's kernel on them (conversion on every core; memory
+/// beyond the result flat in the number of rows), then names nulls (`*_missing`) and bad units
+/// in the codes. Returns the values and codes (as `egfr_columns` does). A column missing is a
+/// `KeyError`, a column of the wrong type a `TypeError`, before any row is computed.
+#[pyfunction]
+#[pyo3(signature = (table, columns, sex_labels, equation, creatinine_unit, cystatin_c_unit, strict, threads))]
+#[allow(clippy::too_many_arguments)]
+pub fn egfr_arrow<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    columns: Vec<(String, String)>,
+    sex_labels: Vec<(String, String)>,
+    equation: &str,
+    creatinine_unit: &str,
+    cystatin_c_unit: &str,
+    strict: bool,
+    threads: usize,
+) -> PyResult<crate::egfr::Arrays<'py>> {
+    crate::guard(py, || {
+        let equation = EgfrEquation::from_slug(equation).map_err(|e| crate::errors::egfr(py, e, None))?;
+        let units = (
+            Unit::parse(creatinine_unit).map_err(|e| crate::errors::lab(py, e))?,
+            Unit::parse(cystatin_c_unit).map_err(|e| crate::errors::lab(py, e))?,
+        );
+        let labels = sex_labels
+            .into_iter()
+            .map(|(label, sex)| match Sex::parse(&sex) {
+                Ok(s) => Ok((label, s)),
+                Err(_) => Err(PyValueError::new_err(format!("sex_labels[{label:?}] is {sex:?}, not female or male"))),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let (schema, batches) = batches(table)?;
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        // Every column is found before any is read.
+        let mut found = std::collections::HashMap::new();
+        for (role, name) in &columns {
+            found.insert(role.as_str(), column(&schema, &batches, name)?);
+        }
+        let mut take = |role: &str| found.remove(role);
+        let inputs = EgfrInputs {
+            age: take("age").ok_or_else(|| PyTypeError::new_err("egfr needs an age column"))?,
+            sex: take("sex").ok_or_else(|| PyTypeError::new_err("egfr needs a sex column"))?,
+            creatinine: take("creatinine"),
+            creatinine_units: take("creatinine_unit"),
+            cystatin_c: take("cystatin_c"),
+            cystatin_c_units: take("cystatin_c_unit"),
+            weight: take("weight_kg"),
+            black: take("black"),
+            names: columns.clone(),
+        };
+        let kernel = Kernel::detect();
+        let values = PyArray1::<f64>::zeros(py, rows, false);
+        let codes = PyArray1::<u8>::zeros(py, rows, false);
+        {
+            let mut values_rw = values.readwrite();
+            let mut codes_rw = codes.readwrite();
+            let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            let threads =
+                if threads == 0 { std::thread::available_parallelism().map_or(1, |t| t.get()) } else { threads };
+            let per = rows.div_ceil(threads.max(1)).max(1);
+            let done: Result<(), RowsError> = py.detach(|| {
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = out
+                        .chunks_mut(per)
+                        .zip(codes_out.chunks_mut(per))
+                        .enumerate()
+                        .map(|(t, (out, codes))| {
+                            let (inputs, labels) = (&inputs, &labels);
+                            scope.spawn(move || egfr_rows(inputs, labels, equation, units, kernel, t * per, out, codes))
+                        })
+                        .collect();
+                    let mut first = Ok(());
+                    for handle in handles {
+                        let result = handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        if first.is_ok() {
+                            first = result;
+                        }
+                    }
+                    first
+                })
+            });
+            match done {
+                Ok(()) => {}
+                Err(RowsError::Column(e)) => return Err(read_error(py, e)),
+                Err(RowsError::Egfr(e)) => return Err(crate::errors::egfr(py, e, None)),
+            }
+            if strict {
+                if let Some((i, code)) = codes_out.iter().enumerate().find(|(_, c)| **c != 0) {
+                    let kind = RowError::from_code(*code).map_or("unknown", RowError::slug);
+                    return Err(crate::errors::row(py, i, kind));
+                }
+            }
+        }
+        Ok((values, codes))
+    })
 }

@@ -144,7 +144,7 @@ fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a 
     a.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))
 }
 
-type Arrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<u8>>);
+pub(crate) type Arrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<u8>>);
 
 /// The batch: contiguous float64 columns, uint8 ISO 5218 sex, uint8 black flags (0, 1; any
 /// other value not known), GIL released.

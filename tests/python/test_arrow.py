@@ -183,22 +183,37 @@ def test_the_arrays_form_is_unchanged() -> None:
 
 
 def test_memory_shared_with_arrow_outlives_the_objects_it_came_from() -> None:
-    # Float64 columns without nulls are read where Arrow keeps them, and the result's values
-    # where numpy keeps them: each side holds the other's memory alive, read-only.
+    # The result's values are where numpy keeps them, shared with its Arrow form, read-only;
+    # they outlive the table they were computed from.
     import gc
 
-    from amimestrocel_dkd import _native
-
     table = pa.table({"AGE": AGES, "SEX": SEXES, "CR": pa.array(CREATININE, pa.float64())})
-    _rows, columns, _missing = _native.egfr_inputs_arrow(table, [("creatinine", "CR")])
-    creatinine = dict(columns)["creatinine"]
-    assert not creatinine.flags.writeable
     out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
-    del table, columns
+    del table
     gc.collect()
     _ = [np.ones(1000) for _ in range(1000)]  # reuse freed memory, if any was freed too early
-    assert creatinine.tolist() == CREATININE
     np.testing.assert_array_equal(out["egfr"].to_numpy(), reference().values)
+
+
+def test_rows_across_pieces_and_chunks_give_the_numpy_path_row_by_row() -> None:
+    # Each thread reads its rows a piece at a time (65 536 rows), across chunk boundaries; the
+    # rows must come back where they were, with their own errors.
+    rng = np.random.default_rng(7)
+    n = 150_001
+    ages = rng.integers(10, 100, n)
+    sexes = rng.choice(["F", "M", "X"], n)
+    creat = rng.uniform(0.2, 6.0, n)
+    creat[rng.random(n) < 0.01] = np.nan
+    chunks = [slice(0, 70_000), slice(70_000, 70_001), slice(70_001, n)]
+    table = pa.Table.from_batches([
+        pa.record_batch({"AGE": ages[c], "SEX": sexes[c], "CR": creat[c]}) for c in chunks
+    ])
+    for threads in (1, 2, 3):
+        out = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", threads=threads)
+        expected = dkd.egfr("ckd_epi_2021_cr", age=ages, sex=sexes, creatinine=creat)
+        np.testing.assert_array_equal(out["egfr"].to_numpy(zero_copy_only=False),
+                                      np.where(expected.error_codes == 0, expected.values, np.nan))
+        assert out["egfr_error"].to_pylist() == expected.error_kinds()
 
 
 def test_polars_expressions_give_the_numpy_results_eagerly_and_lazily() -> None:

@@ -443,21 +443,19 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
             raise TypeError("with Arrow data, give sex= (text, codes or declared labels), not female=")
         if sex is None:
             raise TypeError("egfr() needs sex= naming the table's sex column")
-        wanted = {k: v for k, v in names.items() if k != "female"}
+        wanted = {k: v for k, v in names.items() if k not in ("female",) and v is not None}
         wanted.update({f"{lab}_unit": column for lab, column in unit_columns.items() if names[lab] is not None})
-        _rows, columns, missing = _arrow.arrow_columns(table, wanted, sex_labels)
-        units = {"creatinine": creatinine_unit, "cystatin_c": cystatin_c_unit}
-        unit_errors = {}
-        for lab in unit_columns:
-            if f"{lab}_unit" in columns:
-                codes, texts = columns[f"{lab}_unit"]
-                columns[lab], units[lab], unit_errors[lab] = _native.egfr_units_to_canonical(
-                    lab, columns[lab], codes, texts)
-        arrays = _egfr_arrays(equation, age=columns["age"], sex=columns["sex"], female=None,
-                              creatinine=columns.get("creatinine"), creatinine_unit=units["creatinine"],
-                              cystatin_c=columns.get("cystatin_c"), cystatin_c_unit=units["cystatin_c"],
-                              weight_kg=columns.get("weight_kg"), black=columns.get("black"), strict=False,
-                              threads=threads)
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+            raise TypeError("threads must be a non-negative int (0: all cores)")
+        labels = [(str(k), str(v)) for k, v in (sex_labels or {}).items()]
+        # One native call: each thread reads its rows a piece at a time and runs the batch on
+        # them; nulls (`*_missing`) and bad units are named, and strict raises, in there.
+        # A lab read with a unit per row has none for all rows (its role `*_unit` names the column).
+        one_unit = {lab: "mg/dL" if lab == "creatinine" else "mg/L" for lab in unit_columns}
+        values, codes = _native.egfr_arrow(table, list(wanted.items()), labels, equation,
+                                           one_unit.get("creatinine", creatinine_unit),
+                                           one_unit.get("cystatin_c", cystatin_c_unit), strict, threads)
+        return _egfr_result(values, codes, caller, index=None)
     # A row's bad unit is named (`creatinine_unit_unknown`) where the batch saw the NaN put in
     # its place; a null is "missing" (`creatinine_missing`), a NaN that is not null "not
     # finite"; with strict, the first bad row raises once all are named.
@@ -465,9 +463,15 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
         _native.egfr_mark_unit_errors(arrays.error_codes, lab, errors)
     _native.egfr_mark_missing(arrays.error_codes, [(role, rows) for role, rows in missing.items() if rows.any()],
                               strict)
+    return _egfr_result(arrays.values, arrays.error_codes, caller, index=index)
+
+
+def _egfr_result(values: Any, codes: Any, caller: Any, index: Any) -> Any:
+    """The result table of :func:`egfr` over a table, in the caller's kind."""
+    from . import _arrow
+
     kinds = egfr_error_kinds()
     slugs = [kinds[k] for k in range(len(kinds))]
-    values, codes = arrays.values, arrays.error_codes
     # The Arrow result reads these arrays where they are (no copy): read-only from here, so that
     # the pandas form of the result cannot change the Arrow form under it.
     values.setflags(write=False)

@@ -207,16 +207,3 @@ def like(result: ArrowTable, caller: Any, index: Any = None, copy: bool = True) 
     if kind == "polars":
         return result.to_polars().lazy() if is_lazy_polars(caller) else result.to_polars()
     return result
-
-
-def arrow_columns(table: Any, columns: Mapping[str, Optional[str]],
-                  sex_labels: Optional[Mapping[str, str]]) -> Tuple[int, Dict[str, Any], Dict[str, Any]]:
-    """The columns of an Arrow table by role (``None`` names are skipped), as numpy arrays in
-    the layout the batch reads, and by role the rows that are null (where there are any)."""
-    wanted = [(role, name) for role, name in columns.items() if name is not None]
-    for role, name in wanted:
-        if not isinstance(name, str):
-            raise TypeError(f"{role} must name a column of the table (a str), not {type(name).__name__}")
-    labels = [(str(k), str(v)) for k, v in (sex_labels or {}).items()]
-    rows, arrays, missing = _native.egfr_inputs_arrow(table, wanted, labels)
-    return rows, dict(arrays), dict(missing)

@@ -55,7 +55,7 @@ __all__ = [
     "analytes",
     "batch_kernel",
     "egfr_columns",
-    "egfr_inputs_arrow",
+    "egfr_arrow",
     "egfr_mark_missing",
     "egfr_units_to_canonical",
     "egfr_mark_unit_errors",
@@ -273,9 +273,16 @@ def sex_codes_floats(values: npt.NDArray[np.float64]) -> npt.NDArray[np.uint8]: 
 def sex_codes_female(female: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]: ...
 def floats_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDArray[np.float64]: ...
 def flags_from_objects(values: npt.NDArray[np.object_], column: str) -> npt.NDArray[np.uint8]: ...
-def egfr_inputs_arrow(
-    table: Any, columns: List[Tuple[str, str]], sex_labels: List[Tuple[str, str]] = ...
-) -> Tuple[int, List[Tuple[str, Any]], List[Tuple[str, npt.NDArray[np.bool_]]]]: ...
+def egfr_arrow(
+    table: Any,
+    columns: List[Tuple[str, str]],
+    sex_labels: List[Tuple[str, str]],
+    equation: str,
+    creatinine_unit: str,
+    cystatin_c_unit: str,
+    strict: bool,
+    threads: int,
+) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]: ...
 def table_columns(
     table: Any,
     specs: List[Tuple[str, str, Optional[List[str]]]],
