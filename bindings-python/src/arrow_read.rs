@@ -468,14 +468,17 @@ where
 {
     let declared: Vec<(i128, u8)> =
         labels.iter().filter_map(|(l, _)| l.trim().parse::<i128>().ok().map(|n| (n, sex_code(l, labels)))).collect();
+    // Core's reading of an ISO/IEC 5218 code (0 where it names no sex), asked once for each of
+    // the codes 0-9 and looked up per row; a code beyond them is asked of core on its row.
+    let core_code = |v: i128| i64::try_from(v).ok().and_then(|v| Sex::from_iso5218(v).ok()).map_or(0, Sex::iso5218);
+    let small: [u8; 10] = std::array::from_fn(|v| core_code(v as i128));
     let nulls = chunk.nulls().filter(|n| n.null_count() > 0);
     for (i, v) in chunk.values().iter().enumerate() {
         let v: i128 = (*v).into();
         let code = match declared.iter().find(|(n, _)| *n == v) {
             _ if nulls.is_some_and(|n| n.is_null(i)) => 0,
             Some((_, code)) => *code,
-            // Core's reading of an ISO/IEC 5218 code; 0 where it names no sex.
-            None => i64::try_from(v).ok().and_then(|v| Sex::from_iso5218(v).ok()).map_or(0, Sex::iso5218),
+            None => usize::try_from(v).ok().and_then(|v| small.get(v).copied()).unwrap_or_else(|| core_code(v)),
         };
         out.push(code);
     }
