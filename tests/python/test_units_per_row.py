@@ -119,3 +119,23 @@ def test_a_unit_column_that_is_not_text_is_a_type_error_naming_it() -> None:
 def test_arrays_take_one_unit_and_say_how_to_give_one_per_row() -> None:
     with pytest.raises(TypeError, match="column of units"):
         dkd.egfr(age=[60], sex=["F"], creatinine=[1.0], creatinine_unit=np.array(["mg/dL"]))  # type: ignore[call-overload]
+
+
+def test_the_polars_expressions_and_duckdb_functions_take_a_unit_per_row() -> None:
+    import duckdb
+
+    from amimestrocel_dkd import duckdb as dkd_duckdb
+    from amimestrocel_dkd import polars as dkd_pl
+
+    df = pl.DataFrame({"AGE": AGES, "SEX": SEXES, "LBSTRESN": VALUES, "LBSTRESU": UNITS})
+    out = df.with_columns(dkd_pl.egfr("AGE", "SEX", "LBSTRESN", creatinine_unit="LBSTRESU").alias("egfr"),
+                          dkd_pl.egfr_error("AGE", "SEX", "LBSTRESN", creatinine_unit=pl.col("LBSTRESU")).alias("why"))
+    assert out["egfr"].to_list() == one_unit_each()
+    assert out["why"].to_list() == ["ok"] * 5
+    con = duckdb.connect()
+    dkd_duckdb.register(con)
+    con.register("labs", frame())
+    rows = con.sql("SELECT dkd_egfr_with_unit(AGE, SEX, LBSTRESN, LBSTRESU) AS e, "
+                   "dkd_egfr_error_with_unit(AGE, SEX, LBSTRESN, 'mmHg') AS why FROM labs").fetchall()
+    assert [r[0] for r in rows] == one_unit_each()
+    assert {r[1] for r in rows} == {"creatinine_unit_not_for_analyte"}

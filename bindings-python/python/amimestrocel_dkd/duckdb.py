@@ -24,7 +24,10 @@ def register(connection: Any, *, equation: Optional[str] = None, creatinine_unit
              sex_labels: Optional[Mapping[str, str]] = None, prefix: str = "dkd_") -> None:
     """Adds ``<prefix>egfr(age DOUBLE, sex VARCHAR, creatinine DOUBLE) -> DOUBLE`` (NULL on a
     bad row) and ``<prefix>egfr_error(...) -> VARCHAR`` (``ok`` or the row error's slug) to
-    ``connection``, with the equation, creatinine unit and sex labels given here."""
+    ``connection``, with the equation, creatinine unit and sex labels given here; and
+    ``<prefix>egfr_with_unit(age, sex, creatinine, unit VARCHAR)`` and
+    ``<prefix>egfr_error_with_unit(...)``, each row's creatinine in its own unit
+    (``dkd_egfr_with_unit(AGE, SEX, LBSTRESN, LBSTRESU)``)."""
     pa = require("pyarrow", "amimestrocel_dkd.duckdb.register (DuckDB's Arrow UDFs use pyarrow)")
     from . import PROTOCOL_DEFAULT_EQUATION
     from . import egfr as _egfr
@@ -40,6 +43,20 @@ def register(connection: Any, *, equation: Optional[str] = None, creatinine_unit
     def error(age: Any, sex: Any, creatinine: Any) -> Any:
         return run(age, sex, creatinine)["egfr_error"].cast(pa.string()).combine_chunks()
 
+    def run_units(age: Any, sex: Any, creatinine: Any, unit: Any) -> Any:
+        table = pa.table({"age": age, "sex": sex, "creatinine": creatinine, "unit": unit})
+        return _egfr(table, equation=equation or PROTOCOL_DEFAULT_EQUATION, age="age", sex="sex",
+                     creatinine="creatinine", creatinine_unit="unit", sex_labels=sex_labels)
+
+    def value_units(age: Any, sex: Any, creatinine: Any, unit: Any) -> Any:
+        return run_units(age, sex, creatinine, unit)["egfr"].combine_chunks()
+
+    def error_units(age: Any, sex: Any, creatinine: Any, unit: Any) -> Any:
+        return run_units(age, sex, creatinine, unit)["egfr_error"].cast(pa.string()).combine_chunks()
+
     inputs = ["DOUBLE", "VARCHAR", "DOUBLE"]
-    for name, function, result in ((f"{prefix}egfr", value, "DOUBLE"), (f"{prefix}egfr_error", error, "VARCHAR")):
-        connection.create_function(name, function, inputs, result, type="arrow", null_handling="special")
+    functions = ((f"{prefix}egfr", value, inputs, "DOUBLE"), (f"{prefix}egfr_error", error, inputs, "VARCHAR"),
+                 (f"{prefix}egfr_with_unit", value_units, [*inputs, "VARCHAR"], "DOUBLE"),
+                 (f"{prefix}egfr_error_with_unit", error_units, [*inputs, "VARCHAR"], "VARCHAR"))
+    for name, function, parameters, result in functions:
+        connection.create_function(name, function, parameters, result, type="arrow", null_handling="special")
