@@ -6,26 +6,13 @@ generator. Prints a Markdown table. Run: scripts/bench-python.sh --screening [CO
 
 from __future__ import annotations
 
-import datetime
 import json
 import sys
 import time
 from typing import Any
 
 import amimestrocel_dkd as dkd
-from amimestrocel_dkd.screening import arrow_schema
-
-DATES = {"date", "date_of_birth", "screening_date", "start", "end", "onset", "resolved"}
-
-
-def arrow_ready(value: Any, key: str = "") -> Any:
-    """A JSON record as pyarrow builds it: dates as datetime.date."""
-    if isinstance(value, dict):
-        return {k: arrow_ready(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [arrow_ready(v, key) for v in value]
-    return datetime.date.fromisoformat(value) if key in DATES and isinstance(value, str) else value
-
+from amimestrocel_dkd.screening import records_to_arrow
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -41,9 +28,7 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
         return min(times)
 
-    import pyarrow as pa
-
-    table = pa.Table.from_pylist([arrow_ready(r) for r in records], schema=pa.schema(arrow_schema()))
+    table = records_to_arrow(records)
     df = dkd.screen_many(texts)
     df2 = dkd.screen_many(records)
     from_arrow = dkd.screen_many(table).to_pandas()

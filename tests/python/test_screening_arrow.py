@@ -5,7 +5,6 @@ names the rule it checks."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, Dict, List
 
 import numpy as np
@@ -15,28 +14,15 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
 from amimestrocel_dkd import InvalidInputError
-from amimestrocel_dkd.screening import arrow_schema, screen_many, synthetic_cohort
-
-DATE_FIELDS = {"date", "date_of_birth", "screening_date", "start", "end", "onset", "resolved"}
-
-
-def arrow_ready(value: Any, key: str = "") -> Any:
-    """A JSON record as pyarrow builds it: dates as datetime.date."""
-    if isinstance(value, dict):
-        return {k: arrow_ready(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [arrow_ready(v, key) for v in value]
-    if key in DATE_FIELDS and isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    return value
-
+from amimestrocel_dkd.screening import _arrow_ready as arrow_ready
+from amimestrocel_dkd.screening import arrow_schema, records_to_arrow, screen_many, synthetic_cohort
 
 def schema() -> Any:
     return pa.schema(arrow_schema())
 
 
 def table_of(records: List[Dict[str, Any]]) -> Any:
-    return pa.Table.from_pylist([arrow_ready(r) for r in records], schema=schema())
+    return records_to_arrow(records)
 
 
 def same_screening(got: Any, expected: Any) -> None:
