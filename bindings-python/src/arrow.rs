@@ -373,7 +373,7 @@ fn egfr_rows(
             }
         }
         let black = match &inputs.black {
-            Some(chunks) => Some(flags(inputs.name("black"), &rows_of(chunks, a, b))?),
+            Some(chunks) => Some(flags(inputs.name("black"), &rows_of(chunks, a, b)).map_err(|e| e.offset_rows(a))?),
             None => None,
         };
         let mut cols = BatchColumns::new(age, &piece.sex);
@@ -426,7 +426,8 @@ fn lab_piece<'p>(
     }
     if let Some(unit_chunks) = unit_chunks {
         let unit_name = inputs.name(&format!("{role}_unit")).to_owned();
-        let (unit_codes, texts) = text_codes_or_null(&unit_name, &rows_of(unit_chunks, a, b))?;
+        let (unit_codes, texts) =
+            text_codes_or_null(&unit_name, &rows_of(unit_chunks, a, b)).map_err(|e| e.offset_rows(a))?;
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let one = RowUnits { codes: &unit_codes, texts: &texts }.to_canonical(column, buf)?;
         *buf = one.values;
@@ -450,7 +451,9 @@ enum RowsError {
 /// buffers of its own and runs the batch's kernel on them (conversion on every core; memory
 /// beyond the result flat in the number of rows), then names nulls (`*_missing`) and bad units
 /// in the codes. Returns the values and codes (as `egfr_columns` does). A column missing is a
-/// `KeyError`, a column of the wrong type a `TypeError`, before any row is computed.
+/// `KeyError` before any row is read; a column of the wrong type a `TypeError` (found by the
+/// first piece that reads it; no result is returned); a bad value that names its row names the
+/// row of the whole table.
 #[pyfunction]
 #[pyo3(signature = (table, columns, sex_labels, equation, creatinine_unit, cystatin_c_unit, strict, threads))]
 #[allow(clippy::too_many_arguments)]
@@ -505,8 +508,9 @@ pub fn egfr_arrow<'py>(
             let mut codes_rw = codes.readwrite();
             let out = values_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
             let codes_out = codes_rw.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-            let threads =
-                if threads == 0 { std::thread::available_parallelism().map_or(1, |t| t.get()) } else { threads };
+            // As many threads as asked (0: every core), never more than the machine has.
+            let cores = std::thread::available_parallelism().map_or(1, |t| t.get());
+            let threads = if threads == 0 { cores } else { threads.min(cores) };
             let per = rows.div_ceil(threads.max(1)).max(1);
             let done: Result<(), RowsError> = py.detach(|| {
                 std::thread::scope(|scope| {

@@ -62,6 +62,21 @@ pub enum ColumnError {
     NotADate { column: String, row: usize },
 }
 
+impl ColumnError {
+    /// The same error with its row counted `by` rows further: a reader given a piece of a
+    /// column (rows `by..`) names the row of the whole column.
+    pub fn offset_rows(self, by: usize) -> Self {
+        match self {
+            ColumnError::NotAFlag { column, row } => ColumnError::NotAFlag { column, row: row + by },
+            ColumnError::Missing { column, row } => ColumnError::Missing { column, row: row + by },
+            ColumnError::NotKnown { column, row, of } => ColumnError::NotKnown { column, row: row + by, of },
+            ColumnError::BadKey { column, row } => ColumnError::BadKey { column, row: row + by },
+            ColumnError::NotADate { column, row } => ColumnError::NotADate { column, row: row + by },
+            other => other,
+        }
+    }
+}
+
 /// The keys of a dictionary chunk as positions (none where null), whatever the key type; a
 /// negative key becomes a position no dictionary has.
 fn dictionary_keys(chunk: &ArrayRef) -> Vec<Option<usize>> {

@@ -167,7 +167,8 @@ fn screen_table<'py>(
     })
 }
 
-/// Screens records given as Arrow data of the published schema (`screening_arrow_schema`):
+/// Screens records given as Arrow data of the published schema (`screening_arrow_schema`),
+/// instants (timestamps with a zone) read as their day in `zone` (from the caller's `tz=`):
 /// batch by batch as the producer gives them, each batch's records built from its columns and
 /// screened on every core with the GIL released, then dropped (memory flat in the number of
 /// records). Returns the table form of `screen_table`; a row refused (a null where the record
@@ -175,19 +176,27 @@ fn screen_table<'py>(
 /// error (`kind at path`). A table that is not one of records (a column missing, unknown, or of
 /// the wrong type) raises `KeyError` / `TypeError` naming the column.
 #[pyfunction]
-#[pyo3(signature = (table, config_json=None, details=false))]
+#[pyo3(signature = (table, config_json=None, details=false, zone=None))]
 fn screen_arrow<'py>(
     py: Python<'py>,
     table: &Bound<'py, PyAny>,
     config_json: Option<&str>,
     details: bool,
+    zone: Option<(Vec<i64>, Vec<i64>)>,
 ) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
+        let zone = match zone {
+            None => None,
+            Some((starts, offsets)) => Some(
+                crate::arrow_read::Zone::new(starts, offsets)
+                    .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a zone's starts must ascend"))?,
+            ),
+        };
         let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
         let mut screen_one = |batch: RecordBatch| -> PyResult<()> {
             let read = py.detach(|| -> Result<(), BatchError> {
-                let columns = RecordBatchColumns::read(&batch)?;
+                let columns = RecordBatchColumns::read(&batch, zone.as_ref())?;
                 // Each row's record built from the columns and screened on the same core; a
                 // refused row keeps its place, with the id its row gives, if any.
                 let results = match screen_built_batch(columns.rows(), |row| columns.record(row), &config) {
@@ -217,6 +226,7 @@ fn screen_arrow<'py>(
 fn batch_error(py: Python<'_>, e: BatchError) -> PyErr {
     match e {
         BatchError::Missing(_) | BatchError::Unknown { .. } => pyo3::exceptions::PyKeyError::new_err(e.to_string()),
+        BatchError::Twice(_) => pyo3::exceptions::PyValueError::new_err(e.to_string()),
         BatchError::Column(c) => crate::arrow::read_error(py, c),
         BatchError::Layout { .. } => pyo3::exceptions::PyTypeError::new_err(e.to_string()),
     }

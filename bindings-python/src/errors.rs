@@ -209,6 +209,18 @@ fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
     located(py, class, message, e.kind(), e.path(), row)
 }
 
+/// A schedule error of a participant read from tables, located in the caller's tables: `path`
+/// names the column and row (`OBSDT[17]`), `row` is the participant's row.
+pub fn schedule_table(py: Python<'_>, row: usize, e: ScheduleError, path: &str) -> PyErr {
+    let class = match e {
+        ScheduleError::Config { .. } => "InvalidConfigError",
+        ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => "InvalidInputError",
+    };
+    let text = e.to_string();
+    let reason = text.strip_prefix(e.path()).and_then(|r| r.strip_prefix(": ")).unwrap_or(&text);
+    located(py, class, format!("participant {row}: {path}: {reason}"), e.kind(), path, Some(row))
+}
+
 /// An error with the field (`path`) it is about and, in a table, its `row`.
 fn located(py: Python<'_>, class: &str, message: String, kind: &str, path: &str, row: Option<usize>) -> PyErr {
     let d = PyDict::new(py);

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 use serde::Deserialize;
 
-use crate::arrow_read::{days, floats_into, text_codes_or_null, ColumnError};
+use crate::arrow_read::{days, floats_into, text_codes_or_null, ColumnError, Zone};
 
 // ------------------------------------------------------------------------
 // the published schema
@@ -191,6 +191,9 @@ pub enum BatchError {
     /// A column the record needs is not in the table.
     #[error("no column {0} in the table of screening records")]
     Missing(String),
+    /// A column given twice (one of the two would be dropped).
+    #[error("column {0} is in the table twice")]
+    Twice(String),
     /// A column the record does not have (a typo would otherwise be dropped silently).
     #[error("column {column} is not a field of a screening record (its fields there: {known})")]
     Unknown { column: String, known: String },
@@ -219,6 +222,9 @@ impl<'a> Children<'a> {
         let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
         if let Some(unknown) = names.iter().find(|n| !known.contains(n)) {
             return Err(BatchError::Unknown { column: join(path, unknown), known: known.join(", ") });
+        }
+        if let Some(twice) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
+            return Err(BatchError::Twice(join(path, twice)));
         }
         Ok(Children { path: path.to_owned(), names, arrays: arrays.iter().collect() })
     }
@@ -290,19 +296,56 @@ impl<'a> Strings<'a> {
     }
 }
 
-/// A date column: each row's date, none where null.
+/// A date column: each row's day since 1970, [`NO_DATE`] where null, [`NOT_A_DATE`] where a
+/// text is not `YYYY-MM-DD` (that row is refused, not the table).
 struct Dates(Vec<i32>);
 
 const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
+const NO_DATE: i32 = i32::MIN;
+const NOT_A_DATE: i32 = i32::MIN + 1;
 
 impl Dates {
-    fn read(path: &str, array: &ArrayRef) -> Result<Self, BatchError> {
-        Ok(Dates(days(path, std::slice::from_ref(array), i32::MIN, None)?))
+    /// Reads a date column: text row by row by core's reader, other types by the column reader
+    /// (instants as their day in `zone`, refused without one).
+    fn read(path: &str, array: &ArrayRef, zone: Option<&Zone>) -> Result<Self, BatchError> {
+        let texts: Option<Box<dyn Iterator<Item = Option<&str>>>> = match array.data_type() {
+            DataType::Utf8 => Some(Box::new(array.as_string::<i32>().iter())),
+            DataType::LargeUtf8 => Some(Box::new(array.as_string::<i64>().iter())),
+            DataType::Utf8View => Some(Box::new(array.as_string_view().iter())),
+            _ => None,
+        };
+        match texts {
+            Some(texts) => Ok(Dates(
+                texts
+                    .map(|t| match t {
+                        None => NO_DATE,
+                        Some(t) => amimestrocel_dkd::date::parse_iso_date(t)
+                            .map_or(NOT_A_DATE, |d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_CE),
+                    })
+                    .collect(),
+            )),
+            None => Ok(Dates(days(path, std::slice::from_ref(array), NO_DATE, zone)?)),
+        }
     }
 
-    fn get(&self, row: usize) -> Option<NaiveDate> {
-        let day = self.0[row];
-        (day != i32::MIN).then(|| day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)).flatten()
+    fn absent(len: usize) -> Self {
+        Dates(vec![NO_DATE; len])
+    }
+
+    /// The date of `row` (none where null), or the row refused at `path` where it is no date.
+    fn get(&self, row: usize, path: impl FnOnce() -> String) -> Result<Option<NaiveDate>, RecordError> {
+        match self.0[row] {
+            NO_DATE => Ok(None),
+            day => match day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt) {
+                Some(date) if day != NOT_A_DATE => Ok(Some(date)),
+                _ => Err(refused(path(), "is not a date (YYYY-MM-DD) the library can hold")),
+            },
+        }
+    }
+
+    /// The date of `row`, which the record needs.
+    fn need(&self, row: usize, path: impl Fn() -> String) -> Result<NaiveDate, RecordError> {
+        required(self.get(row, &path)?, path)
     }
 }
 
@@ -412,6 +455,11 @@ impl<E> Series<'_, E> {
         let Some(range) = list.range(row) else { return Ok(None) };
         let mut out = Vec::with_capacity(range.len());
         for (k, entry) in range.enumerate() {
+            // A null entry is no entry: refused, as JSON refuses `null` in a list (its fields
+            // hold whatever the producer left there).
+            if list.entries.is_null(entry) {
+                return Err(refused(format!("{}[{k}]", self.path), "is null"));
+            }
             let at = |name: &str| format!("{}[{k}].{name}", self.path);
             out.push(build(entries, entry, &at)?);
         }
@@ -457,7 +505,7 @@ fn series<'a, E>(
 
 fn lab_entry(c: &LabColumns<'_>, i: usize, at: &dyn Fn(&str) -> String) -> Result<LabEntry, RecordError> {
     Ok(LabEntry {
-        date: required(c.date.get(i), || at("date"))?,
+        date: c.date.need(i, || at("date"))?,
         value: required(c.value.get(i), || at("value"))?,
         unit: UnitText::from(required(c.unit.get(i), || at("unit"))?),
     })
@@ -465,7 +513,7 @@ fn lab_entry(c: &LabColumns<'_>, i: usize, at: &dyn Fn(&str) -> String) -> Resul
 
 fn viral_load(c: &ViralColumns, i: usize, at: &dyn Fn(&str) -> String) -> Result<ViralLoad, RecordError> {
     Ok(ViralLoad {
-        date: required(c.date.get(i), || at("date"))?,
+        date: c.date.need(i, || at("date"))?,
         value: required(c.value.get(i), || at("value"))?,
         upper_limit_of_normal: required(c.uln.get(i), || at("upper_limit_of_normal"))?,
     })
@@ -473,7 +521,7 @@ fn viral_load(c: &ViralColumns, i: usize, at: &dyn Fn(&str) -> String) -> Result
 
 fn serology(c: &SerologyColumns, i: usize, at: &dyn Fn(&str) -> String) -> Result<SerologyResult, RecordError> {
     Ok(SerologyResult {
-        date: required(c.date.get(i), || at("date"))?,
+        date: c.date.need(i, || at("date"))?,
         positive: required(c.positive.get(i), || at("positive"))?,
     })
 }
@@ -520,7 +568,8 @@ impl<'a> Batch<'a> {
     /// # Errors
     /// [`BatchError`] for a table that is not one of records: a column missing or unknown, of
     /// the wrong type or layout.
-    pub fn read(batch: &'a RecordBatch) -> Result<Self, BatchError> {
+    pub fn read(batch: &'a RecordBatch, zone: Option<&Zone>) -> Result<Self, BatchError> {
+        let dates = |path: &str, array: &ArrayRef| Dates::read(path, array, zone);
         let names = top_level_names();
         let known: Vec<&str> = names.iter().map(String::as_str).collect();
         let schema = batch.schema_ref();
@@ -540,7 +589,7 @@ impl<'a> Batch<'a> {
                 let c = Children::new("kidney_biopsy", s.fields(), s.columns(), &["date", "finding"])?;
                 Some((
                     a.logical_nulls(),
-                    Dates::read(&c.at("date"), c.need("date")?)?,
+                    dates(&c.at("date"), c.need("date")?)?,
                     Texts::read(&c.at("finding"), c.need("finding")?)?,
                 ))
             }
@@ -561,7 +610,7 @@ impl<'a> Batch<'a> {
             labs.push(match entry {
                 Entry::Lab => SeriesColumns::Lab(series(path, array, &["date", "value", "unit"], |c| {
                     Ok(LabColumns {
-                        date: Dates::read(&c.at("date"), c.need("date")?)?,
+                        date: dates(&c.at("date"), c.need("date")?)?,
                         value: Numbers::read(&c.at("value"), c.need("value")?)?,
                         unit: Strings::read(&c.at("unit"), c.need("unit")?)?,
                     })
@@ -569,7 +618,7 @@ impl<'a> Batch<'a> {
                 Entry::Viral => {
                     SeriesColumns::Viral(series(path, array, &["date", "value", "upper_limit_of_normal"], |c| {
                         Ok(ViralColumns {
-                            date: Dates::read(&c.at("date"), c.need("date")?)?,
+                            date: dates(&c.at("date"), c.need("date")?)?,
                             value: Numbers::read(&c.at("value"), c.need("value")?)?,
                             uln: Numbers::read(&c.at("upper_limit_of_normal"), c.need("upper_limit_of_normal")?)?,
                         })
@@ -577,7 +626,7 @@ impl<'a> Batch<'a> {
                 }
                 Entry::Serology => SeriesColumns::Serology(series(path, array, &["date", "positive"], |c| {
                     Ok(SerologyColumns {
-                        date: Dates::read(&c.at("date"), c.need("date")?)?,
+                        date: dates(&c.at("date"), c.need("date")?)?,
                         positive: Flags::read(&c.at("positive"), c.need("positive")?)?,
                     })
                 })?),
@@ -591,8 +640,8 @@ impl<'a> Batch<'a> {
         };
         let optional_dates = |c: &Children<'_>, name: &str, len: usize| -> Result<Dates, BatchError> {
             match c.get(name) {
-                Some(a) => Dates::read(&c.at(name), a),
-                None => Ok(Dates(vec![i32::MIN; len])),
+                Some(a) => dates(&c.at(name), a),
+                None => Ok(Dates::absent(len)),
             }
         };
         let optional_flags = |c: &Children<'_>, name: &str, len: usize| -> Result<Flags, BatchError> {
@@ -607,7 +656,7 @@ impl<'a> Batch<'a> {
             &["date", "systolic", "diastolic", "unit"],
             |c| {
                 Ok((
-                    Dates::read(&c.at("date"), c.need("date")?)?,
+                    dates(&c.at("date"), c.need("date")?)?,
                     Numbers::read(&c.at("systolic"), c.need("systolic")?)?,
                     Numbers::read(&c.at("diastolic"), c.need("diastolic")?)?,
                     Strings::read(&c.at("unit"), c.need("unit")?)?,
@@ -624,7 +673,7 @@ impl<'a> Batch<'a> {
                     Texts::read(&c.at("name"), c.need("name")?)?,
                     optional_texts(c, "atc", len)?,
                     optional_flags(c, "systemic", len)?,
-                    Dates::read(&c.at("start"), c.need("start")?)?,
+                    dates(&c.at("start"), c.need("start")?)?,
                     optional_dates(c, "end", len)?,
                 ))
             },
@@ -655,7 +704,7 @@ impl<'a> Batch<'a> {
                 let len = c.need("start")?.len();
                 Ok((
                     Flags::read(&c.at("interventional"), c.need("interventional")?)?,
-                    Dates::read(&c.at("start"), c.need("start")?)?,
+                    dates(&c.at("start"), c.need("start")?)?,
                     optional_dates(c, "end", len)?,
                 ))
             })?;
@@ -663,8 +712,8 @@ impl<'a> Batch<'a> {
             rows,
             id: Strings::read("id", top.need("id")?)?,
             sex: Texts::read("sex", top.need("sex")?)?,
-            date_of_birth: Dates::read("date_of_birth", top.need("date_of_birth")?)?,
-            screening_date: Dates::read("screening_date", top.need("screening_date")?)?,
+            date_of_birth: dates("date_of_birth", top.need("date_of_birth")?)?,
+            screening_date: dates("screening_date", top.need("screening_date")?)?,
             flags,
             biopsy,
             labs,
@@ -695,7 +744,7 @@ impl<'a> Batch<'a> {
         let sex: Sex = parse(required(self.sex.get(row), field("sex"))?, field("sex"))?;
         let kidney_biopsy = match &self.biopsy {
             Some((nulls, date, finding)) if nulls.as_ref().is_none_or(|n| n.is_valid(row)) => Some(KidneyBiopsy {
-                date: required(date.get(row), || "kidney_biopsy.date".to_owned())?,
+                date: date.need(row, || "kidney_biopsy.date".to_owned())?,
                 finding: parse::<BiopsyFinding>(
                     required(finding.get(row), || "kidney_biopsy.finding".to_owned())?,
                     || "kidney_biopsy.finding".to_owned(),
@@ -742,7 +791,7 @@ impl<'a> Batch<'a> {
             .get(row, |c, i, at| {
                 let (date, systolic, diastolic, unit) = c;
                 Ok(BloodPressure {
-                    date: required(date.get(i), || at("date"))?,
+                    date: date.need(i, || at("date"))?,
                     systolic: required(systolic.get(i), || at("systolic"))?,
                     diastolic: required(diastolic.get(i), || at("diastolic"))?,
                     unit: UnitText::from(required(unit.get(i), || at("unit"))?),
@@ -756,8 +805,8 @@ impl<'a> Batch<'a> {
                 atc: atc.get(i).map(str::to_owned),
                 // As in JSON: systemic unless said otherwise.
                 systemic: systemic.get(i).unwrap_or(true),
-                start: required(start.get(i), || at("start"))?,
-                end: end.get(i),
+                start: start.need(i, || at("start"))?,
+                end: end.get(i, || at("end"))?,
             })
         })?;
         let conditions = self.conditions.get(row, |c, i, at| {
@@ -769,8 +818,8 @@ impl<'a> Batch<'a> {
             };
             Ok(Condition {
                 condition: parse::<ConditionKind>(required(condition.get(i), || at("condition"))?, || at("condition"))?,
-                onset: onset.get(i),
-                resolved: resolved.get(i),
+                onset: onset.get(i, || at("onset"))?,
+                resolved: resolved.get(i, || at("resolved"))?,
                 nyha_class,
                 residual_deficit: deficit.get(i),
                 uncontrolled: uncontrolled.get(i),
@@ -781,16 +830,16 @@ impl<'a> Batch<'a> {
             let (interventional, start, end) = c;
             Ok(TrialParticipation {
                 interventional: required(interventional.get(i), || at("interventional"))?,
-                start: required(start.get(i), || at("start"))?,
-                end: end.get(i),
+                start: start.need(i, || at("start"))?,
+                end: end.get(i, || at("end"))?,
             })
         })?;
         let flag = |k: usize| self.flags.get(k).and_then(|f| f.get(row));
         Ok(ScreeningRecord {
             id: required(self.id.get(row), field("id"))?.to_owned(),
             sex,
-            date_of_birth: required(self.date_of_birth.get(row), field("date_of_birth"))?,
-            screening_date: required(self.screening_date.get(row), field("screening_date"))?,
+            date_of_birth: self.date_of_birth.need(row, field("date_of_birth"))?,
+            screening_date: self.screening_date.need(row, field("screening_date"))?,
             type2_diabetes: flag(0),
             kidney_biopsy,
             non_diabetic_kidney_disease: flag(1),

@@ -158,7 +158,7 @@ fn schedule_status_table(
 /// An activity no visit knows raises `InvalidInputError` naming `activity[row]`; a refused
 /// participant `InvalidInputError` with `row` and the field's `path`, as `schedule_status_table`.
 #[pyfunction]
-#[pyo3(signature = (ids, first_infusion, planned_first_infusion, screening_date, participant, day, activity, activities, on, plan_json=None, readings_json=None))]
+#[pyo3(signature = (ids, first_infusion, planned_first_infusion, screening_date, participant, day, activity, activities, on, plan_json=None, readings_json=None, names=None))]
 #[allow(clippy::too_many_arguments)]
 fn schedule_status_columns<'py>(
     py: Python<'py>,
@@ -173,10 +173,17 @@ fn schedule_status_columns<'py>(
     on: &str,
     plan_json: Option<&str>,
     readings_json: Option<&str>,
+    names: Option<ColumnNames>,
 ) -> PyResult<Bound<'py, PyDict>> {
     crate::guard(py, || {
         let plan = plan(py, plan_json, readings_json)?;
         let on = date(py, "on", on)?;
+        // The caller's column names, for the places errors name.
+        let [first_col, planned_col, screening_col, participant_col, date_col, activity_col] =
+            names.unwrap_or_else(|| {
+                ["first_infusion", "planned_first_infusion", "screening_date", "participant", "date", "activity"]
+                    .map(str::to_owned)
+            });
         let (first, planned, screening) = (
             days_slice("first_infusion", &first_infusion)?,
             days_slice("planned_first_infusion", &planned_first_infusion)?,
@@ -195,17 +202,25 @@ fn schedule_status_columns<'py>(
         // Each activity text once, by core's names.
         let kinds = activities.iter().map(|a| Activity::from_slug(a)).collect::<Vec<_>>();
         let mut observations: Vec<Vec<Observation>> = vec![Vec::new(); n];
+        // Each participant's observations' rows in the observations table, to name them.
+        let mut sources: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
             let Some(kind) = usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()) else {
-                return Err(errors::argument(py, &format!("activity[{row}]"), "names no activity of the plan"));
+                return Err(errors::argument(py, &format!("{activity_col}[{row}]"), "names no activity of the plan"));
             };
             let Some(date) = day_of(d) else {
-                return Err(errors::argument(py, &format!("date[{row}]"), "is missing"));
+                return Err(errors::argument(py, &format!("{date_col}[{row}]"), "is missing"));
             };
-            let Some(list) = usize::try_from(p).ok().and_then(|p| observations.get_mut(p)) else {
-                return Err(errors::argument(py, &format!("participant[{row}]"), "is not one of the participants"));
+            let p = usize::try_from(p).ok().filter(|p| *p < n);
+            let Some(p) = p else {
+                return Err(errors::argument(
+                    py,
+                    &format!("{participant_col}[{row}]"),
+                    "is not one of the participants",
+                ));
             };
-            list.push(Observation { date, activity: kind });
+            observations[p].push(Observation { date, activity: kind });
+            sources[p].push(row);
         }
         let schedules: Vec<ParticipantSchedule> = ids
             .into_iter()
@@ -220,7 +235,28 @@ fn schedule_status_columns<'py>(
             })
             .collect();
         let built = py.detach(|| status_columns(&schedules, &plan, on));
-        let c = built.map_err(|(row, e)| errors::schedule_row(py, row, e))?;
+        let c = built.map_err(|(row, e)| {
+            // Core names the field of the participant (`observations[3].date`); the caller's
+            // tables name the column and row (`OBSDT[17]`).
+            let path = e.path();
+            let located = if let Some(rest) = path.strip_prefix("observations[") {
+                let (k, field) = rest.split_once("].").unwrap_or((rest.trim_end_matches(']'), ""));
+                let source = k.parse::<usize>().ok().and_then(|k| sources.get(row)?.get(k).copied());
+                let column = if field == "activity" { &activity_col } else { &date_col };
+                source.map(|s| format!("{column}[{s}]"))
+            } else {
+                match path {
+                    "first_infusion" => Some(format!("{first_col}[{row}]")),
+                    "planned_first_infusion" => Some(format!("{planned_col}[{row}]")),
+                    "screening_date" => Some(format!("{screening_col}[{row}]")),
+                    _ => None,
+                }
+            };
+            match located {
+                Some(at) => errors::schedule_table(py, row, e, &at),
+                None => errors::schedule_row(py, row, e),
+            }
+        })?;
         let d = PyDict::new(py);
         d.set_item("participant", PyArray1::from_vec(py, c.participant))?;
         d.set_item("visit", PyArray1::from_vec(py, c.visit))?;
@@ -243,6 +279,10 @@ fn schedule_status_columns<'py>(
 fn days_slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, i32>) -> PyResult<&'a [i32]> {
     a.as_slice().map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
 }
+
+/// The caller's column names: first infusion, planned first infusion, screening date (of the
+/// participants table), participant, date, activity (of the observations table).
+type ColumnNames = [String; 6];
 
 /// A day since 1970, `i32::MIN` for none.
 fn day_of(day: i32) -> Option<NaiveDate> {

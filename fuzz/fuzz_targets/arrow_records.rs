@@ -116,7 +116,7 @@ fuzz_target!(|data: &[u8]| {
     let schema = record_arrow::record_schema();
     let (fields, arrays) = children(&mut u, schema.fields(), n, 0);
     let Ok(batch) = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays) else { return };
-    match record_arrow::Batch::read(&batch) {
+    match record_arrow::Batch::read(&batch, None) {
         Ok(columns) => {
             assert_eq!(columns.rows(), n, "one row per row of the batch");
             for row in 0..n {

@@ -262,9 +262,16 @@ def test_the_cohort_table_refuses_what_it_cannot_place() -> None:
     with pytest.raises(dkd.InvalidInputError, match=r"activity\[1\]"):
         schedule.visit_status_table(participants, bad, "2025-04-01")
     twice = pd.concat([participants, participants.iloc[:1]])
-    with pytest.raises(dkd.InvalidInputError, match="twice"):
+    with pytest.raises(dkd.InvalidInputError, match=r"id\[2\]: is a participant listed before"):
         schedule.visit_status_table(twice, obs.iloc[:1], "2025-04-01")
-    late = obs.iloc[:1].assign(date=["2025-05-01"])
+    # A refused participant names the column and row of the observations table.
+    late = pd.DataFrame({"P": ["S-2", "S-1", "S-1"], "D": ["2025-03-10", "2025-03-03", "2025-05-01"],
+                         "A": ["infusion", "infusion", "dqol"]})
     with pytest.raises(dkd.InvalidInputError) as info:
-        schedule.visit_status_table(participants, late, "2025-04-01")
-    assert info.value.row == 0
+        schedule.visit_status_table(participants, late, "2025-04-01", participant="P", date="D", activity="A")
+    assert (info.value.row, info.value.path) == (0, "D[2]")
+    # Every named column must be there.
+    with pytest.raises(KeyError, match="FIRST"):
+        schedule.visit_status_table(participants, obs.iloc[:1], "2025-04-01", first_infusion="FIRST")
+    with pytest.raises(KeyError, match="SCRDT"):
+        schedule.visit_status_table(participants, obs.iloc[:1], "2025-04-01", screening_date="SCRDT")

@@ -5,6 +5,8 @@ names the rule it checks."""
 
 from __future__ import annotations
 
+import datetime
+
 from typing import Any, Dict, List
 
 import numpy as np
@@ -121,3 +123,40 @@ def test_evidence_json_gives_each_candidates_full_result_as_screen_does() -> Non
     assert "result" not in screen_many(records).columns
     with pytest.raises(ValueError, match="evidence"):
         screen_many(records, evidence="nested")
+
+
+def test_a_null_entry_or_a_text_that_is_no_date_refuses_that_row_only() -> None:
+    rows = [arrow_ready(r) for r in RECORDS[:3]]
+    rows[0]["labs"] = {**rows[0]["labs"], "hbsag": [None]}
+    table = pa.Table.from_pylist(rows, schema=schema())
+    got = screen_many(table).to_pandas()
+    assert got.error[0] == "malformed at labs.hbsag[0]"
+    # Dates as text: one that is no date refuses its row, with the path of the entry.
+    texts = table.set_column(table.schema.get_field_index("date_of_birth"), "date_of_birth",
+                             pa.array(["1960-01-02", "1960-02-30", "1961-03-04"]))
+    got = screen_many(texts).to_pandas()
+    assert list(got.error[1:2]) == ["malformed at date_of_birth"]
+    assert got.status.astype(str)[2] != "refused"
+
+
+def test_instants_are_read_in_the_zone_given_and_a_column_twice_is_refused() -> None:
+    table = table_of(RECORDS[:5])
+    at_noon = pa.array([datetime.datetime.combine(d, datetime.time(12), tzinfo=datetime.timezone.utc)
+                        for d in table.column("screening_date").to_pylist()], pa.timestamp("s", tz="UTC"))
+    instants = table.set_column(table.schema.get_field_index("screening_date"), "screening_date", at_noon)
+    with pytest.raises(TypeError, match="tz="):
+        screen_many(instants)
+    same_screening(screen_many(instants, tz="Asia/Shanghai"), screen_many(RECORDS[:5]))
+    with pytest.raises(ValueError, match="twice"):
+        screen_many(table.append_column("id", pa.array(["x"] * 5)))
+
+
+def test_a_bad_flag_far_down_a_table_names_its_row_in_the_whole_table() -> None:
+    import amimestrocel_dkd as dkd
+
+    n = 150_000
+    black = np.zeros(n, dtype=np.int64)
+    black[100_000] = 7
+    table = pa.table({"AGE": np.full(n, 60), "SEX": ["F"] * n, "CR": np.full(n, 1.0), "B": black})
+    with pytest.raises(TypeError, match=r"B\[100000\]"):
+        dkd.egfr(table, equation="ckd_epi_2009_cr", age="AGE", sex="SEX", creatinine="CR", black="B")

@@ -74,3 +74,21 @@ def test_the_spark_calls_say_which_extra_brings_spark(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "pyspark", None)  # as if pyspark were not installed
     with pytest.raises(MissingExtraError, match=r"amimestrocel-dkd\[spark\]"):
         dkd_spark.egfr(object(), age="AGE", sex="SEX", creatinine="CREAT")
+
+
+def test_the_values_the_bds_leaves_out_are_asked_for_with_table_unusable() -> None:
+    labs, subjects = _cohort()
+    # A child: no eGFR equation of the protocol takes the age, so the value cannot be used.
+    subjects = pd.concat([subjects, pd.DataFrame({"USUBJID": ["P-3"], "SEX": ["F"], "BRTHDT": ["2015-05-01"],
+                                                  "TRTSDT": ["2025-03-03"], "LSTCNTDT": ["2026-03-01"]})],
+                         ignore_index=True)
+    labs = pd.concat([labs, pd.DataFrame({"USUBJID": ["P-3"], "ADT": ["2025-05-01"], "LBTESTCD": ["serum_creatinine"],
+                                          "LBSTRESN": [0.5], "LBSTRESU": ["mg/dL"]})], ignore_index=True)
+    whole = endpoints.lab_endpoints(labs, subjects).unusable
+    assert list(whole.USUBJID) == ["P-3"]
+    rows = labs[labs.USUBJID == "P-3"].merge(subjects, on="USUBJID")
+    out = dkd_spark.lab_endpoints_of_person(table="unusable")(pa.Table.from_pandas(rows, preserve_index=False))
+    assert out.schema.names == ddl_names(dkd_spark.UNUSABLE_DDL)
+    assert out.column("REASON").to_pylist() == list(whole.REASON)
+    with pytest.raises(ValueError, match="table"):
+        dkd_spark.lab_endpoints_of_person(table="adsl")

@@ -82,3 +82,13 @@ def test_around_a_change_of_offset_the_day_follows_the_new_offset() -> None:
     change = int(datetime.datetime(2025, 3, 9, 7, tzinfo=datetime.timezone.utc).timestamp())
     i = starts.index(change)
     assert (offsets[i - 1], offsets[i]) == (-5 * 3600, -4 * 3600)
+
+
+def test_texts_with_differing_offsets_are_instants_too() -> None:
+    # New York in winter (-05:00) and in summer (-04:00): the same local days as written.
+    texts = labs(["2025-03-01T23:30:00-05:00", "2025-09-15T23:30:00-04:00"])
+    expected = endpoints.lab_endpoints(labs(["2025-03-01", "2025-09-15"]), SUBJECTS).bds
+    got = endpoints.lab_endpoints(texts, SUBJECTS, tz="America/New_York").bds
+    pd.testing.assert_frame_equal(got, expected)
+    with pytest.raises(TypeError, match="column ADT .*tz="):
+        endpoints.lab_endpoints(texts, SUBJECTS)

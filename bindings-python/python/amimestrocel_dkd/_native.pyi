@@ -303,7 +303,10 @@ class SchemaArrow:
 
 def screening_arrow_schema() -> SchemaArrow: ...
 def screen_arrow(
-    table: Any, config_json: Optional[str] = None, details: bool = False
+    table: Any,
+    config_json: Optional[str] = None,
+    details: bool = False,
+    zone: Optional[Tuple[List[int], List[int]]] = None,
 ) -> Tuple[
     List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Optional[List[Optional[str]]]
 ]: ...
@@ -378,6 +381,7 @@ def schedule_status_columns(
     on: str,
     plan_json: Optional[str] = None,
     readings_json: Optional[str] = None,
+    names: Optional[List[str]] = None,
 ) -> Dict[str, Any]: ...
 def schedule_status_table(
     participants_json: List[str], on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None

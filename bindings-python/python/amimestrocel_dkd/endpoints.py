@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -318,7 +319,13 @@ def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> A
         days = raw.astype("datetime64[D]").view(np.int64).copy()
         days[missing] = _NO_DATE
         return days.astype(np.int32)
-    values = pd.to_datetime(column, errors="coerce")
+    with warnings.catch_warnings():
+        # Texts with differing offsets warn here and are read again below, in UTC.
+        warnings.simplefilter("ignore", FutureWarning)
+        values = pd.to_datetime(column, errors="coerce")
+    if getattr(values, "dtype", None) == object:
+        # Texts with differing offsets (a zone with summer time): instants, read in UTC first.
+        values = pd.to_datetime(column, errors="coerce", utc=True)
     if isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):  # texts with an offset
         values = _local(pd.Series(values), name, tz)
     missing = values.isna().to_numpy()
@@ -448,8 +455,8 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     outside the participant's life raises :class:`~amimestrocel_dkd.errors.InvalidInputError`
     with the ``path`` (``labs[12].date``); carrying values forward is refused here
     (:class:`~amimestrocel_dkd.errors.InvalidConfigError`). A date column of instants (a
-    timestamp with a time zone: Spark's timestamps, pandas' ``datetime64[ns, UTC]``, texts with
-    an offset) is read as each instant's day in ``tz`` (an IANA zone; the trial's sites are in
+    timestamp with a time zone: Spark's timestamps, pandas' ``datetime64[ns, UTC]``, in pandas
+    texts with an offset) is read as each instant's day in ``tz`` (an IANA zone; the trial's sites are in
     ``"Asia/Shanghai"``) and is a ``TypeError`` naming the column without it.
 
     >>> import pandas as pd

@@ -90,7 +90,7 @@ def criterion_outcomes(screening: Any, ax: Any = None, criteria: Optional[List[s
     from .screening import criteria as all_criteria
 
     table = _pandas(screening)
-    ids = criteria or [c.id for c in all_criteria() if c.id in table.columns]
+    ids = criteria if criteria is not None else [c.id for c in all_criteria() if c.id in table.columns]
     missing = [c for c in ids if c not in table.columns]
     if missing:
         raise KeyError(f"the screening table has no column {missing[0]!r}")
@@ -136,6 +136,9 @@ def protein_waterfall(bds: Any, ax: Any = None, visit: str = "w28", paramcd: str
     largest rise first. Participants without a percent change there are left out (none is made
     up). Returns the axes."""
     rows = _param(bds, paramcd)
+    for column in ("AVISIT", "ANL01FL", "PCHG"):
+        if column not in rows.columns:
+            raise KeyError(f"the BDS table has no column {column!r} (a lab_endpoints result has)")
     rows = rows[(rows["AVISIT"].astype(str) == visit) & rows["ANL01FL"].astype(bool)]
     rows = rows[rows["PCHG"].notna()].sort_values("PCHG", ascending=False, kind="stable")
     ax = _axes(ax)

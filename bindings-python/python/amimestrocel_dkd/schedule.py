@@ -433,10 +433,11 @@ def visit_status_table(
     ``attended_on``, ``infusion_on`` (missing where none), ``needs`` (comma-separated),
     ``deviations`` (count), ``next``: the rows of :func:`visit_status_frame`, tested equal.
 
-    Nothing is dropped: an observation of no listed participant, an activity the plan does not
-    know, or a participant listed twice raises
-    :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its row; a refused participant
-    (a date after ``on`` ...) raises with ``row`` and ``path``.
+    Nothing is dropped: every named column must be there (``KeyError``); an observation of no
+    listed participant, an activity the plan does not know, or a participant listed twice raises
+    :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its column and row; a refused
+    participant (an observation after ``on`` ...) raises with ``row`` (the participant's) and
+    ``path`` naming the column and row of the tables (``OBSDT[17]``).
 
     >>> import pandas as pd
     >>> people = pd.DataFrame({"id": ["S-1"], "first_infusion": ["2025-03-03"]})
@@ -455,26 +456,36 @@ def visit_status_table(
     no_day = np.iinfo(np.int32).min
 
     def read(table: Any, specs: List[Any]) -> Tuple[int, List[Any]]:
+        """Columns by spec (name, kind, known texts): every named column must be there (a
+        ``KeyError`` otherwise); a date may be null (none), a spec without a name is absent."""
+        named = [spec for spec in specs if spec[0] is not None]
         if endpoints._is_arrow(table):
-            n, columns = _native.table_columns(endpoints._arrow_table(table), specs, endpoints._zone(tz))
-            return n, [np.full(n, no_day, dtype=np.int32) if c is None and kind == "date?" else c
-                       for c, (_, kind, _) in zip(columns, specs)]
-        out: List[Any] = []
-        for name, kind, known in specs:
-            if kind.startswith("text"):
-                out.append(endpoints._codes(table[name], name, known))
-            elif name in table.columns:
-                out.append(endpoints._days(table[name], name, optional=kind.endswith("?"), tz=tz))
-            else:
-                out.append(np.full(len(table), no_day, dtype=np.int32))
-        return len(table), out
+            n, columns = _native.table_columns(endpoints._arrow_table(table),
+                                               [(name, "date" if kind == "date?" else kind, known)
+                                                for name, kind, known in named], endpoints._zone(tz))
+        else:
+            absent = [name for name, _, _ in named if name not in table.columns]
+            if absent:
+                raise KeyError(f"no column {absent[0]!r} in the table (its columns: {list(table.columns)})")
+            n = len(table)
+            columns = [endpoints._codes(table[name], name, known) if kind == "text"
+                       else endpoints._days(table[name], name, optional=kind == "date?", tz=tz)
+                       for name, kind, known in named]
+        read_by_name = dict(zip([name for name, _, _ in named], columns))
+        return n, [read_by_name[name] if name is not None else np.full(n, no_day, dtype=np.int32)
+                   for name, _, _ in specs]
 
     people_specs = [(id, "text", None), (first_infusion, "date?", None),
-                    (planned_first_infusion or "", "date?", None), (screening_date or "", "date?", None)]
+                    (planned_first_infusion, "date?", None), (screening_date, "date?", None)]
     n, (id_codes_texts, first, planned, screened) = read(participants, people_specs)
     id_codes, ids = id_codes_texts
     if len(ids) != n:
-        raise InvalidInputError(f"{id}: a participant is listed twice", "invalid_argument", {"argument": id})
+        seen = np.zeros(len(ids), dtype=bool)
+        for row, code in enumerate(id_codes):
+            if seen[code]:
+                raise InvalidInputError(f"{id}[{row}]: is a participant listed before", "invalid_argument",
+                                        {"argument": f"{id}[{row}]"})
+            seen[code] = True
     _m, (owner_texts, days, activity_texts) = read(
         observations, [(participant, "text", list(ids)), (date, "date", None), (activity, "text", None)])
     owner, _ = owner_texts
@@ -482,7 +493,9 @@ def visit_status_table(
     out = _native.schedule_status_columns(
         list(ids), np.asarray(first, np.int32), np.asarray(planned, np.int32), np.asarray(screened, np.int32),
         np.asarray(owner, np.int64), np.asarray(days, np.int32), np.asarray(codes, np.int64), list(activities),
-        _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings"))
+        _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings"),
+        [first_infusion, planned_first_infusion or "planned_first_infusion", screening_date or "screening_date",
+         participant, date, activity])
 
     def dates(days: Any) -> Any:
         ns = days.astype(np.int64) * 86_400_000_000_000

@@ -196,6 +196,7 @@ def screen_many(
     *,
     errors: str = "column",
     evidence: Optional[str] = None,
+    tz: Optional[str] = None,
 ) -> Any:
     """Screens many records on every core and returns a pandas DataFrame: one row per candidate
     (in input order), columns ``id``, ``status`` (categorical: eligible, ineligible, pending,
@@ -213,8 +214,9 @@ def screen_many(
     (``status`` and each criterion a dictionary column). A column the record does not have is a
     ``KeyError`` (a misspelt column is not dropped silently), as is one of ``id``, ``sex``,
     ``date_of_birth``, ``screening_date`` missing; a column of the wrong type a ``TypeError``; a
-    null where the record needs a value refuses that row, with its path
-    (``labs.uacr[1].date``).
+    null where the record needs a value, or a text that is not a date, refuses that row, with its
+    path (``labs.uacr[1].date``). Dates that are instants (timestamps with a time zone) are read
+    as their day in ``tz`` (an IANA zone such as ``"Asia/Shanghai"``), and refused without it.
     """
     from . import _arrow
 
@@ -228,7 +230,7 @@ def screen_many(
     if evidence not in (None, "json"):
         raise ValueError(f"evidence must be None or 'json', not {evidence!r}")
     if _arrow.is_table(records):
-        return _screen_table(records, config, errors, evidence == "json")
+        return _screen_table(records, config, errors, evidence == "json", tz)
     pd = require("pandas", "screen_many (it returns a pandas DataFrame)")
 
     if not isinstance(records, Iterable):
@@ -260,7 +262,8 @@ def _raise_first(refused: List[Optional[str]], errors: str) -> None:
                 raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
 
 
-def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, details: bool) -> Any:
+def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, details: bool,
+                  tz: Optional[str]) -> Any:
     """:func:`screen_many` over Arrow data of :func:`arrow_schema`, in the caller's kind."""
     from . import _arrow
     from ._arrow import Column
@@ -268,7 +271,8 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     caller = table
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()
-    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details)
+    zone = None if tz is None else _arrow.zone_offsets(tz)
+    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details, zone)
     _raise_first(refused, errors)
     columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
                Column("error", "text", refused)]

@@ -31,10 +31,14 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 
 from ._extras import require
 
-__all__ = ["BDS_DDL", "EGFR_DDL", "egfr", "egfr_batches", "lab_endpoints", "lab_endpoints_of_person"]
+__all__ = ["BDS_DDL", "EGFR_DDL", "UNUSABLE_DDL", "egfr", "egfr_batches", "lab_endpoints", "lab_endpoints_of_person"]
 
 EGFR_DDL = "egfr double, egfr_error string"
 """The columns :func:`egfr_batches` appends, as Spark DDL."""
+
+UNUSABLE_DDL = "USUBJID string, SRC string, REASON string"
+"""The values :func:`lab_endpoints_of_person` could not use, with the reason (``table="unusable"``),
+as Spark DDL."""
 
 BDS_DDL = ("USUBJID string, PARAMCD string, PARAM string, AVISIT string, ADT date, ADY bigint, "
            "AVAL double, BASE double, CHG double, PCHG double, R2BASE double, ABLFL boolean, "
@@ -55,6 +59,7 @@ def _plain(pa: Any, table: Any) -> Any:
 
 def egfr_batches(*, age: str, sex: str, creatinine: Optional[str] = None, creatinine_unit: str = "mg/dL",
                  cystatin_c: Optional[str] = None, cystatin_c_unit: str = "mg/L",
+                 weight_kg: Optional[str] = None, black: Optional[str] = None,
                  equation: Optional[str] = None,
                  sex_labels: Optional[Mapping[str, str]] = None) -> Callable[[Iterator[Any]], Iterator[Any]]:
     """The function for ``df.mapInArrow(f, schema)``: each ``pyarrow.RecordBatch`` comes back
@@ -71,7 +76,8 @@ def egfr_batches(*, age: str, sex: str, creatinine: Optional[str] = None, creati
         for batch in batches:
             out = _egfr(batch, equation=equation or PROTOCOL_DEFAULT_EQUATION, age=age, sex=sex,
                         creatinine=creatinine, creatinine_unit=creatinine_unit, cystatin_c=cystatin_c,
-                        cystatin_c_unit=cystatin_c_unit, sex_labels=sex_labels)
+                        cystatin_c_unit=cystatin_c_unit, weight_kg=weight_kg, black=black,
+                        sex_labels=sex_labels)
             values = out.column("egfr").combine_chunks()
             errors = out.column("egfr_error").cast(pa.string()).combine_chunks()
             yield pa.RecordBatch.from_arrays([*batch.columns, values, errors],
@@ -81,14 +87,15 @@ def egfr_batches(*, age: str, sex: str, creatinine: Optional[str] = None, creati
 
 
 def egfr(df: Any, *, age: str, sex: str, creatinine: Optional[str] = None, creatinine_unit: str = "mg/dL",
-         cystatin_c: Optional[str] = None, cystatin_c_unit: str = "mg/L", equation: Optional[str] = None,
+         cystatin_c: Optional[str] = None, cystatin_c_unit: str = "mg/L", weight_kg: Optional[str] = None,
+         black: Optional[str] = None, equation: Optional[str] = None,
          sex_labels: Optional[Mapping[str, str]] = None) -> Any:
     """``df`` (a Spark DataFrame) with ``egfr`` and ``egfr_error`` appended, through
     ``mapInArrow`` and :func:`egfr_batches`."""
     require("pyspark", "amimestrocel_dkd.spark.egfr")
     run = egfr_batches(age=age, sex=sex, creatinine=creatinine, creatinine_unit=creatinine_unit,
-                       cystatin_c=cystatin_c, cystatin_c_unit=cystatin_c_unit, equation=equation,
-                       sex_labels=sex_labels)
+                       cystatin_c=cystatin_c, cystatin_c_unit=cystatin_c_unit, weight_kg=weight_kg, black=black,
+                       equation=equation, sex_labels=sex_labels)
     schema = ", ".join([f"`{f.name}` {f.dataType.simpleString()}" for f in df.schema.fields] + [EGFR_DDL])
     return df.mapInArrow(run, schema)
 
@@ -96,14 +103,19 @@ def egfr(df: Any, *, age: str, sex: str, creatinine: Optional[str] = None, creat
 def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
                             plan: Optional[Mapping[str, Any]] = None,
                             readings: Optional[Mapping[str, Any]] = None,
-                            tz: Optional[str] = None) -> Callable[[Any], Any]:
+                            tz: Optional[str] = None, table: str = "bds") -> Callable[[Any], Any]:
     """The function for ``labs.groupBy("USUBJID").applyInArrow(f, BDS_DDL)``: a
     ``pyarrow.Table`` of one participant's lab rows (the columns of
     :data:`~amimestrocel_dkd.endpoints.LAB_COLUMNS`), each carrying the participant's subject
     columns (:data:`~amimestrocel_dkd.endpoints.SUBJECT_COLUMNS`, the same on every row), gives
-    that participant's BDS rows as a ``pyarrow.Table`` of :data:`BDS_DDL`. Spark timestamps are
+    that participant's BDS rows as a ``pyarrow.Table`` of :data:`BDS_DDL` (with ``table="unusable"``:
+    the values that could not be used, with the reason, of :data:`UNUSABLE_DDL`; the BDS leaves
+    them out, so ask for both). Spark timestamps are
     instants: ``tz`` (``"Asia/Shanghai"``) says in which zone to take their day. A refused row raises
     as :func:`~amimestrocel_dkd.endpoints.lab_endpoints` does, and Spark fails the job with it."""
+
+    if table not in ("bds", "unusable"):
+        raise ValueError(f"table must be 'bds' or 'unusable', not {table!r}")
 
     def run(rows: Any) -> Any:
         pa = require("pyarrow", "amimestrocel_dkd.spark (Spark's Arrow functions use pyarrow)")
@@ -114,18 +126,20 @@ def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
         subjects = rows.select(subject).slice(0, 1)
         labs = rows.select([c for c in endpoints.LAB_COLUMNS if c in names])
         result = endpoints.lab_endpoints(labs, subjects, config=config, plan=plan, readings=readings, tz=tz)
-        return _plain(pa, result.bds)
+        return _plain(pa, result.bds if table == "bds" else result.unusable)
 
     return run
 
 
 def lab_endpoints(labs: Any, subjects: Any, *, config: Optional[Mapping[str, Any]] = None,
                   plan: Optional[Mapping[str, Any]] = None,
-                  readings: Optional[Mapping[str, Any]] = None, tz: Optional[str] = None) -> Any:
+                  readings: Optional[Mapping[str, Any]] = None, tz: Optional[str] = None,
+                  table: str = "bds") -> Any:
     """The BDS lab endpoints of a cohort held in Spark: ``labs`` joined with ``subjects`` on
     ``USUBJID``, grouped by participant, each group derived by :func:`lab_endpoints_of_person`
-    (``applyInArrow``). A Spark DataFrame of :data:`BDS_DDL`. A lab row whose participant is
-    not among the subjects is refused, as in-process."""
+    (``applyInArrow``). A Spark DataFrame of :data:`BDS_DDL`, or with ``table="unusable"`` of
+    :data:`UNUSABLE_DDL` (the values the BDS leaves out, with the reason). A lab row whose
+    participant is not among the subjects is refused, as in-process."""
     require("pyspark", "amimestrocel_dkd.spark.lab_endpoints")
     missing = labs.join(subjects, on="USUBJID", how="left_anti").limit(1).collect()
     if missing:
@@ -134,4 +148,5 @@ def lab_endpoints(labs: Any, subjects: Any, *, config: Optional[Mapping[str, Any
         raise InvalidInputError("USUBJID: a lab row's participant is not one of the subjects",
                                 "invalid_argument", {"argument": "USUBJID"})
     joined = labs.join(subjects, on="USUBJID", how="inner")
-    return joined.groupBy("USUBJID").applyInArrow(lab_endpoints_of_person(config, plan, readings, tz), BDS_DDL)
+    schema = BDS_DDL if table == "bds" else UNUSABLE_DDL
+    return joined.groupBy("USUBJID").applyInArrow(lab_endpoints_of_person(config, plan, readings, tz, table), schema)
