@@ -27,7 +27,9 @@ mod arrow_read;
 mod record_arrow;
 
 fn nulls(u: &mut Unstructured<'_>, n: usize) -> Option<NullBuffer> {
-    u.ratio(1, 3).unwrap_or(false).then(|| NullBuffer::from((0..n).map(|_| !u.ratio(1, 6).unwrap_or(false)).collect::<Vec<_>>()))
+    u.ratio(1, 3)
+        .unwrap_or(false)
+        .then(|| NullBuffer::from((0..n).map(|_| !u.ratio(1, 6).unwrap_or(false)).collect::<Vec<_>>()))
 }
 
 /// An array of `n` values of `data_type` (or, now and then, of another type).
@@ -56,6 +58,25 @@ fn array(u: &mut Unstructured<'_>, data_type: &DataType, n: usize, depth: usize)
                 Arc::new(values.into_iter().collect::<StringArray>())
             }
         }
+        // Dates as text now and then: read row by row, a text that is no date refusing its row.
+        DataType::Date32 if u.ratio(1, 5).unwrap_or(false) => Arc::new(
+            (0..n)
+                .map(|_| {
+                    (!u.ratio(1, 8).unwrap_or(false)).then(|| {
+                        if u.arbitrary::<bool>().unwrap_or(false) {
+                            format!(
+                                "20{:02}-{:02}-{:02}",
+                                u.int_in_range(0..=99u8).unwrap_or(0),
+                                u.int_in_range(0..=13u8).unwrap_or(0),
+                                u.int_in_range(0..=32u8).unwrap_or(0)
+                            )
+                        } else {
+                            u.arbitrary::<String>().unwrap_or_default()
+                        }
+                    })
+                })
+                .collect::<StringArray>(),
+        ),
         DataType::Date32 => Arc::new(
             (0..n)
                 .map(|_| (!u.ratio(1, 8).unwrap_or(false)).then(|| u.arbitrary::<i32>().unwrap_or(0)))
@@ -66,7 +87,9 @@ fn array(u: &mut Unstructured<'_>, data_type: &DataType, n: usize, depth: usize)
                 .map(|_| (!u.ratio(1, 8).unwrap_or(false)).then(|| u.arbitrary::<f64>().unwrap_or(0.0)))
                 .collect::<Float64Array>(),
         ),
-        DataType::UInt8 => Arc::new((0..n).map(|_| u.arbitrary::<Option<u8>>().unwrap_or(None)).collect::<UInt8Array>()),
+        DataType::UInt8 => {
+            Arc::new((0..n).map(|_| u.arbitrary::<Option<u8>>().unwrap_or(None)).collect::<UInt8Array>())
+        }
         DataType::Boolean => {
             Arc::new((0..n).map(|_| u.arbitrary::<Option<bool>>().unwrap_or(None)).collect::<BooleanArray>())
         }
