@@ -2,7 +2,8 @@
 # The one test command (README, .ci/run). Installs what it needs (into a cache outside the
 # checkout, reused when present), then runs every suite: formatting and lints, Rust (unit,
 # property and vector tests, doc tests), Python (pytest against the built wheel, mypy --strict,
-# stubtest), Kotlin (JUnit on the JVM), Swift (XCTest in a Debian trixie chroot), the main job's
+# stubtest), Spark (PySpark local[2] in a venv of its own), Kotlin (JUnit on the JVM), Swift
+# (XCTest in a Debian trixie chroot), the main job's
 # trial report in headless Chromium and a fuzz
 # smoke run (every cargo-fuzz target over its kept corpus, then a few seconds each).
 # Each suite prints its runner's summary; the last line counts the suites.
