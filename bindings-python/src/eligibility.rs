@@ -2,10 +2,10 @@
 //! through the core crate's own reader and its field-path errors; results out as plain tuples
 //! that the package turns into its typed records (or as core's JSON, for `to_dict`).
 
-use amimestrocel_dkd::eligibility::screen_built_batch;
+use amimestrocel_dkd::eligibility::screen_built_batch_map;
 use amimestrocel_dkd::eligibility::{
-    criteria, screen, screen_json_batch, CriterionId, Outcome, ProtocolConfig, Quantity, ScreeningError,
-    ScreeningRecord, ScreeningResult, Status,
+    criteria, screen, CriterionId, Outcome, ProtocolConfig, Quantity, ScreeningError, ScreeningRecord, ScreeningResult,
+    Status,
 };
 use arrow_array::RecordBatch;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
@@ -98,35 +98,61 @@ struct Rows {
     details: Option<Vec<Option<String>>>,
 }
 
-impl Rows {
-    /// Adds one result; a refused record keeps `id_if_refused` (the id its input names, if any).
-    fn push(
-        &mut self,
+/// One screening as a row of the table form, made on the core that screened it (so that the
+/// full result, evidence and reasons, is freed there).
+struct Row {
+    id: Option<String>,
+    status: i8,
+    error: Option<String>,
+    outcomes: Vec<i8>,
+    details: Option<String>,
+}
+
+impl Row {
+    /// The row of one result; a refused record keeps `id_if_refused` (the id its input names, if
+    /// any); with `details`, the result as core's JSON.
+    fn of(
         result: Result<ScreeningResult, ScreeningError>,
         id_if_refused: impl FnOnce() -> Option<String>,
-    ) {
-        if let Some(details) = &mut self.details {
-            // Plain data always serialises (a NaN would be written as null, not fail).
-            details.push(result.as_ref().ok().map(|r| serde_json::to_string(r).unwrap_or_default()));
-        }
+        details: bool,
+    ) -> Row {
+        // Plain data always serialises (a NaN would be written as null, not fail).
+        let json = details.then(|| result.as_ref().ok().map(|r| serde_json::to_string(r).unwrap_or_default()));
         match result {
-            Ok(res) => {
-                self.ids.push(Some(res.id));
-                self.status.push(code(&Status::ALL, &res.status));
-                self.errors.push(None);
-                self.outcomes.extend(res.criteria.iter().map(|c| code(&Outcome::ALL, &c.outcome)));
-            }
+            Ok(res) => Row {
+                status: code(&Status::ALL, &res.status),
+                outcomes: res.criteria.iter().map(|c| code(&Outcome::ALL, &c.outcome)).collect(),
+                id: Some(res.id),
+                error: None,
+                details: json.flatten(),
+            },
             Err(e) => {
                 let path = match &e {
                     ScreeningError::Record(r) => r.path().to_owned(),
                     ScreeningError::Config(c) => c.field.clone(),
                 };
-                self.ids.push(id_if_refused());
-                self.status.push(REFUSED);
-                self.errors.push(Some(format!("{} at {path}", e.kind())));
-                self.outcomes.extend(std::iter::repeat_n(-1, CriterionId::ALL.len()));
+                Row {
+                    id: id_if_refused(),
+                    status: REFUSED,
+                    error: Some(format!("{} at {path}", e.kind())),
+                    outcomes: vec![-1; CriterionId::ALL.len()],
+                    details: None,
+                }
             }
         }
+    }
+}
+
+impl Rows {
+    /// Adds one row.
+    fn push(&mut self, row: Row) {
+        if let Some(details) = &mut self.details {
+            details.push(row.details);
+        }
+        self.ids.push(row.id);
+        self.status.push(row.status);
+        self.errors.push(row.error);
+        self.outcomes.extend(row.outcomes);
     }
 
     fn into_table(self, py: Python<'_>) -> PyResult<Table<'_>> {
@@ -152,14 +178,18 @@ fn screen_table<'py>(
     crate::guard(py, || {
         let config = config(py, config_json)?;
         let rows = py.detach(|| {
-            let results = match screen_json_batch(&records_json, &config) {
-                Ok(rows) => rows,
-                Err(e) => records_json.iter().map(|_| Err(ScreeningError::Config(e.clone()))).collect(),
-            };
+            let build = |i: usize| ScreeningRecord::from_json(&records_json[i]);
+            // A refused record keeps its id where its text names one.
+            let keep = |i: usize, result| Row::of(result, || ScreeningRecord::id_in_json(&records_json[i]), details);
             let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
-            for (r, text) in results.into_iter().zip(&records_json) {
-                // A refused record keeps its id where its text names one.
-                rows.push(r, || ScreeningRecord::id_in_json(text));
+            match screen_built_batch_map(records_json.len(), build, &config, keep) {
+                Ok(built) => built.into_iter().for_each(|row| rows.push(row)),
+                Err(e) => {
+                    for text in &records_json {
+                        let refused = Err(ScreeningError::Config(e.clone()));
+                        rows.push(Row::of(refused, || ScreeningRecord::id_in_json(text), details));
+                    }
+                }
             }
             rows
         });
@@ -197,14 +227,19 @@ fn screen_arrow<'py>(
         let mut screen_one = |batch: RecordBatch| -> PyResult<()> {
             let read = py.detach(|| -> Result<(), BatchError> {
                 let columns = RecordBatchColumns::read(&batch, zone.as_ref())?;
-                // Each row's record built from the columns and screened on the same core; a
-                // refused row keeps its place, with the id its row gives, if any.
-                let results = match screen_built_batch(columns.rows(), |row| columns.record(row), &config) {
-                    Ok(results) => results,
-                    Err(e) => vec![Err(ScreeningError::Config(e)); columns.rows()],
-                };
-                for (row, result) in results.into_iter().enumerate() {
-                    rows.push(result, || columns.id(row));
+                // Each row's record built from the columns and screened on the same core, and
+                // made a row of the table there; a refused row keeps its place, with the id its
+                // row gives, if any.
+                let build = |row: usize| columns.record(row);
+                let keep = |row: usize, result| Row::of(result, || columns.id(row), details);
+                match screen_built_batch_map(columns.rows(), build, &config, keep) {
+                    Ok(built) => built.into_iter().for_each(|row| rows.push(row)),
+                    Err(e) => {
+                        for row in 0..columns.rows() {
+                            let refused = Err(ScreeningError::Config(e.clone()));
+                            rows.push(Row::of(refused, || columns.id(row), details));
+                        }
+                    }
                 }
                 Ok(())
             });

@@ -131,11 +131,43 @@ pub fn screen_built_batch<F>(
 where
     F: Fn(usize) -> Result<ScreeningRecord, RecordError> + Sync,
 {
+    screen_built_batch_map(count, build, config, |_, result| result)
+}
+
+/// [`screen_built_batch`], each result handed to `keep(i, result)` on the core that screened
+/// it, and what `keep` returns kept instead: a caller that needs only part of each result (a
+/// table's status and outcome codes) keeps that part, and the rest is freed on the core that
+/// made it.
+///
+/// # Errors
+/// Only [`ConfigError`].
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::eligibility::{screen_built_batch_map, ProtocolConfig, ScreeningRecord};
+/// let texts = ["{\"id\": 1}"];
+/// let kinds = screen_built_batch_map(1, |i| ScreeningRecord::from_json(texts[i]), &ProtocolConfig::default(),
+///     |_, r| r.map(|res| res.status).map_err(|e| e.kind()))?;
+/// assert_eq!(kinds, [Err("malformed")]);
+/// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
+/// ```
+pub fn screen_built_batch_map<F, K, R>(
+    count: usize,
+    build: F,
+    config: &ProtocolConfig,
+    keep: K,
+) -> Result<Vec<R>, ConfigError>
+where
+    F: Fn(usize) -> Result<ScreeningRecord, RecordError> + Sync,
+    K: Fn(usize, Result<ScreeningResult, ScreeningError>) -> R + Sync,
+    R: Send,
+{
     config.validate()?;
     let slots: Vec<usize> = (0..count).collect();
     Ok(parallel(&slots, |&i| {
-        let record = build(i)?;
-        Ok(screen_checked(&record.check()?, config))
+        let screened =
+            build(i).map_err(ScreeningError::from).and_then(|record| Ok(screen_checked(&record.check()?, config)));
+        keep(i, screened)
     }))
 }
 
