@@ -122,7 +122,7 @@ def test_evidence_json_gives_each_candidates_full_result_as_screen_does() -> Non
             assert json.loads(text) == screen(record).to_dict()
     assert "result" not in screen_many(records).columns
     with pytest.raises(ValueError, match="evidence"):
-        screen_many(records, evidence="nested")
+        screen_many(records, evidence="xml")
 
 
 def test_a_null_entry_or_a_text_that_is_no_date_refuses_that_row_only() -> None:
@@ -160,3 +160,24 @@ def test_a_bad_flag_far_down_a_table_names_its_row_in_the_whole_table() -> None:
     table = pa.table({"AGE": np.full(n, 60), "SEX": ["F"] * n, "CR": np.full(n, 1.0), "B": black})
     with pytest.raises(TypeError, match=r"B\[100000\]"):
         dkd.egfr(table, equation="ckd_epi_2009_cr", age="AGE", sex="SEX", creatinine="CR", black="B")
+
+
+def test_evidence_nested_gives_each_candidates_criteria_as_nested_data() -> None:
+    from amimestrocel_dkd import screen
+
+    records = RECORDS[:15]
+    expected = [screen(r).to_dict()["criteria"] for r in records]
+    as_pandas = screen_many(records, evidence="nested")
+    assert list(as_pandas.criteria) == expected
+    as_arrow = screen_many(table_of(records), evidence="nested")
+    assert isinstance(as_arrow, pa.Table)
+    field = as_arrow.schema.field("criteria")
+    assert pa.types.is_list(field.type) and field.type.value_type.get_field_index("evidence") >= 0
+    got = as_arrow.column("criteria").to_pylist()
+    for mine, theirs in zip(got, expected):
+        assert [c["id"] for c in mine] == [c["id"] for c in theirs]
+        assert [c["reason"] for c in mine] == [c["reason"] for c in theirs]
+        assert [len(c["evidence"]) for c in mine] == [len(c["evidence"]) for c in theirs]
+    as_polars = screen_many(pl.DataFrame(table_of(records)), evidence="nested")
+    assert as_polars["criteria"].to_list()[0][0]["id"] == expected[0][0]["id"]
+    assert "criteria" in screen_many(pl.DataFrame(table_of(records)).lazy(), evidence="nested").collect().columns

@@ -205,8 +205,10 @@ def screen_many(
     at path) in ``error`` and no outcomes; with ``errors="raise"`` the first refused record
     raises instead. With ``evidence="json"`` a column ``result`` holds each candidate's full
     result (reasons and evidence of every criterion) as core's JSON, the form
-    ``ScreeningResult.to_dict()`` gives (None for a refused record); by default there is none
-    (it costs a text per candidate).
+    ``ScreeningResult.to_dict()`` gives (None for a refused record); with ``evidence="nested"``
+    a column ``criteria`` holds the same criteria as nested data (pandas: lists of dicts; Arrow:
+    ``list<struct<id, kind, outcome, evidence: list<struct<field, date, entered, converted>>,
+    reason>>``); by default there is neither (each costs a text per candidate).
 
     ``records`` may also be a table of records in the Arrow schema of :func:`arrow_schema`
     (pyarrow, polars, DuckDB, any ``__arrow_c_stream__``): it is read batch by batch in the
@@ -227,16 +229,16 @@ def screen_many(
         )
     if errors not in ("column", "raise"):
         raise ValueError(f"errors must be 'column' or 'raise', not {errors!r}")
-    if evidence not in (None, "json"):
-        raise ValueError(f"evidence must be None or 'json', not {evidence!r}")
+    if evidence not in (None, "json", "nested"):
+        raise ValueError(f"evidence must be None, 'json' or 'nested', not {evidence!r}")
     if _arrow.is_table(records):
-        return _screen_table(records, config, errors, evidence == "json", tz)
+        return _screen_table(records, config, errors, evidence, tz)
     pd = require("pandas", "screen_many (it returns a pandas DataFrame)")
 
     if not isinstance(records, Iterable):
         raise TypeError(f"screen_many takes records or a table of them, not {type(records).__name__}")
     texts = [_text(r) for r in records]
-    ids, status, refused, outcomes, details = _native.screen_table(texts, _config(config), evidence == "json")
+    ids, status, refused, outcomes, details = _native.screen_table(texts, _config(config), evidence is not None)
     _raise_first(refused, errors)
     columns: Dict[str, Any] = {
         "id": ids,
@@ -245,9 +247,26 @@ def screen_many(
     }
     for j, c in enumerate(criteria(config)):
         columns[c.id] = pd.Categorical.from_codes(outcomes[:, j], categories=_native.OUTCOMES)
-    if details is not None:
+    if details is not None and evidence == "json":
         columns["result"] = details
+    if details is not None and evidence == "nested":
+        columns["criteria"] = _nested(details)
     return pd.DataFrame(columns)
+
+
+def _nested(details: List[Optional[str]]) -> List[Optional[List[Dict[str, Any]]]]:
+    """Each result's criteria, with their reasons and evidence, as plain data (None where the
+    record was refused): the ``criteria`` of ``ScreeningResult.to_dict()``."""
+    return [None if d is None else json.loads(d)["criteria"] for d in details]
+
+
+def _criteria_type(pa: Any) -> Any:
+    """The Arrow type of the ``criteria`` column of ``evidence="nested"``."""
+    quantity = pa.struct([("value", pa.float64()), ("unit", pa.string())])
+    evidence = pa.struct([("field", pa.string()), ("date", pa.string()), ("entered", quantity),
+                          ("converted", quantity)])
+    return pa.list_(pa.struct([("id", pa.string()), ("kind", pa.string()), ("outcome", pa.string()),
+                               ("evidence", pa.list_(evidence)), ("reason", pa.string())]))
 
 
 def _raise_first(refused: List[Optional[str]], errors: str) -> None:
@@ -262,7 +281,7 @@ def _raise_first(refused: List[Optional[str]], errors: str) -> None:
                 raise error(f"record {k}: {err}", kind, {"path": path, "row": k})
 
 
-def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, details: bool,
+def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, evidence: Optional[str],
                   tz: Optional[str]) -> Any:
     """:func:`screen_many` over Arrow data of :func:`arrow_schema`, in the caller's kind."""
     from . import _arrow
@@ -272,15 +291,29 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()
     zone = None if tz is None else _arrow.zone_offsets(tz)
-    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details, zone)
+    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), evidence is not None, zone)
     _raise_first(refused, errors)
     columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
                Column("error", "text", refused)]
     columns += [Column(c.id, "dict", outcomes[:, j].copy(), list(_native.OUTCOMES))
                 for j, c in enumerate(criteria(config))]
-    if results is not None:
+    if results is not None and evidence == "json":
         columns.append(Column("result", "text", results))
-    return _arrow.like(_arrow.table(columns), caller)
+    out = _arrow.like(_arrow.table(columns), caller)
+    if results is None or evidence != "nested":
+        return out
+    # The criteria as nested Arrow data, made by the caller's own library from the results.
+    nested = _nested(results)
+    kind = _arrow.kind_of(caller)
+    if kind == "pandas":
+        return out.assign(criteria=nested)
+    if kind == "polars":
+        pl = require("polars", "screen_many(evidence='nested')")
+        return out.with_columns(pl.Series("criteria", nested, strict=False) if not _arrow.is_lazy_polars(caller)
+                                else pl.lit(pl.Series("criteria", nested, strict=False)))
+    pa = require("pyarrow", "screen_many(evidence='nested') for Arrow data other than polars")
+    base = out if kind == "pyarrow" else out.to_pyarrow()
+    return base.append_column("criteria", pa.array(nested, type=_criteria_type(pa)))
 
 
 _DATE_FIELDS = frozenset({"date", "date_of_birth", "screening_date", "start", "end", "onset", "resolved"})
