@@ -803,8 +803,8 @@ impl<'a> Batch<'a> {
             Ok(Medication {
                 name: required(name.get(i), || at("name"))?.to_owned(),
                 atc: atc.get(i).map(str::to_owned),
-                // As in JSON: systemic unless said otherwise.
-                systemic: systemic.get(i).unwrap_or(true),
+                // A null is "not said", as a field JSON leaves out: core's default.
+                systemic: systemic.get(i).unwrap_or(Medication::SYSTEMIC_UNLESS_SAID),
                 start: start.need(i, || at("start"))?,
                 end: end.get(i, || at("end"))?,
             })

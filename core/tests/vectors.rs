@@ -252,3 +252,51 @@ fn every_shared_name_is_a_name_of_the_core_crate() {
         .collect();
     assert_eq!(core, listed);
 }
+
+/// Shared vectors `egfr_units_per_row.json`: each row's creatinine in its own unit, converted by
+/// `RowUnits` and run through the batch; a bad unit is that row's own error.
+#[test]
+fn egfr_with_a_unit_per_row_matches_the_shared_vectors() {
+    use amimestrocel_dkd::egfr::{
+        egfr_batch, mark_missing, mark_unit_errors, BatchColumns, BatchInput, LabColumn, RowError, RowUnits,
+    };
+    let vectors = load("egfr_units_per_row.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    let ages: Vec<f64> = cases.iter().map(|c| c["age"].as_f64().unwrap()).collect();
+    let sexes: Vec<u8> = cases.iter().map(|c| if c["sex"] == "female" { 2 } else { 1 }).collect();
+    let values: Vec<f64> = cases.iter().map(|c| c["creatinine"].as_f64().unwrap_or(f64::NAN)).collect();
+    let missing: Vec<bool> = cases.iter().map(|c| c["creatinine"].is_null()).collect();
+    let mut texts: Vec<&str> = Vec::new();
+    let codes: Vec<i64> = cases
+        .iter()
+        .map(|c| match c["unit"].as_str() {
+            None => -1,
+            Some(u) => {
+                if !texts.contains(&u) {
+                    texts.push(u);
+                }
+                texts.iter().position(|t| *t == u).unwrap() as i64
+            }
+        })
+        .collect();
+    let one = RowUnits { codes: &codes, texts: &texts }.to_canonical(LabColumn::Creatinine, &values).unwrap();
+    let mut cols = BatchColumns::new(&ages, &sexes);
+    cols.creatinine = Some(&one.values);
+    cols.creatinine_unit = one.unit;
+    let equation = EgfrEquation::from_slug(vectors["equation"].as_str().unwrap()).unwrap();
+    let (mut out, mut row_codes) = (vec![0.0; cases.len()], vec![0u8; cases.len()]);
+    egfr_batch(equation, &cols, &mut out, &mut row_codes, 1).unwrap();
+    mark_unit_errors(&mut row_codes, &one.unit_errors, LabColumn::Creatinine);
+    mark_missing(&mut row_codes, &missing, BatchInput::Creatinine);
+    for (i, c) in cases.iter().enumerate() {
+        let name = c["name"].as_str().unwrap();
+        match c["error"].as_str() {
+            Some(error) => assert_eq!(RowError::from_code(row_codes[i]).map(RowError::slug), Some(error), "{name}"),
+            None => {
+                assert_eq!(row_codes[i], 0, "{name}");
+                let (expected, tolerance) = (c["expected"].as_f64().unwrap(), c["tolerance"].as_f64().unwrap());
+                assert!((out[i] - expected).abs() <= tolerance, "{name}: {} vs {expected}", out[i]);
+            }
+        }
+    }
+}

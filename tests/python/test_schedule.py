@@ -275,3 +275,12 @@ def test_the_cohort_table_refuses_what_it_cannot_place() -> None:
         schedule.visit_status_table(participants, obs.iloc[:1], "2025-04-01", first_infusion="FIRST")
     with pytest.raises(KeyError, match="SCRDT"):
         schedule.visit_status_table(participants, obs.iloc[:1], "2025-04-01", screening_date="SCRDT")
+
+
+def test_the_cohort_table_refuses_a_calendar_beyond_the_dates_pandas_holds() -> None:
+    # A first infusion in 2262: its visits fall after the last day datetime64[ns] represents;
+    # refused, not wrapped round to a date in 1677.
+    participants = pd.DataFrame({"id": ["S-1"], "first_infusion": ["2262-01-01"]})
+    obs = pd.DataFrame({"participant": ["S-1"], "date": ["2262-01-01"], "activity": ["infusion"]})
+    with pytest.raises(dkd.InvalidInputError, match="1677-2262"):
+        schedule.visit_status_table(participants, obs, "2262-01-02")

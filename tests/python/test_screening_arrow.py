@@ -16,8 +16,13 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
 from amimestrocel_dkd import InvalidInputError
-from amimestrocel_dkd.screening import _arrow_ready as arrow_ready
+from amimestrocel_dkd.screening import _arrow_ready, _date_fields
 from amimestrocel_dkd.screening import arrow_schema, records_to_arrow, screen_many, synthetic_cohort
+
+def arrow_ready(record: Any) -> Any:
+    """A JSON record as pyarrow builds it (dates as ``datetime.date``)."""
+    return _arrow_ready(record, dates=_date_fields(pa))
+
 
 def schema() -> Any:
     return pa.schema(arrow_schema())

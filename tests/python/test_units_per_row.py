@@ -139,3 +139,21 @@ def test_the_polars_expressions_and_duckdb_functions_take_a_unit_per_row() -> No
                    "dkd_egfr_error_with_unit(AGE, SEX, LBSTRESN, 'mmHg') AS why FROM labs").fetchall()
     assert [r[0] for r in rows] == one_unit_each()
     assert {r[1] for r in rows} == {"creatinine_unit_not_for_analyte"}
+
+
+def test_the_shared_vectors_of_a_unit_per_row() -> None:
+    import json
+    from pathlib import Path
+
+    vectors = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "egfr_units_per_row.json").read_text())
+    cases = vectors["cases"]
+    df = pd.DataFrame({"AGE": [c["age"] for c in cases], "SEX": [c["sex"] for c in cases],
+                       "CR": [c["creatinine"] for c in cases], "U": [c["unit"] for c in cases]})
+    for table in (df, pa.Table.from_pandas(df, preserve_index=False)):
+        out = dkd.egfr(table, equation=vectors["equation"], age="AGE", sex="SEX", creatinine="CR", creatinine_unit="U")
+        frame = out if isinstance(out, pd.DataFrame) else out.to_pandas()
+        for c, value, why in zip(cases, frame["egfr"], frame["egfr_error"]):
+            if "error" in c:
+                assert str(why) == c["error"], c["name"]
+            else:
+                assert str(why) == "ok" and abs(float(value) - c["expected"]) <= c["tolerance"], c["name"]

@@ -497,9 +497,16 @@ def visit_status_table(
         [first_infusion, planned_first_infusion or "planned_first_infusion", screening_date or "screening_date",
          participant, date, activity])
 
+    # Days that datetime64[ns] holds (1677-09-22 to 2262-04-11), as lab_endpoints refuses the rest.
+    first_day, last_day = -106_751, 106_750
+
     def dates(days: Any) -> Any:
+        given = days != no_day
+        if np.any(given & ((days < first_day) | (days > last_day))):
+            raise InvalidInputError("result: holds a date beyond the dates datetime64[ns] represents (1677-2262)",
+                                    "invalid_argument", {"argument": "result"})
         ns = days.astype(np.int64) * 86_400_000_000_000
-        ns[days == no_day] = np.iinfo(np.int64).min  # NaT: none
+        ns[~given] = np.iinfo(np.int64).min  # NaT: none
         return ns
 
     table = _arrow.table([

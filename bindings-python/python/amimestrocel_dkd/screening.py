@@ -261,7 +261,10 @@ def _nested(details: List[Optional[str]]) -> List[Optional[List[Dict[str, Any]]]
 
 
 def _criteria_type(pa: Any) -> Any:
-    """The Arrow type of the ``criteria`` column of ``evidence="nested"``."""
+    """The Arrow type of the ``criteria`` column of ``evidence="nested"``: the shape of the
+    criteria in core's JSON result, written out because pyarrow would type a column that is
+    all null or all empty lists as ``null``; kept in step with core by
+    ``test_evidence_nested_gives_each_candidates_criteria_as_nested_data``."""
     quantity = pa.struct([("value", pa.float64()), ("unit", pa.string())])
     evidence = pa.struct([("field", pa.string()), ("date", pa.string()), ("entered", quantity),
                           ("converted", quantity)])
@@ -316,16 +319,33 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     return base.append_column("criteria", pa.array(nested, type=_criteria_type(pa)))
 
 
-_DATE_FIELDS = frozenset({"date", "date_of_birth", "screening_date", "start", "end", "onset", "resolved"})
+def _date_fields(pa: Any) -> frozenset[str]:
+    """The names of the record's date fields, at any depth, read from the published schema
+    (not a second list of them)."""
+    names = set()
+
+    def walk(data_type: Any, name: str) -> None:
+        if pa.types.is_date32(data_type):
+            names.add(name)
+        elif pa.types.is_struct(data_type):
+            for child in data_type:
+                walk(child.type, child.name)
+        elif pa.types.is_list(data_type):
+            walk(data_type.value_type, name)
+
+    for field in pa.schema(arrow_schema()):
+        walk(field.type, field.name)
+    return frozenset(names)
 
 
-def _arrow_ready(value: Any, key: str = "") -> Any:
-    """A record's JSON value as pyarrow builds it: the dates as ``datetime.date``."""
+def _arrow_ready(value: Any, key: str = "", dates: frozenset[str] = frozenset()) -> Any:
+    """A record's JSON value as pyarrow builds it: the values of the fields named in ``dates``
+    as ``datetime.date``."""
     if isinstance(value, Mapping):
-        return {k: _arrow_ready(v, k) for k, v in value.items()}
+        return {k: _arrow_ready(v, k, dates) for k, v in value.items()}
     if isinstance(value, list):
-        return [_arrow_ready(v, key) for v in value]
-    if key in _DATE_FIELDS and isinstance(value, str):
+        return [_arrow_ready(v, key, dates) for v in value]
+    if key in dates and isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
 
@@ -342,7 +362,8 @@ def records_to_arrow(records: Iterable[Record]) -> Any:
     (1, 'date32[day]')
     """
     pa = require("pyarrow", "records_to_arrow")
-    rows = [_arrow_ready(json.loads(r) if isinstance(r, str) else r) for r in records]
+    dates = _date_fields(pa)
+    rows = [_arrow_ready(json.loads(r) if isinstance(r, str) else r, dates=dates) for r in records]
     return pa.Table.from_pylist(rows, schema=pa.schema(arrow_schema()))
 
 

@@ -179,8 +179,9 @@ pub struct Medication {
     /// Its ATC code, if known (`L04AD02`); classifies a name the table does not know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atc: Option<String>,
-    /// Whether it is systemic (oral, IV). Topical and inhaled forms are not systemic.
-    #[serde(default = "yes")]
+    /// Whether it is systemic (oral, IV). Topical and inhaled forms are not systemic. Left out:
+    /// [`Medication::SYSTEMIC_UNLESS_SAID`].
+    #[serde(default = "Medication::systemic_unless_said")]
     pub systemic: bool,
     /// First day taken.
     #[serde(with = "crate::date::iso")]
@@ -190,8 +191,16 @@ pub struct Medication {
     pub end: Option<NaiveDate>,
 }
 
-fn yes() -> bool {
-    true
+impl Medication {
+    /// A course whose record does not say whether it is systemic is taken as systemic: the
+    /// immunosuppressant exclusion asks about systemic use, and a course entered without the
+    /// route is far more often oral or IV than topical (`docs/interpretation.md`, "Systemic
+    /// unless said"). Every reader of records (JSON, Arrow) fills the field with this.
+    pub const SYSTEMIC_UNLESS_SAID: bool = true;
+
+    fn systemic_unless_said() -> bool {
+        Self::SYSTEMIC_UNLESS_SAID
+    }
 }
 
 /// A condition of the medical history that some criterion asks about.
