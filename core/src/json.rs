@@ -94,6 +94,31 @@ where
     deserializer.deserialize_map(ObjectOnly(std::marker::PhantomData))
 }
 
+/// Reads a whole JSON text as an object of `T`, naming the field of the first error: the
+/// error is `(path, what is wrong)`, the path as [`field_path`] writes it (`.` for the text
+/// itself), the message as [`describe`] writes it (no values echoed).
+///
+/// # Errors
+/// As above, for malformed JSON, a value of the wrong type, an unknown or missing field, or
+/// text after the object.
+///
+/// # Examples
+/// ```
+/// #[derive(serde::Deserialize, Debug)]
+/// #[serde(deny_unknown_fields)]
+/// struct Limits { low: u32 }
+/// let (path, _) = amimestrocel_dkd::json::from_str_with_path::<Limits>(r#"{"low": "x"}"#).unwrap_err();
+/// assert_eq!(path, "low");
+/// ```
+pub fn from_str_with_path<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let read = object::<_, T>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+    let value = read.map_err(|e| (field_path(&track.path()), describe(&e)))?;
+    de.end().map_err(|e| (".".to_owned(), describe_at(&e)))?;
+    Ok(value)
+}
+
 /// [`object`] for an optional field: `null` or an object.
 ///
 /// # Errors

@@ -20,6 +20,7 @@
 //! | [`instrument`] | the DQOL and the TCM syndrome score as versioned data, response sessions with an audit trail (save, resume), scores, the TCM efficacy index, FHIR export |
 //! | [`endpoints`] | a participant's dated data (timeline JSON with a schema version) turned into analysis values (baseline, change from baseline by visit, eGFR recomputed and its slope), outcomes with dates (renal composite, MACE, death, adverse events, malignancies), cohort statistics (t and Wilson intervals, Kaplan–Meier with Greenwood) and ADaM-style CSV |
 //! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
+//! | [`omop`] | OMOP CDM v5.4 pre-screening: concept sets as versioned configuration, each person's rows made a screening record, per-criterion outcomes, what is still to check, the attrition |
 //!
 //! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
 //! messages without values), [`jsonl`] (streaming JSON lines). Tools around the domain, not
@@ -54,6 +55,7 @@ pub mod instrument;
 pub mod json;
 pub mod jsonl;
 pub mod lab;
+pub mod omop;
 pub mod schedule;
 pub mod series;
 pub mod study_time;

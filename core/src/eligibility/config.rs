@@ -233,13 +233,8 @@ impl ProtocolConfig {
     /// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<ProtocolConfig, ConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let mut track = serde_path_to_error::Track::new();
-        let read =
-            crate::json::object::<_, ProtocolConfig>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
-        let mut config =
-            read.map_err(|e| ConfigError::at(&crate::json::field_path(&track.path()), crate::json::describe(&e)))?;
-        de.end().map_err(|e| ConfigError::at(".", crate::json::describe_at(&e)))?;
+        let mut config: ProtocolConfig =
+            crate::json::from_str_with_path(text).map_err(|(path, reason)| ConfigError::at(&path, reason))?;
         let named = serde_json::from_str::<serde_json::Value>(text).ok().is_some_and(|v| v.get("version").is_some());
         if !named && config != ProtocolConfig::default() {
             config.version = format!("{DEFAULT_CONFIG_VERSION}+custom");

@@ -55,13 +55,7 @@ pub fn screen(record: &ScreeningRecord, config: &ProtocolConfig) -> Result<Scree
 pub(crate) fn screen_checked(checked: &CheckedRecord<'_>, config: &ProtocolConfig) -> ScreeningResult {
     let record = checked.record;
     let results = criteria::evaluate_all(checked, config);
-    let status = if results.iter().any(CriterionResult::excludes) {
-        Status::Ineligible
-    } else if results.iter().any(|c| c.outcome == Outcome::Unknown) {
-        Status::Pending
-    } else {
-        Status::Eligible
-    };
+    let status = Status::of(&results);
     ScreeningResult {
         id: record.id.clone(),
         screening_date: record.screening_date,
@@ -172,7 +166,7 @@ where
 }
 
 /// Maps `f` over `items` on every core, in order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len() / 256).max(1);
     if threads == 1 {
         return items.iter().map(f).collect();

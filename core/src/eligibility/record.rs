@@ -204,7 +204,7 @@ impl Medication {
 }
 
 /// A condition of the medical history that some criterion asks about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConditionKind {
     /// Atrial fibrillation.

@@ -26,6 +26,24 @@ impl Status {
     /// Every status, in declaration order (the order of the bindings' category codes).
     pub const ALL: [Status; 3] = [Status::Eligible, Status::Ineligible, Status::Pending];
 
+    /// The status of a candidate's criteria: ineligible if any excludes, else pending if any is
+    /// unknown, else eligible.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::Status;
+    /// assert_eq!(Status::of(&[]), Status::Eligible);
+    /// ```
+    pub fn of(criteria: &[CriterionResult]) -> Status {
+        if criteria.iter().any(CriterionResult::excludes) {
+            Status::Ineligible
+        } else if criteria.iter().any(|c| c.outcome == Outcome::Unknown) {
+            Status::Pending
+        } else {
+            Status::Eligible
+        }
+    }
+
     /// `eligible`, `ineligible` or `pending`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -90,7 +90,9 @@ unit_table![
     (GramPerLiter, "g/L", "g/L", []),
     (MicromolePerLiter, "µmol/L", "umol/L", []),
     (MillimolePerLiter, "mmol/L", "mmol/L", []),
-    (MilliequivalentPerLiter, "mEq/L", "meq/L", []),
+    // `10*-3.eq/L`: the concept code of OMOP's unit concept 9557 (milliequivalent per liter),
+    // UCUM's spelling of the same unit with the prefix written as a power of ten.
+    (MilliequivalentPerLiter, "mEq/L", "meq/L", ["10*-3.eq/l"]),
     (GramPer24Hours, "g/24h", "g/(24.h)", ["g/d", "g/day", "g/24hr", "g/24hours"]),
     (MilligramPer24Hours, "mg/24h", "mg/(24.h)", ["mg/d", "mg/day", "mg/24hr", "mg/24hours"]),
     (MilligramPerGram, "mg/g", "mg/g{creat}", ["mg/gcr", "mg/gcreat", "mg/g{creat}"]),

@@ -12,6 +12,7 @@ use crate::eligibility::CriterionResult;
 use crate::evaluation::text::{reason, Arg};
 use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit};
 use crate::study_time::Window;
+use ConditionKind as Kind;
 
 /// Age in completed years on the screening date, within the configured range (both included).
 pub(super) fn inc_age(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
@@ -94,6 +95,32 @@ pub(super) fn exc_non_diabetic_kidney_disease(r: &CheckedRecord<'_>, out: &mut C
     }
 }
 
+/// The conditions each criterion of the medical history reads; `CriterionId::condition_kinds`
+/// lists them for readers that must know which absences a criterion relies on (OMOP).
+pub(super) const SEVERE_CARDIOVASCULAR: &[ConditionKind] = &[
+    Kind::CongenitalHeartDisease,
+    Kind::AtrialFibrillation,
+    Kind::HeartFailure,
+    Kind::UnstableAngina,
+    Kind::MyocardialInfarction,
+    Kind::AcuteCoronarySyndrome,
+    Kind::SevereValvularDisease,
+];
+/// Cerebral haemorrhage or infarction, lacunar or not.
+pub(super) const STROKE: &[ConditionKind] =
+    &[Kind::CerebralHaemorrhage, Kind::CerebralInfarction, Kind::LacunarInfarction];
+/// Hyperkalaemia.
+pub(super) const HYPERKALAEMIA: &[ConditionKind] = &[Kind::Hyperkalaemia];
+/// Active tuberculosis, HIV, severe immunodeficiency.
+pub(super) const TUBERCULOSIS_HIV_IMMUNODEFICIENCY: &[ConditionKind] =
+    &[Kind::ActiveTuberculosis, Kind::Hiv, Kind::SevereImmunodeficiency];
+/// Malignancy.
+pub(super) const MALIGNANCY: &[ConditionKind] = &[Kind::Malignancy];
+/// The two allergies.
+pub(super) const ALLERGY: &[ConditionKind] = &[Kind::BloodProductAllergy, Kind::HeterologousProteinAllergy];
+/// Active infection.
+pub(super) const ACTIVE_INFECTION: &[ConditionKind] = &[Kind::ActiveInfection];
+
 fn condition_evidence(i: usize, c: &Condition) -> Evidence {
     Evidence { field: Field::item("conditions", i), date: c.onset, entered: None, converted: None }
 }
@@ -175,28 +202,16 @@ pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfi
     use ConditionKind as K;
     let screening = r.record.screening_date;
     let acs = Window::months_back(screening, c.recent_acs_lookback_months);
-    exc_by_conditions(
-        out,
-        r,
-        &[
-            K::CongenitalHeartDisease,
-            K::AtrialFibrillation,
-            K::HeartFailure,
-            K::UnstableAngina,
-            K::MyocardialInfarction,
-            K::AcuteCoronarySyndrome,
-            K::SevereValvularDisease,
-        ],
-        What::Fixed("severe cardiovascular disease"),
-        |cond| match cond.condition {
+    exc_by_conditions(out, r, SEVERE_CARDIOVASCULAR, What::Fixed("severe cardiovascular disease"), |cond| {
+        match cond.condition {
             // An infarction or acute coronary syndrome is an event: it counts when its onset
             // falls within the configured months, whatever its `resolved` date says.
             K::MyocardialInfarction | K::AcuteCoronarySyndrome => cond.onset.map(|d| acs.contains(d)),
             _ if !active_on(cond, screening) => Some(false),
             K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
             _ => Some(true),
-        },
-    )
+        }
+    })
 }
 
 /// Cerebral haemorrhage or infarction with onset within the configured months, except a
@@ -204,44 +219,37 @@ pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfi
 pub(super) fn exc_stroke(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     use ConditionKind as K;
     let window = Window::months_back(r.record.screening_date, c.stroke_lookback_months);
-    exc_by_conditions(
-        out,
-        r,
-        &[K::CerebralHaemorrhage, K::CerebralInfarction, K::LacunarInfarction],
-        What::WithNumber("stroke within {} months", c.stroke_lookback_months),
-        |cond| {
-            if !window.contains(cond.onset?) {
-                return Some(false);
-            }
-            match cond.condition {
-                // The protocol's exception: a lacunar infarction without residual deficit.
-                K::LacunarInfarction => cond.residual_deficit,
-                _ => Some(true),
-            }
-        },
-    )
+    exc_by_conditions(out, r, STROKE, What::WithNumber("stroke within {} months", c.stroke_lookback_months), |cond| {
+        if !window.contains(cond.onset?) {
+            return Some(false);
+        }
+        match cond.condition {
+            // The protocol's exception: a lacunar infarction without residual deficit.
+            K::LacunarInfarction => cond.residual_deficit,
+            _ => Some(true),
+        }
+    })
 }
 
 /// Hyperkalaemia active at screening and recorded as not controlled by diet or treatment.
 pub(super) fn exc_hyperkalaemia(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
     let screening = r.record.screening_date;
-    exc_by_conditions(
-        out,
-        r,
-        &[ConditionKind::Hyperkalaemia],
-        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
-        |cond| if active_on(cond, screening) { cond.uncontrolled } else { Some(false) },
-    )
+    exc_by_conditions(out, r, HYPERKALAEMIA, What::Fixed("hyperkalaemia not controlled by diet or treatment"), |cond| {
+        if active_on(cond, screening) {
+            cond.uncontrolled
+        } else {
+            Some(false)
+        }
+    })
 }
 
 /// Active tuberculosis, HIV or severe immunodeficiency, active at screening.
 pub(super) fn exc_tuberculosis_hiv_immunodeficiency(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
-    use ConditionKind as K;
     let screening = r.record.screening_date;
     exc_by_conditions(
         out,
         r,
-        &[K::ActiveTuberculosis, K::Hiv, K::SevereImmunodeficiency],
+        TUBERCULOSIS_HIV_IMMUNODEFICIENCY,
         What::Fixed("active tuberculosis, HIV or severe immunodeficiency"),
         |cond| Some(active_on(cond, screening)),
     )
@@ -253,7 +261,7 @@ pub(super) fn exc_malignancy(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mu
     exc_by_conditions(
         out,
         r,
-        &[ConditionKind::Malignancy],
+        MALIGNANCY,
         What::WithNumber("malignancy within {} years", c.malignancy_lookback_years),
         |cond| present_within(cond, window),
     )
@@ -261,13 +269,9 @@ pub(super) fn exc_malignancy(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mu
 
 /// A recorded severe allergy to blood products or heterologous protein (ever).
 pub(super) fn exc_allergy(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
-    exc_by_conditions(
-        out,
-        r,
-        &[ConditionKind::BloodProductAllergy, ConditionKind::HeterologousProteinAllergy],
-        What::Fixed("severe allergy to blood products or heterologous protein"),
-        |_| Some(true),
-    )
+    exc_by_conditions(out, r, ALLERGY, What::Fixed("severe allergy to blood products or heterologous protein"), |_| {
+        Some(true)
+    })
 }
 
 /// Lactation, a pregnancy or egg-donation plan (and, as configured, a current pregnancy) for
@@ -325,7 +329,7 @@ pub(super) fn exc_active_infection(r: &CheckedRecord<'_>, c: &ProtocolConfig, ou
     exc_by_conditions(
         out,
         r,
-        &[ConditionKind::ActiveInfection],
+        ACTIVE_INFECTION,
         What::WithNumber("infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
         |cond| match present_within(cond, window) {
             Some(true) => cond.iv_antibiotics,

@@ -129,6 +129,30 @@ criteria_catalogue! {
 }
 
 impl CriterionId {
+    /// The conditions of the medical history this criterion reads (none for a criterion that
+    /// does not read the history). A reader that can tell only some conditions apart (OMOP,
+    /// through concept sets) needs this to know which absences a "not met" relies on.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::{ConditionKind, CriterionId};
+    /// assert!(CriterionId::ExcStroke.condition_kinds().contains(&ConditionKind::LacunarInfarction));
+    /// assert!(CriterionId::IncUacr.condition_kinds().is_empty());
+    /// ```
+    pub fn condition_kinds(self) -> &'static [super::ConditionKind] {
+        use CriterionId as Id;
+        match self {
+            Id::ExcSevereCardiovascular => history::SEVERE_CARDIOVASCULAR,
+            Id::ExcStroke => history::STROKE,
+            Id::ExcHyperkalaemia => history::HYPERKALAEMIA,
+            Id::ExcTuberculosisHivImmunodeficiency => history::TUBERCULOSIS_HIV_IMMUNODEFICIENCY,
+            Id::ExcMalignancy => history::MALIGNANCY,
+            Id::ExcAllergy => history::ALLERGY,
+            Id::ExcActiveInfection => history::ACTIVE_INFECTION,
+            _ => &[],
+        }
+    }
+
     /// Parses an id.
     pub fn from_slug(slug: &str) -> Option<CriterionId> {
         Self::ALL.iter().copied().find(|c| c.slug() == slug)
