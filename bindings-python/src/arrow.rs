@@ -29,7 +29,9 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
-use crate::arrow_read::{days, flags, floats_into, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone};
+use crate::arrow_read::{
+    days, flags, floats_into, ints, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone,
+};
 use crate::kernel::Kernel;
 
 pub(crate) const STREAM: &CStr = c"arrow_array_stream";
@@ -140,7 +142,8 @@ fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<
 /// Columns of an Arrow table for a table-shaped function (the lab table of the endpoints): per
 /// spec (column name, kind, known texts), `text` gives (int64 codes, the distinct texts: with
 /// known texts, positions in them), `date` int32 days since 1970 (`i32::MIN` where null),
-/// `float` float64 (NaN where null); a kind ending in `?` (`date?`) is a column the table may
+/// `float` float64 (NaN where null), `int` int64 (any integer type; `i64::MIN` where null),
+/// `label` text codes with -1 where null; a kind ending in `?` (`date?`) is a column the table may
 /// lack, None then. A timestamp with a time zone is read as its day in `zone` (its UTC offsets,
 /// as `(starts, offsets)` in seconds, from the caller's `tz=`), and refused without one. Every
 /// column is found before any is read (a missing one is a `KeyError`); a wrong type is a
@@ -186,6 +189,11 @@ pub fn table_columns<'py>(
                 "date" => {
                     let read = days(name, &chunks, i32::MIN, zone.as_ref()).map_err(read_error)?;
                     PyArray1::from_vec(py, read).into_any()
+                }
+                "int" => PyArray1::from_vec(py, ints(name, &chunks).map_err(column_error)?).into_any(),
+                "label" => {
+                    let (codes, texts) = text_codes_or_null(name, &chunks).map_err(read_error)?;
+                    (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()
                 }
                 "float" => {
                     let array = PyArray1::<f64>::zeros(py, rows, false);

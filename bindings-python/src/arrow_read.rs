@@ -35,6 +35,9 @@ pub enum ColumnError {
     /// Columns of one table that differ in length.
     #[error("the table's columns differ in length")]
     Length,
+    /// An identifier column of another type than integers.
+    #[error("column {column} is {data_type}, not integers (identifiers and concept ids are integers)")]
+    NotIntegers { column: String, data_type: String },
     /// A text column of another type.
     #[error("column {column} is {data_type}, not text")]
     NotText { column: String, data_type: String },
@@ -515,6 +518,51 @@ pub fn flags(name: &str, chunks: &[ArrayRef]) -> Result<Vec<u8>, ColumnError> {
                 1.0 => 1,
                 _ => return Err(ColumnError::NotAFlag { column: name.to_owned(), row: out.len() }),
             });
+        }
+    }
+    Ok(out)
+}
+
+/// The value a null takes in [`ints`].
+pub const NO_INT: i64 = i64::MIN;
+
+/// An identifier column (person ids, concept ids, years) as int64: any integer type; a null is
+/// [`NO_INT`]. Floats, text and dates are refused ([`ColumnError::NotIntegers`]): an identifier
+/// is never rounded, and a uint64 above int64's range is refused rather than wrapped.
+pub fn ints(name: &str, chunks: &[ArrayRef]) -> Result<Vec<i64>, ColumnError> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    let not_integers =
+        |c: &ArrayRef| ColumnError::NotIntegers { column: name.to_owned(), data_type: c.data_type().to_string() };
+    for chunk in chunks {
+        let start = out.len();
+        macro_rules! widen {
+            ($t:ty) => {
+                out.extend(chunk.as_primitive::<$t>().values().iter().map(|v| i64::from(*v)))
+            };
+        }
+        match chunk.data_type() {
+            DataType::Int64 => out.extend_from_slice(chunk.as_primitive::<Int64Type>().values()),
+            DataType::Int32 => widen!(Int32Type),
+            DataType::Int16 => widen!(Int16Type),
+            DataType::Int8 => widen!(Int8Type),
+            DataType::UInt32 => widen!(UInt32Type),
+            DataType::UInt16 => widen!(UInt16Type),
+            DataType::UInt8 => widen!(UInt8Type),
+            DataType::UInt64 => {
+                for v in chunk.as_primitive::<UInt64Type>().values().iter() {
+                    out.push(i64::try_from(*v).map_err(|_| not_integers(chunk))?);
+                }
+            }
+            // A column of nulls only (an empty CDM column read without a type).
+            DataType::Null => out.extend(std::iter::repeat_n(NO_INT, chunk.len())),
+            _ => return Err(not_integers(chunk)),
+        }
+        if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
+            for (i, valid) in nulls.iter().enumerate() {
+                if !valid {
+                    out[start + i] = NO_INT;
+                }
+            }
         }
     }
     Ok(out)

@@ -164,6 +164,22 @@ pub fn config(py: Python<'_>, field: &str, reason: &str) -> PyErr {
     }
 }
 
+/// A core [`amimestrocel_dkd::omop::PrescreenError`]: the configuration or the concept sets,
+/// as `InvalidConfigError` with `path` naming the field where one is known.
+pub fn omop(py: Python<'_>, e: amimestrocel_dkd::omop::PrescreenError) -> PyErr {
+    use amimestrocel_dkd::omop::{ConceptSetError, PrescreenError};
+    let path = match &e {
+        PrescreenError::Config(c) => c.field.clone(),
+        PrescreenError::ConceptSets(ConceptSetError::Malformed { path, .. }) => format!("concept_sets.{path}"),
+        PrescreenError::ConceptSets(_) => "concept_sets".to_owned(),
+    };
+    let d = PyDict::new(py);
+    match d.set_item("path", path) {
+        Ok(()) => raise(py, "InvalidConfigError", e.to_string(), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
 /// A panic caught at the boundary, as `amimestrocel_dkd.errors.InternalError`. The message
 /// is fixed: a panic's own text could carry a value of the input.
 pub fn internal(py: Python<'_>) -> PyErr {

@@ -17,6 +17,7 @@ mod errors;
 mod instrument;
 mod kernel;
 mod lab;
+mod omop;
 mod record_arrow;
 mod schedule;
 
@@ -46,5 +47,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     schedule::register(m)?;
     instrument::register(m)?;
     endpoints::register(m)?;
+    omop::register(m)?;
     Ok(())
 }

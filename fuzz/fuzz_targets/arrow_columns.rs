@@ -115,6 +115,15 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(days.len(), rows, "one day per row");
         }
     }
+    // An identifier column: integers only, a null is NO_INT.
+    match arrow_read::ints("person_id", &chunks) {
+        Ok(ids) => {
+            assert_eq!(ids.len(), rows, "one id per row");
+            let nulls = chunks.iter().map(|c| c.logical_null_count()).sum::<usize>();
+            assert!(ids.iter().filter(|v| **v == arrow_read::NO_INT).count() >= nulls, "a null is NO_INT");
+        }
+        Err(e) => assert!(e.to_string().contains("person_id")),
+    }
     if let Ok(marks) = arrow_read::flags("black", &chunks) {
         assert_eq!(marks.len(), rows, "one flag per row");
         assert!(marks.iter().all(|m| matches!(m, 0 | 1 | 255)), "flags are 0, 1 or 255");

@@ -125,3 +125,16 @@ def test_plots_say_which_extra_brings_matplotlib(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(MissingExtraError, match=r"amimestrocel-dkd\[plot\]"):
         plot.attrition(pd.DataFrame({"status": ["eligible"]}))
+
+
+def test_the_omop_attrition_flow_shows_each_excluding_criterion_and_the_persons_left() -> None:
+    from amimestrocel_dkd import omop
+
+    tables = {name: t.to_pandas() for name, t in omop.synthetic_tables(seed=3, count=300).items()}
+    steps = omop.prescreen(**tables, as_of="2025-10-28").attrition
+    shown = texts(plot.attrition(steps))
+    excluding = steps[(steps.excluded > 0) & (steps.criterion.astype(str) != "person")]
+    assert shown[0] == "Persons in the database\nn = 300"
+    assert shown[1:-1] == [f"{c}: {n}" for c, n in zip(excluding.criterion.astype(str), excluding.excluded)]
+    assert shown[-1] == f"Not excluded by the record\nn = {int(steps.remaining.iloc[-1])}"
+    assert len(excluding) >= 3

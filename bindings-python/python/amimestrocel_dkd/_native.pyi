@@ -10,6 +10,10 @@ import numpy.typing as npt
 from .types import AnalyteSlug, CriterionIdSlug, CriterionKindSlug, EquationSlug, OutcomeSlug, StatusSlug
 
 __all__ = [
+    "CRITERION_IDS",
+    "omop_concept_sets_json",
+    "omop_prescreen",
+    "omop_synthetic",
     "endpoints_csv",
     "endpoints_lab_table",
     "endpoints_derive_json",
@@ -489,3 +493,19 @@ def stats_summarise_json(values: List[Optional[float]], level: float = 0.95, qua
 def stats_wilson(events: int, n: int, level: float = 0.95) -> Tuple[Optional[float], Optional[float], Optional[float]]: ...
 def stats_kaplan_meier_json(times: List[float], events: List[bool], level: float = 0.95, interval: str = "log_log") -> str: ...
 def stats_t_quantile(p: float, df: float) -> float: ...
+CRITERION_IDS: List[CriterionIdSlug]
+def omop_concept_sets_json() -> str: ...
+def omop_prescreen(
+    person: List[Optional[Any]],
+    observation_period: Optional[List[Optional[Any]]],
+    measurement: Optional[List[Optional[Any]]],
+    condition_occurrence: Optional[List[Optional[Any]]],
+    drug_exposure: Optional[List[Optional[Any]]],
+    procedure_occurrence: Optional[List[Optional[Any]]],
+    concept: Optional[List[Optional[Any]]],
+    concept_ancestor: Optional[List[Optional[Any]]],
+    as_of: str,
+    concept_sets: Optional[str] = None,
+    config: Optional[str] = None,
+) -> Dict[str, Any]: ...
+def omop_synthetic(seed: int, count: int, complete: bool = False) -> Dict[str, Dict[str, Any]]: ...

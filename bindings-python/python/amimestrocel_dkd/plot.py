@@ -62,10 +62,16 @@ def _counts(column: Any) -> Dict[str, int]:
 def attrition(screening: Any, ax: Any = None) -> Any:
     """The screening flow of a :func:`~amimestrocel_dkd.screen_many` table, CONSORT-style:
     a box of the candidates screened, then one box per status (refused, ineligible, pending,
-    eligible) with its count, joined by arrows. Returns the axes; their texts are the boxes'."""
+    eligible) with its count, joined by arrows. Given the ``attrition`` table of an OMOP
+    pre-screen (:func:`amimestrocel_dkd.omop.prescreen`), the flow is its steps instead: the
+    persons read, then each criterion that excluded someone, with the number it excluded, down
+    to the persons the record does not exclude. Returns the axes; their texts are the boxes'."""
     table = _pandas(screening)
+    if {"criterion", "excluded", "remaining"} <= set(table.columns):
+        return _attrition_steps(table, _axes(ax))
     if "status" not in table.columns:
-        raise KeyError("the screening table has no column 'status' (a screen_many result has)")
+        raise KeyError("the screening table has no column 'status' (a screen_many result has), nor is it an "
+                       "attrition table (criterion, excluded, remaining)")
     ax = _axes(ax)
     counts = _counts(table["status"])
     steps = [("refused", "Refused (record not readable)"), ("ineligible", "Ineligible"),
@@ -80,6 +86,36 @@ def attrition(screening: Any, ax: Any = None) -> Any:
     ax.set_ylim(0, 1)
     ax.set_axis_off()
     ax.set_title("Screening flow")
+    return ax
+
+
+def _attrition_steps(table: Any, ax: Any) -> Any:
+    """The flow of an OMOP pre-screen's attrition table: the persons read, each criterion that
+    excluded someone (a side box with its count), and the persons left."""
+    box = {"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "black"}
+    first = table.iloc[0]
+    steps = [row for _, row in table.iloc[1:].iterrows() if int(row["excluded"]) > 0]
+    rows = len(steps) + 2
+
+    def y(i: int) -> float:
+        """The height of the i-th row of boxes."""
+        return 1 - (i + 0.5) / rows
+
+    read = int(first["remaining"]) + int(first["excluded"])
+    ax.text(0.3, y(0), f"Persons in the database\nn = {read}", ha="center", va="center", bbox=box)
+    if int(first["excluded"]):
+        ax.text(0.78, y(0), f"Not readable: {int(first['excluded'])}", ha="center", va="center", bbox=box)
+    for i, row in enumerate(steps, start=1):
+        ax.text(0.78, y(i), f"{row['criterion']}: {int(row['excluded'])}", ha="center", va="center", bbox=box)
+        ax.annotate("", xy=(0.6, y(i)), xytext=(0.3, y(i)), arrowprops={"arrowstyle": "->"})
+    last = int(table.iloc[-1]["remaining"])
+    ax.text(0.3, y(rows - 1), f"Not excluded by the record\nn = {last}", ha="center", va="center", bbox=box)
+    ax.annotate("", xy=(0.3, y(rows - 1) + 0.5 / rows), xytext=(0.3, y(0) - 0.5 / rows),
+                arrowprops={"arrowstyle": "->"})
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    ax.set_title("Pre-screening flow")
     return ax
 
 

@@ -1,11 +1,10 @@
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
 use super::*;
-use crate::eligibility::{screen, ConditionKind, CriterionId, ProtocolConfig, ScreeningRecord};
+use crate::eligibility::{screen, ConditionKind, CriterionId, ProtocolConfig};
 use crate::evaluation::Outcome;
+use crate::tools::omop_synthetic::{complete_concept_sets, representable, to_omop};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -374,203 +373,16 @@ fn rows_after_the_prescreening_date_are_counted_and_not_read() {
     assert_eq!(outcome(out.persons[0].screened.as_ref().unwrap(), CriterionId::IncUacr), Outcome::Unknown);
 }
 
-/// Concept sets of test-only ids for every field, so that every record field OMOP can carry
-/// is carried.
-fn every_set() -> ConceptSets {
-    let mut sets = ConceptSets::default();
-    let series = [
-        Series::UrineProtein24h,
-        Series::Uacr,
-        Series::Creatinine,
-        Series::CystatinC,
-        Series::Hba1c,
-        Series::Triglycerides,
-        Series::LdlCholesterol,
-        Series::Potassium,
-        Series::HbvDna,
-        Series::HcvRna,
-        Series::Hbsag,
-        Series::AntiHcv,
-        Series::Systolic,
-        Series::Diastolic,
-    ];
-    sets.measurements = series.iter().enumerate().map(|(i, &s)| (s, vec![1_000 + i as i64])).collect();
-    let kinds: Vec<ConditionKind> = CriterionId::ALL.iter().flat_map(|c| c.condition_kinds().iter().copied()).collect();
-    sets.conditions = kinds.iter().map(|&k| (k, vec![2_000 + k as i64])).collect::<BTreeMap<_, _>>();
-    sets.type2_diabetes = vec![3_001];
-    sets.non_diabetic_kidney_disease = vec![3_002];
-    (sets.positive, sets.negative, sets.local_routes) = (vec![4_001], vec![4_002], vec![6_001]);
-    sets
-}
-
-/// The record as OMOP can hold it: what OMOP does not carry (declarations, consent, the
-/// biopsy's finding, a condition's details, an ATC code, an undated condition) left out; the
-/// history taken for both conditions and medications or for neither; within a taken history a
-/// diagnosis not recorded is a no.
-fn representable(mut r: ScreeningRecord) -> ScreeningRecord {
-    let history = r.conditions.is_some() && r.medications.is_some();
-    (r.lactating, r.pregnant, r.pregnancy_or_egg_donation_plan, r.childbearing_plan_without_contraception) =
-        (None, None, None, None);
-    (r.other_trials, r.informed_consent, r.investigator_deems_unsuitable, r.kidney_biopsy) = (None, None, None, None);
-    if history {
-        r.type2_diabetes = Some(r.type2_diabetes == Some(true));
-        r.non_diabetic_kidney_disease = Some(r.non_diabetic_kidney_disease == Some(true));
-        if let Some(list) = r.conditions.as_mut() {
-            list.retain(|c| c.onset.is_some());
-            for c in list {
-                (c.nyha_class, c.residual_deficit, c.uncontrolled, c.iv_antibiotics) = (None, None, None, None);
-            }
-        }
-        for m in r.medications.iter_mut().flatten() {
-            m.atc = None;
-        }
-    } else {
-        (r.conditions, r.medications, r.type2_diabetes, r.non_diabetic_kidney_disease) = (None, None, None, None);
-    }
-    r
-}
-
-/// OMOP tables holding `r` (person 1), under [`every_set`].
-fn to_omop(r: &ScreeningRecord, sets: &ConceptSets) -> OmopTables {
-    // One id per text whatever the record (FNV-1a), so that tables of several records agree.
-    let id_of = |key: &str| {
-        5_000_000
-            + (key.bytes().fold(0xcbf29ce484222325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
-                % 100_000_000) as i64
-    };
-    let mut concepts: Vec<Concept> = Vec::new();
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    let mut concept_of = |text: &str, vocabulary: &str| -> i64 {
-        let key = format!("{vocabulary}:{text}");
-        let id = id_of(&key);
-        *ids.entry(key).or_insert_with(|| {
-            concepts.push(Concept {
-                concept_id: Some(id),
-                concept_name: Some(text.to_owned()),
-                vocabulary_id: Some(vocabulary.to_owned()),
-                concept_code: Some(text.to_owned()),
-            });
-            id
-        })
-    };
-    let set = |s: Series| sets.measurements[&s][0];
-    let mut m = Vec::new();
-    let labs = &r.labs;
-    for (series, list) in [
-        (Series::UrineProtein24h, &labs.urine_protein_24h),
-        (Series::Uacr, &labs.uacr),
-        (Series::Creatinine, &labs.creatinine),
-        (Series::CystatinC, &labs.cystatin_c),
-        (Series::Hba1c, &labs.hba1c),
-        (Series::Triglycerides, &labs.triglycerides),
-        (Series::LdlCholesterol, &labs.ldl_cholesterol),
-        (Series::Potassium, &labs.potassium),
-    ] {
-        for e in list {
-            let unit = concept_of(e.unit.as_str(), "UCUM");
-            m.push(Measurement {
-                person_id: Some(1),
-                concept_id: Some(set(series)),
-                date: Some(e.date),
-                value: Some(e.value),
-                unit_concept_id: Some(unit),
-                ..Measurement::default()
-            });
-        }
-    }
-    for (series, list) in [(Series::HbvDna, &labs.hbv_dna), (Series::HcvRna, &labs.hcv_rna)] {
-        for v in list {
-            m.push(Measurement {
-                person_id: Some(1),
-                concept_id: Some(set(series)),
-                date: Some(v.date),
-                value: Some(v.value),
-                range_high: Some(v.upper_limit_of_normal),
-                ..Measurement::default()
-            });
-        }
-    }
-    for (series, list) in [(Series::Hbsag, &labs.hbsag), (Series::AntiHcv, &labs.anti_hcv)] {
-        for v in list {
-            m.push(Measurement {
-                person_id: Some(1),
-                concept_id: Some(set(series)),
-                date: Some(v.date),
-                value_as_concept_id: Some(if v.positive { sets.positive[0] } else { sets.negative[0] }),
-                ..Measurement::default()
-            });
-        }
-    }
-    for bp in &r.blood_pressures {
-        let unit = concept_of(bp.unit.as_str(), "UCUM");
-        for (series, value) in [(Series::Systolic, bp.systolic), (Series::Diastolic, bp.diastolic)] {
-            m.push(Measurement {
-                person_id: Some(1),
-                concept_id: Some(set(series)),
-                date: Some(bp.date),
-                value: Some(value),
-                unit_concept_id: Some(unit),
-                ..Measurement::default()
-            });
-        }
-    }
-    let mut conditions = Vec::new();
-    let mut dated = |concept: i64, start: NaiveDate, end: Option<NaiveDate>| {
-        conditions.push(ConditionOccurrence { person_id: Some(1), concept_id: Some(concept), start: Some(start), end });
-    };
-    if r.type2_diabetes == Some(true) {
-        dated(sets.type2_diabetes[0], r.screening_date, None);
-    }
-    if r.non_diabetic_kidney_disease == Some(true) {
-        dated(sets.non_diabetic_kidney_disease[0], r.screening_date, None);
-    }
-    for c in r.conditions.iter().flatten() {
-        dated(sets.conditions[&c.condition][0], c.onset.unwrap(), c.resolved);
-    }
-    let drugs = r
-        .medications
-        .iter()
-        .flatten()
-        .map(|med| DrugExposure {
-            person_id: Some(1),
-            concept_id: Some(concept_of(&med.name, "RxNorm")),
-            start: Some(med.start),
-            end: med.end,
-            route_concept_id: (!med.systemic).then_some(sets.local_routes[0]),
-        })
-        .collect();
-    let history = r.conditions.is_some();
-    let observed_from = r.screening_date - chrono::TimeDelta::days(4_000);
-    OmopTables {
-        person: vec![Person {
-            person_id: Some(1),
-            gender_concept_id: Some(if r.sex == crate::demographics::Sex::Male { 8507 } else { 8532 }),
-            year_of_birth: Some(i64::from(r.date_of_birth.year())),
-            month_of_birth: Some(i64::from(r.date_of_birth.month())),
-            day_of_birth: Some(i64::from(r.date_of_birth.day())),
-            birth_date: None,
-        }],
-        observation_period: history.then(|| {
-            vec![ObservationPeriod { person_id: Some(1), start: Some(observed_from), end: Some(r.screening_date) }]
-        }),
-        measurement: Some(m),
-        condition_occurrence: Some(conditions),
-        drug_exposure: Some(drugs),
-        procedure_occurrence: None,
-        concept: Some(concepts),
-        concept_ancestor: None,
-    }
-}
-
 #[test]
 fn a_synthetic_record_written_as_omop_prescreens_as_the_record_screens_for_every_criterion() {
-    let sets = every_set();
+    let sets = complete_concept_sets();
     let config = ProtocolConfig::default();
     let (mut compared, mut with_history, mut excluded_by_history) = (0, 0, 0);
     for record in crate::tools::synthetic::records(11).take(400) {
         let record = representable(record);
         let Ok(direct) = screen(&record, &config) else { continue };
-        let out = prescreen(&to_omop(&record, &sets), &sets, &config, record.screening_date).unwrap();
+        let out =
+            prescreen(&to_omop(std::slice::from_ref(&record), &sets), &sets, &config, record.screening_date).unwrap();
         assert!(out.row_errors.is_empty(), "{}: {:?}", record.id, out.row_errors);
         let p = out.persons[0].screened.as_ref().unwrap();
         for (c, o) in direct.criteria.iter().zip(&p.outcomes) {
@@ -632,10 +444,10 @@ proptest! {
     /// The order of a table's rows changes no outcome (only the rows errors name).
     #[test]
     fn the_order_of_rows_does_not_change_any_outcome(seed in 0u64..1_000, rotate in 0usize..50) {
-        let sets = every_set();
+        let sets = complete_concept_sets();
         let config = ProtocolConfig::default();
         let record = representable(crate::tools::synthetic::records(seed).next().unwrap());
-        let tables = to_omop(&record, &sets);
+        let tables = to_omop(std::slice::from_ref(&record), &sets);
         let mut shuffled = tables.clone();
         if let Some(m) = shuffled.measurement.as_mut() {
             let n = m.len().max(1);
@@ -656,19 +468,11 @@ proptest! {
     /// Attrition adds up: every person read is excluded at one step or remains at the end.
     #[test]
     fn attrition_accounts_for_every_person(seed in 0u64..1_000, n in 1usize..30) {
-        let sets = every_set();
+        let sets = complete_concept_sets();
         let config = ProtocolConfig::default();
         let as_of = day(AS_OF);
-        let mut tables = OmopTables::default();
-        for (i, record) in crate::tools::synthetic::records(seed).take(n).enumerate() {
-            let mut one = to_omop(&representable(record), &sets);
-            let id = i as i64 + 1;
-            one.person[0].person_id = Some(id);
-            tables.person.extend(one.person);
-            for m in one.measurement.iter_mut().flatten() { m.person_id = Some(id); m.date = m.date.map(|d| d.min(as_of)); }
-            tables.measurement.get_or_insert_with(Vec::new).extend(one.measurement.unwrap_or_default());
-            tables.concept.get_or_insert_with(Vec::new).extend(one.concept.unwrap_or_default());
-        }
+        let records: Vec<_> = crate::tools::synthetic::records(seed).take(n).map(representable).collect();
+        let tables = to_omop(&records, &sets);
         let out = prescreen(&tables, &sets, &config, as_of).unwrap();
         let steps = attrition(&out.persons);
         let excluded: usize = steps.iter().map(|s| s.excluded).sum();

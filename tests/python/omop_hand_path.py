@@ -1,0 +1,109 @@
+"""The hand path of OMOP pre-screening, as a data scientist would write it without
+``omop.prescreen``: DuckDB assembles one screening record per person from the CDM tables (SQL
+written here from the readings of ``docs/interpretation.md``, "OMOP pre-screening"), the records
+come out through ``to_pylist()`` and go through ``screen_many``. It is the oracle of
+``test_omop.py`` and the baseline of ``scripts/bench-omop.py``.
+
+It covers what the synthetic tables hold: the lab series and viral loads of the concept sets,
+blood pressures paired on their date (one of each side per date), conditions and type 2 diabetes
+by the sets' concepts without descendants, medications by their concept's name, and the history
+taken when an observation period covers ``history_observed_days`` up to ``as_of``. Births are full
+dates.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping
+
+LABS = ["urine_protein_24h", "uacr", "creatinine", "cystatin_c", "hba1c", "triglycerides", "ldl_cholesterol",
+        "potassium"]
+VIRAL = ["hbv_dna", "hcv_rna"]
+
+
+def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The screening records of the persons of the tables registered in ``con`` (``person``,
+    ``observation_period``, ``measurement``, ``condition_occurrence``, ``drug_exposure``,
+    ``concept``), on ``as_of``, as dicts."""
+    lab_map = [(i, s) for s, ids in sets["measurements"].items() for i in ids]
+    cond_map = [(i, k) for k, ids in sets["conditions"].items() for i in ids]
+    con.execute("CREATE OR REPLACE TEMP TABLE lab_map (concept_id BIGINT, series VARCHAR)")
+    con.executemany("INSERT INTO lab_map VALUES (?, ?)", lab_map)
+    con.execute("CREATE OR REPLACE TEMP TABLE cond_map (concept_id BIGINT, kind VARCHAR)")
+    if cond_map:
+        con.executemany("INSERT INTO cond_map VALUES (?, ?)", cond_map)
+    t2 = ", ".join(str(i) for i in sets["type2_diabetes"]) or "NULL"
+    day = f"DATE '{as_of}'"
+    iso = "'%Y-%m-%d'"
+    lab_lists = ",\n".join(
+        f"list({{'date': strftime(d, {iso}), 'value': v, 'unit': unit}} ORDER BY d, row) "
+        f"FILTER (WHERE series = '{s}') AS {s}" for s in LABS)
+    viral_lists = ",\n".join(
+        f"list({{'date': strftime(d, {iso}), 'value': v, 'upper_limit_of_normal': uln}} ORDER BY d, row) "
+        f"FILTER (WHERE series = '{s}') AS {s}" for s in VIRAL)
+    sql = f"""
+    WITH
+    observed AS (
+        SELECT DISTINCT person_id FROM observation_period
+        WHERE observation_period_start_date <= {day} - INTERVAL {int(sets['history_observed_days'])} DAY
+          AND observation_period_end_date >= {day}),
+    m AS (
+        SELECT x.person_id, l.series, x.measurement_date AS d, x.value_as_number AS v, u.concept_code AS unit,
+               x.range_high AS uln, x.row
+        FROM (SELECT *, row_number() OVER () AS row FROM measurement) x
+        JOIN lab_map l ON x.measurement_concept_id = l.concept_id
+        LEFT JOIN concept u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'
+        WHERE x.measurement_date <= {day}),
+    labs AS (SELECT person_id, {lab_lists}, {viral_lists} FROM m GROUP BY person_id),
+    bp AS (
+        SELECT s.person_id,
+               list({{'date': strftime(s.d, {iso}), 'systolic': s.v, 'diastolic': t.v, 'unit': s.unit}} ORDER BY s.d)
+                   AS blood_pressures
+        FROM m s JOIN m t ON s.person_id = t.person_id AND s.d = t.d AND t.series = 'diastolic'
+        WHERE s.series = 'systolic' GROUP BY s.person_id),
+    cond AS (
+        SELECT c.person_id,
+               list({{'condition': k.kind, 'onset': strftime(c.condition_start_date, {iso}),
+                      'resolved': CASE WHEN c.condition_end_date <= {day}
+                                       THEN strftime(c.condition_end_date, {iso}) END}}) AS conditions
+        FROM condition_occurrence c JOIN cond_map k ON c.condition_concept_id = k.concept_id
+        WHERE c.condition_start_date <= {day} GROUP BY c.person_id),
+    t2 AS (
+        SELECT DISTINCT person_id FROM condition_occurrence
+        WHERE condition_concept_id IN ({t2}) AND condition_start_date <= {day}),
+    meds AS (
+        SELECT x.person_id,
+               list({{'name': coalesce(k.concept_name, 'concept ' || x.drug_concept_id),
+                      'start': strftime(x.drug_exposure_start_date, {iso}),
+                      'end': CASE WHEN x.drug_exposure_end_date <= {day}
+                                  THEN strftime(x.drug_exposure_end_date, {iso}) END}}) AS medications
+        FROM drug_exposure x LEFT JOIN concept k ON k.concept_id = x.drug_concept_id
+        WHERE x.drug_exposure_start_date <= {day} GROUP BY x.person_id)
+    SELECT CAST(p.person_id AS VARCHAR) AS id,
+           CASE p.gender_concept_id WHEN 8507 THEN 'male' WHEN 8532 THEN 'female' END AS sex,
+           strftime(make_date(CAST(p.year_of_birth AS INTEGER), CAST(p.month_of_birth AS INTEGER),
+                              CAST(p.day_of_birth AS INTEGER)), {iso}) AS date_of_birth,
+           '{as_of}' AS screening_date,
+           CASE WHEN t2.person_id IS NOT NULL THEN true
+                WHEN observed.person_id IS NOT NULL AND {len(sets['type2_diabetes'])} > 0 THEN false END
+               AS type2_diabetes,
+           {", ".join(f"labs.{s}" for s in LABS + VIRAL)},
+           bp.blood_pressures,
+           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(meds.medications, []) END AS medications,
+           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(cond.conditions, []) END AS conditions
+    FROM person p
+    LEFT JOIN observed ON observed.person_id = p.person_id
+    LEFT JOIN labs ON labs.person_id = p.person_id
+    LEFT JOIN bp ON bp.person_id = p.person_id
+    LEFT JOIN cond ON cond.person_id = p.person_id
+    LEFT JOIN t2 ON t2.person_id = p.person_id
+    LEFT JOIN meds ON meds.person_id = p.person_id
+    ORDER BY p.person_id
+    """
+    rows: List[Dict[str, Any]] = con.sql(sql).to_arrow_table().to_pylist()
+    out = []
+    for row in rows:
+        labs = {s: row.pop(s) or [] for s in LABS + VIRAL}
+        row["labs"] = labs
+        row["blood_pressures"] = row["blood_pressures"] or []
+        out.append({k: v for k, v in row.items() if v is not None})
+    return out
