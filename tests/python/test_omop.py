@@ -182,3 +182,67 @@ def test_instants_need_a_zone() -> None:
         omop.prescreen(person, as_of="2025-06-01")
     out = omop.prescreen(person, as_of="2025-06-01", tz="Asia/Shanghai")
     assert out.persons.to_pandas().birth_known_to[0] == "day"
+
+
+def test_a_sql_version_of_the_uacr_hba1c_and_lipid_criteria_agrees_with_the_prescreen(
+        tables: Dict[str, Any]) -> None:
+    """The oracle for three lab criteria, written in DuckDB SQL from the protocol's thresholds and
+    the published conversions (UACR mg/mmol × 1000 / 113.12, creatinine's molar mass; HbA1c
+    NGSP % = 0.09148 × IFCC mmol/mol + 2.152; triglycerides 88.57 and LDL 38.67 mg/dL per
+    mmol/L, NCEP ATP III), on the latest value of the 90 days up to ``as_of`` (a tie of dates
+    goes to the later row). The pre-screen's own table is read back into DuckDB and compared
+    there, person by person."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name, t in tables.items():
+        con.register(name, t.to_pyarrow())
+    ours = omop.prescreen(**{n: t.to_pyarrow() for n, t in tables.items()}, as_of=AS_OF).persons
+    con.register("ours", ours)
+    mismatches = con.sql(f"""
+        WITH m AS (
+            SELECT x.person_id, x.measurement_concept_id AS c, x.measurement_date AS d, x.value_as_number AS v,
+                   u.concept_code AS unit, x.row
+            FROM (SELECT *, row_number() OVER () AS row FROM measurement) x
+            JOIN concept u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'
+            WHERE x.measurement_date BETWEEN DATE '{AS_OF}' - INTERVAL 90 DAY AND DATE '{AS_OF}'),
+        converted AS (
+            SELECT person_id, d, row,
+                   CASE WHEN c = 3034485 THEN 'uacr' WHEN c = 3004410 THEN 'hba1c'
+                        WHEN c = 3022192 THEN 'tg' WHEN c IN (3028437, 3028288) THEN 'ldl' END AS analyte,
+                   CASE WHEN c = 3034485 AND unit = 'mg/g' THEN v
+                        WHEN c = 3034485 AND unit = 'mg/mmol' THEN v * 1000 / 113.12
+                        WHEN c = 3004410 AND unit = '%' THEN v
+                        WHEN c = 3004410 AND unit = 'mmol/mol' THEN 0.09148 * v + 2.152
+                        WHEN c = 3022192 AND unit = 'mmol/L' THEN v
+                        WHEN c = 3022192 AND unit = 'mg/dL' THEN v / 88.57
+                        WHEN c IN (3028437, 3028288) AND unit = 'mmol/L' THEN v
+                        WHEN c IN (3028437, 3028288) AND unit = 'mg/dL' THEN v / 38.67 END AS x
+            FROM m WHERE c IN (3034485, 3004410, 3022192, 3028437, 3028288)),
+        latest AS (
+            SELECT person_id, analyte, arg_max(x, day * 100000000 + row) AS x
+            FROM (SELECT *, date_diff('day', DATE '1970-01-01', d) AS day FROM converted)
+            GROUP BY person_id, analyte),
+        sql AS (
+            SELECT p.person_id,
+                   CASE WHEN u.x IS NULL THEN 'unknown' WHEN u.x > 1000 THEN 'met' ELSE 'not_met' END AS inc_uacr,
+                   CASE WHEN h.x IS NULL THEN 'unknown' WHEN h.x < 9 THEN 'met' ELSE 'not_met' END AS inc_hba1c,
+                   CASE WHEN t.x >= 6.2 OR l.x >= 4.1 THEN 'met'
+                        WHEN t.x IS NOT NULL AND l.x IS NOT NULL THEN 'not_met' ELSE 'unknown' END
+                       AS exc_hyperlipidaemia
+            FROM person p
+            LEFT JOIN latest u ON u.person_id = p.person_id AND u.analyte = 'uacr'
+            LEFT JOIN latest h ON h.person_id = p.person_id AND h.analyte = 'hba1c'
+            LEFT JOIN latest t ON t.person_id = p.person_id AND t.analyte = 'tg'
+            LEFT JOIN latest l ON l.person_id = p.person_id AND l.analyte = 'ldl')
+        SELECT count(*) FILTER (WHERE CAST(o.inc_uacr AS VARCHAR) <> s.inc_uacr) AS uacr,
+               count(*) FILTER (WHERE CAST(o.inc_hba1c AS VARCHAR) <> s.inc_hba1c) AS hba1c,
+               count(*) FILTER (WHERE CAST(o.exc_hyperlipidaemia AS VARCHAR) <> s.exc_hyperlipidaemia) AS lipids,
+               count(*) AS persons,
+               count(*) FILTER (WHERE s.inc_uacr = 'met') AS uacr_met,
+               count(*) FILTER (WHERE s.inc_uacr = 'not_met') AS uacr_not_met,
+               count(*) FILTER (WHERE s.exc_hyperlipidaemia = 'met') AS lipids_met
+        FROM ours o JOIN sql s ON s.person_id = o.person_id""").fetchall()
+    uacr, hba1c, lipids, n, uacr_met, uacr_not_met, lipids_met = mismatches[0]
+    assert (uacr, hba1c, lipids, n) == (0, 0, 0, 400)
+    assert uacr_met > 50 and uacr_not_met > 0 and lipids_met > 0, mismatches
