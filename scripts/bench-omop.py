@@ -20,7 +20,7 @@ import amimestrocel_dkd as dkd
 from amimestrocel_dkd import omop
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "python"))
-from omop_hand_path import records as hand_records  # noqa: E402
+from omop_hand_path import records as hand_records, register  # noqa: E402
 
 
 def best(f: Callable[[], object], repeat: int = 2) -> float:
@@ -39,8 +39,7 @@ arrow = {name: t.to_pyarrow() for name, t in tables.items()}
 frames = {name: t.to_pandas() for name, t in tables.items()}
 sets = omop.concept_sets()
 con = duckdb.connect()
-for name, t in arrow.items():
-    con.register(name, t)
+register(con, arrow)
 
 
 def hand() -> object:

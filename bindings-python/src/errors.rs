@@ -170,7 +170,9 @@ pub fn omop(py: Python<'_>, e: amimestrocel_dkd::omop::PrescreenError) -> PyErr 
     use amimestrocel_dkd::omop::{ConceptSetError, PrescreenError};
     let path = match &e {
         PrescreenError::Config(c) => c.field.clone(),
-        PrescreenError::ConceptSets(ConceptSetError::Malformed { path, .. }) => format!("concept_sets.{path}"),
+        PrescreenError::ConceptSets(ConceptSetError::Malformed { path, .. }) if path != "." => {
+            format!("concept_sets.{path}")
+        }
         PrescreenError::ConceptSets(_) => "concept_sets".to_owned(),
     };
     let d = PyDict::new(py);

@@ -7,7 +7,7 @@ use amimestrocel_dkd::date::parse_iso_date;
 use amimestrocel_dkd::eligibility::{CriterionId, ProtocolConfig, Status};
 use amimestrocel_dkd::evaluation::Outcome;
 use amimestrocel_dkd::omop::{
-    attrition, prescreen, Birth, Concept, ConceptAncestor, ConceptSets, ConditionOccurrence, DrugExposure, Measurement,
+    attrition, prescreen, Concept, ConceptAncestor, ConceptSets, ConditionOccurrence, DrugExposure, Measurement,
     ObservationPeriod, OmopTables, Person, PrescreenError, ProcedureOccurrence,
 };
 use chrono::NaiveDate;
@@ -18,19 +18,26 @@ use pyo3::types::PyDict;
 
 use crate::arrow_read::NO_INT;
 use crate::errors;
+use crate::schedule::{day_of, days_since_1970};
 
-/// The columns of one table, in the order the package sends them (None: the column is absent).
-type Columns<'py> = Vec<Option<Bound<'py, PyAny>>>;
+/// The columns of one table, in the order the package sends them, each with its name (None:
+/// the column is absent).
+type Columns<'py> = Vec<(String, Option<Bound<'py, PyAny>>)>;
 
 /// Reads the columns of one table by position.
 struct Read<'py> {
+    py: Python<'py>,
     columns: Columns<'py>,
     table: &'static str,
 }
 
 impl<'py> Read<'py> {
     fn column(&self, at: usize) -> Option<&Bound<'py, PyAny>> {
-        self.columns.get(at).and_then(Option::as_ref)
+        self.columns.get(at).and_then(|(_, c)| c.as_ref())
+    }
+
+    fn name(&self, at: usize) -> &str {
+        self.columns.get(at).map_or("", |(name, _)| name.as_str())
     }
 
     fn rows(&self) -> PyResult<usize> {
@@ -59,28 +66,36 @@ impl<'py> Read<'py> {
         Ok(values.iter().map(|&v| (!v.is_nan()).then_some(v)).collect())
     }
 
-    /// A date column (int32 days since 1970, `i32::MIN` for null) as options.
+    /// A date column (int32 days since 1970, `i32::MIN` for null) as options; a day the library
+    /// cannot hold as a date is an error naming the column and row, never read as null.
     fn dates(&self, at: usize, n: usize) -> PyResult<Vec<Option<NaiveDate>>> {
         let Some(c) = self.column(at) else { return Ok(vec![None; n]) };
         let array: PyReadonlyArray1<'py, i32> = c.extract()?;
         let values = array.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         self.same_length(values.len(), n)?;
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-        Ok(values
+        let not_a_date = |row: usize| {
+            let argument = format!("{}.{}[{row}]", self.table, self.name(at));
+            errors::argument(self.py, &argument, "is not a date the library can hold")
+        };
+        values
             .iter()
-            .map(|&d| {
-                (d != i32::MIN).then(|| epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(d)))).flatten()
-            })
-            .collect())
+            .enumerate()
+            .map(|(row, &d)| if d == i32::MIN { Ok(None) } else { day_of(d).map(Some).ok_or_else(|| not_a_date(row)) })
+            .collect()
     }
 
-    /// A text column given as (codes, texts), -1 for null.
+    /// A text column given as (codes, texts), -1 for null; another code outside the texts is
+    /// the package's defect, an internal error.
     fn texts(&self, at: usize, n: usize) -> PyResult<Vec<Option<String>>> {
         let Some(c) = self.column(at) else { return Ok(vec![None; n]) };
         let (codes, texts): (PyReadonlyArray1<'py, i64>, Vec<String>) = c.extract()?;
         let codes = codes.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         self.same_length(codes.len(), n)?;
-        Ok(codes.iter().map(|&k| usize::try_from(k).ok().and_then(|k| texts.get(k).cloned())).collect())
+        let text = |k: i64| usize::try_from(k).ok().and_then(|k| texts.get(k).cloned());
+        codes
+            .iter()
+            .map(|&k| if k == -1 { Ok(None) } else { text(k).map(Some).ok_or_else(|| errors::internal(self.py)) })
+            .collect()
     }
 
     fn same_length(&self, len: usize, n: usize) -> PyResult<()> {
@@ -93,12 +108,13 @@ impl<'py> Read<'py> {
 }
 
 fn table<'py, T>(
+    py: Python<'py>,
     columns: Option<Columns<'py>>,
     name: &'static str,
     rows: impl Fn(&Read<'py>, usize) -> PyResult<Vec<T>>,
 ) -> PyResult<Option<Vec<T>>> {
     let Some(columns) = columns else { return Ok(None) };
-    let read = Read { columns, table: name };
+    let read = Read { py, columns, table: name };
     let n = read.rows()?;
     rows(&read, n).map(Some)
 }
@@ -113,17 +129,18 @@ macro_rules! rows {
 
 /// The tables as core's rows.
 #[allow(clippy::too_many_arguments)]
-fn tables(
-    person: Columns<'_>,
-    observation_period: Option<Columns<'_>>,
-    measurement: Option<Columns<'_>>,
-    condition_occurrence: Option<Columns<'_>>,
-    drug_exposure: Option<Columns<'_>>,
-    procedure_occurrence: Option<Columns<'_>>,
-    concept: Option<Columns<'_>>,
-    concept_ancestor: Option<Columns<'_>>,
+fn tables<'py>(
+    py: Python<'py>,
+    person: Columns<'py>,
+    observation_period: Option<Columns<'py>>,
+    measurement: Option<Columns<'py>>,
+    condition_occurrence: Option<Columns<'py>>,
+    drug_exposure: Option<Columns<'py>>,
+    procedure_occurrence: Option<Columns<'py>>,
+    concept: Option<Columns<'py>>,
+    concept_ancestor: Option<Columns<'py>>,
 ) -> PyResult<OmopTables> {
-    let person = table(Some(person), "person", |r, n| {
+    let person = table(py, Some(person), "person", |r, n| {
         Ok(rows!(
             n,
             Person {
@@ -139,10 +156,10 @@ fn tables(
     .unwrap_or_default();
     Ok(OmopTables {
         person,
-        observation_period: table(observation_period, "observation_period", |r, n| {
+        observation_period: table(py, observation_period, "observation_period", |r, n| {
             Ok(rows!(n, ObservationPeriod { person_id: r.ints(0, n)?, start: r.dates(1, n)?, end: r.dates(2, n)? }))
         })?,
-        measurement: table(measurement, "measurement", |r, n| {
+        measurement: table(py, measurement, "measurement", |r, n| {
             Ok(rows!(
                 n,
                 Measurement {
@@ -157,7 +174,7 @@ fn tables(
                 }
             ))
         })?,
-        condition_occurrence: table(condition_occurrence, "condition_occurrence", |r, n| {
+        condition_occurrence: table(py, condition_occurrence, "condition_occurrence", |r, n| {
             Ok(rows!(
                 n,
                 ConditionOccurrence {
@@ -168,7 +185,7 @@ fn tables(
                 }
             ))
         })?,
-        drug_exposure: table(drug_exposure, "drug_exposure", |r, n| {
+        drug_exposure: table(py, drug_exposure, "drug_exposure", |r, n| {
             Ok(rows!(
                 n,
                 DrugExposure {
@@ -180,13 +197,13 @@ fn tables(
                 }
             ))
         })?,
-        procedure_occurrence: table(procedure_occurrence, "procedure_occurrence", |r, n| {
+        procedure_occurrence: table(py, procedure_occurrence, "procedure_occurrence", |r, n| {
             Ok(rows!(
                 n,
                 ProcedureOccurrence { person_id: r.ints(0, n)?, concept_id: r.ints(1, n)?, date: r.dates(2, n)? }
             ))
         })?,
-        concept: table(concept, "concept", |r, n| {
+        concept: table(py, concept, "concept", |r, n| {
             Ok(rows!(
                 n,
                 Concept {
@@ -197,7 +214,7 @@ fn tables(
                 }
             ))
         })?,
-        concept_ancestor: table(concept_ancestor, "concept_ancestor", |r, n| {
+        concept_ancestor: table(py, concept_ancestor, "concept_ancestor", |r, n| {
             Ok(rows!(n, ConceptAncestor { ancestor: r.ints(0, n)?, descendant: r.ints(1, n)? }))
         })?,
     })
@@ -243,6 +260,7 @@ fn omop_prescreen<'py>(
             Some(text) => ProtocolConfig::from_json(text).map_err(|e| errors::config(py, &e.field, &e.reason))?,
         };
         let tables = tables(
+            py,
             person,
             observation_period,
             measurement,
@@ -253,7 +271,7 @@ fn omop_prescreen<'py>(
             concept_ancestor,
         )?;
         let out = py.detach(|| prescreen(&tables, &sets, &config, as_of)).map_err(|e| errors::omop(py, e))?;
-        result(py, &out, &tables)
+        result(py, &out)
     })
 }
 
@@ -261,7 +279,6 @@ fn omop_prescreen<'py>(
 fn result<'py>(
     py: Python<'py>,
     out: &amimestrocel_dkd::omop::Prescreen<amimestrocel_dkd::omop::Prescreened>,
-    tables: &OmopTables,
 ) -> PyResult<Bound<'py, PyDict>> {
     const REFUSED: u8 = 255;
     let n = out.persons.len();
@@ -271,7 +288,6 @@ fn result<'py>(
     let (mut status, mut not_excluded, mut history, mut biopsy) =
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut still, mut birth) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     for p in &out.persons {
         match &p.screened {
             Some(s) => {
@@ -281,17 +297,9 @@ fn result<'py>(
                 status.push(status_of(s.status));
                 not_excluded.push(s.not_excluded_by_record);
                 history.push(s.history_taken);
-                biopsy.push(s.kidney_biopsy.map_or(i32::MIN, |d| (d - epoch).num_days() as i32));
+                biopsy.push(s.kidney_biopsy.map_or(i32::MIN, days_since_1970));
                 still.push(Some(s.still_to_check.iter().map(|c| c.slug()).collect::<Vec<_>>().join(",")));
-                birth.push(Some(match s.birth {
-                    Birth::Exact(_) => "day",
-                    Birth::Between(first, last)
-                        if chrono::Datelike::month(&first) == chrono::Datelike::month(&last) =>
-                    {
-                        "month"
-                    }
-                    Birth::Between(..) => "year",
-                }));
+                birth.push(Some(s.birth.known_to()));
             }
             None => {
                 for column in &mut outcomes {
@@ -334,7 +342,6 @@ fn result<'py>(
     d.set_item("rows_after_as_of", out.rows_after_as_of.iter().map(|(t, n)| (t.as_str(), *n)).collect::<Vec<_>>())?;
     d.set_item("concept_sets_version", &out.concept_sets_version)?;
     d.set_item("config_version", &out.config_version)?;
-    d.set_item("persons_listed", tables.person.len())?;
     Ok(d)
 }
 
@@ -351,13 +358,9 @@ fn omop_synthetic<'py>(py: Python<'py>, seed: u64, count: usize, complete: bool)
         let records: Vec<_> =
             amimestrocel_dkd::tools::synthetic::records(seed).take(count).map(representable).collect();
         let t = py.detach(|| to_omop(&records, &sets));
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
         let ints = |v: Vec<Option<i64>>| PyArray1::from_vec(py, v.into_iter().map(|x| x.unwrap_or(NO_INT)).collect());
         let days = |v: Vec<Option<NaiveDate>>| {
-            PyArray1::from_vec(
-                py,
-                v.into_iter().map(|d| d.map_or(i32::MIN, |d| (d - epoch).num_days() as i32)).collect(),
-            )
+            PyArray1::from_vec(py, v.into_iter().map(|d| d.map_or(i32::MIN, days_since_1970)).collect())
         };
         let floats =
             |v: Vec<Option<f64>>| PyArray1::from_vec(py, v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect());

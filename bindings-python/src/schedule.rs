@@ -285,13 +285,13 @@ fn days_slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, i32>) -> PyResult<&'a 
 type ColumnNames = [String; 6];
 
 /// A day since 1970, `i32::MIN` for none.
-fn day_of(day: i32) -> Option<NaiveDate> {
+pub(crate) fn day_of(day: i32) -> Option<NaiveDate> {
     const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
     (day != i32::MIN).then(|| day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)).flatten()
 }
 
 /// Days since 1970 of a date.
-fn days_since_1970(date: NaiveDate) -> i32 {
+pub(crate) fn days_since_1970(date: NaiveDate) -> i32 {
     const EPOCH_CE: i32 = 719_163;
     chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
 }

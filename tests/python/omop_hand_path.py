@@ -20,10 +20,21 @@ LABS = ["urine_protein_24h", "uacr", "creatinine", "cystatin_c", "hba1c", "trigl
 VIRAL = ["hbv_dna", "hcv_rna"]
 
 
+def register(con: Any, tables: Mapping[str, Any]) -> None:
+    """Registers pyarrow tables in ``con`` by name, ``measurement`` with a column ``row`` (its
+    row number: SQL keeps no row order, and a tie of dates goes to the later row)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    for name, table in tables.items():
+        if name == "measurement":
+            table = table.append_column("row", pa.array(range(len(table)), pa.int64()))
+        con.register(name, table)
+
+
 def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any]]:
-    """The screening records of the persons of the tables registered in ``con`` (``person``,
-    ``observation_period``, ``measurement``, ``condition_occurrence``, ``drug_exposure``,
-    ``concept``), on ``as_of``, as dicts."""
+    """The screening records of the persons of the tables registered in ``con`` by
+    :func:`register` (``person``, ``observation_period``, ``measurement``,
+    ``condition_occurrence``, ``drug_exposure``, ``concept``), on ``as_of``, as dicts."""
     lab_map = [(i, s) for s, ids in sets["measurements"].items() for i in ids]
     cond_map = [(i, k) for k, ids in sets["conditions"].items() for i in ids]
     con.execute("CREATE OR REPLACE TEMP TABLE lab_map (concept_id BIGINT, series VARCHAR)")
@@ -49,7 +60,7 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any
     m AS (
         SELECT x.person_id, l.series, x.measurement_date AS d, x.value_as_number AS v, u.concept_code AS unit,
                x.range_high AS uln, x.row
-        FROM (SELECT *, row_number() OVER () AS row FROM measurement) x
+        FROM measurement x
         JOIN lab_map l ON x.measurement_concept_id = l.concept_id
         LEFT JOIN concept u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'
         WHERE x.measurement_date <= {day}),

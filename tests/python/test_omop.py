@@ -15,7 +15,7 @@ import amimestrocel_dkd as dkd
 from amimestrocel_dkd import omop
 from amimestrocel_dkd.errors import InvalidConfigError
 
-from omop_hand_path import records as hand_records
+from omop_hand_path import records as hand_records, register
 
 CRITERIA = [c.id for c in dkd.criteria()]
 AS_OF = "2025-10-28"  # the synthetic cohort's latest screening date: its extraction date
@@ -69,8 +69,7 @@ def test_the_prescreen_equals_a_hand_written_duckdb_path(tables: Dict[str, Any])
     import duckdb
 
     con = duckdb.connect()
-    for name, t in tables.items():
-        con.register(name, t.to_pyarrow())
+    register(con, {name: t.to_pyarrow() for name, t in tables.items()})
     sets = omop.concept_sets()
     by_hand = dkd.screen_many(hand_records(con, AS_OF, sets))
     got = persons(omop.prescreen(**{n: t.to_pyarrow() for n, t in tables.items()}, as_of=AS_OF))
@@ -195,15 +194,14 @@ def test_a_sql_version_of_the_uacr_hba1c_and_lipid_criteria_agrees_with_the_pres
     import duckdb
 
     con = duckdb.connect()
-    for name, t in tables.items():
-        con.register(name, t.to_pyarrow())
+    register(con, {name: t.to_pyarrow() for name, t in tables.items()})
     ours = omop.prescreen(**{n: t.to_pyarrow() for n, t in tables.items()}, as_of=AS_OF).persons
     con.register("ours", ours)
     mismatches = con.sql(f"""
         WITH m AS (
             SELECT x.person_id, x.measurement_concept_id AS c, x.measurement_date AS d, x.value_as_number AS v,
                    u.concept_code AS unit, x.row
-            FROM (SELECT *, row_number() OVER () AS row FROM measurement) x
+            FROM measurement x
             JOIN concept u ON u.concept_id = x.unit_concept_id AND u.vocabulary_id = 'UCUM'
             WHERE x.measurement_date BETWEEN DATE '{AS_OF}' - INTERVAL 90 DAY AND DATE '{AS_OF}'),
         converted AS (
@@ -246,3 +244,19 @@ def test_a_sql_version_of_the_uacr_hba1c_and_lipid_criteria_agrees_with_the_pres
     uacr, hba1c, lipids, n, uacr_met, uacr_not_met, lipids_met = mismatches[0]
     assert (uacr, hba1c, lipids, n) == (0, 0, 0, 400)
     assert uacr_met > 50 and uacr_not_met > 0 and lipids_met > 0, mismatches
+
+
+def test_identifiers_are_never_rounded_and_a_day_beyond_the_library_is_refused_by_name() -> None:
+    big = 2**53 + 1  # float64 cannot hold it: read from a nullable Int64 column as it is
+    person = pd.DataFrame({"person_id": pd.array([big, None], dtype="Int64"), "gender_concept_id": [8507, 8507],
+                           "year_of_birth": [1960, 1960]})
+    out = omop.prescreen(person, as_of="2025-06-01")
+    assert int(out.persons.person_id[0]) == big
+    assert list(out.row_errors.kind) == ["missing"]  # the row without a person_id
+    with pytest.raises(TypeError, match="beyond 2\\*\\*53"):
+        omop.prescreen(_one_person(person_id=float(2**60)), as_of="2025-06-01")
+    import pyarrow as pa
+    far = pa.table({"person_id": [1], "gender_concept_id": [8507], "year_of_birth": [1960],
+                    "birth_datetime": pa.array([2**31 - 1], pa.date32())})
+    with pytest.raises(dkd.InvalidInputError, match="person.birth_datetime\\[0\\]"):
+        omop.prescreen(far, as_of="2025-06-01")

@@ -495,15 +495,16 @@ def stats_kaplan_meier_json(times: List[float], events: List[bool], level: float
 def stats_t_quantile(p: float, df: float) -> float: ...
 CRITERION_IDS: List[CriterionIdSlug]
 def omop_concept_sets_json() -> str: ...
+_OmopColumns = List[Tuple[str, Optional[Any]]]
 def omop_prescreen(
-    person: List[Optional[Any]],
-    observation_period: Optional[List[Optional[Any]]],
-    measurement: Optional[List[Optional[Any]]],
-    condition_occurrence: Optional[List[Optional[Any]]],
-    drug_exposure: Optional[List[Optional[Any]]],
-    procedure_occurrence: Optional[List[Optional[Any]]],
-    concept: Optional[List[Optional[Any]]],
-    concept_ancestor: Optional[List[Optional[Any]]],
+    person: _OmopColumns,
+    observation_period: Optional[_OmopColumns],
+    measurement: Optional[_OmopColumns],
+    condition_occurrence: Optional[_OmopColumns],
+    drug_exposure: Optional[_OmopColumns],
+    procedure_occurrence: Optional[_OmopColumns],
+    concept: Optional[_OmopColumns],
+    concept_ancestor: Optional[_OmopColumns],
     as_of: str,
     concept_sets: Optional[str] = None,
     config: Optional[str] = None,

@@ -69,7 +69,7 @@ class Prescreen(NamedTuple):
 
     ``persons``: one row per row of ``person`` that has a ``person_id``, in its order:
     ``person_id``, ``status`` (``eligible``/``ineligible``/``pending``, ``refused`` for a person
-    the pre-screen could not read: see ``row_errors``), one column per criterion (``met``,
+    the pre-screen could not read or listed twice: see ``row_errors``), one column per criterion (``met``,
     ``not_met``, ``unknown``; missing for a refused person), ``not_excluded_by_record``,
     ``still_to_check`` (the criteria a site must still check, comma-separated), ``birth_known_to``
     (``day``, ``month``, ``year``), ``history_taken``, ``kidney_biopsy`` (the latest biopsy
@@ -193,20 +193,22 @@ def _json(value: Optional[Union[Mapping[str, Any], str]], argument: str) -> Opti
     raise TypeError(f"{argument} is a mapping or a JSON text, not {type(value).__name__}")
 
 
-def _read(table: Any, specs: Sequence[Tuple[str, str]], tz: Optional[str]) -> List[Any]:
-    """The columns of ``table`` by spec, in order, as the native module reads them."""
+def _read(table: Any, specs: Sequence[Tuple[str, str]], tz: Optional[str]) -> List[Tuple[str, Any]]:
+    """The columns of ``table`` by spec, in order, each with its name, as the native module
+    reads them (None for an optional column the table lacks)."""
     from . import endpoints
 
+    names = [name for name, _ in specs]
     if endpoints._is_arrow(table):
         _n, columns = _native.table_columns(endpoints._arrow_table(table), [(n, k, None) for n, k in specs],
                                             endpoints._zone(tz))
-        return list(columns)
+        return list(zip(names, columns))
     if not hasattr(table, "columns"):
         raise TypeError(f"a table is a pandas DataFrame or Arrow data, not {type(table).__name__}")
     absent = [name for name, kind in specs if not kind.endswith("?") and name not in table.columns]
     if absent:
         raise KeyError(f"no column {absent[0]!r} in the table (its columns: {list(table.columns)})")
-    return [_pandas_column(table[name], name, kind.rstrip("?"), tz) if name in table.columns else None
+    return [(name, _pandas_column(table[name], name, kind.rstrip("?"), tz) if name in table.columns else None)
             for name, kind in specs]
 
 
@@ -228,19 +230,24 @@ def _pandas_column(column: Any, name: str, kind: str, tz: Optional[str]) -> Any:
     if not numeric and not missing.all():
         raise TypeError(f"column {name} is {column.dtype}, not numbers: convert it first; text is never read "
                         "as a number")
-    values = column.to_numpy(dtype=np.float64, na_value=np.nan)
     if kind == "float":
-        return values
-    # Integers: pandas keeps an integer column with missing values as float64, so whole floats
-    # are read; a fraction is refused, never rounded.
-    if getattr(column.dtype, "kind", "O") in "iu" and not missing.any():
-        return column.to_numpy(dtype=np.int64)
-    whole = np.isnan(values) | (values == np.floor(values))
-    if not whole.all():
-        raise TypeError(f"column {name} holds a number that is not whole at row {int(np.flatnonzero(~whole)[0])}: "
-                        "identifiers and concept ids are integers")
-    out = np.where(np.isnan(values), 0, values).astype(np.int64)
-    out[np.isnan(values)] = _NO_INT
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    # Integers, never rounded: an integer column (numpy or pandas' nullable Int64) is read as
+    # int64, a uint64 above int64's range is refused; pandas keeps an integer column with
+    # missing values as float64, so whole floats are read where float64 holds them exactly
+    # (up to 2**53), and a fraction or a larger float is refused.
+    if getattr(column.dtype, "kind", "O") in "iu":
+        if column.dtype.kind == "u" and (column.dropna() > np.iinfo(np.int64).max).any():
+            raise TypeError(f"column {name} holds an identifier above int64's range")
+        return column.to_numpy(dtype=np.int64, na_value=_NO_INT)
+    values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    given = ~np.isnan(values)
+    exact = ~given | ((values == np.floor(values)) & (np.abs(values) <= 2.0**53))
+    if not exact.all():
+        raise TypeError(f"column {name} holds a number that is not whole (or beyond 2**53) at row "
+                        f"{int(np.flatnonzero(~exact)[0])}: identifiers and concept ids are integers")
+    out = np.where(given, values, 0).astype(np.int64)
+    out[~given] = _NO_INT
     return out
 
 
@@ -257,11 +264,11 @@ def _persons_table(out: Mapping[str, Any]) -> Any:
     status[status == refused] = len(_native.STATUSES) - 1  # the last status is `refused`
     biopsy_days = out["kidney_biopsy"]
     given = biopsy_days != _NO_DAY
-    # Days that datetime64[ns] holds (1677-09-22 to 2262-04-11); an earlier biopsy is refused,
+    # Days that datetime64[ns] holds (1677-09-22 to 2262-04-11); a biopsy beyond is refused,
     # not wrapped.
-    if np.any(given & (biopsy_days < -106_751)):
-        raise InvalidInputError("procedure_date: a kidney biopsy is dated before 1677-09-22, which datetime64[ns] "
-                                "does not hold", "invalid_argument", {"argument": "procedure_date"})
+    if np.any(given & ((biopsy_days < -106_751) | (biopsy_days > 106_750))):
+        raise InvalidInputError("procedure_date: a kidney biopsy is dated beyond the dates datetime64[ns] holds "
+                                "(1677-2262)", "invalid_argument", {"argument": "procedure_date"})
     biopsy = np.where(given, biopsy_days, 0).astype(np.int64) * 86_400_000_000_000
     return _arrow.table([
         Column("person_id", "int", out["person_id"]),

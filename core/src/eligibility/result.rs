@@ -72,10 +72,7 @@ pub struct CriterionResult {
 impl CriterionResult {
     /// Whether this result keeps the candidate out (inclusion not met, exclusion met).
     pub fn excludes(&self) -> bool {
-        matches!(
-            (self.kind, self.outcome),
-            (CriterionKind::Inclusion, Outcome::NotMet) | (CriterionKind::Exclusion, Outcome::Met)
-        )
+        self.kind.excluded_by(self.outcome)
     }
 }
 

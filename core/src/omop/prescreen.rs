@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use smallvec::SmallVec;
 
 use super::concept_sets::{ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series};
@@ -63,6 +63,23 @@ pub enum Birth {
 }
 
 impl Birth {
+    /// How much of the date is known: `day`, `month` (a span within one month) or `year`.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::omop::{Birth, Person};
+    /// let p = Person { year_of_birth: Some(1960), month_of_birth: Some(2), ..Person::default() };
+    /// assert_eq!(Birth::of(&p)?.known_to(), "month");
+    /// # Ok::<(), amimestrocel_dkd::omop::RowProblem>(())
+    /// ```
+    pub fn known_to(self) -> &'static str {
+        match self {
+            Birth::Exact(_) => "day",
+            Birth::Between(first, last) if (first.year(), first.month()) == (last.year(), last.month()) => "month",
+            Birth::Between(..) => "year",
+        }
+    }
+
     /// The date of birth of a `person` row: `birth_datetime` when given (the CDM's most precise
     /// field), else year, month and day; a missing day or month widens it to the month or year.
     ///
@@ -157,7 +174,7 @@ pub struct Prescreen<R> {
     /// Every row that could not be used, by table and row.
     pub row_errors: Vec<RowError>,
     /// Rows dated after `as_of`, per table: not known at `as_of`, so not read.
-    pub rows_after_as_of: Vec<(Table, usize)>,
+    pub rows_after_as_of: std::collections::BTreeMap<Table, usize>,
     /// The concept sets' version.
     pub concept_sets_version: String,
     /// The protocol configuration's version.
@@ -220,12 +237,13 @@ where
     let mut gathered = Gathered::new(tables, sets, as_of);
     let drugs: std::collections::HashSet<i64> =
         tables.drug_exposure.iter().flatten().filter_map(|d| d.concept_id).collect();
-    let drug_names: HashMap<i64, &str> = tables
-        .concept
-        .iter()
-        .flatten()
-        .filter_map(|c| Some((c.concept_id.filter(|id| drugs.contains(id))?, c.concept_name.as_deref()?)))
-        .collect();
+    let mut drug_names: HashMap<i64, &str> = HashMap::new();
+    for c in tables.concept.iter().flatten() {
+        if let (Some(id), Some(name)) = (c.concept_id.filter(|id| drugs.contains(id)), c.concept_name.as_deref()) {
+            // A concept listed twice is a row error (`Gathered::new`); its first row is read.
+            drug_names.entry(id).or_insert(name);
+        }
+    }
     let reader = PersonReader { tables, sets, config, as_of, drug_names };
     let people: Vec<(usize, &Vec<Item>)> = gathered.people.iter().copied().zip(gathered.items.iter()).collect();
     let done = parallel(&people, |&(row, items)| reader.screen(row, items, &keep));
@@ -242,7 +260,7 @@ where
     Ok(Prescreen {
         persons,
         row_errors: gathered.row_errors,
-        rows_after_as_of: gathered.after_as_of.into_iter().collect(),
+        rows_after_as_of: gathered.after_as_of,
         concept_sets_version: sets.version.clone(),
         config_version: config.version.clone(),
     })
@@ -291,6 +309,7 @@ impl Gathered {
             };
             if let Some(&first) = first_row.get(&id) {
                 g.error(Table::Person, row, Some(id), RowProblem::PersonTwice { first });
+                g.refused.push((row, id));
                 continue;
             }
             first_row.insert(id, row);
@@ -307,13 +326,27 @@ impl Gathered {
                 g.error(Table::ConceptAncestor, row, None, RowProblem::Missing { column });
             }
         }
-        let ucum: HashMap<i64, UnitText> = tables
-            .concept
-            .iter()
-            .flatten()
-            .filter(|c| c.vocabulary_id.as_deref() == Some("UCUM"))
-            .filter_map(|c| Some((c.concept_id?, UnitText::from(c.concept_code.as_deref()?))))
-            .collect();
+        let mut ucum: HashMap<i64, UnitText> = HashMap::new();
+        let mut concept_rows: HashMap<i64, usize> = HashMap::new();
+        for (row, c) in tables.concept.iter().flatten().enumerate() {
+            let Some(id) = c.concept_id else {
+                g.error(Table::Concept, row, None, RowProblem::Missing { column: "concept_id" });
+                continue;
+            };
+            if let Some(&first) = concept_rows.get(&id) {
+                g.error(Table::Concept, row, None, RowProblem::ConceptTwice { first });
+                continue;
+            }
+            concept_rows.insert(id, row);
+            if c.vocabulary_id.as_deref() == Some("UCUM") {
+                match c.concept_code.as_deref() {
+                    Some(code) => {
+                        ucum.insert(id, UnitText::from(code));
+                    }
+                    None => g.error(Table::Concept, row, None, RowProblem::Missing { column: "concept_code" }),
+                }
+            }
+        }
 
         g.observation_periods(tables, &index);
         g.measurements(tables, sets, &concept_index, &ucum, &index, as_of);
@@ -510,7 +543,8 @@ impl Gathered {
 
 /// The value of a measurement read as a number: present, and exact (no operator but `=`).
 fn exact_value(m: &super::tables::Measurement, sets: &ConceptSets) -> Result<f64, RowProblem> {
-    if let Some(op) = m.operator_concept_id.filter(|op| !sets.exact_operators.contains(op)) {
+    // 0 ("no matching concept") is no operator, as null is: converters write it for every value.
+    if let Some(op) = m.operator_concept_id.filter(|op| *op != 0 && !sets.exact_operators.contains(op)) {
         return Err(RowProblem::Censored { concept: op });
     }
     m.value.ok_or(RowProblem::Missing { column: "value_as_number" })
@@ -610,9 +644,10 @@ impl PersonReader<'_> {
             Ok(b) => b,
             Err(problem) => return refuse(problem),
         };
+        // A birth in the year of `as_of` is not after `as_of`.
         let (earliest, latest) = match birth {
             Birth::Exact(d) => (d, d),
-            Birth::Between(first, last) => (first, last),
+            Birth::Between(first, last) => (first, last.min(self.as_of)),
         };
         let (mut record, mut sources, mut errors, history_taken, biopsy) = self.record(person_id, sex, earliest, items);
         // Check; an entry the check refuses is its row's error, and the record is checked again
@@ -625,8 +660,13 @@ impl PersonReader<'_> {
                         errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
                         return (None, errors);
                     };
-                    let rows = sources.by_list.get_mut(list).filter(|v| i < v.len()).map(|v| v.remove(i));
-                    for (table, r) in rows.into_iter().flatten() {
+                    let Some(rows) = sources.by_list.get_mut(list).filter(|v| i < v.len()).map(|v| v.remove(i)) else {
+                        // Every entry has its rows; should one not, the person is refused, not
+                        // screened with an entry dropped unseen.
+                        errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
+                        return (None, errors);
+                    };
+                    for (table, r) in rows {
                         errors.push(RowError { table, row: r, person_id, problem: refused(&e) });
                     }
                 }
@@ -639,7 +679,10 @@ impl PersonReader<'_> {
         };
         let mut result = match screened(earliest) {
             Ok(r) => r,
-            Err(e) => return (None, vec![RowError { table: Table::Person, row, person_id, problem: refused(&e) }]),
+            Err(e) => {
+                errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
+                return (None, errors);
+            }
         };
         if latest != earliest {
             match screened(latest) {
@@ -649,6 +692,9 @@ impl PersonReader<'_> {
                     return (None, errors);
                 }
             }
+        }
+        if !history_taken {
+            unknown_where_history_is_not_taken(&mut result, self.sets.history_observed_days);
         }
         if record.conditions.is_some() {
             unknown_where_history_is_partial(&mut result, self.sets);
@@ -671,8 +717,11 @@ impl PersonReader<'_> {
         let history_taken = items
             .iter()
             .any(|i| matches!(i, Item::Observed { start, end } if *start <= observed_from && *end >= self.as_of));
-        let conditions_read = history_taken && self.tables.condition_occurrence.is_some();
-        let medications_read = history_taken && self.tables.drug_exposure.is_some();
+        // What is found is kept whether or not the history counts as taken: a diagnosis or a drug
+        // recorded is there. Only its absence needs the history taken
+        // (`unknown_where_history_is_not_taken`).
+        let conditions_read = self.tables.condition_occurrence.is_some();
+        let medications_read = self.tables.drug_exposure.is_some();
         let mut record = ScreeningRecord {
             id: person_id.map(|id| id.to_string()).unwrap_or_default(),
             sex,
@@ -710,7 +759,14 @@ impl PersonReader<'_> {
                         Series::Hba1c => (&mut labs.hba1c, "labs.hba1c"),
                         Series::Triglycerides => (&mut labs.triglycerides, "labs.triglycerides"),
                         Series::LdlCholesterol => (&mut labs.ldl_cholesterol, "labs.ldl_cholesterol"),
-                        _ => (&mut labs.potassium, "labs.potassium"),
+                        Series::Potassium => (&mut labs.potassium, "labs.potassium"),
+                        // Made into other items when read (`Gathered::measurements`).
+                        Series::HbvDna
+                        | Series::HcvRna
+                        | Series::Hbsag
+                        | Series::AntiHcv
+                        | Series::Systolic
+                        | Series::Diastolic => continue,
                     };
                     list.push(LabEntry { date: *date, value: *value, unit: unit.clone() });
                     sources.push(name, [(Table::Measurement, *row)].into_iter().collect());
@@ -774,7 +830,7 @@ impl PersonReader<'_> {
             if found {
                 Some(true)
             } else {
-                (conditions_read && !set.is_empty()).then_some(false)
+                (history_taken && conditions_read && !set.is_empty()).then_some(false)
             }
         };
         record.type2_diabetes = answer(type2, &self.sets.type2_diabetes);
@@ -864,6 +920,22 @@ fn unknown_where_birth_matters(
     }
 }
 
+/// Without the history taken, a criterion that reads the medical or medication history and
+/// found nothing that excludes is unknown: what it found is there, but nothing found is not an
+/// absence. A criterion that found what excludes keeps its answer.
+fn unknown_where_history_is_not_taken(result: &mut ScreeningResult, observed_days: u32) {
+    for c in &mut result.criteria {
+        let reads_history = !c.id.condition_kinds().is_empty() || c.id == CriterionId::ExcImmunosuppressant;
+        if reads_history && !c.excludes() && c.outcome != Outcome::Unknown {
+            c.outcome = Outcome::Unknown;
+            c.reason = reason!(
+                "No observation period covers the {} days up to the pre-screening date, so the history is not taken: what is not recorded is not known to be absent.",
+                i64::from(observed_days)
+            );
+        }
+    }
+}
+
 /// A criterion that reads conditions OMOP cannot tell apart (an empty concept set) and found
 /// none that excludes: unknown, since the absence it relies on is not in the record.
 fn unknown_where_history_is_partial(result: &mut ScreeningResult, sets: &ConceptSets) {
@@ -915,13 +987,10 @@ pub fn attrition(persons: &[PersonPrescreen<Prescreened>]) -> Vec<AttritionStep>
         unknown: 0,
     }];
     for (i, &id) in CriterionId::ALL.iter().enumerate() {
-        let excludes = |p: &Prescreened| match id.kind() {
-            crate::eligibility::CriterionKind::Inclusion => p.outcomes[i] == Outcome::NotMet,
-            crate::eligibility::CriterionKind::Exclusion => p.outcomes[i] == Outcome::Met,
-        };
+        let outcome = |p: &Prescreened| p.outcomes.get(i).copied().unwrap_or(Outcome::Unknown);
         let before = remaining.len();
-        remaining.retain(|p| !excludes(p));
-        let unknown = remaining.iter().filter(|p| p.outcomes[i] == Outcome::Unknown).count();
+        remaining.retain(|p| !id.kind().excluded_by(outcome(p)));
+        let unknown = remaining.iter().filter(|p| outcome(p) == Outcome::Unknown).count();
         steps.push(AttritionStep {
             criterion: Some(id),
             excluded: before - remaining.len(),

@@ -191,6 +191,12 @@ pub enum RowProblem {
         /// The row of its first listing.
         first: usize,
     },
+    /// A concept listed twice in `concept`: its first row is read.
+    #[error("concept_id is listed before, at row {first}")]
+    ConceptTwice {
+        /// The row of its first listing.
+        first: usize,
+    },
     /// A row of a person not in `person`.
     #[error("person_id is not in the person table")]
     PersonUnknown,
@@ -252,6 +258,7 @@ impl RowProblem {
         match self {
             RowProblem::Missing { .. } => "missing",
             RowProblem::PersonTwice { .. } => "person_listed_twice",
+            RowProblem::ConceptTwice { .. } => "concept_listed_twice",
             RowProblem::PersonUnknown => "person_unknown",
             RowProblem::GenderUnknown { .. } => "gender_unknown",
             RowProblem::BirthNotADate => "birth_not_a_date",

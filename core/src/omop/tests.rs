@@ -145,9 +145,12 @@ fn a_censored_value_is_not_read_as_a_value() {
     below.operator_concept_id = Some(4171756); // '<'
     let mut exact = lab(1, 3004410, "2025-05-10", 7.0, 8554);
     exact.operator_concept_id = Some(4172703); // '='
+                                               // Operator 0 ("no matching concept", which converters write for every value) is no operator.
+    let mut zero = lab(1, 3004410, "2025-05-01", 9.5, 8554);
+    zero.operator_concept_id = Some(0);
     let tables = OmopTables {
         person: vec![man_born(1, "1960-03-01")],
-        measurement: Some(vec![below, exact]),
+        measurement: Some(vec![below, exact, zero]),
         concept: Some(units()),
         ..OmopTables::default()
     };
@@ -210,9 +213,10 @@ fn persons_without_an_id_listed_twice_or_without_a_usable_sex_or_birth_are_refus
         ]
     );
     let listed: Vec<_> = out.persons.iter().map(|p| (p.row, p.screened.is_some())).collect();
-    assert_eq!(listed, [(1, true), (3, false), (4, false), (5, false)]);
+    // Every row with a person_id is listed, a refused one without a pre-screen.
+    assert_eq!(listed, [(1, true), (2, false), (3, false), (4, false), (5, false)]);
     let steps = attrition(&out.persons);
-    assert_eq!((steps[0].excluded, steps[0].remaining), (3, 1));
+    assert_eq!((steps[0].excluded, steps[0].remaining), (4, 1));
 }
 
 #[test]
@@ -232,6 +236,16 @@ fn a_birth_known_to_the_year_leaves_the_age_unknown_where_the_year_spans_the_lim
     assert_eq!(age, [Outcome::Unknown, Outcome::Met, Outcome::Unknown]);
     let p = out.persons[0].screened.as_ref().unwrap();
     assert_eq!(p.birth, Birth::Between(day("1980-01-01"), day("1980-12-31")));
+    // Born in the year of the pre-screen: screened (a child), not refused.
+    let out = prescreen(
+        &OmopTables { person: vec![born(2025)], ..OmopTables::default() },
+        &ConceptSets::default(),
+        &ProtocolConfig::default(),
+        as_of,
+    )
+    .unwrap();
+    assert_eq!(outcome(out.persons[0].screened.as_ref().unwrap(), CriterionId::IncAge), Outcome::NotMet);
+    assert_eq!(out.persons[0].screened.as_ref().unwrap().birth.known_to(), "year");
     // With the month: born in December 1980, 44 on 2025-06-01 whatever the day.
     let december = Person { month_of_birth: Some(12), ..born(1980) };
     let out = prescreen(
@@ -277,6 +291,51 @@ fn history_counts_as_taken_only_inside_a_long_enough_observation_period() {
     assert_eq!(outcome(p, CriterionId::ExcMalignancy), Outcome::Unknown);
     // A diagnosis found is a yes even so; its absence would not be a no.
     assert_eq!(outcome(p, CriterionId::IncType2Diabetes), Outcome::Met);
+}
+
+#[test]
+fn a_condition_or_drug_found_outside_a_taken_history_still_excludes() {
+    let tables = OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: None,
+        condition_occurrence: Some(vec![condition(1, 443392, "2023-01-01")]), // malignancy
+        drug_exposure: Some(vec![DrugExposure {
+            person_id: Some(1),
+            concept_id: Some(42),
+            start: Some(day("2025-05-01")),
+            end: Some(day("2025-05-25")),
+            route_concept_id: None,
+        }]),
+        concept: Some(vec![Concept {
+            concept_id: Some(42),
+            concept_name: Some("tacrolimus 1 MG Oral Capsule".into()),
+            vocabulary_id: Some("RxNorm".into()),
+            concept_code: Some("42".into()),
+        }]),
+        ..OmopTables::default()
+    };
+    let p = run(&tables).persons[0].screened.clone().unwrap();
+    assert!(!p.history_taken);
+    assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::Met);
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Met);
+    // Nothing found of a stroke, but the history is not taken: not known.
+    assert_eq!(outcome(&p, CriterionId::ExcStroke), Outcome::Unknown);
+}
+
+#[test]
+fn a_concept_listed_twice_is_a_row_error_and_its_first_row_is_read() {
+    let mut units = units();
+    units.push(Concept { concept_code: Some("mg/dL".into()), ..units[0].clone() }); // 8723 again, another code
+    let tables = OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        measurement: Some(vec![lab(1, 3034485, "2025-05-20", 1500.0, MG_G)]),
+        concept: Some(units),
+        ..OmopTables::default()
+    };
+    let out = run(&tables);
+    let kinds: Vec<_> = out.row_errors.iter().map(|e| (e.table, e.row, e.problem.kind())).collect();
+    assert_eq!(kinds, [(Table::Concept, 5, "concept_listed_twice")]);
+    assert_eq!(outcome(out.persons[0].screened.as_ref().unwrap(), CriterionId::IncUacr), Outcome::Met);
 }
 
 #[test]
@@ -368,7 +427,7 @@ fn rows_after_the_prescreening_date_are_counted_and_not_read() {
         ..OmopTables::default()
     };
     let out = run(&tables);
-    assert_eq!(out.rows_after_as_of, [(Table::Measurement, 1)]);
+    assert_eq!(out.rows_after_as_of.get(&Table::Measurement), Some(&1));
     assert!(out.row_errors.is_empty());
     assert_eq!(outcome(out.persons[0].screened.as_ref().unwrap(), CriterionId::IncUacr), Outcome::Unknown);
 }
@@ -441,12 +500,25 @@ fn every_condition_a_criterion_reads_is_listed_for_it() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// The order of a table's rows changes no outcome (only the rows errors name).
+    /// The order of a table's rows changes no outcome (only the rows errors name), where no lab
+    /// series has two values on one date (then the later row wins, as the later entry of a
+    /// record's list does).
     #[test]
     fn the_order_of_rows_does_not_change_any_outcome(seed in 0u64..1_000, rotate in 0usize..50) {
         let sets = complete_concept_sets();
         let config = ProtocolConfig::default();
         let record = representable(crate::tools::synthetic::records(seed).next().unwrap());
+        let labs = &record.labs;
+        let one_per_date = |dates: Vec<NaiveDate>| {
+            let mut sorted = dates.clone();
+            sorted.sort();
+            sorted.dedup();
+            sorted.len() == dates.len()
+        };
+        prop_assume!([&labs.urine_protein_24h, &labs.uacr, &labs.creatinine, &labs.cystatin_c, &labs.hba1c,
+            &labs.triglycerides, &labs.ldl_cholesterol, &labs.potassium]
+            .iter()
+            .all(|series| one_per_date(series.iter().map(|e| e.date).collect())));
         let tables = to_omop(std::slice::from_ref(&record), &sets);
         let mut shuffled = tables.clone();
         if let Some(m) = shuffled.measurement.as_mut() {

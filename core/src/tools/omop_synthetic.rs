@@ -258,7 +258,7 @@ impl Writer {
         if r.conditions.is_some() && r.medications.is_some() {
             self.tables.observation_period.get_or_insert_with(Vec::new).push(ObservationPeriod {
                 person_id: Some(person),
-                start: Some(r.screening_date - chrono::TimeDelta::days(4_000)),
+                start: Some(r.screening_date.checked_sub_days(chrono::Days::new(4_000)).unwrap_or(NaiveDate::MIN)),
                 end: Some(self.extracted),
             });
         }

@@ -30,6 +30,22 @@ impl CriterionKind {
     /// Both kinds, inclusion first.
     pub const ALL: [CriterionKind; 2] = [CriterionKind::Inclusion, CriterionKind::Exclusion];
 
+    /// Whether an outcome of a criterion of this kind keeps the candidate out: an inclusion not
+    /// met, an exclusion met.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::{CriterionKind, Outcome};
+    /// assert!(CriterionKind::Exclusion.excluded_by(Outcome::Met));
+    /// assert!(!CriterionKind::Inclusion.excluded_by(Outcome::Unknown));
+    /// ```
+    pub fn excluded_by(self, outcome: Outcome) -> bool {
+        matches!(
+            (self, outcome),
+            (CriterionKind::Inclusion, Outcome::NotMet) | (CriterionKind::Exclusion, Outcome::Met)
+        )
+    }
+
     /// `inclusion` or `exclusion`, as in JSON and every binding.
     pub fn as_str(self) -> &'static str {
         match self {
