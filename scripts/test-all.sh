@@ -2,7 +2,7 @@
 # The one test command (README, .ci/run). Installs what it needs (into a cache outside the
 # checkout, reused when present), then runs every suite: formatting and lints, Rust (unit,
 # property and vector tests, doc tests), Python (pytest against the built wheel, mypy --strict,
-# stubtest), Spark (PySpark local[2] in a venv of its own), Kotlin (JUnit on the JVM), Swift
+# stubtest), Spark (PySpark local[2] in a venv of its own), pandas 3 (a venv of its own), Kotlin (JUnit on the JVM), Swift
 # (XCTest in a Debian trixie chroot), the main job's
 # trial report in headless Chromium and a fuzz
 # smoke run (every cargo-fuzz target over its kept corpus, then a few seconds each).
@@ -40,6 +40,7 @@ suite "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "rust tests" cargo test --quiet
 suite "python" bash scripts/test-python.sh
 suite "spark" bash scripts/test-spark.sh
+suite "pandas 3" bash scripts/test-pandas3.sh
 suite "kotlin" bash scripts/test-kotlin.sh
 suite "swift" bash scripts/test-swift.sh
 suite "trial report in a browser" bash scripts/test-report.sh

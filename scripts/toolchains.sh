@@ -66,6 +66,23 @@ ensure_spark_venv() {
   export SPARK_VENV
 }
 
+# pandas 3 for tests/pandas3, in a venv of its own: the main venv keeps pandas 2 (the oldest the
+# package supports with Arrow), and Spark's venv needs pandas < 3.
+PANDAS3_REQUIREMENTS=("pandas>=3,<4" pyarrow numpy pytest)
+ensure_pandas3_venv() {
+  PANDAS3_VENV="$CACHE/venv-pandas3"
+  if [ ! -x "$PANDAS3_VENV/bin/python" ]; then
+    log "creating Python venv at $PANDAS3_VENV"
+    python3 -m venv "$PANDAS3_VENV"
+  fi
+  if ! "$PANDAS3_VENV/bin/python" -c 'import pandas, pyarrow, numpy, pytest; assert int(pandas.__version__.split(".")[0]) == 3' 2>/dev/null; then
+    log "pip install ${PANDAS3_REQUIREMENTS[*]}"
+    "$PANDAS3_VENV/bin/pip" install -q --disable-pip-version-check "${PANDAS3_REQUIREMENTS[@]}" >&2
+  fi
+  log "pandas 3 venv ready: pandas $("$PANDAS3_VENV/bin/python" -c 'import pandas; print(pandas.__version__)')"
+  export PANDAS3_VENV
+}
+
 ensure_kotlin() {
   KOTLIN_HOME="$CACHE/kotlin/node_modules/kotlin-compiler"
   if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
