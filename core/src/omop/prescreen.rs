@@ -244,7 +244,8 @@ where
             drug_names.entry(id).or_insert(name);
         }
     }
-    let reader = PersonReader { tables, sets, config, as_of, drug_names };
+    let drug_atc = drug_atc_codes(tables, &drugs);
+    let reader = PersonReader { tables, sets, config, as_of, drug_names, drug_atc };
     let people: Vec<(usize, &Vec<Item>)> = gathered.people.iter().copied().zip(gathered.items.iter()).collect();
     let done = parallel(&people, |&(row, items)| reader.screen(row, items, &keep));
     let mut persons = Vec::with_capacity(done.len());
@@ -619,6 +620,8 @@ struct PersonReader<'a> {
     tables: &'a OmopTables,
     /// The name of each drug concept of `drug_exposure` that `concept` names.
     drug_names: HashMap<i64, &'a str>,
+    /// The ATC code of each drug concept that has one (`drug_atc_codes`).
+    drug_atc: HashMap<i64, &'a str>,
     sets: &'a ConceptSets,
     config: &'a ProtocolConfig,
     as_of: NaiveDate,
@@ -812,7 +815,7 @@ impl PersonReader<'_> {
                     if let Some(list) = record.medications.as_mut() {
                         list.push(Medication {
                             name: self.drug_name(*concept),
-                            atc: None,
+                            atc: self.drug_atc.get(concept).map(|code| (*code).to_owned()),
                             systemic: *systemic,
                             start: *start,
                             end: *end,
@@ -892,6 +895,37 @@ impl PersonReader<'_> {
     fn drug_name(&self, concept: i64) -> String {
         self.drug_names.get(&concept).map_or_else(|| format!("concept {concept}"), |name| (*name).to_owned())
     }
+}
+
+/// The ATC code of each drug concept of `drug_exposure`: the concept's own code when it is an
+/// ATC concept, else the most specific ATC class above it in `concept_ancestor` (the longest
+/// code: a 7-character substance where there is one; among equals, the first in order), where
+/// `concept` holds the ATC concepts. The medication table reads a drug's name first and its ATC
+/// code only for a name it does not know.
+fn drug_atc_codes<'a>(tables: &'a OmopTables, drugs: &std::collections::HashSet<i64>) -> HashMap<i64, &'a str> {
+    let atc: HashMap<i64, &str> = tables
+        .concept
+        .iter()
+        .flatten()
+        .filter(|c| c.vocabulary_id.as_deref() == Some("ATC"))
+        .filter_map(|c| Some((c.concept_id?, c.concept_code.as_deref()?)))
+        .collect();
+    let mut found: HashMap<i64, &str> = drugs.iter().filter_map(|d| atc.get(d).map(|code| (*d, *code))).collect();
+    let own: std::collections::HashSet<i64> = found.keys().copied().collect();
+    for a in tables.concept_ancestor.iter().flatten() {
+        let (Some(ancestor), Some(drug)) = (a.ancestor, a.descendant) else { continue };
+        let Some(&code) = atc.get(&ancestor) else { continue };
+        if !drugs.contains(&drug) || own.contains(&drug) {
+            continue;
+        }
+        let better = found
+            .get(&drug)
+            .is_none_or(|old| (code.len(), std::cmp::Reverse(code)) > (old.len(), std::cmp::Reverse(*old)));
+        if better {
+            found.insert(drug, code);
+        }
+    }
+    found
 }
 
 fn refused(e: &RecordError) -> RowProblem {

@@ -323,6 +323,41 @@ fn a_condition_or_drug_found_outside_a_taken_history_still_excludes() {
 }
 
 #[test]
+fn a_drug_the_medication_table_cannot_name_is_classified_by_its_atc_class_above_it() {
+    let concept = |id: i64, name: &str, vocabulary: &str, code: &str| Concept {
+        concept_id: Some(id),
+        concept_name: Some(name.into()),
+        vocabulary_id: Some(vocabulary.into()),
+        concept_code: Some(code.into()),
+    };
+    let tables = |ancestors: Vec<ConceptAncestor>| OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: Some(vec![observed(1, "2020-01-01")]),
+        drug_exposure: Some(vec![DrugExposure {
+            person_id: Some(1),
+            concept_id: Some(42),
+            start: Some(day("2025-05-01")),
+            end: Some(day("2025-05-25")),
+            route_concept_id: None,
+        }]),
+        concept: Some(vec![
+            concept(42, "Xyzzy 1 MG Oral Capsule", "RxNorm Extension", "OMOP42"),
+            concept(21603890, "Calcineurin inhibitors", "ATC", "L04AD"),
+            concept(21603891, "tacrolimus", "ATC", "L04AD02"),
+        ]),
+        concept_ancestor: Some(ancestors),
+        ..OmopTables::default()
+    };
+    let up = |a: i64| ConceptAncestor { ancestor: Some(a), descendant: Some(42) };
+    // Below the calcineurin inhibitors and tacrolimus: the substance, L04AD02, is read.
+    let p = run(&tables(vec![up(21603890), up(21603891)])).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Met);
+    // No ATC class above it: the name alone leaves it unknown.
+    let p = run(&tables(vec![])).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Unknown);
+}
+
+#[test]
 fn a_concept_listed_twice_is_a_row_error_and_its_first_row_is_read() {
     let mut units = units();
     units.push(Concept { concept_code: Some("mg/dL".into()), ..units[0].clone() }); // 8723 again, another code
