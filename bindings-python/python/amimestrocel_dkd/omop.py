@@ -120,7 +120,10 @@ def prescreen(
     NCT06969807. Each table is a pandas DataFrame or Arrow data with the CDM's column names
     (:data:`TABLE_COLUMNS`); a table not given leaves the criteria that read it unknown
     (without ``observation_period`` no history counts as taken; without ``concept`` no unit
-    can be read and no drug named).
+    can be read and no drug named). The whole of each table given is read into memory, so pass
+    the rows needed from a full vocabulary: ``concept`` rows of the units (UCUM), the drugs and
+    the ATC classes; ``concept_ancestor`` rows whose ancestor is a concept of the sets or an
+    ATC class.
 
     Rows dated after ``as_of`` are not read (they are counted in ``rows_after_as_of``). A row
     the pre-screen cannot use (a null unit, unit 0, a censored value, a person not in ``person``,
