@@ -187,7 +187,7 @@ pub fn table_columns<'py>(
                     (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()
                 }
                 "date" => {
-                    let read = days(name, &chunks, i32::MIN, zone.as_ref()).map_err(read_error)?;
+                    let read = days(name, &chunks, i32::MIN, None, zone.as_ref()).map_err(read_error)?;
                     PyArray1::from_vec(py, read).into_any()
                 }
                 "int" => PyArray1::from_vec(py, ints(name, &chunks).map_err(column_error)?).into_any(),

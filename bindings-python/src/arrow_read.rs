@@ -225,8 +225,16 @@ impl Zone {
 /// (the day of the time), or `YYYY-MM-DD` text read by core; a null is `missing` (the caller
 /// decides whether a date may be absent). A timestamp with a time zone (an instant) is read as
 /// its day in `zone`, and refused without one ([`ColumnError::NeedsZone`]): which day it is
-/// depends on a zone the caller must choose.
-pub fn days(name: &str, chunks: &[ArrayRef], missing: i32, zone: Option<&Zone>) -> Result<Vec<i32>, ColumnError> {
+/// depends on a zone the caller must choose. A date64 or timestamp whose day count int32 cannot
+/// hold is `beyond` where given (a reader that refuses such a row on its own), else
+/// [`ColumnError::NotADate`] naming the row: never read as missing.
+pub fn days(
+    name: &str,
+    chunks: &[ArrayRef],
+    missing: i32,
+    beyond: Option<i32>,
+    zone: Option<&Zone>,
+) -> Result<Vec<i32>, ColumnError> {
     use arrow_array::types::{
         Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
         TimestampSecondType,
@@ -235,25 +243,38 @@ pub fn days(name: &str, chunks: &[ArrayRef], missing: i32, zone: Option<&Zone>) 
     const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
     let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
     let not_a_date = |row: usize| ColumnError::NotADate { column: name.to_owned(), row };
+    // A day int32 cannot hold: `beyond`, or the row's error.
+    let held = |day: i64, row: usize| -> Result<i32, ColumnError> {
+        match (i32::try_from(day), beyond) {
+            (Ok(d), _) => Ok(d),
+            (Err(_), Some(b)) => Ok(b),
+            (Err(_), None) => Err(not_a_date(row)),
+        }
+    };
     for chunk in chunks {
         let start = out.len();
-        // Days from a count of `per_day` units since 1970 (floored: before 1970 too).
-        let mut from_units = |values: &[i64], per_day: i64| {
-            out.extend(values.iter().map(|v| i32::try_from(v.div_euclid(per_day)).unwrap_or(missing)));
+        let valid = |i: usize| chunk.is_valid(i);
+        // Days from a count of `per_day` units since 1970 (floored: before 1970 too); a null's
+        // slot holds any number and is not read.
+        let mut from_units = |values: &[i64], per_day: i64| -> Result<(), ColumnError> {
+            for (i, v) in values.iter().enumerate() {
+                out.push(if valid(i) { held(v.div_euclid(per_day), start + i)? } else { missing });
+            }
+            Ok(())
         };
         match chunk.data_type() {
             DataType::Date32 => out.extend_from_slice(chunk.as_primitive::<Date32Type>().values()),
-            DataType::Date64 => from_units(chunk.as_primitive::<Date64Type>().values(), 86_400_000),
+            DataType::Date64 => from_units(chunk.as_primitive::<Date64Type>().values(), 86_400_000)?,
             DataType::Timestamp(unit, None) => match unit {
-                TimeUnit::Second => from_units(chunk.as_primitive::<TimestampSecondType>().values(), 86_400),
+                TimeUnit::Second => from_units(chunk.as_primitive::<TimestampSecondType>().values(), 86_400)?,
                 TimeUnit::Millisecond => {
-                    from_units(chunk.as_primitive::<TimestampMillisecondType>().values(), 86_400_000)
+                    from_units(chunk.as_primitive::<TimestampMillisecondType>().values(), 86_400_000)?
                 }
                 TimeUnit::Microsecond => {
-                    from_units(chunk.as_primitive::<TimestampMicrosecondType>().values(), 86_400_000_000)
+                    from_units(chunk.as_primitive::<TimestampMicrosecondType>().values(), 86_400_000_000)?
                 }
                 TimeUnit::Nanosecond => {
-                    from_units(chunk.as_primitive::<TimestampNanosecondType>().values(), 86_400_000_000_000)
+                    from_units(chunk.as_primitive::<TimestampNanosecondType>().values(), 86_400_000_000_000)?
                 }
             },
             DataType::Timestamp(unit, Some(_)) => {
@@ -269,9 +290,9 @@ pub fn days(name: &str, chunks: &[ArrayRef], missing: i32, zone: Option<&Zone>) 
                     TimeUnit::Microsecond => (chunk.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
                     TimeUnit::Nanosecond => (chunk.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
                 };
-                out.extend(
-                    values.iter().map(|v| i32::try_from(zone.day_of(v.div_euclid(per_second))).unwrap_or(missing)),
-                );
+                for (i, v) in values.iter().enumerate() {
+                    out.push(if valid(i) { held(zone.day_of(v.div_euclid(per_second)), start + i)? } else { missing });
+                }
             }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
                 let texts: Box<dyn Iterator<Item = Option<&str>>> = match chunk.data_type() {

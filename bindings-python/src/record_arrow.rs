@@ -324,7 +324,7 @@ impl Dates {
                     })
                     .collect(),
             )),
-            None => Ok(Dates(days(path, std::slice::from_ref(array), NO_DATE, zone)?)),
+            None => Ok(Dates(days(path, std::slice::from_ref(array), NO_DATE, Some(NOT_A_DATE), zone)?)),
         }
     }
 

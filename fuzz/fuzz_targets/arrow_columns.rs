@@ -106,12 +106,17 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(codes.len(), rows, "one code per row");
         assert!(codes.iter().all(|c| *c == -1 || (*c as usize) < texts.len()), "a code is -1 or names a text");
     }
-    if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, None) {
+    match arrow_read::days("date", &chunks, i32::MIN, None, None) {
+        Ok(days) => assert_eq!(days.len(), rows, "one day per row"),
+        Err(e) => assert!(e.to_string().contains("date")),
+    }
+    // A day beyond int32 marked, not an error: one value per row still.
+    if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, Some(i32::MIN + 1), None) {
         assert_eq!(days.len(), rows, "one day per row");
     }
     // Instants read in a zone of two offsets (any instant, however far, has a day or is missing).
     if let Some(zone) = arrow_read::Zone::new(vec![0, 1_000_000_000], vec![8 * 3600, -5 * 3600]) {
-        if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, Some(&zone)) {
+        if let Ok(days) = arrow_read::days("date", &chunks, i32::MIN, None, Some(&zone)) {
             assert_eq!(days.len(), rows, "one day per row");
         }
     }

@@ -186,3 +186,30 @@ def test_evidence_nested_gives_each_candidates_criteria_as_nested_data() -> None
     as_polars = screen_many(pl.DataFrame(table_of(records)), evidence="nested")
     assert as_polars["criteria"].to_list()[0][0]["id"] == expected[0][0]["id"]
     assert "criteria" in screen_many(pl.DataFrame(table_of(records)).lazy(), evidence="nested").collect().columns
+
+
+def test_an_empty_stream_is_still_checked_to_be_one_of_records() -> None:
+    table = table_of(RECORDS[:3])
+    empty = pa.RecordBatchReader.from_batches(table.schema, [])
+    assert len(screen_many(empty)) == 0
+    wrong = table.drop_columns(["screening_date"])
+    with pytest.raises(KeyError, match="screening_date"):
+        screen_many(pa.RecordBatchReader.from_batches(wrong.schema, []))
+
+
+def test_a_timestamp_beyond_the_library_refuses_its_row_alone_or_is_named_by_row() -> None:
+    table = table_of(RECORDS[:3])
+    days = table.column("date_of_birth").cast(pa.int32()).to_numpy().astype(np.int64) * 86_400
+    days[1] = 2**62  # seconds: about 1.5e11 years, beyond an int32 count of days
+    far = table.set_column(table.schema.get_field_index("date_of_birth"), "date_of_birth",
+                           pa.array(days, pa.timestamp("s")))
+    got = screen_many(far).to_pandas()
+    assert got.error[1] == "malformed at date_of_birth"
+    assert got.status.astype(str)[0] != "refused" and got.status.astype(str)[2] != "refused"
+    # Through the column reader of the other tables, such a day is an error naming its row.
+    from amimestrocel_dkd import omop
+
+    person = pa.table({"person_id": [1, 2], "gender_concept_id": [8507, 8507], "year_of_birth": [1960, 1960],
+                       "birth_datetime": pa.array([0, 2**62], pa.timestamp("s"))})
+    with pytest.raises(InvalidInputError, match="birth_datetime\\[1\\]"):
+        omop.prescreen(person, as_of="2025-06-01")
