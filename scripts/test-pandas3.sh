@@ -7,12 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=scripts/toolchains.sh
 source "$root/scripts/toolchains.sh"
 ensure_pandas3_venv
-target="${CARGO_TARGET_DIR:-$root/target}"
-if ! ls "$target"/wheels/*.whl >/dev/null 2>&1; then
-  ensure_venv
-  install_wheel "$root"
-fi
-"$PANDAS3_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/*.whl
+install_built_wheel_into "$PANDAS3_VENV" "$root"
 echo "== pandas $("$PANDAS3_VENV/bin/python" -c 'import pandas; print(pandas.__version__)')"
 cd "$root/tests/pandas3"
 "$PANDAS3_VENV/bin/python" -m pytest -q -p no:cacheprovider .

@@ -7,12 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=scripts/toolchains.sh
 source "$root/scripts/toolchains.sh"
 ensure_spark_venv
-target="${CARGO_TARGET_DIR:-$root/target}"
-if ! ls "$target"/wheels/*.whl >/dev/null 2>&1; then
-  ensure_venv
-  install_wheel "$root"
-fi
-"$SPARK_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/*.whl
+install_built_wheel_into "$SPARK_VENV" "$root"
 echo "== Spark $("$SPARK_VENV/bin/python" -c 'import pyspark; print(pyspark.__version__)') on $(java -version 2>&1 | head -n1)"
 export SPARK_LOCAL_IP=127.0.0.1 # one machine: no lookup of its own address
 log_file="$(mktemp)"

@@ -52,33 +52,49 @@ ensure_venv() {
 # pin the main venv's pandas. Spark runs on the machine's Java 17.
 SPARK_REQUIREMENTS=(pyspark==4.0.1 "pandas<3" pyarrow numpy pytest)
 ensure_spark_venv() {
-  SPARK_VENV="$CACHE/venv-spark"
-  if [ ! -x "$SPARK_VENV/bin/python" ]; then
-    log "creating Python venv at $SPARK_VENV"
-    python3 -m venv "$SPARK_VENV"
-  fi
-  if ! "$SPARK_VENV/bin/python" -c 'import pyspark, pandas, pyarrow, numpy, pytest; assert pyspark.__version__ == "4.0.1" and int(pandas.__version__.split(".")[0]) < 3' 2>/dev/null; then
-    log "pip install ${SPARK_REQUIREMENTS[*]}"
-    "$SPARK_VENV/bin/pip" install -q --disable-pip-version-check "${SPARK_REQUIREMENTS[@]}" >&2
-  fi
+  SPARK_VENV="$(side_venv venv-spark \
+    'import pyspark, pandas, pyarrow, numpy, pytest; assert pyspark.__version__ == "4.0.1" and int(pandas.__version__.split(".")[0]) < 3' \
+    "${SPARK_REQUIREMENTS[@]}")"
   command -v java >/dev/null || { log "java not found: Spark needs Java 17"; return 1; }
   log "spark venv ready: pyspark $("$SPARK_VENV/bin/python" -c 'import pyspark; print(pyspark.__version__)')"
   export SPARK_VENV
+}
+
+# A venv of its own under the cache (for a suite whose requirements must not pin the main venv),
+# created if absent; its requirements installed unless the check (Python code) passes. Prints
+# its path.
+side_venv() {
+  local venv="$CACHE/$1" check="$2"
+  shift 2
+  if [ ! -x "$venv/bin/python" ]; then
+    log "creating Python venv at $venv"
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
+    log "pip install $*"
+    "$venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
+  fi
+  echo "$venv"
+}
+
+# Installs the wheel that scripts/test-python.sh built (building it if there is none) into the
+# side venv $1.
+install_built_wheel_into() {
+  local venv="$1" root="$2" target="${CARGO_TARGET_DIR:-$2/target}"
+  if ! ls "$target"/wheels/*.whl >/dev/null 2>&1; then
+    ensure_venv
+    install_wheel "$root"
+  fi
+  "$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/*.whl
 }
 
 # pandas 3 for tests/pandas3, in a venv of its own: the main venv keeps pandas 2 (the oldest the
 # package supports with Arrow), and Spark's venv needs pandas < 3.
 PANDAS3_REQUIREMENTS=("pandas>=3,<4" pyarrow numpy pytest)
 ensure_pandas3_venv() {
-  PANDAS3_VENV="$CACHE/venv-pandas3"
-  if [ ! -x "$PANDAS3_VENV/bin/python" ]; then
-    log "creating Python venv at $PANDAS3_VENV"
-    python3 -m venv "$PANDAS3_VENV"
-  fi
-  if ! "$PANDAS3_VENV/bin/python" -c 'import pandas, pyarrow, numpy, pytest; assert int(pandas.__version__.split(".")[0]) == 3' 2>/dev/null; then
-    log "pip install ${PANDAS3_REQUIREMENTS[*]}"
-    "$PANDAS3_VENV/bin/pip" install -q --disable-pip-version-check "${PANDAS3_REQUIREMENTS[@]}" >&2
-  fi
+  PANDAS3_VENV="$(side_venv venv-pandas3 \
+    'import pandas, pyarrow, numpy, pytest; assert int(pandas.__version__.split(".")[0]) == 3' \
+    "${PANDAS3_REQUIREMENTS[@]}")"
   log "pandas 3 venv ready: pandas $("$PANDAS3_VENV/bin/python" -c 'import pandas; print(pandas.__version__)')"
   export PANDAS3_VENV
 }
