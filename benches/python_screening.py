@@ -51,6 +51,20 @@ def main() -> None:
     print(f"| screen_many(pyarrow table) -> pyarrow table | {t_arrow:.2f} s | {n / t_arrow:,.0f} "
           f"({t_dicts / t_arrow:.1f}x dicts, {t_batch / t_arrow:.1f}x JSON texts) |")
     print(f"| screen(one JSON text) -> ScreeningResult | {t_one * 1e6:.1f} µs | {1 / t_one:,.0f} |")
+    # Reasons and evidence asked for, on at most 20 000 records.
+    m = min(n, 20_000)
+    small = records_to_arrow(records[:m])
+    import polars as pl
+
+    small_polars = pl.from_arrow(small)
+    for what, f in [
+        ("pyarrow table, evidence='json'", lambda: dkd.screen_many(small, evidence="json")),
+        ("pyarrow table, evidence='nested'", lambda: dkd.screen_many(small, evidence="nested")),
+        ("polars frame, evidence='nested'", lambda: dkd.screen_many(small_polars, evidence="nested")),
+        ("dicts, evidence='nested' (pandas: lists of dicts)", lambda: dkd.screen_many(records[:m], evidence="nested")),
+    ]:
+        t = best(f)
+        print(f"| screen_many({what}), {m:,} records | {t:.2f} s | {m / t:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ use crate::kernel::Kernel;
 
 pub(crate) const STREAM: &CStr = c"arrow_array_stream";
 pub(crate) const SCHEMA: &CStr = c"arrow_schema";
-const ARRAY: &CStr = c"arrow_array";
+pub(crate) const ARRAY: &CStr = c"arrow_array";
 
 /// A column's error as Python sees it: a value of a row that cannot be read (a null text, a text
 /// not known, a text that is not a date, a dictionary key outside its dictionary) is an

@@ -161,6 +161,8 @@ fn codes_of_texts(
             DataType::Utf8 => each!(chunk.as_string::<i32>().iter()),
             DataType::LargeUtf8 => each!(chunk.as_string::<i64>().iter()),
             DataType::Utf8View => each!(chunk.as_string_view().iter()),
+            // A column of nulls only (what pandas and pyarrow infer for a column of None).
+            DataType::Null => each!(std::iter::repeat_n(None, chunk.len())),
             DataType::Dictionary(_, _) => {
                 // The dictionary's texts once, then its keys (a key outside them is missing).
                 let dictionary = chunk.as_any_dictionary();
@@ -311,6 +313,8 @@ pub fn days(
                     out.push(day);
                 }
             }
+            // A column of nulls only (what pandas and pyarrow infer for a column of None).
+            DataType::Null => out.extend(std::iter::repeat_n(missing, chunk.len())),
             other => return Err(ColumnError::NotDates { column: name.to_owned(), data_type: other.to_string() }),
         }
         if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {
@@ -350,6 +354,8 @@ pub fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> Result<(
             DataType::UInt16 => read!(chunk, UInt16Type, target),
             DataType::UInt32 => read!(chunk, UInt32Type, target),
             DataType::UInt64 => read!(chunk, UInt64Type, target),
+            // A column of nulls only (what pandas and pyarrow infer for a column of None).
+            DataType::Null => target.fill(f64::NAN),
             other => return Err(ColumnError::NotNumbers { column: name.to_owned(), data_type: other.to_string() }),
         }
         // A null's slot holds any number: it is NaN here.

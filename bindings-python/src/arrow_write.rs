@@ -51,7 +51,9 @@ fn validity(valid: Option<&Bound<'_, PyAny>>, name: &str, len: usize) -> PyResul
 /// - `dict`: codes into `extra` (a list of texts): uint8 codes are the keys as they are (not
 ///   copied), int64 codes become int32 keys with a negative code null: a dictionary of utf8
 ///   (pandas Categorical, polars Categorical);
-/// - `text`: a list of str or None.
+/// - `text`: a list of str or None;
+/// - `arrow`: an array made by the native module (`ArrayArrow`, such as the nested criteria of
+///   `screen_many(evidence="nested")`), taken as it is.
 fn column(
     name: &str,
     kind: &str,
@@ -126,13 +128,19 @@ fn column(
             let texts: Vec<Option<String>> = data.extract()?;
             (DataType::Utf8, Arc::new(StringArray::from(texts)))
         }
+        "arrow" => {
+            let made = data.cast::<crate::criteria_arrow::ArrayArrow>()?;
+            let array = made.get().array.clone();
+            (array.data_type().clone(), array)
+        }
         other => return Err(PyValueError::new_err(format!("column {name}: {other} is not a kind of column"))),
     };
     let nullable = array.null_count() > 0
         || kind.ends_with('?')
         || extra.is_some_and(|e| !e.is_none())
         || kind == "text"
-        || kind == "date";
+        || kind == "date"
+        || kind == "arrow";
     Ok((Field::new(name, data_type, nullable), array))
 }
 

@@ -10,6 +10,7 @@ use amimestrocel_dkd::eligibility::{
 use arrow_array::RecordBatch;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
 
+use crate::criteria_arrow::{too_large, ArrayArrow, Criteria, CriteriaColumn, TooLarge};
 use crate::record_arrow::{Batch as RecordBatchColumns, BatchError};
 use pyo3::prelude::*;
 
@@ -84,18 +85,48 @@ type Table<'py> = (
     Bound<'py, PyArray1<i8>>,
     Vec<Option<String>>,
     Bound<'py, PyArray2<i8>>,
-    Option<Vec<Option<String>>>,
+    Option<Bound<'py, PyAny>>,
 );
 
+/// What each row keeps of its result besides its status and outcomes (`screen_many`'s
+/// `evidence`): nothing, core's JSON of the result, or its criteria for the nested column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Details {
+    None,
+    Json,
+    Nested,
+}
+
+impl Details {
+    fn parse(text: Option<&str>) -> PyResult<Details> {
+        match text {
+            None => Ok(Details::None),
+            Some("json") => Ok(Details::Json),
+            Some("nested") => Ok(Details::Nested),
+            Some(other) => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "details must be None, 'json' or 'nested', not {other:?}"
+            ))),
+        }
+    }
+}
+
+/// What one row keeps of its result, per [`Details`].
+enum Detail {
+    Json(String),
+    Nested(Criteria),
+}
+
 /// The table form of many screenings, filled one result at a time.
-#[derive(Default)]
 struct Rows {
     ids: Vec<Option<String>>,
     status: Vec<i8>,
     errors: Vec<Option<String>>,
     outcomes: Vec<i8>,
-    /// When asked for: each result as core's JSON (reasons and evidence), none for a refused one.
-    details: Option<Vec<Option<String>>>,
+    /// With `Details::Json`: each result as core's JSON (reasons and evidence), none for a
+    /// refused one.
+    json: Option<Vec<Option<String>>>,
+    /// With `Details::Nested`: each result's criteria, null for a refused one.
+    nested: Option<CriteriaColumn>,
 }
 
 /// One screening as a row of the table form, made on the core that screened it (so that the
@@ -105,26 +136,30 @@ struct Row {
     status: i8,
     error: Option<String>,
     outcomes: Vec<i8>,
-    details: Option<String>,
+    detail: Option<Detail>,
 }
 
 impl Row {
     /// The row of one result; a refused record keeps `id_if_refused` (the id its input names, if
-    /// any); with `details`, the result as core's JSON.
+    /// any); with `details`, what it asks of the result.
     fn of(
         result: Result<ScreeningResult, ScreeningError>,
         id_if_refused: impl FnOnce() -> Option<String>,
-        details: bool,
+        details: Details,
     ) -> Row {
-        // Plain data always serialises (a NaN would be written as null, not fail).
-        let json = details.then(|| result.as_ref().ok().map(|r| serde_json::to_string(r).unwrap_or_default()));
+        let detail = result.as_ref().ok().and_then(|r| match details {
+            Details::None => None,
+            // Plain data always serialises (a NaN would be written as null, not fail).
+            Details::Json => Some(Detail::Json(serde_json::to_string(r).unwrap_or_default())),
+            Details::Nested => Some(Detail::Nested(Criteria::of(r))),
+        });
         match result {
             Ok(res) => Row {
                 status: code(&Status::ALL, &res.status),
                 outcomes: res.criteria.iter().map(|c| code(&Outcome::ALL, &c.outcome)).collect(),
                 id: Some(res.id),
                 error: None,
-                details: json.flatten(),
+                detail,
             },
             Err(e) => {
                 let path = match &e {
@@ -136,7 +171,7 @@ impl Row {
                     status: REFUSED,
                     error: Some(format!("{} at {path}", e.kind())),
                     outcomes: vec![-1; CriterionId::ALL.len()],
-                    details: None,
+                    detail: None,
                 }
             }
         }
@@ -144,78 +179,109 @@ impl Row {
 }
 
 impl Rows {
+    fn new(details: Details) -> Rows {
+        Rows {
+            ids: Vec::new(),
+            status: Vec::new(),
+            errors: Vec::new(),
+            outcomes: Vec::new(),
+            json: (details == Details::Json).then(Vec::new),
+            nested: (details == Details::Nested).then(CriteriaColumn::default),
+        }
+    }
+
     /// Adds one row.
-    fn push(&mut self, row: Row) {
-        if let Some(details) = &mut self.details {
-            details.push(row.details);
+    fn push(&mut self, row: Row) -> Result<(), TooLarge> {
+        match (&mut self.json, &mut self.nested, row.detail) {
+            (Some(json), _, Some(Detail::Json(text))) => json.push(Some(text)),
+            (Some(json), _, _) => json.push(None),
+            (_, Some(nested), Some(Detail::Nested(criteria))) => nested.push(Some(criteria))?,
+            (_, Some(nested), _) => nested.push(None)?,
+            _ => {}
         }
         self.ids.push(row.id);
         self.status.push(row.status);
         self.errors.push(row.error);
         self.outcomes.extend(row.outcomes);
+        Ok(())
     }
 
     fn into_table(self, py: Python<'_>) -> PyResult<Table<'_>> {
         let n = self.ids.len();
         let matrix = PyArray1::from_vec(py, self.outcomes).reshape([n, CriterionId::ALL.len()])?;
-        Ok((self.ids, PyArray1::from_vec(py, self.status), self.errors, matrix, self.details))
+        let details = match (self.json, self.nested) {
+            (Some(json), _) => Some(json.into_pyobject(py)?.into_any()),
+            (_, Some(nested)) => Some(Bound::new(py, ArrayArrow { array: nested.finish() })?.into_any()),
+            _ => None,
+        };
+        Ok((self.ids, PyArray1::from_vec(py, self.status), self.errors, matrix, details))
     }
 }
 
 /// Screens many records (JSON texts) on every core, GIL released, and returns the table form:
 /// ids, status codes (places in `STATUSES`, whose last is `refused`), the error of each refused
 /// record (`kind at path`) and an n × criteria matrix of outcome codes (places in `OUTCOMES`,
-/// -1 for a refused record), columns in `criteria()` order; with `details`, each result as core's
-/// JSON (reasons and evidence; none for a refused record).
+/// -1 for a refused record), columns in `criteria()` order; with `details="json"`, each result
+/// as core's JSON (reasons and evidence; none for a refused record), with `details="nested"`
+/// the criteria as one nested Arrow column (`ArrayArrow`; null for a refused record).
 #[pyfunction]
-#[pyo3(signature = (records_json, config_json=None, details=false))]
+#[pyo3(signature = (records_json, config_json=None, details=None))]
 fn screen_table<'py>(
     py: Python<'py>,
     records_json: Vec<String>,
     config_json: Option<&str>,
-    details: bool,
+    details: Option<&str>,
 ) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
-        let rows = py.detach(|| {
+        let details = Details::parse(details)?;
+        let rows = py.detach(|| -> Result<Rows, TooLarge> {
             let build = |i: usize| ScreeningRecord::from_json(&records_json[i]);
             // A refused record keeps its id where its text names one.
             let keep = |i: usize, result| Row::of(result, || ScreeningRecord::id_in_json(&records_json[i]), details);
-            let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
+            let mut rows = Rows::new(details);
             match screen_built_batch_map(records_json.len(), build, &config, keep) {
-                Ok(built) => built.into_iter().for_each(|row| rows.push(row)),
+                Ok(built) => built.into_iter().try_for_each(|row| rows.push(row))?,
                 Err(e) => {
                     for text in &records_json {
                         let refused = Err(ScreeningError::Config(e.clone()));
-                        rows.push(Row::of(refused, || ScreeningRecord::id_in_json(text), details));
+                        rows.push(Row::of(refused, || ScreeningRecord::id_in_json(text), details))?;
                     }
                 }
             }
-            rows
+            Ok(rows)
         });
-        rows.into_table(py)
+        rows.map_err(|TooLarge| too_large())?.into_table(py)
     })
+}
+
+/// Why a batch of Arrow records stopped: a table that is not one of records, or a nested
+/// column grown too large.
+enum Stop {
+    Batch(BatchError),
+    TooLarge,
 }
 
 /// Screens records given as Arrow data of the published schema (`screening_arrow_schema`),
 /// instants (timestamps with a zone) read as their day in `zone` (from the caller's `tz=`):
 /// batch by batch as the producer gives them, each batch's records built from its columns and
 /// screened on every core with the GIL released, then dropped (memory flat in the number of
-/// records). Returns the table form of `screen_table`; a row refused (a null where the record
-/// needs a value, a text naming no sex, any error of core's checks) keeps its place with its
-/// error (`kind at path`). A table that is not one of records (a column missing, unknown, or of
-/// the wrong type) raises `KeyError` / `TypeError` naming the column.
+/// records without `details`). Returns the table form of `screen_table`; a row refused (a null
+/// where the record needs a value, a text naming no sex, any error of core's checks) keeps its
+/// place with its error (`kind at path`). A table that is not one of records (a column missing,
+/// unknown, or of the wrong type) raises `KeyError` / `TypeError` naming the column.
 #[pyfunction]
-#[pyo3(signature = (table, config_json=None, details=false, zone=None))]
+#[pyo3(signature = (table, config_json=None, details=None, zone=None))]
 fn screen_arrow<'py>(
     py: Python<'py>,
     table: &Bound<'py, PyAny>,
     config_json: Option<&str>,
-    details: bool,
+    details: Option<&str>,
     zone: Option<(Vec<i64>, Vec<i64>)>,
 ) -> PyResult<Table<'py>> {
     crate::guard(py, || {
         let config = config(py, config_json)?;
+        let details = Details::parse(details)?;
         let zone = match zone {
             None => None,
             Some((starts, offsets)) => Some(
@@ -223,27 +289,33 @@ fn screen_arrow<'py>(
                     .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a zone's starts must ascend"))?,
             ),
         };
-        let mut rows = Rows { details: details.then(Vec::new), ..Rows::default() };
+        let mut rows = Rows::new(details);
         let mut screen_one = |batch: RecordBatch| -> PyResult<()> {
-            let read = py.detach(|| -> Result<(), BatchError> {
-                let columns = RecordBatchColumns::read(&batch, zone.as_ref())?;
+            let read = py.detach(|| -> Result<(), Stop> {
+                let columns = RecordBatchColumns::read(&batch, zone.as_ref()).map_err(Stop::Batch)?;
                 // Each row's record built from the columns and screened on the same core, and
                 // made a row of the table there; a refused row keeps its place, with the id its
                 // row gives, if any.
                 let build = |row: usize| columns.record(row);
                 let keep = |row: usize, result| Row::of(result, || columns.id(row), details);
                 match screen_built_batch_map(columns.rows(), build, &config, keep) {
-                    Ok(built) => built.into_iter().for_each(|row| rows.push(row)),
+                    Ok(built) => {
+                        built.into_iter().try_for_each(|row| rows.push(row)).map_err(|TooLarge| Stop::TooLarge)?
+                    }
                     Err(e) => {
                         for row in 0..columns.rows() {
                             let refused = Err(ScreeningError::Config(e.clone()));
-                            rows.push(Row::of(refused, || columns.id(row), details));
+                            rows.push(Row::of(refused, || columns.id(row), details))
+                                .map_err(|TooLarge| Stop::TooLarge)?;
                         }
                     }
                 }
                 Ok(())
             });
-            read.map_err(|e| batch_error(py, e))
+            read.map_err(|e| match e {
+                Stop::Batch(e) => batch_error(py, e),
+                Stop::TooLarge => too_large(),
+            })
         };
         match crate::arrow::stream(table)? {
             crate::arrow::Batches::One(batch) => screen_one(batch)?,

@@ -10,6 +10,7 @@ mod arrow;
 mod arrow_read;
 mod arrow_write;
 mod columns;
+mod criteria_arrow;
 mod egfr;
 mod eligibility;
 mod endpoints;
@@ -44,6 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     columns::register(m)?;
     arrow::register(m)?;
     arrow_write::register(m)?;
+    criteria_arrow::register(m)?;
     schedule::register(m)?;
     instrument::register(m)?;
     endpoints::register(m)?;

@@ -375,6 +375,8 @@ impl Flags {
     fn read(path: &str, array: &ArrayRef) -> Result<Self, BatchError> {
         match array.as_boolean_opt() {
             Some(b) => Ok(Flags(b.iter().collect())),
+            // A column of nulls only (what pandas and pyarrow infer for a column of None).
+            None if array.data_type() == &DataType::Null => Ok(Flags::absent(array.len())),
             None => Err(layout(path, array, "booleans")),
         }
     }
@@ -389,10 +391,12 @@ impl Flags {
 }
 
 /// A list column of structs: each row's range of entries in the child struct, none where null.
+/// A list of `null` (what pyarrow infers for lists that are all empty or hold only None) has no
+/// child struct: its empty lists are empty, and an entry in it is a null entry.
 struct List<'a> {
     offsets: Vec<usize>,
     nulls: Option<NullBuffer>,
-    entries: &'a StructArray,
+    entries: Option<&'a StructArray>,
 }
 
 impl<'a> List<'a> {
@@ -404,7 +408,10 @@ impl<'a> List<'a> {
         } else {
             return Err(layout(path, array, "a list of structs"));
         };
-        let entries = values.as_struct_opt().ok_or_else(|| layout(path, values, "a list of structs"))?;
+        let entries = match values.data_type() {
+            DataType::Null => None,
+            _ => Some(values.as_struct_opt().ok_or_else(|| layout(path, values, "a list of structs"))?),
+        };
         Ok(List { offsets, nulls: array.logical_nulls(), entries })
     }
 
@@ -412,8 +419,9 @@ impl<'a> List<'a> {
         self.nulls.as_ref().is_none_or(|n| n.is_valid(row)).then(|| self.offsets[row]..self.offsets[row + 1])
     }
 
-    fn children(&self, path: &str, known: &[&str]) -> Result<Children<'a>, BatchError> {
-        Children::new(path, self.entries.fields(), self.entries.columns(), known)
+    /// Whether entry `i` is null (every entry of a list of `null` is).
+    fn is_null(&self, i: usize) -> bool {
+        self.entries.is_none_or(|e| e.is_null(i))
     }
 }
 
@@ -439,7 +447,8 @@ fn parse<'de, T: Deserialize<'de>>(text: &'de str, path: impl FnOnce() -> String
 /// A list column read once: its rows' ranges and the columns of its entries (none when the
 /// table has no such column: every row's list is then absent).
 struct Series<'a, E> {
-    read: Option<(List<'a>, E)>,
+    /// The list, and the columns of its entries (none for a list of `null`).
+    read: Option<(List<'a>, Option<E>)>,
     path: String,
 }
 
@@ -457,9 +466,9 @@ impl<E> Series<'_, E> {
         for (k, entry) in range.enumerate() {
             // A null entry is no entry: refused, as JSON refuses `null` in a list (its fields
             // hold whatever the producer left there).
-            if list.entries.is_null(entry) {
+            let Some(entries) = entries.as_ref().filter(|_| !list.is_null(entry)) else {
                 return Err(refused(format!("{}[{k}]", self.path), "is null"));
-            }
+            };
             let at = |name: &str| format!("{}[{k}].{name}", self.path);
             out.push(build(entries, entry, &at)?);
         }
@@ -490,16 +499,24 @@ enum SeriesColumns<'a> {
     Serology(Series<'a, SerologyColumns>),
 }
 
+/// A list or struct column of nulls only (what pandas and pyarrow infer for a column of None)
+/// holds nothing for any row: read as if the table had no such column.
+fn nulls_only_absent(array: &ArrayRef) -> Option<&ArrayRef> {
+    (array.data_type() != &DataType::Null).then_some(array)
+}
+
 fn series<'a, E>(
     path: String,
     array: Option<&'a ArrayRef>,
     known: &[&str],
     columns: impl FnOnce(&Children<'a>) -> Result<E, BatchError>,
 ) -> Result<Series<'a, E>, BatchError> {
-    let Some(array) = array else { return Ok(Series { read: None, path }) };
+    let Some(array) = array.and_then(nulls_only_absent) else { return Ok(Series { read: None, path }) };
     let list = List::read(&path, array)?;
-    let children = list.children(&path, known)?;
-    let entries = columns(&children)?;
+    let entries = match list.entries {
+        Some(e) => Some(columns(&Children::new(&path, e.fields(), e.columns(), known)?)?),
+        None => None,
+    };
     Ok(Series { read: Some((list, entries)), path })
 }
 
@@ -582,7 +599,7 @@ impl<'a> Batch<'a> {
                 None => Ok(Flags::absent(rows)),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let biopsy = match top.get("kidney_biopsy") {
+        let biopsy = match top.get("kidney_biopsy").and_then(nulls_only_absent) {
             None => None,
             Some(a) => {
                 let s = a.as_struct_opt().ok_or_else(|| layout("kidney_biopsy", a, "a struct"))?;
@@ -595,7 +612,7 @@ impl<'a> Batch<'a> {
             }
         };
         let lab_names: Vec<&str> = LAB_SERIES.iter().map(|(n, _)| *n).collect();
-        let labs_struct = match top.get("labs") {
+        let labs_struct = match top.get("labs").and_then(nulls_only_absent) {
             None => None,
             Some(a) => Some(a.as_struct_opt().ok_or_else(|| layout("labs", a, "a struct"))?),
         };

@@ -167,25 +167,105 @@ def test_a_bad_flag_far_down_a_table_names_its_row_in_the_whole_table() -> None:
         dkd.egfr(table, equation="ckd_epi_2009_cr", age="AGE", sex="SEX", creatinine="CR", black="B")
 
 
+def as_arrow_reads(criteria: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Core's JSON criteria as an Arrow struct reads back: every field present, None where the
+    JSON leaves one out (an evidence without a date or a quantity)."""
+    return [{**c, "evidence": [{"field": e["field"], "date": e.get("date"), "entered": e.get("entered"),
+                                "converted": e.get("converted")} for e in c["evidence"]]}
+            for c in criteria]
+
+
 def test_evidence_nested_gives_each_candidates_criteria_as_nested_data() -> None:
     from amimestrocel_dkd import screen
 
-    records = RECORDS[:15]
+    records = RECORDS[:40]
     expected = [screen(r).to_dict()["criteria"] for r in records]
+    # Dates and quantities absent from some evidence, so that nulls in the column are exercised.
+    pieces = [e for criteria in expected for c in criteria for e in c["evidence"]]
+    assert any("date" not in e for e in pieces) and any("entered" not in e for e in pieces)
+    assert any("converted" in e for e in pieces)
     as_pandas = screen_many(records, evidence="nested")
     assert list(as_pandas.criteria) == expected
     as_arrow = screen_many(table_of(records), evidence="nested")
     assert isinstance(as_arrow, pa.Table)
-    field = as_arrow.schema.field("criteria")
-    assert pa.types.is_list(field.type) and field.type.value_type.get_field_index("evidence") >= 0
-    got = as_arrow.column("criteria").to_pylist()
-    for mine, theirs in zip(got, expected):
-        assert [c["id"] for c in mine] == [c["id"] for c in theirs]
-        assert [c["reason"] for c in mine] == [c["reason"] for c in theirs]
-        assert [len(c["evidence"]) for c in mine] == [len(c["evidence"]) for c in theirs]
+    quantity = pa.struct([("value", pa.float64()), ("unit", pa.string())])
+    evidence = pa.struct([("field", pa.string()), ("date", pa.string()), ("entered", quantity),
+                          ("converted", quantity)])
+    assert as_arrow.schema.field("criteria").type == pa.list_(pa.struct(
+        [("id", pa.string()), ("kind", pa.string()), ("outcome", pa.string()), ("evidence", pa.list_(evidence)),
+         ("reason", pa.string())]))
+    assert as_arrow.column("criteria").to_pylist() == [as_arrow_reads(c) for c in expected]
     as_polars = screen_many(pl.DataFrame(table_of(records)), evidence="nested")
-    assert as_polars["criteria"].to_list()[0][0]["id"] == expected[0][0]["id"]
-    assert "criteria" in screen_many(pl.DataFrame(table_of(records)).lazy(), evidence="nested").collect().columns
+    assert as_polars["criteria"].to_list() == [as_arrow_reads(c) for c in expected]
+    lazy = screen_many(pl.DataFrame(table_of(records)).lazy(), evidence="nested").collect()
+    assert lazy["criteria"].to_list() == as_polars["criteria"].to_list()
+    # A pandas frame of records gives plain data, as the dict path does.
+    as_frame = screen_many(table_of(records).to_pandas(), evidence="nested")
+    assert list(as_frame.criteria) == expected
+
+
+def test_evidence_nested_is_null_for_a_refused_row_and_keeps_the_rows_in_place() -> None:
+    rows = [arrow_ready(r) for r in RECORDS[:3]]
+    rows[1]["sex"] = "unknown"
+    got = screen_many(pa.Table.from_pylist(rows, schema=schema()), evidence="nested")
+    nested = got.column("criteria").to_pylist()
+    assert nested[1] is None
+    assert [c["id"] for c in nested[0]] == list(got.column_names[3:3 + len(nested[0])])
+    assert [c["outcome"] for c in nested[2]] == [got.column(c["id"])[2].as_py() for c in nested[2]]
+    # An arro3-like caller (only the capsule interface) gets the result table; its pandas form
+    # holds the same plain data.
+    class Capsules:
+        def __init__(self, table: Any) -> None:
+            self.table = table
+
+        def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+            return self.table.__arrow_c_stream__(requested_schema)
+
+    result = screen_many(Capsules(pa.Table.from_pylist(rows, schema=schema())), evidence="nested")
+    assert list(result.to_pandas().criteria) == nested
+
+
+def test_a_column_of_nulls_only_reads_as_values_not_given() -> None:
+    # pandas and pyarrow type a column that holds only None as Arrow `null`.
+    rows = [arrow_ready(r) for r in RECORDS[:6]]
+    frame = pa.Table.from_pylist(rows, schema=schema()).to_pandas()
+    from_frame = pa.Table.from_pandas(frame)
+    assert any(pa.types.is_null(f.type) for f in _leaf_types(from_frame.schema))
+    same_screening(screen_many(frame), screen_many(RECORDS[:6]))
+    untyped = pa.table({"id": ["a", "b"], "sex": ["female", "male"], "date_of_birth": [None, None],
+                        "screening_date": ["2025-01-01", "2025-01-01"], "type2_diabetes": [None, None]})
+    got = screen_many(untyped)
+    assert list(got.column("status").to_pylist()) == ["refused", "refused"]
+    assert list(got.column("error").to_pylist()) == ["malformed at date_of_birth"] * 2
+    # A list of `null`: an empty list stays empty (history taken, nothing found), a null list
+    # is absent, and an entry in it is a null entry, which refuses its row.
+    base = {"sex": "female", "date_of_birth": datetime.date(1960, 1, 1), "screening_date": datetime.date(2025, 1, 1)}
+    lists = pa.table({"id": ["empty", "null entry", "absent"], **{k: [v] * 3 for k, v in base.items()},
+                      "conditions": pa.array([[], [None], None], type=pa.list_(pa.null()))})
+    got = screen_many(lists).to_pandas()
+    assert list(got.error) == [None, "malformed at conditions[0]", None]
+    assert got.exc_stroke[0] != got.exc_stroke[2]  # taken and empty vs not taken
+    as_dicts = screen_many([{"id": "empty", "sex": "female", "date_of_birth": "1960-01-01",
+                             "screening_date": "2025-01-01", "conditions": []}])
+    assert got.exc_stroke[0] == as_dicts.exc_stroke[0]
+
+
+def _leaf_types(schema: Any) -> List[Any]:
+    """Every field at any depth of an Arrow schema."""
+    out: List[Any] = []
+
+    def walk(field: Any) -> None:
+        out.append(field)
+        t = field.type
+        if pa.types.is_struct(t):
+            for i in range(t.num_fields):
+                walk(t.field(i))
+        elif pa.types.is_list(t) or pa.types.is_large_list(t):
+            walk(t.value_field)
+
+    for f in schema:
+        walk(f)
+    return out
 
 
 def test_an_empty_stream_is_still_checked_to_be_one_of_records() -> None:

@@ -149,8 +149,9 @@ class Column(NamedTuple):
     ``Float64`` with ``pd.NA``), ``int`` / ``bool`` (``extra``: an optional bool array, true where
     there is a value), ``date`` (int64 nanoseconds, NaT or invalid per ``extra`` missing: Arrow
     date32, pandas ``datetime64[ns]``), ``dict`` (integer codes into the texts ``extra``, a
-    negative code missing: Arrow dictionary, pandas Categorical) or ``text`` (a list of str or
-    None)."""
+    negative code missing: Arrow dictionary, pandas Categorical), ``text`` (a list of str or
+    None) or ``arrow`` (an array the native module made, such as nested criteria: Arrow as it is,
+    pandas lists of dicts through pyarrow)."""
 
     name: str
     kind: str
@@ -175,6 +176,13 @@ def _pandas_column(pd: Any, column: Column) -> Any:
         return dates if extra is None else np.where(extra, dates, np.datetime64("NaT", "ns"))
     if kind == "dict":
         return pd.Categorical.from_codes(np.asarray(data, dtype=np.int64), categories=extra)
+    if kind == "arrow":
+        # Nested data as Python objects (lists of dicts), read by pyarrow.
+        values = require("pyarrow", "ArrowTable.to_pandas of a nested column").array(data).to_pylist()
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            out[i] = v
+        return out
     return list(data)
 
 

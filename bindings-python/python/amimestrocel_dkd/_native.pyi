@@ -65,6 +65,7 @@ __all__ = [
     "egfr_mark_unit_errors",
     "table_columns",
     "TableArrow",
+    "ArrayArrow",
     "egfr_error_kinds",
     "equations",
     "estimate_gfr",
@@ -309,11 +310,16 @@ def screening_arrow_schema() -> SchemaArrow: ...
 def screen_arrow(
     table: Any,
     config_json: Optional[str] = None,
-    details: bool = False,
+    details: Optional[str] = None,
     zone: Optional[Tuple[List[int], List[int]]] = None,
 ) -> Tuple[
-    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Optional[List[Optional[str]]]
+    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Any
 ]: ...
+
+@final
+class ArrayArrow:
+    def __len__(self) -> int: ...
+    def __arrow_c_array__(self, requested_schema: Optional[object] = None) -> Tuple[object, object]: ...
 
 @final
 class TableArrow:
@@ -360,9 +366,9 @@ class SyntheticRecords:
 
 def _panic_for_test() -> None: ...
 def screen_table(
-    records_json: List[str], config_json: Optional[str] = None, details: bool = False
+    records_json: List[str], config_json: Optional[str] = None, details: Optional[str] = None
 ) -> Tuple[
-    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Optional[List[Optional[str]]]
+    List[Optional[str]], npt.NDArray[np.int8], List[Optional[str]], npt.NDArray[np.int8], Any
 ]: ...
 ASSESSMENTS: List[str]
 VISIT_STATES: List[str]

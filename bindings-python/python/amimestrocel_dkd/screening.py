@@ -238,7 +238,9 @@ def screen_many(
     if not isinstance(records, Iterable):
         raise TypeError(f"screen_many takes records or a table of them, not {type(records).__name__}")
     texts = [_text(r) for r in records]
-    ids, status, refused, outcomes, details = _native.screen_table(texts, _config(config), evidence is not None)
+    # The nested form of a pandas result is plain data (lists of dicts), made from core's JSON.
+    ids, status, refused, outcomes, details = _native.screen_table(texts, _config(config),
+                                                                   None if evidence is None else "json")
     _raise_first(refused, errors)
     columns: Dict[str, Any] = {
         "id": ids,
@@ -258,18 +260,6 @@ def _nested(details: List[Optional[str]]) -> List[Optional[List[Dict[str, Any]]]
     """Each result's criteria, with their reasons and evidence, as plain data (None where the
     record was refused): the ``criteria`` of ``ScreeningResult.to_dict()``."""
     return [None if d is None else json.loads(d)["criteria"] for d in details]
-
-
-def _criteria_type(pa: Any) -> Any:
-    """The Arrow type of the ``criteria`` column of ``evidence="nested"``: the shape of the
-    criteria in core's JSON result, written out because pyarrow would type a column that is
-    all null or all empty lists as ``null``; kept in step with core by
-    ``test_evidence_nested_gives_each_candidates_criteria_as_nested_data``."""
-    quantity = pa.struct([("value", pa.float64()), ("unit", pa.string())])
-    evidence = pa.struct([("field", pa.string()), ("date", pa.string()), ("entered", quantity),
-                          ("converted", quantity)])
-    return pa.list_(pa.struct([("id", pa.string()), ("kind", pa.string()), ("outcome", pa.string()),
-                               ("evidence", pa.list_(evidence)), ("reason", pa.string())]))
 
 
 def _raise_first(refused: List[Optional[str]], errors: str) -> None:
@@ -294,7 +284,11 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     if _arrow.is_lazy_polars(table):
         table = table.collect_batches()
     zone = None if tz is None else _arrow.zone_offsets(tz)
-    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), evidence is not None, zone)
+    kind = _arrow.kind_of(caller)
+    # A pandas caller's nested criteria are plain data (lists of dicts) made from core's JSON;
+    # any other caller's, one nested Arrow column made by the native module.
+    details = "json" if evidence == "nested" and kind == "pandas" else evidence
+    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details, zone)
     _raise_first(refused, errors)
     columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
                Column("error", "text", refused)]
@@ -302,21 +296,12 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
                 for j, c in enumerate(criteria(config))]
     if results is not None and evidence == "json":
         columns.append(Column("result", "text", results))
+    if results is not None and evidence == "nested" and kind != "pandas":
+        columns.append(Column("criteria", "arrow", results))
     out = _arrow.like(_arrow.table(columns), caller)
-    if results is None or evidence != "nested":
-        return out
-    # The criteria as nested Arrow data, made by the caller's own library from the results.
-    nested = _nested(results)
-    kind = _arrow.kind_of(caller)
-    if kind == "pandas":
-        return out.assign(criteria=nested)
-    if kind == "polars":
-        pl = require("polars", "screen_many(evidence='nested')")
-        return out.with_columns(pl.Series("criteria", nested, strict=False) if not _arrow.is_lazy_polars(caller)
-                                else pl.lit(pl.Series("criteria", nested, strict=False)))
-    pa = require("pyarrow", "screen_many(evidence='nested') for Arrow data other than polars")
-    base = out if kind == "pyarrow" else out.to_pyarrow()
-    return base.append_column("criteria", pa.array(nested, type=_criteria_type(pa)))
+    if results is not None and evidence == "nested" and kind == "pandas":
+        return out.assign(criteria=_nested(results))
+    return out
 
 
 def _date_fields(pa: Any) -> frozenset[str]:
