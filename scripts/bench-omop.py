@@ -11,7 +11,7 @@ same run. Run with the venv's python after `scripts/test-python.sh` has installe
 import pathlib
 import sys
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import duckdb
 import numpy as np
@@ -20,7 +20,7 @@ import amimestrocel_dkd as dkd
 from amimestrocel_dkd import omop
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "python"))
-from omop_hand_path import records as hand_records, register  # noqa: E402
+from omop_hand_path import records as hand_records, register, unknown_where_history_is_not_taken  # noqa: E402
 
 
 def best(f: Callable[[], object], repeat: int = 2) -> float:
@@ -42,8 +42,8 @@ con = duckdb.connect()
 register(con, arrow)
 
 
-def hand() -> object:
-    return dkd.screen_many(hand_records(con, as_of, sets))
+def hand() -> Any:
+    return unknown_where_history_is_not_taken(dkd.screen_many(hand_records(con, as_of, sets)), con, as_of, sets)
 
 
 got = omop.prescreen(**arrow, as_of=as_of).persons.to_pandas()

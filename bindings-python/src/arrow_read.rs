@@ -7,8 +7,8 @@
 use amimestrocel_dkd::demographics::Sex;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    ArrowDictionaryKeyType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
-    UInt32Type, UInt64Type, UInt8Type,
+    ArrowDictionaryKeyType, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrayRef, DictionaryArray};
 use arrow_buffer::ArrowNativeType;
@@ -356,6 +356,15 @@ pub fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> Result<(
             DataType::UInt64 => read!(chunk, UInt64Type, target),
             // A column of nulls only (what pandas and pyarrow infer for a column of None).
             DataType::Null => target.fill(f64::NAN),
+            // SQL's NUMERIC (the CDM's `value_as_number`, `range_high`) as DuckDB and Postgres
+            // give it: the integer over 10^scale, the float nearest the decimal for the usual
+            // scales (both exact below 2^53 and 10^22).
+            DataType::Decimal128(_, scale) => {
+                let scale = i32::from(*scale);
+                for (o, v) in target.iter_mut().zip(chunk.as_primitive::<Decimal128Type>().values().iter()) {
+                    *o = if scale >= 0 { *v as f64 / 10f64.powi(scale) } else { *v as f64 * 10f64.powi(-scale) };
+                }
+            }
             other => return Err(ColumnError::NotNumbers { column: name.to_owned(), data_type: other.to_string() }),
         }
         // A null's slot holds any number: it is NaN here.

@@ -438,6 +438,14 @@ fn omop_synthetic<'py>(py: Python<'py>, seed: u64, count: usize, complete: bool)
                 ("concept_code", texts(|r| &r.concept_code).into_pyobject(py)?.into_any()),
             ],
         )?;
+        let a = t.concept_ancestor.unwrap_or_default();
+        add(
+            "concept_ancestor",
+            vec![
+                ("ancestor_concept_id", ints(a.iter().map(|r| r.ancestor).collect()).into_any()),
+                ("descendant_concept_id", ints(a.iter().map(|r| r.descendant).collect()).into_any()),
+            ],
+        )?;
         Ok(out)
     })
 }

@@ -7,8 +7,11 @@ come out through ``to_pylist()`` and go through ``screen_many``. It is the oracl
 It covers what the synthetic tables hold: the lab series and viral loads of the concept sets,
 blood pressures paired on their date (one of each side per date), conditions and type 2 diabetes
 by the sets' concepts without descendants, medications by their concept's name, and the history
-taken when an observation period covers ``history_observed_days`` up to ``as_of``. Births are full
-dates.
+taken when an observation period covers ``history_observed_days`` up to ``as_of``: a condition or
+drug found is kept either way, and where the history is not taken a criterion that reads it and
+does not exclude is unknown (:func:`unknown_where_history_is_not_taken`, after ``screen_many``).
+Ends are recorded (the synthetic tables write an ongoing course as ending after the extraction).
+Births are full dates.
 """
 
 from __future__ import annotations
@@ -29,6 +32,30 @@ def register(con: Any, tables: Mapping[str, Any]) -> None:
         if name == "measurement":
             table = table.append_column("row", pa.array(range(len(table)), pa.int64()))
         con.register(name, table)
+
+
+# The criteria that read the medical or medication history (each an exclusion: met excludes).
+HISTORY = ["exc_severe_cardiovascular", "exc_stroke", "exc_hyperkalaemia", "exc_tuberculosis_hiv_immunodeficiency",
+           "exc_malignancy", "exc_allergy", "exc_active_infection", "exc_immunosuppressant"]
+
+
+def observed(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[str]:
+    """The ids (as text) of the persons whose history is taken: an observation period covers
+    ``history_observed_days`` up to ``as_of``."""
+    rows = con.sql(f"""SELECT DISTINCT CAST(person_id AS VARCHAR) FROM observation_period
+        WHERE observation_period_start_date <= DATE '{as_of}' - INTERVAL {int(sets['history_observed_days'])} DAY
+          AND observation_period_end_date >= DATE '{as_of}'""").fetchall()
+    return [r[0] for r in rows]
+
+
+def unknown_where_history_is_not_taken(frame: Any, con: Any, as_of: str, sets: Mapping[str, Any]) -> Any:
+    """``screen_many``'s frame with the history criteria unknown where the history is not taken
+    and they found nothing that excludes."""
+    not_taken = ~frame["id"].isin(observed(con, as_of, sets))
+    for criterion in HISTORY:
+        column = frame[criterion].astype(str)
+        frame[criterion] = column.where(~(not_taken & (column == "not_met")), "unknown")
+    return frame
 
 
 def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -99,8 +126,10 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any
                AS type2_diabetes,
            {", ".join(f"labs.{s}" for s in LABS + VIRAL)},
            bp.blood_pressures,
-           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(meds.medications, []) END AS medications,
-           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(cond.conditions, []) END AS conditions
+           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(meds.medications, []) ELSE meds.medications END
+               AS medications,
+           CASE WHEN observed.person_id IS NOT NULL THEN coalesce(cond.conditions, []) ELSE cond.conditions END
+               AS conditions
     FROM person p
     LEFT JOIN observed ON observed.person_id = p.person_id
     LEFT JOIN labs ON labs.person_id = p.person_id

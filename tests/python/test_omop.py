@@ -15,7 +15,7 @@ import amimestrocel_dkd as dkd
 from amimestrocel_dkd import omop
 from amimestrocel_dkd.errors import InvalidConfigError
 
-from omop_hand_path import records as hand_records, register
+from omop_hand_path import records as hand_records, register, unknown_where_history_is_not_taken
 
 CRITERIA = [c.id for c in dkd.criteria()]
 AS_OF = "2025-10-28"  # the synthetic cohort's latest screening date: its extraction date
@@ -71,7 +71,7 @@ def test_the_prescreen_equals_a_hand_written_duckdb_path(tables: Dict[str, Any])
     con = duckdb.connect()
     register(con, {name: t.to_pyarrow() for name, t in tables.items()})
     sets = omop.concept_sets()
-    by_hand = dkd.screen_many(hand_records(con, AS_OF, sets))
+    by_hand = unknown_where_history_is_not_taken(dkd.screen_many(hand_records(con, AS_OF, sets)), con, AS_OF, sets)
     got = persons(omop.prescreen(**{n: t.to_pyarrow() for n, t in tables.items()}, as_of=AS_OF))
     # The criteria reading a condition whose bundled set is empty (congenital heart disease is
     # found; acute coronary syndrome, severe valvular disease, severe immunodeficiency, the
@@ -126,6 +126,46 @@ def test_a_null_unit_and_unit_zero_are_row_errors_of_their_own_and_the_person_is
     assert "unit_concept_id" in errors.message[0]
     assert list(errors.table.astype(str)) == ["measurement", "measurement"]
     assert out.persons.inc_uacr[0] == "met"
+
+
+def test_numeric_columns_as_duckdb_gives_them_read_as_their_decimal_value() -> None:
+    """The CDM declares value_as_number and range_high NUMERIC: DuckDB gives decimal128."""
+    import duckdb
+
+    con = duckdb.connect()
+    measurement = con.sql("""SELECT 1::BIGINT AS person_id, 3034485::BIGINT AS measurement_concept_id,
+        DATE '2025-05-20' AS measurement_date, 1000.001::DECIMAL(18, 3) AS value_as_number,
+        8723::BIGINT AS unit_concept_id""").arrow()
+    assert str(measurement.schema.field("value_as_number").type) == "decimal128(18, 3)"
+    out = omop.prescreen(_one_person(), measurement=measurement, concept=UNITS, as_of="2025-06-01")
+    assert list(out.row_errors.kind) == []
+    assert out.persons.inc_uacr[0] == "met"  # above 1000 mg/g
+    below = con.sql("""SELECT 1::BIGINT AS person_id, 3034485::BIGINT AS measurement_concept_id,
+        DATE '2025-05-20' AS measurement_date, 1000.00::DECIMAL(10, 2) AS value_as_number,
+        8723::BIGINT AS unit_concept_id""").arrow()
+    out = omop.prescreen(_one_person(), measurement=below, concept=UNITS, as_of="2025-06-01")
+    assert out.persons.inc_uacr[0] == "not_met"  # 1000 exactly is not above 1000
+
+
+def test_an_unrecorded_drug_end_and_an_omitted_concept_ancestor_leave_what_they_decide_unknown() -> None:
+    observed = pd.DataFrame({"person_id": [1], "observation_period_start_date": ["2015-01-01"],
+                             "observation_period_end_date": ["2025-06-01"]})
+    drugs = pd.DataFrame({"person_id": [1], "drug_concept_id": [42], "drug_exposure_start_date": ["2019-01-01"],
+                          "drug_exposure_end_date": pd.array([None], dtype="datetime64[ns]")})
+    concept = pd.DataFrame({"concept_id": [42], "concept_name": ["tacrolimus 1 MG Oral Capsule"],
+                            "vocabulary_id": ["RxNorm"], "concept_code": ["42"]})
+    no_conditions = pd.DataFrame({"person_id": pd.array([], dtype="Int64"),
+                                  "condition_concept_id": pd.array([], dtype="Int64"),
+                                  "condition_start_date": pd.array([], dtype="datetime64[ns]")})
+    ancestors = pd.DataFrame({"ancestor_concept_id": pd.array([], dtype="Int64"),
+                              "descendant_concept_id": pd.array([], dtype="Int64")})
+    args = dict(observation_period=observed, drug_exposure=drugs, concept=concept,
+                condition_occurrence=no_conditions, as_of="2025-06-01")
+    given = omop.prescreen(_one_person(), concept_ancestor=ancestors, **args).persons
+    assert given.exc_immunosuppressant[0] == "unknown"  # ongoing since 2019, or one day in 2019
+    assert given.exc_malignancy[0] == "not_met"
+    omitted = omop.prescreen(_one_person(), **args).persons
+    assert omitted.exc_malignancy[0] == "unknown"
 
 
 def test_a_year_of_birth_alone_leaves_the_age_unknown_where_the_year_spans_45() -> None:

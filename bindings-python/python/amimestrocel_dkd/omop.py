@@ -120,7 +120,11 @@ def prescreen(
     NCT06969807. Each table is a pandas DataFrame or Arrow data with the CDM's column names
     (:data:`TABLE_COLUMNS`); a table not given leaves the criteria that read it unknown
     (without ``observation_period`` no history counts as taken; without ``concept`` no unit
-    can be read and no drug named). The whole of each table given is read into memory, so pass
+    can be read and no drug named; without ``concept_ancestor`` a diagnosis coded below a set's
+    concept is not found, so no absence of a diagnosis is a "not met": pass it, empty if the
+    vocabulary has no descendants). A null ``condition_end_date`` or ``drug_exposure_end_date``
+    is read both as still ongoing and as ended on its start day, and a criterion whose outcome
+    differs between the two is unknown. The whole of each table given is read into memory, so pass
     the rows needed from a full vocabulary: ``concept`` rows of the units (UCUM), the drugs and
     the ATC classes; ``concept_ancestor`` rows whose ancestor is a concept of the sets or an
     ATC class.
@@ -157,8 +161,9 @@ def prescreen(
 def synthetic_tables(seed: int, count: int, *, complete: bool = False) -> Dict[str, Any]:
     """OMOP tables of the seeded synthetic cohort (:func:`~amimestrocel_dkd.synthetic_cohort`), to
     try :func:`prescreen` on and to benchmark it: ``person``, ``observation_period``,
-    ``measurement``, ``condition_occurrence``, ``drug_exposure`` and ``concept`` (the unit and drug
-    concepts used, with made-up ids from 5 000 000 000), each an
+    ``measurement``, ``condition_occurrence``, ``drug_exposure``, ``concept`` (the unit and drug
+    concepts used, with made-up ids from 5 000 000 000) and ``concept_ancestor`` (empty: every
+    concept written is a set's own), each an
     :class:`~amimestrocel_dkd._arrow.ArrowTable` (``to_pandas()``, ``to_pyarrow()``,
     ``to_polars()``). Concept ids are the bundled sets' (an entry whose set is empty is not
     written), or with ``complete=True`` made-up ids for the sets the bundled ones leave empty
@@ -167,7 +172,7 @@ def synthetic_tables(seed: int, count: int, *, complete: bool = False) -> Dict[s
 
     >>> tables = synthetic_tables(seed=1, count=10)
     >>> len(tables["person"]), sorted(tables)[:2]
-    (10, ['concept', 'condition_occurrence'])
+    (10, ['concept', 'concept_ancestor'])
     """
     import numpy as np
 

@@ -22,10 +22,10 @@ use smallvec::SmallVec;
 use super::concept_sets::{ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series};
 use super::tables::{OmopTables, RowError, RowProblem, Table};
 use crate::demographics::Sex;
+use crate::eligibility::medications::classify_atc;
 use crate::eligibility::{
-    parallel, screen_checked, BloodPressure, Condition, ConditionKind, ConfigError, CriterionId, CriterionResult,
-    LabEntry, Medication, ProtocolConfig, RecordError, ScreeningRecord, ScreeningResult, SerologyResult, Status,
-    ViralLoad,
+    parallel, screen_checked, BloodPressure, Condition, ConfigError, CriterionId, CriterionResult, LabEntry,
+    Medication, ProtocolConfig, RecordError, ScreeningRecord, ScreeningResult, SerologyResult, Status, ViralLoad,
 };
 use crate::evaluation::text::reason;
 use crate::evaluation::{EvidenceList, Outcome};
@@ -531,7 +531,11 @@ impl Gathered {
     ) {
         const T: Table = Table::ProcedureOccurrence;
         for (row, p) in tables.procedure_occurrence.iter().flatten().enumerate() {
-            if !p.concept_id.is_some_and(|c| concepts.is_kidney_biopsy(c)) {
+            let Some(concept) = p.concept_id else {
+                self.error(T, row, p.person_id, RowProblem::Missing { column: "procedure_concept_id" });
+                continue;
+            };
+            if !concepts.is_kidney_biopsy(concept) {
                 continue;
             }
             let Some(at) = self.owner(index, T, row, p.person_id) else { continue };
@@ -675,20 +679,21 @@ impl PersonReader<'_> {
                 }
             }
         }
-        let screened = |dob: NaiveDate| -> Result<ScreeningResult, RecordError> {
+        let screened = |record: &ScreeningRecord, dob: NaiveDate| -> Result<ScreeningResult, RecordError> {
             let mut r = record.clone();
             r.date_of_birth = dob;
             Ok(screen_checked(&r.check()?, self.config))
         };
-        let mut result = match screened(earliest) {
+        let mut result = match screened(&record, earliest) {
             Ok(r) => r,
             Err(e) => {
                 errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
                 return (None, errors);
             }
         };
+        let births = if latest != earliest { vec![earliest, latest] } else { vec![earliest] };
         if latest != earliest {
-            match screened(latest) {
+            match screened(&record, latest) {
                 Ok(other) => unknown_where_birth_matters(&mut result, &other, earliest, latest),
                 Err(e) => {
                     errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
@@ -696,11 +701,24 @@ impl PersonReader<'_> {
                 }
             }
         }
+        // An end not recorded is read both ways: still ongoing on `as_of` (the record as built)
+        // and ended on its start day; at each end of the birth's span.
+        if let Some(closed) = self.with_unrecorded_ends_closed(&record, &sources) {
+            for &dob in &births {
+                match screened(&closed, dob) {
+                    Ok(other) => unknown_where_an_unrecorded_end_matters(&mut result, &other),
+                    Err(e) => {
+                        errors.push(RowError { table: Table::Person, row, person_id, problem: refused(&e) });
+                        return (None, errors);
+                    }
+                }
+            }
+        }
         if !history_taken {
             unknown_where_history_is_not_taken(&mut result, self.sets.history_observed_days);
         }
         if record.conditions.is_some() {
-            unknown_where_history_is_partial(&mut result, self.sets);
+            unknown_where_history_is_partial(&mut result, self.sets, self.tables.concept_ancestor.is_some());
         }
         result.status = Status::of(&result.criteria);
         (Some(keep(&result, birth, history_taken, biopsy)), errors)
@@ -724,6 +742,8 @@ impl PersonReader<'_> {
         // recorded is there. Only its absence needs the history taken
         // (`unknown_where_history_is_not_taken`).
         let conditions_read = self.tables.condition_occurrence.is_some();
+        // Without `concept_ancestor`, a diagnosis coded below a set's concept is not found.
+        let descendants_read = self.tables.concept_ancestor.is_some();
         let medications_read = self.tables.drug_exposure.is_some();
         let mut record = ScreeningRecord {
             id: person_id.map(|id| id.to_string()).unwrap_or_default(),
@@ -833,7 +853,7 @@ impl PersonReader<'_> {
             if found {
                 Some(true)
             } else {
-                (history_taken && conditions_read && !set.is_empty()).then_some(false)
+                (history_taken && conditions_read && descendants_read && !set.is_empty()).then_some(false)
             }
         };
         record.type2_diabetes = answer(type2, &self.sets.type2_diabetes);
@@ -890,6 +910,46 @@ impl PersonReader<'_> {
         }
     }
 
+    /// The record with every condition and medication whose end is not recorded (a null
+    /// `condition_end_date` or `drug_exposure_end_date`) read as ended on its start day; none when
+    /// every end is recorded. The record as built reads such an end as still ongoing on
+    /// `as_of`: the two are the ends of what the row allows (an end on or after the start), and
+    /// every criterion that reads a course or a condition is monotone in its end (a later end
+    /// only adds days present).
+    fn with_unrecorded_ends_closed(&self, record: &ScreeningRecord, sources: &Sources) -> Option<ScreeningRecord> {
+        let unrecorded = |list: &str, i: usize| {
+            sources.by_list.get(list).and_then(|v| v.get(i)).is_some_and(|rows| {
+                rows.iter().any(|&(table, r)| match table {
+                    Table::ConditionOccurrence => self
+                        .tables
+                        .condition_occurrence
+                        .as_ref()
+                        .and_then(|t| t.get(r))
+                        .is_some_and(|c| c.end.is_none()),
+                    Table::DrugExposure => {
+                        self.tables.drug_exposure.as_ref().and_then(|t| t.get(r)).is_some_and(|d| d.end.is_none())
+                    }
+                    _ => false,
+                })
+            })
+        };
+        let mut closed = record.clone();
+        let mut any = false;
+        for (i, c) in closed.conditions.iter_mut().flatten().enumerate() {
+            if unrecorded("conditions", i) {
+                c.resolved = c.onset;
+                any = true;
+            }
+        }
+        for (i, m) in closed.medications.iter_mut().flatten().enumerate() {
+            if unrecorded("medications", i) {
+                m.end = Some(m.start);
+                any = true;
+            }
+        }
+        any.then_some(closed)
+    }
+
     /// A drug's name: its concept's name, else `concept <id>` (which no table classifies, so
     /// the immunosuppressant criterion stays unknown, naming it).
     fn drug_name(&self, concept: i64) -> String {
@@ -898,31 +958,45 @@ impl PersonReader<'_> {
 }
 
 /// The ATC code of each drug concept of `drug_exposure`: the concept's own code when it is an
-/// ATC concept, else the most specific ATC class above it in `concept_ancestor` (the longest
-/// code: a 7-character substance where there is one; among equals, the first in order), where
-/// `concept` holds the ATC concepts. The medication table reads a drug's name first and its ATC
-/// code only for a name it does not know.
+/// ATC concept (its first row in `concept`), else the most specific ATC classes above it in
+/// `concept_ancestor` (the longest codes: 7-character substances where there are some). The
+/// vocabulary links ATC classes to ingredients, so one drug can sit below classes that read
+/// differently (tacrolimus below L04AD02, systemic, and D11AH01, topical): when the most
+/// specific classes do not all classify the drug alike, it gets no code, and a drug whose name
+/// the medication table does not know then leaves the criterion unknown rather than decided by
+/// the order of the codes. Where they agree, the first code in sort order is given. The
+/// medication table reads a drug's name first and its ATC code only for a name it does not know.
 fn drug_atc_codes<'a>(tables: &'a OmopTables, drugs: &std::collections::HashSet<i64>) -> HashMap<i64, &'a str> {
-    let atc: HashMap<i64, &str> = tables
-        .concept
-        .iter()
-        .flatten()
-        .filter(|c| c.vocabulary_id.as_deref() == Some("ATC"))
-        .filter_map(|c| Some((c.concept_id?, c.concept_code.as_deref()?)))
-        .collect();
+    let mut atc: HashMap<i64, &str> = HashMap::new();
+    for c in tables.concept.iter().flatten().filter(|c| c.vocabulary_id.as_deref() == Some("ATC")) {
+        if let (Some(id), Some(code)) = (c.concept_id, c.concept_code.as_deref()) {
+            atc.entry(id).or_insert(code);
+        }
+    }
     let mut found: HashMap<i64, &str> = drugs.iter().filter_map(|d| atc.get(d).map(|code| (*d, *code))).collect();
-    let own: std::collections::HashSet<i64> = found.keys().copied().collect();
+    // The most specific classes above each drug without a code of its own.
+    let mut above: HashMap<i64, Vec<&str>> = HashMap::new();
     for a in tables.concept_ancestor.iter().flatten() {
         let (Some(ancestor), Some(drug)) = (a.ancestor, a.descendant) else { continue };
         let Some(&code) = atc.get(&ancestor) else { continue };
-        if !drugs.contains(&drug) || own.contains(&drug) {
+        if !drugs.contains(&drug) || found.contains_key(&drug) {
             continue;
         }
-        let better = found
-            .get(&drug)
-            .is_none_or(|old| (code.len(), std::cmp::Reverse(code)) > (old.len(), std::cmp::Reverse(*old)));
-        if better {
-            found.insert(drug, code);
+        let codes = above.entry(drug).or_default();
+        match codes.first().map(|c| c.len()) {
+            Some(len) if len > code.len() => {}
+            Some(len) if len < code.len() => *codes = vec![code],
+            _ => codes.push(code),
+        }
+    }
+    for (drug, mut codes) in above {
+        codes.sort_unstable();
+        codes.dedup();
+        if let Some((first, rest)) = codes.split_first() {
+            let class = classify_atc(first);
+            if rest.iter().all(|c| classify_atc(c) == class) {
+                found.insert(drug, first);
+            }
         }
     }
     found
@@ -971,14 +1045,38 @@ fn unknown_where_history_is_not_taken(result: &mut ScreeningResult, observed_day
 }
 
 /// A criterion that reads conditions OMOP cannot tell apart (an empty concept set) and found
-/// none that excludes: unknown, since the absence it relies on is not in the record.
-fn unknown_where_history_is_partial(result: &mut ScreeningResult, sets: &ConceptSets) {
+/// none that excludes: unknown, since the absence it relies on is not in the record. Without
+/// `concept_ancestor` (`descendants_read` false) no condition set is read whole (a diagnosis
+/// coded below a set's concept is not found), and the same holds for every such criterion.
+fn unknown_where_history_is_partial(result: &mut ScreeningResult, sets: &ConceptSets, descendants_read: bool) {
     for c in &mut result.criteria {
-        let unread: Option<ConditionKind> = c.id.condition_kinds().iter().copied().find(|&k| !sets.reads_condition(k));
-        if let (Some(kind), false, Outcome::NotMet) = (unread, c.excludes(), c.outcome) {
+        if c.excludes() || c.outcome != Outcome::NotMet {
+            continue;
+        }
+        let kinds = c.id.condition_kinds();
+        if let Some(&kind) = kinds.iter().find(|&&k| !sets.reads_condition(k)) {
             c.outcome = Outcome::Unknown;
             c.reason =
                 reason!("The OMOP concept sets cannot find {} (its set is empty), so its absence is not known.", kind);
+        } else if !kinds.is_empty() && !descendants_read {
+            c.outcome = Outcome::Unknown;
+            c.reason = reason!(
+                "concept_ancestor was not given, so a diagnosis coded below a concept set's concept is not found: its absence is not known."
+            );
+        }
+    }
+}
+
+/// A criterion whose outcome differs between reading an unrecorded end as still ongoing and as
+/// ended on its start day is unknown (its evidence kept: it names the entry). One already
+/// unknown stays as it is.
+fn unknown_where_an_unrecorded_end_matters(result: &mut ScreeningResult, other: &ScreeningResult) {
+    for (c, o) in result.criteria.iter_mut().zip(&other.criteria) {
+        if c.outcome != Outcome::Unknown && c.outcome != o.outcome {
+            c.outcome = Outcome::Unknown;
+            c.reason = reason!(
+                "An end date is not recorded (a null condition_end_date or drug_exposure_end_date), and the outcome differs between reading it as still ongoing and as ended on its start day."
+            );
         }
     }
 }

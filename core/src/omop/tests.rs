@@ -273,6 +273,7 @@ fn history_counts_as_taken_only_inside_a_long_enough_observation_period() {
         observation_period: Some(vec![observed(1, from)]),
         condition_occurrence: Some(vec![condition(1, 201826, "2010-01-01")]),
         drug_exposure: Some(vec![]),
+        concept_ancestor: Some(vec![]),
         ..OmopTables::default()
     };
     let long = run(&tables("2020-01-01"));
@@ -358,6 +359,145 @@ fn a_drug_the_medication_table_cannot_name_is_classified_by_its_atc_class_above_
 }
 
 #[test]
+fn a_drug_below_atc_classes_that_read_differently_gets_no_code_and_stays_unknown() {
+    let concept = |id: i64, name: &str, vocabulary: &str, code: &str| Concept {
+        concept_id: Some(id),
+        concept_name: Some(name.into()),
+        vocabulary_id: Some(vocabulary.into()),
+        concept_code: Some(code.into()),
+    };
+    let tables = |ancestors: Vec<i64>| OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: Some(vec![observed(1, "2020-01-01")]),
+        drug_exposure: Some(vec![DrugExposure {
+            person_id: Some(1),
+            concept_id: Some(42),
+            start: Some(day("2025-05-01")),
+            end: Some(day("2025-05-25")),
+            route_concept_id: None,
+        }]),
+        concept: Some(vec![
+            concept(42, "Xyzzy 1 MG Oral Capsule", "RxNorm Extension", "OMOP42"),
+            concept(21603891, "tacrolimus", "ATC", "L04AD02"),
+            concept(21602723, "tacrolimus", "ATC", "D11AH01"),
+            concept(21600713, "prednisolone", "ATC", "A07EA01"),
+            concept(21602732, "ciclosporin", "ATC", "L04AD01"),
+        ]),
+        concept_ancestor: Some(
+            ancestors.into_iter().map(|a| ConceptAncestor { ancestor: Some(a), descendant: Some(42) }).collect(),
+        ),
+        ..OmopTables::default()
+    };
+    let exc = |ancestors: Vec<i64>| {
+        outcome(run(&tables(ancestors)).persons[0].screened.as_ref().unwrap(), CriterionId::ExcImmunosuppressant)
+    };
+    // Systemic L04AD02 and topical D11AH01 (the vocabulary links ATC to the ingredient): the
+    // code that sorts first (D11AH01, topical) would have said not met; no code, unknown.
+    assert_eq!(exc(vec![21603891, 21602723]), Outcome::Unknown);
+    assert_eq!(exc(vec![21602723, 21603891]), Outcome::Unknown);
+    // Two systemic calcineurin inhibitors read alike: counted.
+    assert_eq!(exc(vec![21603891, 21602732]), Outcome::Met);
+    // A local class alone: not systemic.
+    assert_eq!(exc(vec![21600713]), Outcome::NotMet);
+}
+
+#[test]
+fn an_unrecorded_end_is_read_both_ways_and_unknown_where_they_differ() {
+    let named = |id: i64, name: &str| Concept {
+        concept_id: Some(id),
+        concept_name: Some(name.into()),
+        vocabulary_id: Some("RxNorm".into()),
+        concept_code: Some(id.to_string()),
+    };
+    let drug = |start: &str, end: Option<&str>| DrugExposure {
+        person_id: Some(1),
+        concept_id: Some(42),
+        start: Some(day(start)),
+        end: end.map(day),
+        route_concept_id: None,
+    };
+    let tables = |drugs: Vec<DrugExposure>, mut conditions: Vec<ConditionOccurrence>| OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: Some(vec![observed(1, "2000-01-01")]),
+        drug_exposure: Some(drugs),
+        condition_occurrence: Some({
+            conditions.push(condition(1, 201826, "2015-01-01")); // type 2 diabetes: not excluded by it
+            conditions
+        }),
+        concept: Some(vec![named(42, "tacrolimus 1 MG Oral Capsule")]),
+        concept_ancestor: Some(vec![]),
+        ..OmopTables::default()
+    };
+    let screened = |t: &OmopTables| run(t).persons[0].screened.clone().unwrap();
+    let malignancy = |start: &str, end: Option<&str>| ConditionOccurrence {
+        person_id: Some(1),
+        concept_id: Some(443392),
+        start: Some(day(start)),
+        end: end.map(day),
+    };
+    // Tacrolimus from 2019 with no end: ongoing would exclude, ended on its start would not.
+    let p = screened(&tables(vec![drug("2019-01-01", None)], vec![]));
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Unknown);
+    assert!(p.still_to_check.contains(&CriterionId::ExcImmunosuppressant));
+    // Recorded ends decide: a course that ended in 2019 does not; one of two months up to the
+    // look-back does.
+    let p = screened(&tables(vec![drug("2019-01-01", Some("2019-03-01"))], vec![]));
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::NotMet);
+    let p = screened(&tables(vec![drug("2025-04-01", Some("2025-05-30"))], vec![]));
+    assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Met);
+    // A malignancy from 2010 with no end: within 5 years only if still present; unknown.
+    let p = screened(&tables(vec![], vec![malignancy("2010-01-01", None)]));
+    assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::Unknown);
+    // Resolved in 2011: not met. Diagnosed in 2024 with no end: within 5 years either way, met.
+    let p = screened(&tables(vec![], vec![malignancy("2010-01-01", Some("2011-01-01"))]));
+    assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::NotMet);
+    let p = screened(&tables(vec![], vec![malignancy("2024-01-01", None)]));
+    assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::Met);
+}
+
+#[test]
+fn without_concept_ancestor_no_absence_of_a_diagnosis_is_not_met() {
+    let tables = |ancestors: Option<Vec<ConceptAncestor>>| OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: Some(vec![observed(1, "2020-01-01")]),
+        condition_occurrence: Some(vec![condition(1, 4230254, "2019-01-01")]), // not in a set
+        concept_ancestor: ancestors,
+        ..OmopTables::default()
+    };
+    let given = run(&tables(Some(vec![]))).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&given, CriterionId::ExcMalignancy), Outcome::NotMet);
+    assert_eq!(outcome(&given, CriterionId::IncType2Diabetes), Outcome::NotMet);
+    let omitted = run(&tables(None)).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&omitted, CriterionId::ExcMalignancy), Outcome::Unknown);
+    assert_eq!(outcome(&omitted, CriterionId::ExcStroke), Outcome::Unknown);
+    assert_eq!(outcome(&omitted, CriterionId::IncType2Diabetes), Outcome::Unknown);
+    // A diagnosis found is still found.
+    let found = OmopTables {
+        condition_occurrence: Some(vec![condition(1, 201826, "2019-01-01"), condition(1, 443392, "2023-01-01")]),
+        ..tables(None)
+    };
+    let p = run(&found).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&p, CriterionId::IncType2Diabetes), Outcome::Met);
+    assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::Met);
+}
+
+#[test]
+fn a_procedure_without_a_concept_is_its_rows_error() {
+    let tables = OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        procedure_occurrence: Some(vec![ProcedureOccurrence {
+            person_id: Some(1),
+            concept_id: None,
+            date: Some(day("2024-01-01")),
+        }]),
+        ..OmopTables::default()
+    };
+    let out = run(&tables);
+    let kinds: Vec<_> = out.row_errors.iter().map(|e| (e.table, e.row, e.problem.kind())).collect();
+    assert_eq!(kinds, [(Table::ProcedureOccurrence, 0, "missing")]);
+}
+
+#[test]
 fn a_concept_listed_twice_is_a_row_error_and_its_first_row_is_read() {
     let mut units = units();
     units.push(Concept { concept_code: Some("mg/dL".into()), ..units[0].clone() }); // 8723 again, another code
@@ -378,13 +518,21 @@ fn a_found_condition_excludes_even_where_its_criterion_reads_conditions_omop_can
     let tables = OmopTables {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: Some(vec![observed(1, "2020-01-01")]),
-        condition_occurrence: Some(vec![condition(1, 439727, "2019-01-01")]), // HIV
+        // HIV, recorded as still present after the pre-screening date.
+        condition_occurrence: Some(vec![ConditionOccurrence {
+            end: Some(day("2026-01-01")),
+            ..condition(1, 439727, "2019-01-01")
+        }]),
         ..OmopTables::default()
     };
     let p = run(&tables).persons[0].screened.clone().unwrap();
     assert_eq!(outcome(&p, CriterionId::ExcTuberculosisHivImmunodeficiency), Outcome::Met);
     assert!(!p.not_excluded_by_record);
     assert!(p.still_to_check.is_empty(), "an excluded person has nothing left to check");
+    // With no end recorded, "active on the pre-screening date" is not known from the row.
+    let open = OmopTables { condition_occurrence: Some(vec![condition(1, 439727, "2019-01-01")]), ..tables };
+    let p = run(&open).persons[0].screened.clone().unwrap();
+    assert_eq!(outcome(&p, CriterionId::ExcTuberculosisHivImmunodeficiency), Outcome::Unknown);
 }
 
 #[test]

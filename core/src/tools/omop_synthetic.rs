@@ -110,6 +110,8 @@ pub fn to_omop(records: &[ScreeningRecord], sets: &ConceptSets) -> OmopTables {
     for (i, r) in records.iter().enumerate() {
         w.record(i as i64 + 1, r, sets);
     }
+    // Every concept written is a set's own: `concept_ancestor` is given, with nothing below them.
+    w.tables.concept_ancestor = Some(Vec::new());
     w.tables
 }
 
@@ -234,13 +236,16 @@ impl Writer {
             }
         }
         let conditions = self.tables.condition_occurrence.get_or_insert_with(Vec::new);
+        // Still present at screening: written as ending after the extraction, which the
+        // pre-screen reads as present on its date (a null end is read both ways).
+        let ongoing = self.extracted.succ_opt();
         for (concept, start, end) in diagnoses {
             if concept.is_some() {
                 conditions.push(ConditionOccurrence {
                     person_id: Some(person),
                     concept_id: concept,
                     start: Some(start),
-                    end,
+                    end: end.or(ongoing),
                 });
             }
         }
@@ -251,7 +256,7 @@ impl Writer {
                 person_id: Some(person),
                 concept_id: Some(concept),
                 start: Some(med.start),
-                end: med.end,
+                end: med.end.or(ongoing),
                 route_concept_id: route,
             });
         }
