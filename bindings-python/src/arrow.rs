@@ -46,11 +46,13 @@ pub(crate) fn read_error(py: Python<'_>, e: ColumnError) -> PyErr {
         ColumnError::Missing { .. }
         | ColumnError::NotKnown { .. }
         | ColumnError::NotADate { .. }
+        | ColumnError::ReservedInt { .. }
         | ColumnError::BadKey { .. } => {
             let column = match &e {
                 ColumnError::Missing { column, row }
                 | ColumnError::NotKnown { column, row, .. }
                 | ColumnError::NotADate { column, row }
+                | ColumnError::ReservedInt { column, row }
                 | ColumnError::BadKey { column, row } => format!("{column}[{row}]"),
                 _ => String::new(),
             };
@@ -190,7 +192,7 @@ pub fn table_columns<'py>(
                     let read = days(name, &chunks, i32::MIN, None, zone.as_ref()).map_err(read_error)?;
                     PyArray1::from_vec(py, read).into_any()
                 }
-                "int" => PyArray1::from_vec(py, ints(name, &chunks).map_err(column_error)?).into_any(),
+                "int" => PyArray1::from_vec(py, ints(name, &chunks).map_err(read_error)?).into_any(),
                 "label" => {
                     let (codes, texts) = text_codes_or_null(name, &chunks).map_err(read_error)?;
                     (PyArray1::from_vec(py, codes), texts).into_pyobject(py)?.into_any()

@@ -63,6 +63,10 @@ pub enum ColumnError {
     /// A date that cannot be read.
     #[error("{column}[{row}]: is not a date")]
     NotADate { column: String, row: usize },
+    /// The one int64 value the reader keeps for null (−2^63): no identifier is it, and it is
+    /// refused rather than read as missing.
+    #[error("{column}[{row}]: is -9223372036854775808, which is not an identifier")]
+    ReservedInt { column: String, row: usize },
 }
 
 impl ColumnError {
@@ -75,6 +79,7 @@ impl ColumnError {
             ColumnError::NotKnown { column, row, of } => ColumnError::NotKnown { column, row: row + by, of },
             ColumnError::BadKey { column, row } => ColumnError::BadKey { column, row: row + by },
             ColumnError::NotADate { column, row } => ColumnError::NotADate { column, row: row + by },
+            ColumnError::ReservedInt { column, row } => ColumnError::ReservedInt { column, row: row + by },
             other => other,
         }
     }
@@ -265,7 +270,14 @@ pub fn days(
             Ok(())
         };
         match chunk.data_type() {
-            DataType::Date32 => out.extend_from_slice(chunk.as_primitive::<Date32Type>().values()),
+            DataType::Date32 => {
+                for (i, &d) in chunk.as_primitive::<Date32Type>().values().iter().enumerate() {
+                    // A day equal to a sentinel (millions of years away) is beyond what the
+                    // library holds: read as such, never as missing.
+                    let sentinel = d == missing || Some(d) == beyond;
+                    out.push(if sentinel && valid(i) { held(i64::MAX, start + i)? } else { d });
+                }
+            }
             DataType::Date64 => from_units(chunk.as_primitive::<Date64Type>().values(), 86_400_000)?,
             DataType::Timestamp(unit, None) => match unit {
                 TimeUnit::Second => from_units(chunk.as_primitive::<TimestampSecondType>().values(), 86_400)?,
@@ -328,6 +340,21 @@ pub fn days(
     Ok(out)
 }
 
+/// The float nearest the decimal `value` × 10^−`scale`. Where the integer and the power of ten
+/// are both exact in float64 (|value| ≤ 2^53, 0 ≤ scale ≤ 22), one division is correctly
+/// rounded; otherwise the decimal is written out and parsed, which is also correctly rounded
+/// (a `DECIMAL(38, 22)` holding 1000 reads as 1000, not 1000.0000000000001).
+fn decimal_to_f64(value: i128, scale: i8) -> f64 {
+    const EXACT: u128 = 1 << 53;
+    if value.unsigned_abs() <= EXACT && (0..=22).contains(&scale) {
+        return value as f64 / 10f64.powi(i32::from(scale));
+    }
+    let digits = value.unsigned_abs().to_string();
+    let sign = if value < 0 { "-" } else { "" };
+    let text = format!("{sign}{digits}e{}", -i32::from(scale));
+    text.parse().unwrap_or(f64::NAN)
+}
+
 /// A number column as float64 into `out` (as long as the column): any integer or float type;
 /// null is NaN (a row error of the batch). Text, booleans and dates are a `TypeError` naming the
 /// column.
@@ -357,12 +384,10 @@ pub fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> Result<(
             // A column of nulls only (what pandas and pyarrow infer for a column of None).
             DataType::Null => target.fill(f64::NAN),
             // SQL's NUMERIC (the CDM's `value_as_number`, `range_high`) as DuckDB and Postgres
-            // give it: the integer over 10^scale, the float nearest the decimal for the usual
-            // scales (both exact below 2^53 and 10^22).
+            // give it: the float nearest the decimal.
             DataType::Decimal128(_, scale) => {
-                let scale = i32::from(*scale);
                 for (o, v) in target.iter_mut().zip(chunk.as_primitive::<Decimal128Type>().values().iter()) {
-                    *o = if scale >= 0 { *v as f64 / 10f64.powi(scale) } else { *v as f64 * 10f64.powi(-scale) };
+                    *o = decimal_to_f64(*v, *scale);
                 }
             }
             other => return Err(ColumnError::NotNumbers { column: name.to_owned(), data_type: other.to_string() }),
@@ -577,7 +602,14 @@ pub fn ints(name: &str, chunks: &[ArrayRef]) -> Result<Vec<i64>, ColumnError> {
             };
         }
         match chunk.data_type() {
-            DataType::Int64 => out.extend_from_slice(chunk.as_primitive::<Int64Type>().values()),
+            DataType::Int64 => {
+                let values = chunk.as_primitive::<Int64Type>().values();
+                // The null value itself, where it is a value, is refused, not read as null.
+                if let Some(i) = values.iter().enumerate().position(|(i, v)| *v == NO_INT && chunk.is_valid(i)) {
+                    return Err(ColumnError::ReservedInt { column: name.to_owned(), row: start + i });
+                }
+                out.extend_from_slice(values);
+            }
             DataType::Int32 => widen!(Int32Type),
             DataType::Int16 => widen!(Int16Type),
             DataType::Int8 => widen!(Int8Type),

@@ -145,6 +145,12 @@ def test_numeric_columns_as_duckdb_gives_them_read_as_their_decimal_value() -> N
         8723::BIGINT AS unit_concept_id""").arrow()
     out = omop.prescreen(_one_person(), measurement=below, concept=UNITS, as_of="2025-06-01")
     assert out.persons.inc_uacr[0] == "not_met"  # 1000 exactly is not above 1000
+    # At a large scale the integer over 10^scale is not exact in float64: still exactly 1000.
+    wide = con.sql("""SELECT 1::BIGINT AS person_id, 3034485::BIGINT AS measurement_concept_id,
+        DATE '2025-05-20' AS measurement_date, 1000::DECIMAL(38, 22) AS value_as_number,
+        8723::BIGINT AS unit_concept_id""").arrow()
+    out = omop.prescreen(_one_person(), measurement=wide, concept=UNITS, as_of="2025-06-01")
+    assert out.persons.inc_uacr[0] == "not_met"
 
 
 def test_an_unrecorded_drug_end_and_an_omitted_concept_ancestor_leave_what_they_decide_unknown() -> None:
@@ -300,3 +306,11 @@ def test_identifiers_are_never_rounded_and_a_day_beyond_the_library_is_refused_b
                     "birth_datetime": pa.array([2**31 - 1], pa.date32())})
     with pytest.raises(dkd.InvalidInputError, match="person.birth_datetime\\[0\\]"):
         omop.prescreen(far, as_of="2025-06-01")
+    # The values the reader keeps for null, where they are values, are refused, not read as null.
+    sentinel_day = far.set_column(3, "birth_datetime", pa.array([-(2**31)], pa.date32()))
+    with pytest.raises(dkd.InvalidInputError, match="birth_datetime\\[0\\]: is not a date"):
+        omop.prescreen(sentinel_day, as_of="2025-06-01")
+    sentinel_id = pa.table({"person_id": pa.array([1, -(2**63)], pa.int64()), "gender_concept_id": [8507, 8507],
+                            "year_of_birth": [1960, 1960]})
+    with pytest.raises(dkd.InvalidInputError, match="person_id\\[1\\]: is -9223372036854775808"):
+        omop.prescreen(sentinel_id, as_of="2025-06-01")

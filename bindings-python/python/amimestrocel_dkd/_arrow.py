@@ -46,7 +46,8 @@ def kind_of(value: Any) -> str:
 class ArrowTable:
     """A result as Arrow data: ``__arrow_c_stream__`` (so ``pyarrow.table(t)``,
     ``polars.DataFrame(t)`` or DuckDB read it without a copy of the rules), ``columns``, and
-    conversions. ``to_pandas`` needs only pandas."""
+    conversions. ``to_pandas`` needs only pandas, except for a nested column (the criteria of
+    ``screen_many(..., evidence="nested")``), which pyarrow turns into lists of dicts."""
 
     def __init__(self, native: Any, columns: Dict[str, Any]) -> None:
         self._native = native
