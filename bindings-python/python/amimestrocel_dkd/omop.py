@@ -95,7 +95,7 @@ def concept_sets() -> Dict[str, Any]:
 
     >>> sets = concept_sets()
     >>> sets["version"], sets["measurements"]["creatinine"]
-    ('omop-concept-sets-2026.12', [3016723])
+    ('omop-concept-sets-2026.12.2', [3016723])
     """
     loaded: Dict[str, Any] = json.loads(_native.omop_concept_sets_json())
     return loaded

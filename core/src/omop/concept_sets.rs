@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::eligibility::ConditionKind;
 
 /// The version of the bundled concept sets.
-pub const DEFAULT_CONCEPT_SETS_VERSION: &str = "omop-concept-sets-2026.12";
+pub const DEFAULT_CONCEPT_SETS_VERSION: &str = "omop-concept-sets-2026.12.2";
 
 const BUNDLED: &str = include_str!("../../data/omop-concept-sets.json");
 
