@@ -266,6 +266,31 @@ fn condition(person: i64, concept: i64, start: &str) -> ConditionOccurrence {
     ConditionOccurrence { person_id: Some(person), concept_id: Some(concept), start: Some(day(start)), end: None }
 }
 
+fn concept(id: i64, name: &str, vocabulary: &str, code: &str) -> Concept {
+    Concept {
+        concept_id: Some(id),
+        concept_name: Some(name.into()),
+        vocabulary_id: Some(vocabulary.into()),
+        concept_code: Some(code.into()),
+    }
+}
+
+/// An RxNorm drug concept named `name`.
+fn named(id: i64, name: &str) -> Concept {
+    concept(id, name, "RxNorm", &id.to_string())
+}
+
+/// Person 1's exposure to drug `concept` from `start` to `end` (none: not recorded).
+fn drug(concept: i64, start: &str, end: Option<&str>) -> DrugExposure {
+    DrugExposure {
+        person_id: Some(1),
+        concept_id: Some(concept),
+        start: Some(day(start)),
+        end: end.map(day),
+        route_concept_id: None,
+    }
+}
+
 #[test]
 fn history_counts_as_taken_only_inside_a_long_enough_observation_period() {
     let tables = |from: &str| OmopTables {
@@ -300,19 +325,8 @@ fn a_condition_or_drug_found_outside_a_taken_history_still_excludes() {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: None,
         condition_occurrence: Some(vec![condition(1, 443392, "2023-01-01")]), // malignancy
-        drug_exposure: Some(vec![DrugExposure {
-            person_id: Some(1),
-            concept_id: Some(42),
-            start: Some(day("2025-05-01")),
-            end: Some(day("2025-05-25")),
-            route_concept_id: None,
-        }]),
-        concept: Some(vec![Concept {
-            concept_id: Some(42),
-            concept_name: Some("tacrolimus 1 MG Oral Capsule".into()),
-            vocabulary_id: Some("RxNorm".into()),
-            concept_code: Some("42".into()),
-        }]),
+        drug_exposure: Some(vec![drug(42, "2025-05-01", Some("2025-05-25"))]),
+        concept: Some(vec![named(42, "tacrolimus 1 MG Oral Capsule")]),
         ..OmopTables::default()
     };
     let p = run(&tables).persons[0].screened.clone().unwrap();
@@ -325,22 +339,10 @@ fn a_condition_or_drug_found_outside_a_taken_history_still_excludes() {
 
 #[test]
 fn a_drug_the_medication_table_cannot_name_is_classified_by_its_atc_class_above_it() {
-    let concept = |id: i64, name: &str, vocabulary: &str, code: &str| Concept {
-        concept_id: Some(id),
-        concept_name: Some(name.into()),
-        vocabulary_id: Some(vocabulary.into()),
-        concept_code: Some(code.into()),
-    };
     let tables = |ancestors: Vec<ConceptAncestor>| OmopTables {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: Some(vec![observed(1, "2020-01-01")]),
-        drug_exposure: Some(vec![DrugExposure {
-            person_id: Some(1),
-            concept_id: Some(42),
-            start: Some(day("2025-05-01")),
-            end: Some(day("2025-05-25")),
-            route_concept_id: None,
-        }]),
+        drug_exposure: Some(vec![drug(42, "2025-05-01", Some("2025-05-25"))]),
         concept: Some(vec![
             concept(42, "Xyzzy 1 MG Oral Capsule", "RxNorm Extension", "OMOP42"),
             concept(21603890, "Calcineurin inhibitors", "ATC", "L04AD"),
@@ -360,22 +362,10 @@ fn a_drug_the_medication_table_cannot_name_is_classified_by_its_atc_class_above_
 
 #[test]
 fn a_drug_below_atc_classes_that_read_differently_gets_no_code_and_stays_unknown() {
-    let concept = |id: i64, name: &str, vocabulary: &str, code: &str| Concept {
-        concept_id: Some(id),
-        concept_name: Some(name.into()),
-        vocabulary_id: Some(vocabulary.into()),
-        concept_code: Some(code.into()),
-    };
     let tables = |ancestors: Vec<i64>| OmopTables {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: Some(vec![observed(1, "2020-01-01")]),
-        drug_exposure: Some(vec![DrugExposure {
-            person_id: Some(1),
-            concept_id: Some(42),
-            start: Some(day("2025-05-01")),
-            end: Some(day("2025-05-25")),
-            route_concept_id: None,
-        }]),
+        drug_exposure: Some(vec![drug(42, "2025-05-01", Some("2025-05-25"))]),
         concept: Some(vec![
             concept(42, "Xyzzy 1 MG Oral Capsule", "RxNorm Extension", "OMOP42"),
             concept(21603891, "tacrolimus", "ATC", "L04AD02"),
@@ -403,19 +393,6 @@ fn a_drug_below_atc_classes_that_read_differently_gets_no_code_and_stays_unknown
 
 #[test]
 fn an_unrecorded_end_is_read_both_ways_and_unknown_where_they_differ() {
-    let named = |id: i64, name: &str| Concept {
-        concept_id: Some(id),
-        concept_name: Some(name.into()),
-        vocabulary_id: Some("RxNorm".into()),
-        concept_code: Some(id.to_string()),
-    };
-    let drug = |start: &str, end: Option<&str>| DrugExposure {
-        person_id: Some(1),
-        concept_id: Some(42),
-        start: Some(day(start)),
-        end: end.map(day),
-        route_concept_id: None,
-    };
     let tables = |drugs: Vec<DrugExposure>, mut conditions: Vec<ConditionOccurrence>| OmopTables {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: Some(vec![observed(1, "2000-01-01")]),
@@ -436,14 +413,14 @@ fn an_unrecorded_end_is_read_both_ways_and_unknown_where_they_differ() {
         end: end.map(day),
     };
     // Tacrolimus from 2019 with no end: ongoing would exclude, ended on its start would not.
-    let p = screened(&tables(vec![drug("2019-01-01", None)], vec![]));
+    let p = screened(&tables(vec![drug(42, "2019-01-01", None)], vec![]));
     assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Unknown);
     assert!(p.still_to_check.contains(&CriterionId::ExcImmunosuppressant));
     // Recorded ends decide: a course that ended in 2019 does not; one of two months up to the
     // look-back does.
-    let p = screened(&tables(vec![drug("2019-01-01", Some("2019-03-01"))], vec![]));
+    let p = screened(&tables(vec![drug(42, "2019-01-01", Some("2019-03-01"))], vec![]));
     assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::NotMet);
-    let p = screened(&tables(vec![drug("2025-04-01", Some("2025-05-30"))], vec![]));
+    let p = screened(&tables(vec![drug(42, "2025-04-01", Some("2025-05-30"))], vec![]));
     assert_eq!(outcome(&p, CriterionId::ExcImmunosuppressant), Outcome::Met);
     // A malignancy from 2010 with no end: within 5 years only if still present; unknown.
     let p = screened(&tables(vec![], vec![malignancy("2010-01-01", None)]));
@@ -555,23 +532,10 @@ fn a_lacunar_infarction_below_cerebral_infarction_is_read_as_lacunar() {
 
 #[test]
 fn a_systemic_immunosuppressant_within_30_days_excludes_by_its_concept_name() {
-    let drug = |concept: i64, start: &str, end: &str| DrugExposure {
-        person_id: Some(1),
-        concept_id: Some(concept),
-        start: Some(day(start)),
-        end: Some(day(end)),
-        route_concept_id: None,
-    };
-    let named = |id: i64, name: &str| Concept {
-        concept_id: Some(id),
-        concept_name: Some(name.into()),
-        vocabulary_id: Some("RxNorm".into()),
-        concept_code: Some(id.to_string()),
-    };
     let tables = OmopTables {
         person: vec![man_born(1, "1960-03-01")],
         observation_period: Some(vec![observed(1, "2020-01-01")]),
-        drug_exposure: Some(vec![drug(42, "2025-05-01", "2025-05-25")]),
+        drug_exposure: Some(vec![drug(42, "2025-05-01", Some("2025-05-25"))]),
         concept: Some(vec![named(42, "tacrolimus 1 MG Oral Capsule")]),
         ..OmopTables::default()
     };

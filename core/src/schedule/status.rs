@@ -435,71 +435,64 @@ struct Placed {
 /// one result per observation, in order.
 fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) -> Vec<Placed> {
     let visits = &calendar.visits;
-    let planned: SmallVec<[u32; 16]> = plan.visits.iter().map(|v| v.activity_bits()).collect();
-    let plans = |i: usize, o: &Observation| planned[i] & o.activity.bit() != 0;
+    // The visits that plan each activity, by the activity's bit number, in the plan's order.
+    let mut planning: [SmallVec<[usize; 16]>; 32] = Default::default();
+    for (i, planned) in plan.visits.iter().map(|v| v.activity_bits()).enumerate() {
+        for (bit, visits) in planning.iter_mut().enumerate() {
+            if planned & (1 << bit) != 0 {
+                visits.push(i);
+            }
+        }
+    }
+    let planning_of = |o: &Observation| planning[o.activity.bit().trailing_zeros() as usize].iter().copied();
     // Rules 1 and 3: the visits each observation goes to, and whether it is in their window.
     let tentative: Vec<(SmallVec<[usize; 2]>, bool)> = observed
         .iter()
         .map(|o| {
             let date = o.date;
-            let holds = |i: usize| plans(i, o) && visits[i].window().contains(date);
+            let holding = || planning_of(o).filter(|&i| visits[i].window().contains(date));
             // Rule 1: among windows holding the date, the nearest target (a tie: the earlier
             // one), and every visit sharing that target.
-            let nearest = (0..visits.len())
-                .filter(|&i| holds(i))
-                .map(|i| ((date - visits[i].target).num_days().abs(), visits[i].target))
-                .min();
+            let nearest = holding().map(|i| ((date - visits[i].target).num_days().abs(), visits[i].target)).min();
             if let Some((_, target)) = nearest {
-                return ((0..visits.len()).filter(|&i| holds(i) && visits[i].target == target).collect(), true);
+                return (holding().filter(|&i| visits[i].target == target).collect(), true);
             }
             // Rule 3: outside every window, the visit whose window is nearest.
-            let nearest = (0..visits.len())
-                .filter(|&i| plans(i, o))
-                .min_by_key(|&i| (distance_to_window(&visits[i], date), visits[i].target, i));
+            let nearest = planning_of(o).min_by_key(|&i| (distance_to_window(&visits[i], date), visits[i].target, i));
             (nearest.into_iter().collect(), false)
         })
         .collect();
     // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
     // repeat it. An out-of-window one is unscheduled when the visit has one in its window.
-    let mut taking: Vec<Vec<usize>> = vec![Vec::new(); visits.len()];
-    for (k, (to, _)) in tentative.iter().enumerate() {
-        for &v in to {
-            taking[v].push(k);
-        }
-    }
+    // Each claim (visit, activity, observation), grouped by visit and activity in one sort.
+    let mut claims: Vec<(usize, u32, usize)> = tentative
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (to, _))| to.iter().map(move |&v| (v, observed[k].activity.bit(), k)))
+        .collect();
+    claims.sort_unstable();
     let mut placed: Vec<Placed> =
         observed.iter().map(|_| Placed { visits: SmallVec::new(), role: AssignmentRole::Unscheduled }).collect();
-    for (visit_index, taking) in taking.iter().enumerate() {
+    for group in claims.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let visit_index = group[0].0;
         let visit = &visits[visit_index];
-        let mut grouped = vec![false; taking.len()];
-        for first in 0..taking.len() {
-            if grouped[first] {
-                continue;
-            }
-            let activity = observed[taking[first]].activity;
-            let members: SmallVec<[usize; 4]> =
-                (first..taking.len()).filter(|&j| !grouped[j] && observed[taking[j]].activity == activity).collect();
-            for &j in &members {
-                grouped[j] = true;
-            }
-            let group: SmallVec<[usize; 4]> = members.iter().map(|&j| taking[j]).collect();
-            let has_in_window = group.iter().any(|&k| tentative[k].1);
-            let eligible = group.iter().copied().filter(|&k| tentative[k].1 == has_in_window);
-            let winner = eligible.clone().min_by_key(|&k| {
-                let date = observed[k].date;
-                ((date - visit.target).num_days().abs(), date, k)
-            });
-            for k in eligible {
-                placed[k].visits.push(visit_index);
-                let mine = match (Some(k) == winner, has_in_window) {
-                    (true, true) => AssignmentRole::InWindow,
-                    (true, false) => AssignmentRole::OutOfWindow,
-                    (false, _) => AssignmentRole::Repeat,
-                };
-                // An observation shared by visits of one target wins in all or none of them.
-                if placed[k].role == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
-                    placed[k].role = mine;
-                }
+        let members = || group.iter().map(|&(_, _, k)| k);
+        let has_in_window = members().any(|k| tentative[k].1);
+        let eligible = || members().filter(|&k| tentative[k].1 == has_in_window);
+        let winner = eligible().min_by_key(|&k| {
+            let date = observed[k].date;
+            ((date - visit.target).num_days().abs(), date, k)
+        });
+        for k in eligible() {
+            placed[k].visits.push(visit_index);
+            let mine = match (Some(k) == winner, has_in_window) {
+                (true, true) => AssignmentRole::InWindow,
+                (true, false) => AssignmentRole::OutOfWindow,
+                (false, _) => AssignmentRole::Repeat,
+            };
+            // An observation shared by visits of one target wins in all or none of them.
+            if placed[k].role == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
+                placed[k].role = mine;
             }
         }
     }
