@@ -644,6 +644,69 @@ fn every_condition_a_criterion_reads_is_listed_for_it() {
     }
 }
 
+/// The synthetic tables made less exact in the ways the readings must absorb, each on or off:
+/// births known to the year only; the end of every `ends_every`-th condition and drug exposure
+/// not recorded; diagnoses and measurements coded one level below their sets' concepts, with
+/// `concept_ancestor` saying so (which loses nothing).
+fn less_exact(mut t: OmopTables, year_only: bool, ends_every: Option<usize>, descendants: bool) -> OmopTables {
+    if year_only {
+        for p in &mut t.person {
+            (p.month_of_birth, p.day_of_birth, p.birth_date) = (None, None, None);
+        }
+    }
+    let mut ancestors = t.concept_ancestor.take().unwrap_or_default();
+    let mut below = |concept: &mut Option<i64>| {
+        if let (true, Some(id)) = (descendants, *concept) {
+            let child = id + 9_000_000_000;
+            ancestors.push(ConceptAncestor { ancestor: Some(id), descendant: Some(child) });
+            *concept = Some(child);
+        }
+    };
+    let unrecorded = |i: usize| ends_every.is_some_and(|k| i % k == 0);
+    for (i, c) in t.condition_occurrence.iter_mut().flatten().enumerate() {
+        below(&mut c.concept_id);
+        if unrecorded(i) {
+            c.end = None;
+        }
+    }
+    for m in t.measurement.iter_mut().flatten() {
+        below(&mut m.concept_id);
+    }
+    for (i, d) in t.drug_exposure.iter_mut().flatten().enumerate() {
+        if unrecorded(i) {
+            d.end = None;
+        }
+    }
+    ancestors.sort_by_key(|a| (a.ancestor, a.descendant));
+    ancestors.dedup();
+    t.concept_ancestor = Some(ancestors);
+    t
+}
+
+/// Each person's outcomes, none for a refused one.
+fn outcomes_of(tables: &OmopTables, as_of: NaiveDate) -> Vec<Option<Vec<Outcome>>> {
+    let out = prescreen(tables, &complete_concept_sets(), &ProtocolConfig::default(), as_of).unwrap();
+    out.persons.iter().map(|p| p.screened.as_ref().map(|s| s.outcomes.clone())).collect()
+}
+
+#[test]
+fn less_exact_tables_turn_some_outcomes_unknown_and_descendants_change_none() {
+    let records: Vec<_> = crate::tools::synthetic::records(3).take(200).map(representable).collect();
+    let as_of = records.iter().map(|r| r.screening_date).max().unwrap();
+    let clean = outcomes_of(&to_omop(&records, &complete_concept_sets()), as_of);
+    let below = outcomes_of(&less_exact(to_omop(&records, &complete_concept_sets()), false, None, true), as_of);
+    assert_eq!(below, clean, "a diagnosis or measurement one level below its set's concept is read the same");
+    let vaguer = outcomes_of(&less_exact(to_omop(&records, &complete_concept_sets()), true, Some(1), true), as_of);
+    let newly_unknown = clean
+        .iter()
+        .zip(&vaguer)
+        .flat_map(|(c, v)| c.iter().flatten().zip(v.iter().flatten()))
+        .filter(|(c, v)| **c != Outcome::Unknown && **v == Outcome::Unknown)
+        .count();
+    // The age at the limits, and the courses and conditions that an end decides.
+    assert!(newly_unknown > 20, "only {newly_unknown} outcomes became unknown");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -682,6 +745,27 @@ proptest! {
         let b = prescreen(&shuffled, &sets, &config, record.screening_date).unwrap();
         prop_assert_eq!(&a.persons[0].screened.as_ref().map(|p| p.outcomes.clone()),
                         &b.persons[0].screened.as_ref().map(|p| p.outcomes.clone()));
+    }
+
+    /// What less exact tables say is what exact ones say, or unknown: a birth known to the year,
+    /// an end not recorded or a concept one level down never turns a met into a not met or the
+    /// reverse.
+    #[test]
+    fn less_exact_tables_change_an_outcome_only_to_unknown(
+        seed in 0u64..1_000, year_only in any::<bool>(), every in 1usize..4, descendants in any::<bool>()
+    ) {
+        let records: Vec<_> = crate::tools::synthetic::records(seed).take(20).map(representable).collect();
+        let as_of = records.iter().map(|r| r.screening_date).max().unwrap();
+        let clean = outcomes_of(&to_omop(&records, &complete_concept_sets()), as_of);
+        let vaguer = outcomes_of(
+            &less_exact(to_omop(&records, &complete_concept_sets()), year_only, Some(every), descendants), as_of);
+        for (person, (c, v)) in clean.iter().zip(&vaguer).enumerate() {
+            prop_assert_eq!(c.is_some(), v.is_some(), "person {} refused in one reading only", person);
+            for (k, (c, v)) in c.iter().flatten().zip(v.iter().flatten()).enumerate() {
+                prop_assert!(c == v || *v == Outcome::Unknown,
+                    "person {} {}: {:?} became {:?}", person, CriterionId::ALL[k].slug(), c, v);
+            }
+        }
     }
 
     /// Attrition adds up: every person read is excluded at one step or remains at the end.
