@@ -146,6 +146,9 @@ impl Activity {
     }
 }
 
+// Every activity's bit fits a `u32` (two bits, then one per assessment).
+const _: () = assert!(Assessment::ALL.len() <= 30);
+
 impl Activity {
     /// A bit of its own (bits 0 and 1: infusion, attended; then the assessments in
     /// [`Assessment::ALL`] order), for sets of activities.
