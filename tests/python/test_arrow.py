@@ -259,3 +259,27 @@ def test_editing_the_pandas_form_of_a_result_does_not_change_its_arrow_form() ->
     assert frame["egfr"][0] == 0.0
     np.testing.assert_array_equal(pa.table(out)["egfr"].to_numpy(), reference().values)
     assert pa.table(out)["egfr_error"].to_pylist() == ["ok"] * len(AGES)
+
+
+def test_a_stream_read_to_its_end_by_an_earlier_call_is_refused_not_read_as_empty() -> None:
+    from amimestrocel_dkd import omop, screen_many
+    from amimestrocel_dkd.screening import records_to_arrow
+
+    table = pa.table({"AGE": AGES, "SEX": SEXES, "CR": CREATININE})
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    assert len(dkd.egfr(reader, age="AGE", sex="SEX", creatinine="CR")) == len(AGES)
+    with pytest.raises(ValueError, match="read to its end by an earlier call"):
+        dkd.egfr(reader, age="AGE", sex="SEX", creatinine="CR")
+    # A table is read again as often as asked.
+    assert len(dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")) == len(AGES)
+    assert len(dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")) == len(AGES)
+    records = records_to_arrow(list(dkd.synthetic_cohort(1, 4)))
+    reader = pa.RecordBatchReader.from_batches(records.schema, records.to_batches())
+    assert len(screen_many(reader)) == 4
+    with pytest.raises(ValueError, match="read to its end"):
+        screen_many(reader)
+    person = pa.table({"person_id": [1], "gender_concept_id": [8507], "year_of_birth": [1960]})
+    reader = pa.RecordBatchReader.from_batches(person.schema, person.to_batches())
+    assert len(omop.prescreen(reader, as_of="2025-06-01").persons) == 1
+    with pytest.raises(ValueError, match="read to its end"):
+        omop.prescreen(reader, as_of="2025-06-01")

@@ -452,7 +452,7 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
         # them; nulls (`*_missing`) and bad units are named, and strict raises, in there.
         # A lab read with a unit per row has none for all rows (its role `*_unit` names the column).
         one_unit = {lab: "mg/dL" if lab == "creatinine" else "mg/L" for lab in unit_columns}
-        values, codes = _native.egfr_arrow(table, list(wanted.items()), labels, equation,
+        values, codes = _native.egfr_arrow(_arrow.read_once(table), list(wanted.items()), labels, equation,
                                            one_unit.get("creatinine", creatinine_unit),
                                            one_unit.get("cystatin_c", cystatin_c_unit), strict, threads)
         return _egfr_result(values, codes, caller, index=None)

@@ -12,6 +12,7 @@ gives back a table of the caller's kind.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import _native
@@ -22,6 +23,31 @@ __all__ = ["ArrowTable", "Column", "is_table", "kind_of", "table"]
 
 def _module(value: Any) -> str:
     return type(value).__module__.split(".")[0]
+
+
+# The one-shot streams (readers) an earlier call read to their end: a reader is read once, and
+# its second reading would give no rows, silently.
+_READ: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def read_once(data: Any) -> Any:
+    """``data``, about to be read by the native module. A reader (an object with
+    ``read_next_batch``, such as ``pyarrow.RecordBatchReader`` or DuckDB's
+    ``fetch_record_batch()``, or an iterator) that an earlier call read to its end is refused
+    with ``ValueError`` rather than read as a table of no rows; a table (pyarrow, polars, a
+    DuckDB relation) can be read any number of times. A reader the caller drained itself
+    cannot be told from an empty one."""
+    if not (hasattr(data, "read_next_batch") or hasattr(type(data), "__next__")):
+        return data
+    try:
+        seen = data in _READ
+    except TypeError:  # not weakly referenceable: cannot be followed
+        return data
+    if seen:
+        raise ValueError(f"this {type(data).__name__} was read to its end by an earlier call: a stream is read once; "
+                         "pass the table itself, or a new reader")
+    _READ.add(data)
+    return data
 
 
 def is_lazy_polars(value: Any) -> bool:

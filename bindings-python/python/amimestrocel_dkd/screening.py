@@ -288,7 +288,8 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     # A pandas caller's nested criteria are plain data (lists of dicts) made from core's JSON;
     # any other caller's, one nested Arrow column made by the native module.
     details = "json" if evidence == "nested" and kind == "pandas" else evidence
-    ids, status, refused, outcomes, results = _native.screen_arrow(table, _config(config), details, zone)
+    ids, status, refused, outcomes, results = _native.screen_arrow(_arrow.read_once(table), _config(config), details,
+                                                                   zone)
     _raise_first(refused, errors)
     columns = [Column("id", "text", ids), Column("status", "dict", status, list(_native.STATUSES)),
                Column("error", "text", refused)]
