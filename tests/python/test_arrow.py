@@ -231,6 +231,12 @@ def test_polars_expressions_give_the_numpy_results_eagerly_and_lazily() -> None:
     errors = pl.DataFrame({"AGE": [60, 60], "SEX": ["F", None], "CR": [None, 1.0]}).select(
         dkd_pl.egfr_error("AGE", "SEX", "CR").alias("why"))
     assert errors["why"].to_list() == ["creatinine_missing", "sex_missing"]
+    # Unnamed, the expressions are `egfr` and `egfr_error`: they add columns, never overwrite
+    # the first input's.
+    added = frame.with_columns(dkd_pl.egfr("AGE", "SEX", "CR_UMOL", creatinine_unit="µmol/L"),
+                               dkd_pl.egfr_error("AGE", "SEX", "CR_UMOL", creatinine_unit="µmol/L"))
+    assert added.columns == ["AGE", "SEX", "CR_UMOL", "egfr", "egfr_error"]
+    assert added["AGE"].to_list() == AGES
 
 
 def test_duckdb_functions_give_the_numpy_results_in_sql() -> None:
@@ -283,3 +289,20 @@ def test_a_stream_read_to_its_end_by_an_earlier_call_is_refused_not_read_as_empt
     assert len(omop.prescreen(reader, as_of="2025-06-01").persons) == 1
     with pytest.raises(ValueError, match="read to its end"):
         omop.prescreen(reader, as_of="2025-06-01")
+
+
+def test_declared_sex_labels_read_integer_codes_stored_as_floats_and_refuse_a_label_not_a_sex() -> None:
+    # pandas stores integer codes with a missing value as float64 (or Int64): 1.0 is the code 1.
+    for codes in ([1, 2, None], pd.array([1, 2, None], dtype="Int64")):
+        frame = pd.DataFrame({"AGE": [60, 60, 60], "SEX": codes, "CR": [1.0, 1.0, 1.0]})
+        got = dkd.egfr(frame, age="AGE", sex="SEX", creatinine="CR", sex_labels={"1": "female", "2": "male"})
+        arrow = dkd.egfr(pa.Table.from_pandas(frame).cast(pa.schema([("AGE", pa.int64()), ("SEX", pa.int64()),
+                                                                          ("CR", pa.float64())])),
+                         age="AGE", sex="SEX", creatinine="CR", sex_labels={"1": "female", "2": "male"})
+        assert got.egfr[:2].tolist() == arrow.column("egfr").to_pylist()[:2]
+        assert got.egfr[0] < got.egfr[1]  # female, then male: at one creatinine a woman's eGFR is lower (κ 0.7)
+        assert list(got.egfr_error.astype(str)) == ["ok", "ok", "sex_missing"]
+    frame = pd.DataFrame({"AGE": [60], "SEX": ["H"], "CR": [1.0]})
+    for table in (frame, pa.Table.from_pandas(frame)):
+        with pytest.raises(ValueError, match="not female or male"):
+            dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels={"H": "homme"})

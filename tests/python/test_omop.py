@@ -173,6 +173,22 @@ def test_an_unrecorded_drug_end_and_an_omitted_concept_ancestor_leave_what_they_
     assert omitted.exc_malignancy[0] == "unknown"
 
 
+def test_a_refused_person_keeps_a_row_with_status_refused_and_no_outcomes() -> None:
+    """One unusable person row (no usable sex) refuses that person only: the others are
+    pre-screened, pandas and pyarrow alike."""
+    import pyarrow as pa
+
+    person = pd.DataFrame({"person_id": [1, 2, 3], "gender_concept_id": [8507, 8532, 0],
+                           "year_of_birth": [1960, 1970, 1965]})
+    for table in (person, pa.Table.from_pandas(person)):
+        out = omop.prescreen(table, as_of="2025-06-01")
+        persons = out.persons if isinstance(out.persons, pd.DataFrame) else out.persons.to_pandas()
+        assert list(persons.status.astype(str)) == ["pending", "pending", "refused"]
+        assert persons.inc_age.isna().tolist() == [False, False, True]
+        errors = out.row_errors if isinstance(out.row_errors, pd.DataFrame) else out.row_errors.to_pandas()
+        assert list(zip(errors.table.astype(str), errors.row)) == [("person", 2)]
+
+
 def test_a_year_of_birth_alone_leaves_the_age_unknown_where_the_year_spans_45() -> None:
     person = pd.DataFrame({"person_id": [1, 2], "gender_concept_id": [8532, 8532], "year_of_birth": [1980, 1970]})
     out = omop.prescreen(person, as_of="2025-06-01")

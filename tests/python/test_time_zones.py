@@ -92,3 +92,30 @@ def test_texts_with_differing_offsets_are_instants_too() -> None:
     pd.testing.assert_frame_equal(got, expected)
     with pytest.raises(TypeError, match="column ADT .*tz="):
         endpoints.lab_endpoints(texts, SUBJECTS)
+
+
+def test_a_pandas_date_column_of_numbers_or_of_text_not_iso_8601_is_refused_not_guessed() -> None:
+    """20250303 as an integer would be 1970-01-01 (nanoseconds), and 02/03/2025 is 2 March or
+    3 February depending on who wrote it: neither is read as a date."""
+    import pandas as pd  # type: ignore[import-untyped]
+    import pytest
+
+    import amimestrocel_dkd as dkd
+    from amimestrocel_dkd import omop
+
+    person = pd.DataFrame({"person_id": [1], "gender_concept_id": [8507], "year_of_birth": [1960]})
+    labs = {"person_id": [1], "measurement_concept_id": [3034485], "value_as_number": [1500.0],
+            "unit_concept_id": [8723]}
+    units = pd.DataFrame({"concept_id": [8723], "concept_name": ["mg/g"], "vocabulary_id": ["UCUM"],
+                          "concept_code": ["mg/g"]})
+    with pytest.raises(TypeError, match="measurement_date holds numbers, not dates"):
+        omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": [20250520]}), concept=units,
+                       as_of="2025-06-01")
+    with pytest.raises(dkd.InvalidInputError, match=r"measurement_date\[0\]: is not a date"):
+        omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": ["05/20/2025"]}),
+                       concept=units, as_of="2025-06-01")
+    # ISO 8601 text, with or without a time, and dates are read.
+    for day in ("2025-05-20", "2025-05-20 08:30", "20250520"):
+        out = omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": [day]}), concept=units,
+                             as_of="2025-06-01")
+        assert out.persons.inc_uacr[0] == "met", day

@@ -15,7 +15,7 @@ and a vectorised :func:`egfr` over numpy arrays or pandas Series.
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping, NamedTuple, Optional, overload
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, overload
 
 from .types import AnalyteSlug, EquationSlug
 
@@ -422,7 +422,8 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
             raise KeyError(f"no column {absent[0]!r} in the DataFrame (its columns: {list(table.columns)}), "
                            "and it is not a unit either")
         if sex_labels is not None and sex is not None:
-            table = table.assign(**{sex: table[sex].map(lambda v: sex_labels.get(str(v), v))})
+            labels = _checked_sex_labels(sex_labels)
+            table = table.assign(**{sex: table[sex].map(lambda v: labels.get(_label_key(v), v))})
         inputs = {role: None if n is None else table[n] for role, n in names.items()}
         units = {"creatinine": creatinine_unit, "cystatin_c": cystatin_c_unit}
         unit_errors = {}
@@ -464,6 +465,31 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     _native.egfr_mark_missing(arrays.error_codes, [(role, rows) for role, rows in missing.items() if rows.any()],
                               strict)
     return _egfr_result(arrays.values, arrays.error_codes, caller, index=index)
+
+
+def _checked_sex_labels(sex_labels: Mapping[str, str]) -> Dict[str, str]:
+    """The declared labels, each read by core as female or male, as the Arrow path reads them;
+    a label declared as anything else is a ``ValueError``, not a silent unknown sex."""
+    import numpy as np
+
+    labels = {str(k): str(v) for k, v in sex_labels.items()}
+    codes = _native.sex_codes_objects(np.array(list(labels.values()), dtype=object), "sex_labels")
+    for (label, target), code in zip(labels.items(), codes):
+        if code not in (1, 2):  # ISO/IEC 5218: 1 male, 2 female
+            raise ValueError(f"sex_labels[{label!r}] is {target!r}, not female or male")
+    return labels
+
+
+def _label_key(value: Any) -> str:
+    """The text a sex label is declared by for a cell: a whole number as its integer text (1.0
+    and 1 are both ``"1"``, as pandas stores integer codes with a missing value as floats)."""
+    import numbers
+
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _egfr_result(values: Any, codes: Any, caller: Any, index: Any) -> Any:

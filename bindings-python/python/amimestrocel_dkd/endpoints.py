@@ -305,7 +305,8 @@ def _local(values: Any, name: str, tz: Optional[str]) -> Any:
 
 def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> Any:
     """A date column as days since 1970 (int32); a missing date is ``_NO_DATE``; instants are
-    read as their day in ``tz`` (refused without it)."""
+    read as their day in ``tz`` (refused without it). Text is read only as ISO 8601 (a text that
+    is not is the row's "is not a date"); a column of numbers is a ``TypeError``."""
     pd = _pandas()
     if isinstance(getattr(column, "dtype", None), pd.DatetimeTZDtype):
         column = _local(column, name, tz)
@@ -319,13 +320,21 @@ def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> A
         days = raw.astype("datetime64[D]").view(np.int64).copy()
         days[missing] = _NO_DATE
         return days.astype(np.int32)
+    # Numbers are not dates: 20250303 would be read as nanoseconds after 1970 and a day count
+    # has no agreed epoch, so neither is guessed.
+    if pd.api.types.infer_dtype(column, skipna=True) in (
+            "integer", "floating", "mixed-integer", "mixed-integer-float", "decimal", "boolean", "complex"):
+        raise TypeError(f"column {name} holds numbers, not dates: pass dates, datetimes or ISO 8601 text "
+                        "(YYYY-MM-DD); neither 20250303 nor a count of days is read as a date")
+    # Text only in ISO 8601 (YYYY-MM-DD, with a time and offset if any): "02/03/2025" is
+    # 2 March or 3 February depending on who wrote it, so it is refused, not guessed.
     with warnings.catch_warnings():
         # Texts with differing offsets warn here and are read again below, in UTC.
         warnings.simplefilter("ignore", FutureWarning)
-        values = pd.to_datetime(column, errors="coerce")
+        values = pd.to_datetime(column, errors="coerce", format="ISO8601")
     if getattr(values, "dtype", None) == object:
         # Texts with differing offsets (a zone with summer time): instants, read in UTC first.
-        values = pd.to_datetime(column, errors="coerce", utc=True)
+        values = pd.to_datetime(column, errors="coerce", utc=True, format="ISO8601")
     if isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):  # texts with an offset
         values = _local(pd.Series(values), name, tz)
     missing = values.isna().to_numpy()

@@ -267,7 +267,8 @@ def _persons_table(out: Mapping[str, Any]) -> Any:
     from .errors import InvalidInputError
 
     refused = 255
-    outcomes = [np.where(codes == refused, -1, codes).astype(np.int64) for codes in out["outcomes"]]
+    # Widened before the refused code becomes -1 (uint8 would wrap it back to 255).
+    outcomes = [np.where(codes == refused, -1, codes.astype(np.int64)) for codes in out["outcomes"]]
     status = out["status"].astype(np.int64)
     status[status == refused] = len(_native.STATUSES) - 1  # the last status is `refused`
     biopsy_days = out["kidney_biopsy"]

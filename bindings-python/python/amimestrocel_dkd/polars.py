@@ -46,12 +46,14 @@ def _batch(column: str, age: Column, sex: Column, creatinine: Column, equation: 
         return out[column] if column == "egfr" else out[column].cast(pl.String)
 
     dtype = pl.Float64 if column == "egfr" else pl.String
-    return pl.struct(**fields).map_batches(run, return_dtype=dtype)
+    # Named for what it is: a struct expression takes its first field's name (`age`), and
+    # `with_columns` would overwrite that column with the result.
+    return pl.struct(**fields).map_batches(run, return_dtype=dtype).alias(column)
 
 
 def egfr(age: Column, sex: Column, creatinine: Column, *, equation: Optional[str] = None,
          creatinine_unit: Column = "mg/dL", sex_labels: Optional[Mapping[str, str]] = None) -> Any:
-    """eGFR (Float64, null on a bad row) from three columns or expressions, by the rules of
+    """eGFR (Float64, null on a bad row; the expression is named ``egfr``) from three columns or expressions, by the rules of
     :func:`amimestrocel_dkd.egfr` (the protocol's equation unless ``equation`` is given).
     ``creatinine_unit`` is a unit (``"µmol/L"``) or a column or expression of units, one per
     row (``"LBSTRESU"``)."""
