@@ -29,8 +29,9 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
+pub(crate) use crate::arrow_read::checked;
 use crate::arrow_read::{
-    days, flags, floats_into, ints, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone,
+    check_texts, days, flags, floats_into, ints, sex_codes_of, text_codes, text_codes_or_null, ColumnError, Zone,
 };
 use crate::kernel::Kernel;
 
@@ -67,7 +68,7 @@ pub(crate) fn read_error(py: Python<'_>, e: ColumnError) -> PyErr {
 /// A column the rules do not read: a `TypeError` (a length mismatch a `ValueError`).
 fn column_error(e: ColumnError) -> PyErr {
     match e {
-        ColumnError::Length => PyValueError::new_err(e.to_string()),
+        ColumnError::Length | ColumnError::NotValid { .. } => PyValueError::new_err(e.to_string()),
         _ => PyTypeError::new_err(e.to_string()),
     }
 }
@@ -79,14 +80,17 @@ pub(crate) fn arrow_error(e: ArrowError) -> PyErr {
 /// The record batches of `obj`: its `__arrow_c_stream__`, else its `__arrow_c_array__` (a
 /// struct array, as a table's batch is exported). No schema is requested of the producer
 /// (polars ignores a requested schema): every column is read as it comes.
-fn batches(obj: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
+fn batches(obj: &Bound<'_, PyAny>, texts: bool) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
     match stream(obj)? {
         Batches::Stream(reader) => {
             let schema = arrow_array::RecordBatchReader::schema(&reader);
-            let batches = reader.collect::<Result<Vec<_>, _>>().map_err(arrow_error)?;
+            let batches = reader
+                .map(|b| b.and_then(|b| checked(b, texts)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(arrow_error)?;
             Ok((schema, batches))
         }
-        Batches::One(batch) => Ok((batch.schema(), vec![batch])),
+        Batches::One(batch) => Ok((batch.schema(), vec![checked(batch, texts).map_err(arrow_error)?])),
     }
 }
 
@@ -166,7 +170,7 @@ pub fn table_columns<'py>(
                     .ok_or_else(|| PyValueError::new_err("a zone's starts must ascend, one offset each"))?,
             ),
         };
-        let (schema, batches) = batches(table)?;
+        let (schema, batches) = batches(table, true)?;
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         // A kind ending in `?` is a column the table may lack (None then).
         let columns = specs
@@ -347,6 +351,7 @@ fn egfr_rows(
         };
         piece.sex.clear();
         let sex_rows = rows_of(&inputs.sex, a, b);
+        check_texts(inputs.name("sex"), &sex_rows)?;
         sex_codes_of(inputs.name("sex"), &sex_rows, labels, &mut piece.sex)?;
         let mut marks: Vec<(BatchInput, Vec<bool>)> = Vec::new();
         let mut unit_marks: Vec<(LabColumn, Vec<u8>)> = Vec::new();
@@ -436,8 +441,9 @@ fn lab_piece<'p>(
     }
     if let Some(unit_chunks) = unit_chunks {
         let unit_name = inputs.name(&format!("{role}_unit")).to_owned();
-        let (unit_codes, texts) =
-            text_codes_or_null(&unit_name, &rows_of(unit_chunks, a, b)).map_err(|e| e.offset_rows(a))?;
+        let unit_rows = rows_of(unit_chunks, a, b);
+        check_texts(&unit_name, &unit_rows)?;
+        let (unit_codes, texts) = text_codes_or_null(&unit_name, &unit_rows).map_err(|e| e.offset_rows(a))?;
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let one = RowUnits { codes: &unit_codes, texts: &texts }.to_canonical(column, buf)?;
         *buf = one.values;
@@ -491,7 +497,8 @@ pub fn egfr_arrow<'py>(
                 Err(_) => Err(PyValueError::new_err(format!("sex_labels[{label:?}] is {sex:?}, not female or male"))),
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let (schema, batches) = batches(table)?;
+        // Texts are checked a piece at a time where they are read, on every core.
+        let (schema, batches) = batches(table, false)?;
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         // Every column is found before any is read.
         let mut found = std::collections::HashMap::new();

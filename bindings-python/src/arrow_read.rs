@@ -10,9 +10,120 @@ use arrow_array::types::{
     ArrowDictionaryKeyType, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
     UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, DictionaryArray};
+use arrow_array::{Array, ArrayRef, DictionaryArray, OffsetSizeTrait, RecordBatch};
 use arrow_buffer::ArrowNativeType;
-use arrow_schema::DataType;
+use arrow_data::ArrayData;
+use arrow_schema::{ArrowError, DataType};
+
+/// `batch`, checked as the Arrow format requires before any value of it is read: buffer sizes,
+/// offsets, null counts and the UTF-8 of every text, at every depth. The C Data Interface hands
+/// data over unchecked, and a producer may send what it never checked itself (pyarrow's
+/// `cast(..., safe=False)` makes utf8 of any bytes, GBK for one): reading such a text would be
+/// undefined behaviour, so it is refused, naming the column. A dictionary's keys are left to
+/// the readers, which name the row of a key outside its dictionary. `texts: false` leaves the
+/// texts to [`check_texts`], for a reader that checks each piece where it reads it.
+pub fn checked(batch: RecordBatch, texts: bool) -> Result<RecordBatch, ArrowError> {
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        check(&column.to_data(), texts)
+            .map_err(|e| ArrowError::InvalidArgumentError(format!("column {}: {e}", field.name())))?;
+    }
+    Ok(batch)
+}
+
+/// The texts of a piece of a column (its chunks, sliced), checked as [`checked`] checks them.
+pub fn check_texts(name: &str, chunks: &[ArrayRef]) -> Result<(), ColumnError> {
+    for chunk in chunks {
+        check(&chunk.to_data(), true)
+            .map_err(|e| ColumnError::NotValid { column: name.to_owned(), reason: e.to_string() })?;
+    }
+    Ok(())
+}
+
+/// [`checked`] for one array and its children.
+pub fn check(data: &ArrayData, texts: bool) -> Result<(), ArrowError> {
+    data.validate()?;
+    data.validate_nulls()?;
+    match data.data_type() {
+        DataType::Dictionary(..) => {}
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if !texts => {}
+        DataType::Utf8 => utf8::<i32>(data)?,
+        DataType::LargeUtf8 => utf8::<i64>(data)?,
+        DataType::Utf8View => utf8_views(data)?,
+        _ => data.validate_values()?,
+    }
+    // A dictionary's texts are few: always checked.
+    let texts = texts || matches!(data.data_type(), DataType::Dictionary(..));
+    data.child_data().iter().try_for_each(|c| check(c, texts))
+}
+
+fn not_texts(what: String) -> ArrowError {
+    ArrowError::InvalidArgumentError(format!("the texts are not valid: {what}"))
+}
+
+/// The texts of a utf8 column checked in one pass over its bytes: the offsets ascend within
+/// the bytes, the bytes they span are UTF-8 as a whole, and each offset falls on the start of a
+/// character, so every text between two offsets is UTF-8. It is the guarantee of arrow's own
+/// check of each value (`ArrayData::validate_values`, which the fuzz target `arrow_checks`
+/// compares it with), made once per column rather than once per text, which cost a column of
+/// ten million one-letter sexes 17 ms more (`docs/performance.md`).
+fn utf8<O: OffsetSizeTrait>(data: &ArrayData) -> Result<(), ArrowError> {
+    // `validate` has checked the offsets buffer holds `len + 1` of them past `offset`.
+    let offsets = data.buffer::<O>(0).get(..=data.len()).ok_or_else(|| not_texts("too few offsets".into()))?;
+    let bytes = data.buffers().get(1).map_or(&[][..], |b| b.as_slice());
+    let (Some(first), Some(last)) = (offsets.first(), offsets.last()) else { return Ok(()) };
+    let (Some(start), Some(end)) = (first.to_usize(), last.to_usize()) else {
+        return Err(not_texts("a negative offset".into()));
+    };
+    if offsets.windows(2).any(|w| w[0] > w[1]) || end > bytes.len() {
+        return Err(not_texts("offsets that do not ascend within the bytes".into()));
+    }
+    let spanned = bytes.get(start..end).ok_or_else(|| not_texts("offsets beyond the bytes".into()))?;
+    std::str::from_utf8(spanned).map_err(|e| not_texts(format!("invalid utf-8 ({e})")))?;
+    // Every offset before `end` starts a text that is not empty (the offsets ascend), so it
+    // must fall on a character's first byte: a continuation byte (0b10xx_xxxx) never is. The
+    // span being UTF-8 already makes `start` one, and `end` the end of one.
+    let starts_a_character = |o: &&O| bytes.get(o.as_usize()).is_none_or(|b| b & 0xC0 != 0x80);
+    if !offsets.iter().filter(|o| o.as_usize() < end).all(|o| starts_a_character(&o)) {
+        return Err(not_texts("invalid utf-8 (an offset inside a character)".into()));
+    }
+    Ok(())
+}
+
+/// The texts of a utf8_view column (polars'), checked as arrow checks them
+/// (`arrow_data::validate_string_view`: an inline text's padding is zero, a long one lies in its
+/// buffer and starts with its prefix, each is UTF-8), except that an inline text whose twelve
+/// bytes are all below 0x80 is known to be UTF-8 (ASCII) without a call per text.
+fn utf8_views(data: &ArrayData) -> Result<(), ArrowError> {
+    /// The top bit of each of the twelve inline bytes (bits 32 to 127 of a view).
+    const NOT_ASCII: u128 = 0x8080_8080_8080_8080_8080_8080 << 32;
+    let views = data.buffer::<u128>(0).get(..data.len()).ok_or_else(|| not_texts("too few views".into()))?;
+    let buffers = data.buffers().get(1..).unwrap_or_default();
+    for (i, &view) in views.iter().enumerate() {
+        let len = view as u32;
+        let text: &[u8] = if len <= 12 {
+            if len < 12 && view >> (32 + len * 8) != 0 {
+                return Err(not_texts(format!("view {i} has non-zero padding")));
+            }
+            if view & NOT_ASCII == 0 {
+                continue;
+            }
+            &view.to_le_bytes()[4..4 + len as usize]
+        } else {
+            let (prefix, index, offset) = ((view >> 32) as u32, (view >> 64) as u32, (view >> 96) as u32);
+            let buffer = buffers.get(index as usize).ok_or_else(|| not_texts(format!("view {i} names no buffer")))?;
+            let (start, end) = (offset as usize, offset as usize + len as usize);
+            let text = buffer.get(start..end).ok_or_else(|| not_texts(format!("view {i} lies beyond its buffer")))?;
+            if !text.starts_with(&prefix.to_le_bytes()) {
+                return Err(not_texts(format!("view {i} does not start with its prefix")));
+            }
+            // The bytes are owned by the buffer; `text` borrows them for the check below.
+            std::str::from_utf8(text).map_err(|e| not_texts(format!("invalid utf-8 at {i} ({e})")))?;
+            continue;
+        };
+        std::str::from_utf8(text).map_err(|e| not_texts(format!("invalid utf-8 at {i} ({e})")))?;
+    }
+    Ok(())
+}
 
 /// Why a column cannot be read: a type the column's rule does not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +174,9 @@ pub enum ColumnError {
     /// A date that cannot be read.
     #[error("{column}[{row}]: is not a date")]
     NotADate { column: String, row: usize },
+    /// Arrow data that breaks the format (texts that are not UTF-8, offsets out of order).
+    #[error("column {column}: {reason}")]
+    NotValid { column: String, reason: String },
     /// The one int64 value the reader keeps for null (−2^63): no identifier is it, and it is
     /// refused rather than read as missing.
     #[error("{column}[{row}]: is -9223372036854775808, which is not an identifier")]

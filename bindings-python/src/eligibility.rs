@@ -318,12 +318,14 @@ fn screen_arrow<'py>(
             })
         };
         match crate::arrow::stream(table)? {
-            crate::arrow::Batches::One(batch) => screen_one(batch)?,
+            crate::arrow::Batches::One(batch) => {
+                screen_one(crate::arrow::checked(batch, true).map_err(crate::arrow::arrow_error)?)?
+            }
             crate::arrow::Batches::Stream(reader) => {
                 let schema = arrow_array::RecordBatchReader::schema(&reader);
                 let mut any = false;
                 for batch in reader {
-                    screen_one(batch.map_err(crate::arrow::arrow_error)?)?;
+                    screen_one(batch.and_then(|b| crate::arrow::checked(b, true)).map_err(crate::arrow::arrow_error)?)?;
                     any = true;
                 }
                 // A stream of no batches is still checked to be one of records (its columns).

@@ -306,3 +306,23 @@ def test_declared_sex_labels_read_integer_codes_stored_as_floats_and_refuse_a_la
     for table in (frame, pa.Table.from_pandas(frame)):
         with pytest.raises(ValueError, match="not female or male"):
             dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels={"H": "homme"})
+
+
+def test_text_that_is_not_utf8_is_refused_naming_its_column_never_a_panic() -> None:
+    """pyarrow's unsafe cast makes utf8 of any bytes (here GBK): the Arrow data is checked on
+    arrival, so no text is read that is not UTF-8."""
+    from amimestrocel_dkd import omop, screen_many
+    from amimestrocel_dkd.screening import records_to_arrow
+
+    gbk = pa.array(["张".encode("gbk")], pa.binary()).cast(pa.string(), safe=False)
+    table = pa.table({"AGE": [60], "SEX": gbk, "CR": [1.0]})
+    with pytest.raises(ValueError, match="column SEX: .*utf-?8"):
+        dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
+    records = records_to_arrow(list(dkd.synthetic_cohort(1, 1)))
+    with pytest.raises(ValueError, match="column id: .*utf-?8"):
+        screen_many(records.set_column(records.schema.get_field_index("id"), "id", gbk))
+    person = pa.table({"person_id": [1], "gender_concept_id": [8507], "year_of_birth": [1960]})
+    concept = pa.table({"concept_id": [8723], "concept_name": gbk, "vocabulary_id": ["UCUM"],
+                        "concept_code": ["mg/g"]})
+    with pytest.raises(ValueError, match="column concept_name: .*utf-?8"):
+        omop.prescreen(person, concept=concept, as_of="2025-06-01")

@@ -97,7 +97,7 @@ def test_texts_with_differing_offsets_are_instants_too() -> None:
 def test_a_pandas_date_column_of_numbers_or_of_text_not_iso_8601_is_refused_not_guessed() -> None:
     """20250303 as an integer would be 1970-01-01 (nanoseconds), and 02/03/2025 is 2 March or
     3 February depending on who wrote it: neither is read as a date."""
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
     import pytest
 
     import amimestrocel_dkd as dkd

@@ -422,8 +422,8 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
             raise KeyError(f"no column {absent[0]!r} in the DataFrame (its columns: {list(table.columns)}), "
                            "and it is not a unit either")
         if sex_labels is not None and sex is not None:
-            labels = _checked_sex_labels(sex_labels)
-            table = table.assign(**{sex: table[sex].map(lambda v: labels.get(_label_key(v), v))})
+            declared = _checked_sex_labels(sex_labels)
+            table = table.assign(**{sex: table[sex].map(lambda v: declared.get(_label_key(v), v))})
         inputs = {role: None if n is None else table[n] for role, n in names.items()}
         units = {"creatinine": creatinine_unit, "cystatin_c": cystatin_c_unit}
         unit_errors = {}
@@ -488,7 +488,7 @@ def _label_key(value: Any) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))
     if isinstance(value, numbers.Real) and float(value).is_integer():
-        return str(int(value))
+        return str(int(float(value)))
     return str(value)
 
 
