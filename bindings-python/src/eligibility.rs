@@ -163,7 +163,7 @@ impl Row {
             },
             Err(e) => {
                 let path = match &e {
-                    ScreeningError::Record(r) => r.path().to_owned(),
+                    ScreeningError::Record(r) => r.field(),
                     ScreeningError::Config(c) => c.field.clone(),
                 };
                 Row {

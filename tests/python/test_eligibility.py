@@ -94,3 +94,20 @@ def test_screen_many_returns_a_dataframe_and_keeps_refused_rows() -> None:
     assert df.loc[0, "status"] == one.status and df.loc[0, "inc_uacr"] == one.criterion("inc_uacr").outcome
     with pytest.raises(dkd.InvalidInputError):
         dkd.screen_many(records, errors="raise")
+
+
+def test_a_refused_record_names_the_missing_field_as_the_arrow_path_does() -> None:
+    from amimestrocel_dkd import screen_many, synthetic_cohort
+    from amimestrocel_dkd.screening import records_to_arrow
+
+    record = dict(next(iter(synthetic_cohort(1, 1))))
+    no_sex = {k: v for k, v in record.items() if k != "sex"}
+    no_start = {**record, "medications": [{"name": "metformin"}]}
+    got = screen_many([no_sex, no_start, "{not json"])
+    assert list(got.error) == ["malformed at sex", "malformed at medications[0].start", "malformed at ."]
+    # The Arrow path says the same of a null sex.
+    table = records_to_arrow([record])
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    nulled = table.set_column(table.schema.get_field_index("sex"), "sex", pa.array([None], pa.string()))
+    assert screen_many(nulled).column("error").to_pylist() == ["malformed at sex"]

@@ -16,12 +16,12 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
 from amimestrocel_dkd import InvalidInputError
-from amimestrocel_dkd.screening import _arrow_ready, _date_fields
+from amimestrocel_dkd.screening import _arrow_ready
 from amimestrocel_dkd.screening import arrow_schema, records_to_arrow, screen_many, synthetic_cohort
 
 def arrow_ready(record: Any) -> Any:
     """A JSON record as pyarrow builds it (dates as ``datetime.date``)."""
-    return _arrow_ready(record, dates=_date_fields(pa))
+    return _arrow_ready(record, pa.struct(list(schema())))
 
 
 def schema() -> Any:
@@ -223,6 +223,17 @@ def test_evidence_nested_is_null_for_a_refused_row_and_keeps_the_rows_in_place()
 
     result = screen_many(Capsules(pa.Table.from_pylist(rows, schema=schema())), evidence="nested")
     assert list(result.to_pandas().criteria) == nested
+
+
+def test_records_to_arrow_refuses_a_field_the_record_does_not_have_naming_its_path() -> None:
+    record = dict(RECORDS[0])
+    with pytest.raises(KeyError, match="type2_diabettes is not a field"):
+        records_to_arrow([{**record, "type2_diabettes": True}])
+    with pytest.raises(KeyError, match=r"labs\.uacrr is not a field"):
+        records_to_arrow([{**record, "labs": {**record.get("labs", {}), "uacrr": []}}])
+    with pytest.raises(KeyError, match=r"blood_pressures\[0\]\.sistolic is not a field"):
+        records_to_arrow([{**record, "blood_pressures": [{"date": "2025-01-01", "sistolic": 140, "diastolic": 80,
+                                                          "unit": "mmHg"}]}])
 
 
 def test_a_column_of_nulls_only_reads_as_values_not_given() -> None:

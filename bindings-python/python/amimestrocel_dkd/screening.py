@@ -305,33 +305,23 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
     return out
 
 
-def _date_fields(pa: Any) -> frozenset[str]:
-    """The names of the record's date fields, at any depth, read from the published schema
-    (not a second list of them)."""
-    names = set()
+def _arrow_ready(value: Any, data_type: Any, path: str = "") -> Any:
+    """A record's JSON value as pyarrow builds it under ``data_type`` (the published schema, as
+    ``pyarrow.struct(pyarrow.schema(arrow_schema()))`` at the top): dates as ``datetime.date``.
+    A field the schema does not have is a ``KeyError`` naming its path, as the native reader
+    names a column it does not know: pyarrow would drop it silently."""
+    import pyarrow as pa  # type: ignore[import-untyped]
 
-    def walk(data_type: Any, name: str) -> None:
-        if pa.types.is_date32(data_type):
-            names.add(name)
-        elif pa.types.is_struct(data_type):
-            for child in data_type:
-                walk(child.type, child.name)
-        elif pa.types.is_list(data_type):
-            walk(data_type.value_type, name)
-
-    for field in pa.schema(arrow_schema()):
-        walk(field.type, field.name)
-    return frozenset(names)
-
-
-def _arrow_ready(value: Any, key: str = "", dates: frozenset[str] = frozenset()) -> Any:
-    """A record's JSON value as pyarrow builds it: the values of the fields named in ``dates``
-    as ``datetime.date``."""
-    if isinstance(value, Mapping):
-        return {k: _arrow_ready(v, k, dates) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_arrow_ready(v, key, dates) for v in value]
-    if key in dates and isinstance(value, str):
+    if pa.types.is_struct(data_type) and isinstance(value, Mapping):
+        fields = {data_type.field(i).name: data_type.field(i).type for i in range(data_type.num_fields)}
+        for k in value:
+            if k not in fields:
+                at = f"{path}.{k}" if path else str(k)
+                raise KeyError(f"{at} is not a field of a screening record (its fields there: {', '.join(fields)})")
+        return {k: _arrow_ready(v, fields[k], f"{path}.{k}" if path else k) for k, v in value.items()}
+    if pa.types.is_list(data_type) and isinstance(value, list):
+        return [_arrow_ready(v, data_type.value_type, f"{path}[{i}]") for i, v in enumerate(value)]
+    if pa.types.is_date32(data_type) and isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
 
@@ -348,9 +338,10 @@ def records_to_arrow(records: Iterable[Record]) -> Any:
     (1, 'date32[day]')
     """
     pa = require("pyarrow", "records_to_arrow")
-    dates = _date_fields(pa)
-    rows = [_arrow_ready(json.loads(r) if isinstance(r, str) else r, dates=dates) for r in records]
-    return pa.Table.from_pylist(rows, schema=pa.schema(arrow_schema()))
+    schema = pa.schema(arrow_schema())
+    record = pa.struct(list(schema))
+    rows = [_arrow_ready(json.loads(r) if isinstance(r, str) else r, record) for r in records]
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def arrow_schema() -> Any:

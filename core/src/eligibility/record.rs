@@ -89,6 +89,32 @@ impl RecordError {
             | RecordError::Invalid { path, .. } => path,
         }
     }
+
+    /// The path of the field the error is about: the [`path`](Self::path), except that a missing
+    /// field, which the JSON reader reports at the object that lacks it (`.`, with the reason
+    /// "missing field `sex`"), is named itself (`sex`, `medications[0].start`), as a table's
+    /// reader names the column. For a one-line account of a refused record.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::eligibility::ScreeningRecord;
+    /// let e = ScreeningRecord::from_json(r#"{"id": "A", "date_of_birth": "1960-01-01", "screening_date": "2025-01-01"}"#)
+    ///     .unwrap_err();
+    /// assert_eq!((e.path(), e.field().as_str()), (".", "sex"));
+    /// ```
+    pub fn field(&self) -> String {
+        let missing = match self {
+            RecordError::Malformed { reason, .. } => {
+                reason.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name)
+            }
+            _ => None,
+        };
+        match (missing, self.path()) {
+            (Some(name), ".") => name.to_owned(),
+            (Some(name), path) => format!("{path}.{name}"),
+            (None, path) => path.to_owned(),
+        }
+    }
 }
 
 /// The lab series of a record. Every series may be empty.
