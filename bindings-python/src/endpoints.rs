@@ -57,11 +57,20 @@ fn endpoints_derive_json(
     crate::guard(py, || {
         let (config, plan) = setup(py, config_json, plan_json, readings_json)?;
         let mut out = Vec::with_capacity(timelines.len());
+        // A participant given twice would be counted twice in the report: refused.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (row, text) in timelines.iter().enumerate() {
-            let derived = ParticipantTimeline::from_json(text)
+            let timeline = ParticipantTimeline::from_json(text)
                 .and_then(ParticipantTimeline::check)
-                .and_then(|t| derive(&t, &plan, &config))
                 .map_err(|e| errors::endpoint(py, e, Some(row)))?;
+            if let Some(first) = seen.insert(timeline.timeline().id.clone(), row) {
+                return Err(errors::argument(
+                    py,
+                    &format!("participants[{row}].id"),
+                    &format!("is listed twice (first at participants[{first}])"),
+                ));
+            }
+            let derived = derive(&timeline, &plan, &config).map_err(|e| errors::endpoint(py, e, Some(row)))?;
             out.push(derived);
         }
         to_json(py, &out)

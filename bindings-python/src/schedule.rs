@@ -119,11 +119,19 @@ fn schedule_status_table(
     crate::guard(py, || {
         let plan = plan(py, plan_json, readings_json)?;
         let on = date(py, "on", on)?;
+        // A participant given twice would be two sets of rows for one person: refused.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut twice: Option<(usize, usize)> = None;
         let built: Result<StatusColumns, (usize, ScheduleError)> = py.detach(|| {
             let mut c = StatusColumns::default();
             for (row, text) in participants_json.iter().enumerate() {
                 let status =
                     ParticipantSchedule::from_json(text).and_then(|p| p.status(&plan, on)).map_err(|e| (row, e))?;
+                if let Some(&first) = seen.get(&status.participant) {
+                    twice = Some((row, first));
+                    return Ok(c);
+                }
+                seen.insert(status.participant.clone(), row);
                 for v in &status.visits {
                     c.0.push(status.participant.clone());
                     c.1.push(v.visit.clone());
@@ -142,7 +150,15 @@ fn schedule_status_table(
             }
             Ok(c)
         });
-        built.map_err(|(row, e)| errors::schedule_row(py, row, e))
+        let built = built.map_err(|(row, e)| errors::schedule_row(py, row, e))?;
+        match twice {
+            Some((row, first)) => Err(errors::argument(
+                py,
+                &format!("participants[{row}].id"),
+                &format!("is listed twice (first at participants[{first}])"),
+            )),
+            None => Ok(built),
+        }
     })
 }
 

@@ -478,3 +478,31 @@ def test_a_dictionary_key_outside_its_dictionary_is_refused_not_read_as_another_
         endpoints.lab_endpoints(arrow_labs.set_column(2, "LBTESTCD", bad_key), arrow_subjects)
     with pytest.raises(InvalidInputError, match=r"LBTESTCD\[0\]: is missing"):
         endpoints.lab_endpoints(arrow_labs.set_column(2, "LBTESTCD", empty), arrow_subjects)
+
+
+def test_statistics_read_numbers_and_event_flags_only_never_text_or_truthiness() -> None:
+    import numpy as np
+
+    from amimestrocel_dkd.endpoints import kaplan_meier, summarise
+
+    with pytest.raises(TypeError, match=r"events\[0\] is str 'True'"):
+        kaplan_meier([30, 60], ["True", "False"])
+    with pytest.raises(TypeError, match=r"events\[1\] is int 2"):
+        kaplan_meier([30, 60], [1, 2])
+    with pytest.raises(TypeError, match=r"values\[0\] is str '1', not a number"):
+        summarise(["1", "2"])
+    # bools, numpy bools and 0/1 are flags; numpy numbers are numbers; None and NaN are missing.
+    a = kaplan_meier([30, 60, 90], [True, np.bool_(False), 1])
+    b = kaplan_meier(np.array([30.0, 60.0, 90.0]), np.array([1, 0, 1]))
+    assert a.equals(b)
+    s = summarise([np.float64(1.0), 2, None, float("nan")])
+    assert (s.n, s.missing) == (2, 2)
+
+
+def test_a_participant_given_twice_is_refused_not_counted_twice() -> None:
+    from amimestrocel_dkd import errors
+
+    a = _timeline("A", [_lab("2025-02-25", "uacr", 400, "mg/g")])
+    with pytest.raises(errors.InvalidInputError, match=r"participants\[1\]\.id: is listed twice"):
+        endpoints.derive([a, a])
+    assert endpoints.derive([a, _timeline("B", [])]).report().participants == 2

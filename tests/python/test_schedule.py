@@ -284,3 +284,14 @@ def test_the_cohort_table_refuses_a_calendar_beyond_the_dates_pandas_holds() -> 
     obs = pd.DataFrame({"participant": ["S-1"], "date": ["2262-01-01"], "activity": ["infusion"]})
     with pytest.raises(dkd.InvalidInputError, match="1677-2262"):
         schedule.visit_status_table(participants, obs, "2262-01-02")
+
+
+def test_a_participant_given_twice_is_refused_not_counted_twice() -> None:
+    import pytest
+
+    from amimestrocel_dkd import errors, schedule
+
+    p = {"id": "S-1", "first_infusion": "2025-03-03", "observations": []}
+    with pytest.raises(errors.InvalidInputError, match=r"participants\[1\]\.id: is listed twice"):
+        schedule.visit_status_frame([p, p], "2025-04-01")
+    assert len(schedule.visit_status_frame([p, {**p, "id": "S-2"}], "2025-04-01")) > 0

@@ -136,13 +136,35 @@ def summarise(values: Iterable[Optional[float]], level: float = 0.95, quantile_m
     (3, 1, 2.0)
     """
     cleaned: List[Optional[float]] = []
-    for v in values:
-        if v is None:
+    for i, v in enumerate(values):
+        if v is None or type(v).__name__ == "NAType":  # None, pandas.NA
             cleaned.append(None)
         else:
-            x = float(v)
+            x = _number(v, "values", i)
             cleaned.append(None if x != x else x)  # NaN is missing
     return _summary(json.loads(_native.stats_summarise_json(cleaned, level, quantile_method)))
+
+
+def _number(value: Any, what: str, i: int) -> float:
+    """A number as float; text (``"1"``) and booleans are a ``TypeError``: text is never read as
+    a number."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what}[{i}] is {type(value).__name__} {value!r}, not a number: text is never read as a number")
+    return float(value)
+
+
+def _event(value: Any, i: int) -> bool:
+    """An event flag: a bool, or the integers 0 and 1; anything else (``"False"``, 2, a missing
+    value) is a ``TypeError``, not read by its truthiness."""
+    import numbers
+
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral) and int(value) in (0, 1):
+        return bool(int(value))
+    raise TypeError(f"events[{i}] is {type(value).__name__} {value!r}: an event is True/False (or 1/0)")
 
 
 def wilson(events: int, n: int, level: float = 0.95) -> Proportion:
@@ -166,10 +188,11 @@ def kaplan_meier(times: Iterable[float], events: Iterable[bool], level: float = 
     """The Kaplan-Meier estimate as a DataFrame, one row per distinct time: ``time``,
     ``at_risk``, ``events``, ``censored``, ``survival``, ``se`` (Greenwood) and the interval
     ``lower``/``upper`` (``"log_log"``, as lifelines, or ``"linear"``); ``attrs["median"]`` is
-    the median time (``None`` if the estimate stays above 0.5).
+    the median time (``None`` if the estimate stays above 0.5). Times are numbers and events
+    True/False (or 1/0); text, or an event of 2, is a ``TypeError``.
     """
-    km = json.loads(_native.stats_kaplan_meier_json([float(t) for t in times], [bool(e) for e in events],
-                                                    level, interval))
+    km = json.loads(_native.stats_kaplan_meier_json([_number(t, "times", i) for i, t in enumerate(times)],
+                                                    [_event(e, i) for i, e in enumerate(events)], level, interval))
     return _km_frame(km)
 
 
