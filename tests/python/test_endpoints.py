@@ -5,7 +5,7 @@ that name the timeline and field."""
 
 import math
 import random
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple, cast
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
@@ -486,16 +486,16 @@ def test_statistics_read_numbers_and_event_flags_only_never_text_or_truthiness()
     from amimestrocel_dkd.endpoints import kaplan_meier, summarise
 
     with pytest.raises(TypeError, match=r"events\[0\] is str 'True'"):
-        kaplan_meier([30, 60], ["True", "False"])
+        kaplan_meier([30, 60], cast(Any, ["True", "False"]))
     with pytest.raises(TypeError, match=r"events\[1\] is int 2"):
-        kaplan_meier([30, 60], [1, 2])
+        kaplan_meier([30, 60], cast(Any, [1, 2]))
     with pytest.raises(TypeError, match=r"values\[0\] is str '1', not a number"):
-        summarise(["1", "2"])
+        summarise(cast(Any, ["1", "2"]))
     # bools, numpy bools and 0/1 are flags; numpy numbers are numbers; None and NaN are missing.
-    a = kaplan_meier([30, 60, 90], [True, np.bool_(False), 1])
+    a = kaplan_meier([30, 60, 90], cast(Any, [True, np.bool_(False), 1]))
     b = kaplan_meier(np.array([30.0, 60.0, 90.0]), np.array([1, 0, 1]))
     assert a.equals(b)
-    s = summarise([np.float64(1.0), 2, None, float("nan")])
+    s = summarise(cast(Any, [np.float64(1.0), 2, None, float("nan")]))
     assert (s.n, s.missing) == (2, 2)
 
 
