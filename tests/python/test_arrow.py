@@ -326,3 +326,20 @@ def test_text_that_is_not_utf8_is_refused_naming_its_column_never_a_panic() -> N
                         "concept_code": ["mg/g"]})
     with pytest.raises(ValueError, match="column concept_name: .*utf-?8"):
         omop.prescreen(person, concept=concept, as_of="2025-06-01")
+
+
+def test_a_polars_column_of_dtype_null_is_named_before_the_read() -> None:
+    """polars exports a Null column in a form the Arrow C interface refuses (pola-rs/polars#22934):
+    the columns are named, with the cast that reads them, eager or lazy."""
+    frame = pl.DataFrame({"AGE": [None, None], "SEX": ["F", "M"], "CR": [1.0, 1.0]})
+    for data in (frame, frame.lazy()):
+        with pytest.raises(TypeError, match="polars column.s. AGE are of dtype Null"):
+            dkd.egfr(data, age="AGE", sex="SEX", creatinine="CR")
+    cast = frame.with_columns(pl.col("AGE").cast(pl.Float64))
+    assert dkd.egfr(cast, age="AGE", sex="SEX", creatinine="CR")["egfr_error"].to_list() == ["age_missing"] * 2
+    records = list(dkd.synthetic_cohort(9, 20))
+    with pytest.raises(TypeError, match=r"medications\[\]\.end"):
+        dkd.screen_many(pl.DataFrame(records))
+    from amimestrocel_dkd.screening import records_to_arrow
+
+    assert len(dkd.screen_many(pl.DataFrame(records_to_arrow(records)))) == 20

@@ -415,6 +415,7 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     index = None
     caller = table
     if _arrow.is_lazy_polars(table):
+        _arrow.check_polars_nulls(table)
         table = table.collect_batches()  # a stream of DataFrames, read batch by batch
     if _arrow.kind_of(table) == "pandas":
         absent = [n for n in [*names.values(), *unit_columns.values()] if n is not None and n not in table.columns]

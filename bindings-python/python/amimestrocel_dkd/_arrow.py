@@ -30,6 +30,41 @@ def _module(value: Any) -> str:
 _READ: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
+def polars_null_columns(data: Any) -> List[str]:
+    """The paths of a polars frame's columns (at any depth) of dtype ``Null``: polars exports
+    them in a form the Arrow C interface refuses (pola-rs/polars#22934), so they are named
+    before the read rather than failing inside it."""
+    if _module(data) != "polars" or not (hasattr(data, "schema") or hasattr(data, "collect_schema")):
+        return []
+    pl = require("polars", "a polars frame")
+    schema = data.collect_schema() if hasattr(data, "collect_schema") else data.schema
+    found: List[str] = []
+
+    def walk(dtype: Any, path: str) -> None:
+        if dtype == pl.Null:
+            found.append(path)
+        elif isinstance(dtype, (pl.List, pl.Array)):
+            walk(dtype.inner, f"{path}[]")
+        elif isinstance(dtype, pl.Struct):
+            for field in dtype.fields:
+                walk(field.dtype, f"{path}.{field.name}")
+
+    for name, dtype in schema.items():
+        walk(dtype, name)
+    return found
+
+
+def check_polars_nulls(data: Any) -> None:
+    """A ``TypeError`` naming the columns of dtype ``Null`` of a polars frame, with the cast
+    that reads them (see :func:`polars_null_columns`)."""
+    nulls = polars_null_columns(data)
+    if nulls:
+        raise TypeError(f"polars column(s) {', '.join(nulls)} are of dtype Null (only None), which polars exports "
+                        "in a form the Arrow C interface refuses (pola-rs/polars#22934): cast them to their type "
+                        "first, e.g. df.with_columns(pl.col(name).cast(pl.Float64)); screening records as a polars "
+                        "frame of their schema: pl.DataFrame(screening.records_to_arrow(records))")
+
+
 def read_once(data: Any) -> Any:
     """``data``, about to be read by the native module. A reader (an object with
     ``read_next_batch``, such as ``pyarrow.RecordBatchReader`` or DuckDB's
@@ -37,6 +72,7 @@ def read_once(data: Any) -> Any:
     with ``ValueError`` rather than read as a table of no rows; a table (pyarrow, polars, a
     DuckDB relation) can be read any number of times. A reader the caller drained itself
     cannot be told from an empty one."""
+    check_polars_nulls(data)
     if not (hasattr(data, "read_next_batch") or hasattr(type(data), "__next__")):
         return data
     try:

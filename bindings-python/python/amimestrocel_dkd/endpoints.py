@@ -398,7 +398,10 @@ def _is_arrow(table: Any) -> bool:
 def _arrow_table(table: Any) -> Any:
     from . import _arrow
 
-    return table.collect_batches() if _arrow.is_lazy_polars(table) else _arrow.read_once(table)
+    if _arrow.is_lazy_polars(table):
+        _arrow.check_polars_nulls(table)
+        return table.collect_batches()
+    return _arrow.read_once(table)
 
 
 def _required(days: Any, name: str) -> Any:

@@ -282,6 +282,7 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
 
     caller = table
     if _arrow.is_lazy_polars(table):
+        _arrow.check_polars_nulls(table)
         table = table.collect_batches()
     zone = None if tz is None else _arrow.zone_offsets(tz)
     kind = _arrow.kind_of(caller)
