@@ -34,10 +34,11 @@ def polars_null_columns(data: Any) -> List[str]:
     """The paths of a polars frame's columns (at any depth) of dtype ``Null``: polars exports
     them in a form the Arrow C interface refuses (pola-rs/polars#22934), so they are named
     before the read rather than failing inside it."""
-    if _module(data) != "polars" or not (hasattr(data, "schema") or hasattr(data, "collect_schema")):
+    # Looked up on the type: a LazyFrame's `schema` property resolves the plan (and warns).
+    if _module(data) != "polars" or not (hasattr(type(data), "collect_schema") or hasattr(type(data), "schema")):
         return []
     pl = require("polars", "a polars frame")
-    schema = data.collect_schema() if hasattr(data, "collect_schema") else data.schema
+    schema = data.collect_schema() if hasattr(type(data), "collect_schema") else data.schema
     found: List[str] = []
 
     def walk(dtype: Any, path: str) -> None:
