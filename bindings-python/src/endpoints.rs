@@ -180,11 +180,21 @@ fn lab_rows(py: Python<'_>, columns: LabColumns<'_>) -> PyResult<Vec<LabRow>> {
     if [date.len(), analyte.len(), value.len(), unit.len()].iter().any(|&l| l != n) {
         return Err(errors::argument(py, "labs", "columns of different lengths"));
     }
-    // Each distinct text is read once.
-    let analytes: Vec<AnalyteKind> =
-        analytes.iter().map(|a| AnalyteKind::from_slug(a).map_err(|e| errors::lab(py, e))).collect::<PyResult<_>>()?;
-    let units: Vec<Unit> =
-        units.iter().map(|u| Unit::parse(u).map_err(|e| errors::lab(py, e))).collect::<PyResult<_>>()?;
+    // Each distinct text is read once; one refused is named at its first row.
+    let first_row = |codes: &[i64], i: usize, column: &str, reason: String| {
+        let k = codes.iter().position(|&c| usize::try_from(c) == Ok(i)).unwrap_or(0);
+        errors::argument(py, &format!("{column}[{k}]"), &reason)
+    };
+    let analytes: Vec<AnalyteKind> = analytes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| AnalyteKind::from_slug(a).map_err(|e| first_row(analyte, i, "LBTESTCD", e.to_string())))
+        .collect::<PyResult<_>>()?;
+    let units: Vec<Unit> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Unit::parse(u).map_err(|e| first_row(unit, i, "LBSTRESU", e.to_string())))
+        .collect::<PyResult<_>>()?;
     let mut rows = Vec::with_capacity(n);
     for k in 0..n {
         let pick = |code: i64, list: usize, column: &str| {

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Tuple, cast
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 import scipy.stats  # type: ignore[import-untyped]
 from lifelines import KaplanMeierFitter  # type: ignore[import-untyped]
@@ -376,7 +377,6 @@ def test_the_lab_table_from_arrow_gives_the_rows_of_the_lab_table_from_pandas() 
     # Issue 15: the same tables as pyarrow (dates as date32, texts as dictionaries) and as
     # polars (utf8_view texts, a lazy frame), read without pyarrow, give the same analysis rows.
     import polars as pl
-    import pyarrow as pa  # type: ignore[import-untyped]
 
     timelines = [_timeline(name, [_lab("2025-02-25", "hba1c", 7.1, "%"), _lab("2025-09-14", "hba1c", 6.5, "%"),
                                   _lab("2025-02-28", "serum_creatinine", 1.2, "mg/dL"),
@@ -506,3 +506,20 @@ def test_a_participant_given_twice_is_refused_not_counted_twice() -> None:
     with pytest.raises(errors.InvalidInputError, match=r"participants\[1\]\.id: is listed twice"):
         endpoints.derive([a, a])
     assert endpoints.derive([a, _timeline("B", [])]).report().participants == 2
+
+
+def test_lab_endpoints_name_the_row_of_an_unknown_analyte_or_unit_and_refuse_numeric_sex() -> None:
+    from amimestrocel_dkd import errors
+
+    subjects = pd.DataFrame({"USUBJID": ["A"], "SEX": ["F"], "BRTHDT": ["1960-01-01"], "TRTSDT": ["2025-01-01"],
+                             "LSTCNTDT": ["2025-06-01"]})
+    labs = pd.DataFrame({"USUBJID": ["A", "A"], "LBTESTCD": ["uacr", "UPRO"], "LBSTRESN": [400.0, 1.0],
+                         "LBSTRESU": ["mg/g", "g/24h"], "ADT": ["2025-02-25", "2025-02-26"]})
+    for table in (labs, pa.Table.from_pandas(labs)):
+        with pytest.raises(errors.InvalidInputError, match=r"LBTESTCD\[1\]: unknown analyte"):
+            endpoints.lab_endpoints(table, subjects)
+    bad_unit = labs.assign(LBTESTCD=["uacr", "uacr"], LBSTRESU=["mg/g", "mg/furlong"])
+    with pytest.raises(errors.InvalidInputError, match=r"LBSTRESU\[1\]"):
+        endpoints.lab_endpoints(bad_unit, subjects)
+    with pytest.raises(TypeError, match="not sex text"):
+        endpoints.lab_endpoints(labs.iloc[:1], subjects.assign(SEX=[2]))

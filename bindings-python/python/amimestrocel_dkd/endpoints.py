@@ -441,8 +441,12 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
             return _days(subjects[column], name, optional=True, tz=tz)
         return np.full(n, _NO_DATE, dtype=np.int32)
 
+    sex = subjects[sc["SEX"]]
+    if pd.api.types.is_numeric_dtype(sex) or pd.api.types.is_bool_dtype(sex):
+        # As the Arrow path: SDTM's SEX is text, and a number is not guessed to be a code.
+        raise TypeError(f"column {sc['SEX']} is {sex.dtype}, not sex text (F/M, female/male)")
     return list(index), (
-        list(index), [str(x) for x in subjects[sc["SEX"]]],
+        list(index), [str(x) for x in sex],
         _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False, tz=tz),
         _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True, tz=tz),
         _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False, tz=tz),
