@@ -295,3 +295,13 @@ def test_a_participant_given_twice_is_refused_not_counted_twice() -> None:
     with pytest.raises(errors.InvalidInputError, match=r"participants\[1\]\.id: is listed twice"):
         schedule.visit_status_frame([p, p], "2025-04-01")
     assert len(schedule.visit_status_frame([p, {**p, "id": "S-2"}], "2025-04-01")) > 0
+
+
+def test_a_calendar_beyond_what_pandas_dates_hold_is_an_input_error_naming_the_column() -> None:
+    import pytest
+
+    from amimestrocel_dkd import errors, schedule
+
+    late = {"id": "S-1", "first_infusion": "2261-12-01", "observations": []}
+    with pytest.raises(errors.InvalidInputError, match="target: a date beyond what datetime64"):
+        schedule.visit_status_frame([late], "2262-01-01")

@@ -401,7 +401,13 @@ def visit_status_frame(
     )
     data: Dict[str, Any] = dict(zip(names, columns))
     for name in ("target", "window_first", "window_last", "attended_on", "infusion_on"):
-        data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"), format="%Y-%m-%d")
+        try:
+            data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"), format="%Y-%m-%d")
+        except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError) as e:
+            # datetime64[ns] holds 1677-09-22 to 2262-04-11; the table form refuses as well.
+            first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise InvalidInputError(f"{name}: a date beyond what datetime64[ns] holds (1677-2262): {first_line}",
+                                    "invalid_argument", {"argument": name}) from None
     data["state"] = pd.Categorical(data["state"], categories=VISIT_STATES)
     return pd.DataFrame(data)
 
