@@ -6,23 +6,16 @@ venv's python after `scripts/test-python.sh` has installed the wheel:
     ~/.cache/amimestrocel-dkd/venv/bin/python scripts/bench-instruments.py [ROWS]
 """
 
+import pathlib
 import sys
-import time
-from typing import Callable
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
 from amimestrocel_dkd import instruments
 
-
-def best(f: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from benchtime import best  # noqa: E402
 
 
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000

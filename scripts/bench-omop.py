@@ -10,7 +10,6 @@ same run. Run with the venv's python after `scripts/test-python.sh` has installe
 
 import pathlib
 import sys
-import time
 from typing import Any, Callable
 
 import duckdb
@@ -22,14 +21,13 @@ from amimestrocel_dkd import omop
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "python"))
 from omop_hand_path import records as hand_records, register, unknown_where_history_is_not_taken  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from benchtime import best as best_of  # noqa: E402
 
-def best(f: Callable[[], object], repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+
+def best(f: Callable[[], object]) -> float:
+    return best_of(f, repeat=2)
+
 
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000

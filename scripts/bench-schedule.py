@@ -8,11 +8,14 @@ venv's python after `scripts/test-python.sh` has installed the wheel:
 """
 
 import datetime
+import pathlib
 import sys
-import time
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict, List
 
 from amimestrocel_dkd import schedule
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from benchtime import best  # noqa: E402
 
 
 def cohort(n: int) -> List[Dict[str, Any]]:
@@ -27,15 +30,6 @@ def cohort(n: int) -> List[Dict[str, Any]]:
             observations += [{"date": v.target, "activity": a} for a in v.assessments]
         people.append({"id": f"S-{i}", "first_infusion": day_one, "observations": observations})
     return people
-
-
-def best(f: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
