@@ -20,7 +20,8 @@ use arrow_schema::{ArrowError, DataType};
 /// data over unchecked, and a producer may send what it never checked itself (pyarrow's
 /// `cast(..., safe=False)` makes utf8 of any bytes, GBK for one): reading such a text would be
 /// undefined behaviour, so it is refused, naming the column. A dictionary's keys are left to
-/// the readers, which name the row of a key outside its dictionary. `texts: false` leaves the
+/// the readers: a key outside its dictionary is its row's error (named, or the eGFR batch's
+/// row error), never read as another value. `texts: false` leaves the
 /// texts to [`check_texts`], for a reader that checks each piece where it reads it.
 pub fn checked(batch: RecordBatch, texts: bool) -> Result<RecordBatch, ArrowError> {
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
@@ -60,6 +61,18 @@ fn not_texts(what: String) -> ArrowError {
     ArrowError::InvalidArgumentError(format!("the texts are not valid: {what}"))
 }
 
+/// Buffer `i` of `data` as `T`s from the array's offset on: refused, not a panic, when its
+/// length is not a whole number of `T`s or it is not aligned for them (arrow's `validate`
+/// accepts a buffer longer than needed, and `typed_data` asserts both).
+fn typed<T: ArrowNativeType>(data: &ArrayData, i: usize) -> Result<&[T], ArrowError> {
+    let buffer = data.buffers().get(i).ok_or_else(|| not_texts(format!("no buffer {i}")))?;
+    let size = std::mem::size_of::<T>();
+    if buffer.len() % size != 0 || buffer.as_ptr().align_offset(std::mem::align_of::<T>()) != 0 {
+        return Err(not_texts(format!("buffer {i} is not whole or aligned {size}-byte values")));
+    }
+    buffer.typed_data::<T>().get(data.offset()..).ok_or_else(|| not_texts(format!("buffer {i} is too short")))
+}
+
 /// The texts of a utf8 column checked in one pass over its bytes: the offsets ascend within
 /// the bytes, the bytes they span are UTF-8 as a whole, and each offset falls on the start of a
 /// character, so every text between two offsets is UTF-8. It is the guarantee of arrow's own
@@ -68,7 +81,7 @@ fn not_texts(what: String) -> ArrowError {
 /// ten million one-letter sexes 17 ms more (`docs/performance.md`).
 fn utf8<O: OffsetSizeTrait>(data: &ArrayData) -> Result<(), ArrowError> {
     // `validate` has checked the offsets buffer holds `len + 1` of them past `offset`.
-    let offsets = data.buffer::<O>(0).get(..=data.len()).ok_or_else(|| not_texts("too few offsets".into()))?;
+    let offsets = typed::<O>(data, 0)?.get(..=data.len()).ok_or_else(|| not_texts("too few offsets".into()))?;
     let bytes = data.buffers().get(1).map_or(&[][..], |b| b.as_slice());
     let (Some(first), Some(last)) = (offsets.first(), offsets.last()) else { return Ok(()) };
     let (Some(start), Some(end)) = (first.to_usize(), last.to_usize()) else {
@@ -96,7 +109,7 @@ fn utf8<O: OffsetSizeTrait>(data: &ArrayData) -> Result<(), ArrowError> {
 fn utf8_views(data: &ArrayData) -> Result<(), ArrowError> {
     /// The top bit of each of the twelve inline bytes (bits 32 to 127 of a view).
     const NOT_ASCII: u128 = 0x8080_8080_8080_8080_8080_8080 << 32;
-    let views = data.buffer::<u128>(0).get(..data.len()).ok_or_else(|| not_texts("too few views".into()))?;
+    let views = typed::<u128>(data, 0)?.get(..data.len()).ok_or_else(|| not_texts("too few views".into()))?;
     let buffers = data.buffers().get(1..).unwrap_or_default();
     for (i, &view) in views.iter().enumerate() {
         let len = view as u32;

@@ -289,6 +289,11 @@ def test_a_stream_read_to_its_end_by_an_earlier_call_is_refused_not_read_as_empt
     assert len(omop.prescreen(reader, as_of="2025-06-01").persons) == 1
     with pytest.raises(ValueError, match="read to its end"):
         omop.prescreen(reader, as_of="2025-06-01")
+    # A call refused before it took the stream (a bad argument) leaves the reader unread.
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    with pytest.raises(ValueError, match="not female or male"):
+        dkd.egfr(reader, age="AGE", sex="SEX", creatinine="CR", sex_labels={"H": "homme"})
+    assert len(dkd.egfr(reader, age="AGE", sex="SEX", creatinine="CR")) == len(AGES)
 
 
 def test_declared_sex_labels_read_integer_codes_stored_as_floats_and_refuse_a_label_not_a_sex() -> None:
@@ -306,6 +311,11 @@ def test_declared_sex_labels_read_integer_codes_stored_as_floats_and_refuse_a_la
     for table in (frame, pa.Table.from_pandas(frame)):
         with pytest.raises(ValueError, match="not female or male"):
             dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels={"H": "homme"})
+    # Booleans are not the codes 1 and 0: refused as sex, with labels or without, as in Arrow.
+    flags = pd.DataFrame({"AGE": [60, 60], "SEX": [True, False], "CR": [1.0, 1.0]})
+    for table in (flags, pa.Table.from_pandas(flags)):
+        with pytest.raises(TypeError, match="boolean|ambiguous"):
+            dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR", sex_labels={"1": "male", "0": "female"})
 
 
 def test_text_that_is_not_utf8_is_refused_naming_its_column_never_a_panic() -> None:

@@ -497,6 +497,10 @@ def test_statistics_read_numbers_and_event_flags_only_never_text_or_truthiness()
     assert a.equals(b)
     s = summarise(cast(Any, [np.float64(1.0), 2, None, float("nan")]))
     assert (s.n, s.missing) == (2, 2)
+    import decimal
+
+    assert summarise(cast(Any, [decimal.Decimal("1.5"), 2.5])).mean == 2.0
+    assert kaplan_meier([30, 60, 90], cast(Any, [1.0, 0.0, 1])).equals(a)
 
 
 def test_a_participant_given_twice_is_refused_not_counted_twice() -> None:

@@ -231,6 +231,8 @@ def test_records_to_arrow_refuses_a_field_the_record_does_not_have_naming_its_pa
         records_to_arrow([{**record, "type2_diabettes": True}])
     with pytest.raises(KeyError, match=r"labs\.uacrr is not a field"):
         records_to_arrow([{**record, "labs": {**record.get("labs", {}), "uacrr": []}}])
+    with pytest.raises(ValueError, match="date_of_birth: '19690513' is not a date"):
+        records_to_arrow([{**record, "date_of_birth": "19690513"}])
     with pytest.raises(KeyError, match=r"blood_pressures\[0\]\.sistolic is not a field"):
         records_to_arrow([{**record, "blood_pressures": [{"date": "2025-01-01", "sistolic": 140, "diastolic": 80,
                                                           "unit": "mmHg"}]}])

@@ -114,8 +114,24 @@ def test_a_pandas_date_column_of_numbers_or_of_text_not_iso_8601_is_refused_not_
     with pytest.raises(dkd.InvalidInputError, match=r"measurement_date\[0\]: is not a date"):
         omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": ["05/20/2025"]}),
                        concept=units, as_of="2025-06-01")
-    # ISO 8601 text, with or without a time, and dates are read.
-    for day in ("2025-05-20", "2025-05-20 08:30", "20250520"):
+    # A date given in part, or compact, is refused too (pandas would fill in the first of the month).
+    for partial in ("2025-05", "2025", "20250520"):
+        with pytest.raises(dkd.InvalidInputError, match=r"measurement_date\[0\]: is not a date"):
+            omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": [partial]}),
+                           concept=units, as_of="2025-06-01")
+    # YYYY-MM-DD, with a time if any, dates, and an empty column (all missing) are read.
+    import datetime
+
+    for day in ("2025-05-20", "2025-05-20 08:30", "2025-05-20T08:30:00", datetime.date(2025, 5, 20)):
         out = omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": [day]}), concept=units,
                              as_of="2025-06-01")
         assert out.persons.inc_uacr[0] == "met", day
+    for dtype in ("category", "string"):
+        column = pd.Series(["2025-05-20"], dtype=dtype)
+        out = omop.prescreen(person, measurement=pd.DataFrame({**labs, "measurement_date": column}), concept=units,
+                             as_of="2025-06-01")
+        assert out.persons.inc_uacr[0] == "met", dtype
+    conditions = pd.DataFrame({"person_id": [1], "condition_concept_id": [201826],
+                               "condition_start_date": ["2020-01-01"], "condition_end_date": [float("nan")]})
+    out = omop.prescreen(person, condition_occurrence=conditions, as_of="2025-06-01")
+    assert out.persons.inc_type2_diabetes[0] == "met"  # an empty end-date column (CSV: float NaN) is missing

@@ -486,7 +486,11 @@ def _label_key(value: Any) -> str:
     and 1 are both ``"1"``, as pandas stores integer codes with a missing value as floats)."""
     import numbers
 
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))  # True is not the code 1: booleans are refused as sex, as in Arrow
+    if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real) and float(value).is_integer():
         return str(int(float(value)))

@@ -69,22 +69,37 @@ def check_polars_nulls(data: Any) -> None:
 def read_once(data: Any) -> Any:
     """``data``, about to be read by the native module. A reader (an object with
     ``read_next_batch``, such as ``pyarrow.RecordBatchReader`` or DuckDB's
-    ``fetch_record_batch()``, or an iterator) that an earlier call read to its end is refused
-    with ``ValueError`` rather than read as a table of no rows; a table (pyarrow, polars, a
-    DuckDB relation) can be read any number of times. A reader the caller drained itself
-    cannot be told from an empty one."""
+    ``fetch_record_batch()``, or an iterator) that an earlier call read is refused with
+    ``ValueError`` rather than read as a table of no rows; a table (pyarrow, polars, a DuckDB
+    relation) can be read any number of times. A reader counts as read once its stream was
+    taken (a call refused before that, for a bad argument, leaves it unread). A reader the caller
+    drained itself cannot be told from an empty one."""
     check_polars_nulls(data)
     if not (hasattr(data, "read_next_batch") or hasattr(type(data), "__next__")):
         return data
     try:
         seen = data in _READ
-    except TypeError:  # not weakly referenceable: cannot be followed
+    except TypeError:  # not weakly referenceable (arro3's reader): cannot be followed
         return data
     if seen:
         raise ValueError(f"this {type(data).__name__} was read to its end by an earlier call: a stream is read once; "
                          "pass the table itself, or a new reader")
-    _READ.add(data)
-    return data
+    return _ReadOnce(data)
+
+
+class _ReadOnce:
+    """A reader that is marked as read when its stream is taken."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object:
+        stream = self._reader.__arrow_c_stream__(requested_schema)
+        try:
+            _READ.add(self._reader)
+        except TypeError:
+            pass
+        return stream
 
 
 def is_lazy_polars(value: Any) -> bool:

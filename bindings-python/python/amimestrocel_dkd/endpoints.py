@@ -148,10 +148,11 @@ def summarise(values: Iterable[Optional[float]], level: float = 0.95, quantile_m
 def _number(value: Any, what: str, i: int) -> float:
     """A number as float; text (``"1"``) and booleans are a ``TypeError``: text is never read as
     a number."""
+    import decimal
     import numbers
 
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what}[{i}] is {type(value).__name__} {value!r}, not a number: text is never read as a number")
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
+        raise TypeError(f"{what}[{i}] is {type(value).__name__} {value!r}, not a number (text is never read as one)")
     return float(value)
 
 
@@ -162,8 +163,8 @@ def _event(value: Any, i: int) -> bool:
 
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if isinstance(value, numbers.Integral) and int(value) in (0, 1):
-        return bool(int(value))
+    if isinstance(value, numbers.Real) and float(value) in (0.0, 1.0):  # 0/1, also as floats
+        return bool(float(value))
     raise TypeError(f"events[{i}] is {type(value).__name__} {value!r}: an event is True/False (or 1/0)")
 
 
@@ -315,6 +316,8 @@ RRTSTDT (the first start of renal replacement therapy on or after day 1) and DTH
 be absent."""
 
 _NO_DATE = np.iinfo(np.int32).min
+# A text date: a whole day first (YYYY-MM-DD), then a time and offset if any.
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}(?:$|[T ])"
 
 
 def _local(values: Any, name: str, tz: Optional[str]) -> Any:
@@ -331,10 +334,14 @@ def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> A
     read as their day in ``tz`` (refused without it). Text is read only as ISO 8601 (a text that
     is not is the row's "is not a date"); a column of numbers is a ``TypeError``."""
     pd = _pandas()
-    if isinstance(getattr(column, "dtype", None), pd.DatetimeTZDtype):
+    column = pd.Series(column) if not isinstance(column, pd.Series) else column
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
         column = _local(column, name, tz)
-    if getattr(column, "dtype", None) is not None and np.issubdtype(column.dtype, np.datetime64):
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(object)  # its categories' values, row by row
+    if pd.api.types.is_datetime64_any_dtype(column):
         # Already dates (datetime64 of any unit): whole days since 1970, NaT as missing.
+        # In its own unit (datetime64[s] holds dates beyond 2262, which [ns] would wrap).
         raw = column.to_numpy()
         missing = np.isnat(raw)
         if not optional and missing.any():
@@ -343,21 +350,41 @@ def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> A
         days = raw.astype("datetime64[D]").view(np.int64).copy()
         days[missing] = _NO_DATE
         return days.astype(np.int32)
+    if column.isna().all():
+        # No date at all (an empty CSV column reads as float NaN): every row missing.
+        if not optional and len(column):
+            raise InvalidInputError(f"{name}[0]: is missing", "invalid_argument", {"argument": f"{name}[0]"})
+        return np.full(len(column), _NO_DATE, dtype=np.int32)
     # Numbers are not dates: 20250303 would be read as nanoseconds after 1970 and a day count
     # has no agreed epoch, so neither is guessed.
     if pd.api.types.infer_dtype(column, skipna=True) in (
             "integer", "floating", "mixed-integer", "mixed-integer-float", "decimal", "boolean", "complex"):
         raise TypeError(f"column {name} holds numbers, not dates: pass dates, datetimes or ISO 8601 text "
                         "(YYYY-MM-DD); neither 20250303 nor a count of days is read as a date")
-    # Text only in ISO 8601 (YYYY-MM-DD, with a time and offset if any): "02/03/2025" is
-    # 2 March or 3 February depending on who wrote it, so it is refused, not guessed.
+    # Text: a whole day, YYYY-MM-DD (read strictly first: most columns are only that), or a whole
+    # day followed by a time and an offset in ISO 8601. "02/03/2025" is 2 March or 3 February
+    # depending on who wrote it, and pandas' ISO 8601 reading alone would fill in "1960-05" or
+    # "1960" as the first of the month or year and take "19600501": each is refused, not guessed.
     with warnings.catch_warnings():
-        # Texts with differing offsets warn here and are read again below, in UTC.
-        warnings.simplefilter("ignore", FutureWarning)
-        values = pd.to_datetime(column, errors="coerce", format="ISO8601")
-    if getattr(values, "dtype", None) == object:
-        # Texts with differing offsets (a zone with summer time): instants, read in UTC first.
-        values = pd.to_datetime(column, errors="coerce", utc=True, format="ISO8601")
+        warnings.simplefilter("ignore", UserWarning)
+        values = pd.to_datetime(column, errors="coerce", format="%Y-%m-%d")
+    pending = (values.isna() & column.notna()).to_numpy(dtype=bool)
+    if pending.any():
+        rows = np.flatnonzero(pending)
+        rest = column.iloc[rows].astype(object)
+        texts = rest.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        whole = texts & rest.astype(str).str.match(_ISO_DAY).to_numpy(dtype=bool)
+        if not whole.all():
+            row = int(rows[np.flatnonzero(~whole)[0]])
+            raise InvalidInputError(f"{name}[{row}]: is not a date (YYYY-MM-DD, with a time if any)",
+                                    "invalid_argument", {"argument": f"{name}[{row}]"})
+        with warnings.catch_warnings():
+            # Texts with differing offsets warn here and are read again below, in UTC.
+            warnings.simplefilter("ignore", FutureWarning)
+            values = pd.to_datetime(column, errors="coerce", format="ISO8601")
+        if getattr(values, "dtype", None) == object:
+            # Texts with differing offsets (a zone with summer time): instants, read in UTC first.
+            values = pd.to_datetime(column, errors="coerce", utc=True, format="ISO8601")
     if isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):  # texts with an offset
         values = _local(pd.Series(values), name, tz)
     missing = values.isna().to_numpy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Protocol, Tuple, Union
 
 from . import _native
@@ -323,6 +324,9 @@ def _arrow_ready(value: Any, data_type: Any, path: str = "") -> Any:
     if pa.types.is_list(data_type) and isinstance(value, list):
         return [_arrow_ready(v, data_type.value_type, f"{path}[{i}]") for i, v in enumerate(value)]
     if pa.types.is_date32(data_type) and isinstance(value, str):
+        # YYYY-MM-DD only, as the JSON reader (Python's fromisoformat also takes "19690513").
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"{path}: {value!r} is not a date (YYYY-MM-DD)")
         return datetime.date.fromisoformat(value)
     return value
 
