@@ -168,6 +168,27 @@ pub struct ConceptSets {
     /// The medical and medication history count as taken when an observation period covers
     /// this many days up to the pre-screening date (`docs/interpretation.md`).
     pub history_observed_days: u32,
+    /// How a null `condition_end_date` or `drug_exposure_end_date` is read
+    /// (`docs/interpretation.md`, "An end date not recorded"). Absent in a file: both ways.
+    #[serde(default)]
+    pub unrecorded_end: UnrecordedEnd,
+}
+
+/// How an end date the row does not record is read. The CDM leaves `condition_end_date`
+/// optional and many databases leave it null whether the condition goes on or not; a site
+/// whose extraction says what its nulls mean can say so here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnrecordedEnd {
+    /// Both ways, still ongoing on the pre-screening date and ended on its start day; a
+    /// criterion whose outcome differs is unknown (the default: nothing decided on a guess).
+    #[default]
+    BothWays,
+    /// Still ongoing on the pre-screening date (the site's database ends every course it knows
+    /// to have ended).
+    Ongoing,
+    /// Ended on its start day (the site records one-off events with no end).
+    EndedOnStart,
 }
 
 impl Default for ConceptSets {
@@ -189,6 +210,7 @@ impl Default for ConceptSets {
             negative: Vec::new(),
             local_routes: Vec::new(),
             history_observed_days: 365,
+            unrecorded_end: UnrecordedEnd::BothWays,
         })
     }
 }

@@ -41,7 +41,9 @@ mod concept_sets;
 mod prescreen;
 mod tables;
 
-pub use concept_sets::{ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series, DEFAULT_CONCEPT_SETS_VERSION};
+pub use concept_sets::{
+    ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series, UnrecordedEnd, DEFAULT_CONCEPT_SETS_VERSION,
+};
 pub use prescreen::{
     attrition, prescreen, prescreen_map, AttritionStep, Birth, PersonPrescreen, Prescreen, PrescreenError, Prescreened,
 };

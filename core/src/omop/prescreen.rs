@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use smallvec::SmallVec;
 
-use super::concept_sets::{ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series};
+use super::concept_sets::{ConceptIndex, ConceptSetError, ConceptSets, Diagnosis, Series, UnrecordedEnd};
 use super::tables::{OmopTables, RowError, RowProblem, Table};
 use crate::demographics::Sex;
 use crate::eligibility::medications::classify_atc;
@@ -679,6 +679,11 @@ impl PersonReader<'_> {
                 }
             }
         }
+        if self.sets.unrecorded_end == UnrecordedEnd::EndedOnStart {
+            if let Some(closed) = self.with_unrecorded_ends_closed(&record, &sources) {
+                record = closed;
+            }
+        }
         let screened = |record: &ScreeningRecord, dob: NaiveDate| -> Result<ScreeningResult, RecordError> {
             let mut r = record.clone();
             r.date_of_birth = dob;
@@ -701,9 +706,14 @@ impl PersonReader<'_> {
                 }
             }
         }
-        // An end not recorded is read both ways: still ongoing on `as_of` (the record as built)
-        // and ended on its start day; at each end of the birth's span.
-        if let Some(closed) = self.with_unrecorded_ends_closed(&record, &sources) {
+        // An end not recorded is read as `unrecorded_end` says: by default both ways, still
+        // ongoing on `as_of` (the record as built) and ended on its start day, at each end of
+        // the birth's span.
+        let closed = match self.sets.unrecorded_end {
+            UnrecordedEnd::BothWays => self.with_unrecorded_ends_closed(&record, &sources),
+            UnrecordedEnd::Ongoing | UnrecordedEnd::EndedOnStart => None,
+        };
+        if let Some(closed) = closed {
             for &dob in &births {
                 match screened(&closed, dob) {
                     Ok(other) => unknown_where_an_unrecorded_end_matters(&mut result, &other),

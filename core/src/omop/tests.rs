@@ -430,6 +430,18 @@ fn an_unrecorded_end_is_read_both_ways_and_unknown_where_they_differ() {
     assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::NotMet);
     let p = screened(&tables(vec![], vec![malignancy("2024-01-01", None)]));
     assert_eq!(outcome(&p, CriterionId::ExcMalignancy), Outcome::Met);
+    // A site that says what its nulls mean (`unrecorded_end`) gets that reading alone.
+    let said = |reading: UnrecordedEnd| {
+        let sets = ConceptSets { unrecorded_end: reading, ..ConceptSets::default() };
+        let t = tables(vec![drug(42, "2019-01-01", None)], vec![malignancy("2010-01-01", None)]);
+        let out = prescreen(&t, &sets, &ProtocolConfig::default(), day(AS_OF)).unwrap();
+        let p = out.persons[0].screened.clone().unwrap();
+        (outcome(&p, CriterionId::ExcImmunosuppressant), outcome(&p, CriterionId::ExcMalignancy))
+    };
+    assert_eq!(said(UnrecordedEnd::Ongoing), (Outcome::Met, Outcome::Met));
+    assert_eq!(said(UnrecordedEnd::EndedOnStart), (Outcome::NotMet, Outcome::NotMet));
+    assert_eq!(said(UnrecordedEnd::BothWays), (Outcome::Unknown, Outcome::Unknown));
+    assert_eq!(ConceptSets::default().unrecorded_end, UnrecordedEnd::BothWays);
 }
 
 #[test]
