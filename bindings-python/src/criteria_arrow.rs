@@ -20,26 +20,29 @@ use pyo3::types::{PyCapsule, PyTuple};
 
 use crate::arrow::{arrow_error, ARRAY, SCHEMA};
 
-/// One piece of evidence, as core's JSON writes it.
-struct EvidenceRow {
-    field: String,
-    date: Option<String>,
-    entered: Option<(f64, String)>,
-    converted: Option<(f64, String)>,
+/// One piece of evidence as text, as core's JSON writes it.
+pub(crate) struct EvidenceRow {
+    pub(crate) field: String,
+    pub(crate) date: Option<String>,
+    pub(crate) entered: Option<(f64, String)>,
+    pub(crate) converted: Option<(f64, String)>,
 }
 
-/// One criterion, as core's JSON writes it.
-struct CriterionRow {
-    id: &'static str,
-    kind: &'static str,
-    outcome: &'static str,
-    reason: String,
-    evidence: Vec<EvidenceRow>,
+/// One criterion as text, as core's JSON writes it.
+pub(crate) struct CriterionRow {
+    pub(crate) id: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) outcome: &'static str,
+    pub(crate) excludes: bool,
+    pub(crate) reason: String,
+    pub(crate) evidence: Vec<EvidenceRow>,
 }
 
-/// One candidate's criteria, rendered on the core that screened it (the result, with its
-/// evidence and reasons, is then freed there).
-pub(crate) struct Criteria(Vec<CriterionRow>);
+/// One candidate's criteria rendered as the text Python receives, on the core that screened
+/// it (the result, with its evidence and reasons, is then freed there). A rendering, not a
+/// copy of core's types: the one place a result's criteria become text for Python, for the
+/// nested column here and for `screen()`'s typed result (`eligibility::result_tuple`).
+pub(crate) struct Criteria(pub(crate) Vec<CriterionRow>);
 
 impl Criteria {
     /// The criteria of one result, rendered as core's JSON renders them.
@@ -53,6 +56,7 @@ impl Criteria {
                     id: c.id.slug(),
                     kind: c.kind.as_str(),
                     outcome: c.outcome.as_str(),
+                    excludes: c.excludes(),
                     reason: c.reason.to_string(),
                     evidence: c
                         .evidence

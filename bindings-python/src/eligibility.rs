@@ -4,8 +4,7 @@
 
 use amimestrocel_dkd::eligibility::screen_built_batch_map;
 use amimestrocel_dkd::eligibility::{
-    criteria, screen, CriterionId, Outcome, ProtocolConfig, Quantity, ScreeningError, ScreeningRecord, ScreeningResult,
-    Status,
+    criteria, screen, CriterionId, Outcome, ProtocolConfig, ScreeningError, ScreeningRecord, ScreeningResult, Status,
 };
 use arrow_array::RecordBatch;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
@@ -33,19 +32,12 @@ type CriterionTuple = (&'static str, &'static str, &'static str, bool, String, V
 type ResultTuple = (String, String, &'static str, String, Vec<CriterionTuple>);
 
 fn result_tuple(r: &ScreeningResult) -> ResultTuple {
-    let quantity = |q: &Option<Quantity>| q.map(|q| (q.value, q.unit.to_string()));
-    let criteria = r
-        .criteria
-        .iter()
+    let criteria = Criteria::of(r)
+        .0
+        .into_iter()
         .map(|c| {
-            let evidence = c
-                .evidence
-                .iter()
-                .map(|e| {
-                    (e.field.to_string(), e.date.map(|d| d.to_string()), quantity(&e.entered), quantity(&e.converted))
-                })
-                .collect();
-            (c.id.slug(), c.kind.as_str(), c.outcome.as_str(), c.excludes(), c.reason.to_string(), evidence)
+            let evidence = c.evidence.into_iter().map(|e| (e.field, e.date, e.entered, e.converted)).collect();
+            (c.id, c.kind, c.outcome, c.excludes, c.reason, evidence)
         })
         .collect();
     (r.id.clone(), r.screening_date.to_string(), r.status.as_str(), r.config_version.to_string(), criteria)

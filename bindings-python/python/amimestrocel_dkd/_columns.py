@@ -158,3 +158,7 @@ def flags(np: Any, name: str, value: Any) -> Any:
     if mask is not None and mask.any():
         out = np.where(mask, _MISSING_FLAG, out).astype(np.uint8)
     return out
+
+
+# A day as text, as core's reader takes it (`date::parse_iso_date`): YYYY-MM-DD, whole.
+ISO_DAY = r"\d{4}-\d{2}-\d{2}"

@@ -34,6 +34,7 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Seq
 import numpy as np
 
 from . import _native
+from ._columns import ISO_DAY
 from ._extras import require
 from .errors import InvalidInputError
 from .screening import _json_text
@@ -317,7 +318,7 @@ be absent."""
 
 _NO_DATE = np.iinfo(np.int32).min
 # A text date: a whole day first (YYYY-MM-DD), then a time and offset if any.
-_ISO_DAY = r"^\d{4}-\d{2}-\d{2}(?:$|[T ])"
+_ISO_DAY = rf"^{ISO_DAY}(?:$|[T ])"
 
 
 def _local(values: Any, name: str, tz: Optional[str]) -> Any:

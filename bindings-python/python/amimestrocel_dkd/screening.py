@@ -13,6 +13,7 @@ import re
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Protocol, Tuple, Union
 
 from . import _native
+from ._columns import ISO_DAY
 from ._extras import require
 from .types import CriterionIdSlug, CriterionKindSlug, OutcomeSlug, StatusSlug
 
@@ -325,7 +326,7 @@ def _arrow_ready(value: Any, data_type: Any, path: str = "") -> Any:
         return [_arrow_ready(v, data_type.value_type, f"{path}[{i}]") for i, v in enumerate(value)]
     if pa.types.is_date32(data_type) and isinstance(value, str):
         # YYYY-MM-DD only, as the JSON reader (Python's fromisoformat also takes "19690513").
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(ISO_DAY, value):
             raise ValueError(f"{path}: {value!r} is not a date (YYYY-MM-DD)")
         return datetime.date.fromisoformat(value)
     return value
