@@ -24,6 +24,7 @@ use amimestrocel_dkd::egfr::EgfrError as CoreEgfrError;
 use amimestrocel_dkd::eligibility::{ConfigError, RecordError, ScreeningError};
 use amimestrocel_dkd::instrument::InstrumentError;
 use amimestrocel_dkd::lab::LabError as CoreLabError;
+use amimestrocel_dkd::remedy::{Remedy, ReportedError};
 
 /// Kind of a date that is not an ISO-8601 calendar date (`YYYY-MM-DD`) where it enters the
 /// bindings (core itself reads dates only as typed values or from JSON).
@@ -103,41 +104,16 @@ impl DkdError {
 }
 
 // ------------------------------------------------------------------------
-// the conversion from core: one impl per core error, all to the same three actions
+// the conversion from core: one, for every core error, by what core says must be fixed
 // ------------------------------------------------------------------------
 
-/// Core's errors about a value given (a lab value, an age or sex, an eGFR input): the input
-/// must be fixed; none names a field of a record.
-macro_rules! input_errors {
-    ($($core:ty),*) => {$(
-        impl From<$core> for DkdError {
-            fn from(err: $core) -> Self {
-                DkdError::input(err.kind(), err.to_string(), "")
-            }
+impl<E: ReportedError> From<E> for DkdError {
+    fn from(err: E) -> Self {
+        let (kind, reason, path) = (err.kind().to_owned(), err.to_string(), err.path().to_owned());
+        match err.remedy() {
+            Remedy::FixInput => DkdError::InvalidInput { kind, reason, path },
+            Remedy::FixConfiguration => DkdError::InvalidConfig { kind, reason, path },
         }
-    )*};
-}
-input_errors!(CoreLabError, CoreDemographicsError, CoreEgfrError);
-
-impl From<ScreeningError> for DkdError {
-    fn from(err: ScreeningError) -> Self {
-        let (kind, reason) = (err.kind().to_owned(), err.to_string());
-        match err {
-            ScreeningError::Record(record) => DkdError::InvalidInput { kind, reason, path: record.path().to_owned() },
-            ScreeningError::Config(ConfigError { field, .. }) => DkdError::InvalidConfig { kind, reason, path: field },
-        }
-    }
-}
-
-impl From<RecordError> for DkdError {
-    fn from(err: RecordError) -> Self {
-        ScreeningError::Record(err).into()
-    }
-}
-
-impl From<ConfigError> for DkdError {
-    fn from(err: ConfigError) -> Self {
-        ScreeningError::Config(err).into()
     }
 }
 
@@ -188,47 +164,4 @@ pub fn error_kinds() -> Result<Vec<String>, DkdError> {
         kinds.dedup();
         Ok(kinds)
     })
-}
-
-impl From<amimestrocel_dkd::schedule::ScheduleError> for DkdError {
-    fn from(err: amimestrocel_dkd::schedule::ScheduleError) -> Self {
-        use amimestrocel_dkd::schedule::ScheduleError;
-        let (kind, reason, path) = (err.kind().to_owned(), err.to_string(), err.path().to_owned());
-        match err {
-            ScheduleError::Config { .. } => DkdError::InvalidConfig { kind, reason, path },
-            ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => {
-                DkdError::InvalidInput { kind, reason, path }
-            }
-        }
-    }
-}
-
-impl From<InstrumentError> for DkdError {
-    fn from(err: InstrumentError) -> Self {
-        let (kind, reason, path) = (err.kind().to_owned(), err.to_string(), err.path().to_owned());
-        if err.is_configuration() {
-            DkdError::InvalidConfig { kind, reason, path }
-        } else {
-            DkdError::InvalidInput { kind, reason, path }
-        }
-    }
-}
-
-impl From<amimestrocel_dkd::endpoints::EndpointError> for DkdError {
-    fn from(err: amimestrocel_dkd::endpoints::EndpointError) -> Self {
-        use amimestrocel_dkd::endpoints::EndpointError;
-        match err {
-            EndpointError::Schedule(inner) => inner.into(),
-            EndpointError::InvalidConfig { .. } => DkdError::InvalidConfig {
-                kind: err.kind().to_owned(),
-                reason: err.to_string(),
-                path: err.path().to_owned(),
-            },
-            _ => DkdError::InvalidInput {
-                kind: err.kind().to_owned(),
-                reason: err.to_string(),
-                path: err.path().to_owned(),
-            },
-        }
-    }
 }

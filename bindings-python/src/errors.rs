@@ -13,9 +13,19 @@ use amimestrocel_dkd::eligibility::{RecordError, ScreeningError};
 use amimestrocel_dkd::endpoints::EndpointError;
 use amimestrocel_dkd::instrument::InstrumentError;
 use amimestrocel_dkd::lab::LabError;
+use amimestrocel_dkd::remedy::{Remedy, ReportedError};
 use amimestrocel_dkd::schedule::ScheduleError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+
+/// The public class of a core error: what core says the caller must fix
+/// ([`amimestrocel_dkd::remedy`]).
+fn class_of(e: &impl ReportedError) -> &'static str {
+    match e.remedy() {
+        Remedy::FixInput => "InvalidInputError",
+        Remedy::FixConfiguration => "InvalidConfigError",
+    }
+}
 
 /// Builds `amimestrocel_dkd.errors.<class>(message, kind, details)` as a `PyErr`.
 fn raise(py: Python<'_>, class: &str, message: String, kind: &str, details: Bound<'_, PyDict>) -> PyErr {
@@ -143,10 +153,7 @@ pub fn screening(py: Python<'_>, e: ScreeningError) -> PyErr {
         }
         Ok(())
     })();
-    let class = match e {
-        ScreeningError::Record(_) => "InvalidInputError",
-        ScreeningError::Config(_) => "InvalidConfigError",
-    };
+    let class = class_of(&e);
     match filled {
         Ok(()) => raise(py, class, e.to_string(), e.kind(), d),
         Err(err) => err,
@@ -216,10 +223,7 @@ pub fn schedule_row(py: Python<'_>, row: usize, e: ScheduleError) -> PyErr {
 }
 
 fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
-    let class = match e {
-        ScheduleError::Config { .. } => "InvalidConfigError",
-        ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => "InvalidInputError",
-    };
+    let class = class_of(&e);
     let message = match row {
         Some(row) => format!("participant {row}: {e}"),
         None => e.to_string(),
@@ -230,10 +234,7 @@ fn schedule_at(py: Python<'_>, row: Option<usize>, e: ScheduleError) -> PyErr {
 /// A schedule error of a participant read from tables, located in the caller's tables: `path`
 /// names the column and row (`OBSDT[17]`), `row` is the participant's row.
 pub fn schedule_table(py: Python<'_>, row: usize, e: ScheduleError, path: &str) -> PyErr {
-    let class = match e {
-        ScheduleError::Config { .. } => "InvalidConfigError",
-        ScheduleError::Input { .. } | ScheduleError::DateOutOfRange { .. } => "InvalidInputError",
-    };
+    let class = class_of(&e);
     let text = e.to_string();
     let reason = text.strip_prefix(e.path()).and_then(|r| r.strip_prefix(": ")).unwrap_or(&text);
     located(py, class, format!("participant {row}: {path}: {reason}"), e.kind(), path, Some(row))
@@ -269,7 +270,7 @@ pub fn argument(py: Python<'_>, argument: &str, reason: &str) -> PyErr {
 /// `InvalidConfigError`, anything entered (an answer, a saved session, a file) as
 /// `InvalidInputError`; each with `path` (the item id or field) and, for a table, `row`.
 pub fn instrument(py: Python<'_>, e: InstrumentError, row: Option<usize>) -> PyErr {
-    let class = if e.is_configuration() { "InvalidConfigError" } else { "InvalidInputError" };
+    let class = class_of(&e);
     let message = match row {
         Some(row) => format!("row {row}: {e}"),
         None => e.to_string(),
@@ -284,8 +285,7 @@ pub fn endpoint(py: Python<'_>, e: EndpointError, row: Option<usize>) -> PyErr {
     if let EndpointError::Schedule(inner) = e {
         return schedule_at(py, row, inner);
     }
-    let class =
-        if matches!(e, EndpointError::InvalidConfig { .. }) { "InvalidConfigError" } else { "InvalidInputError" };
+    let class = class_of(&e);
     let message = match row {
         Some(row) => format!("timeline {row}: {e}"),
         None => e.to_string(),

@@ -22,6 +22,9 @@
 //! | [`eligibility`] | the screening record, its check into a [`eligibility::CheckedRecord`], the criteria (by theme: labs, history, medication), the configuration of every reading, the screening result |
 //! | [`omop`] | OMOP CDM v5.4 pre-screening: concept sets as versioned configuration, each person's rows made a screening record, per-criterion outcomes, what is still to check, the attrition |
 //!
+//! Errors: one rich error per concern; [`remedy`] says of each what a caller must fix (the input
+//! or the configuration), its kind and its field, for every binding to convert in one place.
+//!
 //! Readers of outside data: [`date`] (strict ISO dates), [`json`] (objects, field paths,
 //! messages without values), [`jsonl`] (streaming JSON lines). Tools around the domain, not
 //! part of it: [`tools`] (the synthetic cohort, the report's CSV and summary, the cohort CSV).
@@ -56,6 +59,7 @@ pub mod json;
 pub mod jsonl;
 pub mod lab;
 pub mod omop;
+pub mod remedy;
 pub mod schedule;
 pub mod series;
 pub mod study_time;
