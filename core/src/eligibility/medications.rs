@@ -215,34 +215,48 @@ impl MedicationTable {
     /// a cohort names the same medicines over and over, and a screening must not read each
     /// name again (reading one takes microseconds; a screening, about one in all).
     pub fn classify(&self, name: &str, atc: Option<&str>) -> Classification {
-        type Memo = HashMap<(String, Option<String>), Classification>;
+        self.with_classification(name, atc, Classification::clone)
+    }
+
+    /// Calls `read` with the classification of a medication, as [`classify`](Self::classify)
+    /// finds it, without copying it out of the per-thread memo.
+    pub(crate) fn with_classification<T>(
+        &self,
+        name: &str,
+        atc: Option<&str>,
+        read: impl FnOnce(&Classification) -> T,
+    ) -> T {
+        /// The answers by name, then by code; keyed by the table too, so that two tables on
+        /// one thread never share answers. Looked up by the name as given (no copy of it).
+        #[derive(Default)]
+        struct Memo {
+            table: usize,
+            entries: usize,
+            by_name: HashMap<String, Vec<(Option<String>, Classification)>>,
+        }
         thread_local! {
-            static MEMO: std::cell::RefCell<(usize, Memo)> = std::cell::RefCell::new((0, HashMap::new()));
+            static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
         }
-        // Keyed by the table too, so that two tables on one thread never share answers.
         let table_id = std::ptr::from_ref(self) as usize;
-        let key = (name.to_owned(), atc.map(str::to_owned));
-        let cached = MEMO.with(|m| {
-            let m = m.borrow();
-            if m.0 == table_id {
-                m.1.get(&key).cloned()
-            } else {
-                None
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.table == table_id {
+                let known = memo.by_name.get(name).and_then(|codes| codes.iter().find(|(a, _)| a.as_deref() == atc));
+                if let Some((_, found)) = known {
+                    return read(found);
+                }
             }
-        });
-        if let Some(found) = cached {
-            return found;
-        }
-        let found = self.classify_uncached(name, atc);
-        MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.0 != table_id || m.1.len() >= 512 {
-                m.1.clear();
-                m.0 = table_id;
+            let found = self.classify_uncached(name, atc);
+            let answer = read(&found);
+            if memo.table != table_id || memo.entries >= 512 {
+                memo.by_name.clear();
+                memo.entries = 0;
+                memo.table = table_id;
             }
-            m.1.insert(key, found.clone());
-        });
-        found
+            memo.entries += 1;
+            memo.by_name.entry(name.to_owned()).or_default().push((atc.map(str::to_owned), found));
+            answer
+        })
     }
 
     fn classify_uncached(&self, name: &str, atc: Option<&str>) -> Classification {
@@ -1142,6 +1156,31 @@ mod tests {
         assert_eq!(MedicationTable::parse(&format!("{head}x\tcool\t\tx\t\n")).unwrap_err().line, 2);
         let clash = format!("{head}a\timmunosuppressant\t\tfoo\t\nb\tglucocorticoid\t\tFOO tablets\t\n");
         assert!(MedicationTable::parse(&clash).unwrap_err().reason.contains("reads as a name of `a`"));
+    }
+
+    #[test]
+    fn the_per_thread_memo_answers_as_a_fresh_reading_code_by_code_and_table_by_table() {
+        let bundled = MedicationTable::bundled().unwrap();
+        let head = "key\tclass\tatc\tnames\tnotes\n";
+        let other = MedicationTable::parse(&format!("{head}metformin\timmunosuppressant\t\tmetformin\t\n")).unwrap();
+        let asked = [
+            ("metformin", None),
+            ("metformin", Some("L04AD02")),
+            ("mystery-mab", Some("L04AG99")),
+            ("mystery-mab", None),
+        ];
+        // Twice over, alternating tables: the second round is answered from the memo.
+        for _ in 0..2 {
+            for table in [bundled, &other] {
+                for (name, atc) in asked {
+                    assert_eq!(table.classify(name, atc), table.classify_uncached(name, atc), "{name} {atc:?}");
+                }
+            }
+        }
+        assert_eq!(other.classify("metformin", None).class(), Some(DrugClass::Immunosuppressant));
+        assert_eq!(bundled.classify("metformin", None).class(), Some(DrugClass::NotImmunosuppressant));
+        assert_eq!(bundled.classify("mystery-mab", None), Classification::Unknown);
+        assert_eq!(bundled.classify("mystery-mab", Some("L04AG99")).class(), Some(DrugClass::Immunosuppressant));
     }
 
     #[test]

@@ -38,12 +38,12 @@ fn counts(m: &Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -
     let Some(table) = table else {
         return Counts::CannotTell;
     };
-    let found = table.classify(&m.name, m.atc.as_deref());
-    if found.local() {
+    let (class, local) = table.with_classification(&m.name, m.atc.as_deref(), |found| (found.class(), found.local()));
+    if local {
         // A topical, ophthalmic, nasal or inhaled form is not systemic.
         return Counts::No;
     }
-    match found.class() {
+    match class {
         Some(DrugClass::Immunosuppressant) => Counts::Yes,
         Some(DrugClass::Glucocorticoid) if c.count_glucocorticoids => Counts::Yes,
         Some(DrugClass::Glucocorticoid | DrugClass::NotImmunosuppressant) => Counts::No,
