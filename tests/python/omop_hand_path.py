@@ -6,17 +6,20 @@ come out through ``to_pylist()`` and go through ``screen_many``. It is the oracl
 
 It covers what the synthetic tables hold: the lab series and viral loads of the concept sets,
 blood pressures paired on their date (one of each side per date), conditions and type 2 diabetes
-by the sets' concepts without descendants, medications by their concept's name, and the history
-taken when an observation period covers ``history_observed_days`` up to ``as_of``: a condition or
-drug found is kept either way, and where the history is not taken a criterion that reads it and
-does not exclude is unknown (:func:`unknown_where_history_is_not_taken`, after ``screen_many``).
-Ends are recorded (the synthetic tables write an ongoing course as ending after the extraction).
-Births are full dates.
+by the sets' concepts and their descendants in ``concept_ancestor`` (a concept below the roots of
+two nested sets counts for the more specific one only: :func:`condition_kinds`), medications by
+their concept's name, and the history taken when an observation period covers
+``history_observed_days`` up to ``as_of``: a condition or drug found is kept either way, and where
+the history is not taken a criterion that reads it and does not exclude is unknown
+(:func:`unknown_where_history_is_not_taken`, after ``screen_many``). An end date left null is read
+as ``null_end`` says (``"ongoing"`` or ``"ended_on_start"``); :func:`both_ways` screens both and
+makes a criterion on which they differ unknown, the reading ``unrecorded_end = both_ways`` of
+``docs/interpretation.md``. Births are full dates.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Set
 
 LABS = ["urine_protein_24h", "uacr", "creatinine", "cystatin_c", "hba1c", "triglycerides", "ldl_cholesterol",
         "potassium"]
@@ -58,19 +61,54 @@ def unknown_where_history_is_not_taken(frame: Any, con: Any, as_of: str, sets: M
     return frame
 
 
-def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any]]:
+def condition_kinds(sets: Mapping[str, Any], ancestors: List[Any]) -> List[Any]:
+    """(concept id, kind) for every concept a condition set holds: its roots and their
+    descendants through ``ancestors`` (pairs ancestor, descendant). A concept under the roots of
+    two sets, one set's root below the other's, counts for the lower set only (a lacunar
+    infarction is not also a cerebral infarction); under two sets not nested, for both."""
+    below: Dict[int, Set[int]] = {}
+    for ancestor, descendant in ancestors:
+        below.setdefault(ancestor, set()).add(descendant)
+    roots = {k: set(ids) for k, ids in sets["conditions"].items()}
+    members: Dict[int, Set[str]] = {}
+    for kind, ids in roots.items():
+        for root in ids:
+            for concept in {root} | below.get(root, set()):
+                members.setdefault(concept, set()).add(kind)
+
+    def under(lower: str, upper: str) -> bool:
+        return any(r != u and r in below.get(u, set()) for r in roots[lower] for u in roots[upper])
+
+    out = []
+    for concept, kinds in sorted(members.items()):
+        for kind in sorted(kinds):
+            if not any(other != kind and under(other, kind) for other in kinds):
+                out.append((concept, kind))
+    return out
+
+
+def records(con: Any, as_of: str, sets: Mapping[str, Any], null_end: str = "ongoing") -> List[Dict[str, Any]]:
     """The screening records of the persons of the tables registered in ``con`` by
     :func:`register` (``person``, ``observation_period``, ``measurement``,
-    ``condition_occurrence``, ``drug_exposure``, ``concept``), on ``as_of``, as dicts."""
+    ``condition_occurrence``, ``drug_exposure``, ``concept``, ``concept_ancestor``), on
+    ``as_of``, as dicts; a null end read as ``null_end`` (``"ongoing"`` or
+    ``"ended_on_start"``)."""
+    assert null_end in ("ongoing", "ended_on_start")
     lab_map = [(i, s) for s, ids in sets["measurements"].items() for i in ids]
-    cond_map = [(i, k) for k, ids in sets["conditions"].items() for i in ids]
+    ancestors = con.sql("SELECT ancestor_concept_id, descendant_concept_id FROM concept_ancestor").fetchall()
+    cond_map = condition_kinds(sets, ancestors)
+    t2_ids = {i for i, k in condition_kinds({"conditions": {"t2": sets["type2_diabetes"]}}, ancestors)}
     con.execute("CREATE OR REPLACE TEMP TABLE lab_map (concept_id BIGINT, series VARCHAR)")
     con.executemany("INSERT INTO lab_map VALUES (?, ?)", lab_map)
     con.execute("CREATE OR REPLACE TEMP TABLE cond_map (concept_id BIGINT, kind VARCHAR)")
     if cond_map:
         con.executemany("INSERT INTO cond_map VALUES (?, ?)", cond_map)
-    t2 = ", ".join(str(i) for i in sets["type2_diabetes"]) or "NULL"
+    t2 = ", ".join(str(i) for i in sorted(t2_ids)) or "NULL"
     day = f"DATE '{as_of}'"
+
+    def end(column: str, start: str) -> str:
+        return column if null_end == "ongoing" else f"coalesce({column}, {start})"
+
     iso = "'%Y-%m-%d'"
     lab_lists = ",\n".join(
         f"list({{'date': strftime(d, {iso}), 'value': v, 'unit': unit}} ORDER BY d, row) "
@@ -101,8 +139,9 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any
     cond AS (
         SELECT c.person_id,
                list({{'condition': k.kind, 'onset': strftime(c.condition_start_date, {iso}),
-                      'resolved': CASE WHEN c.condition_end_date <= {day}
-                                       THEN strftime(c.condition_end_date, {iso}) END}}) AS conditions
+                      'resolved': CASE WHEN {end('c.condition_end_date', 'c.condition_start_date')} <= {day}
+                                       THEN strftime({end('c.condition_end_date', 'c.condition_start_date')}, {iso})
+                                  END}}) AS conditions
         FROM condition_occurrence c JOIN cond_map k ON c.condition_concept_id = k.concept_id
         WHERE c.condition_start_date <= {day} GROUP BY c.person_id),
     t2 AS (
@@ -112,8 +151,9 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any
         SELECT x.person_id,
                list({{'name': coalesce(k.concept_name, 'concept ' || x.drug_concept_id),
                       'start': strftime(x.drug_exposure_start_date, {iso}),
-                      'end': CASE WHEN x.drug_exposure_end_date <= {day}
-                                  THEN strftime(x.drug_exposure_end_date, {iso}) END}}) AS medications
+                      'end': CASE WHEN {end('x.drug_exposure_end_date', 'x.drug_exposure_start_date')} <= {day}
+                                  THEN strftime({end('x.drug_exposure_end_date', 'x.drug_exposure_start_date')}, {iso})
+                             END}}) AS medications
         FROM drug_exposure x LEFT JOIN concept k ON k.concept_id = x.drug_concept_id
         WHERE x.drug_exposure_start_date <= {day} GROUP BY x.person_id)
     SELECT CAST(p.person_id AS VARCHAR) AS id,
@@ -147,3 +187,16 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[Dict[str, Any
         row["blood_pressures"] = row["blood_pressures"] or []
         out.append({k: v for k, v in row.items() if v is not None})
     return out
+
+
+def both_ways(con: Any, as_of: str, sets: Mapping[str, Any], screen_many: Any) -> Any:
+    """``screen_many``'s frame of the records read both ways, each criterion unknown where the two
+    readings of a null end disagree, then the history rule
+    (:func:`unknown_where_history_is_not_taken`)."""
+    ongoing = screen_many(records(con, as_of, sets, "ongoing"))
+    ended = screen_many(records(con, as_of, sets, "ended_on_start"))
+    assert list(ongoing["id"]) == list(ended["id"])
+    for criterion in [c for c in ongoing.columns if c.startswith(("inc_", "exc_"))]:
+        a, b = ongoing[criterion].astype(str), ended[criterion].astype(str)
+        ongoing[criterion] = a.where(a == b, "unknown")
+    return unknown_where_history_is_not_taken(ongoing, con, as_of, sets)
