@@ -106,13 +106,15 @@ install_if_changed "$OUT/Package.swift" "$PKG/Package.swift"
 install_if_changed "$OUT/gen/$FFI.h" "$PKG/Sources/$FFI/$FFI.h"
 install_if_changed "$OUT/gen/$FFI.modulemap" "$PKG/Sources/$FFI/module.modulemap"
 install_if_changed "$OUT/gen/$MODULE.swift" "$PKG/Sources/$MODULE/$MODULE.swift"
+# The hand-written Swift of the module (CalendarDate), next to the generated file.
+for f in "$ROOT"/bindings-mobile/swift/*.swift; do install_if_changed "$f" "$PKG/Sources/$MODULE/$(basename "$f")"; done
 sync_files "$PKG/Tests/${MODULE}Tests" "${TESTS[@]}"
 
 step "copying the package, library and vectors into the chroot ($IN_CHROOT)"
 mkdir -p "$HOST_DIR/package"
 install_if_changed "$PKG/Package.swift" "$HOST_DIR/package/Package.swift"
 sync_files "$HOST_DIR/package/Sources/$FFI" "$PKG/Sources/$FFI/$FFI.h" "$PKG/Sources/$FFI/module.modulemap"
-sync_files "$HOST_DIR/package/Sources/$MODULE" "$PKG/Sources/$MODULE/$MODULE.swift"
+sync_files "$HOST_DIR/package/Sources/$MODULE" "$PKG/Sources/$MODULE/$MODULE.swift" "$ROOT"/bindings-mobile/swift/*.swift
 sync_files "$HOST_DIR/package/Tests/${MODULE}Tests" "$PKG/Tests/${MODULE}Tests"/*.swift
 sync_files "$HOST_DIR/lib" "$MOBILE_LIB_DIR/$MOBILE_LIB_FILE"
 sync_files "$HOST_DIR/vectors" "$ROOT"/tests/vectors/*.json

@@ -12,10 +12,10 @@
 //! why: [`LabValue`](lab::LabValue) (core's `Measurement` keeps its fields private), [`EgfrInputs`](egfr::EgfrInputs) and [`GfrEstimate`](egfr::GfrEstimate) (core
 //! holds typed values and a uom mass).
 //!
-//! Dates are `chrono::NaiveDate`: Kotlin sees `java.time.LocalDate` (`uniffi.toml`), Swift an
-//! ISO-8601 `YYYY-MM-DD` string. A Swift string that is not such a date is refused before the
-//! function runs, as `DkdError.InvalidInput` of kind `invalid_date` (without a field path: the
-//! whole record is read at once).
+//! Dates are `chrono::NaiveDate`: Kotlin sees `java.time.LocalDate`, Swift `CalendarDate`
+//! (`uniffi.toml`; the Swift type is `swift/CalendarDate.swift`, shipped with the generated file).
+//! Neither can hold a date that does not exist: a bad date is refused where the app makes it
+//! (`LocalDate.parse`, `CalendarDate(_:)` through [`parse_date`]), never when a record crosses.
 //!
 //! Errors: one public [`DkdError`] with a variant per action the caller can take (fix the input,
 //! fix the configuration, report a bug), each with core's stable `kind` slug ([`error`]).
@@ -70,6 +70,21 @@ uniffi::custom_type!(NaiveDate, String, {
     try_lift: |text| amimestrocel_dkd::date::parse_iso_date(&text).map_err(|_| anyhow::Error::new(DkdError::invalid_date(""))),
     lower: |date| date.format("%Y-%m-%d").to_string(),
 });
+
+/// Reads a `YYYY-MM-DD` date as core reads dates: ten characters, a day that exists. Swift's
+/// `CalendarDate(_:)` is made through it, so that a Swift date is refused where it is made, with
+/// core's rule; Kotlin has `LocalDate.parse`.
+///
+/// # Errors
+/// `InvalidInput` of kind `invalid_date`.
+///
+/// ```swift
+/// let day = try CalendarDate("2024-02-29")
+/// ```
+#[uniffi::export]
+pub fn parse_date(text: String) -> Result<NaiveDate, DkdError> {
+    error::guard(|| amimestrocel_dkd::date::parse_iso_date(&text).map_err(|_| DkdError::invalid_date("")))
+}
 
 // A unit as entered (`mg/dL`); checked by the function that reads its value.
 uniffi::custom_type!(UnitText, String, {

@@ -102,8 +102,8 @@ final class BindingTests: XCTestCase {
             (invalid { try estimateGfr(equation: .ckdEpi2021Cr, inputs: EgfrInputs(ageYears: 50, sex: .male, creatinine: labValue(analyte: .cystatinC, value: 1, unit: "mg/L"))) }, ["wrong_analyte", "a cystatin C value was given where serum creatinine is expected"]),
             (invalid { try estimateGfr(equation: .ckdEpi2021Cr, inputs: EgfrInputs(ageYears: -1, sex: .male, creatinine: scr)) }, ["invalid_age", "age is not a whole number of years between 0 and 125"]),
             (invalid { try parseSex(text: "x") }, ["unknown_sex", "unknown sex `x` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"]),
-            (invalid { try ageOn(birthDate: "2025-01-02", on: "2025-01-01") }, ["birth_after_date", "date of birth is after the date of assessment"]),
-            (invalid { try ageOn(birthDate: "01/03/1960", on: "2025-03-01") }, ["invalid_date", "a date is not an ISO-8601 calendar date (YYYY-MM-DD)"]),
+            (invalid { try ageOn(birthDate: day("2025-01-02"), on: day("2025-01-01")) }, ["birth_after_date", "date of birth is after the date of assessment"]),
+            (invalid { try ageOn(birthDate: CalendarDate("01/03/1960"), on: day("2025-03-01")) }, ["invalid_date", "a date is not an ISO-8601 calendar date (YYYY-MM-DD)"]),
         ]
         for (got, expected) in cases {
             XCTAssertEqual(got, expected)
@@ -163,8 +163,8 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(try parseUnit(text: "mm[Hg]"), "mmHg")
         XCTAssertEqual(try parseSex(text: " F "), .female)
         XCTAssertEqual(try parseSex(text: "男"), .male)
-        XCTAssertEqual(try ageOn(birthDate: "1960-03-01", on: "2025-02-28"), 64)
-        XCTAssertEqual(try ageOn(birthDate: "1960-02-29", on: "2025-03-01"), 65)
+        XCTAssertEqual(try ageOn(birthDate: day("1960-03-01"), on: day("2025-02-28")), 64)
+        XCTAssertEqual(try ageOn(birthDate: day("1960-02-29"), on: day("2025-03-01")), 65)
         XCTAssertEqual(try ageFromYears(years: 60), 60)
     }
 
@@ -193,10 +193,17 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(try protocolDefaultEquation(), .ckdEpi2021Cr)  // still usable
     }
 
-    func testDatesAreYyyyMmDdOnly() {
-        for bad in ["1960-3-1", " 1960-03-01", "+1960-03-01", "-262143-01-01", "1960-02-30"] {
-            XCTAssertEqual(thrown(DkdError.self) { try ageOn(birthDate: bad, on: "2025-03-01") }?.errorKind, "invalid_date", bad)
+    func testDatesAreYyyyMmDdOnlyAndRefusedWhereTheyAreMade() throws {
+        for bad in ["1960-3-1", " 1960-03-01", "+1960-03-01", "-262143-01-01", "1960-02-30", "0000-01-01"] {
+            XCTAssertEqual(thrown(DkdError.self) { try CalendarDate(bad) }?.errorKind, "invalid_date", bad)
         }
+        XCTAssertEqual(thrown(DkdError.self) { try CalendarDate(year: 2025, month: 2, day: 29) }?.errorKind, "invalid_date")
+        let leap = try CalendarDate(year: 2024, month: 2, day: 29)
+        XCTAssertEqual([leap.iso, String(leap.year), String(leap.month), String(leap.day)], ["2024-02-29", "2024", "2", "29"])
+        XCTAssertEqual(leap, day("2024-02-29"))
+        XCTAssertTrue(try CalendarDate("2024-12-31") < CalendarDate("2025-01-01"))
+        // A date Rust makes comes back as the same value (lowered and lifted through parseDate).
+        XCTAssertEqual(try parseDate(text: "1960-02-29"), day("1960-02-29"))
     }
 
     /// tests/vectors/names.json: the shared names exist here under the same name. Types are

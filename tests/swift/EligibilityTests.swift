@@ -9,25 +9,25 @@ import XCTest
 final class EligibilityTests: XCTestCase {
     /// A candidate who meets every criterion, built field by field (the vectors' base record, typed).
     private let eligible = ScreeningRecord(
-        id: "SW-001", sex: .female, dateOfBirth: "1962-07-15", screeningDate: "2025-06-01",
+        id: "SW-001", sex: .female, dateOfBirth: day("1962-07-15"), screeningDate: day("2025-06-01"),
         type2Diabetes: true,
-        kidneyBiopsy: KidneyBiopsy(date: "2021-03-10", finding: .diabeticKidneyDisease),
+        kidneyBiopsy: KidneyBiopsy(date: day("2021-03-10"), finding: .diabeticKidneyDisease),
         nonDiabeticKidneyDisease: false,
         labs: Labs(
             urineProtein24h: [
-                LabEntry(date: "2025-04-02", value: 4.2, unit: "g/24h"),
-                LabEntry(date: "2025-05-20", value: 3900, unit: "mg/24h"),
+                LabEntry(date: day("2025-04-02"), value: 4.2, unit: "g/24h"),
+                LabEntry(date: day("2025-05-20"), value: 3900, unit: "mg/24h"),
             ],
-            uacr: [LabEntry(date: "2025-05-20", value: 1850, unit: "mg/g")],
-            creatinine: [LabEntry(date: "2025-05-20", value: 150, unit: "µmol/L")],
-            hba1c: [LabEntry(date: "2025-05-20", value: 7.4, unit: "%")],
-            triglycerides: [LabEntry(date: "2025-05-20", value: 2.3, unit: "mmol/L")],
-            ldlCholesterol: [LabEntry(date: "2025-05-20", value: 2.9, unit: "mmol/L")],
-            potassium: [LabEntry(date: "2025-05-20", value: 4.8, unit: "mmol/L")],
-            hbvDna: [ViralLoad(date: "2025-05-20", value: 0, upperLimitOfNormal: 20)],
-            hcvRna: [ViralLoad(date: "2025-05-20", value: 0, upperLimitOfNormal: 15)]),
-        bloodPressures: [BloodPressure(date: "2025-05-28", systolic: 142, diastolic: 86, unit: "mmHg")],
-        medications: [Medication(name: "insulin glargine", start: "2019-01-01")],
+            uacr: [LabEntry(date: day("2025-05-20"), value: 1850, unit: "mg/g")],
+            creatinine: [LabEntry(date: day("2025-05-20"), value: 150, unit: "µmol/L")],
+            hba1c: [LabEntry(date: day("2025-05-20"), value: 7.4, unit: "%")],
+            triglycerides: [LabEntry(date: day("2025-05-20"), value: 2.3, unit: "mmol/L")],
+            ldlCholesterol: [LabEntry(date: day("2025-05-20"), value: 2.9, unit: "mmol/L")],
+            potassium: [LabEntry(date: day("2025-05-20"), value: 4.8, unit: "mmol/L")],
+            hbvDna: [ViralLoad(date: day("2025-05-20"), value: 0, upperLimitOfNormal: 20)],
+            hcvRna: [ViralLoad(date: day("2025-05-20"), value: 0, upperLimitOfNormal: 15)]),
+        bloodPressures: [BloodPressure(date: day("2025-05-28"), systolic: 142, diastolic: 86, unit: "mmHg")],
+        medications: [Medication(name: "insulin glargine", start: day("2019-01-01"))],
         conditions: [],
         lactating: false,
         pregnant: false,
@@ -44,7 +44,7 @@ final class EligibilityTests: XCTestCase {
         let result = try screen(record: eligible)
         XCTAssertEqual(result.status, .eligible)
         XCTAssertEqual(result.id, "SW-001")
-        XCTAssertEqual(result.screeningDate, "2025-06-01")
+        XCTAssertEqual(result.screeningDate, day("2025-06-01"))
         XCTAssertEqual(result.criteria.map { $0.id }, try criteria().map { $0.id })
         XCTAssertFalse(result.configVersion.isEmpty)
         for c in result.criteria {
@@ -52,7 +52,7 @@ final class EligibilityTests: XCTestCase {
         }
         let evidence = try XCTUnwrap(criterion(result, .incUacr).evidence.first)
         XCTAssertEqual(evidence.field, "labs.uacr[0]")
-        XCTAssertEqual(evidence.date, "2025-05-20")
+        XCTAssertEqual(evidence.date, day("2025-05-20"))
         XCTAssertEqual(evidence.entered, Quantity(value: 1850, unit: "mg/g"))
         XCTAssertEqual(evidence.converted?.unit, "mg/g")
     }
@@ -60,7 +60,7 @@ final class EligibilityTests: XCTestCase {
     func testEditedCopiesChangeTheOutcome() throws {
         // 113.12 mg/mmol is exactly 1000 mg/g: not > 1000, so the UACR inclusion is not met.
         var onTheThreshold = eligible
-        onTheThreshold.labs.uacr = [LabEntry(date: "2025-05-20", value: 113.12, unit: "mg/mmol")]
+        onTheThreshold.labs.uacr = [LabEntry(date: day("2025-05-20"), value: 113.12, unit: "mg/mmol")]
         let result = try screen(record: onTheThreshold)
         XCTAssertEqual(result.status, .ineligible)
         let uacr = try criterion(result, .incUacr)
@@ -75,19 +75,19 @@ final class EligibilityTests: XCTestCase {
         XCTAssertEqual(try criterion(pending, .incConsent).outcome, .unknown)
 
         var tacrolimus = eligible
-        tacrolimus.medications = [Medication(name: "tacrolimus", start: "2025-05-01", end: "2025-05-20")]
+        tacrolimus.medications = [Medication(name: "tacrolimus", start: day("2025-05-01"), end: day("2025-05-20"))]
         XCTAssertEqual(try criterion(screen(record: tacrolimus), .excImmunosuppressant).outcome, .met)
-        tacrolimus.medications = [Medication(name: "tacrolimus", systemic: false, start: "2025-05-01", end: "2025-05-20")]
+        tacrolimus.medications = [Medication(name: "tacrolimus", systemic: false, start: day("2025-05-01"), end: day("2025-05-20"))]
         XCTAssertEqual(try criterion(screen(record: tacrolimus), .excImmunosuppressant).outcome, .notMet)
 
         var heart = eligible
-        heart.conditions = [Condition(condition: .heartFailure, onset: "2024-01-01", nyhaClass: 3)]
+        heart.conditions = [Condition(condition: .heartFailure, onset: day("2024-01-01"), nyhaClass: 3)]
         XCTAssertEqual(try criterion(screen(record: heart), .excSevereCardiovascular).outcome, .met)
     }
 
     func testALabDateAfterScreeningIsATypedErrorWithItsPath() throws {
         var late = eligible
-        late.labs.uacr[0].date = "2025-07-01"
+        late.labs.uacr[0].date = day("2025-07-01")
         XCTAssertEqual(
             thrown(DkdError.self) { try screen(record: late) },
             .InvalidInput(
@@ -103,7 +103,7 @@ final class EligibilityTests: XCTestCase {
             .InvalidInput(kind: "unknown_unit", reason: "labs.creatinine[0]: unknown unit `mg/furlong` for serum creatinine (accepted: µmol/L, mg/dL, mmol/L, mg/L)", path: "labs.creatinine[0]"))
 
         var backwards = eligible
-        backwards.medications = [Medication(name: "metformin", start: "2025-05-01", end: "2025-04-01")]
+        backwards.medications = [Medication(name: "metformin", start: day("2025-05-01"), end: day("2025-04-01"))]
         XCTAssertEqual(
             thrown(DkdError.self) { try screen(record: backwards) },
             .InvalidInput(
@@ -118,16 +118,12 @@ final class EligibilityTests: XCTestCase {
                 kind: "invalid_value", reason: "conditions[0].nyha_class: NYHA class is 1, 2, 3 or 4",
                 path: "conditions[0].nyha_class"))
 
-        var badDate = eligible
-        badDate.screeningDate = "01/06/2025"
+        // A date that does not exist cannot be put in a record: it is refused where it is made.
         XCTAssertEqual(
-            thrown(DkdError.self) { try screen(record: badDate) },
+            thrown(DkdError.self) { try CalendarDate("01/06/2025") },
             .InvalidInput(
                 kind: "invalid_date", reason: "a date is not an ISO-8601 calendar date (YYYY-MM-DD)", path: ""))
-        // A Swift date string is read with the whole record, before any field path is known.
-        var badTrialEnd = eligible
-        badTrialEnd.otherTrials = [TrialParticipation(interventional: true, start: "2025-01-01", end: "2025-02-30")]
-        XCTAssertEqual(thrown(DkdError.self) { try screeningRecordToJson(record: badTrialEnd) }?.errorKind, "invalid_date")
+        XCTAssertEqual(thrown(DkdError.self) { try CalendarDate("2025-02-30") }?.errorKind, "invalid_date")
 
         let malformed = thrown(DkdError.self) { try screeningRecordFromJson(json: #"{"id": "X", "sex": "female", "colour": 1}"#) }
         XCTAssertEqual(malformed?.errorKind, "malformed")
@@ -143,7 +139,7 @@ final class EligibilityTests: XCTestCase {
 
     func testATypedRecordRoundTripsThroughJson() throws {
         var record = eligible
-        record.conditions = [Condition(condition: .lacunarInfarction, onset: "2024-01-01", residualDeficit: false)]
+        record.conditions = [Condition(condition: .lacunarInfarction, onset: day("2024-01-01"), residualDeficit: false)]
         record.otherTrials = nil
         let json = try screeningRecordToJson(record: record)
         let back = try screeningRecordFromJson(json: json)

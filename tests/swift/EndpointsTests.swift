@@ -1,6 +1,6 @@
 // A participant's own endpoints through the Swift binding, as the phone app uses them: the
 // shared hand-computed vectors (tests/vectors/endpoints/), the eGFR trend for a chart, and
-// typed errors naming the field. Dates are YYYY-MM-DD strings in Swift.
+// typed errors naming the field. Dates are CalendarDate values in Swift.
 import AmimestrocelDkd
 import Foundation
 import XCTest
@@ -28,7 +28,7 @@ final class EndpointsTests: XCTestCase {
         }
         guard let got = got else { return XCTFail("\(what): none") }
         XCTAssertEqual(got.event, w["event"] as? Bool, what)
-        XCTAssertEqual(got.date, try string(w, "date"), what)
+        XCTAssertEqual(got.date, try date(w, "date"), what)
         XCTAssertEqual(got.days, (w["days"] as? NSNumber)?.int64Value, what)
         XCTAssertEqual(got.component, optional(w, "component") as? String, what)
     }
@@ -41,7 +41,8 @@ final class EndpointsTests: XCTestCase {
             let p = try endpointsDerive(timelineJson: timeline, configJson: try json(optional(c, "config")))
             XCTAssertEqual(p.dosed, e["dosed"] as? Bool, name)
             for w in rows {
-                let found = p.rows.filter { $0.paramcd == w["paramcd"] as? String && $0.adt == w["adt"] as? String }
+                let adt = try optionalDate(w, "adt")
+                let found = p.rows.filter { $0.paramcd == w["paramcd"] as? String && $0.adt == adt }
                 XCTAssertEqual(found.count, 1, "\(name): \(w["paramcd"] ?? "") \(w["adt"] ?? "")")
                 guard let r = found.first else { continue }
                 let what = "\(name): \(r.paramcd) \(r.adt)"
@@ -58,13 +59,13 @@ final class EndpointsTests: XCTestCase {
             if e.keys.contains("mace") { try event(p.mace, e["mace"], "\(name) mace") }
             if e.keys.contains("death") { try event(p.death, e["death"], "\(name) death") }
             if e.keys.contains("unconfirmed_decline") {
-                XCTAssertEqual(p.unconfirmedDecline, optional(e, "unconfirmed_decline") as? String, name)
+                XCTAssertEqual(p.unconfirmedDecline, try optionalDate(e, "unconfirmed_decline"), name)
             }
             if let landmarks = e["landmarks"] as? [[String: Any]] {
                 XCTAssertEqual(p.landmarks.count, landmarks.count, name)
                 for (got, want) in zip(p.landmarks, landmarks) {
                     XCTAssertEqual(got.visit, try string(want, "visit"), name)
-                    XCTAssertEqual(got.date, try string(want, "date"), name)
+                    XCTAssertEqual(got.date, try date(want, "date"), name)
                     XCTAssertEqual(got.renalComposite, optional(want, "renal_composite") as? Bool, "\(name) \(got.visit) renal")
                     XCTAssertEqual(got.mace, optional(want, "mace") as? Bool, "\(name) \(got.visit) mace")
                     XCTAssertEqual(got.death, optional(want, "death") as? Bool, "\(name) \(got.visit) death")

@@ -1,6 +1,6 @@
 // The visit schedule through the Swift binding, as the phone app uses it: the shared vectors
 // (tests/vectors/schedule/), the next visit and what it needs, the iCalendar export with a
-// booked time and reminders, and typed errors. Dates are YYYY-MM-DD strings in Swift.
+// booked time and reminders, and typed errors. Dates are CalendarDate values in Swift.
 import AmimestrocelDkd
 import Foundation
 import XCTest
@@ -13,32 +13,32 @@ final class ScheduleTests: XCTestCase {
 
     private func participant(_ p: [String: Any]) throws -> ParticipantSchedule {
         let observations = try ((optional(p, "observations") as? [[String: Any]]) ?? []).map {
-            Observation(date: try string($0, "date"), activity: try string($0, "activity"))
+            Observation(date: try date($0, "date"), activity: try string($0, "activity"))
         }
         return ParticipantSchedule(
             id: try string(p, "id"),
-            firstInfusion: optional(p, "first_infusion") as? String,
-            plannedFirstInfusion: optional(p, "planned_first_infusion") as? String,
+            firstInfusion: try optionalDate(p, "first_infusion"),
+            plannedFirstInfusion: try optionalDate(p, "planned_first_infusion"),
             observations: observations,
-            screeningDate: optional(p, "screening_date") as? String
+            screeningDate: try optionalDate(p, "screening_date")
         )
     }
 
     func testCalendarVectors() throws {
         for c in try Vectors.cases("schedule/calendar.json", "cases", minimum: 8) {
             let name = try string(c, "name")
-            let first = optional(c, "first_infusion") as? String
+            let first = try optionalDate(c, "first_infusion")
             let calendar = try scheduleCalendar(
-                dayOne: first ?? string(c, "planned_first_infusion"), planned: first == nil, readingsJson: readings(c))
+                dayOne: first ?? date(c, "planned_first_infusion"), planned: first == nil, readingsJson: readings(c))
             XCTAssertEqual(calendar.anchor.planned, c["planned"] as? Bool, name)
             guard let expected = c["visits"] as? [[String: Any]] else { throw VectorError.malformed(name) }
             XCTAssertEqual(calendar.visits.count, expected.count, name)
             for (got, want) in zip(calendar.visits, expected) {
                 XCTAssertEqual(got.visit, try string(want, "visit"), name)
-                XCTAssertEqual(got.target, try string(want, "target"), "\(name): \(got.visit)")
+                XCTAssertEqual(got.target, try date(want, "target"), "\(name): \(got.visit)")
                 XCTAssertEqual(got.studyDay, (want["study_day"] as? NSNumber)?.int64Value, "\(name): \(got.visit)")
-                XCTAssertEqual(got.windowFirst, try string(want, "window_first"), "\(name): \(got.visit)")
-                XCTAssertEqual(got.windowLast, try string(want, "window_last"), "\(name): \(got.visit)")
+                XCTAssertEqual(got.windowFirst, try date(want, "window_first"), "\(name): \(got.visit)")
+                XCTAssertEqual(got.windowLast, try date(want, "window_last"), "\(name): \(got.visit)")
             }
         }
     }
@@ -48,7 +48,7 @@ final class ScheduleTests: XCTestCase {
             let name = try string(c, "name")
             if let error = c["error"] as? [String: String] {
                 guard let p = c["participant"] as? [String: Any] else { throw VectorError.malformed(name) }
-                let e = thrown(DkdError.self) { try scheduleStatus(participant: participant(p), on: string(c, "on"), readingsJson: readings(c)) }
+                let e = thrown(DkdError.self) { try scheduleStatus(participant: participant(p), on: date(c, "on"), readingsJson: readings(c)) }
                 XCTAssertEqual(e?.errorKind, error["kind"], name)
                 XCTAssertEqual(e?.path, error["path"], name)
                 continue
@@ -56,7 +56,7 @@ final class ScheduleTests: XCTestCase {
             guard let p = c["participant"] as? [String: Any], let states = c["statuses"] as? [String: String],
                   let assignments = c["assignments"] as? [[String: Any]], let deviations = c["deviations"] as? [[String: Any]]
             else { throw VectorError.malformed(name) }
-            let status = try scheduleStatus(participant: participant(p), on: string(c, "on"), readingsJson: readings(c))
+            let status = try scheduleStatus(participant: participant(p), on: date(c, "on"), readingsJson: readings(c))
             XCTAssertEqual(status.visits.count, states.count, name)
             for v in status.visits {
                 XCTAssertEqual(try visitStateSlug(state: v.state), states[v.visit], "\(name): \(v.visit)")
@@ -91,23 +91,23 @@ final class ScheduleTests: XCTestCase {
             }
             XCTAssertEqual(gotDeviations, wantDeviations, name)
             for (visit, target) in (c["targets"] as? [String: String]) ?? [:] {
-                XCTAssertEqual(status.calendar.visits.first { $0.visit == visit }?.target, target, "\(name): \(visit)")
+                XCTAssertEqual(status.calendar.visits.first { $0.visit == visit }?.target, try CalendarDate(target), "\(name): \(visit)")
             }
         }
     }
 
     func testTheNextVisitSaysWhatToBring() throws {
-        let p = ParticipantSchedule(id: "S-1", firstInfusion: "2025-03-03", plannedFirstInfusion: nil, observations: [
-            Observation(date: "2025-03-03", activity: "attended"), Observation(date: "2025-03-03", activity: "infusion"),
+        let p = ParticipantSchedule(id: "S-1", firstInfusion: day("2025-03-03"), plannedFirstInfusion: nil, observations: [
+            Observation(date: day("2025-03-03"), activity: "attended"), Observation(date: day("2025-03-03"), activity: "infusion"),
         ])
-        let next = try XCTUnwrap(try scheduleNextVisit(participant: p, on: "2025-03-15", readingsJson: nil))
+        let next = try XCTUnwrap(try scheduleNextVisit(participant: p, on: day("2025-03-15"), readingsJson: nil))
         XCTAssertEqual(next.visit, "d14")
         XCTAssertEqual(next.state, .inWindow)
         XCTAssertTrue(next.infusion && next.needs.contains(.dqol))
     }
 
     func testTheIcsExportHasABookedTimeInShanghaiAndReminders() throws {
-        let calendar = try scheduleCalendar(dayOne: "2025-03-03", planned: false, readingsJson: nil)
+        let calendar = try scheduleCalendar(dayOne: day("2025-03-03"), planned: false, readingsJson: nil)
         let options = IcsOptions(participant: "S-1", stamp: "2025-03-01T08:00:00",
                                  appointments: [Appointment(visit: "d14", time: "09:30")], durationMinutes: 60, reminderDaysBefore: 1)
         let ics = try scheduleIcs(calendar: calendar, options: options)
@@ -123,19 +123,19 @@ final class ScheduleTests: XCTestCase {
 
     func testBadInputIsATypedError() throws {
         let unknown = thrown(DkdError.self) {
-            try scheduleStatus(participant: ParticipantSchedule(id: "S", firstInfusion: "2025-03-03", plannedFirstInfusion: nil,
-                                                                observations: [Observation(date: "2025-03-03", activity: "blood")]),
-                               on: "2025-04-01", readingsJson: nil)
+            try scheduleStatus(participant: ParticipantSchedule(id: "S", firstInfusion: day("2025-03-03"), plannedFirstInfusion: nil,
+                                                                observations: [Observation(date: day("2025-03-03"), activity: "blood")]),
+                               on: day("2025-04-01"), readingsJson: nil)
         }
         XCTAssertEqual(unknown?.errorKind, "malformed")
         let noDay = thrown(DkdError.self) {
             try scheduleStatus(participant: ParticipantSchedule(id: "S", firstInfusion: nil, plannedFirstInfusion: nil, observations: []),
-                               on: "2025-04-01", readingsJson: nil)
+                               on: day("2025-04-01"), readingsJson: nil)
         }
         XCTAssertEqual(noDay?.path, "first_infusion")
-        let badDate = thrown(DkdError.self) { try scheduleCalendar(dayOne: "2025-3-3", planned: false, readingsJson: nil) }
+        let badDate = thrown(DkdError.self) { try scheduleCalendar(dayOne: CalendarDate("2025-3-3"), planned: false, readingsJson: nil) }
         XCTAssertEqual(badDate?.errorKind, "invalid_date")
-        let config = thrown(DkdError.self) { try scheduleCalendar(dayOne: "2025-03-03", planned: false, readingsJson: #"{"week_day": "fortnightly"}"#) }
+        let config = thrown(DkdError.self) { try scheduleCalendar(dayOne: day("2025-03-03"), planned: false, readingsJson: #"{"week_day": "fortnightly"}"#) }
         XCTAssertEqual(config?.path, "week_day")
     }
 }

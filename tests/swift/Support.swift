@@ -68,6 +68,22 @@ func string(_ object: [String: Any], _ key: String) throws -> String {
     return s
 }
 
+/// A date written in a test (known to be one).
+func day(_ text: String) -> CalendarDate {
+    // swiftlint:disable:next force_try
+    try! CalendarDate(text)
+}
+
+/// The date at `key`, made as an app makes one from text (`CalendarDate(_:)`).
+func date(_ object: [String: Any], _ key: String) throws -> CalendarDate {
+    try CalendarDate(string(object, key))
+}
+
+/// The date at `key`, or nil when it is absent or JSON null.
+func optionalDate(_ object: [String: Any], _ key: String) throws -> CalendarDate? {
+    try (optional(object, key) as? String).map { try CalendarDate($0) }
+}
+
 extension DkdError {
     /// The stable kind, the reason and the field path of any error ("" where the input is not
     /// a field of a record). Exhaustive: a new variant does not compile until handled.
