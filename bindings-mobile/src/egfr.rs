@@ -160,8 +160,7 @@ pub fn parse_sex(text: String) -> Result<Sex, DkdError> {
 /// Age in completed years on a date.
 ///
 /// # Errors
-/// `InvalidInput` of kind `birth_after_date` or `invalid_age`; `invalid_date` for a date
-/// that is not `YYYY-MM-DD` (Swift; Kotlin passes `LocalDate`).
+/// `InvalidInput` of kind `birth_after_date` or `invalid_age`.
 ///
 /// ```kotlin
 /// check(ageOn(LocalDate.parse("1962-07-15"), LocalDate.parse("2025-06-01")) == 62u)

@@ -6,7 +6,7 @@
 //! Each record and enum below is core's own type, declared to uniffi with
 //! `#[uniffi::remote(...)]`: the field lists are checked against core's by the compiler, and no
 //! conversion code exists. Dates are `chrono::NaiveDate` (see the crate docs: Kotlin
-//! `java.time.LocalDate`, Swift `YYYY-MM-DD` strings). Optional fields stay optional as in core:
+//! `java.time.LocalDate`, Swift `CalendarDate`). Optional fields stay optional as in core:
 //! `null`/`nil` means *not yet known*, an empty list *asked, none*.
 
 use amimestrocel_dkd::eligibility::{self as core_eligibility, EvidenceList, ProtocolConfig};
@@ -358,8 +358,7 @@ pub fn parse_criterion_id(slug: String) -> Result<Option<CriterionId>, DkdError>
 ///
 /// # Errors
 /// `InvalidInput` naming the field's `path`, for a value core refuses (a lab kind,
-/// `date_after_screening`, `dates_out_of_order`, `invalid_value`), or `invalid_date` (no path)
-/// for a Swift date string that is not `YYYY-MM-DD`.
+/// `date_after_screening`, `dates_out_of_order`, `invalid_value`).
 ///
 /// ```swift
 /// let result = try screen(record: record)

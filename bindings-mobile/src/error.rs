@@ -86,8 +86,8 @@ impl DkdError {
         DkdError::InvalidInput { kind: kind.to_owned(), reason, path: path.to_owned() }
     }
 
-    /// A date that is not `YYYY-MM-DD`, raised where a record is lifted from Kotlin or Swift
-    /// (before any field path is known) or where a function reads a date argument.
+    /// A date that is not `YYYY-MM-DD`: raised by `parseDate` (Swift's `CalendarDate`), and
+    /// where a date is lifted as text (which neither language's date type can make).
     pub(crate) fn invalid_date(path: &str) -> Self {
         let at = if path.is_empty() { String::new() } else { format!("{path}: ") };
         DkdError::input(INVALID_DATE, format!("{at}a date is not an ISO-8601 calendar date (YYYY-MM-DD)"), path)
