@@ -138,7 +138,11 @@ impl Calendar {
                 }
                 _ => return Err(out_of_range(visit)),
             };
-            let target = shifted(planned, shifts[i], visit)?;
+            // Months counted from the last infusion already carry every delay (its done date,
+            // or its shifted target): they are not shifted again.
+            let months_from_last =
+                matches!(visit.nominal, Nominal::Month(_)) && readings.follow_up_from == FollowUpFrom::LastInfusion;
+            let target = if months_from_last { planned } else { shifted(planned, shifts[i], visit)? };
             let width = readings.windows.of(visit.window);
             let window_first =
                 target.checked_sub_days(Days::new(u64::from(width.before))).ok_or_else(|| out_of_range(visit))?;

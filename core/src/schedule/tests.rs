@@ -88,6 +88,38 @@ fn a_delay_keeps_the_plan_by_default_and_shifts_it_when_configured() {
 }
 
 #[test]
+fn months_from_a_late_last_infusion_carry_its_delay_once_when_delays_also_shift() {
+    // First infusion 31 January 2024 (a leap year); every infusion on its target, the last (w24,
+    // study day 168, 16 July) given two days late, on 18 July.
+    let day = |n: u64| d(2024, 1, 31) + chrono::Days::new(n - 1);
+    let infusions: Vec<(NaiveDate, &str)> =
+        [1, 14, 28, 56, 84, 112, 140, 170].iter().map(|&n| (day(n), "infusion")).collect();
+    for readings in [
+        r#"{"follow_up_from": "last_infusion"}"#,
+        r#"{"follow_up_from": "last_infusion", "delayed_infusion": "shifts_later"}"#,
+    ] {
+        let p = plan().with_readings_json(readings).unwrap();
+        let status = participant(day(1), &infusions).status(&p, day(200)).unwrap();
+        assert_eq!(status.calendar.visit("w24").unwrap().target, day(168), "{readings}");
+        assert_eq!(status.calendar.visit("m12").unwrap().target, d(2025, 7, 18), "{readings}");
+        assert_eq!(status.calendar.visit("m24").unwrap().target, d(2026, 7, 18), "{readings}");
+    }
+    // The last infusion not given, an earlier one late: the months count from the last one's
+    // target, which the delay moved, once.
+    let late_w20: Vec<(NaiveDate, &str)> =
+        [1, 14, 28, 56, 84, 112, 143].iter().map(|&n| (day(n), "infusion")).collect();
+    let p = plan()
+        .with_readings_json(r#"{"follow_up_from": "last_infusion", "delayed_infusion": "shifts_later"}"#)
+        .unwrap();
+    let status = participant(day(1), &late_w20).status(&p, day(150)).unwrap();
+    assert_eq!(status.calendar.visit("w24").unwrap().target, day(171));
+    assert_eq!(
+        status.calendar.visit("m12").unwrap().target,
+        day(171).checked_add_months(chrono::Months::new(12)).unwrap()
+    );
+}
+
+#[test]
 fn an_observation_goes_to_every_visit_sharing_the_nearest_target() {
     let s = participant(d(2025, 3, 3), &[(d(2025, 3, 30), "dqol")]).status(&plan(), d(2025, 3, 30)).unwrap();
     assert_eq!(s.assignments[0].visits, ["d28", "w4"]);
