@@ -337,10 +337,12 @@ impl Instrument {
     /// ```
     pub fn from_json(text: &str) -> Result<Instrument, InstrumentError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let instrument: Instrument = serde_path_to_error::deserialize(de).map_err(|e| {
+        let instrument: Instrument = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = crate::json::field_path(e.path());
             invalid(path, crate::json::describe_at(e.inner()))
         })?;
+        // One text is one definition: anything after it is refused, never dropped.
+        de.end().map_err(|e| invalid(".", crate::json::describe_at(&e)))?;
         instrument.validate()?;
         Ok(instrument)
     }
@@ -534,10 +536,11 @@ impl Instrument {
     /// ```
     pub fn with_translation(&self, text: &str) -> Result<Instrument, InstrumentError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let t: Translation = serde_path_to_error::deserialize(de).map_err(|e| {
+        let t: Translation = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = crate::json::field_path(e.path());
             invalid_translation(path, crate::json::describe_at(e.inner()))
         })?;
+        de.end().map_err(|e| invalid_translation(".", crate::json::describe_at(&e)))?;
         if t.format != TRANSLATION_FORMAT {
             return Err(invalid_translation("format", format!("expected `{TRANSLATION_FORMAT}`")));
         }

@@ -186,17 +186,17 @@ pub struct FlatResponse {
     pub changes: usize,
 }
 
-/// A time whose offset from UTC is whole minutes: RFC 3339 writes offsets to the minute, so
-/// another would not save and resume exactly.
+/// A time RFC 3339 can write, so that it saves, resumes and exports (FHIR `dateTime`) exactly:
+/// its offset from UTC is whole minutes, and its local year has four digits (0000–9999).
 fn whole_minute_offset(at: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, InstrumentError> {
-    if at.offset().local_minus_utc() % 60 == 0 {
-        Ok(at)
-    } else {
-        Err(InstrumentError::InvalidInput {
-            path: "at".to_owned(),
-            reason: "the offset from UTC is not a whole number of minutes".to_owned(),
-        })
+    let refuse = |reason: &str| InstrumentError::InvalidInput { path: "at".to_owned(), reason: reason.to_owned() };
+    if at.offset().local_minus_utc() % 60 != 0 {
+        return Err(refuse("the offset from UTC is not a whole number of minutes"));
     }
+    if !(0..=9999).contains(&chrono::Datelike::year(&at.naive_local())) {
+        return Err(refuse("the year is not one RFC 3339 writes (0000 to 9999)"));
+    }
+    Ok(at)
 }
 
 fn nonempty(path: &str, value: &str) -> Result<String, InstrumentError> {
@@ -540,9 +540,11 @@ fn read_save(text: &str) -> Result<Session, InstrumentError> {
     }
     let corrupt = |reason: String| InstrumentError::CorruptSave { reason };
     let de = &mut serde_json::Deserializer::from_str(text);
-    let envelope: Envelope = serde_path_to_error::deserialize(de).map_err(|e| {
+    let envelope: Envelope = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         corrupt(format!("field `{}`: {}", crate::json::field_path(e.path()), crate::json::describe_at(e.inner())))
     })?;
+    // One text is one save: text after it (a second save, appended bytes) is not a save.
+    de.end().map_err(|e| corrupt(format!("text after the save: {}", crate::json::describe_at(&e))))?;
     if envelope.format != SAVE_FORMAT {
         return Err(corrupt(format!("not a saved session (format is not `{SAVE_FORMAT}`)")));
     }

@@ -216,6 +216,35 @@ fn resume_refuses_truncated_altered_and_foreign_saves_with_typed_errors() {
     assert_eq!(e.to_string(), "the saved session is for `dqol@1`, not `tcm-dkd@1`");
     let future = saved.replace(r#""format_version":1"#, r#""format_version":2"#);
     assert!(Session::resume(&d, &future).unwrap_err().to_string().contains("format version 2"));
+    // A save with anything after it (appended bytes, a second save) is not a save.
+    for tail in ["garbage", saved.as_str(), " {}"] {
+        let e = Session::resume(&d, &format!("{saved}{tail}")).unwrap_err();
+        assert_eq!(e.kind(), "corrupt_save", "{tail}");
+        assert!(e.to_string().contains("text after the save"), "{e}");
+    }
+    assert!(Session::resume(&d, &format!("{saved}\n")).is_ok(), "white space after it is not text");
+}
+
+#[test]
+fn a_time_rfc_3339_cannot_write_is_refused_where_it_is_given() {
+    let d = dqol();
+    let utc = FixedOffset::east_opt(0).unwrap();
+    for year in [10_000, -1] {
+        let when = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let at = when.and_local_timezone(utc).unwrap();
+        let e = Session::start(&d, "S-1", "w4", "en", at).unwrap_err();
+        assert_eq!((e.kind(), e.path()), ("invalid_session", "at"), "{year}");
+        let mut s = Session::start(&d, "S-1", "w4", "en", t0()).unwrap();
+        assert_eq!(s.answer(&d, "sat01", 2, at).unwrap_err().path(), "at");
+    }
+}
+
+#[test]
+fn a_definition_or_translation_with_text_after_it_is_refused() {
+    let e = Instrument::from_json(&format!("{BUNDLED_DQOL}x")).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_instrument", "."));
+    let twice = format!("{BUNDLED_TCM_DKD}{BUNDLED_TCM_DKD}");
+    assert_eq!(Instrument::from_json(&twice).unwrap_err().kind(), "invalid_instrument");
 }
 
 #[test]
