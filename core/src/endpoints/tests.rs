@@ -350,6 +350,9 @@ fn bad_timelines_are_refused_with_the_field_named() {
     assert_eq!(e.path(), "vital_signs[0]");
     let e = refused(r#""infusions": [{"date": "2025-03-01"}]"#);
     assert_eq!((e.kind(), e.path()), ("invalid_date", "infusions[0].date"));
+    // A duplicated infusion row is refused, not counted twice in NINF.
+    let e = refused(r#""infusions": [{"date": "2025-03-03"}, {"date": "2025-03-17"}, {"date": "2025-03-17"}]"#);
+    assert_eq!((e.kind(), e.path()), ("invalid_date", "infusions[2].date"));
     let e = refused(
         r#""biomarkers": [{"date": "2025-03-01", "name": "IL-6", "value": 3, "unit": "pg/mL"}, {"date": "2025-03-01", "name": "IL6", "value": 3, "unit": "pg/mL"}]"#,
     );

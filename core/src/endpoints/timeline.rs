@@ -417,6 +417,11 @@ impl ParticipantTimeline {
         for (i, infusion) in self.infusions.iter().enumerate() {
             let path = format!("infusions[{i}].date");
             in_life(path.clone(), infusion.date)?;
+            // One infusion a day: a date given twice is a duplicated row, which NINF would
+            // count twice (the schedule refuses a second infusion on the first one's day too).
+            if self.infusions[..i].iter().any(|earlier| earlier.date == infusion.date) {
+                return Err(EndpointError::date(path, "is the date of an earlier infusion (one infusion a day)"));
+            }
             match self.first_infusion {
                 None => return Err(EndpointError::date(path, "an infusion is recorded but no first_infusion")),
                 Some(first) if infusion.date < first => {
