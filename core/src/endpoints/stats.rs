@@ -80,9 +80,9 @@ pub fn summarise(values: &[Option<f64>], level: f64, method: QuantileMethod) -> 
     let n = present.len();
     let missing = values.len() - n;
     present.sort_by(f64::total_cmp);
-    let mean = (n > 0).then(|| present.iter().sum::<f64>() / n as f64);
+    let mean = (n > 0).then(|| stable_mean(&present));
     let sd = match (mean, n) {
-        (Some(m), n) if n >= 2 => Some((present.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()),
+        (Some(m), n) if n >= 2 => Some(stable_sd(&present, m)),
         _ => None,
     };
     let ci = match (mean, sd) {
@@ -105,6 +105,29 @@ pub fn summarise(values: &[Option<f64>], level: f64, method: QuantileMethod) -> 
         max: present.last().copied(),
         ci,
     })
+}
+
+/// The mean, as a running mean (`m += x/k − m/k`): the same value as the sum over n for values
+/// whose sum fits a double, and a finite one for values whose sum does not (three of 1e308).
+fn stable_mean(values: &[f64]) -> f64 {
+    let mut m = 0.0;
+    for (k, &x) in values.iter().enumerate() {
+        let k = (k + 1) as f64;
+        m += x / k - m / k;
+    }
+    m
+}
+
+/// The sample SD about `mean` (n − 1), on deviations halved and scaled by the largest, so that
+/// neither a deviation nor its square overflows for values near the largest doubles.
+fn stable_sd(values: &[f64], mean: f64) -> f64 {
+    let half = |x: f64| x / 2.0 - mean / 2.0;
+    let scale = values.iter().map(|&x| half(x).abs()).fold(0.0, f64::max);
+    if scale == 0.0 {
+        return 0.0;
+    }
+    let sum: f64 = values.iter().map(|&x| (half(x) / scale).powi(2)).sum();
+    2.0 * scale * (sum / (values.len() - 1) as f64).sqrt()
 }
 
 /// The `p` quantile of sorted values by `method` (Hyndman and Fan 1996); none when empty.
@@ -489,50 +512,74 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
     }
 }
 
-/// The `p` quantile of Student's t with `df` degrees of freedom: [`t_cdf`] inverted by
-/// bisection to 1e-13 (each step halves the bracket, so the result is as exact as the
-/// distribution function); from 1e5 degrees of freedom, its expansion about the normal quantile
-/// (Abramowitz & Stegun 26.7.5), where the distribution function loses digits.
+/// The `p` quantile of Student's t with `df` degrees of freedom, by bisection to 1e-13 of the
+/// result (each step halves the bracket, so the result is as exact as the distribution
+/// function); from 1e5 degrees of freedom, its expansion about the normal quantile (Abramowitz &
+/// Stegun 26.7.5), where the distribution function loses digits.
+///
+/// The distribution is symmetric, so the quantile is found for the mass `q = min(p, 1 − p)`
+/// beyond `|t|` (1 − p is exact for p ≥ ½). Each side is inverted in the form that keeps its
+/// digits: the tail `P(T > t) = ½ I_{ν/(ν+t²)}(ν/2, ½)` for `q < ¼`, and near the centre the mass
+/// `P(0 < T < t) = ½ I_{t²/(ν+t²)}(½, ν/2)` against `½ − q` (exact there), since `1 − tail`
+/// loses the digits of a quantile near 0 (`p = 0.5000001` was 1 % off through [`t_cdf`]).
+/// `p = ½` is 0.
 ///
 /// # Errors
-/// [`EndpointError::InvalidValue`] for `p` outside (0, 1) or `df` below 1.
+/// [`EndpointError::InvalidValue`] at `p` for `p` outside (0, 1), at `df` for `df` below 1 or
+/// not finite.
 ///
 /// # Examples
 /// ```
 /// use amimestrocel_dkd::endpoints::stats::t_quantile;
 /// assert!((t_quantile(0.975, 9.0)? - 2.262157162798205).abs() < 1e-10);
+/// assert_eq!(t_quantile(0.5, 5.0)?, 0.0);
 /// # Ok::<(), amimestrocel_dkd::endpoints::EndpointError>(())
 /// ```
 pub fn t_quantile(p: f64, df: f64) -> Result<f64, EndpointError> {
-    let valid = p > 0.0 && p < 1.0 && df >= 1.0 && df.is_finite();
-    if !valid {
+    if !(p > 0.0 && p < 1.0) {
+        return Err(EndpointError::InvalidValue { path: "p".into(), reason: "a t quantile needs 0 < p < 1".into() });
+    }
+    if !(df >= 1.0 && df.is_finite()) {
         return Err(EndpointError::InvalidValue {
             path: "df".into(),
-            reason: "a t quantile needs 0 < p < 1 and at least 1 degree of freedom".into(),
+            reason: "a t quantile needs at least 1 degree of freedom (finite)".into(),
         });
     }
     if df >= LARGE_DF {
         return Ok(t_quantile_large_df(p, df));
     }
-    let (mut lo, mut hi) = (-1.0_f64, 1.0_f64);
-    while t_cdf(lo, df) > p {
-        lo *= 2.0;
+    if p == 0.5 {
+        return Ok(0.0);
     }
-    while t_cdf(hi, df) < p {
+    let (q, sign) = if p > 0.5 { (1.0 - p, 1.0) } else { (p, -1.0) };
+    // Whether |t| is still short of the quantile, asked in the form that keeps the digits.
+    let short_of = |t: f64| {
+        let t2 = t * t;
+        if q < 0.25 {
+            // The tail beyond t still holds more than q.
+            0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t2)) > q
+        } else {
+            // The mass between 0 and t is still less than ½ − q.
+            0.5 * incomplete_beta(0.5, df / 2.0, t2 / (df + t2)) < 0.5 - q
+        }
+    };
+    let mut hi = 1.0_f64;
+    while short_of(hi) {
         hi *= 2.0;
     }
-    for _ in 0..200 {
+    let mut lo = 0.0_f64;
+    for _ in 0..400 {
         let mid = 0.5 * (lo + hi);
-        if t_cdf(mid, df) < p {
+        if short_of(mid) {
             lo = mid;
         } else {
             hi = mid;
         }
-        if hi - lo < 1e-13 * hi.abs().max(1.0) {
+        if hi - lo <= 1e-13 * hi {
             break;
         }
     }
-    Ok(0.5 * (lo + hi))
+    Ok(sign * 0.5 * (lo + hi))
 }
 
 /// Degrees of freedom from which [`t_quantile`] uses [`t_quantile_large_df`]: the incomplete
@@ -674,10 +721,45 @@ mod tests {
             (0.975, 9.0, 2.262_157_162_798_205),
             (0.975, 119.0, 1.980_099_876_456_939_7),
             (0.95, 30.0, 1.697_260_886_593_957),
+            // Near the centre, where 1 − tail loses digits: the series P(0 < T < t) =
+            // f(0)·t·(1 − (ν+1)t²/(6ν) + …), f(0) = Γ((ν+1)/2)/(√(νπ)Γ(ν/2)) = 8/(3π√5) for ν = 5,
+            // inverted to t = c·3π√5/8·(1 + t²/5) for c = p − ½ (the double's exact difference),
+            // in 40-digit decimal arithmetic. (scipy.stats.t.ppf gives 2.634_247_225e-12 for the
+            // second, 9e-9 off.)
+            (0.500_000_1, 5.0, 2.634_305_522_753_727e-7),
+            (0.5 + 1e-12, 5.0, 2.634_247_248_770_752_8e-12),
+            // scipy.stats.t.ppf (scipy 1.x).
+            (0.6, 3.0, 0.276_670_662_332_689_8),
+            (0.75, 2.0, 0.816_496_580_927_726_1),
+            (0.9, 10.0, 1.372_183_641_110_336),
+            (0.999, 7.0, 4.785_289_628_638_333),
+            // Below the centre, by symmetry.
+            (1e-9, 4.0, -234.027_610_406_118_92),
+            (0.2, 1.5, -1.153_364_378_295_468_8),
         ] {
             let got = t_quantile(p, df).unwrap();
-            assert!((got - want).abs() < 1e-9 * want, "t({p}, {df}) = {got}, want {want}");
+            assert!((got - want).abs() < 1e-9 * want.abs(), "t({p}, {df}) = {got}, want {want}");
         }
+        assert_eq!(t_quantile(0.5, 5.0).unwrap(), 0.0);
+        assert_eq!(t_quantile(0.0, 5.0).unwrap_err().path(), "p");
+        assert_eq!(t_quantile(f64::NAN, 5.0).unwrap_err().path(), "p");
+        assert_eq!(t_quantile(0.9, 0.5).unwrap_err().path(), "df");
+    }
+
+    #[test]
+    fn the_mean_and_sd_of_values_near_the_largest_doubles_are_finite() {
+        let s = summarise(&[Some(1e308); 3], 0.95, QuantileMethod::Type7).unwrap();
+        assert_eq!((s.mean, s.sd), (Some(1e308), Some(0.0)));
+        let wide = summarise(&[Some(-1e308), Some(1e308)], 0.95, QuantileMethod::Type7).unwrap();
+        assert_eq!(wide.mean, Some(0.0));
+        let sd = wide.sd.unwrap();
+        assert!((sd - 1e308 * 2f64.sqrt()).abs() < 1e-12 * sd, "{sd}");
+        // Ordinary values: the same as the textbook sums.
+        let v = [2.0, 4.0, 4.0, 5.0];
+        let s = summarise(&v.map(Some), 0.95, QuantileMethod::Type7).unwrap();
+        let mean = v.iter().sum::<f64>() / 4.0;
+        let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 3.0).sqrt();
+        assert!((s.mean.unwrap() - mean).abs() < 1e-15 && (s.sd.unwrap() - sd).abs() < 1e-15);
     }
 
     #[test]
@@ -756,6 +838,15 @@ mod tests {
         fn t_quantile_inverts_the_distribution(p in 0.01f64..0.99, df in 1.0f64..300.0) {
             let t = t_quantile(p, df).unwrap();
             proptest::prop_assert!((t_cdf(t, df) - p).abs() < 1e-10);
+        }
+
+        #[test]
+        fn t_quantiles_are_symmetric_and_increase_with_p(p in 0.5f64..0.999_999, dp in 1e-9f64..1e-3, df in 1.0f64..300.0) {
+            let (t, u) = (t_quantile(p, df).unwrap(), t_quantile(1.0 - p, df).unwrap());
+            proptest::prop_assert_eq!(t, -u);
+            if p + dp < 1.0 {
+                proptest::prop_assert!(t_quantile(p + dp, df).unwrap() > t);
+            }
         }
 
         #[test]
