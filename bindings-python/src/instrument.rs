@@ -91,12 +91,27 @@ impl NativeInstrument {
         })
     }
 
-    /// The scores of one set of answers (`{"sat01": 2, "svw01": "not_applicable"}` as JSON).
-    #[pyo3(signature = (answers_json, rules_json=None))]
-    fn score_json(&self, py: Python<'_>, answers_json: &str, rules_json: Option<&str>) -> PyResult<String> {
+    /// The scores of one set of answers, by item (`{"sat01": 2, "svw01": "not_applicable"}`).
+    #[pyo3(signature = (answers, rules_json=None))]
+    fn score_json<'py>(
+        &self,
+        py: Python<'py>,
+        answers: BTreeMap<String, Bound<'py, PyAny>>,
+        rules_json: Option<&str>,
+    ) -> PyResult<String> {
         crate::guard(py, || {
-            let answers: BTreeMap<String, Answer> = serde_json::from_str(answers_json)
-                .map_err(|e| errors::argument(py, "answers", &amimestrocel_dkd::json::describe(&e)))?;
+            // Each value read as a cell of `score_columns` reads it (core's `answer_of_cell`): an
+            // int or an integral float, None for no answer, "not_applicable" or "skipped"; a
+            // boolean or another value is the item's `invalid_answer`.
+            let mut read = BTreeMap::new();
+            for (item, value) in &answers {
+                let answer =
+                    self.inner.answer_of_cell(item, cell(value)?).map_err(|e| errors::instrument(py, e, None))?;
+                if let Some(answer) = answer {
+                    read.insert(item.clone(), answer);
+                }
+            }
+            let answers: BTreeMap<String, Answer> = read;
             let rules = rules(py, &self.inner, rules_json)?;
             to_json(py, &core::score(&self.inner, &answers, &rules).map_err(|e| errors::instrument(py, e, None))?)
         })

@@ -162,3 +162,20 @@ def flags(np: Any, name: str, value: Any) -> Any:
 
 # A day as text, as core's reader takes it (`date::parse_iso_date`): YYYY-MM-DD, whole.
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+
+
+def whole(value: Any, name: str, low: int, high: int) -> int:
+    """An argument that is a whole number from ``low`` to ``high`` (the range the native call
+    represents): a ``TypeError`` for anything but an int (a bool or a float is not one), an
+    ``InvalidInputError`` naming the argument outside the range (never Python's bare
+    ``OverflowError``)."""
+    import numbers
+
+    from .errors import InvalidInputError
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} is {type(value).__name__}, not a whole number")
+    if not low <= int(value) <= high:
+        raise InvalidInputError(f"{name}: must be a whole number from {low} to {high}", "invalid_argument",
+                                {"argument": name})
+    return int(value)

@@ -34,7 +34,7 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Seq
 import numpy as np
 
 from . import _native
-from ._columns import ISO_DAY
+from ._columns import ISO_DAY, whole
 from ._extras import require
 from .errors import InvalidInputError
 from .screening import _json_text
@@ -176,6 +176,8 @@ def wilson(events: int, n: int, level: float = 0.95) -> Proportion:
     >>> round(p.lower, 4), round(p.upper, 4)
     (0.0524, 0.3604)
     """
+    events = whole(events, "events", 0, 2**63 - 1)
+    n = whole(n, "n", 0, 2**63 - 1)
     estimate, lower, upper = _native.stats_wilson(events, n, level)
     return Proportion(events, n, 0, estimate, lower, upper)
 
@@ -473,6 +475,11 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
     if pd.api.types.is_numeric_dtype(sex) or pd.api.types.is_bool_dtype(sex):
         # As the Arrow path: SDTM's SEX is text, and a number is not guessed to be a code.
         raise TypeError(f"column {sc['SEX']} is {sex.dtype}, not sex text (F/M, female/male)")
+    for name, column in (("USUBJID", subjects[sc["USUBJID"]]), ("SEX", sex)):
+        missing = column.isna().to_numpy(dtype=bool)
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
     return list(index), (
         list(index), [str(x) for x in sex],
         _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False, tz=tz),
@@ -495,7 +502,24 @@ def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str], tz: Optional[
     analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
     unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
     return (participant, _days(labs[lc["ADT"]], "ADT", optional=False, tz=tz), analyte, analytes,
-            labs[lc["LBSTRESN"]].to_numpy(dtype=np.float64), unit, units)
+            _numbers(labs[lc["LBSTRESN"]], "LBSTRESN"), unit, units)
+
+
+def _numbers(column: Any, name: str) -> Any:
+    """A pandas column of results as float64 (a missing value is NaN, which the core reports as
+    the row's missing value): numbers only. Booleans and text are a ``TypeError`` naming the
+    column and the first such row: text is never read as a number, and True is not 1.0."""
+    pd = _pandas()
+    if pd.api.types.is_bool_dtype(column):
+        raise TypeError(f"column {name} is {column.dtype}, not numbers")
+    if pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = column.to_numpy(dtype=object)
+    for row, v in enumerate(values):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            continue
+        _number(v, name, row)
+    return np.array([np.nan if v is None or v is pd.NA else float(v) for v in values], dtype=np.float64)
 
 
 def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping[str, Any]] = None,
@@ -599,6 +623,8 @@ def derive(timelines: Iterable[Timeline], config: Optional[Mapping[str, Any]] = 
     """Derives every participant's endpoints in one call. A refused timeline raises
     :class:`~amimestrocel_dkd.errors.InvalidInputError` with its ``row`` (from 0) and ``path``;
     a refused reading :class:`~amimestrocel_dkd.errors.InvalidConfigError`."""
+    if isinstance(timelines, (str, bytes, Mapping)):
+        raise TypeError("timelines is a list of timelines (dicts or JSON texts), not one: pass [timeline]")
     texts = [_json_text(t, "a participant's timeline") for t in timelines]
     config_text = None if config is None else _json_text(config, "config")
     plan_text = None if plan is None else _json_text(plan, "plan")

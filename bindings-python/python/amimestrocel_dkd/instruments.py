@@ -297,8 +297,11 @@ class Instrument:
     def score(
         self, answers: Mapping[str, Answer], rules: Union[ScoreRules, Mapping[str, Any], None] = None
     ) -> Scores:
-        """The scores of one set of answers, by item id."""
-        return _scores(self._native.score_json(json.dumps(dict(answers)), _rules(rules)))
+        """The scores of one set of answers, by item id; each value read as a cell of
+        :func:`score_frame` is (an int or a whole float, None for no answer, ``"not_applicable"``
+        or ``"skipped"``; a boolean or anything else is ``InvalidInputError`` of kind
+        ``invalid_answer`` naming the item)."""
+        return _scores(self._native.score_json(dict(answers), _rules(rules)))
 
     def __repr__(self) -> str:
         return f"Instrument({self.id!r}, version={self.version!r})"
@@ -422,6 +425,13 @@ def score_frame(
     ``total`` and ``total_transformed``. A cell that is not an answer raises
     ``InvalidInputError`` with ``row`` and the item as ``path``."""
     pd = require("pandas", "score_frame")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"score_frame expects a pandas DataFrame, not {type(frame).__name__} "
+                        "(pyarrow and polars: .to_pandas() first)")
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        name = str(duplicated[0])
+        raise InvalidInputError(f"column {name!r} is given twice", "invalid_argument", {"argument": name})
     inst = instrument if isinstance(instrument, Instrument) else Instrument.bundled(instrument)
     items = [i for i in inst.item_ids if i in frame.columns]
     # pandas' missing markers (NaN, None, pd.NA, NaT) all become None: no answer.

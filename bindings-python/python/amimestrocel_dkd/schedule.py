@@ -31,6 +31,7 @@ import json
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
+from ._columns import whole
 from ._extras import require
 from .errors import InvalidInputError
 from .screening import _json_text
@@ -67,9 +68,9 @@ Day = Union[datetime.date, str]
 def _day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
-    except ValueError:  # a year beyond 9999, which the core represents and Python does not
+    except ValueError:  # a year before 1 or beyond 9999, which the core represents and Python does not
         raise InvalidInputError(
-            "a date of the schedule is beyond year 9999, the last that datetime.date represents",
+            "a date of the schedule is outside years 1 to 9999, the dates datetime.date represents",
             "date_out_of_range",
             {"path": ""},
         ) from None
@@ -310,8 +311,10 @@ def participants_from_tables(
     ``screening_date``: the column names are arguments) and one row per observation
     (``participant``, ``date``, ``activity``), as pandas DataFrames (or anything with
     ``to_dict("records")``). Missing dates (NaT, None) are absent fields. An observation whose
-    participant is not in the first table, or a participant listed twice, raises
-    :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its row: nothing is dropped. Observations keep their table order within a participant.
+    participant is not in the first table, a participant listed twice, or an id that is missing
+    or not text raises :class:`~amimestrocel_dkd.errors.InvalidInputError` naming its row:
+    nothing is dropped. Dates with a time zone are a ``TypeError`` (their day depends on the
+    zone: ``visit_status_table(..., tz=)`` reads them), as in :func:`visit_status_table`. Observations keep their table order within a participant.
 
     >>> import pandas as pd
     >>> people = pd.DataFrame({"id": ["S-1"], "first_infusion": [pd.Timestamp("2025-03-03")]})
@@ -320,7 +323,7 @@ def participants_from_tables(
     [{'date': '2025-03-03', 'activity': 'infusion'}]
     """
 
-    def day(value: Any) -> Optional[str]:
+    def day(value: Any, column: str) -> Optional[str]:
         if value is None or (isinstance(value, float) and value != value):
             return None
         if hasattr(value, "isoformat"):
@@ -329,20 +332,30 @@ def participants_from_tables(
                     return None
             except TypeError:
                 pass
+            if getattr(value, "tzinfo", None) is not None:
+                # As visit_status_table: an instant's day depends on the zone, never guessed.
+                raise TypeError(f"column {column} holds instants (with a time zone), whose day depends on the "
+                                "zone: convert them to local dates first, or use visit_status_table(..., tz=)")
             return str(value.isoformat())[:10]
         return str(value)
+
+    def text(value: Any, path: str) -> str:
+        # As visit_status_table: an identifier is text; a missing one or a number is refused.
+        if not isinstance(value, str):
+            raise InvalidInputError(f"{path}: is missing or not text", "invalid_schedule", {"path": path})
+        return value
 
     result: List[Dict[str, Any]] = []
     by_id: Dict[str, Dict[str, Any]] = {}
     for row in participants.to_dict("records"):
-        p: Dict[str, Any] = {"id": str(row[id]), "observations": []}
+        p: Dict[str, Any] = {"id": text(row[id], f"participants[{len(result)}].{id}"), "observations": []}
         for field, column in (
             ("first_infusion", first_infusion),
             ("planned_first_infusion", planned_first_infusion),
             ("screening_date", screening_date),
         ):
-            if column is not None and day(row.get(column)) is not None:
-                p[field] = day(row[column])
+            if column is not None and day(row.get(column), column) is not None:
+                p[field] = day(row[column], column)
         if p["id"] in by_id:
             raise InvalidInputError(
                 f"participants: the id of row {len(result)} is also an earlier row's",
@@ -352,14 +365,14 @@ def participants_from_tables(
         by_id[p["id"]] = p
         result.append(p)
     for n, row in enumerate(observations.to_dict("records")):
-        owner = by_id.get(str(row[participant]))
+        owner = by_id.get(text(row[participant], f"observations[{n}].{participant}"))
         if owner is None:
             raise InvalidInputError(
                 f"observations: row {n} names a participant the participants table does not have",
                 "invalid_schedule",
                 {"path": f"observations[{n}].{participant}"},
             )
-        owner["observations"].append({"date": day(row[date]), "activity": row[activity]})
+        owner["observations"].append({"date": day(row[date], date), "activity": row[activity]})
     return result
 
 
@@ -564,8 +577,8 @@ def to_ics(
         reference,
         stamp.isoformat(timespec="seconds"),
         times,
-        duration_minutes,
-        reminder_days_before,
+        whole(duration_minutes, "duration_minutes", 0, 2**32 - 1),
+        None if reminder_days_before is None else whole(reminder_days_before, "reminder_days_before", 0, 2**32 - 1),
         _json(plan, "plan"),
         _json(readings, "readings"),
     )

@@ -162,8 +162,8 @@ impl EndpointConfig {
     /// Reads a configuration from JSON (fields not given keep their defaults) and checks it.
     ///
     /// # Errors
-    /// [`EndpointError::InvalidJson`] for text that is not such an object,
-    /// [`EndpointError::InvalidConfig`] for a reading out of range.
+    /// [`EndpointError::InvalidConfig`] naming the field, for text that is not such an object
+    /// (an unknown reading, a wrong type) and for a reading out of range.
     ///
     /// # Examples
     /// ```
@@ -171,11 +171,15 @@ impl EndpointConfig {
     /// let c = EndpointConfig::from_json(r#"{"confirmation": {"rule": "after", "days": 28}}"#)?;
     /// assert_eq!(c.confirmation, Confirmation::After { days: 28 });
     /// assert!(EndpointConfig::from_json(r#"{"decline_fraction": 1.5}"#).is_err());
+    /// let unknown = EndpointConfig::from_json(r#"{"foo": 1}"#).unwrap_err();
+    /// assert_eq!((unknown.kind(), unknown.path()), ("invalid_config", "foo"));
     /// # Ok::<(), amimestrocel_dkd::endpoints::EndpointError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<EndpointConfig, EndpointError> {
+        // A configuration that does not read (an unknown reading, a wrong type) is the
+        // configuration's error, as a value out of range is.
         let config: EndpointConfig =
-            crate::json::read_tracked(text).map_err(|(path, reason)| EndpointError::InvalidJson { path, reason })?;
+            crate::json::read_tracked(text).map_err(|(path, reason)| EndpointError::InvalidConfig { path, reason })?;
         config.check()?;
         Ok(config)
     }

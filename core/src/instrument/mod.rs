@@ -113,8 +113,8 @@ pub enum InstrumentError {
         /// The item.
         item: String,
     },
-    /// A change to a completed session.
-    #[error("the session is completed: `{item}` cannot be changed")]
+    /// A change to a completed session (or a second completion).
+    #[error("{}", completed_text(item))]
     Completed {
         /// The item the change was for (empty for a second completion).
         item: String,
@@ -180,6 +180,15 @@ pub enum InstrumentError {
         /// What the system said.
         reason: String,
     },
+}
+
+/// The text of [`InstrumentError::Completed`]: the item a change was for, or a second completion.
+fn completed_text(item: &str) -> String {
+    if item.is_empty() {
+        "the session is already completed".to_owned()
+    } else {
+        format!("the session is completed: `{item}` cannot be changed")
+    }
 }
 
 impl InstrumentError {
@@ -301,11 +310,12 @@ impl Instrument {
             Cell::Float(f) if f.is_nan() => return Ok(None),
             Cell::Integer(v) => return self.answer_of(item, v).map(Some),
             Cell::Float(f) => {
-                // Whole and within ±9e18 (exact in f64 and in i64): the number it is.
-                if f.fract() != 0.0 || !(-9.0e18..=9.0e18).contains(&f) {
+                if f.fract() != 0.0 {
                     return Err(invalid("a number that is not whole"));
                 }
-                return self.answer_of(item, f as i64).map(Some);
+                // A whole number beyond i64 is beyond every scale: read as the nearest end of
+                // i64, which the scale check refuses as out of scale.
+                return self.answer_of(item, f.clamp(-9.0e18, 9.0e18) as i64).map(Some);
             }
             Cell::Text("not_applicable") => Answer::NotApplicable,
             Cell::Text("skipped") => Answer::Skipped,

@@ -213,9 +213,12 @@ pub fn score(
             max,
         });
     }
-    let total_min = sections.iter().map(|s| s.min).sum();
-    let total_max = sections.iter().map(|s| s.max).sum();
-    let total = if instrument.scoring.total { sections.iter().map(|s| s.raw).sum::<Option<f64>>() } else { None };
+    // Sums from +0 (Rust's float `sum` starts at −0, which an instrument without a scored
+    // section would report as a total of −0).
+    let total_min = sections.iter().fold(0.0, |sum, s| sum + s.min);
+    let total_max = sections.iter().fold(0.0, |sum, s| sum + s.max);
+    let total =
+        if instrument.scoring.total { sections.iter().try_fold(0.0, |sum, s| s.raw.map(|r| sum + r)) } else { None };
     Ok(Scores {
         total_transformed: total.and_then(|t| transform(t, total_min, total_max, rules.transform)),
         sections,

@@ -240,6 +240,34 @@ fn a_time_rfc_3339_cannot_write_is_refused_where_it_is_given() {
 }
 
 #[test]
+fn small_readings_say_what_they_mean() {
+    // A second completion says so (not "`` cannot be changed").
+    let t = tcm();
+    let mut s = Session::start(&t, "S-1", "w4", "en", t0()).unwrap();
+    for item in t.items().filter(|(_, i)| i.scored).map(|(_, i)| i.id.clone()).collect::<Vec<_>>() {
+        s.answer(&t, &item, 0, at(1)).unwrap();
+    }
+    s.complete(&t, at(2), &t.default_rules()).unwrap();
+    let again = s.complete(&t, at(3), &t.default_rules()).unwrap_err();
+    assert_eq!((again.kind(), again.to_string()), ("session_completed", "the session is already completed".to_owned()));
+    // A whole number beyond every scale is out of scale, not "not whole".
+    assert_eq!(t.answer_of_cell("fatigue", Cell::Float(2f64.powi(70))).unwrap_err().kind(), "answer_out_of_scale");
+    assert_eq!(t.answer_of_cell("fatigue", Cell::Float(-1e300)).unwrap_err().kind(), "answer_out_of_scale");
+    // An instrument without a scored section totals +0, not −0.
+    let mut v: serde_json::Value = serde_json::from_str(BUNDLED_TCM_DKD).unwrap();
+    for section in v["sections"].as_array_mut().unwrap() {
+        for item in section["items"].as_array_mut().unwrap() {
+            item["scored"] = serde_json::Value::Bool(false);
+        }
+    }
+    let unscored = Instrument::from_json(&v.to_string()).unwrap();
+    let scores = score(&unscored, &BTreeMap::new(), &unscored.default_rules()).unwrap();
+    for total in [scores.total_min, scores.total_max, scores.total.unwrap_or(0.0)] {
+        assert!(total == 0.0 && total.is_sign_positive(), "{total}");
+    }
+}
+
+#[test]
 fn a_definition_or_translation_with_text_after_it_is_refused() {
     let e = Instrument::from_json(&format!("{BUNDLED_DQOL}x")).unwrap_err();
     assert_eq!((e.kind(), e.path()), ("invalid_instrument", "."));
@@ -412,7 +440,8 @@ fn table_cells_are_answers_or_typed_errors() {
     assert_eq!(t.answer_of_cell("fatigue", Cell::Float(2.5)).unwrap_err().kind(), "invalid_answer");
     assert_eq!(t.answer_of_cell("fatigue", Cell::Bool(true)).unwrap_err().kind(), "invalid_answer");
     assert_eq!(t.answer_of_cell("fatigue", Cell::Integer(-2)).unwrap_err().kind(), "answer_out_of_scale");
-    assert_eq!(t.answer_of_cell("fatigue", Cell::Float(1e300)).unwrap_err().kind(), "invalid_answer");
+    assert_eq!(t.answer_of_cell("fatigue", Cell::Float(1e300)).unwrap_err().kind(), "answer_out_of_scale");
+    assert_eq!(t.answer_of_cell("fatigue", Cell::Float(f64::INFINITY)).unwrap_err().kind(), "invalid_answer");
     assert_eq!(t.check_columns(&["dry_mouth_throat", "fatigue"]).unwrap_err().path(), "hunger");
     let scored: Vec<&str> = t.items().filter(|(_, i)| i.scored).map(|(_, i)| i.id.as_str()).collect();
     assert!(t.check_columns(&scored).is_ok(), "tongue and pulse may be absent");
