@@ -3,6 +3,7 @@ implementations on the same data (lifelines for Kaplan-Meier, statsmodels for Wi
 scipy and numpy for t intervals and quantiles), the analysis datasets as DataFrames, and errors
 that name the timeline and field."""
 
+import json
 import math
 import random
 from typing import Any, Dict, List, Tuple, cast
@@ -527,3 +528,64 @@ def test_lab_endpoints_name_the_row_of_an_unknown_analyte_or_unit_and_refuse_num
         endpoints.lab_endpoints(bad_unit, subjects)
     with pytest.raises(TypeError, match="not sex text"):
         endpoints.lab_endpoints(labs.iloc[:1], subjects.assign(SEX=[2]))
+
+
+def test_lab_endpoints_reads_results_only_as_numbers_and_names_a_missing_sex() -> None:
+    subjects = pd.DataFrame({"USUBJID": ["P-1"], "SEX": ["F"], "BRTHDT": ["1960-05-01"],
+                             "TRTSDT": ["2025-03-03"], "LSTCNTDT": ["2025-12-01"]})
+    labs = pd.DataFrame({"USUBJID": ["P-1"], "ADT": ["2025-02-20"], "LBTESTCD": ["serum_creatinine"],
+                         "LBSTRESN": [1.2], "LBSTRESU": ["mg/dL"]})
+    for bad in ([True], ["1.6"], ["abc"]):
+        with pytest.raises(TypeError, match="LBSTRESN"):
+            endpoints.lab_endpoints(labs.assign(LBSTRESN=pd.Series(bad, dtype=object)), subjects)
+    as_objects = endpoints.lab_endpoints(labs.assign(LBSTRESN=pd.Series([1.2], dtype=object)), subjects)
+    assert float(as_objects.bds.AVAL.iloc[0]) == float(endpoints.lab_endpoints(labs, subjects).bds.AVAL.iloc[0])
+    with pytest.raises(InvalidInputError) as e:
+        endpoints.lab_endpoints(labs, subjects.assign(SEX=[None]))
+    assert e.value.details["argument"] == "SEX[0]"
+
+
+def test_derive_takes_a_list_of_timelines_and_names_a_bad_reading_as_configuration() -> None:
+    t = _timeline("A", [])
+    with pytest.raises(TypeError, match="list of timelines"):
+        endpoints.derive(t)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="list of timelines"):
+        endpoints.derive(json.dumps(t))
+    with pytest.raises(InvalidConfigError) as c:
+        endpoints.derive([t], config={"foo": 1})
+    assert c.value.path == "foo"
+    twice = dict(t, infusions=[{"date": t["first_infusion"]}, {"date": t["first_infusion"]}])
+    with pytest.raises(InvalidInputError) as e:
+        endpoints.derive([twice])
+    assert e.value.path == "infusions[1].date"
+
+
+def test_statistics_of_extreme_and_central_values() -> None:
+    assert endpoints.t_quantile(0.5, 5) == 0.0
+    assert endpoints.t_quantile(0.5000001, 5) == pytest.approx(2.634305522753727e-07, rel=1e-12)
+    with pytest.raises(InvalidInputError) as e:
+        endpoints.t_quantile(1.0, 5)
+    assert e.value.path == "p"
+    s = endpoints.summarise([1e308] * 3)
+    assert (s.mean, s.sd) == (1e308, 0.0)
+    with pytest.raises(InvalidInputError):
+        endpoints.wilson(-1, 3)
+    with pytest.raises(TypeError):
+        endpoints.wilson(True, 3)  # type: ignore[arg-type]
+
+
+def test_a_renaming_of_a_column_the_table_does_not_have_is_refused() -> None:
+    subjects = pd.DataFrame({"USUBJID": ["P-1"], "SEX": ["F"], "BRTHDT": ["1960-05-01"],
+                             "TRTSDT": ["2025-03-03"], "LSTCNTDT": ["2025-12-01"]})
+    labs = pd.DataFrame({"USUBJID": ["P-1"], "ADT": ["2025-02-20"], "LBTESTCD": ["serum_creatinine"],
+                         "LBSTRESN": [1.2], "LBSTRESU": ["mg/dL"]})
+    with pytest.raises(KeyError, match="LBDTC"):
+        endpoints.lab_endpoints(labs, subjects, lab_columns={"LBDTC": "ADT"})
+    with pytest.raises(KeyError, match="subject_columns"):
+        endpoints.lab_endpoints(labs, subjects, subject_columns={"SEXX": "SEX"})
+
+
+def test_kaplan_meier_intervals_at_survival_1_and_0_are_the_point() -> None:
+    km = endpoints.kaplan_meier([1.0, 2.0, 2.0], [False, True, True])
+    assert (km.lower.iloc[0], km.upper.iloc[0]) == (1.0, 1.0)
+    assert (km.lower.iloc[-1], km.upper.iloc[-1]) == (0.0, 0.0)

@@ -299,3 +299,65 @@ def test_any_sequence_leaves_a_resumable_session_or_a_typed_error(ops: List[Any]
             assert e.kind in ins.ERROR_KINDS or e.kind == "invalid_argument"
             assert s.to_json() == before
         assert ins.Session.resume(dqol, s.to_json()).answers() == s.answers()
+
+
+def test_a_save_with_text_after_it_and_a_time_rfc_3339_cannot_write_are_refused() -> None:
+    dqol = ins.dqol()
+    saved = ins.Session.start(dqol, "S", "v", "en", T0).to_json()
+    for tail in ["garbage", saved]:
+        with pytest.raises(dkd.InvalidInputError) as e:
+            ins.Session.resume(dqol, saved + tail)
+        assert e.value.kind == "corrupt_save"
+    for beyond in ["+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"]:
+        try:
+            ins.Session.start(dqol, "S", "v", "en", beyond)
+        except dkd.InvalidInputError as refused:
+            assert refused.path == "at" or refused.kind == "invalid_argument", refused
+        else:
+            raise AssertionError(f"{beyond} was accepted")
+
+
+def test_score_reads_answers_as_score_frame_reads_cells() -> None:
+    dqol = ins.dqol()
+    assert dqol.score({"sat01": 2.0}).sections == dqol.score({"sat01": 2}).sections
+    assert dqol.score({"sat01": None}).sections == dqol.score({}).sections
+    with pytest.raises(dkd.InvalidInputError) as e:
+        dqol.score({"sat01": True})
+    assert (e.value.kind, e.value.path) == ("invalid_answer", "sat01")
+    with pytest.raises(dkd.InvalidInputError) as e:
+        dqol.score({"sat01": 2**70})
+    assert (e.value.kind, e.value.path) == ("answer_out_of_scale", "sat01")
+
+
+def test_score_frame_takes_a_pandas_frame_with_one_column_per_item() -> None:
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    tcm = ins.tcm_dkd()
+    frame = pd.DataFrame([{i: 0 for i in tcm.item_ids}])
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        ins.score_frame(pa.Table.from_pandas(frame), tcm)
+    twice = pd.concat([frame, frame[["fatigue"]]], axis=1)
+    with pytest.raises(dkd.InvalidInputError) as e:
+        ins.score_frame(twice, tcm)
+    assert e.value.details["argument"] == "fatigue"
+
+
+def test_a_second_completion_says_the_session_is_already_completed() -> None:
+    tcm = ins.tcm_dkd()
+    s = ins.Session.start(tcm, "S", "w4", "en", T0)
+    for item in tcm.item_ids:
+        try:
+            s.answer(item, 0, T0)
+        except dkd.InvalidInputError:
+            pass  # an item whose scale has no 0
+    s.complete(T0)
+    with pytest.raises(dkd.InvalidInputError) as e:
+        s.complete(T0)
+    assert str(e.value) == "the session is already completed"
+
+
+def test_a_session_store_takes_a_path(tmp_path: pathlib.Path) -> None:
+    dqol = ins.dqol()
+    store = ins.SessionStore(tmp_path / "s.json")
+    store.save(ins.Session.start(dqol, "S", "v", "en", T0))
+    assert store.load(dqol).recovered_from is None

@@ -305,3 +305,47 @@ def test_a_calendar_beyond_what_pandas_dates_hold_is_an_input_error_naming_the_c
     late = {"id": "S-1", "first_infusion": "2261-12-01", "observations": []}
     with pytest.raises(errors.InvalidInputError, match="target: a date beyond what datetime64"):
         schedule.visit_status_frame([late], "2262-01-01")
+
+
+def test_months_from_a_late_last_infusion_carry_its_delay_once() -> None:
+    # First infusion 31 January 2024; the last infusion (w24, day 168) given on day 170.
+    def day(n: int) -> str:
+        return (datetime.date(2024, 1, 31) + datetime.timedelta(days=n - 1)).isoformat()
+
+    p = {"id": "S", "first_infusion": day(1),
+         "observations": [{"date": day(d), "activity": "infusion"} for d in (1, 14, 28, 56, 84, 112, 140, 170)]}
+    for readings in ({"follow_up_from": "last_infusion"},
+                     {"follow_up_from": "last_infusion", "delayed_infusion": "shifts_later"}):
+        status = schedule.visit_status(p, day(200), readings=readings)
+        assert status.visit("m12").target == datetime.date(2025, 7, 18), readings
+
+
+def test_table_ids_are_text_and_instants_need_their_zone() -> None:
+    obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-03"], "activity": ["infusion"]})
+    for bad in (None, 7):
+        people = pd.DataFrame({"id": [bad], "first_infusion": ["2025-03-03"]}, dtype=object)
+        with pytest.raises(dkd.InvalidInputError) as e:
+            schedule.participants_from_tables(people, obs)
+        assert e.value.path == "participants[0].id"
+    people = pd.DataFrame({"id": ["S-1"], "first_infusion": [pd.Timestamp("2025-03-02T17:00Z")]})
+    with pytest.raises(TypeError, match="time zone"):
+        schedule.participants_from_tables(people, obs)
+
+
+def test_ics_whole_number_arguments_are_checked() -> None:
+    p = {"id": "S", "first_infusion": "2025-03-03"}
+    stamp = datetime.datetime(2025, 3, 1, 8, 0)
+    for bad in (-5, 10**12):
+        with pytest.raises(dkd.InvalidInputError) as e:
+            schedule.to_ics(p, "2025-03-03", stamp=stamp, duration_minutes=bad)
+        assert e.value.details["argument"] == "duration_minutes"
+    with pytest.raises(dkd.InvalidInputError):
+        schedule.to_ics(p, "2025-03-03", stamp=stamp, reminder_days_before=-1)
+    with pytest.raises(TypeError):
+        schedule.to_ics(p, "2025-03-03", stamp=stamp, duration_minutes=1.5)  # type: ignore[arg-type]
+
+
+def test_a_blank_participant_id_is_refused() -> None:
+    with pytest.raises(dkd.InvalidInputError) as e:
+        schedule.visit_status({"id": " ", "first_infusion": "2025-03-03"}, "2025-03-10")
+    assert e.value.path == "id"

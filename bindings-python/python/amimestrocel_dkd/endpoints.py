@@ -568,6 +568,12 @@ def lab_endpoints(labs: DataFrame, subjects: DataFrame, config: Optional[Mapping
     caller = labs
     if _arrow.kind_of(labs) == "pandas":
         _pandas()  # a pandas caller gets DataFrames; say so early if pandas is missing
+    for given, known, argument in ((lab_columns, LAB_COLUMNS, "lab_columns"),
+                                   (subject_columns, SUBJECT_COLUMNS, "subject_columns")):
+        unknown = sorted(set(given or {}) - set(known))
+        if unknown:
+            # A misspelt renaming would otherwise be ignored and the default column read.
+            raise KeyError(f"{argument}: {unknown[0]!r} is not one of {sorted(known)}")
     lc = {**LAB_COLUMNS, **(lab_columns or {})}
     sc = {**SUBJECT_COLUMNS, **(subject_columns or {})}
     _zone(tz)  # an unknown zone is refused before any column is read, whether one needs it or not

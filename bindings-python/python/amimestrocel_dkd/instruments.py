@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Union
 
 from . import _native
@@ -397,8 +398,8 @@ class SessionStore:
     ever removing it and keeps the good save before it; a load falls back to that one when the
     file is damaged."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        self.path = os.fspath(path)
 
     def save(self, session: Session) -> None:
         session._native.save(self.path)

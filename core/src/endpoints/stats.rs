@@ -348,6 +348,12 @@ pub fn kaplan_meier(
 }
 
 fn confidence(s: f64, greenwood_sum: f64, z: f64, interval: KmInterval) -> Option<(f64, f64)> {
+    // An estimate of 1 (no event yet: Greenwood's variance is 0) or of 0 (every one at risk had
+    // the event) has the degenerate interval [S, S], in either form, as lifelines reports it;
+    // log(−log S) is not defined there.
+    if s >= 1.0 || s <= 0.0 {
+        return Some((s, s));
+    }
     if !greenwood_sum.is_finite() {
         return None;
     }
@@ -357,9 +363,6 @@ fn confidence(s: f64, greenwood_sum: f64, z: f64, interval: KmInterval) -> Optio
             Some(((s - half).max(0.0), (s + half).min(1.0)))
         }
         KmInterval::LogLog => {
-            if s <= 0.0 || s >= 1.0 {
-                return None;
-            }
             // Var(log(−log S)) = Σ d/(n(n−d)) / (log S)².
             let log_s = s.ln();
             let half = z * greenwood_sum.sqrt() / log_s.abs();
@@ -789,6 +792,16 @@ mod tests {
     #[test]
     fn summary_refuses_nan() {
         assert!(summarise(&[Some(f64::NAN)], 0.95, QuantileMethod::Type7).is_err());
+    }
+
+    #[test]
+    fn kaplan_meier_intervals_at_survival_1_and_0_are_the_point_as_lifelines_gives_them() {
+        for interval in [KmInterval::LogLog, KmInterval::Linear] {
+            // A censoring before any event: S = 1; then every one left has the event: S = 0.
+            let km = kaplan_meier(&[1.0, 2.0, 2.0], &[false, true, true], 0.95, interval).unwrap();
+            assert_eq!((km.steps[0].survival, km.steps[0].ci), (1.0, Some((1.0, 1.0))));
+            assert_eq!((km.steps[1].survival, km.steps[1].ci), (0.0, Some((0.0, 0.0))));
+        }
     }
 
     #[test]

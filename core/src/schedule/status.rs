@@ -355,7 +355,7 @@ impl ParticipantSchedule {
     /// the settled visits and the next visit.
     ///
     /// # Errors
-    /// [`ScheduleError::Input`] without a study day 1 or when the dates do not hold together
+    /// [`ScheduleError::Input`] for a blank id, without a study day 1 or when the dates do not hold together
     /// ([`ParticipantSchedule::check_dates`]: nothing is dropped, a bad date is refused);
     /// [`ScheduleError::DateOutOfRange`] when a visit's date is beyond what the library
     /// represents.
@@ -374,6 +374,10 @@ impl ParticipantSchedule {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
+        if self.id.trim().is_empty() {
+            // Every other reader of a participant refuses a blank id (endpoints, screening).
+            return Err(ScheduleError::input("id", "must not be empty".to_owned()));
+        }
         let anchor = self.anchor()?;
         self.check_dates(on)?;
         let observed = &self.observations;

@@ -120,6 +120,13 @@ fn months_from_a_late_last_infusion_carry_its_delay_once_when_delays_also_shift(
 }
 
 #[test]
+fn a_blank_participant_id_is_refused() {
+    let mut p = participant(d(2025, 3, 3), &[]);
+    p.id = "  ".to_owned();
+    assert_eq!(p.status(&plan(), d(2025, 3, 3)).unwrap_err().path(), "id");
+}
+
+#[test]
 fn an_observation_goes_to_every_visit_sharing_the_nearest_target() {
     let s = participant(d(2025, 3, 3), &[(d(2025, 3, 30), "dqol")]).status(&plan(), d(2025, 3, 30)).unwrap();
     assert_eq!(s.assignments[0].visits, ["d28", "w4"]);
