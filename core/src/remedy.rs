@@ -50,24 +50,17 @@ pub trait ReportedError: std::error::Error {
     }
 }
 
-// A value given outside any record (a lab value, an age, an eGFR input): fix the input; no field.
-impl ReportedError for LabError {
-    fn kind(&self) -> &'static str {
-        LabError::kind(self)
-    }
+/// A value given outside any record (a lab value, an age, an eGFR input): fix the input; no field.
+macro_rules! input_without_field {
+    ($($error:ty),*) => {$(
+        impl ReportedError for $error {
+            fn kind(&self) -> &'static str {
+                <$error>::kind(self)
+            }
+        }
+    )*};
 }
-
-impl ReportedError for DemographicsError {
-    fn kind(&self) -> &'static str {
-        DemographicsError::kind(self)
-    }
-}
-
-impl ReportedError for EgfrError {
-    fn kind(&self) -> &'static str {
-        EgfrError::kind(self)
-    }
-}
+input_without_field!(LabError, DemographicsError, EgfrError);
 
 // A screening record's field: fix the input, at its path.
 impl ReportedError for RecordError {
