@@ -548,7 +548,7 @@ def test_lab_endpoints_reads_results_only_as_numbers_and_names_a_missing_sex() -
 def test_derive_takes_a_list_of_timelines_and_names_a_bad_reading_as_configuration() -> None:
     t = _timeline("A", [])
     with pytest.raises(TypeError, match="list of timelines"):
-        endpoints.derive(t)  # type: ignore[arg-type]
+        endpoints.derive(t)
     with pytest.raises(TypeError, match="list of timelines"):
         endpoints.derive(json.dumps(t))
     with pytest.raises(InvalidConfigError) as c:
@@ -571,7 +571,7 @@ def test_statistics_of_extreme_and_central_values() -> None:
     with pytest.raises(InvalidInputError):
         endpoints.wilson(-1, 3)
     with pytest.raises(TypeError):
-        endpoints.wilson(True, 3)  # type: ignore[arg-type]
+        endpoints.wilson(True, 3)
 
 
 def test_a_renaming_of_a_column_the_table_does_not_have_is_refused() -> None:

@@ -296,7 +296,7 @@ class Instrument:
         return result
 
     def score(
-        self, answers: Mapping[str, Answer], rules: Union[ScoreRules, Mapping[str, Any], None] = None
+        self, answers: Mapping[str, Union[Answer, float, None]], rules: Union[ScoreRules, Mapping[str, Any], None] = None
     ) -> Scores:
         """The scores of one set of answers, by item id; each value read as a cell of
         :func:`score_frame` is (an int or a whole float, None for no answer, ``"not_applicable"``
