@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use super::config::{EgfrSource, MissingRule, VisitValue};
 use super::outcomes::{self, AdverseEventSummary, EventTime, Landmark};
@@ -659,18 +660,26 @@ pub(crate) fn study_day(date: NaiveDate, day_one: NaiveDate) -> i64 {
 }
 
 /// What rules 1–3 of the module make of one parameter's values, by position (values in the
-/// order entered): the baseline, the visit of each value, and which value is each visit's
-/// analysis value. Both the per-participant derivation and the lab table
-/// ([`super::lab_table`]) build their rows from it, so the rules are written once.
+/// order entered): the baseline, the visits of each value, and each visit's analysis value.
+/// Both the per-participant derivation and the lab table ([`super::lab_table`]) build their
+/// rows from it, so the rules are written once.
 pub(crate) struct Analysed {
     /// The baseline value (rule 1).
     pub baseline: Option<usize>,
-    /// The visit of each value (an index into the visits given), none for the baseline, a
-    /// value on or before day 1, or one in no window (rule 2).
-    pub visit: Vec<Option<usize>>,
-    /// Whether each value is its visit's analysis value (rule 3); the baseline is not marked
+    /// The visits of each value (indices into the visits given): none for the baseline, a
+    /// value on or before day 1, or one in no window; two or more when visits share the
+    /// nearest target (d28 and w4: one DQOL counts for both, as in the schedule) (rule 2).
+    pub visits: Vec<SmallVec<[usize; 2]>>,
+    /// Each visit's analysis value (rule 3), by the value's position; the baseline is not
     /// here (it is always analysed).
-    pub analysis: Vec<bool>,
+    pub best: Vec<Option<usize>>,
+}
+
+impl Analysed {
+    /// Whether value `value` is visit `visit`'s analysis value.
+    pub fn is_analysis(&self, value: usize, visit: usize) -> bool {
+        self.best.get(visit).copied().flatten() == Some(value)
+    }
 }
 
 /// Rules 1–3 for values dated `dates` (in the order entered), against `visits` (those
@@ -693,10 +702,18 @@ pub(crate) fn analyse_dates(
         .max_by_key(|(i, d)| (**d, *i))
         .map(|(i, _)| i);
     // Rule 2.
-    let visit: Vec<Option<usize>> = dates
+    let visit: Vec<SmallVec<[usize; 2]>> = dates
         .iter()
         .enumerate()
-        .map(|(i, date)| if Some(i) == baseline || *date <= day_one { None } else { visit_for(*date, visits) })
+        .map(
+            |(i, date)| {
+                if Some(i) == baseline || *date <= day_one {
+                    SmallVec::new()
+                } else {
+                    visits_for(*date, visits)
+                }
+            },
+        )
         .collect();
     // Rule 3: the analysis value of each visit, the value ranked first by this key.
     let rank = |i: usize, target: NaiveDate| {
@@ -710,18 +727,15 @@ pub(crate) fn analyse_dates(
     };
     // One pass over the values: the best so far of each visit (value, its rank).
     let mut best: Vec<Option<usize>> = vec![None; visits.len()];
-    for (i, k) in visit.iter().enumerate() {
-        let Some(k) = *k else { continue };
-        let target = visits[k].target;
-        if best[k].is_none_or(|b| rank(i, target) < rank(b, target)) {
-            best[k] = Some(i);
+    for (i, ks) in visit.iter().enumerate() {
+        for &k in ks {
+            let target = visits[k].target;
+            if best[k].is_none_or(|b| rank(i, target) < rank(b, target)) {
+                best[k] = Some(i);
+            }
         }
     }
-    let mut analysis = vec![false; dates.len()];
-    for i in best.into_iter().flatten() {
-        analysis[i] = true;
-    }
-    Analysed { baseline, visit, analysis }
+    Analysed { baseline, visits: visit, best }
 }
 
 /// The visits that plan `assessment`, baseline excluded (their positions in the calendar):
@@ -747,40 +761,40 @@ fn analyse(
     let baseline = analysed.baseline;
     let base = baseline.map(|i| param.values[i].1);
     let label = param.label.to_string();
-    let mut rows: Vec<AnalysisRow> = param
-        .values
-        .iter()
-        .enumerate()
-        .map(|(i, (date, value, src))| {
-            let after = *date > day_one;
-            let avisit = if Some(i) == baseline {
-                Some("baseline".to_owned())
-            } else {
-                analysed.visit[i].map(|k| visits[k].visit.clone())
-            };
-            let (chg, pchg, r2base) = match (base, after) {
-                (Some(b), true) => change(*value, b),
-                _ => (None, None, None),
-            };
-            AnalysisRow {
-                usubjid: usubjid.to_owned(),
-                paramcd: param.code.clone(),
-                param: label.clone(),
-                avisit,
-                adt: *date,
-                ady: study_day(*date, day_one),
-                aval: *value,
-                base,
-                chg,
-                pchg,
-                r2base,
-                ablfl: Some(i) == baseline,
-                anl01fl: Some(i) == baseline || analysed.analysis[i],
-                dtype: None,
-                src: src.to_string(),
+    let mut rows: Vec<AnalysisRow> = Vec::with_capacity(param.values.len());
+    for (i, (date, value, src)) in param.values.iter().enumerate() {
+        let (chg, pchg, r2base) = match (base, *date > day_one) {
+            (Some(b), true) => change(*value, b),
+            _ => (None, None, None),
+        };
+        let row = |avisit: Option<String>, anl01fl: bool| AnalysisRow {
+            usubjid: usubjid.to_owned(),
+            paramcd: param.code.clone(),
+            param: label.clone(),
+            avisit,
+            adt: *date,
+            ady: study_day(*date, day_one),
+            aval: *value,
+            base,
+            chg,
+            pchg,
+            r2base,
+            ablfl: Some(i) == baseline,
+            anl01fl,
+            dtype: None,
+            src: src.to_string(),
+        };
+        if Some(i) == baseline {
+            rows.push(row(Some("baseline".to_owned()), true));
+        } else if analysed.visits[i].is_empty() {
+            rows.push(row(None, false));
+        } else {
+            // One row per visit the value counts for (two when visits share its target).
+            for &k in &analysed.visits[i] {
+                rows.push(row(Some(visits[k].visit.clone()), analysed.is_analysis(i, k)));
             }
-        })
-        .collect();
+        }
+    }
     if config.missing == MissingRule::LastObservationCarriedForward {
         carry_forward(&mut rows, &visits, base, day_one);
     }
@@ -798,15 +812,15 @@ pub(crate) fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option
     }
 }
 
-/// The visit whose window holds `date` (its index in `visits`), the nearest target first, the
-/// earlier of two as near.
-fn visit_for(date: NaiveDate, visits: &[&ScheduledVisit]) -> Option<usize> {
-    visits
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.window().contains(date))
-        .min_by_key(|(_, v)| ((date - v.target).num_days().abs(), v.target))
-        .map(|(k, _)| k)
+/// The visits whose window holds `date` (their indices in `visits`) with the nearest target,
+/// the earlier of two targets as near; every visit of that target (d28 and w4 share day 28).
+fn visits_for(date: NaiveDate, visits: &[&ScheduledVisit]) -> SmallVec<[usize; 2]> {
+    let holding = || visits.iter().enumerate().filter(|(_, v)| v.window().contains(date));
+    let nearest = holding().map(|(_, v)| ((date - v.target).num_days().abs(), v.target)).min();
+    match nearest {
+        Some((_, target)) => holding().filter(|(_, v)| v.target == target).map(|(k, _)| k).collect(),
+        None => SmallVec::new(),
+    }
 }
 
 fn carry_forward(rows: &mut Vec<AnalysisRow>, visits: &[&ScheduledVisit], base: Option<f64>, day_one: NaiveDate) {

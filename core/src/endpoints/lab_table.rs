@@ -618,20 +618,32 @@ impl<'p> Part<'p> {
                     Some(b) if date > day_one => change(value, b),
                     _ => (None, None, None),
                 };
-                let avisit = if is_base { self.baseline_visit } else { analysed.visit[i].map(|k| visit_index[k]) };
+                // The row's visit and flag: the baseline; else one row per visit the value counts
+                // for (two when visits share its target), or one row of no visit.
+                let mut row_visits: smallvec::SmallVec<[(Option<usize>, bool); 2]> = smallvec::SmallVec::new();
+                if is_base {
+                    row_visits.push((self.baseline_visit, true));
+                } else if analysed.visits[i].is_empty() {
+                    row_visits.push((None, false));
+                } else {
+                    row_visits
+                        .extend(analysed.visits[i].iter().map(|&k| (Some(visit_index[k]), analysed.is_analysis(i, k))));
+                }
                 let out = &mut self.out;
-                out.participant.push(who);
-                out.param.push(code);
-                out.avisit.push(avisit.and_then(|v| u16::try_from(v).ok()));
-                out.adt.push(date);
-                out.ady.push(study_day(date, day_one));
-                out.aval.push(value);
-                out.base.push(base);
-                out.chg.push(chg);
-                out.pchg.push(pchg);
-                out.r2base.push(r2base);
-                out.ablfl.push(is_base);
-                out.anl01fl.push(is_base || analysed.analysis[i]);
+                for (avisit, anl01fl) in row_visits {
+                    out.participant.push(who);
+                    out.param.push(code);
+                    out.avisit.push(avisit.and_then(|v| u16::try_from(v).ok()));
+                    out.adt.push(date);
+                    out.ady.push(study_day(date, day_one));
+                    out.aval.push(value);
+                    out.base.push(base);
+                    out.chg.push(chg);
+                    out.pchg.push(pchg);
+                    out.r2base.push(r2base);
+                    out.ablfl.push(is_base);
+                    out.anl01fl.push(anl01fl);
+                }
                 if is_egfr {
                     egfr.push(EgfrPoint { adt: date, aval: value, base, observed: true, ablfl: is_base });
                 }

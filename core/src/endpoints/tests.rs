@@ -313,6 +313,23 @@ fn questionnaire_scores_become_parameters_with_their_codes() {
 }
 
 #[test]
+fn a_value_on_a_target_two_visits_share_counts_for_both_as_in_the_schedule() {
+    // Day 28 (30 March 2025) is the target of d28 and of w4: one DQOL counts for both visits,
+    // one row each, each its visit's analysis value; a DQOL on day 32 only for w4.
+    let q = r#""questionnaires": [
+        {"date": "2025-03-03", "instrument": "dqol", "score": "total", "value": 100},
+        {"date": "2025-03-30", "instrument": "dqol", "score": "total", "value": 90}]"#;
+    let p = derived(q, &EndpointConfig::default());
+    let day_28: Vec<(Option<&str>, bool)> =
+        rows(&p, "DQOLTOT").iter().filter(|r| r.ady == 28).map(|r| (r.avisit.as_deref(), r.anl01fl)).collect();
+    assert_eq!(day_28, [(Some("d28"), true), (Some("w4"), true)]);
+    let later = r#""questionnaires": [{"date": "2025-04-03", "instrument": "dqol", "score": "total", "value": 90}]"#;
+    let p = derived(later, &EndpointConfig::default());
+    let visits: Vec<Option<&str>> = rows(&p, "DQOLTOT").iter().map(|r| r.avisit.as_deref()).collect();
+    assert_eq!(visits, [Some("w4")]);
+}
+
+#[test]
 fn a_participant_never_dosed_is_outside_the_analysis_set_and_says_so() {
     let json = r#"{"schema_version": 1, "id": "P", "sex": "male", "birth_date": "1950-01-01", "last_contact": "2025-03-01",
         "labs": [{"date": "2025-02-01", "analyte": "hba1c", "value": 8, "unit": "%"}]}"#;
