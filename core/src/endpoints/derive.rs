@@ -273,7 +273,7 @@ pub fn derive(
     let Some(day_one) = t.first_infusion else {
         return Ok(not_dosed(timeline));
     };
-    let calendar = Calendar::build(plan, day_one, false)?;
+    let calendar = participant_calendar(t, plan, day_one)?;
     let visit_of = |id: &str, field: &str| {
         calendar.visit(id).ok_or_else(|| EndpointError::InvalidConfig {
             path: field.to_owned(),
@@ -647,6 +647,37 @@ fn computed_uacr(timeline: &CheckedTimeline, unusable: &mut Vec<Unusable>) -> Ve
         }
     }
     out
+}
+
+/// The participant's calendar as the schedule makes it: from day 1 and, under the readings that
+/// depend on them (`delayed_infusion = shifts_later`, `follow_up_from = last_infusion`), from
+/// the infusions given, assigned to their visits by the schedule's rules (`docs/schedule.md`),
+/// so that visit windows, landmarks and the end of follow-up are the schedule's.
+fn participant_calendar(
+    t: &super::ParticipantTimeline,
+    plan: &ScheduleConfig,
+    day_one: NaiveDate,
+) -> Result<Calendar, EndpointError> {
+    use crate::schedule::{Activity, DelayedInfusion, FollowUpFrom, Observation, ParticipantSchedule};
+    let readings = &plan.readings;
+    if readings.delayed_infusion != DelayedInfusion::ShiftsLater
+        && readings.follow_up_from != FollowUpFrom::LastInfusion
+    {
+        return Ok(Calendar::build(plan, day_one, false)?);
+    }
+    // Every infusion, the first included (a timeline may list none but the first).
+    let mut given: Vec<NaiveDate> = t.infusions.iter().map(|i| i.date).collect();
+    if !given.contains(&day_one) {
+        given.push(day_one);
+    }
+    let schedule = ParticipantSchedule {
+        id: t.id.clone(),
+        first_infusion: Some(day_one),
+        planned_first_infusion: None,
+        observations: given.into_iter().map(|date| Observation { date, activity: Activity::Infusion }).collect(),
+        screening_date: None,
+    };
+    Ok(schedule.calendar(plan, t.last_contact.max(day_one))?)
 }
 
 /// Study day, SDTM style: day 1 is `day_one`, the day before it −1 (there is no day 0).

@@ -297,6 +297,22 @@ impl<'a> LabTable<'a> {
                 reason: "a lab table takes observed values only; carry values forward from timelines".to_owned(),
             });
         }
+        // The readings that move visits by the infusions given need each infusion's date, which
+        // a lab table does not hold: refused, not computed on the planned calendar.
+        let readings = &plan.readings;
+        for (path, needs) in [
+            ("delayed_infusion", readings.delayed_infusion == crate::schedule::DelayedInfusion::ShiftsLater),
+            ("follow_up_from", readings.follow_up_from == crate::schedule::FollowUpFrom::LastInfusion),
+        ] {
+            if needs {
+                return Err(EndpointError::InvalidConfig {
+                    path: path.to_owned(),
+                    reason: "moves visits by the infusions given, which a lab table does not hold; derive from \
+                             timelines with their infusions"
+                        .to_owned(),
+                });
+            }
+        }
         if u32::try_from(subjects.len()).is_err() {
             return Err(EndpointError::value("subjects", "more than 4 294 967 295 subjects"));
         }

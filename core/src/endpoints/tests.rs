@@ -330,6 +330,44 @@ fn a_value_on_a_target_two_visits_share_counts_for_both_as_in_the_schedule() {
 }
 
 #[test]
+fn visits_moved_by_the_infusions_given_are_where_the_schedule_puts_them() {
+    // w24 (study day 168) given 8 days late, on day 176.
+    let day = |n: u64| chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap() + chrono::Days::new(n - 1);
+    let infusions: Vec<String> =
+        [1, 14, 28, 56, 84, 112, 140, 176].iter().map(|&n| format!(r#"{{"date": "{}"}}"#, day(n))).collect();
+    let extra = format!(r#""infusions": [{}]"#, infusions.join(", "));
+    let checked = timeline(&extra).check().unwrap();
+    for readings in [r#"{"follow_up_from": "last_infusion"}"#, r#"{"delayed_infusion": "shifts_later"}"#] {
+        let plan = ScheduleConfig::bundled().unwrap().with_readings_json(readings).unwrap();
+        let p = derive(&checked, &plan, &EndpointConfig::default()).unwrap();
+        let schedule = crate::schedule::ParticipantSchedule::from_json(&format!(
+            r#"{{"id": "P-1", "first_infusion": "{}", "observations": [{}]}}"#,
+            day(1),
+            infusions.iter().map(|i| i.replace('}', r#", "activity": "infusion"}"#)).collect::<Vec<_>>().join(", ")
+        ))
+        .unwrap()
+        .calendar(&plan, day(400))
+        .unwrap();
+        for landmark in &p.landmarks {
+            assert_eq!(landmark.date, schedule.visit(&landmark.visit).unwrap().target, "{readings} {}", landmark.visit);
+        }
+        assert_ne!(
+            schedule.visit("m12").unwrap().target,
+            crate::schedule::Calendar::build(&plan, day(1), false).unwrap().visit("m12").unwrap().target,
+            "{readings}: the infusions moved month 12"
+        );
+    }
+}
+
+#[test]
+fn a_lab_table_refuses_readings_that_need_each_infusion() {
+    let plan =
+        ScheduleConfig::bundled().unwrap().with_readings_json(r#"{"delayed_infusion": "shifts_later"}"#).unwrap();
+    let e = crate::endpoints::derive_lab_table(&[], &[], &plan, &EndpointConfig::default()).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_config", "delayed_infusion"));
+}
+
+#[test]
 fn a_participant_never_dosed_is_outside_the_analysis_set_and_says_so() {
     let json = r#"{"schema_version": 1, "id": "P", "sex": "male", "birth_date": "1950-01-01", "last_contact": "2025-03-01",
         "labs": [{"date": "2025-02-01", "analyte": "hba1c", "value": 8, "unit": "%"}]}"#;
