@@ -283,11 +283,15 @@ pub fn derive(
     let end = visit_of(&config.follow_up_end, "follow_up_end")?.target;
     let landmark_visits = config.landmarks.iter().map(|id| visit_of(id, "landmarks")).collect::<Result<Vec<_>, _>>()?;
 
+    // A visit is closed (due) once its window has ended by the last contact, and every visit
+    // is after a withdrawal or a death: what the summaries count as missing and what carrying
+    // forward fills.
+    let closed = |v: &ScheduledVisit| t.withdrawal.is_some() || t.death.is_some() || v.window_last <= t.last_contact;
     let mut unusable = Vec::new();
     let params = parameters(timeline, config, &mut unusable);
     let mut rows = Vec::new();
     for param in &params {
-        rows.extend(analyse(&t.id, param, day_one, &calendar, config));
+        rows.extend(analyse(&t.id, param, day_one, &calendar, config, &closed));
     }
     let egfr_code = match config.egfr_source {
         EgfrSource::Recomputed => "EGFR",
@@ -312,12 +316,7 @@ pub fn derive(
         unconfirmed_decline,
         adverse_events: outcomes::adverse_events(t, day_one, config),
         malignancy_within_window: outcomes::malignancy_within_window(t, day_one, config),
-        visits_closed: calendar
-            .visits
-            .iter()
-            .filter(|v| t.withdrawal.is_some() || t.death.is_some() || v.window_last <= t.last_contact)
-            .map(|v| v.visit.clone())
-            .collect(),
+        visits_closed: calendar.visits.iter().filter(|v| closed(v)).map(|v| v.visit.clone()).collect(),
         subject: subject_level(t, end),
         rows,
         unusable,
@@ -784,6 +783,7 @@ fn analyse(
     day_one: NaiveDate,
     calendar: &Calendar,
     config: &EndpointConfig,
+    closed: &dyn Fn(&ScheduledVisit) -> bool,
 ) -> Vec<AnalysisRow> {
     let visits: Vec<&ScheduledVisit> =
         visits_of(calendar, param.assessment).into_iter().map(|i| &calendar.visits[i]).collect();
@@ -827,7 +827,7 @@ fn analyse(
         }
     }
     if config.missing == MissingRule::LastObservationCarriedForward {
-        carry_forward(&mut rows, &visits, base, day_one);
+        carry_forward(&mut rows, &visits, base, day_one, closed);
     }
     rows.sort_by_key(|r| (r.adt, r.dtype.is_some()));
     rows
@@ -854,16 +854,22 @@ fn visits_for(date: NaiveDate, visits: &[&ScheduledVisit]) -> SmallVec<[usize; 2
     }
 }
 
-fn carry_forward(rows: &mut Vec<AnalysisRow>, visits: &[&ScheduledVisit], base: Option<f64>, day_one: NaiveDate) {
-    // Only visits whose window has closed by the last value of the participant's data.
-    let Some(last_date) = rows.iter().map(|r| r.adt).max() else { return };
+/// Fills each closed visit without an analysis value with the last post-baseline analysis value
+/// before its window (`DTYPE = LOCF`), also after the parameter's last value.
+fn carry_forward(
+    rows: &mut Vec<AnalysisRow>,
+    visits: &[&ScheduledVisit],
+    base: Option<f64>,
+    day_one: NaiveDate,
+    closed: &dyn Fn(&ScheduledVisit) -> bool,
+) {
     let mut added = Vec::new();
     for visit in visits {
         let has = rows
             .iter()
             .chain(&added)
             .any(|r: &AnalysisRow| r.anl01fl && r.avisit.as_deref() == Some(visit.visit.as_str()));
-        if has || visit.window_last > last_date {
+        if has || !closed(visit) {
             continue;
         }
         let previous = rows

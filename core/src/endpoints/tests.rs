@@ -302,6 +302,26 @@ fn last_observation_carried_forward_fills_a_closed_visit_in_a_flagged_row() {
 }
 
 #[test]
+fn last_observation_carried_forward_fills_closed_visits_after_the_last_value_too() {
+    // Values at baseline and week 28 only; last contact 1 May 2026: month 12 (window to 17
+    // March 2026) is closed, month 18 is not due.
+    let t = ParticipantTimeline::from_json(&format!(
+        r#"{{"schema_version": 1, "id": "P-1", "sex": "female", "birth_date": "1960-06-15",
+            "first_infusion": "2025-03-03", "last_contact": "2026-05-01", "labs": [{}, {}]}}"#,
+        lab("2025-02-25", "hba1c", 8.0, "%"),
+        lab("2025-09-14", "hba1c", 7.0, "%")
+    ))
+    .unwrap();
+    let locf =
+        EndpointConfig { missing: config::MissingRule::LastObservationCarriedForward, ..EndpointConfig::default() };
+    let p = derive(&t.check().unwrap(), &ScheduleConfig::bundled().unwrap(), &locf).unwrap();
+    let carried: Vec<(Option<&str>, f64)> =
+        rows(&p, "HBA1C").into_iter().filter(|r| r.dtype.is_some()).map(|r| (r.avisit.as_deref(), r.aval)).collect();
+    assert_eq!(carried, [(Some("m12"), 7.0)]);
+    assert!(p.visits_closed.contains(&"m12".to_owned()) && !p.visits_closed.contains(&"m18".to_owned()));
+}
+
+#[test]
 fn questionnaire_scores_become_parameters_with_their_codes() {
     let q = r#""questionnaires": [
         {"date": "2025-03-03", "instrument": "dqol", "score": "total", "value": 100},
