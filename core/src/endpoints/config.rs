@@ -72,6 +72,29 @@ pub enum UacrSummary {
     Arithmetic,
 }
 
+/// When a participant counts as followed to a visit: at a landmark (known there) and at the end
+/// of follow-up (`EOSSTT = COMPLETED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowedTo {
+    /// Once the last contact reaches the visit's window: a participant seen at the visit, even
+    /// before its target date, has been followed to it.
+    #[default]
+    VisitWindow,
+    /// Only once the last contact reaches the visit's target date.
+    TargetDate,
+}
+
+impl FollowedTo {
+    /// The first date of contact that counts as followed to `visit`.
+    pub fn from(self, visit: &crate::schedule::ScheduledVisit) -> chrono::NaiveDate {
+        match self {
+            FollowedTo::VisitWindow => visit.window_first,
+            FollowedTo::TargetDate => visit.target,
+        }
+    }
+}
+
 /// Which eGFR feeds the renal composite and the slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -122,6 +145,8 @@ pub struct EndpointConfig {
     /// The visit whose target ends follow-up for time-to-event (default `m24`): later events
     /// are not counted and follow-up is censored there.
     pub follow_up_end: String,
+    /// When a participant counts as followed to a landmark or to `follow_up_end`.
+    pub followed_to: FollowedTo,
     /// Confidence level of every interval (default 0.95).
     pub level: f64,
     /// Sample quantiles of the summaries.
@@ -150,6 +175,7 @@ impl Default for EndpointConfig {
             malignancy_window_months: 24,
             landmarks: ["w28", "m12", "m18", "m24"].map(str::to_owned).to_vec(),
             follow_up_end: "m24".to_owned(),
+            followed_to: FollowedTo::VisitWindow,
             level: 0.95,
             quantile_method: QuantileMethod::Type7,
             km_interval: KmInterval::LogLog,

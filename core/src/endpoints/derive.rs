@@ -280,7 +280,8 @@ pub fn derive(
             reason: "names no visit of the schedule plan".to_owned(),
         })
     };
-    let end = visit_of(&config.follow_up_end, "follow_up_end")?.target;
+    let end_visit = visit_of(&config.follow_up_end, "follow_up_end")?;
+    let end = end_visit.target;
     let landmark_visits = config.landmarks.iter().map(|id| visit_of(id, "landmarks")).collect::<Result<Vec<_>, _>>()?;
 
     // A visit is closed (due) once its window has ended by the last contact, and every visit
@@ -317,7 +318,7 @@ pub fn derive(
         adverse_events: outcomes::adverse_events(t, day_one, config),
         malignancy_within_window: outcomes::malignancy_within_window(t, day_one, config),
         visits_closed: calendar.visits.iter().filter(|v| closed(v)).map(|v| v.visit.clone()).collect(),
-        subject: subject_level(t, end),
+        subject: subject_level(t, config.followed_to.from(end_visit)),
         rows,
         unusable,
     })
@@ -361,14 +362,16 @@ fn not_dosed(timeline: &CheckedTimeline) -> ParticipantEndpoints {
     }
 }
 
-fn subject_level(t: &super::ParticipantTimeline, end: NaiveDate) -> SubjectLevel {
+/// The subject-level values; `COMPLETED` once the last contact reaches `followed_from` (the
+/// end-of-follow-up visit, as [`super::config::FollowedTo`] reads it).
+fn subject_level(t: &super::ParticipantTimeline, followed_from: NaiveDate) -> SubjectLevel {
     let last_infusion = t.infusions.iter().map(|i| i.date).chain(t.first_infusion).max();
     let infusions = if t.infusions.is_empty() {
         u32::from(t.first_infusion.is_some())
     } else {
         u32::try_from(t.infusions.len()).unwrap_or(u32::MAX)
     };
-    let status = if t.first_infusion.is_some() && t.last_contact >= end {
+    let status = if t.first_infusion.is_some() && t.last_contact >= followed_from {
         "COMPLETED"
     } else if t.withdrawal.is_some() || t.death.is_some() {
         "DISCONTINUED"

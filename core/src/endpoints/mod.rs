@@ -45,7 +45,9 @@ pub use cohort::{
     summarise_cohort, CohortReport, CohortSummaries, GeometricRatio, LandmarkRow, ParameterVisitSummary, SafetyRow,
     TimeToEvent,
 };
-pub use config::{Confirmation, EgfrSource, EndpointConfig, MissingRule, TreatmentEmergent, UacrSummary, VisitValue};
+pub use config::{
+    Confirmation, EgfrSource, EndpointConfig, FollowedTo, MissingRule, TreatmentEmergent, UacrSummary, VisitValue,
+};
 pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};
 pub use lab_table::{derive_lab_batches, derive_lab_table, LabEndpoints, LabRow, LabSubject, LabTable, LabWork};
 pub use outcomes::{AdverseEventSummary, EventTime, Landmark};

@@ -233,15 +233,17 @@ pub(crate) fn landmarks(
     renal: Option<&EventTime>,
     day_one: NaiveDate,
     end: NaiveDate,
-    _config: &EndpointConfig,
+    config: &EndpointConfig,
 ) -> Vec<Landmark> {
     let mace = mace(t, day_one, end);
     let death = death(t, day_one, end);
     let dead_by = |date: NaiveDate| t.death.as_ref().is_some_and(|d| d.date <= date);
-    let at = |e: &EventTime, date: NaiveDate| -> Option<bool> {
-        if e.event && e.date <= date {
+    // Had the event by the visit's target; else known not to once followed to the visit
+    // (`followed_to`) or dead before it of another cause; else not known.
+    let at = |e: &EventTime, v: &ScheduledVisit| -> Option<bool> {
+        if e.event && e.date <= v.target {
             Some(true)
-        } else if t.last_contact >= date || dead_by(date) {
+        } else if t.last_contact >= config.followed_to.from(v) || dead_by(v.target) {
             Some(false)
         } else {
             None
@@ -252,9 +254,9 @@ pub(crate) fn landmarks(
         .map(|v| Landmark {
             visit: v.visit.clone(),
             date: v.target,
-            renal_composite: renal.and_then(|r| at(r, v.target)),
-            mace: at(&mace, v.target),
-            death: at(&death, v.target),
+            renal_composite: renal.and_then(|r| at(r, v)),
+            mace: at(&mace, v),
+            death: at(&death, v),
         })
         .collect()
 }

@@ -322,6 +322,27 @@ fn last_observation_carried_forward_fills_closed_visits_after_the_last_value_too
 }
 
 #[test]
+fn a_participant_seen_at_the_month_24_visit_before_its_target_has_completed_and_is_known_there() {
+    // Month 24: target 3 March 2027, window from 17 February; last contact 26 February.
+    let t = ParticipantTimeline::from_json(
+        r#"{"schema_version": 1, "id": "P-1", "sex": "female", "birth_date": "1960-06-15",
+            "first_infusion": "2025-03-03", "last_contact": "2027-02-26"}"#,
+    )
+    .unwrap()
+    .check()
+    .unwrap();
+    let plan = ScheduleConfig::bundled().unwrap();
+    let p = derive(&t, &plan, &EndpointConfig::default()).unwrap();
+    let m24 = p.landmarks.iter().find(|l| l.visit == "m24").unwrap();
+    assert_eq!((p.subject.status.as_str(), m24.mace, m24.death), ("COMPLETED", Some(false), Some(false)));
+    // The other reading: only the target date counts.
+    let by_target = EndpointConfig { followed_to: config::FollowedTo::TargetDate, ..EndpointConfig::default() };
+    let p = derive(&t, &plan, &by_target).unwrap();
+    let m24 = p.landmarks.iter().find(|l| l.visit == "m24").unwrap();
+    assert_eq!((p.subject.status.as_str(), m24.mace), ("ONGOING", None));
+}
+
+#[test]
 fn questionnaire_scores_become_parameters_with_their_codes() {
     let q = r#""questionnaires": [
         {"date": "2025-03-03", "instrument": "dqol", "score": "total", "value": 100},
