@@ -120,6 +120,23 @@ fn months_from_a_late_last_infusion_carry_its_delay_once_when_delays_also_shift(
 }
 
 #[test]
+fn rule_3_counts_only_what_the_visit_took_by_rule_1() {
+    // week_after_day_one: w4's target is day 29, d28's day 28. A DQOL on day 28 is d28's (the
+    // nearer target) though w4's window holds it; one on day 40 goes out of window to w4.
+    let p = plan().with_readings_json(r#"{"week_day": "week_after_day_one"}"#).unwrap();
+    let day = |n: u64| d(2025, 3, 3) + chrono::Days::new(n - 1);
+    let s = participant(day(1), &[(day(28), "dqol"), (day(40), "dqol")]).status(&p, day(60)).unwrap();
+    assert_eq!(
+        (s.assignments[0].visits.clone(), s.assignments[0].role),
+        (vec!["d28".to_owned()], AssignmentRole::InWindow)
+    );
+    assert_eq!(
+        (s.assignments[1].visits.clone(), s.assignments[1].role),
+        (vec!["w4".to_owned()], AssignmentRole::OutOfWindow)
+    );
+}
+
+#[test]
 fn a_blank_participant_id_is_refused() {
     let mut p = participant(d(2025, 3, 3), &[]);
     p.id = "  ".to_owned();
