@@ -95,6 +95,18 @@ impl FollowedTo {
     }
 }
 
+/// How MACE reads a death whose cause is not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownCauseDeath {
+    /// Not a cardiovascular death: it censors MACE at its date.
+    #[default]
+    NotCardiovascular,
+    /// A cardiovascular death, as many clinical-events committees presume an undetermined
+    /// death to be: it is a MACE event.
+    Cardiovascular,
+}
+
 /// Which eGFR feeds the renal composite and the slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +159,8 @@ pub struct EndpointConfig {
     pub follow_up_end: String,
     /// When a participant counts as followed to a landmark or to `follow_up_end`.
     pub followed_to: FollowedTo,
+    /// How MACE reads a death of unknown cause.
+    pub unknown_cause_death: UnknownCauseDeath,
     /// Confidence level of every interval (default 0.95).
     pub level: f64,
     /// Sample quantiles of the summaries.
@@ -176,6 +190,7 @@ impl Default for EndpointConfig {
             landmarks: ["w28", "m12", "m18", "m24"].map(str::to_owned).to_vec(),
             follow_up_end: "m24".to_owned(),
             followed_to: FollowedTo::VisitWindow,
+            unknown_cause_death: UnknownCauseDeath::NotCardiovascular,
             level: 0.95,
             quantile_method: QuantileMethod::Type7,
             km_interval: KmInterval::LogLog,

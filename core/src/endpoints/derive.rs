@@ -309,7 +309,7 @@ pub fn derive(
         day_one: Some(day_one),
         age,
         egfr_slope,
-        mace: Some(outcomes::mace(t, day_one, end)),
+        mace: Some(outcomes::mace(t, day_one, end, config)),
         death: Some(outcomes::death(t, day_one, end)),
         malignancy: Some(outcomes::malignancy(t, day_one, config)),
         landmarks: outcomes::landmarks(t, &landmark_visits, renal_composite.as_ref(), day_one, end, config),

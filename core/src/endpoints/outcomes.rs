@@ -179,10 +179,15 @@ fn death_censor(t: &ParticipantTimeline, censor: NaiveDate, is_event: impl Fn(De
 }
 
 /// MACE: cardiovascular death, myocardial infarction, stroke or hospitalisation for heart
-/// failure, whichever first on or after day 1.
-pub(crate) fn mace(t: &ParticipantTimeline, day_one: NaiveDate, end: NaiveDate) -> EventTime {
-    let cv_death =
-        t.death.as_ref().filter(|d| d.cause == DeathCause::Cardiovascular).map(|d| (d.date, "cardiovascular_death"));
+/// failure, whichever first on or after day 1; a death of unknown cause as
+/// [`EndpointConfig::unknown_cause_death`] reads it.
+pub(crate) fn mace(t: &ParticipantTimeline, day_one: NaiveDate, end: NaiveDate, config: &EndpointConfig) -> EventTime {
+    let cardiovascular = |cause: DeathCause| {
+        cause == DeathCause::Cardiovascular
+            || (cause == DeathCause::Unknown
+                && config.unknown_cause_death == super::config::UnknownCauseDeath::Cardiovascular)
+    };
+    let cv_death = t.death.as_ref().filter(|d| cardiovascular(d.cause)).map(|d| (d.date, "cardiovascular_death"));
     let events = t.cardiovascular_events.iter().filter(|e| e.date >= day_one).map(|e| {
         let name = match e.kind {
             CardiovascularEventKind::MyocardialInfarction => "myocardial_infarction",
@@ -192,7 +197,7 @@ pub(crate) fn mace(t: &ParticipantTimeline, day_one: NaiveDate, end: NaiveDate) 
         (e.date, name)
     });
     let first = earliest(cv_death.into_iter().chain(events));
-    let censor = death_censor(t, censor_date(t, end), |c| c == DeathCause::Cardiovascular);
+    let censor = death_censor(t, censor_date(t, end), cardiovascular);
     event_time(first, day_one, censor)
 }
 
@@ -235,7 +240,7 @@ pub(crate) fn landmarks(
     end: NaiveDate,
     config: &EndpointConfig,
 ) -> Vec<Landmark> {
-    let mace = mace(t, day_one, end);
+    let mace = mace(t, day_one, end, config);
     let death = death(t, day_one, end);
     let dead_by = |date: NaiveDate| t.death.as_ref().is_some_and(|d| d.date <= date);
     // Had the event by the visit's target; else known not to once followed to the visit

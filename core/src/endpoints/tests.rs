@@ -224,6 +224,20 @@ fn a_cardiovascular_death_is_mace() {
 }
 
 #[test]
+fn a_death_of_unknown_cause_censors_mace_unless_read_as_cardiovascular() {
+    let json = r#"{"schema_version": 1, "id": "P", "sex": "male", "birth_date": "1950-01-01", "first_infusion": "2025-03-03",
+        "last_contact": "2026-05-01", "death": {"date": "2026-05-01", "cause": "unknown"}}"#;
+    let t = ParticipantTimeline::from_json(json).unwrap().check().unwrap();
+    let plan = ScheduleConfig::bundled().unwrap();
+    let censored = derive(&t, &plan, &EndpointConfig::default()).unwrap().mace.unwrap();
+    assert_eq!((censored.event, censored.date.to_string()), (false, "2026-05-01".to_owned()));
+    let presumed =
+        EndpointConfig { unknown_cause_death: config::UnknownCauseDeath::Cardiovascular, ..EndpointConfig::default() };
+    let event = derive(&t, &plan, &presumed).unwrap().mace.unwrap();
+    assert_eq!((event.event, event.component.as_deref()), (true, Some("cardiovascular_death")));
+}
+
+#[test]
 fn an_outcome_at_a_landmark_is_unknown_when_follow_up_ended_before_it_without_the_event() {
     let json = r#"{"schema_version": 1, "id": "P", "sex": "male", "birth_date": "1950-01-01",
         "first_infusion": "2025-03-03", "last_contact": "2025-12-01", "withdrawal": "2025-12-01"}"#;
