@@ -13,7 +13,7 @@
 //! val dqol = Instrument.bundled("dqol")
 //! val now = OffsetDateTime.parse("2025-04-01T10:00:00+08:00")
 //! val session = Session.start(dqol, "S-001", "w4", "zh-Hans", now)
-//! session.answer("sat01", 2.toUByte(), now)
+//! session.answer("sat01", 2L, now)
 //! val saved = session.toJson() // or SessionStore(path).save(session)
 //! val resumed = Session.resume(dqol, saved)
 //! check(resumed.progress().answered == 1u)
@@ -23,7 +23,8 @@
 //! let session = try Session.start(instrument: dqol, participant: "S-001", visit: "w4", language: "zh-Hans", at: "2025-04-01T10:00:00+08:00")
 //! try session.answer(item: "sat01", value: 2, at: "2025-04-01T10:00:05+08:00")
 //! let resumed = try Session.resume(instrument: dqol, saved: try session.toJson())
-//! assert(try resumed.progress().answered == 1)
+//! let progress = try resumed.progress()
+//! assert(progress.answered == 1)
 //! ```
 
 use std::sync::{Arc, Mutex};
@@ -301,7 +302,10 @@ impl Session {
         body: impl FnOnce(&mut core::Session, &core::Instrument) -> Result<T, DkdError>,
     ) -> Result<T, DkdError> {
         guard(|| {
-            let mut session = self.inner.lock().map_err(|_| DkdError::internal())?;
+            // A panic inside an earlier call poisons the lock but cannot leave the session half
+            // changed (core checks before it changes anything): the session stays usable, and
+            // above all savable.
+            let mut session = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             body(&mut session, &self.instrument.inner)
         })
     }
@@ -333,9 +337,19 @@ impl Session {
         })
     }
 
-    /// Answers (or changes the answer to) `item` with one of its scale's values.
-    pub fn answer(&self, item: String, value: u8, at: Timestamp) -> Result<(), DkdError> {
-        self.guard_with(|s, i| Ok(s.answer(i, &item, value, at)?))
+    /// Answers (or changes the answer to) `item` with one of its scale's values. The value is a
+    /// 64-bit integer so that the app passes what its control gives without narrowing it first
+    /// (a narrowing wraps in Kotlin, 257 becoming 1, and traps in Swift); a value off the scale
+    /// is `InvalidInput` of kind `answer_out_of_scale` naming the item.
+    ///
+    /// ```kotlin
+    /// session.answer("sat01", 3L, OffsetDateTime.now())
+    /// ```
+    pub fn answer(&self, item: String, value: i64, at: Timestamp) -> Result<(), DkdError> {
+        self.guard_with(|s, i| {
+            let answer = i.answer_of(&item, value)?;
+            Ok(s.set(i, &item, Some(answer), at)?)
+        })
     }
 
     /// Answers `item` "does not apply".
@@ -396,9 +410,11 @@ impl Session {
         self.guard_with(|s, i| json(&fhir::questionnaire_response(i, s)?))
     }
 
-    /// The session as one flat JSON record for the data pipeline.
-    pub fn flat_json(&self) -> Result<String, DkdError> {
-        self.guard_with(|s, i| json(&s.flat(i, &i.default_rules())?))
+    /// The session as one flat JSON record for the data pipeline, its scores under the
+    /// definition's readings or `rules` (the same `rules` as `scores` and `complete`, so that the
+    /// pipeline gets the scores the app showed).
+    pub fn flat_json(&self, rules: Option<ScoreRules>) -> Result<String, DkdError> {
+        self.guard_with(|s, i| json(&s.flat(i, &rules.unwrap_or_else(|| i.default_rules()))?))
     }
 }
 

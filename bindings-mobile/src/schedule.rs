@@ -211,21 +211,27 @@ uniffi::custom_type!(Activity, String, {
     lower: |activity| activity.slug().to_owned(),
 });
 
-// A local time: `HH:MM[:SS]`.
+// A local time: `HH:MM[:SS[.fraction]]` (Kotlin's `LocalTime.toString()` writes a fraction when
+// there is one; the calendar keeps whole seconds).
 uniffi::custom_type!(NaiveTime, String, {
     remote,
-    try_lift: |text| NaiveTime::parse_from_str(&text, "%H:%M:%S")
+    try_lift: |text| NaiveTime::parse_from_str(&text, "%H:%M:%S%.f")
         .or_else(|_| NaiveTime::parse_from_str(&text, "%H:%M"))
-        .map_err(|_| refused("invalid_time", "a time is not HH:MM[:SS]")),
+        .map_err(|_| refused("invalid_time", "a time is not HH:MM[:SS[.fraction]]")),
     lower: |time| time.format("%H:%M:%S").to_string(),
 });
 
-// A date and time without zone: `YYYY-MM-DDTHH:MM[:SS]`.
+// A date and time without zone, in UTC (the calendar's stamp): `YYYY-MM-DDTHH:MM[:SS[.fraction]]`,
+// with or without a final `Z` (Kotlin's `LocalDateTime.toString()` writes a fraction when there
+// is one, Swift's ISO-8601 formatter a `Z`).
 uniffi::custom_type!(NaiveDateTime, String, {
     remote,
-    try_lift: |text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| refused("invalid_time", "a date-time is not YYYY-MM-DDTHH:MM[:SS]")),
+    try_lift: |text| {
+        let text = text.strip_suffix('Z').unwrap_or(&text);
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+            .map_err(|_| refused("invalid_time", "a date-time is not YYYY-MM-DDTHH:MM[:SS[.fraction]][Z]"))
+    },
     lower: |time| time.format("%Y-%m-%dT%H:%M:%S").to_string(),
 });
 

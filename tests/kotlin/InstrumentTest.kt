@@ -36,7 +36,7 @@ class InstrumentTest {
         assertEquals("不适用", view.sections[2].items[0].notApplicable)
 
         var session = Session.start(dqol, "S-001", "w4", "zh-Hans", t(0))
-        items.take(23).forEachIndexed { i, item -> session.answer(item.id, (i % 5 + 1).toUByte(), t(i + 1)) }
+        items.take(23).forEachIndexed { i, item -> session.answer(item.id, (i % 5 + 1).toLong(), t(i + 1)) }
         assertEquals(23u, session.progress().answered)
         assertEquals("imp09", session.progress().nextItem)
         val saved = session.toJson()
@@ -51,8 +51,8 @@ class InstrumentTest {
         assertEquals(23u, stored.session.progress().answered)
         session = Session.resume(dqol, saved)
         assertEquals(23u, session.progress().answered)
-        session.answer("sat01", 5u, t(100)) // was 1
-        items.drop(23).forEachIndexed { i, item -> session.answer(item.id, 3u, t(200 + i)) }
+        session.answer("sat01", 5L, t(100)) // was 1
+        items.drop(23).forEachIndexed { i, item -> session.answer(item.id, 3L, t(200 + i)) }
         session.notApplicable("svw01", t(300))
         val scores = session.complete(t(400), null)
 
@@ -74,7 +74,7 @@ class InstrumentTest {
         assertEquals(t(100), change.at)
         assertEquals(Answer.NotApplicable, audit.last().new)
 
-        val e = assertFailsWith<DkdException.InvalidInput> { session.answer("sat02", 1u, t(500)) }
+        val e = assertFailsWith<DkdException.InvalidInput> { session.answer("sat02", 1L, t(500)) }
         assertEquals("session_completed", e.kind)
         assertEquals("sat02", e.path)
     }
@@ -83,10 +83,16 @@ class InstrumentTest {
     fun badInputIsATypedErrorWithTheItemAndTheSessionStaysUsable() {
         val tcm = Instrument.bundled("tcm-dkd")
         val session = Session.start(tcm, "S-002", "baseline", "en", t(0))
-        val e = assertFailsWith<DkdException.InvalidInput> { session.answer("fatigue", 3u, t(1)) }
+        val e = assertFailsWith<DkdException.InvalidInput> { session.answer("fatigue", 3L, t(1)) }
         assertEquals("answer_out_of_scale", e.kind)
         assertEquals("fatigue", e.path)
-        session.answer("fatigue", 4u, t(2))
+        session.answer("fatigue", 4L, t(2))
+        assertEquals(Answer.Value(4u), session.answerTo("fatigue"))
+        // A value beyond a byte is off the scale, not wrapped onto it (260 would be 4 as a UByte).
+        for (wide in listOf(260L, -252L, Long.MAX_VALUE)) {
+            val off = assertFailsWith<DkdException.InvalidInput> { session.answer("fatigue", wide, t(2)) }
+            assertEquals("answer_out_of_scale", off.kind)
+        }
         assertEquals(Answer.Value(4u), session.answerTo("fatigue"))
         val incomplete = assertFailsWith<DkdException.InvalidInput> { session.complete(t(3), null) }
         assertEquals("session_incomplete", incomplete.kind)
@@ -133,21 +139,21 @@ class InstrumentTest {
         val linkIds = q.getAsJsonArray("item").flatMap { g -> g.asJsonObject.getAsJsonArray("item").map { it.asJsonObject.get("linkId").asString } }
         assertEquals(9, linkIds.size)
         val s = Session.start(tcm, "S-003", "w28", "zh-Hans", t(0))
-        s.answer("fatigue", 6u, t(1))
+        s.answer("fatigue", 6L, t(1))
         val r = JsonParser.parseString(s.fhirResponse()).asJsonObject
         assertEquals("QuestionnaireResponse", r.get("resourceType").asString)
         assertEquals("in-progress", r.get("status").asString)
         val answered = r.getAsJsonArray("item")[0].asJsonObject.getAsJsonArray("item")[0].asJsonObject
         assertEquals("fatigue", answered.get("linkId").asString)
         assertEquals("6", answered.getAsJsonArray("answer")[0].asJsonObject.getAsJsonObject("valueCoding").get("code").asString)
-        val flat = JsonParser.parseString(s.flatJson()).asJsonObject
+        val flat = JsonParser.parseString(s.flatJson(null)).asJsonObject
         assertEquals(9, flat.getAsJsonArray("answers").size())
     }
 
     private fun apply(session: Session, item: String, answer: com.google.gson.JsonElement, at: OffsetDateTime) {
         val p = answer.asJsonPrimitive
         when {
-            p.isNumber -> session.answer(item, p.asInt.toUByte(), at)
+            p.isNumber -> session.answer(item, p.asLong, at)
             p.asString == "not_applicable" -> session.notApplicable(item, at)
             p.asString == "skipped" -> session.skip(item, at)
             else -> error("not an answer: $p")

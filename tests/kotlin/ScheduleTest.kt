@@ -122,6 +122,10 @@ class ScheduleTest {
             scheduleIcs(calendar, IcsOptions("S-1", LocalDateTime.parse("2025-03-01T08:00:00"), listOf(Appointment("w99", LocalTime.NOON)), 60u, null))
         }
         assertEquals("appointments[0].visit", bad.path)
+        // LocalDateTime.now() and LocalTime.now() carry fractions of a second: read, not refused.
+        val withNanos = scheduleIcs(calendar, IcsOptions("S-1", LocalDateTime.parse("2025-03-01T08:00:00.123456789"),
+            listOf(Appointment("d14", LocalTime.parse("09:30:00.5"))), 60u, null))
+        assertTrue("DTSTAMP:20250301T080000Z\r\n" in withNanos)
     }
 
     @Test

@@ -28,7 +28,7 @@ final class InstrumentTests: XCTestCase {
             XCTAssertEqual(items[0].options[0].label, "1 – 非常满意")
             let session = try Session.start(instrument: dqol, participant: "S-001", visit: "w4", language: "zh-Hans", at: t(0))
             for (i, item) in items.prefix(23).enumerated() {
-                try session.answer(item: item.id, value: UInt8(i % 5 + 1), at: t(i + 1))
+                try session.answer(item: item.id, value: Int64(i % 5 + 1), at: t(i + 1))
             }
             XCTAssertEqual(try session.progress().answered, 23)
             XCTAssertEqual(try session.progress().nextItem, "imp09")
@@ -79,6 +79,11 @@ final class InstrumentTests: XCTestCase {
         XCTAssertEqual(e?.path, "fatigue")
         try session.answer(item: "fatigue", value: 4, at: t(2))
         XCTAssertEqual(try session.answerTo(item: "fatigue"), .value(4))
+        // A value beyond a byte is off the scale, not wrapped onto it or trapped on.
+        for wide: Int64 in [260, -252, .max] {
+            XCTAssertEqual(thrown(DkdError.self) { try session.answer(item: "fatigue", value: wide, at: t(2)) }?.errorKind, "answer_out_of_scale")
+        }
+        XCTAssertEqual(try session.answerTo(item: "fatigue"), .value(4))
         XCTAssertEqual(thrown(DkdError.self) { try session.complete(at: t(3), rules: nil) }?.path, "dry_mouth_throat")
         let saved = try session.toJson()
         let cut = thrown(DkdError.self) { try Session.resume(instrument: tcm, saved: String(saved.prefix(saved.count / 2))) }
@@ -116,7 +121,7 @@ final class InstrumentTests: XCTestCase {
 
     private func apply(_ session: Session, _ item: String, _ answer: Any, _ at: String) throws {
         if let n = answer as? NSNumber, !(answer is String) {
-            try session.answer(item: item, value: n.uint8Value, at: at)
+            try session.answer(item: item, value: n.int64Value, at: at)
         } else if answer as? String == "not_applicable" {
             try session.notApplicable(item: item, at: at)
         } else if answer as? String == "skipped" {

@@ -119,6 +119,12 @@ final class ScheduleTests: XCTestCase {
                                                                      appointments: [], durationMinutes: 60, reminderDaysBefore: nil))
         }
         XCTAssertEqual(bad?.errorKind, "invalid_time")
+        // What ISO-8601 formatters write: a final Z (UTC) and fractions of a second.
+        for stamp in ["2025-03-01T08:00:00Z", "2025-03-01T08:00:00.250", "2025-03-01T08:00:00.250Z"] {
+            let ok = try scheduleIcs(calendar: calendar, options: IcsOptions(participant: "S", stamp: stamp, appointments: [
+                Appointment(visit: "d14", time: "09:30:00.5")], durationMinutes: 60, reminderDaysBefore: nil))
+            XCTAssertTrue(ok.contains("DTSTAMP:20250301T080000Z\r\n"), stamp)
+        }
     }
 
     func testBadInputIsATypedError() throws {
