@@ -668,6 +668,11 @@ impl SessionStore {
     /// [`InstrumentError::Storage`] if a file cannot be written or renamed; the file in place is
     /// then the last good save (or the new one, if only flushing the folder failed).
     pub fn save(&self, session: &Session) -> Result<(), InstrumentError> {
+        // Saves within the process one at a time: two sessions saved to one path from two
+        // threads (a session resumed twice) would otherwise interleave their writes to the one
+        // `.writing` file and could put a mixed file in place.
+        static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = SAVING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let writing = self.sibling(".writing");
         // A good save left in `.writing` by a save cut short before its rename is newer than the
         // file: finish that save first, so it is not overwritten by a write that may fail too.

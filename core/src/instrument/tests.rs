@@ -332,6 +332,30 @@ fn store_keeps_the_previous_good_save_when_the_latest_is_damaged() {
 }
 
 #[test]
+fn saves_from_many_threads_to_one_store_never_leave_a_file_that_does_not_resume() {
+    let d = dqol();
+    let dir = store_dir("threads");
+    let store = std::sync::Arc::new(SessionStore::new(dir.join("s.json")));
+    let handles: Vec<_> = (0..4)
+        .map(|k| {
+            let (d, store) = (d.clone(), store.clone());
+            std::thread::spawn(move || {
+                let mut s = Session::start(&d, &format!("S-{k}"), "w4", "en", t0()).unwrap();
+                for n in 0..20 {
+                    s.answer(&d, "sat01", (n % 5 + 1) as u8, at(n)).unwrap();
+                    store.save(&s).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let loaded = store.load(&d).unwrap();
+    assert!(loaded.recovered_from.is_none(), "{:?}", loaded.recovered_from);
+}
+
+#[test]
 fn store_loads_a_save_whose_rename_was_cut_short_and_finishes_it_on_the_next_save() {
     let d = dqol();
     let dir = store_dir("cut");
