@@ -17,8 +17,8 @@
 /// let leap = try CalendarDate(year: 2024, month: 2, day: 29)
 /// ```
 public struct CalendarDate: Hashable, Comparable, CustomStringConvertible, Sendable {
-    /// The date as core writes it: `YYYY-MM-DD` (a year beyond 9999, which only arithmetic in
-    /// Rust can reach, with a sign: `+10000-01-01`).
+    /// The date as core writes it: `YYYY-MM-DD` (core keeps every date of a calendar within
+    /// years 1 to 9999, so a date it gives can always be handed back).
     public let iso: String
     /// The year (proleptic Gregorian).
     public let year: Int

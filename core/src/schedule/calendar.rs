@@ -69,7 +69,8 @@ impl Calendar {
     /// `follow_up_from = last_infusion`).
     ///
     /// # Errors
-    /// [`ScheduleError::DateOutOfRange`] if a date falls beyond what the library represents.
+    /// [`ScheduleError::DateOutOfRange`] if a date of a visit or its window falls outside years
+    /// 1 to 9999 (what `YYYY-MM-DD` writes, and so what every binding can hold).
     ///
     /// # Examples
     /// ```
@@ -148,6 +149,11 @@ impl Calendar {
                 target.checked_sub_days(Days::new(u64::from(width.before))).ok_or_else(|| out_of_range(visit))?;
             let window_last =
                 target.checked_add_days(Days::new(u64::from(width.after))).ok_or_else(|| out_of_range(visit))?;
+            // A date beyond year 9999 is one no binding can hold or hand back (ISO 8601 text,
+            // Python's `datetime.date`, the `YYYY-MM-DD` reader): refused here, in every language.
+            if chrono::Datelike::year(&window_last) > LAST_YEAR || chrono::Datelike::year(&window_first) < 1 {
+                return Err(out_of_range(visit));
+            }
             visits.push(ScheduledVisit {
                 visit: visit.id.clone(),
                 label: visit.label.clone(),
@@ -243,6 +249,9 @@ fn shifted(date: NaiveDate, days: i64, visit: &PlannedVisit) -> Result<NaiveDate
     };
     moved.ok_or_else(|| out_of_range(visit))
 }
+
+/// The last year a calendar date may fall in: four digits, as `YYYY-MM-DD` writes it.
+const LAST_YEAR: i32 = 9999;
 
 fn out_of_range(visit: &PlannedVisit) -> ScheduleError {
     ScheduleError::DateOutOfRange { visit: visit.id.clone() }

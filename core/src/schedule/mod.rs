@@ -62,8 +62,8 @@ pub enum ScheduleError {
         /// What is wrong (no values).
         reason: String,
     },
-    /// A visit's date falls beyond the dates the library represents.
-    #[error("the date of visit `{visit}` is beyond the dates the library represents")]
+    /// A visit's date or window falls outside years 1 to 9999, the dates every binding holds.
+    #[error("the date of visit `{visit}` is outside years 1 to 9999, the dates the library represents")]
     DateOutOfRange {
         /// The visit.
         visit: String,

@@ -474,6 +474,16 @@ proptest! {
 }
 
 #[test]
+fn a_calendar_reaching_beyond_year_9999_is_out_of_range_in_core() {
+    // Month 24 of 1 June 9998 is June 10000: no binding could hold it, so core refuses it.
+    let e = Calendar::build(&plan(), d(9998, 6, 1), false).unwrap_err();
+    assert_eq!(e, ScheduleError::DateOutOfRange { visit: "m24".to_owned() });
+    assert!(Calendar::build(&plan(), d(9997, 12, 1), false).is_ok());
+    // The baseline window before year 1.
+    assert_eq!(Calendar::build(&plan(), d(1, 1, 2), false).unwrap_err().kind(), "date_out_of_range");
+}
+
+#[test]
 fn schedule_error_kinds_lists_the_kind_of_every_variant() {
     let all = [
         ScheduleError::config("x", "y"),
