@@ -8,10 +8,11 @@ use thiserror::Error;
 /// Why a demographic input was refused. Messages carry no dates or ages of a person.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DemographicsError {
-    /// The text names no sex this library reads.
-    #[error("unknown sex `{text}` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)")]
+    /// The text names no sex this library reads. The message names what is accepted, not what
+    /// was given (a person's field); the text is kept for a caller that shows it to its user.
+    #[error("unknown sex (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)")]
     UnknownSex {
-        /// The text as given (a code, never a person's data).
+        /// The text as given.
         text: String,
     },
     /// The date of birth is after the date the age is wanted on.

@@ -63,13 +63,13 @@ pub fn field_path(path: &serde_path_to_error::Path) -> String {
     }
 }
 
-/// Reads a whole JSON document as a `T`, tracking where it fails: the error is the field path
-/// (as [`field_path`] gives it) and the reader's message without the input's values. Text after
-/// the document is refused.
+/// Reads a whole JSON document as a `T` from an object (never from an array, as [`object`]
+/// explains), tracking where it fails: the error is the field path (as [`field_path`] gives it)
+/// and the reader's message without the input's values. Text after the document is refused.
 pub(crate) fn read_tracked<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let read = T::deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+    let read = object::<_, T>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
     let value = read.map_err(|e| (field_path(&track.path()), describe(&e)))?;
     de.end().map_err(|e| (".".to_owned(), describe_at(&e)))?;
     Ok(value)
@@ -222,6 +222,9 @@ mod tests {
         assert_eq!(describe(&e), "invalid type or value, expected an object");
         let mut de = serde_json::Deserializer::from_str(r#"["x", 1.0]"#);
         assert!(object::<_, Entry>(&mut de).is_err());
+        // A whole document read with its paths (timelines, plans, configurations) too.
+        assert_eq!(read_tracked::<Entry>(r#"["x", 1.0]"#).unwrap_err().0, ".");
+        assert!(read_tracked::<Entry>(r#"{"date": "x", "value": 1.0}"#).is_ok());
     }
 
     #[test]

@@ -89,7 +89,7 @@ class BindingTest {
             invalid { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(50, Sex.MALE, creatinine = labValue(AnalyteKind.CYSTATIN_C, 1.0, "mg/L"))) } to Pair("wrong_analyte", "a cystatin C value was given where serum creatinine is expected"),
             invalid { estimateGfr(EgfrEquation.MDRD4_IDMS, EgfrInputs(18, Sex.MALE, creatinine = labValue(AnalyteKind.SERUM_CREATININE, 0.06, "mg/dL"))) } to Pair("out_of_bounds", "eGFR is outside the plausible range 0–300 mL/min/1.73m²"),
             invalid { estimateGfr(EgfrEquation.CKD_EPI2021_CR, EgfrInputs(-1, Sex.MALE, creatinine = scr)) } to Pair("invalid_age", "age is not a whole number of years between 0 and 125"),
-            invalid { parseSex("x") } to Pair("unknown_sex", "unknown sex `x` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"),
+            invalid { parseSex("x") } to Pair("unknown_sex", "unknown sex (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"),
             invalid { ageOn(LocalDate.parse("2025-01-02"), LocalDate.parse("2025-01-01")) } to Pair("birth_after_date", "date of birth is after the date of assessment"),
         )
         for ((got, expected) in cases) assertEquals(expected, got)

@@ -101,7 +101,7 @@ final class BindingTests: XCTestCase {
             (invalid { try estimateGfr(equation: .cockcroftGault, inputs: EgfrInputs(ageYears: 50, sex: .male, creatinine: scr, weightKg: 5)) }, ["weight_out_of_bounds", "weight is not within 20–400 kg"]),
             (invalid { try estimateGfr(equation: .ckdEpi2021Cr, inputs: EgfrInputs(ageYears: 50, sex: .male, creatinine: labValue(analyte: .cystatinC, value: 1, unit: "mg/L"))) }, ["wrong_analyte", "a cystatin C value was given where serum creatinine is expected"]),
             (invalid { try estimateGfr(equation: .ckdEpi2021Cr, inputs: EgfrInputs(ageYears: -1, sex: .male, creatinine: scr)) }, ["invalid_age", "age is not a whole number of years between 0 and 125"]),
-            (invalid { try parseSex(text: "x") }, ["unknown_sex", "unknown sex `x` (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"]),
+            (invalid { try parseSex(text: "x") }, ["unknown_sex", "unknown sex (expected female/male, F/M, 女/男, or ISO/IEC 5218 code 1 or 2)"]),
             (invalid { try ageOn(birthDate: day("2025-01-02"), on: day("2025-01-01")) }, ["birth_after_date", "date of birth is after the date of assessment"]),
             (invalid { try ageOn(birthDate: CalendarDate("01/03/1960"), on: day("2025-03-01")) }, ["invalid_date", "a date is not an ISO-8601 calendar date (YYYY-MM-DD)"]),
         ]

@@ -212,12 +212,14 @@ impl EgfrEquation {
     /// ```
     /// use amimestrocel_dkd::egfr::EgfrEquation;
     /// assert_eq!(EgfrEquation::from_slug("ckd_epi_2021_cr").unwrap(), EgfrEquation::CkdEpi2021Cr);
+    /// // The older spellings a configuration may hold are read here as in JSON.
+    /// assert_eq!(EgfrEquation::from_slug("ckd_epi2021_cr").unwrap(), EgfrEquation::CkdEpi2021Cr);
     /// ```
     pub fn from_slug(slug: &str) -> Result<EgfrEquation, EgfrError> {
-        Self::ALL
-            .into_iter()
-            .find(|e| e.slug() == slug)
-            .ok_or_else(|| EgfrError::UnknownEquation { name: slug.to_owned() })
+        // The serde reader itself, so that a slug and a configuration file read the same names.
+        use serde::de::IntoDeserializer;
+        let read: Result<EgfrEquation, serde::de::value::Error> = EgfrEquation::deserialize(slug.into_deserializer());
+        read.map_err(|_| EgfrError::UnknownEquation { name: slug.to_owned() })
     }
 
     /// The publication the equation comes from, with its DOI.

@@ -117,6 +117,10 @@ pub struct Drug {
 /// The medication table: rows and the lookup forms of their names.
 #[derive(Debug, Clone)]
 pub struct MedicationTable {
+    /// This table's identity for the per-thread memo of classifications: unique for each table
+    /// read, shared only by its clones (which hold the same rows). An address would not do: a
+    /// table dropped and another read can land at the same one.
+    id: u64,
     drugs: Vec<Drug>,
     index: HashMap<String, usize>,
 }
@@ -155,7 +159,9 @@ impl MedicationTable {
             Some((_, header)) if header.trim_end() == "key\tclass\tatc\tnames\tnotes" => {}
             _ => return Err(TableError { line: 1, reason: "header must be key, class, atc, names, notes".into() }),
         }
-        let mut table = MedicationTable { drugs: Vec::new(), index: HashMap::new() };
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut table = MedicationTable { id, drugs: Vec::new(), index: HashMap::new() };
         for (i, line) in lines {
             if line.trim().is_empty() {
                 continue;
@@ -230,14 +236,14 @@ impl MedicationTable {
         /// one thread never share answers. Looked up by the name as given (no copy of it).
         #[derive(Default)]
         struct Memo {
-            table: usize,
+            table: u64,
             entries: usize,
             by_name: HashMap<String, Vec<(Option<String>, Classification)>>,
         }
         thread_local! {
             static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
         }
-        let table_id = std::ptr::from_ref(self) as usize;
+        let table_id = self.id;
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.table == table_id {
@@ -1181,6 +1187,14 @@ mod tests {
         assert_eq!(bundled.classify("metformin", None).class(), Some(DrugClass::NotImmunosuppressant));
         assert_eq!(bundled.classify("mystery-mab", None), Classification::Unknown);
         assert_eq!(bundled.classify("mystery-mab", Some("L04AG99")).class(), Some(DrugClass::Immunosuppressant));
+        // A table dropped and another read in its place (often at the same address) never
+        // answers for each other.
+        for (class, expected) in
+            [("immunosuppressant", DrugClass::Immunosuppressant), ("glucocorticoid", DrugClass::Glucocorticoid)]
+        {
+            let table = MedicationTable::parse(&format!("{head}x\t{class}\t\tzzdrug\t\n")).unwrap();
+            assert_eq!(table.classify("zzdrug", None).class(), Some(expected));
+        }
     }
 
     #[test]

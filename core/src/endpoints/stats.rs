@@ -130,7 +130,8 @@ fn stable_sd(values: &[f64], mean: f64) -> f64 {
     2.0 * scale * (sum / (values.len() - 1) as f64).sqrt()
 }
 
-/// The `p` quantile of sorted values by `method` (Hyndman and Fan 1996); none when empty.
+/// The `p` quantile of sorted values by `method` (Hyndman and Fan 1996); none when empty or when
+/// `p` is not a number from 0 to 1.
 ///
 /// # Examples
 /// ```
@@ -141,7 +142,7 @@ fn stable_sd(values: &[f64], mean: f64) -> f64 {
 /// ```
 pub fn quantile(sorted: &[f64], p: f64, method: QuantileMethod) -> Option<f64> {
     let n = sorted.len();
-    if n == 0 {
+    if n == 0 || !(0.0..=1.0).contains(&p) {
         return None;
     }
     // h is the 1-based position of the quantile among the order statistics.
@@ -787,6 +788,13 @@ mod tests {
         let s = summarise(&[Some(2.0), None, None, Some(4.0)], 0.95, QuantileMethod::Type7).unwrap();
         assert_eq!((s.n, s.missing, s.mean), (2, 2, Some(3.0)));
         assert_eq!(summarise(&[None], 0.95, QuantileMethod::Type7).unwrap().mean, None);
+    }
+
+    #[test]
+    fn a_quantile_of_a_p_that_is_not_from_0_to_1_is_none_not_a_panic() {
+        for p in [f64::NAN, -0.1, 1.5, f64::INFINITY] {
+            assert_eq!(quantile(&[1.0, 2.0], p, QuantileMethod::Type7), None, "{p}");
+        }
     }
 
     #[test]
