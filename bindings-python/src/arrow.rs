@@ -401,10 +401,10 @@ fn egfr_rows(
         cols.black = black.as_deref();
         kernel.fill(&cols.checked(equation)?, 0, out, codes)?;
         for (column, errors) in &unit_marks {
-            mark_unit_errors(codes, errors, *column);
+            mark_unit_errors(codes, errors, *column)?;
         }
         for (input, nulls) in &marks {
-            mark_missing(codes, nulls, *input);
+            mark_missing(codes, nulls, *input)?;
         }
     }
     Ok(())

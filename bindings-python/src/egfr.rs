@@ -232,11 +232,7 @@ fn egfr_mark_missing(
                 "weight_kg" => BatchInput::Weight,
                 other => return Err(PyValueError::new_err(format!("{other} is not an input that can be missing"))),
             };
-            let rows = slice(rows)?;
-            if rows.len() != codes.len() {
-                return Err(PyValueError::new_err(format!("the missing rows of {input} differ in length")));
-            }
-            mark_missing(codes, rows, column);
+            mark_missing(codes, slice(rows)?, column).map_err(|e| errors::egfr(py, e, None))?;
         }
         if strict {
             if let Some((i, code)) = codes.iter().enumerate().find(|(_, c)| **c != 0) {
@@ -290,12 +286,7 @@ fn egfr_mark_unit_errors(
 ) -> PyResult<()> {
     crate::guard(py, || {
         let codes = codes.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        let unit_errors = slice(&unit_errors)?;
-        if unit_errors.len() != codes.len() {
-            return Err(PyValueError::new_err(format!("the unit errors of {column} differ in length")));
-        }
-        mark_unit_errors(codes, unit_errors, lab_column(column)?);
-        Ok(())
+        mark_unit_errors(codes, slice(&unit_errors)?, lab_column(column)?).map_err(|e| errors::egfr(py, e, None))
     })
 }
 

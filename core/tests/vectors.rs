@@ -286,8 +286,8 @@ fn egfr_with_a_unit_per_row_matches_the_shared_vectors() {
     let equation = EgfrEquation::from_slug(vectors["equation"].as_str().unwrap()).unwrap();
     let (mut out, mut row_codes) = (vec![0.0; cases.len()], vec![0u8; cases.len()]);
     egfr_batch(equation, &cols, &mut out, &mut row_codes, 1).unwrap();
-    mark_unit_errors(&mut row_codes, &one.unit_errors, LabColumn::Creatinine);
-    mark_missing(&mut row_codes, &missing, BatchInput::Creatinine);
+    mark_unit_errors(&mut row_codes, &one.unit_errors, LabColumn::Creatinine).unwrap();
+    mark_missing(&mut row_codes, &missing, BatchInput::Creatinine).unwrap();
     for (i, c) in cases.iter().enumerate() {
         let name = c["name"].as_str().unwrap();
         match c["error"].as_str() {

@@ -161,6 +161,17 @@ pub enum BatchInput {
 }
 
 impl BatchInput {
+    /// The column's name, as the batch's errors give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BatchInput::Age => "age",
+            BatchInput::Sex => "sex",
+            BatchInput::Creatinine => "creatinine",
+            BatchInput::CystatinC => "cystatin_c",
+            BatchInput::Weight => "weight_kg",
+        }
+    }
+
     /// What the batch says of a row whose value in this column is NaN (or, for sex, code 0),
     /// and what it says of a null: the same check, named for what was wrong.
     fn codes(self) -> (RowError, RowError) {
@@ -185,14 +196,31 @@ impl BatchInput {
 /// ```
 /// use amimestrocel_dkd::egfr::{mark_missing, BatchInput, RowError};
 /// let mut codes = [0, RowError::CreatinineNotFinite.code(), RowError::CreatinineNotFinite.code()];
-/// mark_missing(&mut codes, &[false, true, false], BatchInput::Creatinine);
+/// mark_missing(&mut codes, &[false, true, false], BatchInput::Creatinine)?;
 /// assert_eq!(RowError::from_code(codes[1]), Some(RowError::CreatinineMissing)); // a null
 /// assert_eq!(RowError::from_code(codes[2]), Some(RowError::CreatinineNotFinite)); // a NaN
+/// assert!(mark_missing(&mut codes, &[true], BatchInput::Creatinine).is_err()); // one flag for three rows
+/// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
 /// ```
-pub fn mark_missing(codes: &mut [u8], missing: &[bool], column: BatchInput) {
+///
+/// # Errors
+/// [`EgfrError::ColumnLength`] when `missing` has not one flag per row of `codes` (no row is
+/// then changed: a shorter list would leave rows unmarked).
+pub fn mark_missing(codes: &mut [u8], missing: &[bool], column: BatchInput) -> Result<(), EgfrError> {
+    same_length(column.name(), codes.len(), missing.len())?;
     let (nan, null) = column.codes();
     for (code, _) in codes.iter_mut().zip(missing).filter(|(code, missing)| **missing && **code == nan.code()) {
         *code = null.code();
+    }
+    Ok(())
+}
+
+/// Refuses a column of `actual` rows where `expected` are needed.
+fn same_length(column: &'static str, expected: usize, actual: usize) -> Result<(), EgfrError> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(EgfrError::ColumnLength { column, expected, actual })
     }
 }
 
@@ -326,16 +354,22 @@ impl RowUnits<'_> {
 /// use amimestrocel_dkd::egfr::{mark_unit_errors, LabColumn, RowError};
 /// let mut codes = [RowError::CreatinineNotFinite.code(), RowError::InvalidAge.code()];
 /// let unit = RowError::CreatinineUnitUnknown.code();
-/// mark_unit_errors(&mut codes, &[unit, unit], LabColumn::Creatinine);
+/// mark_unit_errors(&mut codes, &[unit, unit], LabColumn::Creatinine)?;
 /// assert_eq!(codes, [unit, RowError::InvalidAge.code()]);
+/// # Ok::<(), amimestrocel_dkd::egfr::EgfrError>(())
 /// ```
-pub fn mark_unit_errors(codes: &mut [u8], unit_errors: &[u8], column: LabColumn) {
+///
+/// # Errors
+/// [`EgfrError::ColumnLength`] when `unit_errors` has not one entry per row of `codes`.
+pub fn mark_unit_errors(codes: &mut [u8], unit_errors: &[u8], column: LabColumn) -> Result<(), EgfrError> {
+    same_length(column.input().name(), codes.len(), unit_errors.len())?;
     let (nan, _) = column.input().codes();
     for (code, &unit) in codes.iter_mut().zip(unit_errors) {
         if unit != 0 && *code == nan.code() {
             *code = unit;
         }
     }
+    Ok(())
 }
 
 /// The columns of a batch. All present columns have the length of `age`.

@@ -370,9 +370,9 @@ fn a_null_is_named_missing_only_where_its_nan_check_failed_so_the_order_of_check
     cols.creatinine = Some(&creatinine);
     let (mut out, mut codes) = (vec![0.0; 5], vec![0u8; 5]);
     egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut codes, 1).unwrap();
-    mark_missing(&mut codes, &[false, true, false, false, false], BatchInput::Age);
-    mark_missing(&mut codes, &[false, false, false, true, false], BatchInput::Sex);
-    mark_missing(&mut codes, &[true, true, false, false, true], BatchInput::Creatinine);
+    mark_missing(&mut codes, &[false, true, false, false, false], BatchInput::Age).unwrap();
+    mark_missing(&mut codes, &[false, false, false, true, false], BatchInput::Sex).unwrap();
+    mark_missing(&mut codes, &[true, true, false, false, true], BatchInput::Creatinine).unwrap();
     let slugs: Vec<&str> = codes.iter().map(|c| RowError::from_code(*c).map_or("ok", RowError::slug)).collect();
     assert_eq!(slugs, ["creatinine_missing", "age_missing", "creatinine_not_finite", "sex_missing", "unknown_sex"]);
 }
@@ -434,7 +434,7 @@ fn a_bad_unit_is_the_rows_own_error_after_earlier_checks_and_a_missing_value() {
     cols.creatinine_unit = one_unit.unit;
     let (mut out, mut row_codes) = ([0.0; 6], [0u8; 6]);
     egfr_batch(EgfrEquation::CkdEpi2021Cr, &cols, &mut out, &mut row_codes, 1).unwrap();
-    mark_unit_errors(&mut row_codes, &one_unit.unit_errors, LabColumn::Creatinine);
+    mark_unit_errors(&mut row_codes, &one_unit.unit_errors, LabColumn::Creatinine).unwrap();
     let slugs: Vec<&str> = row_codes.iter().map(|&c| RowError::from_code(c).map_or("ok", RowError::slug)).collect();
     assert_eq!(
         slugs,
