@@ -176,8 +176,10 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     return None;
                 }
                 Err(e) => {
+                    // The reading stops; the error says which line it was reading, as every
+                    // other line's outcome does.
                     self.done = true;
-                    return Some(Err(e));
+                    return Some(Err(io::Error::new(e.kind(), format!("line {}: {e}", self.number + 1))));
                 }
             };
             self.number += 1;
@@ -227,6 +229,29 @@ mod tests {
         // A buffer of one byte splits every pair.
         let (got, _) = read(b"a\r\nb\r\n\r\nc", 100, 1);
         assert_eq!(got, vec![(1, Ok("a".into())), (2, Ok("b".into())), (4, Ok("c".into()))]);
+    }
+
+    #[test]
+    fn a_read_that_fails_names_the_line_it_was_reading_and_ends_the_lines() {
+        /// Two lines, then a failing read.
+        struct Failing(io::Cursor<&'static [u8]>);
+        impl io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match self.0.read(buf)? {
+                    0 => Err(io::Error::new(io::ErrorKind::ConnectionReset, "the disk went away")),
+                    n => Ok(n),
+                }
+            }
+        }
+        let mut lines = JsonLines::new(io::BufReader::new(Failing(io::Cursor::new(b"{}\n{}\n{"))));
+        assert_eq!(lines.next().unwrap().unwrap().number, 1);
+        assert_eq!(lines.next().unwrap().unwrap().number, 2);
+        let e = lines.next().unwrap().unwrap_err();
+        assert_eq!(
+            (e.kind(), e.to_string()),
+            (io::ErrorKind::ConnectionReset, "line 3: the disk went away".to_owned())
+        );
+        assert!(lines.next().is_none());
     }
 
     #[test]

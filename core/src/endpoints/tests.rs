@@ -423,6 +423,18 @@ fn a_lab_table_refuses_readings_that_need_each_infusion() {
 }
 
 #[test]
+fn an_entry_of_a_timeline_written_as_an_array_is_refused_not_read_field_by_field() {
+    let text = r#"{"schema_version": 1, "id": "P-1", "sex": "female", "birth_date": "1960-06-15",
+        "first_infusion": "2025-03-03", "last_contact": "2027-03-10",
+        "labs": [["2025-02-25", "hba1c", 8.0, "%"]]}"#;
+    let e = ParticipantTimeline::from_json(text).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_json", "labs[0]"));
+    let death = r#"{"schema_version": 1, "id": "P-1", "sex": "female", "birth_date": "1960-06-15",
+        "last_contact": "2027-03-10", "death": ["2026-01-01", "unknown"]}"#;
+    assert_eq!(ParticipantTimeline::from_json(death).unwrap_err().path(), "death");
+}
+
+#[test]
 fn a_participant_never_dosed_is_outside_the_analysis_set_and_says_so() {
     let json = r#"{"schema_version": 1, "id": "P", "sex": "male", "birth_date": "1950-01-01", "last_contact": "2025-03-01",
         "labs": [{"date": "2025-02-01", "analyte": "hba1c", "value": 8, "unit": "%"}]}"#;

@@ -273,46 +273,46 @@ pub struct ParticipantTimeline {
     #[serde(default, with = "crate::date::iso_opt")]
     pub first_infusion: Option<NaiveDate>,
     /// Every infusion given, the first included (dates).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub infusions: Vec<InfusionDate>,
     /// Lab values.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub labs: Vec<LabObservation>,
     /// Blood pressures.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub vital_signs: Vec<VitalSigns>,
     /// Questionnaire scores.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub questionnaires: Vec<QuestionnaireScore>,
     /// Inflammation biomarkers (pg/mL).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub biomarkers: Vec<NamedValue>,
     /// Lymphocyte subsets.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub lymphocyte_subsets: Vec<LymphocyteSubset>,
     /// OCTA results.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub octa: Vec<OctaResult>,
     /// EMG results.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub emg: Vec<EmgResult>,
     /// Adverse events.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub adverse_events: Vec<AdverseEvent>,
     /// The death, if the participant died.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_object")]
     pub death: Option<Death>,
     /// The date ESRD was diagnosed.
     #[serde(default, with = "crate::date::iso_opt")]
     pub esrd: Option<NaiveDate>,
     /// Renal replacement therapies started.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub renal_replacement: Vec<RenalReplacement>,
     /// Non-fatal cardiovascular events.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub cardiovascular_events: Vec<CardiovascularEvent>,
     /// New malignancies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub malignancies: Vec<Malignancy>,
     /// The date of withdrawal from the study, if any.
     #[serde(default, with = "crate::date::iso_opt")]
