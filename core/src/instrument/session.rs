@@ -112,8 +112,17 @@ pub enum SessionStatus {
 /// assert_eq!(s.progress(&dqol).answered, 1); // a refused answer changes nothing
 /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// A session is serialised (its save's `session` field) but not deserialised on its own: the
+/// one way back from text is [`Session::resume`], which checks the save against the
+/// instrument. A plain `Deserialize` would hand out sessions whose answers and audit trail no
+/// check has seen:
+///
+/// ```compile_fail
+/// # use amimestrocel_dkd::instrument::Session;
+/// let _: Session = serde_json::from_str("{}").unwrap(); // no: Session is not Deserialize
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
     instrument: String,
     version: String,
@@ -124,6 +133,39 @@ pub struct Session {
     completed_at: Option<DateTime<FixedOffset>>,
     answers: BTreeMap<String, Answer>,
     audit: Vec<AuditEntry>,
+}
+
+/// A session's fields as a save holds them, not yet checked: read only inside
+/// [`Session::resume`] (through `read_save`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UncheckedSession {
+    instrument: String,
+    version: String,
+    participant: String,
+    visit: String,
+    language: String,
+    started_at: DateTime<FixedOffset>,
+    completed_at: Option<DateTime<FixedOffset>>,
+    answers: BTreeMap<String, Answer>,
+    audit: Vec<AuditEntry>,
+}
+
+impl From<UncheckedSession> for Session {
+    fn from(s: UncheckedSession) -> Self {
+        let UncheckedSession {
+            instrument,
+            version,
+            participant,
+            visit,
+            language,
+            started_at,
+            completed_at,
+            answers,
+            audit,
+        } = s;
+        Session { instrument, version, participant, visit, language, started_at, completed_at, answers, audit }
+    }
 }
 
 /// Progress of one section.
@@ -527,6 +569,18 @@ impl Session {
     }
 }
 
+impl Session {
+    /// A session read from its fields as JSON **without any check**: what a faulty writer
+    /// could save with a correct checksum. Only in tests and fuzzing builds (`cfg(fuzzing)`,
+    /// set by cargo-fuzz), so that they can make such saves and show that `resume` refuses
+    /// them; never in the library's API.
+    #[cfg(any(test, fuzzing))]
+    #[doc(hidden)]
+    pub fn unchecked_from_json(text: &str) -> Result<Session, serde_json::Error> {
+        serde_json::from_str::<UncheckedSession>(text).map(Session::from)
+    }
+}
+
 /// Reads a save's envelope: format, version and checksum; the session inside is not yet
 /// checked against an instrument.
 fn read_save(text: &str) -> Result<Session, InstrumentError> {
@@ -536,7 +590,7 @@ fn read_save(text: &str) -> Result<Session, InstrumentError> {
         format: String,
         format_version: u32,
         checksum: String,
-        session: Session,
+        session: UncheckedSession,
     }
     let corrupt = |reason: String| InstrumentError::CorruptSave { reason };
     let de = &mut serde_json::Deserializer::from_str(text);
@@ -554,7 +608,7 @@ fn read_save(text: &str) -> Result<Session, InstrumentError> {
             envelope.format_version
         )));
     }
-    let session = envelope.session;
+    let session = Session::from(envelope.session);
     let body = serde_json::to_string(&session).unwrap_or_default();
     if checksum(&body) != envelope.checksum {
         return Err(corrupt("the checksum does not match: the save was altered or damaged".to_owned()));

@@ -285,7 +285,7 @@ fn resume_refuses_an_audit_trail_that_does_not_lead_to_the_answers() {
     let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
     v["audit"] = serde_json::json!([]);
     // Written with a correct checksum, as a faulty writer (not damage) would.
-    let forged = serde_json::from_value::<Session>(v).unwrap().to_json();
+    let forged = Session::unchecked_from_json(&v.to_string()).unwrap().to_json();
     let e = Session::resume(&d, &forged).unwrap_err();
     assert_eq!(e.to_string(), "the saved session cannot be read: the audit trail does not lead to the answers");
 }
@@ -407,14 +407,14 @@ fn resume_refuses_states_a_session_cannot_reach() {
     let mut v: serde_json::Value = serde_json::to_value(&s).unwrap();
     // Completed with required symptoms unrated.
     v["completed_at"] = "2025-04-01T10:05:00+08:00".into();
-    let e = Session::resume(&t, &serde_json::from_value::<Session>(v.clone()).unwrap().to_json()).unwrap_err();
+    let e = Session::resume(&t, &Session::unchecked_from_json(&v.to_string()).unwrap().to_json()).unwrap_err();
     assert!(e.to_string().contains("completed but"), "{e}");
     // An audit entry that changes nothing.
     let mut v: serde_json::Value = serde_json::to_value(&s).unwrap();
     v["audit"][0]["old"] = 2.into();
     v["answers"]["fatigue"] = 2.into();
     assert_eq!(
-        Session::resume(&t, &serde_json::from_value::<Session>(v).unwrap().to_json()).unwrap_err().kind(),
+        Session::resume(&t, &Session::unchecked_from_json(&v.to_string()).unwrap().to_json()).unwrap_err().kind(),
         "corrupt_save"
     );
     // A value off the scale, later cleared.
@@ -423,13 +423,13 @@ fn resume_refuses_states_a_session_cannot_reach() {
         {"at": "2025-04-01T10:00:01+08:00", "item": "fatigue", "old": null, "new": 99},
         {"at": "2025-04-01T10:00:02+08:00", "item": "fatigue", "old": 99, "new": 2}
     ]);
-    let e = Session::resume(&t, &serde_json::from_value::<Session>(v).unwrap().to_json()).unwrap_err();
+    let e = Session::resume(&t, &Session::unchecked_from_json(&v.to_string()).unwrap().to_json()).unwrap_err();
     assert_eq!((e.kind(), e.path()), ("answer_out_of_scale", "fatigue"));
     // An empty participant.
     let mut v: serde_json::Value = serde_json::to_value(&s).unwrap();
     v["participant"] = "".into();
     assert_eq!(
-        Session::resume(&t, &serde_json::from_value::<Session>(v).unwrap().to_json()).unwrap_err().kind(),
+        Session::resume(&t, &Session::unchecked_from_json(&v.to_string()).unwrap().to_json()).unwrap_err().kind(),
         "corrupt_save"
     );
 }
