@@ -107,6 +107,20 @@ pub enum UnknownCauseDeath {
     Cardiovascular,
 }
 
+/// What the renal composite does with renal failure recorded before study day 1 (an ESRD
+/// diagnosis or the start of renal replacement therapy dated before the first infusion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PrevalentRenalFailure {
+    /// Refused as an error naming the field: the participant was in the composite's outcome
+    /// before dosing, which the eligibility criteria rule out, so the date is most likely wrong.
+    #[default]
+    Refuse,
+    /// The participant's renal composite is not evaluable (left empty, as without a baseline
+    /// eGFR): no time at risk after day 1.
+    NotEvaluable,
+}
+
 /// Which eGFR feeds the renal composite and the slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -161,6 +175,8 @@ pub struct EndpointConfig {
     pub followed_to: FollowedTo,
     /// How MACE reads a death of unknown cause.
     pub unknown_cause_death: UnknownCauseDeath,
+    /// What the renal composite does with ESRD or renal replacement dated before day 1.
+    pub prevalent_renal_failure: PrevalentRenalFailure,
     /// Confidence level of every interval (default 0.95).
     pub level: f64,
     /// Sample quantiles of the summaries.
@@ -191,6 +207,7 @@ impl Default for EndpointConfig {
             follow_up_end: "m24".to_owned(),
             followed_to: FollowedTo::VisitWindow,
             unknown_cause_death: UnknownCauseDeath::NotCardiovascular,
+            prevalent_renal_failure: PrevalentRenalFailure::Refuse,
             level: 0.95,
             quantile_method: QuantileMethod::Type7,
             km_interval: KmInterval::LogLog,

@@ -301,7 +301,7 @@ pub fn derive(
     let egfr_rows: Vec<&AnalysisRow> = rows.iter().filter(|r| r.paramcd == egfr_code).collect();
     let egfr_slope = slope(&egfr_rows, day_one, config.slope_min_points);
     let egfr_points: Vec<outcomes::EgfrPoint> = egfr_rows.iter().map(|r| outcomes::EgfrPoint::from(*r)).collect();
-    let (renal_composite, unconfirmed_decline) = outcomes::renal_composite(t, &egfr_points, day_one, end, config);
+    let (renal_composite, unconfirmed_decline) = outcomes::renal_composite(t, &egfr_points, day_one, end, config)?;
     let age = Age::on(t.birth_date, day_one).map(Age::years).unwrap_or(0);
     Ok(ParticipantEndpoints {
         usubjid: t.id.clone(),
@@ -836,11 +836,14 @@ fn analyse(
     rows
 }
 
-/// (CHG, PCHG, R2BASE) of `value` against `base`; the percent and the ratio need a base above 0.
+/// (CHG, PCHG, R2BASE) of `value` against `base`; the percent and the ratio need a base above 0,
+/// and are left empty where they would not be a finite number (a base so near 0 that the
+/// quotient overflows: an infinite percent change is not a result a table can carry).
 pub(crate) fn change(value: f64, base: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
     let chg = value - base;
     if base > 0.0 {
-        (Some(chg), Some(100.0 * chg / base), Some(value / base))
+        let finite = |x: f64| Some(x).filter(|x| x.is_finite());
+        (Some(chg), finite(100.0 * chg / base), finite(value / base))
     } else {
         (Some(chg), None, None)
     }

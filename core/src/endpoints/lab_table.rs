@@ -667,7 +667,8 @@ impl<'p> Part<'p> {
             self.dates = dates;
             self.by_date = by_date;
         }
-        let (composite, _) = renal_composite(&checked.timeline, &egfr, day_one, end, config);
+        let (composite, _) = renal_composite(&checked.timeline, &egfr, day_one, end, config)
+            .map_err(|e| e.under(&format!("subjects[{p}]")))?;
         self.out.renal_composite.push(composite);
         self.out.unusable.extend(unusable.into_iter().map(|u| (who, u)));
         Ok(())

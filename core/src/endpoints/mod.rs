@@ -46,8 +46,8 @@ pub use cohort::{
     TimeToEvent,
 };
 pub use config::{
-    Confirmation, EgfrSource, EndpointConfig, FollowedTo, MissingRule, TreatmentEmergent, UacrSummary,
-    UnknownCauseDeath, VisitValue,
+    Confirmation, EgfrSource, EndpointConfig, FollowedTo, MissingRule, PrevalentRenalFailure, TreatmentEmergent,
+    UacrSummary, UnknownCauseDeath, VisitValue,
 };
 pub use derive::{derive, AnalysisRow, ParticipantEndpoints, Slope, SubjectLevel, Unusable};
 pub use lab_table::{derive_lab_batches, derive_lab_table, LabEndpoints, LabRow, LabSubject, LabTable, LabWork};

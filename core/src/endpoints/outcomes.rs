@@ -10,10 +10,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::config::{Confirmation, TreatmentEmergent};
+use super::config::{Confirmation, PrevalentRenalFailure, TreatmentEmergent};
 use super::derive::AnalysisRow;
 use super::timeline::{months_after, CardiovascularEventKind, DeathCause, ParticipantTimeline};
-use super::EndpointConfig;
+use super::{EndpointConfig, EndpointError};
 use crate::schedule::ScheduledVisit;
 
 /// The time to an event, or to censoring.
@@ -114,7 +114,40 @@ impl From<&AnalysisRow> for EgfrPoint {
 /// of renal replacement therapy. Also returns the date of a decline that was not confirmed.
 /// None without a baseline eGFR and without ESRD or renal replacement (nothing to measure a
 /// decline from).
+///
+/// ESRD or renal replacement dated before day 1 is read as
+/// [`EndpointConfig::prevalent_renal_failure`] says: refused (the default), or the composite is
+/// not evaluable (None). Never quietly left out.
+///
+/// # Errors
+/// [`EndpointError::InvalidDate`] at `esrd` or `renal_replacement[i].start` for such a date,
+/// under the default reading.
 pub(crate) fn renal_composite(
+    t: &ParticipantTimeline,
+    egfr: &[EgfrPoint],
+    day_one: NaiveDate,
+    end: NaiveDate,
+    config: &EndpointConfig,
+) -> Result<(Option<EventTime>, Option<NaiveDate>), EndpointError> {
+    let before_day_one = t.esrd.filter(|d| *d < day_one).map(|_| "esrd".to_owned()).or_else(|| {
+        let i = t.renal_replacement.iter().position(|r| r.start < day_one)?;
+        Some(format!("renal_replacement[{i}].start"))
+    });
+    match (before_day_one, config.prevalent_renal_failure) {
+        (None, _) => Ok(renal_composite_at_risk(t, egfr, day_one, end, config)),
+        (Some(_), PrevalentRenalFailure::NotEvaluable) => Ok((None, None)),
+        (Some(path), PrevalentRenalFailure::Refuse) => Err(EndpointError::InvalidDate {
+            path,
+            reason: format!(
+                "renal failure dated before study day 1 ({day_one}): the renal composite has no time at \
+                 risk; correct the date, or read it with `prevalent_renal_failure = not_evaluable`"
+            ),
+        }),
+    }
+}
+
+/// The renal composite of a participant without renal failure before day 1.
+fn renal_composite_at_risk(
     t: &ParticipantTimeline,
     egfr: &[EgfrPoint],
     day_one: NaiveDate,
@@ -149,8 +182,9 @@ pub(crate) fn renal_composite(
         }
     }
     let low_egfr = config.esrd_egfr_below.and_then(|level| post.iter().find(|r| r.aval < level).map(|r| r.adt));
-    let rrt = t.renal_replacement.iter().map(|r| r.start).filter(|d| *d >= day_one).min();
-    let esrd = t.esrd.filter(|d| *d >= day_one);
+    // Neither is before day 1 here (`renal_composite` read those first).
+    let rrt = t.renal_replacement.iter().map(|r| r.start).min();
+    let esrd = t.esrd;
     let has_baseline = egfr.iter().any(|r| r.ablfl);
     if !has_baseline && esrd.is_none() && rrt.is_none() && low_egfr.is_none() {
         return (None, unconfirmed);

@@ -82,6 +82,15 @@ fn percent_change_from_a_zero_baseline_is_not_defined() {
 }
 
 #[test]
+fn percent_change_and_ratio_that_would_overflow_are_not_defined() {
+    // A base above 0 but so small that the quotient is not a finite number.
+    assert_eq!(super::derive::change(0.5, 1e-310), (Some(0.5), None, None));
+    let (chg, pchg, r2base) = super::derive::change(0.5, 1e-300);
+    assert_eq!(chg, Some(0.5));
+    assert!(pchg.is_some_and(f64::is_finite) && r2base.is_some_and(f64::is_finite));
+}
+
+#[test]
 fn a_value_belongs_to_the_visit_whose_window_holds_it_and_otherwise_is_unscheduled() {
     let labs = [
         lab("2025-02-25", "hba1c", 8.0, "%"),
@@ -192,6 +201,50 @@ fn the_renal_composite_is_the_first_of_decline_esrd_and_renal_replacement() {
     );
     let e = derived(&extra, &lab_egfr()).renal_composite.unwrap();
     assert_eq!((e.date, e.component.as_deref()), (d("2025-12-01"), Some("renal_replacement")));
+}
+
+#[test]
+fn renal_failure_before_day_one_is_refused_or_not_evaluable_never_left_out() {
+    let plan = ScheduleConfig::bundled().unwrap();
+    let series = egfr_series(&[("2025-02-25", 40.0), ("2026-03-03", 35.0)]);
+    for (extra, path) in [
+        (r#""esrd": "2025-03-02""#.to_owned(), "esrd"),
+        (r#""renal_replacement": [{"start": "2026-01-01", "kind": "dialysis"}, {"start": "2024-11-01", "kind": "transplant"}]"#.to_owned(), "renal_replacement[1].start"),
+    ] {
+        let t = timeline(&format!("{series}, {extra}")).check().unwrap();
+        let e = derive(&t, &plan, &lab_egfr()).unwrap_err();
+        assert_eq!((e.kind(), e.path()), ("invalid_date", path), "{e}");
+        assert!(e.to_string().contains("prevalent_renal_failure"), "{e}");
+        let config = EndpointConfig { prevalent_renal_failure: PrevalentRenalFailure::NotEvaluable, ..lab_egfr() };
+        let p = derive(&t, &plan, &config).unwrap();
+        assert_eq!((&p.renal_composite, p.unconfirmed_decline), (&None, None));
+        // The rest of the participant's endpoints are derived as usual.
+        assert!(p.mace.is_some() && !rows(&p, "EGFRLAB").is_empty());
+    }
+    // On day 1 itself it is an event of the composite, on day 1.
+    let p = derived(&format!(r#"{series}, "esrd": "2025-03-03""#), &lab_egfr());
+    let e = p.renal_composite.unwrap();
+    assert_eq!((e.event, e.date, e.component.as_deref()), (true, d("2025-03-03"), Some("esrd")));
+}
+
+#[test]
+fn a_lab_table_names_the_subject_whose_renal_failure_is_before_day_one() {
+    let subject = LabSubject {
+        id: "P-1".into(),
+        sex: Sex::Male,
+        birth_date: d("1958-01-01"),
+        first_infusion: Some(d("2025-01-06")),
+        last_contact: d("2025-09-01"),
+        esrd: Some(d("2025-01-05")),
+        renal_replacement: None,
+        death: None,
+    };
+    let plan = ScheduleConfig::bundled().unwrap();
+    let e = derive_lab_table(std::slice::from_ref(&subject), &[], &plan, &EndpointConfig::default()).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_date", "subjects[0].esrd"), "{e}");
+    let config = EndpointConfig { prevalent_renal_failure: PrevalentRenalFailure::NotEvaluable, ..Default::default() };
+    let out = derive_lab_table(&[subject], &[], &plan, &config).unwrap();
+    assert_eq!(out.renal_composite, [None]);
 }
 
 #[test]
