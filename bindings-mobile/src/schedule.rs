@@ -155,13 +155,14 @@ pub struct VisitStatus {
     pub needs: Vec<Assessment>,
 }
 
-/// A departure from the plan at a settled visit.
+/// A departure from the plan at a settled visit, or an infusion beyond the plan's.
 #[uniffi::remote(Enum)]
 pub enum Deviation {
     MissedVisit { visit: String },
     MissedInfusion { visit: String },
     InfusionOutOfWindow { visit: String, date: NaiveDate, days_outside: i64 },
     AssessmentMissing { visit: String, assessment: Assessment },
+    ExtraInfusion { visit: String, date: NaiveDate },
 }
 
 /// A participant's schedule on a date.

@@ -87,10 +87,14 @@ class ScheduleTest {
                         is Deviation.MissedInfusion -> listOf("missed_infusion", d.visit)
                         is Deviation.InfusionOutOfWindow -> listOf("infusion_out_of_window", d.visit, d.daysOutside.toString())
                         is Deviation.AssessmentMissing -> listOf("assessment_missing", d.visit, assessmentSlug(d.assessment))
+                        is Deviation.ExtraInfusion -> listOf("extra_infusion", d.visit, d.date.toString())
                     }
                 }
                 val expected = c.getAsJsonArray("deviations").map { it.asJsonObject }.map { d ->
-                    listOfNotNull(d.str("kind"), d.str("visit"), d.opt("days_outside")?.asLong?.toString(), d.opt("assessment")?.asString)
+                    listOfNotNull(
+                        d.str("kind"), d.str("visit"), d.opt("days_outside")?.asLong?.toString(), d.opt("assessment")?.asString,
+                        d.opt("date")?.asString,
+                    )
                 }
                 assertEquals(expected, deviations, name)
                 c.opt("targets")?.asJsonObject?.entrySet()?.forEach { (visit, target) ->

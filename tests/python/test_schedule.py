@@ -57,6 +57,9 @@ def test_status_vector(case: Dict[str, Any]) -> None:
             item["assessment"] = d.assessment
         if d.days_outside is not None:
             item["days_outside"] = d.days_outside
+        if d.kind == "extra_infusion":
+            assert d.date is not None
+            item["date"] = d.date.isoformat()
         got.append(item)
     assert got == case["deviations"]
     for visit, target in case.get("targets", {}).items():

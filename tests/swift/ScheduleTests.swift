@@ -81,12 +81,14 @@ final class ScheduleTests: XCTestCase {
                 case let .missedInfusion(visit): return ["missed_infusion", visit]
                 case let .infusionOutOfWindow(visit, _, days): return ["infusion_out_of_window", visit, String(days)]
                 case let .assessmentMissing(visit, assessment): return ["assessment_missing", visit, try assessmentSlug(assessment: assessment)]
+                case let .extraInfusion(visit, date): return ["extra_infusion", visit, date.description]
                 }
             }
             let wantDeviations: [[String]] = deviations.map { d in
                 var row = [d["kind"] as? String ?? "?", d["visit"] as? String ?? "?"]
                 if let days = d["days_outside"] as? NSNumber { row.append(String(days.int64Value)) }
                 if let a = d["assessment"] as? String { row.append(a) }
+                if let date = d["date"] as? String { row.append(date) }
                 return row
             }
             XCTAssertEqual(gotDeviations, wantDeviations, name)

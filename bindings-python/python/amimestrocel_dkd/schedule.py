@@ -160,7 +160,9 @@ class Assignment(NamedTuple):
 
 class Deviation(NamedTuple):
     """A departure from the plan at a settled ``visit``; ``assessment`` for
-    ``assessment_missing``, ``date`` and ``days_outside`` for ``infusion_out_of_window``."""
+    ``assessment_missing``, ``date`` and ``days_outside`` for ``infusion_out_of_window``;
+    ``extra_infusion`` (an infusion beyond the plan's: a repeat at ``visit``, or one no visit
+    takes, ``visit`` then the nearest) with its ``date``, reported as soon as it is given."""
 
     kind: DeviationKindSlug
     visit: str

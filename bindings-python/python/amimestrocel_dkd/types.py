@@ -128,5 +128,7 @@ VisitStateSlug = Literal["upcoming", "in_window", "overdue", "missed", "done", "
 AssignmentRoleSlug = Literal["in_window", "out_of_window", "repeat", "unscheduled"]
 """How an observation was assigned to a visit."""
 
-DeviationKindSlug = Literal["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing"]
+DeviationKindSlug = Literal[
+    "missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing", "extra_infusion"
+]
 """A departure from the plan."""

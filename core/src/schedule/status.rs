@@ -181,12 +181,22 @@ pub enum Deviation {
         /// The assessment.
         assessment: Assessment,
     },
+    /// An infusion beyond the plan's: a second one at a visit (a `repeat`), or one that no visit
+    /// takes (`unscheduled`). Reported as soon as it is recorded, not when a visit settles.
+    ExtraInfusion {
+        /// The visit it repeats, or for an unscheduled one the infusion visit whose window is
+        /// nearest it (rule 3's visit, which already had its infusion in its window).
+        visit: String,
+        /// When it was given.
+        #[serde(with = "crate::date::iso")]
+        date: NaiveDate,
+    },
 }
 
 impl Deviation {
     /// Every kind, in the order of the variants (the `kind` of the JSON form).
-    pub const KINDS: [&'static str; 4] =
-        ["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing"];
+    pub const KINDS: [&'static str; 5] =
+        ["missed_visit", "missed_infusion", "infusion_out_of_window", "assessment_missing", "extra_infusion"];
 
     /// Its kind, as in JSON.
     ///
@@ -202,6 +212,7 @@ impl Deviation {
             Deviation::MissedInfusion { .. } => Self::KINDS[1],
             Deviation::InfusionOutOfWindow { .. } => Self::KINDS[2],
             Deviation::AssessmentMissing { .. } => Self::KINDS[3],
+            Deviation::ExtraInfusion { .. } => Self::KINDS[4],
         }
     }
 
@@ -211,7 +222,8 @@ impl Deviation {
             Deviation::MissedVisit { visit }
             | Deviation::MissedInfusion { visit }
             | Deviation::InfusionOutOfWindow { visit, .. }
-            | Deviation::AssessmentMissing { visit, .. } => visit,
+            | Deviation::AssessmentMissing { visit, .. }
+            | Deviation::ExtraInfusion { visit, .. } => visit,
         }
     }
 }
@@ -418,7 +430,8 @@ impl ParticipantSchedule {
                 role: p.role,
             })
             .collect();
-        let deviations = deviations(&visits);
+        let mut deviations = deviations(&visits);
+        deviations.extend(extra_infusions(observed, &placed, &calendar));
         let mut pending: Vec<&VisitStatus> = visits
             .iter()
             .filter(|v| matches!(v.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming))
@@ -433,6 +446,9 @@ impl ParticipantSchedule {
 struct Placed {
     visits: SmallVec<[usize; 2]>,
     role: AssignmentRole,
+    /// The visit rule 1 or rule 3 sent it to first (kept for an unscheduled one, which no
+    /// visit takes).
+    nearest: Option<usize>,
 }
 
 /// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to visits"):
@@ -475,8 +491,14 @@ fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) 
         .flat_map(|(k, (to, _))| to.iter().map(move |&v| (v, observed[k].activity.bit(), k)))
         .collect();
     claims.sort_unstable();
-    let mut placed: Vec<Placed> =
-        observed.iter().map(|_| Placed { visits: SmallVec::new(), role: AssignmentRole::Unscheduled }).collect();
+    let mut placed: Vec<Placed> = tentative
+        .iter()
+        .map(|(to, _)| Placed {
+            visits: SmallVec::new(),
+            role: AssignmentRole::Unscheduled,
+            nearest: to.first().copied(),
+        })
+        .collect();
     for group in claims.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let visit_index = group[0].0;
         let visit = &visits[visit_index];
@@ -504,6 +526,25 @@ fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) 
         p.visits.clear();
     }
     placed
+}
+
+/// Infusions beyond the plan's (`Deviation::ExtraInfusion`), by date (two infusions on one
+/// day are refused, so the order does not depend on the input's): a repeat at its visit, an
+/// unscheduled one at the visit nearest it.
+fn extra_infusions(observed: &[Observation], placed: &[Placed], calendar: &Calendar) -> Vec<Deviation> {
+    let mut extra: Vec<(NaiveDate, usize)> = observed
+        .iter()
+        .zip(placed)
+        .filter(|(o, p)| {
+            o.activity == Activity::Infusion && matches!(p.role, AssignmentRole::Repeat | AssignmentRole::Unscheduled)
+        })
+        .filter_map(|(o, p)| Some((o.date, p.visits.first().copied().or(p.nearest)?)))
+        .collect();
+    extra.sort_unstable();
+    extra
+        .into_iter()
+        .map(|(date, v)| Deviation::ExtraInfusion { visit: calendar.visits[v].visit.clone(), date })
+        .collect()
 }
 
 fn distance_to_window(visit: &ScheduledVisit, date: NaiveDate) -> i64 {

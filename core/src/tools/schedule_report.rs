@@ -82,7 +82,7 @@ impl ScheduleTally {
             }
             out.push('\n');
         }
-        out.push_str("\nDeviations (settled visits):\n");
+        out.push_str("\nDeviations (settled visits; extra infusions as given):\n");
         for kind in Deviation::KINDS {
             out.push_str(&format!("  {kind:<24} {}\n", self.deviations.get(kind).copied().unwrap_or(0)));
         }
