@@ -207,9 +207,12 @@ def test_participant_vector(case: Dict[str, Any]) -> None:
     for key, want in case["expect"].items():
         if key == "rows":
             for w in want:
-                found = [r for r in got["rows"] if r["paramcd"] == w["paramcd"] and r["adt"] == w["adt"]]
-                assert len(found) == 1, (w["paramcd"], w["adt"])
-                _matches(found[0], w, f"row {w['paramcd']} {w['adt']}")
+                # A value counts once per visit that shares its target (d28 and w4): rows
+                # are told apart by their visit too.
+                key = (w["paramcd"], w["adt"], w["avisit"])
+                found = [r for r in got["rows"] if (r["paramcd"], r["adt"], r["avisit"]) == key]
+                assert len(found) == 1, key
+                _matches(found[0], w, f"row {key}")
             if not want:
                 assert got["rows"] == []
         elif key == "unusable":
