@@ -184,7 +184,7 @@ pub fn omop(py: Python<'_>, e: amimestrocel_dkd::omop::PrescreenError) -> PyErr 
     };
     let d = PyDict::new(py);
     match d.set_item("path", path) {
-        Ok(()) => raise(py, "InvalidConfigError", e.to_string(), e.kind(), d),
+        Ok(()) => raise(py, class_of(&e), e.to_string(), e.kind(), d),
         Err(err) => err,
     }
 }
@@ -206,7 +206,7 @@ pub fn internal(py: Python<'_>) -> PyErr {
 pub fn date(py: Python<'_>, argument: &str, e: amimestrocel_dkd::date::DateError) -> PyErr {
     let d = PyDict::new(py);
     match d.set_item("argument", argument) {
-        Ok(()) => raise(py, "InvalidInputError", format!("{argument}: {e}"), e.kind(), d),
+        Ok(()) => raise(py, class_of(&e), format!("{argument}: {e}"), e.kind(), d),
         Err(err) => err,
     }
 }

@@ -156,6 +156,67 @@ impl ReportedError for EndpointError {
     }
 }
 
+// A date or a line of text given where one is read: fix the input.
+impl ReportedError for crate::date::DateError {
+    fn kind(&self) -> &'static str {
+        crate::date::DateError::kind(*self)
+    }
+}
+
+impl ReportedError for crate::jsonl::LineError {
+    fn kind(&self) -> &'static str {
+        crate::jsonl::LineError::kind(self)
+    }
+}
+
+// A medication table (names, classes and ATC codes the criteria read) is configuration.
+impl ReportedError for crate::eligibility::medications::TableError {
+    fn kind(&self) -> &'static str {
+        "invalid_medication_table"
+    }
+    fn remedy(&self) -> Remedy {
+        Remedy::FixConfiguration
+    }
+}
+
+// OMOP concept sets are configuration, and so is a pre-screen that cannot run (its protocol
+// configuration or its concept sets); a row of an OMOP table is input.
+impl ReportedError for crate::omop::ConceptSetError {
+    fn kind(&self) -> &'static str {
+        crate::omop::ConceptSetError::kind(self)
+    }
+    fn path(&self) -> &str {
+        match self {
+            crate::omop::ConceptSetError::Malformed { path, .. } => path,
+            _ => "",
+        }
+    }
+    fn remedy(&self) -> Remedy {
+        Remedy::FixConfiguration
+    }
+}
+
+impl ReportedError for crate::omop::PrescreenError {
+    fn kind(&self) -> &'static str {
+        crate::omop::PrescreenError::kind(self)
+    }
+    fn path(&self) -> &str {
+        match self {
+            crate::omop::PrescreenError::Config(e) => ReportedError::path(e),
+            crate::omop::PrescreenError::ConceptSets(e) => ReportedError::path(e),
+        }
+    }
+    fn remedy(&self) -> Remedy {
+        Remedy::FixConfiguration
+    }
+}
+
+impl ReportedError for crate::omop::RowError {
+    fn kind(&self) -> &'static str {
+        self.problem.kind()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +239,23 @@ mod tests {
         let dates = EndpointError::Schedule(ScheduleError::Input { path: "first_infusion".into(), reason: "x".into() });
         assert_eq!(dates.remedy(), Remedy::FixInput);
         assert_eq!(EndpointError::value("labs[0].value", "negative").remedy(), Remedy::FixInput);
+    }
+
+    #[test]
+    fn reference_tables_and_concept_sets_are_configuration_dates_and_lines_are_input() {
+        let table = crate::eligibility::medications::MedicationTable::parse("not a table").unwrap_err();
+        assert_eq!(
+            (table.remedy(), ReportedError::kind(&table)),
+            (Remedy::FixConfiguration, "invalid_medication_table")
+        );
+        let sets = crate::omop::ConceptSets::from_json(r#"{"version": 1}"#).unwrap_err();
+        assert_eq!((sets.remedy(), ReportedError::path(&sets)), (Remedy::FixConfiguration, "version"));
+        let prescreen = crate::omop::PrescreenError::from(sets);
+        assert_eq!((prescreen.remedy(), ReportedError::path(&prescreen)), (Remedy::FixConfiguration, "version"));
+        let date = crate::date::parse_iso_date("2025-02-30").unwrap_err();
+        assert_eq!((date.remedy(), ReportedError::kind(&date)), (Remedy::FixInput, "no_such_date"));
+        let line = crate::jsonl::LineError::NotUtf8 { line: 3 };
+        assert_eq!((line.remedy(), ReportedError::kind(&line)), (Remedy::FixInput, "not_utf8"));
     }
 
     #[test]
