@@ -9,8 +9,8 @@ use crate::demographics::Age;
 use crate::egfr::EgfrEquation;
 use crate::evaluation::{Bound, Threshold};
 use crate::lab::{
-    AlbuminCreatinineRatio, Diastolic, EgfrPer173, GlycatedHaemoglobin, LdlC, Systolic, Triglyceride, Unit,
-    UrineProtein,
+    AlbuminCreatinineRatio, Diastolic, EgfrPer173, GlycatedHaemoglobin, LdlC, PotassiumIon, Systolic, Triglyceride,
+    Unit, UrineProtein,
 };
 pub use crate::study_time::DayWindow;
 
@@ -24,6 +24,19 @@ pub enum ExposureReading {
     CourseLength,
     /// The days of the course that fall inside the look-back window are more than the minimum.
     DaysInWindow,
+}
+
+/// Which medication entries make one course of treatment (`docs/interpretation.md`, "Course
+/// length").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CourseJoining {
+    /// Counted entries that overlap or follow on the next day are one course, whichever
+    /// immunosuppressants they name (a dose change or a switch splits one treatment into
+    /// entries).
+    Joined,
+    /// Each entry is a course of its own (readings-2).
+    EachEntry,
 }
 
 /// What a kidney biopsy older than the look-back says (`docs/interpretation.md`, "A biopsy
@@ -97,6 +110,8 @@ pub struct ProtocolConfig {
     pub immunosuppressant_min_exposure_days: u32,
     /// How the course length is read.
     pub immunosuppressant_exposure: ExposureReading,
+    /// Which entries make one course.
+    pub immunosuppressant_courses: CourseJoining,
     /// Names a site counts as systemic immunosuppressants besides the bundled table (read as
     /// the table reads names). `immunosuppressants`, the name of earlier versions, is read too.
     #[serde(alias = "immunosuppressants")]
@@ -116,6 +131,12 @@ pub struct ProtocolConfig {
     pub ldl_cholesterol: Threshold<LdlC>,
     /// Lipid look-back, days.
     pub lipid_lookback_days: u32,
+    /// The potassium level above which a candidate with no hyperkalaemia recorded is held
+    /// unknown for the hyperkalaemia exclusion (default > 5.5 mmol/L).
+    #[serde(deserialize_with = "crate::json::object")]
+    pub potassium: Threshold<PotassiumIon>,
+    /// Potassium look-back, days.
+    pub potassium_lookback_days: u32,
     /// HBV DNA / HCV RNA (and serology) look-back, days.
     pub viral_load_lookback_days: u32,
     /// A negative HBsAg (anti-HCV) within the look-back rules out active hepatitis B (C)
@@ -149,7 +170,7 @@ pub const MAX_LOOKBACK_YEARS: u64 = 100;
 pub const MAX_COUNT: usize = 50;
 
 /// The version string of the default readings.
-pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-2";
+pub const DEFAULT_CONFIG_VERSION: &str = "nct06969807-registry-2025/readings-3";
 
 impl Default for ProtocolConfig {
     fn default() -> Self {
@@ -178,6 +199,7 @@ impl Default for ProtocolConfig {
             immunosuppressant_lookback_days: 30,
             immunosuppressant_min_exposure_days: 7,
             immunosuppressant_exposure: ExposureReading::CourseLength,
+            immunosuppressant_courses: CourseJoining::Joined,
             immunosuppressant_extra_names: Vec::new(),
             not_immunosuppressant_names: Vec::new(),
             count_glucocorticoids: false,
@@ -185,6 +207,8 @@ impl Default for ProtocolConfig {
             triglycerides: const { Threshold::must(AtLeast, 6.2, Unit::MillimolePerLiter) },
             ldl_cholesterol: const { Threshold::must(AtLeast, 4.1, Unit::MillimolePerLiter) },
             lipid_lookback_days: 90,
+            potassium: const { Threshold::must(Above, 5.5, Unit::MillimolePerLiter) },
+            potassium_lookback_days: 30,
             viral_load_lookback_days: 90,
             negative_serology_rules_out_hepatitis: true,
             malignancy_lookback_years: 5,
@@ -227,7 +251,7 @@ impl ProtocolConfig {
     /// ```
     /// use amimestrocel_dkd::eligibility::ProtocolConfig;
     /// let c = ProtocolConfig::from_json(r#"{"urine_protein_min_measurements": 3}"#)?;
-    /// assert_eq!(c.version, "nct06969807-registry-2025/readings-2+custom");
+    /// assert_eq!(c.version, "nct06969807-registry-2025/readings-3+custom");
     /// assert_eq!(ProtocolConfig::from_json(r#"{"uacr": {"bound": "above", "value": 1000, "unit": "mmHg"}}"#)
     ///     .unwrap_err().field, "uacr");
     /// # Ok::<(), amimestrocel_dkd::eligibility::ConfigError>(())
@@ -255,7 +279,7 @@ impl ProtocolConfig {
         // Every count and look-back within a range that means something: a look-back longer
         // than a lifetime, or a count of thousands, is a slip (and date arithmetic on it could
         // only overflow).
-        let ranges: [(&str, u64, (u64, u64)); 19] = [
+        let ranges: [(&str, u64, (u64, u64)); 20] = [
             ("age_min_years", self.age_min_years.into(), (0, Age::MAX_YEARS.into())),
             ("age_max_years", self.age_max_years.into(), (0, Age::MAX_YEARS.into())),
             ("biopsy_lookback_years", self.biopsy_lookback_years.into(), (1, MAX_LOOKBACK_YEARS)),
@@ -274,6 +298,7 @@ impl ProtocolConfig {
                 (0, MAX_LOOKBACK_DAYS),
             ),
             ("lipid_lookback_days", self.lipid_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
+            ("potassium_lookback_days", self.potassium_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
             ("viral_load_lookback_days", self.viral_load_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
             ("iv_antibiotics_lookback_days", self.iv_antibiotics_lookback_days.into(), (1, MAX_LOOKBACK_DAYS)),
             ("nyha_min_class", self.nyha_min_class.into(), (1, 4)),

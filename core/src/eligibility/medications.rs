@@ -274,12 +274,15 @@ impl MedicationTable {
         if parts.len() > 1 {
             let found: Option<Vec<(&Drug, bool)>> = parts.iter().map(|p| self.find(p)).collect();
             if let Some(found) = found {
+                // The entry is local only if every part is; otherwise its class is that of its
+                // systemic parts (a cream beside a systemic drug does not hide the drug).
+                let local = found.iter().all(|(_, l)| *l);
                 let class = [DrugClass::Immunosuppressant, DrugClass::Glucocorticoid]
                     .into_iter()
-                    .find(|c| found.iter().any(|(d, _)| d.class == *c))
+                    .find(|c| found.iter().any(|(d, l)| d.class == *c && (local || !*l)))
                     .unwrap_or(DrugClass::NotImmunosuppressant);
                 let key = found.iter().map(|(d, _)| d.key.as_str()).collect::<Vec<_>>().join("+");
-                return Classification::Named { key, class, local: found.iter().any(|(_, l)| *l) };
+                return Classification::Named { key, class, local };
             }
         }
         match atc {

@@ -31,7 +31,9 @@ mod result;
 pub use crate::evaluation::{
     Arg, Bound, Detail, Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit, Reason, Threshold,
 };
-pub use config::{ConfigError, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, DEFAULT_CONFIG_VERSION};
+pub use config::{
+    ConfigError, CourseJoining, DayWindow, ExposureReading, ProtocolConfig, StaleBiopsy, DEFAULT_CONFIG_VERSION,
+};
 pub use criteria::{criteria, CriterionId, CriterionInfo, CriterionKind, Parameter};
 pub use record::{
     BiopsyFinding, BloodPressure, CheckedLabs, CheckedReading, CheckedRecord, Condition, ConditionKind, KidneyBiopsy,

@@ -549,13 +549,20 @@ impl ScreeningRecord {
         for (name, series) in [("hbv_dna", &self.labs.hbv_dna), ("hcv_rna", &self.labs.hcv_rna)] {
             for (i, v) in series.iter().enumerate() {
                 not_after(v.date, &|| format!("labs.{name}[{i}].date"))?;
-                for (field, x) in [("value", v.value), ("upper_limit_of_normal", v.upper_limit_of_normal)] {
-                    if !x.is_finite() || x < 0.0 {
-                        return Err(RecordError::Invalid {
-                            path: format!("labs.{name}[{i}].{field}"),
-                            reason: "must be a finite, non-negative number".into(),
-                        });
-                    }
+                if !v.value.is_finite() || v.value < 0.0 {
+                    return Err(RecordError::Invalid {
+                        path: format!("labs.{name}[{i}].value"),
+                        reason: "must be a finite, non-negative number".into(),
+                    });
+                }
+                // A load is compared with its lab's upper limit of normal: a limit of 0 makes
+                // every load "infinitely" above or exactly at it, which no lab reports.
+                let uln = v.upper_limit_of_normal;
+                if !uln.is_finite() || uln <= 0.0 {
+                    return Err(RecordError::Invalid {
+                        path: format!("labs.{name}[{i}].upper_limit_of_normal"),
+                        reason: "must be a finite number above 0".into(),
+                    });
                 }
             }
         }

@@ -34,6 +34,61 @@ fn the_result_names_the_configuration_version_it_used() {
     assert!(matches!(screen(&base(), &cfg()).unwrap().config_version, std::borrow::Cow::Borrowed(_)));
 }
 
+/// The fields a criterion's evidence cites.
+fn cited(r: &ScreeningRecord, id: &str) -> Vec<String> {
+    let res = screen(r, &cfg()).unwrap();
+    res.criterion(id).unwrap().evidence.iter().map(|e| e.field.to_string()).collect()
+}
+
+#[test]
+fn the_hyperkalaemia_exclusion_cites_the_latest_potassium_in_its_look_back() {
+    let mut r = base();
+    assert_eq!(cited(&r, "exc_hyperkalaemia"), ["labs.potassium[0]"]);
+    r.labs.potassium.push(LabEntry { date: r.screening_date, value: 4.1, unit: "mmol/L".into() });
+    assert_eq!(cited(&r, "exc_hyperkalaemia"), ["labs.potassium[1]"]);
+}
+
+#[test]
+fn a_serology_is_cited_beside_the_viral_load_that_decides() {
+    let mut r = base();
+    let d = NaiveDate::from_ymd_opt(2025, 5, 25).unwrap();
+    r.labs.hbsag = vec![SerologyResult { date: d, positive: true }];
+    let res = screen(&r, &cfg()).unwrap();
+    // The viral load below its limit decides (the protocol's definition); the serology is cited.
+    assert_eq!(res.criterion("exc_viral_hepatitis").unwrap().outcome, Outcome::NotMet);
+    assert_eq!(cited(&r, "exc_viral_hepatitis"), ["labs.hbv_dna[0]", "labs.hbsag[0]", "labs.hcv_rna[0]"]);
+}
+
+#[test]
+fn a_mans_partners_pregnancy_plan_is_cited() {
+    let mut r = base();
+    (r.sex, r.lactating, r.pregnant) = (Sex::Male, None, None);
+    (r.pregnancy_or_egg_donation_plan, r.childbearing_plan_without_contraception) = (Some(true), Some(false));
+    let res = screen(&r, &cfg()).unwrap();
+    assert_eq!(res.criterion("exc_pregnancy_lactation").unwrap().outcome, Outcome::NotMet);
+    assert_eq!(
+        cited(&r, "exc_pregnancy_lactation"),
+        ["childbearing_plan_without_contraception", "pregnancy_or_egg_donation_plan"]
+    );
+}
+
+#[test]
+fn every_entry_of_a_joined_course_carries_the_courses_days() {
+    let mut r = base();
+    let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    let course =
+        |start, end| Medication { name: "tacrolimus".into(), atc: None, systemic: true, start, end: Some(end) };
+    r.medications = Some(vec![course(d(5, 10), d(5, 14)), course(d(5, 15), d(5, 19))]);
+    let res = screen(&r, &cfg()).unwrap();
+    let c = res.criterion("exc_immunosuppressant").unwrap();
+    assert_eq!(c.outcome, Outcome::Met);
+    let days: Vec<f64> = c.evidence.iter().map(|e| e.converted.unwrap().value).collect();
+    assert_eq!(days, [10.0, 10.0]);
+    let mut each = cfg();
+    each.immunosuppressant_courses = CourseJoining::EachEntry;
+    assert_eq!(screen(&r, &each).unwrap().criterion("exc_immunosuppressant").unwrap().outcome, Outcome::NotMet);
+}
+
 #[test]
 fn threshold_bounds_are_inclusive_or_exclusive_as_named() {
     use Bound::*;

@@ -87,6 +87,9 @@ case("uacr_113_12_mg_mmol_is_exactly_1000_mg_g", labs(uacr=entry("2025-05-20", 1
 case("uacr_113_2_mg_mmol_is_above", labs(uacr=entry("2025-05-20", 113.2, "mg/mmol")), E, inc_uacr="met")
 case("uacr_latest_counts", labs(uacr=entry("2025-05-01", 2000, "mg/g") + entry("2025-05-25", 900, "mg/g")), I, inc_uacr="not_met")
 case("uacr_older_than_90_days_is_unknown", labs(uacr=entry("2025-02-01", 2000, "mg/g")), P, inc_uacr="unknown")
+# readings-3: of two results of one date the later entered is a correction of the earlier
+case("urine_protein_corrected_up_on_the_same_date", labs(urine_protein_24h=entry("2025-04-02", 4.2, "g/24h") + entry("2025-05-20", 3.0, "g/24h") + entry("2025-05-20", 3.9, "g/24h")), E, inc_urine_protein="met")
+case("urine_protein_corrected_down_on_the_same_date", labs(urine_protein_24h=entry("2025-04-02", 4.2, "g/24h") + entry("2025-05-20", 3.9, "g/24h") + entry("2025-05-20", 3.0, "g/24h")), I, inc_urine_protein="not_met")
 # Day windows: "within 90 days" is at most 90 days elapsed (2025-03-03 to 2025-06-01, readings-2)
 case("uacr_exactly_90_days_before_is_within", labs(uacr=entry("2025-03-03", 2000, "mg/g")), E, inc_uacr="met")
 case("uacr_91_days_before_is_not", labs(uacr=entry("2025-03-02", 2000, "mg/g")), P, inc_uacr="unknown")
@@ -131,6 +134,13 @@ case("an_unknown_drug_with_an_l04_atc_code_counts", {"medications": [{"name": "m
 case("an_unknown_drug_with_an_antidiabetic_atc_code_does_not", {"medications": [{"name": "mystery-flozin", "atc": "A10BK99", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
 case("a_counted_drug_wins_over_an_unknown_one", {"medications": [{"name": "mystery-mab", "start": "2025-01-01"}, {"name": "tacrolimus", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 case("medication_history_not_taken", {"medications": None}, P, exc_immunosuppressant="unknown")
+# readings-3: entries that overlap or follow on the next day are one course, whichever
+# immunosuppressants they name; a cream in a combination does not hide its systemic part
+case("back_to_back_tacrolimus_entries_are_one_course", {"medications": [{"name": "tacrolimus", "start": "2025-05-10", "end": "2025-05-14"}, {"name": "tacrolimus", "start": "2025-05-15", "end": "2025-05-19"}]}, I, exc_immunosuppressant="met")
+case("a_switch_from_tacrolimus_to_cyclosporine_is_one_course", {"medications": [{"name": "tacrolimus", "start": "2025-05-15", "end": "2025-05-19"}, {"name": "cyclosporine", "start": "2025-05-20", "end": "2025-05-23"}]}, I, exc_immunosuppressant="met")
+case("a_day_without_treatment_makes_two_courses", {"medications": [{"name": "tacrolimus", "start": "2025-05-10", "end": "2025-05-14"}, {"name": "tacrolimus", "start": "2025-05-16", "end": "2025-05-20"}]}, E, exc_immunosuppressant="not_met")
+case("a_course_begun_before_the_window_counts_whole", {"medications": [{"name": "tacrolimus", "start": "2025-04-25", "end": "2025-05-01"}, {"name": "tacrolimus", "start": "2025-05-02", "end": "2025-05-03"}]}, I, exc_immunosuppressant="met")
+case("a_cream_in_a_combination_does_not_hide_a_systemic_drug", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 # Severe cardiovascular disease
 case("atrial_fibrillation", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01"}), I, exc_severe_cardiovascular="met")
 case("atrial_fibrillation_resolved", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01", "resolved": "2021-01-01"}), E, exc_severe_cardiovascular="not_met")
@@ -140,6 +150,8 @@ case("myocardial_infarction_5_months_ago", cond({"condition": "myocardial_infarc
 case("acute_coronary_syndrome_exactly_6_months_ago", cond({"condition": "acute_coronary_syndrome", "onset": "2024-12-01"}), I, exc_severe_cardiovascular="met")
 case("myocardial_infarction_6_months_and_a_day_ago", cond({"condition": "myocardial_infarction", "onset": "2024-11-30", "resolved": "2024-12-10"}), E, exc_severe_cardiovascular="not_met")
 case("myocardial_infarction_undated", cond({"condition": "myocardial_infarction"}), P, exc_severe_cardiovascular="unknown")
+# readings-3: without an onset, resolved before the window opened is before the window
+case("myocardial_infarction_undated_resolved_before_6_months", cond({"condition": "myocardial_infarction", "resolved": "2024-11-01"}), E, exc_severe_cardiovascular="not_met")
 case("severe_valvular_disease", cond({"condition": "severe_valvular_disease", "onset": "2023-01-01"}), I, exc_severe_cardiovascular="met")
 case("heart_failure_class_unknown", cond({"condition": "heart_failure", "onset": "2022-01-01"}), P, exc_severe_cardiovascular="unknown")
 case("medical_history_not_taken", {"conditions": None}, P, exc_severe_cardiovascular="unknown", exc_stroke="unknown", exc_malignancy="unknown")
@@ -150,6 +162,11 @@ case("cerebral_infarction_6_months_and_a_day_ago", cond({"condition": "cerebral_
 case("lacunar_infarction_without_deficit", cond({"condition": "lacunar_infarction", "onset": "2025-03-01", "residual_deficit": False}), E, exc_stroke="not_met")
 case("lacunar_infarction_with_deficit", cond({"condition": "lacunar_infarction", "onset": "2025-03-01", "residual_deficit": True}), I, exc_stroke="met")
 case("lacunar_infarction_deficit_unknown", cond({"condition": "lacunar_infarction", "onset": "2025-03-01"}), P, exc_stroke="unknown")
+# readings-3: the lacunar exception holds whenever it happened; an undated stroke resolved
+# before the window is before it, one resolved within it is not known to be
+case("lacunar_infarction_without_deficit_undated", cond({"condition": "lacunar_infarction", "residual_deficit": False}), E, exc_stroke="not_met")
+case("cerebral_haemorrhage_undated_resolved_before_6_months", cond({"condition": "cerebral_haemorrhage", "resolved": "2024-10-01"}), E, exc_stroke="not_met")
+case("cerebral_haemorrhage_undated_resolved_within_6_months", cond({"condition": "cerebral_haemorrhage", "resolved": "2025-03-01"}), P, exc_stroke="unknown")
 # Severe hyperlipidaemia: TG >= 6.2 mmol/L or LDL-C >= 4.1 mmol/L
 case("triglycerides_exactly_6_2", labs(triglycerides=entry("2025-05-20", 6.2, "mmol/L")), I, exc_hyperlipidaemia="met")
 case("triglycerides_549_134_mg_dl_is_6_2", labs(triglycerides=entry("2025-05-20", 549.134, "mg/dL")), I, exc_hyperlipidaemia="met")
@@ -161,6 +178,13 @@ case("lipids_not_measured", labs(triglycerides=[], ldl_cholesterol=[]), P, exc_h
 # Hyperkalaemia
 case("uncontrolled_hyperkalaemia", cond({"condition": "hyperkalaemia", "onset": "2025-01-01", "uncontrolled": True}), I, exc_hyperkalaemia="met")
 case("controlled_hyperkalaemia", cond({"condition": "hyperkalaemia", "onset": "2025-01-01", "uncontrolled": False}), E, exc_hyperkalaemia="not_met")
+# readings-3: the latest potassium within 30 days is read; above 5.5 mmol/L with no
+# hyperkalaemia recorded, whether it can be controlled is not known
+case("potassium_above_5_5_without_hyperkalaemia_recorded", labs(potassium=entry("2025-05-20", 5.8, "mmol/L")), P, exc_hyperkalaemia="unknown")
+case("potassium_6_0_meq_per_l_without_hyperkalaemia_recorded", labs(potassium=entry("2025-05-20", 6.0, "mEq/L")), P, exc_hyperkalaemia="unknown")
+case("potassium_exactly_5_5_is_not_raised", labs(potassium=entry("2025-05-20", 5.5, "mmol/L")), E, exc_hyperkalaemia="not_met")
+case("raised_potassium_with_controlled_hyperkalaemia_recorded", {**labs(potassium=entry("2025-05-20", 5.8, "mmol/L")), **cond({"condition": "hyperkalaemia", "onset": "2025-01-01", "uncontrolled": False})}, E, exc_hyperkalaemia="not_met")
+case("raised_potassium_older_than_30_days", labs(potassium=entry("2025-04-20", 5.8, "mmol/L")), E, exc_hyperkalaemia="not_met")
 # Viral hepatitis
 case("hbv_dna_above_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 25, "upper_limit_of_normal": 20}]), I, exc_viral_hepatitis="met")
 case("hbv_dna_at_uln", labs(hbv_dna=[{"date": "2025-05-20", "value": 20, "upper_limit_of_normal": 20}]), E, exc_viral_hepatitis="not_met")
@@ -177,18 +201,21 @@ case("hiv", cond({"condition": "hiv", "onset": "2010-01-01"}), I, exc_tuberculos
 case("malignancy_resolved_within_5_years", cond({"condition": "malignancy", "onset": "2021-01-01", "resolved": "2021-06-01"}), I, exc_malignancy="met")
 case("malignancy_resolved_6_years_ago", cond({"condition": "malignancy", "onset": "2015-01-01", "resolved": "2019-05-01"}), E, exc_malignancy="not_met")
 case("malignancy_undated", cond({"condition": "malignancy"}), P, exc_malignancy="unknown")
+case("malignancy_undated_resolved_before_5_years", cond({"condition": "malignancy", "resolved": "2000-01-01"}), E, exc_malignancy="not_met")
 case("blood_product_allergy", cond({"condition": "blood_product_allergy"}), I, exc_allergy="met")
 # Pregnancy, lactation, childbearing
 case("lactating", {"lactating": True}, I, exc_pregnancy_lactation="met")
 case("currently_pregnant", {"pregnant": True}, I, exc_pregnancy_lactation="met")
 case("pregnancy_not_recorded", {"pregnant": None}, P, exc_pregnancy_lactation="unknown")
 case("pregnancy_plan_unknown", {"pregnancy_or_egg_donation_plan": None}, P, exc_pregnancy_lactation="unknown")
+case("woman_with_a_childbearing_plan", {"childbearing_plan_without_contraception": True}, I, exc_pregnancy_lactation="met")
 case("man_with_childbearing_plan_without_contraception", {"sex": "male", "lactating": None, "pregnant": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": True}, I, exc_pregnancy_lactation="met")
 case("man_without_such_plan", {"sex": "male", "lactating": None, "pregnant": None, "pregnancy_or_egg_donation_plan": None, "childbearing_plan_without_contraception": False}, E, exc_pregnancy_lactation="not_met")
 # Active infection with IV antibiotics within 1 week
 case("infection_iv_antibiotics_4_days_ago", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": True}), I, exc_active_infection="met")
 case("infection_oral_antibiotics", cond({"condition": "active_infection", "onset": "2025-05-28", "iv_antibiotics": False}), E, exc_active_infection="not_met")
 case("infection_resolved_before_the_week", cond({"condition": "active_infection", "onset": "2025-05-10", "resolved": "2025-05-20", "iv_antibiotics": True}), E, exc_active_infection="not_met")
+case("infection_undated_without_iv_antibiotics", cond({"condition": "active_infection", "iv_antibiotics": False}), E, exc_active_infection="not_met")
 # Other interventional trial within 3 months
 case("trial_ended_within_3_months", {"other_trials": [{"interventional": True, "start": "2024-06-01", "end": "2025-03-15"}]}, I, exc_other_trial="met")
 case("trial_ended_3_months_and_a_day_ago", {"other_trials": [{"interventional": True, "start": "2024-06-01", "end": "2025-02-28"}]}, E, exc_other_trial="not_met")
@@ -211,6 +238,7 @@ error("medication_end_before_start", {"medications": [{"name": "tacrolimus", "st
 error("nyha_class_5", cond({"condition": "heart_failure", "nyha_class": 5}), "invalid_value", "conditions[0].nyha_class")
 error("medication_atc_not_an_atc_code", {"medications": [{"name": "x", "atc": "L4AD02", "start": "2025-01-01"}]}, "invalid_value", "medications[0].atc")
 error("serology_after_screening", labs(hbsag=[{"date": "2025-06-02", "positive": False}]), "date_after_screening", "labs.hbsag[0].date")
+error("viral_load_upper_limit_of_zero", labs(hbv_dna=[{"date": "2025-05-20", "value": 0, "upper_limit_of_normal": 0}]), "invalid_value", "labs.hbv_dna[0].upper_limit_of_normal")
 error("birth_after_screening", {"date_of_birth": "2026-01-01"}, "dates_out_of_order", "screening_date")
 value_without_unit = merge(BASE, {})
 value_without_unit["labs"]["uacr"] = [{"date": "2025-05-20", "value": 1500}]

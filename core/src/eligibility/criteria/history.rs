@@ -11,8 +11,11 @@ use crate::eligibility::record::{BiopsyFinding, CheckedRecord, Condition, Condit
 use crate::eligibility::CriterionResult;
 use crate::evaluation::text::{reason, Arg};
 use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit};
+use crate::series::latest_in;
 use crate::study_time::Window;
 use ConditionKind as Kind;
+
+use super::labs::lab_evidence;
 
 /// Age in completed years on the screening date, within the configured range (both included).
 pub(super) fn inc_age(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
@@ -188,10 +191,25 @@ fn active_on(c: &Condition, date: chrono::NaiveDate) -> bool {
     c.resolved.is_none_or(|res| res >= date)
 }
 
-/// Present on some date of `window`, which ends on the screening date: `None` if the onset
-/// date is missing (checking the record made sure onsets are not after screening).
+/// Present on some date of `window`, which ends on the screening date (checking the record
+/// made sure onsets are not after screening). Without an onset: not present if it resolved
+/// before the window opened (it began before it ended), else `None` (cannot tell).
 fn present_within(c: &Condition, window: Window) -> Option<bool> {
-    Some(window.reached_by(c.onset?, c.resolved))
+    match (c.onset, c.resolved) {
+        (Some(onset), resolved) => Some(window.reached_by(onset, resolved)),
+        (None, Some(resolved)) if resolved < window.first => Some(false),
+        (None, _) => None,
+    }
+}
+
+/// Whether an event (an infarction, a stroke) began within `window`. Without an onset: not
+/// within if it resolved before the window opened, else `None` (cannot tell).
+fn onset_within(c: &Condition, window: Window) -> Option<bool> {
+    match (c.onset, c.resolved) {
+        (Some(onset), _) => Some(window.contains(onset)),
+        (None, Some(resolved)) if resolved < window.first => Some(false),
+        (None, _) => None,
+    }
 }
 
 /// Severe cardiovascular disease: congenital heart disease, atrial fibrillation, unstable
@@ -206,7 +224,7 @@ pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfi
         match cond.condition {
             // An infarction or acute coronary syndrome is an event: it counts when its onset
             // falls within the configured months, whatever its `resolved` date says.
-            K::MyocardialInfarction | K::AcuteCoronarySyndrome => cond.onset.map(|d| acs.contains(d)),
+            K::MyocardialInfarction | K::AcuteCoronarySyndrome => onset_within(cond, acs),
             _ if !active_on(cond, screening) => Some(false),
             K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
             _ => Some(true),
@@ -220,11 +238,15 @@ pub(super) fn exc_stroke(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut Cr
     use ConditionKind as K;
     let window = Window::months_back(r.record.screening_date, c.stroke_lookback_months);
     exc_by_conditions(out, r, STROKE, What::WithNumber("stroke within {} months", c.stroke_lookback_months), |cond| {
-        if !window.contains(cond.onset?) {
+        // The protocol's exception, whenever it happened: a lacunar infarction without
+        // residual deficit.
+        if cond.condition == K::LacunarInfarction && cond.residual_deficit == Some(false) {
+            return Some(false);
+        }
+        if !onset_within(cond, window)? {
             return Some(false);
         }
         match cond.condition {
-            // The protocol's exception: a lacunar infarction without residual deficit.
             K::LacunarInfarction => cond.residual_deficit,
             _ => Some(true),
         }
@@ -232,15 +254,43 @@ pub(super) fn exc_stroke(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut Cr
 }
 
 /// Hyperkalaemia active at screening and recorded as not controlled by diet or treatment.
-pub(super) fn exc_hyperkalaemia(r: &CheckedRecord<'_>, out: &mut CriterionResult) {
+/// The latest potassium within its look-back is cited; above the configured level with no
+/// hyperkalaemia recorded, the criterion is unknown rather than not met (whether it can be
+/// controlled is not recorded).
+pub(super) fn exc_hyperkalaemia(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     let screening = r.record.screening_date;
-    exc_by_conditions(out, r, HYPERKALAEMIA, What::Fixed("hyperkalaemia not controlled by diet or treatment"), |cond| {
-        if active_on(cond, screening) {
-            cond.uncontrolled
-        } else {
-            Some(false)
-        }
-    })
+    exc_by_conditions(
+        out,
+        r,
+        HYPERKALAEMIA,
+        What::Fixed("hyperkalaemia not controlled by diet or treatment"),
+        |cond| {
+            if active_on(cond, screening) {
+                cond.uncontrolled
+            } else {
+                Some(false)
+            }
+        },
+    );
+    let window = Window::days_back(screening, c.potassium_lookback_days, c.day_window);
+    let Some((e, _)) = latest_in(&r.labs.potassium, window) else {
+        return;
+    };
+    let (converted, raised) = c.potassium.compare(&e.value);
+    out.evidence.push(lab_evidence("labs.potassium", e, converted, c.potassium.unit()));
+    let recorded = r.record.conditions.iter().flatten().any(|cond| HYPERKALAEMIA.contains(&cond.condition));
+    if out.outcome == Outcome::NotMet && raised && !recorded {
+        unknown(
+            out,
+            reason!(
+                "Latest potassium ({}) is {} {}, {}, and no hyperkalaemia is recorded: whether it can be controlled is not known.",
+                e.date,
+                converted,
+                c.potassium.unit(),
+                c.potassium
+            ),
+        );
+    }
 }
 
 /// Active tuberculosis, HIV or severe immunodeficiency, active at screening.
@@ -296,6 +346,11 @@ pub(super) fn exc_pregnancy_lactation(r: &CheckedRecord<'_>, c: &ProtocolConfig,
                     out.evidence.push(field("pregnancy_or_egg_donation_plan"));
                     answer(out, Outcome::Met, reason!("She plans a pregnancy or egg donation during the study."));
                 }
+                // A woman's childbearing plan is a pregnancy plan, whatever the contraception.
+                _ if record.childbearing_plan_without_contraception == Some(true) => {
+                    out.evidence.push(field("childbearing_plan_without_contraception"));
+                    answer(out, Outcome::Met, reason!("She plans a child during the study."));
+                }
                 (Some(false), Some(false), Some(false)) => {
                     if c.current_pregnancy_excludes {
                         out.evidence.push(field("pregnant"));
@@ -311,14 +366,21 @@ pub(super) fn exc_pregnancy_lactation(r: &CheckedRecord<'_>, c: &ProtocolConfig,
                 _ => unknown(out, reason!("Pregnancy, lactation or pregnancy plans are not recorded.")),
             }
         }
-        Sex::Male => flag(
-            out,
-            record.childbearing_plan_without_contraception,
-            "childbearing_plan_without_contraception",
-            "He (or his partner) plans a child or sperm donation and will not use contraception.",
-            "No childbearing plan without contraception.",
-            "Childbearing plans and contraception are not recorded.",
-        ),
+        Sex::Male => {
+            flag(
+                out,
+                record.childbearing_plan_without_contraception,
+                "childbearing_plan_without_contraception",
+                "He (or his partner) plans a child or sperm donation and will not use contraception.",
+                "No childbearing plan without contraception.",
+                "Childbearing plans and contraception are not recorded.",
+            );
+            // A (partner's) pregnancy plan is cited: for a man it excludes only without
+            // contraception, which the field above records.
+            if record.pregnancy_or_egg_donation_plan == Some(true) {
+                out.evidence.push(field("pregnancy_or_egg_donation_plan"));
+            }
+        }
     }
 }
 
@@ -331,9 +393,11 @@ pub(super) fn exc_active_infection(r: &CheckedRecord<'_>, c: &ProtocolConfig, ou
         r,
         ACTIVE_INFECTION,
         What::WithNumber("infection treated with IV antibiotics within {} days", c.iv_antibiotics_lookback_days),
-        |cond| match present_within(cond, window) {
-            Some(true) => cond.iv_antibiotics,
-            other => other,
+        // Counts only if both hold; either known not to hold decides it, whatever the other.
+        |cond| match (present_within(cond, window), cond.iv_antibiotics) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
         },
     )
 }

@@ -18,7 +18,12 @@ use crate::study_time::{DayWindow, Window};
 
 /// The evidence of one checked lab entry: as entered, and `converted` (the value in the unit
 /// it was compared in).
-fn lab_evidence<A: Analyte>(series: &'static str, e: &CheckedEntry<A>, converted: f64, unit: Unit) -> Evidence {
+pub(super) fn lab_evidence<A: Analyte>(
+    series: &'static str,
+    e: &CheckedEntry<A>,
+    converted: f64,
+    unit: Unit,
+) -> Evidence {
     Evidence {
         field: Field::item(series, e.index),
         date: Some(e.date),
@@ -62,7 +67,13 @@ pub(super) fn inc_urine_protein(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: 
     let window = Window::days_back(r.record.screening_date, c.urine_protein_window_days, c.day_window);
     let mut failing = None;
     let mut dates: SmallVec<[NaiveDate; 4]> = SmallVec::new();
+    let mut previous: Option<NaiveDate> = None;
     for e in all_in(&r.labs.urine_protein_24h, window) {
+        // Of two entries of one date the later entered is a correction of the earlier
+        // (`series`): `all_in` gives it first, and the earlier is not read.
+        if previous.replace(e.date) == Some(e.date) {
+            continue;
+        }
         let (converted, passes) = t.compare(&e.value);
         if !passes && failing.is_none() {
             failing = Some((e.date, converted));
@@ -257,8 +268,9 @@ pub(super) fn exc_hyperlipidaemia(r: &CheckedRecord<'_>, c: &ProtocolConfig, out
 }
 
 /// Whether one hepatitis virus is active: by the latest viral load in the window (above the
-/// lab's upper limit of normal, or not); failing that, by the latest serology (negative rules it
-/// out where configured; positive needs the viral load); else not known.
+/// lab's upper limit of normal, or not: the protocol's definition); failing that, by the latest
+/// serology (negative rules it out where configured; positive needs the viral load); else not
+/// known. The latest serology in the window is cited either way.
 fn hepatitis_active(
     out: &mut CriterionResult,
     (load_path, loads): (&'static str, &[ViralLoad]),
@@ -267,13 +279,22 @@ fn hepatitis_active(
     serology_rules_out: bool,
 ) -> Option<bool> {
     if let Some((v, i)) = latest_in(loads, window) {
-        let ratio = if v.upper_limit_of_normal > 0.0 { v.value / v.upper_limit_of_normal } else { f64::INFINITY };
+        // The record check made sure the limit is above 0.
+        let ratio = v.value / v.upper_limit_of_normal;
         out.evidence.push(Evidence {
             field: Field::item(load_path, i),
             date: Some(v.date),
             entered: Some(Quantity { value: v.value, unit: QuantityUnit::LabUnits }),
             converted: Some(Quantity { value: ratio, unit: QuantityUnit::TimesUpperLimitOfNormal }),
         });
+        if let Some((s, i)) = latest_in(serology, window) {
+            out.evidence.push(Evidence {
+                field: Field::item(serology_path, i),
+                date: Some(s.date),
+                entered: None,
+                converted: None,
+            });
+        }
         return Some(v.value > v.upper_limit_of_normal);
     }
     let (s, i) = latest_in(serology, window)?;

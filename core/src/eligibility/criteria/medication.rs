@@ -3,13 +3,15 @@
 //! site's own lists.
 
 use super::{answer, unknown};
-use crate::eligibility::config::{ExposureReading, ProtocolConfig};
+use crate::eligibility::config::{CourseJoining, ExposureReading, ProtocolConfig};
 use crate::eligibility::medications::{self, DrugClass, MedicationTable};
 use crate::eligibility::record::{CheckedRecord, Medication};
 use crate::eligibility::CriterionResult;
 use crate::evaluation::text::reason;
 use crate::evaluation::{Evidence, EvidenceList, Field, Outcome, Quantity, QuantityUnit};
 use crate::study_time::Window;
+use chrono::NaiveDate;
+use smallvec::SmallVec;
 
 /// How the criterion reads one medication: counted (an immunosuppressant, or a glucocorticoid
 /// when configured), not counted, or unclassified (the criterion cannot tell).
@@ -53,8 +55,9 @@ fn counts(m: &Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -
 
 /// A systemic immunosuppressant course reaching into the look-back and longer than the
 /// configured days (the course's whole length, or its days in the look-back, as
-/// `immunosuppressant_exposure` reads "duration of treatment"); a medication the rules cannot
-/// classify leaves the criterion unknown unless a counted course already meets it.
+/// `immunosuppressant_exposure` reads "duration of treatment"); entries that overlap or follow
+/// on the next day are one course under `immunosuppressant_courses = joined`. A medication the
+/// rules cannot classify leaves the criterion unknown unless a counted course already meets it.
 pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     let Some(meds) = &r.record.medications else {
         return unknown(out, reason!("The medication history has not been taken."));
@@ -63,59 +66,81 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
     let from = window.first;
     let table = MedicationTable::bundled().ok();
     let min = i64::from(c.immunosuppressant_min_exposure_days);
-    // The longest counted course that reaches into the window, and the first medication the
-    // rules cannot classify.
-    let mut longest: Option<(usize, i64)> = None;
+    // Every counted systemic entry (its index, first and last day, an ongoing one to the
+    // screening date), and the first medication in the window the rules cannot classify.
+    let mut counted: SmallVec<[(usize, NaiveDate, NaiveDate); 4]> = SmallVec::new();
     let mut unclassified: Option<usize> = None;
     let mut unclassified_evidence = EvidenceList::new();
-    for (i, m) in meds.iter().enumerate() {
-        // Only a systemic course that reaches into the window matters.
-        if !m.systemic || !window.reached_by(m.start, m.end) {
-            continue;
-        }
-        let evidence = |days: Option<i64>, unit| Evidence {
-            field: Field::item("medications", i),
-            date: Some(m.start),
-            entered: None,
-            converted: days.map(|d| Quantity { value: d as f64, unit }),
-        };
+    for (i, m) in meds.iter().enumerate().filter(|(_, m)| m.systemic) {
+        let reaches = window.reached_by(m.start, m.end);
         match counts(m, c, table) {
             Counts::No => {}
-            Counts::CannotTell => {
+            Counts::CannotTell if reaches => {
                 unclassified.get_or_insert(i);
-                unclassified_evidence.push(evidence(None, QuantityUnit::DaysOfTreatment));
+                unclassified_evidence.push(entry_evidence(i, m, None, QuantityUnit::DaysOfTreatment));
             }
-            Counts::Yes => {
-                let (days, unit) = match c.immunosuppressant_exposure {
-                    ExposureReading::CourseLength => {
-                        // The course up to screening (a course still going is counted to it).
-                        let end = m.end.unwrap_or(window.last).min(window.last);
-                        ((end - m.start).num_days() + 1, QuantityUnit::DaysOfTreatment)
-                    }
-                    ExposureReading::DaysInWindow => {
-                        (window.overlap_days(m.start, m.end), QuantityUnit::DaysInLookBack)
-                    }
-                };
-                out.evidence.push(evidence(Some(days), unit));
-                if longest.is_none_or(|(_, d)| days > d) {
-                    longest = Some((i, days));
-                }
-            }
+            Counts::CannotTell => {}
+            Counts::Yes => counted.push((i, m.start, m.end.unwrap_or(window.last).min(window.last))),
         }
     }
+    // The courses: each entry, or runs of entries that overlap or follow on the next day.
+    counted.sort_unstable_by_key(|&(i, start, _)| (start, i));
+    let mut courses: SmallVec<[Course; 4]> = SmallVec::new();
+    for (i, first, last) in counted {
+        match courses.last_mut() {
+            Some(course)
+                if c.immunosuppressant_courses == CourseJoining::Joined
+                    && first <= course.last + chrono::Days::new(1) =>
+            {
+                course.entries.push(i);
+                course.last = course.last.max(last);
+            }
+            _ => courses.push(Course { entries: SmallVec::from_slice(&[i]), first, last }),
+        }
+    }
+    // Every course that reaches into the window is cited, each entry with its course's days;
+    // the longest decides.
+    let mut longest: Option<(usize, i64)> = None;
+    let mut cited: SmallVec<[(usize, i64, QuantityUnit); 4]> = SmallVec::new();
+    for (k, course) in courses.iter().enumerate().filter(|(_, course)| course.last >= window.first) {
+        let (days, unit) = match c.immunosuppressant_exposure {
+            ExposureReading::CourseLength => {
+                ((course.last - course.first).num_days() + 1, QuantityUnit::DaysOfTreatment)
+            }
+            ExposureReading::DaysInWindow => {
+                (window.overlap_days(course.first, Some(course.last)), QuantityUnit::DaysInLookBack)
+            }
+        };
+        cited.extend(course.entries.iter().map(|&i| (i, days, unit)));
+        if longest.is_none_or(|(_, d)| days > d) {
+            longest = Some((k, days));
+        }
+    }
+    cited.sort_unstable_by_key(|&(i, _, _)| i);
+    out.evidence.extend(cited.iter().map(|&(i, days, unit)| entry_evidence(i, &meds[i], Some(days), unit)));
     let lookback = c.immunosuppressant_lookback_days;
     let course = match c.immunosuppressant_exposure {
         ExposureReading::CourseLength => "a course of",
         ExposureReading::DaysInWindow => "taken on",
     };
-    let name = |i: usize| meds[i].name.trim().to_owned();
+    // A course's names, in the order taken, each once.
+    let name = |k: usize| {
+        let mut names: Vec<&str> = Vec::new();
+        for &i in &courses[k].entries {
+            let n = meds[i].name.trim();
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names.join(" then ")
+    };
     match (longest, unclassified) {
-        (Some((i, days)), _) if days > min => answer(
+        (Some((k, days)), _) if days > min => answer(
             out,
             Outcome::Met,
             reason!(
                 "{} ({} {} days) reaches into the look-back from {}: more than {} days.",
-                name(i),
+                name(k),
                 course,
                 days,
                 from,
@@ -128,17 +153,17 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
                 out,
                 reason!(
                     "{} in the look-back from {} is not a medication the rules can classify: add its ATC code to the record, or name it in the configuration.",
-                    name(i),
+                    meds[i].name.trim().to_owned(),
                     from
                 ),
             )
         }
-        (Some((i, days)), None) => answer(
+        (Some((k, days)), None) => answer(
             out,
             Outcome::NotMet,
             reason!(
                 "{} ({} {} days) reaches into the look-back from {}: not more than {} days.",
-                name(i),
+                name(k),
                 course,
                 days,
                 from,
@@ -150,5 +175,22 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
             Outcome::NotMet,
             reason!("No systemic immunosuppressant in the {} days before enrolment (since {}).", lookback, from),
         ),
+    }
+}
+
+/// A course of treatment: its medication entries (indices), first and last day.
+struct Course {
+    entries: SmallVec<[usize; 2]>,
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+/// The evidence of medication `i`: its start, and the days of its course when counted.
+fn entry_evidence(i: usize, m: &Medication, days: Option<i64>, unit: QuantityUnit) -> Evidence {
+    Evidence {
+        field: Field::item("medications", i),
+        date: Some(m.start),
+        entered: None,
+        converted: days.map(|d| Quantity { value: d as f64, unit }),
     }
 }

@@ -121,7 +121,7 @@ criteria_catalogue! {
     IncConsent => "inc_consent", Inclusion, "Willing and able to provide written informed consent.", [];
     ExcNonDiabeticKidneyDisease => "exc_non_diabetic_kidney_disease", Exclusion, "Patients with kidney diseases not caused by diabetes mellitus.", [];
     ExcImmunosuppressant => "exc_immunosuppressant", Exclusion, "Patients who have received treatment with systemic immunosuppressants (such as cyclosporine A, tacrolimus, mycophenolate mofetil, etc.) within 30 days before enrollment and the duration of treatment exceeds one week.",
-        [immunosuppressant_lookback_days, immunosuppressant_min_exposure_days, immunosuppressant_exposure,
+        [immunosuppressant_lookback_days, immunosuppressant_min_exposure_days, immunosuppressant_exposure, immunosuppressant_courses,
          immunosuppressant_extra_names, not_immunosuppressant_names, count_glucocorticoids, day_window];
     ExcSevereCardiovascular => "exc_severe_cardiovascular", Exclusion, "Severe cardiovascular diseases, such as congenital heart diseases, atrial fibrillation, NYHA class Ⅲ-IV, unstable angina pectoris, etc.",
         [nyha_min_class, recent_acs_lookback_months];
@@ -129,7 +129,8 @@ criteria_catalogue! {
         [stroke_lookback_months];
     ExcHyperlipidaemia => "exc_hyperlipidaemia", Exclusion, "Patients with severe hyperlipidemia: (serum triglyceride ≥ 6.2 mmol/L, serum low-density lipoprotein cholesterol ≥ 4.1 mmol/L).",
         [triglycerides, ldl_cholesterol, lipid_lookback_days, day_window];
-    ExcHyperkalaemia => "exc_hyperkalaemia", Exclusion, "Hyperkalemia that cannot be controlled through diet or potassium-lowering treatment.", [];
+    ExcHyperkalaemia => "exc_hyperkalaemia", Exclusion, "Hyperkalemia that cannot be controlled through diet or potassium-lowering treatment.",
+        [potassium, potassium_lookback_days, day_window];
     ExcViralHepatitis => "exc_viral_hepatitis", Exclusion, "Patients with active infections of hepatitis B or hepatitis C viruses (the copy number of HBV DNA or HCV RNA exceeds the upper limit of the normal value).",
         [viral_load_lookback_days, negative_serology_rules_out_hepatitis, day_window];
     ExcTuberculosisHivImmunodeficiency => "exc_tuberculosis_hiv_immunodeficiency", Exclusion, "Patients with active tuberculosis; patients with severe immunodeficiency diseases, human immunodeficiency virus (HIV) infection, etc.", [];
@@ -326,7 +327,7 @@ fn evaluate(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult
         Id::ExcSevereCardiovascular => history::exc_severe_cardiovascular(r, c, out),
         Id::ExcStroke => history::exc_stroke(r, c, out),
         Id::ExcHyperlipidaemia => labs::exc_hyperlipidaemia(r, c, out),
-        Id::ExcHyperkalaemia => history::exc_hyperkalaemia(r, out),
+        Id::ExcHyperkalaemia => history::exc_hyperkalaemia(r, c, out),
         Id::ExcViralHepatitis => labs::exc_viral_hepatitis(r, c, out),
         Id::ExcTuberculosisHivImmunodeficiency => history::exc_tuberculosis_hiv_immunodeficiency(r, out),
         Id::ExcMalignancy => history::exc_malignancy(r, c, out),
