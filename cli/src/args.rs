@@ -86,7 +86,9 @@ generate  writes synthetic screening records as JSON lines (default: the bundled
           seed and count), or with `timelines` participants' timelines with follow-up
           (the input of `endpoints`; default: the bundled follow-up's seed and count)
 
-exit status: 0 done, 1 the run failed (nothing written), 2 usage error, 130 interrupted";
+exit status: 0 done; 1 the run failed (its message says whether outputs were replaced before
+             it: an output set is replaced whole or not at all); 2 usage error; 130 interrupted
+             (SIGINT or SIGTERM; a second one ends the run at once)";
 
 /// The defaults of `generate`: the bundled cohort.
 const DEFAULT_SEED: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_SEED;

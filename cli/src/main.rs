@@ -32,7 +32,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use amimestrocel_dkd::egfr::EgfrEquation;
@@ -73,36 +73,60 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // What the run has already published (output sets replaced), for the message of a later
+    // failure: "outputs not updated" only while nothing has been.
+    let mut published: Option<&'static str> = None;
     let result = match command {
         Command::Help => emit(&format!("{}\n", args::USAGE)),
         Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Egfr { input } => egfr(input),
         Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
-        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|(text, _)| emit(&text)),
+        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|(text, _)| {
+            published = Some("the endpoint datasets were replaced");
+            emit(&text)
+        }),
         Command::Generate { what, seed, count } => generate(what, seed, count),
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
             // at the next chunk and removes its temporary files, and the renames that publish
             // the outputs are never cut in two.
+            // A second signal, while the first is being honoured, ends the process at once
+            // (status 130): a run blocked on its input, or in a long step, can always be stopped.
             let interrupted = Arc::new(AtomicBool::new(false));
             for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-                if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
+                let registered =
+                    signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&interrupted))
+                        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&interrupted)));
+                if let Err(e) = registered {
                     eprintln!("dkd-report: cannot handle signal {signal}: {e}");
                 }
             }
+            let stop_if_interrupted = || {
+                if interrupted.load(Ordering::Relaxed) {
+                    Err(Failure::interrupted())
+                } else {
+                    Ok(())
+                }
+            };
             // The main job (the bundled cohort) also prints the bundled follow-up's schedule and
-            // endpoints.
+            // endpoints; a signal is honoured between its steps.
             let main_job = input.is_none();
             screen::run(input.as_deref(), &out, config.as_deref(), &interrupted).and_then(|screening| {
+                published = Some("the screening outputs were replaced");
                 emit(&screening)?;
                 if !main_job {
                     return Ok(());
                 }
+                stop_if_interrupted()?;
                 let schedule = schedule::run(None, None)?;
                 emit(&format!("\n{schedule}"))?;
+                stop_if_interrupted()?;
                 let (text, blocks) = endpoints::run(None, &out)?;
+                published = Some("the screening outputs and the endpoint datasets were replaced");
                 emit(&format!("\n{text}"))?;
+                stop_if_interrupted()?;
                 let paths = trial_report::write(&out, &screening, &schedule, blocks)?;
+                published = Some("every output was replaced");
                 emit(&format!("Trial report: {paths}\n"))
             })
         }
@@ -110,12 +134,16 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let note =
-                if f.status == 130 || f.message.starts_with("cannot write") || f.message.starts_with("cannot read") {
-                    "; outputs not updated"
-                } else {
-                    ""
-                };
+            let note = match published {
+                Some(what) => format!("; {what} before it"),
+                None if f.status == 130
+                    || f.message.starts_with("cannot write")
+                    || f.message.starts_with("cannot read") =>
+                {
+                    "; outputs not updated".to_owned()
+                }
+                None => String::new(),
+            };
             eprintln!("dkd-report: {}{note}", f.message);
             ExitCode::from(f.status)
         }
@@ -185,7 +213,12 @@ fn egfr(input: Option<PathBuf>) -> Result<(), Failure> {
         for row in rows(io::BufReader::new(file)) {
             let row = match row {
                 Ok(row) => row,
-                Err(e @ amimestrocel_dkd::tools::cohort::CohortError::Header { .. }) => {
+                // A wrong header or a failed read: the table would be cut short, so the run fails.
+                Err(
+                    e @ (amimestrocel_dkd::tools::cohort::CohortError::Header { .. }
+                    | amimestrocel_dkd::tools::cohort::CohortError::Io { .. }),
+                ) => {
+                    out.flush()?;
                     return Ok(Err(Failure::run(format!("{}: {e}", path.display()))));
                 }
                 Err(e) => {

@@ -3,7 +3,10 @@
 //! over the old ones, one after the other. A run that fails or is interrupted before that
 //! removes its temporary files and leaves the previous set as it was; SIGINT and SIGTERM are
 //! held off while the renames run (see `main.rs`), so a reader finds the old set or the new
-//! set. Two runs writing into the same directory at once are not supported.
+//! set. Each old file is kept under a second name (a hard link) until every rename has
+//! succeeded: a rename that fails (a target that has become a directory, a full disk) puts the
+//! earlier ones back, so the set is replaced whole or not at all. Two runs writing into the
+//! same directory at once are not supported.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -26,6 +29,11 @@ struct Pending {
 /// The temporary name of `name`, for this process: `.name.partial-PID`.
 fn temp_name(name: &str, pid: u32) -> String {
     format!(".{name}.partial-{pid}")
+}
+
+/// The name the old `name` is kept under while the set is replaced: `.name.previous-PID`.
+fn kept_name(name: &str, pid: u32) -> String {
+    format!(".{name}.previous-{pid}")
 }
 
 impl OutputSet {
@@ -78,11 +86,13 @@ impl OutputSet {
         self.files.iter().map(|p| p.target.as_path()).collect()
     }
 
-    /// Flushes and syncs every file, then renames each over its target.
+    /// Flushes and syncs every file, keeps each old target under a second name, then renames
+    /// each new file over its target; the kept ones are removed once every rename succeeded.
     ///
     /// # Errors
-    /// The first I/O error; the temporary files are then removed and no target is touched,
-    /// unless the error happens during the renames themselves.
+    /// The first I/O error. The temporary files are then removed and every target is as it
+    /// was: a target that is not a file is found before any rename, and a rename that fails
+    /// puts back the targets renamed before it.
     pub fn commit(mut self) -> io::Result<()> {
         for p in &mut self.files {
             if let Some(w) = p.writer.take() {
@@ -90,15 +100,64 @@ impl OutputSet {
                 file.sync_all()?;
             }
         }
+        let pid = std::process::id();
+        let mut kept: Vec<Option<PathBuf>> = Vec::with_capacity(self.files.len());
+        let remove_kept = |kept: &[Option<PathBuf>]| {
+            for k in kept.iter().flatten() {
+                let _ = fs::remove_file(k);
+            }
+        };
         for p in &self.files {
-            fs::rename(&p.temp, &p.target)?;
+            match keep_old(&p.target, pid) {
+                Ok(k) => kept.push(k),
+                Err(e) => {
+                    remove_kept(&kept);
+                    return Err(e);
+                }
+            }
         }
+        for (i, p) in self.files.iter().enumerate() {
+            if let Err(e) = fs::rename(&p.temp, &p.target) {
+                // Put back what was replaced before this one.
+                for (q, old) in self.files[..i].iter().zip(&kept) {
+                    let _ = match old {
+                        Some(old) => fs::rename(old, &q.target),
+                        None => fs::remove_file(&q.target),
+                    };
+                }
+                remove_kept(&kept);
+                return Err(io::Error::new(e.kind(), format!("{}: {e}", p.target.display())));
+            }
+        }
+        remove_kept(&kept);
         self.committed = true;
         if let Some(dir) = self.files.first().and_then(|p| p.target.parent()) {
             // Make the renames durable; not every file system can sync a directory.
             let _ = File::open(dir).and_then(|d| d.sync_all());
         }
         Ok(())
+    }
+}
+
+/// Keeps the file at `target`, if there is one, under its kept name (a hard link; a copy where
+/// the file system has no links) and returns that name.
+///
+/// # Errors
+/// A target that exists but is not a file, or the error of keeping it.
+fn keep_old(target: &Path, pid: u32) -> io::Result<Option<PathBuf>> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+        Ok(meta) if !meta.is_file() => {
+            Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} exists and is not a file", target.display())))
+        }
+        Ok(_) => {
+            let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let kept = target.with_file_name(kept_name(&name, pid));
+            let _ = fs::remove_file(&kept);
+            fs::hard_link(target, &kept).or_else(|_| fs::copy(target, &kept).map(|_| ()))?;
+            Ok(Some(kept))
+        }
     }
 }
 
@@ -126,10 +185,11 @@ fn remove_stale(dir: &Path, names: &[&str]) {
         let file_name = entry.file_name();
         let Some(file_name) = file_name.to_str() else { continue };
         for name in names {
-            let prefix = format!(".{name}.partial-");
-            let Some(pid) = file_name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
-            if !Path::new("/proc").join(pid.to_string()).exists() {
-                let _ = fs::remove_file(entry.path());
+            for prefix in [format!(".{name}.partial-"), format!(".{name}.previous-")] {
+                let Some(pid) = file_name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+                if !Path::new("/proc").join(pid.to_string()).exists() {
+                    let _ = fs::remove_file(entry.path());
+                }
             }
         }
     }
@@ -179,6 +239,40 @@ mod tests {
         let mut set = OutputSet::create(&dir, &["a.csv", "b.jsonl"]).unwrap();
         set.writer(0).unwrap().write_all(b"half").unwrap();
         drop(set);
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
+        assert_eq!(listing(&dir), vec!["a.csv"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_set_whose_later_target_cannot_be_replaced_keeps_every_old_file() {
+        let dir = scratch("half");
+        fs::create_dir_all(dir.join("b.jsonl")).unwrap(); // a target that is a directory
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        let mut set = OutputSet::create(&dir, &["a.csv", "b.jsonl", "c.json"]).unwrap();
+        for i in 0..3 {
+            set.writer(i).unwrap().write_all(b"new").unwrap();
+        }
+        let e = set.commit().unwrap_err();
+        assert!(e.to_string().contains("is not a file"), "{e}");
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
+        assert_eq!(listing(&dir), vec!["a.csv", "b.jsonl"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_rename_that_fails_puts_back_the_files_renamed_before_it() {
+        let dir = scratch("rollback");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        let mut set = OutputSet::create(&dir, &["a.csv", "new.csv", "b.jsonl"]).unwrap();
+        for i in 0..3 {
+            set.writer(i).unwrap().write_all(b"new").unwrap();
+        }
+        // The third file's temporary file disappears before the renames (as a full disk or
+        // another process could make a rename fail): the first two are put back.
+        fs::remove_file(dir.join(temp_name("b.jsonl", std::process::id()))).unwrap();
+        assert!(set.commit().is_err());
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
         assert_eq!(listing(&dir), vec!["a.csv"]);
         fs::remove_dir_all(&dir).unwrap();

@@ -186,6 +186,75 @@ fn an_interrupted_run_leaves_the_old_pair_or_the_new_pair_never_a_mix() {
 }
 
 #[test]
+fn an_output_set_that_cannot_be_replaced_whole_is_not_replaced_at_all() {
+    let dir = scratch("whole");
+    let out = dir.join("out");
+    fs::create_dir_all(out.join("screening_summary.json")).unwrap(); // a directory in the way
+    fs::write(out.join("screening_results.csv"), "old").unwrap();
+    let input = dir.join("c.jsonl");
+    fs::write(&input, run(&["generate", "--count", "5"]).stdout).unwrap();
+    let o = bin().arg(&input).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not a file; outputs not updated"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(out.join("screening_results.csv")).unwrap(), "old");
+    assert!(!out.join("screening_results.jsonl").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failure_after_the_outputs_were_replaced_says_so() {
+    let dir = scratch("after");
+    let input = dir.join("c.jsonl");
+    fs::write(&input, run(&["generate", "--count", "5"]).stdout).unwrap();
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = bin().arg(&input).arg("--out").arg(dir.join("out")).stdout(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("the screening outputs were replaced before it"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("not updated"), "{}", stderr(&o));
+    assert_eq!(jsonl(&dir.join("out/screening_results.jsonl")).len(), 5);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_second_signal_ends_a_run_blocked_on_its_input() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("in.jsonl");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // No writer ever opens the FIFO: the run blocks reading its input.
+    let mut child = bin().arg(&fifo).arg("--out").arg(dir.join("out")).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for _ in 0..2 {
+        let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Within 5 s, or the run is still blocked: killed, and the test fails.
+    let mut status = None;
+    for _ in 0..50 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if status.is_none() {
+        let _ = child.kill();
+        panic!("two SIGINTs did not end a run blocked on its input");
+    }
+    assert_eq!(status.and_then(|s| s.code()), Some(130));
+    assert!(!dir.join("out").join("screening_results.jsonl").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_egfr_table_whose_input_cannot_be_read_fails() {
+    let dir = scratch("egfr-dir");
+    let o = bin().arg("egfr").arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read the cohort"), "{}", stderr(&o));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn the_egfr_table_reports_every_row_and_line() {
     let dir = scratch("egfr");
     let input = dir.join("c.csv");
