@@ -135,3 +135,36 @@ def test_a_pandas_date_column_of_numbers_or_of_text_not_iso_8601_is_refused_not_
                                "condition_start_date": ["2020-01-01"], "condition_end_date": [float("nan")]})
     out = omop.prescreen(person, condition_occurrence=conditions, as_of="2025-06-01")
     assert out.persons.inc_type2_diabetes[0] == "met"  # an empty end-date column (CSV: float NaN) is missing
+
+
+def test_a_wall_time_beside_an_instant_is_its_own_day_not_read_with_the_instants_offset() -> None:
+    # pandas alone lends the first row's +02:00 to the naive second row (20:00 becomes 02:00 the
+    # next day in Shanghai); each row is read on its own here.
+    mixed = labs(["2025-03-01T10:00:00+08:00", "2025-09-15T20:00:00"])
+    expected = endpoints.lab_endpoints(labs(LOCAL_DAYS), SUBJECTS).bds
+    pd.testing.assert_frame_equal(endpoints.lab_endpoints(mixed, SUBJECTS, tz="Asia/Shanghai").bds, expected)
+    mixed = labs(["2025-03-01T02:00:00+02:00", "2025-09-15T20:00:00"])
+    assert [str(d.date()) for d in endpoints.lab_endpoints(mixed, SUBJECTS, tz="Asia/Shanghai").bds.ADT] == LOCAL_DAYS
+
+
+def test_dates_up_to_9999_are_read_from_text_and_from_date_objects() -> None:
+    """9999-12-31 is OMOP's usual open end: a date pandas' nanoseconds cannot hold."""
+    from amimestrocel_dkd.endpoints import _days
+
+    far = datetime.date(9999, 12, 31)
+    epoch = datetime.date(1970, 1, 1)
+    for column in (["2025-03-01", "9999-12-31"], [datetime.date(2025, 3, 1), far],
+                   pd.Series(["2025-03-01", far], dtype=object), ["2025-03-01", "9999-12-31T10:00:00"]):
+        got = _days(column, "END", optional=False)
+        assert [epoch + datetime.timedelta(days=int(d)) for d in got] == [datetime.date(2025, 3, 1), far]
+
+
+def test_a_day_that_does_not_exist_or_a_loosely_written_one_is_its_rows_error() -> None:
+    import amimestrocel_dkd as dkd
+    from amimestrocel_dkd.endpoints import _days
+
+    for bad in ("2025-02-30", "2025-13-01", "2025-1-01T", "2025-03-01T25:00", "2025-03-01T10:00:00+8"):
+        with pytest.raises(dkd.InvalidInputError, match=r"END\[1\]: is not a date"):
+            _days(["2025-03-01", bad], "END", optional=False)
+    with pytest.raises(TypeError, match="column END holds instants"):
+        _days([datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.timezone.utc)], "END", optional=False)

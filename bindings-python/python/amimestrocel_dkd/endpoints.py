@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -319,8 +318,6 @@ RRTSTDT (the first start of renal replacement therapy on or after day 1) and DTH
 be absent."""
 
 _NO_DATE = np.iinfo(np.int32).min
-# A text date: a whole day first (YYYY-MM-DD), then a time and offset if any.
-_ISO_DAY = rf"^{ISO_DAY}(?:$|[T ])"
 
 
 def _local(values: Any, name: str, tz: Optional[str]) -> Any:
@@ -364,43 +361,134 @@ def _days(column: Any, name: str, optional: bool, tz: Optional[str] = None) -> A
             "integer", "floating", "mixed-integer", "mixed-integer-float", "decimal", "boolean", "complex"):
         raise TypeError(f"column {name} holds numbers, not dates: pass dates, datetimes or ISO 8601 text "
                         "(YYYY-MM-DD); neither 20250303 nor a count of days is read as a date")
-    # Text: a whole day, YYYY-MM-DD (read strictly first: most columns are only that), or a whole
-    # day followed by a time and an offset in ISO 8601. "02/03/2025" is 2 March or 3 February
-    # depending on who wrote it, and pandas' ISO 8601 reading alone would fill in "1960-05" or
-    # "1960" as the first of the month or year and take "19600501": each is refused, not guessed.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        values = pd.to_datetime(column, errors="coerce", format="%Y-%m-%d")
-    pending = (values.isna() & column.notna()).to_numpy(dtype=bool)
-    if pending.any():
-        rows = np.flatnonzero(pending)
-        rest = column.iloc[rows].astype(object)
-        texts = rest.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        whole = texts & rest.astype(str).str.match(_ISO_DAY).to_numpy(dtype=bool)
-        if not whole.all():
-            row = int(rows[np.flatnonzero(~whole)[0]])
-            raise InvalidInputError(f"{name}[{row}]: is not a date (YYYY-MM-DD, with a time if any)",
-                                    "invalid_argument", {"argument": f"{name}[{row}]"})
-        with warnings.catch_warnings():
-            # Texts with differing offsets warn here and are read again below, in UTC.
-            warnings.simplefilter("ignore", FutureWarning)
-            values = pd.to_datetime(column, errors="coerce", format="ISO8601")
-        if getattr(values, "dtype", None) == object:
-            # Texts with differing offsets (a zone with summer time): instants, read in UTC first.
-            values = pd.to_datetime(column, errors="coerce", utc=True, format="ISO8601")
-    if isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):  # texts with an offset
-        values = _local(pd.Series(values), name, tz)
-    missing = values.isna().to_numpy()
-    raw = pd.Series(column).isna().to_numpy()
-    if (missing & ~raw).any():
-        row = int(np.flatnonzero(missing & ~raw)[0])
-        raise InvalidInputError(f"{name}[{row}]: is not a date", "invalid_argument", {"argument": f"{name}[{row}]"})
+    # Text (and date or datetime objects): read row by row as _object_days says.
+    days = _object_days(column.to_numpy(dtype=object), name, tz)
+    missing = days == _NO_DATE
     if not optional and missing.any():
         row = int(np.flatnonzero(missing)[0])
         raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
-    days = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    days[missing] = _NO_DATE
     return days.astype(np.int32)
+
+
+# A text date and time: the day, a time, and an offset if any (ISO 8601).
+_ISO_TIME = (rf"^({ISO_DAY})[T ]((?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:[.,]\d+)?)?)"
+             r"(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$")
+
+
+def _not_a_date(name: str, row: int) -> InvalidInputError:
+    return InvalidInputError(f"{name}[{row}]: is not a date (YYYY-MM-DD, with a time if any)",
+                             "invalid_argument", {"argument": f"{name}[{row}]"})
+
+
+def _iso_days(texts: Any, rows: Any, name: str) -> Any:
+    """Days since 1970 of ``texts`` (numpy unicode, each ``YYYY-MM-DD``), strictly: a text not
+    of that form, or a day that does not exist, is its row's error (``rows`` gives each text's
+    row). Any year 0001-9999, beyond pandas' nanoseconds."""
+    texts = np.asarray(texts, dtype="U10")
+    # The form, checked on the characters at once: digits, with '-' at 4 and 7, year not 0000.
+    chars = texts.view(np.uint32).reshape(len(texts), 10) if len(texts) else np.zeros((0, 10), np.uint32)
+    digits = (chars >= ord("0")) & (chars <= ord("9"))
+    dashes = chars[:, [4, 7]] == ord("-")
+    form = digits[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & dashes.all(axis=1)
+    form &= (chars[:, :4] != ord("0")).any(axis=1)
+    if not form.all():
+        raise _not_a_date(name, int(rows[np.flatnonzero(~form)[0]]))
+    try:
+        return texts.astype("datetime64[D]").view(np.int64)
+    except ValueError:  # a month or day that does not exist: find its row
+        for k, text in enumerate(texts):
+            try:
+                np.datetime64(str(text), "D")
+            except ValueError:
+                raise _not_a_date(name, int(rows[k])) from None
+        raise
+
+
+def _whole_days(texts: Any, rows: Any, name: str) -> Any:
+    """Days since 1970 of ten-character ``texts`` (an object array): pandas' fast reader of
+    ``%Y-%m-%d`` first (of ten characters it reads only ``YYYY-MM-DD``: a one-digit month or
+    day would make the text shorter), the rest (years beyond pandas' 1677-2262, or not a day)
+    through :func:`_iso_days`, strictly."""
+    pd = _pandas()
+    read = pd.to_datetime(pd.Series(texts, dtype=object), errors="coerce", format="%Y-%m-%d")
+    failed = read.isna().to_numpy()
+    days = read.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64).copy()
+    if failed.any():
+        days[failed] = _iso_days(np.asarray(texts[failed], dtype="U10"), rows[failed], name)
+    return days
+
+
+def _object_days(values: Any, name: str, tz: Optional[str]) -> Any:
+    """Days since 1970 (int64; ``_NO_DATE`` where missing) of a column of ISO 8601 texts, dates
+    or datetimes, any mix, each read on its own: a whole day ``YYYY-MM-DD`` (years 0001-9999); a
+    wall time (a text or datetime without an offset) as its own day; an instant (a text with an
+    offset, a datetime with a zone) as its day in ``tz`` (a ``TypeError`` without it). A mix of
+    instants and wall times is read row by row, never with one row's offset lent to another.
+    "02/03/2025" (2 March or 3 February?), "1960-05", "19600501" and numbers are refused, not
+    guessed."""
+    import datetime as dt
+
+    pd = _pandas()
+    n = len(values)
+    days = np.full(n, _NO_DATE, dtype=np.int64)
+    present = np.flatnonzero(~pd.isna(pd.Series(values, dtype=object)).to_numpy(dtype=bool))
+    if not len(present):
+        return days
+    vals = values[present]
+    kind = pd.api.types.infer_dtype(vals, skipna=False)
+    if kind == "date":  # datetime.date objects only: numpy reads them exactly
+        days[present] = np.array(list(vals), dtype="datetime64[D]").view(np.int64)
+        return days
+    if kind == "string":  # texts only (the usual column): no look at each row's type
+        is_text = np.ones(len(vals), dtype=bool)
+        lengths = np.fromiter(map(len, vals), dtype=np.int64, count=len(vals))
+    else:
+        is_text = np.fromiter((isinstance(v, str) for v in vals), dtype=bool, count=len(vals))
+        lengths = np.fromiter((len(v) if t else 0 for v, t in zip(vals, is_text)), dtype=np.int64, count=len(vals))
+    whole_day = is_text & (lengths == 10)
+    if whole_day.any():
+        days[present[whole_day]] = _whole_days(vals[whole_day], present[whole_day], name)
+    timed = is_text & ~whole_day
+    if timed.any():
+        parts = pd.Series(vals[timed], dtype=object).str.extract(_ISO_TIME)
+        rows = present[timed]
+        bad = parts[0].isna().to_numpy()
+        if bad.any():
+            raise _not_a_date(name, int(rows[np.flatnonzero(bad)[0]]))
+        wall = parts[2].isna().to_numpy()
+        if wall.any():  # no offset: a wall time, its own day
+            days[rows[wall]] = _whole_days(parts[0].to_numpy(dtype=object)[wall], rows[wall], name)
+        if (~wall).any():  # an offset: an instant, its day in tz
+            instants = pd.Series(vals[timed][~wall], dtype=object)
+            try:
+                read = pd.to_datetime(instants, utc=True, format="ISO8601")
+            except (ValueError, OverflowError):
+                read = pd.to_datetime(instants, utc=True, format="ISO8601", errors="coerce")
+            if read.isna().any():
+                raise _not_a_date(name, int(rows[~wall][np.flatnonzero(read.isna().to_numpy())[0]]))
+            local = _local(read, name, tz)
+            days[rows[~wall]] = local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
+    # Date and datetime objects among texts (or a column of datetimes): each on its own.
+    for k in np.flatnonzero(~is_text):
+        v, row = vals[k], int(present[k])
+        if isinstance(v, np.datetime64):
+            v = pd.Timestamp(v)
+        if isinstance(v, dt.datetime):  # pandas' Timestamp is one
+            if v.tzinfo is not None:
+                if tz is None:
+                    raise TypeError(f"column {name} holds instants (a datetime with a zone at row {row}), whose day "
+                                    "depends on a time zone: give tz= (an IANA zone such as 'Asia/Shanghai')")
+                from zoneinfo import ZoneInfo
+
+                v = v.astimezone(ZoneInfo(tz))
+            v = v.date()
+        if not isinstance(v, dt.date):
+            raise _not_a_date(name, row)
+        days[row] = v.toordinal() - _EPOCH_ORDINAL
+    return days
+
+
+_EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 
 
 def _codes(column: Any, name: str, known: Optional[List[str]] = None) -> Tuple[Any, List[str]]:
