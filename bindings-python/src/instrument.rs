@@ -213,6 +213,17 @@ fn cell<'py>(value: &'py Bound<'py, PyAny>) -> PyResult<Cell<'py>> {
     if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
         return Ok(Cell::Bool(b.is_true()));
     }
+    if !value.is_exact_instance_of::<pyo3::types::PyInt>() && !value.is_exact_instance_of::<pyo3::types::PyFloat>() {
+        // A numpy boolean is a boolean (it would convert to 0 or 1), and pandas' NA is no answer
+        // (as `score_frame` reads it).
+        let kind = value.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract::<String>());
+        if kind.is_ok_and(|k| k == "b") {
+            return Ok(Cell::Bool(value.is_truthy()?));
+        }
+        if value.get_type().name().is_ok_and(|n| n == "NAType") {
+            return Ok(Cell::Empty);
+        }
+    }
     if let Ok(v) = value.extract::<i64>() {
         return Ok(Cell::Integer(v));
     }

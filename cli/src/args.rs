@@ -73,7 +73,8 @@ usage: dkd-report [screen] [COHORT.jsonl] [--out DIR] [--config CONFIG.json]
 screen    screens a cohort of screening records (JSON lines; default: the bundled synthetic
           cohort), prints the screening report and writes DIR/screening_results.jsonl,
           DIR/screening_results.csv and DIR/screening_summary.json (default DIR: out),
-          all three replaced together or not at all
+          all three replaced together or not at all; with no COHORT it is the main job, which
+          also prints the schedule and endpoints and writes their datasets and the trial report
 schedule  prints the visit schedule of a cohort on a date: each visit's states, the deviations
           (participants' schedules as JSON lines, docs/schedule.md; default: the bundled
           synthetic follow-up of 120 participants on 2026-12-01)

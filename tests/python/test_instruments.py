@@ -361,3 +361,25 @@ def test_a_session_store_takes_a_path(tmp_path: pathlib.Path) -> None:
     store = ins.SessionStore(tmp_path / "s.json")
     store.save(ins.Session.start(dqol, "S", "v", "en", T0))
     assert store.load(dqol).recovered_from is None
+
+
+def test_a_numpy_boolean_is_no_answer_of_a_scale_and_pandas_na_is_no_answer() -> None:
+    """numpy.bool_ converts to 0 or 1, which a scale holds: it is refused as a boolean is."""
+    import numpy as np
+
+    tcm = ins.tcm_dkd()
+    row = {i: 0 for i in tcm.item_ids}
+    with pytest.raises(dkd.InvalidInputError) as e:
+        tcm.score(dict(row, hunger=np.bool_(True)))
+    assert (e.value.kind, e.value.path) == ("invalid_answer", "hunger")
+    s = ins.Session.start(tcm, "S", "v", "en", T0)
+    with pytest.raises(dkd.InvalidInputError) as e:
+        s.answer("hunger", np.bool_(False), T0)
+    assert (e.value.kind, s.answers()) == ("invalid_answer", {})
+    with pytest.raises(dkd.InvalidInputError) as e:
+        ins.score_frame(pd.DataFrame({**{k: [v] for k, v in row.items()},
+                                      "hunger": pd.Series([np.bool_(True)], dtype=object)}), tcm)
+    assert (e.value.kind, e.value.path, e.value.row) == ("invalid_answer", "hunger", 0)
+    # pd.NA is no answer in score as in score_frame; numpy integers are answers.
+    assert tcm.score(dict(row, hunger=pd.NA)).total == tcm.score(dict(row, hunger=None)).total
+    assert tcm.score(dict(row, hunger=np.int64(1))).total == tcm.score(dict(row, hunger=1)).total

@@ -569,6 +569,17 @@ impl Instrument {
         if self.not_applicable_label.is_none() && t.not_applicable_label.is_some() {
             return Err(invalid_translation("not_applicable_label", "the instrument has no \"does not apply\""));
         }
+        // The placeholder texts: every item's text in each language not loaded from a licence
+        // (a licensed language's own wording, kept or reloaded, is no placeholder).
+        let placeholders: BTreeSet<&str> = if self.wording == Wording::Placeholder {
+            self.items()
+                .flat_map(|(_, item)| item.text.iter())
+                .filter(|(language, _)| !self.licensed_languages.iter().any(|l| l == *language))
+                .map(|(_, text)| text.trim())
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         let mut out = self.clone();
         out.title.insert(lang.to_owned(), need(&t.title, "title")?);
         out.wording_note.insert(lang.to_owned(), format!("{} ({})", t.source, lang));
@@ -578,8 +589,9 @@ impl Instrument {
             for item in &mut section.items {
                 let text = t.items.get(&item.id).ok_or_else(|| missing("items", &item.id))?;
                 let path = format!("items.{}", item.id);
-                // A placeholder is not a translation: an app would show it as licensed text.
-                if self.wording == Wording::Placeholder && item.text.values().any(|p| p.trim() == text.trim()) {
+                // A placeholder (any item's) is not a translation: an app would show it as
+                // licensed text.
+                if placeholders.contains(text.trim()) {
                     return Err(invalid_translation(path, "the placeholder text, not the licensed wording"));
                 }
                 item.text.insert(lang.to_owned(), need(text, &path)?);

@@ -525,6 +525,33 @@ fn translation_must_cover_every_text_and_names_what_is_missing_or_unknown() {
 }
 
 #[test]
+fn any_items_placeholder_is_refused_and_licensed_wording_may_repeat() {
+    let d = dqol();
+    let mut t = d.translation_template("zh-Hans");
+    t.source = "site licence".into();
+    for (id, text) in t.items.iter_mut() {
+        *text = format!("Licensed text {id}");
+    }
+    t.language = "en-US".into();
+    let us = d.with_translation(&serde_json::to_string(&t).unwrap()).unwrap();
+    // Another item's placeholder is a placeholder too.
+    let mut other = t.clone();
+    other.language = "en-AU".into();
+    other.items.insert("sat01".into(), d.item("sat02").unwrap().0.text["en"].clone());
+    let e = us.with_translation(&serde_json::to_string(&other).unwrap()).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_translation", "items.sat01"));
+    // A second variant sharing licensed wording, and a corrected reload of a licensed language.
+    let mut gb = t.clone();
+    gb.language = "en-GB".into();
+    gb.items.insert("sat02".into(), "GB wording".into());
+    let both = us.with_translation(&serde_json::to_string(&gb).unwrap()).unwrap();
+    assert_eq!(both.view("en-GB").unwrap().wording, Wording::Licensed);
+    let mut fixed = t.clone();
+    fixed.items.insert("sat02".into(), "fixed".into());
+    assert!(us.with_translation(&serde_json::to_string(&fixed).unwrap()).is_ok());
+}
+
+#[test]
 fn translation_refuses_a_key_given_twice_and_a_label_the_instrument_does_not_have() {
     let tcm = tcm();
     let mut t = tcm.translation_template("en");

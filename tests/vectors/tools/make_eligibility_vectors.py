@@ -151,6 +151,8 @@ case("acute_coronary_syndrome_exactly_6_months_ago", cond({"condition": "acute_c
 case("myocardial_infarction_6_months_and_a_day_ago", cond({"condition": "myocardial_infarction", "onset": "2024-11-30", "resolved": "2024-12-10"}), E, exc_severe_cardiovascular="not_met")
 case("myocardial_infarction_undated", cond({"condition": "myocardial_infarction"}), P, exc_severe_cardiovascular="unknown")
 # readings-3: without an onset, resolved before the window opened is before the window
+case("unstable_angina_resolved_but_begun_within_6_months", cond({"condition": "unstable_angina", "onset": "2025-04-01", "resolved": "2025-04-10"}), I, exc_severe_cardiovascular="met")
+case("unstable_angina_resolved_and_begun_before_6_months", cond({"condition": "unstable_angina", "onset": "2024-10-01", "resolved": "2024-10-10"}), E, exc_severe_cardiovascular="not_met")
 case("myocardial_infarction_undated_resolved_before_6_months", cond({"condition": "myocardial_infarction", "resolved": "2024-11-01"}), E, exc_severe_cardiovascular="not_met")
 case("severe_valvular_disease", cond({"condition": "severe_valvular_disease", "onset": "2023-01-01"}), I, exc_severe_cardiovascular="met")
 case("heart_failure_class_unknown", cond({"condition": "heart_failure", "onset": "2022-01-01"}), P, exc_severe_cardiovascular="unknown")

@@ -214,8 +214,8 @@ fn onset_within(c: &Condition, window: Window) -> Option<bool> {
 
 /// Severe cardiovascular disease: congenital heart disease, atrial fibrillation, unstable
 /// angina or severe valvular disease active at screening; heart failure of the configured NYHA
-/// class or above; a myocardial infarction or acute coronary syndrome within the configured
-/// months.
+/// class or above; a myocardial infarction, an acute coronary syndrome or an episode of
+/// unstable angina begun within the configured months.
 pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     use ConditionKind as K;
     let screening = r.record.screening_date;
@@ -225,6 +225,9 @@ pub(super) fn exc_severe_cardiovascular(r: &CheckedRecord<'_>, c: &ProtocolConfi
             // An infarction or acute coronary syndrome is an event: it counts when its onset
             // falls within the configured months, whatever its `resolved` date says.
             K::MyocardialInfarction | K::AcuteCoronarySyndrome => onset_within(cond, acs),
+            // Unstable angina is an acute coronary syndrome: active at screening, or an episode
+            // begun within the same months as one (readings-3).
+            K::UnstableAngina if !active_on(cond, screening) => onset_within(cond, acs),
             _ if !active_on(cond, screening) => Some(false),
             K::HeartFailure => cond.nyha_class.map(|n| n >= c.nyha_min_class),
             _ => Some(true),
