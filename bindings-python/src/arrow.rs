@@ -131,17 +131,31 @@ pub(crate) fn stream(obj: &Bound<'_, PyAny>) -> PyResult<Batches> {
                 array.data_type()
             )));
         };
+        // A struct array's null rows have no columns to read (and arrow-rs would panic making
+        // a batch of them): refused, as a table is what is asked for.
+        if columns.null_count() > 0 {
+            return Err(PyValueError::new_err(format!(
+                "the Arrow struct array given has {} null rows: a table's rows are never null (give a table, \
+                 or drop the null rows)",
+                columns.null_count()
+            )));
+        }
         return Ok(Batches::One(RecordBatch::from(columns.clone())));
     }
     Err(PyTypeError::new_err("not Arrow data: the object has neither __arrow_c_stream__ nor __arrow_c_array__"))
 }
 
-/// The chunks of the column `name`, or a `KeyError` naming it and the columns there are.
+/// The chunks of the column `name`, or a `KeyError` naming it and the columns there are; a
+/// `ValueError` when the table has two columns of that name (which one is meant cannot be told).
 fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<ArrayRef>> {
-    let Ok(i) = schema.index_of(name) else {
+    let mut named = schema.fields().iter().enumerate().filter(|(_, f)| f.name() == name).map(|(i, _)| i);
+    let Some(i) = named.next() else {
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         return Err(PyKeyError::new_err(format!("no column {name:?} in the table (its columns: {names:?})")));
     };
+    if named.next().is_some() {
+        return Err(PyValueError::new_err(format!("column {name:?} is in the table twice")));
+    }
     Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
 }
 

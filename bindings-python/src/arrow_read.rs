@@ -454,6 +454,27 @@ pub fn days(
             }
             // A column of nulls only (what pandas and pyarrow infer for a column of None).
             DataType::Null => out.extend(std::iter::repeat_n(missing, chunk.len())),
+            // Dates as a dictionary (a pandas categorical of texts or dates): each dictionary
+            // value read once, by the rules above, then looked up by key; a value that is not a
+            // date is the error of the first row that uses it (an unused one is never read).
+            DataType::Dictionary(key, _) if key.is_integer() => {
+                let values = chunk.as_any_dictionary().values();
+                let mut value_days: Vec<Option<i32>> = Vec::with_capacity(values.len());
+                for v in 0..values.len() {
+                    match days(name, &[values.slice(v, 1)], missing, beyond, zone) {
+                        Ok(day) => value_days.push(day.first().copied()),
+                        Err(ColumnError::NotADate { .. }) => value_days.push(None),
+                        // Not dates at all, or instants without a zone: the column's error.
+                        Err(other) => return Err(other),
+                    }
+                }
+                for (i, key) in dictionary_keys(chunk).into_iter().enumerate() {
+                    out.push(match key {
+                        None => missing,
+                        Some(k) => value_days.get(k).copied().flatten().ok_or_else(|| not_a_date(start + i))?,
+                    });
+                }
+            }
             other => return Err(ColumnError::NotDates { column: name.to_owned(), data_type: other.to_string() }),
         }
         if let Some(nulls) = chunk.logical_nulls().filter(|n| n.null_count() > 0) {

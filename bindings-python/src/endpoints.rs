@@ -160,7 +160,7 @@ fn subjects(py: Python<'_>, columns: SubjectColumns<'_>) -> PyResult<Vec<LabSubj
     for (i, (id, sex)) in ids.into_iter().zip(&sexes).enumerate() {
         out.push(LabSubject {
             id,
-            sex: Sex::parse(sex).map_err(|e| errors::demographics(py, e))?,
+            sex: Sex::parse(sex).map_err(|e| errors::demographics_at(py, e, &format!("SEX[{i}]"), i))?,
             birth_date: required_day(py, birth[i], "BRTHDT", i)?,
             first_infusion: day(py, first[i], "TRTSDT", i)?,
             last_contact: required_day(py, last[i], "LSTCNTDT", i)?,

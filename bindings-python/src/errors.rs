@@ -87,6 +87,22 @@ pub fn demographics(py: Python<'_>, e: DemographicsError) -> PyErr {
     }
 }
 
+/// A core [`DemographicsError`] of one row of a table, with `path` (`SEX[3]`) and `row`.
+pub fn demographics_at(py: Python<'_>, e: DemographicsError, path: &str, row: usize) -> PyErr {
+    let d = PyDict::new(py);
+    let filled = (|| {
+        if let DemographicsError::UnknownSex { text } = &e {
+            d.set_item("sex", text)?;
+        }
+        d.set_item("path", path)?;
+        d.set_item("row", row)
+    })();
+    match filled {
+        Ok(()) => raise(py, "InvalidInputError", format!("{path}: {e}"), e.kind(), d),
+        Err(err) => err,
+    }
+}
+
 /// A core [`EgfrError`] as `InvalidInputError` (with the details of the lab or demographics
 /// error it wraps). `row` is set for the first bad row of a strict batch.
 pub fn egfr(py: Python<'_>, e: EgfrError, row: Option<usize>) -> PyErr {

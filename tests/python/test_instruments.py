@@ -370,11 +370,11 @@ def test_a_numpy_boolean_is_no_answer_of_a_scale_and_pandas_na_is_no_answer() ->
     tcm = ins.tcm_dkd()
     row = {i: 0 for i in tcm.item_ids}
     with pytest.raises(dkd.InvalidInputError) as e:
-        tcm.score(dict(row, hunger=np.bool_(True)))
+        tcm.score(dict(row, hunger=np.bool_(True)))  # type: ignore[arg-type]  # refused at run time
     assert (e.value.kind, e.value.path) == ("invalid_answer", "hunger")
     s = ins.Session.start(tcm, "S", "v", "en", T0)
     with pytest.raises(dkd.InvalidInputError) as e:
-        s.answer("hunger", np.bool_(False), T0)
+        s.answer("hunger", np.bool_(False), T0)  # type: ignore[arg-type]  # refused at run time
     assert (e.value.kind, s.answers()) == ("invalid_answer", {})
     with pytest.raises(dkd.InvalidInputError) as e:
         ins.score_frame(pd.DataFrame({**{k: [v] for k, v in row.items()},
@@ -382,4 +382,5 @@ def test_a_numpy_boolean_is_no_answer_of_a_scale_and_pandas_na_is_no_answer() ->
     assert (e.value.kind, e.value.path, e.value.row) == ("invalid_answer", "hunger", 0)
     # pd.NA is no answer in score as in score_frame; numpy integers are answers.
     assert tcm.score(dict(row, hunger=pd.NA)).total == tcm.score(dict(row, hunger=None)).total
-    assert tcm.score(dict(row, hunger=np.int64(1))).total == tcm.score(dict(row, hunger=1)).total
+    numpy_int: Dict[str, Any] = dict(row, hunger=np.int64(1))  # numpy integers are read too
+    assert tcm.score(numpy_int).total == tcm.score(dict(row, hunger=1)).total

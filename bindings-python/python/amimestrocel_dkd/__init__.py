@@ -415,6 +415,7 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     index = None
     caller = table
     if _arrow.is_lazy_polars(table):
+        table = _arrow.only(table, [n for n in (*names.values(), *unit_columns.values()) if n is not None])
         _arrow.check_polars_nulls(table)
         table = table.collect_batches()  # a stream of DataFrames, read batch by batch
     if _arrow.kind_of(table) == "pandas":
@@ -454,7 +455,8 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
         # them; nulls (`*_missing`) and bad units are named, and strict raises, in there.
         # A lab read with a unit per row has none for all rows (its role `*_unit` names the column).
         one_unit = {lab: "mg/dL" if lab == "creatinine" else "mg/L" for lab in unit_columns}
-        values, codes = _native.egfr_arrow(_arrow.read_once(table), list(wanted.items()), labels, equation,
+        values, codes = _native.egfr_arrow(_arrow.read_once(_arrow.only(table, wanted.values())), list(wanted.items()),
+                                           labels, equation,
                                            one_unit.get("creatinine", creatinine_unit),
                                            one_unit.get("cystatin_c", cystatin_c_unit), strict, threads)
         return _egfr_result(values, codes, caller, index=None)

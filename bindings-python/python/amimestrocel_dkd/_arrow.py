@@ -13,7 +13,7 @@ gives back a table of the caller's kind.
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import _native
 from ._extras import require
@@ -53,6 +53,17 @@ def polars_null_columns(data: Any) -> List[str]:
     for name, dtype in schema.items():
         walk(dtype, name)
     return found
+
+
+def only(data: Any, columns: Iterable[str]) -> Any:
+    """A polars frame (eager or lazy) cut to ``columns`` (those it has), so that a column the
+    call does not read cannot stop it (a dtype the Arrow C interface refuses, a ``Null``
+    column); any other data as it is (the native reader finds its columns by name)."""
+    if _module(data) != "polars" or not hasattr(type(data), "select"):
+        return data
+    names = data.collect_schema().names() if hasattr(type(data), "collect_schema") else list(data.columns)
+    keep = [c for c in dict.fromkeys(columns) if c in names]
+    return data.select(keep) if keep else data
 
 
 def check_polars_nulls(data: Any) -> None:

@@ -29,8 +29,19 @@ def register(connection: Any, *, equation: Optional[str] = None, creatinine_unit
     ``<prefix>egfr_error_with_unit(...)``, each row's creatinine in its own unit
     (``dkd_egfr_with_unit(AGE, SEX, LBSTRESN, LBSTRESU)``)."""
     pa = require("pyarrow", "amimestrocel_dkd.duckdb.register (DuckDB's Arrow UDFs use pyarrow)")
-    from . import PROTOCOL_DEFAULT_EQUATION
+    from . import PROTOCOL_DEFAULT_EQUATION, _checked_sex_labels, equations, lab_value
     from . import egfr as _egfr
+
+    # Checked here, not at the first query: a bad argument would otherwise surface inside SQL as
+    # something else (an unknown unit read as the name of a column).
+    known = [e.equation for e in equations()]
+    if equation is not None and equation not in known:
+        raise ValueError(f"equation {equation!r} is not one of {known}")
+    if not isinstance(creatinine_unit, str):
+        raise TypeError(f"creatinine_unit is a unit (a str), not {type(creatinine_unit).__name__}")
+    lab_value("serum_creatinine", 1.0, creatinine_unit)  # InvalidInputError: not a unit of creatinine
+    if sex_labels is not None:
+        _checked_sex_labels(sex_labels)
 
     def run(age: Any, sex: Any, creatinine: Any) -> Any:
         table = pa.table({"age": age, "sex": sex, "creatinine": creatinine})

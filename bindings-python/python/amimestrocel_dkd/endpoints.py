@@ -442,9 +442,14 @@ def _object_days(values: Any, name: str, tz: Optional[str]) -> Any:
     if kind == "string":  # texts only (the usual column): no look at each row's type
         is_text = np.ones(len(vals), dtype=bool)
         lengths = np.fromiter(map(len, vals), dtype=np.int64, count=len(vals))
+        ascii_ = np.fromiter(map(str.isascii, vals), dtype=bool, count=len(vals))
     else:
         is_text = np.fromiter((isinstance(v, str) for v in vals), dtype=bool, count=len(vals))
         lengths = np.fromiter((len(v) if t else 0 for v, t in zip(vals, is_text)), dtype=np.int64, count=len(vals))
+        ascii_ = np.fromiter((not t or v.isascii() for v, t in zip(vals, is_text)), dtype=bool, count=len(vals))
+    if not ascii_.all():
+        # Digits of other scripts (full-width ２０２５) are no ISO 8601 date, as the core reads it.
+        raise _not_a_date(name, int(present[np.flatnonzero(~ascii_)[0]]))
     whole_day = is_text & (lengths == 10)
     if whole_day.any():
         days[present[whole_day]] = _whole_days(vals[whole_day], present[whole_day], name)
@@ -513,9 +518,12 @@ def _is_arrow(table: Any) -> bool:
     return _arrow.is_table(table) and _arrow.kind_of(table) != "pandas"
 
 
-def _arrow_table(table: Any) -> Any:
+def _arrow_table(table: Any, columns: Iterable[str]) -> Any:
+    """``table`` for the native reader: a polars frame cut to ``columns`` (the ones the call
+    reads), a LazyFrame collected as batches, a reader marked as read."""
     from . import _arrow
 
+    table = _arrow.only(table, columns)
     if _arrow.is_lazy_polars(table):
         _arrow.check_polars_nulls(table)
         return table.collect_batches()
@@ -537,8 +545,8 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
     if _is_arrow(subjects):
         wanted = [("USUBJID", "text"), ("SEX", "text"), ("BRTHDT", "date"), ("TRTSDT", "date"), ("LSTCNTDT", "date")]
         wanted += [(name, "date?") for name in optional_names]  # None when the table has no such column
-        n, read = _native.table_columns(_arrow_table(subjects), [(sc[name], kind, None) for name, kind in wanted],
-                                        _zone(tz))
+        specs: List[Tuple[str, str, Optional[List[str]]]] = [(sc[name], kind, None) for name, kind in wanted]
+        n, read = _native.table_columns(_arrow_table(subjects, [s[0] for s in specs]), specs, _zone(tz))
         got = {name: column for (name, _), column in zip(wanted, read) if column is not None}
         codes, ids = got["USUBJID"]
         if len(ids) != n:
@@ -580,10 +588,11 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
 def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str], tz: Optional[str]) -> Any:
     """The lab rows as the native call reads them, from pandas or Arrow."""
     if _is_arrow(labs):
-        _n, read = _native.table_columns(_arrow_table(labs), [
+        specs = [
             (lc["USUBJID"], "text", ids), (lc["ADT"], "date", None), (lc["LBTESTCD"], "text", None),
             (lc["LBSTRESN"], "float", None), (lc["LBSTRESU"], "text", None),
-        ], _zone(tz))
+        ]
+        _n, read = _native.table_columns(_arrow_table(labs, [s[0] for s in specs]), specs, _zone(tz))
         (participant, _), adt, (analyte, analytes), value, (unit, units) = read
         return (participant, _required(adt, "ADT"), analyte, analytes, value, unit, units)
     participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", ids)

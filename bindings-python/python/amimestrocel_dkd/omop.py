@@ -208,7 +208,7 @@ def _read(table: Any, specs: Sequence[Tuple[str, str]], tz: Optional[str]) -> Li
 
     names = [name for name, _ in specs]
     if endpoints._is_arrow(table):
-        _n, columns = _native.table_columns(endpoints._arrow_table(table), [(n, k, None) for n, k in specs],
+        _n, columns = _native.table_columns(endpoints._arrow_table(table, names), [(n, k, None) for n, k in specs],
                                             endpoints._zone(tz))
         return list(zip(names, columns))
     if not hasattr(table, "columns"):

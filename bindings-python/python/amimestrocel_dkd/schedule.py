@@ -347,6 +347,14 @@ def participants_from_tables(
             raise InvalidInputError(f"{path}: is missing or not text", "invalid_schedule", {"path": path})
         return value
 
+    # Every column named must be there, as in visit_status_table: one named and absent would
+    # drop its dates without a word.
+    for table, names in ((participants, (id, first_infusion, planned_first_infusion, screening_date)),
+                         (observations, (participant, date, activity))):
+        columns = list(getattr(table, "columns", []))
+        absent = [name for name in names if name is not None and hasattr(table, "columns") and name not in columns]
+        if absent:
+            raise KeyError(f"no column {absent[0]!r} in the table (its columns: {columns})")
     result: List[Dict[str, Any]] = []
     by_id: Dict[str, Dict[str, Any]] = {}
     for row in participants.to_dict("records"):
@@ -481,7 +489,7 @@ def visit_status_table(
         ``KeyError`` otherwise); a date may be null (none), a spec without a name is absent."""
         named = [spec for spec in specs if spec[0] is not None]
         if endpoints._is_arrow(table):
-            n, columns = _native.table_columns(endpoints._arrow_table(table),
+            n, columns = _native.table_columns(endpoints._arrow_table(table, [spec[0] for spec in named]),
                                                [(name, "date" if kind == "date?" else kind, known)
                                                 for name, kind, known in named], endpoints._zone(tz))
         else:

@@ -288,6 +288,10 @@ def _screen_table(table: Any, config: Optional[Mapping[str, Any]], errors: str, 
         table = table.collect_batches()
     zone = None if tz is None else _arrow.zone_offsets(tz)
     kind = _arrow.kind_of(caller)
+    if kind == "pandas" and not (type(table.index).__name__ == "RangeIndex" and table.index.name is None):
+        # pandas exports any other index as a column (`__index_level_0__`, or its name), which
+        # is no field of a record: the index is not read.
+        table = table.reset_index(drop=True)
     # A pandas caller's nested criteria are plain data (lists of dicts) made from core's JSON;
     # any other caller's, one nested Arrow column made by the native module.
     details = "json" if evidence == "nested" and kind == "pandas" else evidence

@@ -124,6 +124,17 @@ def lab_endpoints_of_person(config: Optional[Mapping[str, Any]] = None,
         names = set(rows.schema.names)
         subject = [c for c in endpoints.SUBJECT_COLUMNS if c in names]
         subjects = rows.select(subject).slice(0, 1)
+        # The subject columns are the participant's: the same on every row, or which row's
+        # are meant cannot be told (a join gone wrong, two people under one USUBJID).
+        every = rows.select(subject)
+        for name in subject:
+            column = every.column(name)
+            if column.num_chunks and len(column.unique()) > 1:
+                from .errors import InvalidInputError
+
+                raise InvalidInputError(f"{name}: differs between the rows of one participant (the subject "
+                                        "columns are the same on every row)", "invalid_argument",
+                                        {"argument": name})
         labs = rows.select([c for c in endpoints.LAB_COLUMNS if c in names])
         result = endpoints.lab_endpoints(labs, subjects, config=config, plan=plan, readings=readings, tz=tz)
         return _plain(pa, result.bds if table == "bds" else result.unusable)
