@@ -340,6 +340,7 @@ fn result<'py>(
             .collect::<Vec<_>>(),
     )?;
     d.set_item("rows_after_as_of", out.rows_after_as_of.iter().map(|(t, n)| (t.as_str(), *n)).collect::<Vec<_>>())?;
+    d.set_item("rows_unmapped", out.rows_unmapped.iter().map(|(t, n)| (t.as_str(), *n)).collect::<Vec<_>>())?;
     d.set_item("concept_sets_version", &out.concept_sets_version)?;
     d.set_item("config_version", &out.config_version)?;
     Ok(d)

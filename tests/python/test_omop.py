@@ -409,3 +409,21 @@ def test_the_prescreen_equals_the_hand_path_with_null_ends_and_descendant_concep
 
 HISTORY_CONDITIONS = ["exc_severe_cardiovascular", "exc_stroke", "exc_hyperkalaemia",
                       "exc_tuberculosis_hiv_immunodeficiency", "exc_malignancy", "exc_active_infection"]
+
+
+def test_rows_of_concept_0_are_counted_as_unmapped_not_passed_over() -> None:
+    import pandas as pd
+
+    from amimestrocel_dkd import omop
+
+    person = pd.DataFrame({"person_id": [1], "gender_concept_id": [8507], "year_of_birth": [1960]})
+    measurement = pd.DataFrame({"person_id": [1, 1], "measurement_concept_id": [0, 3034485],
+                                "measurement_date": ["2025-05-01", "2025-05-02"], "value_as_number": [1.0, 1500.0],
+                                "unit_concept_id": [8723, 8723]})
+    conditions = pd.DataFrame({"person_id": [1], "condition_concept_id": [0], "condition_start_date": ["2020-01-01"]})
+    units = pd.DataFrame({"concept_id": [8723], "concept_name": ["mg/g"], "vocabulary_id": ["UCUM"],
+                          "concept_code": ["mg/g"]})
+    out = omop.prescreen(person, measurement=measurement, condition_occurrence=conditions, concept=units,
+                         as_of="2025-06-01")
+    assert out.rows_unmapped == {"measurement": 1, "condition_occurrence": 1}
+    assert len(out.row_errors) == 0

@@ -80,12 +80,16 @@ class Prescreen(NamedTuple):
     those ``remaining``, and how many of them it leaves ``unknown``.
 
     ``row_errors``: every row that could not be used: ``table``, ``row`` (0-based), ``person_id``,
-    ``kind``, ``message``. ``rows_after_as_of``: rows dated after ``as_of`` per table, not read."""
+    ``kind``, ``message``. ``rows_after_as_of``: rows dated after ``as_of`` per table, not read.
+    ``rows_unmapped``: rows of ``measurement``, ``condition_occurrence`` and
+    ``procedure_occurrence`` whose concept is 0 (the source code was not mapped), per table: no
+    concept set holds them, so they are not read; many show a poorly mapped extraction."""
 
     persons: Any
     attrition: Any
     row_errors: Any
     rows_after_as_of: Dict[str, int]
+    rows_unmapped: Dict[str, int]
     concept_sets_version: str
     config_version: str
 
@@ -153,6 +157,7 @@ def prescreen(
         attrition=_arrow.like(_attrition_table(out["attrition"]), person, copy=False),
         row_errors=_arrow.like(_row_errors_table(out["row_errors"]), person, copy=False),
         rows_after_as_of=dict(out["rows_after_as_of"]),
+        rows_unmapped=dict(out["rows_unmapped"]),
         concept_sets_version=out["concept_sets_version"],
         config_version=out["config_version"],
     )

@@ -592,6 +592,20 @@ fn rows_after_the_prescreening_date_are_counted_and_not_read() {
 }
 
 #[test]
+fn rows_of_concept_0_are_counted_as_unmapped_and_not_read() {
+    let tables = OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        measurement: Some(vec![lab(1, 0, "2025-05-01", 1500.0, MG_G), lab(1, 0, "2025-05-02", 1.2, MG_G)]),
+        concept: Some(units()),
+        ..OmopTables::default()
+    };
+    let out = run(&tables);
+    assert_eq!(out.rows_unmapped.get(&Table::Measurement), Some(&2));
+    assert!(out.row_errors.is_empty());
+    assert_eq!(outcome(out.persons[0].screened.as_ref().unwrap(), CriterionId::IncUacr), Outcome::Unknown);
+}
+
+#[test]
 fn a_synthetic_record_written_as_omop_prescreens_as_the_record_screens_for_every_criterion() {
     let sets = complete_concept_sets();
     let config = ProtocolConfig::default();
