@@ -1,11 +1,13 @@
 //! A set of output files replaced together: each is written under a temporary name in its
 //! final directory, and only when every one is complete (flushed and synced) are they renamed
 //! over the old ones, one after the other. A run that fails or is interrupted before that
-//! removes its temporary files and leaves the previous set as it was; SIGINT and SIGTERM are
-//! held off while the renames run (see `main.rs`), so a reader finds the old set or the new
+//! removes its temporary files and leaves the previous set as it was; a first SIGINT or SIGTERM
+//! is held off while the renames run (see `main.rs`), so a reader finds the old set or the new
 //! set. Each old file is kept under a second name (a hard link) until every rename has
 //! succeeded: a rename that fails (a target that has become a directory, a full disk) puts the
-//! earlier ones back, so the set is replaced whole or not at all. Two runs writing into the
+//! earlier ones back, so the set is replaced whole or not at all. A second signal ends the
+//! process at once, wherever it is: during the renames (microseconds) it can leave the set half
+//! replaced, with the kept files beside it (removed by the next run). Two runs writing into the
 //! same directory at once are not supported.
 
 use std::fs::{self, File};
@@ -148,7 +150,8 @@ fn keep_old(target: &Path, pid: u32) -> io::Result<Option<PathBuf>> {
     match fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
-        Ok(meta) if !meta.is_file() => {
+        // A file, or a link (replaced by the new file, as a rename does).
+        Ok(meta) if !meta.is_file() && !meta.file_type().is_symlink() => {
             Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} exists and is not a file", target.display())))
         }
         Ok(_) => {

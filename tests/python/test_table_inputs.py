@@ -124,3 +124,22 @@ def test_digits_of_other_scripts_are_no_date() -> None:
         with pytest.raises(dkd.InvalidInputError, match=r"ADT\[1\]: is not a date"):
             _days(["2025-02-20", text], "ADT", optional=False)
     assert _days([datetime.date(2025, 2, 20)], "ADT", optional=False)[0] == 20139
+
+
+def test_a_date_beside_a_datetime_with_a_zone_is_read_row_by_row() -> None:
+    from amimestrocel_dkd.endpoints import _days
+
+    utc = datetime.timezone.utc
+    mixed = pd.Series([datetime.date(2025, 3, 1), datetime.datetime(2025, 3, 1, 20, tzinfo=utc)])
+    days = _days(mixed, "ADT", optional=False, tz="Asia/Shanghai")
+    epoch = datetime.date(1970, 1, 1)
+    assert [str(epoch + datetime.timedelta(days=int(d))) for d in days] == ["2025-03-01", "2025-03-02"]
+    with pytest.raises(TypeError, match="holds instants"):
+        _days(mixed, "ADT", optional=False)
+
+
+def test_a_table_of_planned_first_infusions_only_names_no_first_infusion_column() -> None:
+    people = pd.DataFrame({"id": ["S-1"], "planned": ["2025-03-10"]})
+    obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-01"], "activity": ["attended"]})
+    got = schedule.participants_from_tables(people, obs, first_infusion=None, planned_first_infusion="planned")
+    assert got[0]["planned_first_infusion"] == "2025-03-10" and "first_infusion" not in got[0]

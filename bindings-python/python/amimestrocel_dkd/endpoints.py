@@ -314,8 +314,9 @@ the analyte (a slug of :data:`amimestrocel_dkd.types.AnalyteSlug`), the number a
 SUBJECT_COLUMNS = {"USUBJID": "USUBJID", "SEX": "SEX", "BRTHDT": "BRTHDT", "TRTSDT": "TRTSDT",
                    "LSTCNTDT": "LSTCNTDT", "ESRDDT": "ESRDDT", "RRTSTDT": "RRTSTDT", "DTHDT": "DTHDT"}
 """The subject table's columns :func:`lab_endpoints` reads, by default; ESRDDT (ESRD),
-RRTSTDT (the first start of renal replacement therapy on or after day 1) and DTHDT (death) may
-be absent."""
+RRTSTDT (the first start of renal replacement therapy) and DTHDT (death) may be absent. An ESRDDT
+or RRTSTDT before TRTSDT is refused (``subjects[i].esrd``, ``subjects[i].renal_replacement``)
+unless the configuration reads it as ``prevalent_renal_failure = not_evaluable``."""
 
 _NO_DATE = np.iinfo(np.int32).min
 
@@ -436,7 +437,7 @@ def _object_days(values: Any, name: str, tz: Optional[str]) -> Any:
         return days
     vals = values[present]
     kind = pd.api.types.infer_dtype(vals, skipna=False)
-    if kind == "date":  # datetime.date objects only: numpy reads them exactly
+    if kind == "date" and all(type(v) is dt.date for v in vals):  # plain dates: numpy reads them exactly
         days[present] = np.array(list(vals), dtype="datetime64[D]").view(np.int64)
         return days
     if kind == "string":  # texts only (the usual column): no look at each row's type

@@ -301,7 +301,7 @@ def participants_from_tables(
     observations: Any,
     *,
     id: str = "id",
-    first_infusion: str = "first_infusion",
+    first_infusion: Optional[str] = "first_infusion",
     planned_first_infusion: Optional[str] = None,
     screening_date: Optional[str] = None,
     participant: str = "participant",
@@ -310,7 +310,8 @@ def participants_from_tables(
 ) -> List[Dict[str, Any]]:
     """Participants' schedules from the two tables a data manager holds: one row per
     participant (``id``, ``first_infusion``, optionally ``planned_first_infusion`` and
-    ``screening_date``: the column names are arguments) and one row per observation
+    ``screening_date``: the column names are arguments; a column named must be there, so
+    ``first_infusion=None`` for a table of planned dates only) and one row per observation
     (``participant``, ``date``, ``activity``), as pandas DataFrames (or anything with
     ``to_dict("records")``). Missing dates (NaT, None) are absent fields. An observation whose
     participant is not in the first table, a participant listed twice, or an id that is missing

@@ -274,13 +274,24 @@ impl MedicationTable {
         if parts.len() > 1 {
             let found: Option<Vec<(&Drug, bool)>> = parts.iter().map(|p| self.find(p)).collect();
             if let Some(found) = found {
-                // The entry is local only if every part is; otherwise its class is that of its
-                // systemic parts (a cream beside a systemic drug does not hide the drug).
+                let strongest = |parts: &mut dyn Iterator<Item = &(&Drug, bool)>| {
+                    let classes: Vec<DrugClass> = parts.map(|(d, _)| d.class).collect();
+                    [DrugClass::Immunosuppressant, DrugClass::Glucocorticoid]
+                        .into_iter()
+                        .find(|c| classes.contains(c))
+                        .unwrap_or(DrugClass::NotImmunosuppressant)
+                };
                 let local = found.iter().all(|(_, l)| *l);
-                let class = [DrugClass::Immunosuppressant, DrugClass::Glucocorticoid]
-                    .into_iter()
-                    .find(|c| found.iter().any(|(d, l)| d.class == *c && (local || !*l)))
-                    .unwrap_or(DrugClass::NotImmunosuppressant);
+                let systemic = strongest(&mut found.iter().filter(|(_, l)| !*l));
+                // A form word in one part only (`ciclosporin/prednisolone eye drops`) may be the
+                // whole entry's or that part's: when the other parts would count, which it is
+                // cannot be told: the record's ATC code decides, else a person looks (a cream
+                // beside a systemic drug must not hide it, nor eye drops written once make a
+                // systemic drug of them).
+                if !local && found.iter().any(|(_, l)| *l) && systemic != DrugClass::NotImmunosuppressant {
+                    return atc.map_or(Classification::Review, classify_atc);
+                }
+                let class = if local { strongest(&mut found.iter()) } else { systemic };
                 let key = found.iter().map(|(d, _)| d.key.as_str()).collect::<Vec<_>>().join("+");
                 return Classification::Named { key, class, local };
             }

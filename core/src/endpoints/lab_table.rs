@@ -39,10 +39,11 @@ pub struct LabSubject {
     pub first_infusion: Option<NaiveDate>,
     /// LSTCNTDT.
     pub last_contact: NaiveDate,
-    /// ESRD, when recorded.
+    /// ESRD, when recorded (before study day 1: as
+    /// [`EndpointConfig::prevalent_renal_failure`] reads it).
     pub esrd: Option<NaiveDate>,
-    /// The start of renal replacement therapy, when recorded: the first start on or after study
-    /// day 1 (the composite counts no earlier one; a timeline's list is filtered the same way).
+    /// The start of renal replacement therapy, when recorded (its first start; before study day
+    /// 1: as [`EndpointConfig::prevalent_renal_failure`] reads it).
     pub renal_replacement: Option<NaiveDate>,
     /// The date of death, when the participant died (any death censors the composite).
     pub death: Option<NaiveDate>,
@@ -667,7 +668,15 @@ impl<'p> Part<'p> {
             self.dates = dates;
             self.by_date = by_date;
         }
+        // The subject's one renal replacement date is the timeline's first entry: named as the
+        // subject's field.
         let (composite, _) = renal_composite(&checked.timeline, &egfr, day_one, end, config)
+            .map_err(|e| match e {
+                EndpointError::InvalidDate { path, reason } if path.starts_with("renal_replacement") => {
+                    EndpointError::InvalidDate { path: "renal_replacement".to_owned(), reason }
+                }
+                other => other,
+            })
             .map_err(|e| e.under(&format!("subjects[{p}]")))?;
         self.out.renal_composite.push(composite);
         self.out.unusable.extend(unusable.into_iter().map(|u| (who, u)));

@@ -243,8 +243,12 @@ fn a_lab_table_names_the_subject_whose_renal_failure_is_before_day_one() {
     let e = derive_lab_table(std::slice::from_ref(&subject), &[], &plan, &EndpointConfig::default()).unwrap_err();
     assert_eq!((e.kind(), e.path()), ("invalid_date", "subjects[0].esrd"), "{e}");
     let config = EndpointConfig { prevalent_renal_failure: PrevalentRenalFailure::NotEvaluable, ..Default::default() };
-    let out = derive_lab_table(&[subject], &[], &plan, &config).unwrap();
+    let out = derive_lab_table(std::slice::from_ref(&subject), &[], &plan, &config).unwrap();
     assert_eq!(out.renal_composite, [None]);
+    // The subject's renal replacement date is one field, named as such.
+    let rrt = LabSubject { esrd: None, renal_replacement: Some(d("2025-01-01")), ..subject };
+    let e = derive_lab_table(&[rrt], &[], &plan, &EndpointConfig::default()).unwrap_err();
+    assert_eq!(e.path(), "subjects[0].renal_replacement");
 }
 
 #[test]

@@ -140,7 +140,11 @@ case("back_to_back_tacrolimus_entries_are_one_course", {"medications": [{"name":
 case("a_switch_from_tacrolimus_to_cyclosporine_is_one_course", {"medications": [{"name": "tacrolimus", "start": "2025-05-15", "end": "2025-05-19"}, {"name": "cyclosporine", "start": "2025-05-20", "end": "2025-05-23"}]}, I, exc_immunosuppressant="met")
 case("a_day_without_treatment_makes_two_courses", {"medications": [{"name": "tacrolimus", "start": "2025-05-10", "end": "2025-05-14"}, {"name": "tacrolimus", "start": "2025-05-16", "end": "2025-05-20"}]}, E, exc_immunosuppressant="not_met")
 case("a_course_begun_before_the_window_counts_whole", {"medications": [{"name": "tacrolimus", "start": "2025-04-25", "end": "2025-05-01"}, {"name": "tacrolimus", "start": "2025-05-02", "end": "2025-05-03"}]}, I, exc_immunosuppressant="met")
-case("a_cream_in_a_combination_does_not_hide_a_systemic_drug", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("a_name_and_an_atc_code_that_disagree_leave_it_unknown", {"medications": [{"name": "metformin", "atc": "L04AD02", "start": "2025-01-01"}]}, P, exc_immunosuppressant="unknown")
+case("a_name_and_an_atc_code_that_agree_decide_it", {"medications": [{"name": "tacrolimus", "atc": "L04AD02", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("a_form_word_in_one_part_of_a_combination_is_for_a_person_to_read", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "start": "2025-01-01"}]}, P, exc_immunosuppressant="unknown")
+case("such_a_combination_with_a_systemic_atc_code_counts", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "atc": "L04AD01", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
+case("hyperkalaemia_resolved_long_ago_does_not_answer_for_a_raised_potassium", {**labs(potassium=entry("2025-05-20", 6.5, "mmol/L")), **cond({"condition": "hyperkalaemia", "onset": "2010-01-01", "resolved": "2010-02-01"})}, P, exc_hyperkalaemia="unknown")
 # Severe cardiovascular disease
 case("atrial_fibrillation", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01"}), I, exc_severe_cardiovascular="met")
 case("atrial_fibrillation_resolved", cond({"condition": "atrial_fibrillation", "onset": "2020-01-01", "resolved": "2021-01-01"}), E, exc_severe_cardiovascular="not_met")

@@ -281,12 +281,15 @@ pub(super) fn exc_hyperkalaemia(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: 
     };
     let (converted, raised) = c.potassium.compare(&e.value);
     out.evidence.push(lab_evidence("labs.potassium", e, converted, c.potassium.unit()));
-    let recorded = r.record.conditions.iter().flatten().any(|cond| HYPERKALAEMIA.contains(&cond.condition));
+    // Only a hyperkalaemia active at screening (recorded as controlled) answers for a raised
+    // potassium; one resolved long ago says nothing of it.
+    let active = |cond: &Condition| HYPERKALAEMIA.contains(&cond.condition) && active_on(cond, screening);
+    let recorded = r.record.conditions.iter().flatten().any(active);
     if out.outcome == Outcome::NotMet && raised && !recorded {
         unknown(
             out,
             reason!(
-                "Latest potassium ({}) is {} {}, {}, and no hyperkalaemia is recorded: whether it can be controlled is not known.",
+                "Latest potassium ({}) is {} {}, {}, and no hyperkalaemia is recorded as active: whether it can be controlled is not known.",
                 e.date,
                 converted,
                 c.potassium.unit(),

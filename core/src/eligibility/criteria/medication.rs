@@ -14,11 +14,13 @@ use chrono::NaiveDate;
 use smallvec::SmallVec;
 
 /// How the criterion reads one medication: counted (an immunosuppressant, or a glucocorticoid
-/// when configured), not counted, or unclassified (the criterion cannot tell).
+/// when configured), not counted, unclassified (the criterion cannot tell), or classified one
+/// way by its name and the other by its ATC code (one of the two is wrong).
 enum Counts {
     Yes,
     No,
     CannotTell,
+    Disagree,
 }
 
 /// Classifies a medication under the configuration: the site's own lists first (names read as
@@ -40,16 +42,26 @@ fn counts(m: &Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -
     let Some(table) = table else {
         return Counts::CannotTell;
     };
-    let (class, local) = table.with_classification(&m.name, m.atc.as_deref(), |found| (found.class(), found.local()));
+    let (class, local, named) = table.with_classification(&m.name, m.atc.as_deref(), |found| {
+        (found.class(), found.local(), matches!(found, medications::Classification::Named { .. }))
+    });
     if local {
         // A topical, ophthalmic, nasal or inhaled form is not systemic.
         return Counts::No;
     }
-    match class {
-        Some(DrugClass::Immunosuppressant) => Counts::Yes,
-        Some(DrugClass::Glucocorticoid) if c.count_glucocorticoids => Counts::Yes,
-        Some(DrugClass::Glucocorticoid | DrugClass::NotImmunosuppressant) => Counts::No,
-        None => Counts::CannotTell,
+    let counted = |class: DrugClass| match class {
+        DrugClass::Immunosuppressant => true,
+        DrugClass::Glucocorticoid => c.count_glucocorticoids,
+        DrugClass::NotImmunosuppressant => false,
+    };
+    // The name decides; an ATC code given beside it that says the other (metformin entered
+    // with tacrolimus's L04AD02) means one of the two is wrong, and neither is guessed.
+    let by_code = m.atc.as_deref().filter(|_| named).and_then(|code| medications::classify_atc(code).class());
+    match (class, by_code) {
+        (Some(name), Some(code)) if counted(name) != counted(code) => Counts::Disagree,
+        (Some(name), _) if counted(name) => Counts::Yes,
+        (Some(_), _) => Counts::No,
+        (None, _) => Counts::CannotTell,
     }
 }
 
@@ -70,6 +82,7 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
     // screening date), and the first medication in the window the rules cannot classify.
     let mut counted: SmallVec<[(usize, NaiveDate, NaiveDate); 4]> = SmallVec::new();
     let mut unclassified: Option<usize> = None;
+    let mut disagreeing: Option<usize> = None;
     let mut unclassified_evidence = EvidenceList::new();
     for (i, m) in meds.iter().enumerate().filter(|(_, m)| m.systemic) {
         let reaches = window.reached_by(m.start, m.end);
@@ -80,6 +93,11 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
                 unclassified_evidence.push(entry_evidence(i, m, None, QuantityUnit::DaysOfTreatment));
             }
             Counts::CannotTell => {}
+            Counts::Disagree if reaches => {
+                disagreeing.get_or_insert(i);
+                unclassified_evidence.push(entry_evidence(i, m, None, QuantityUnit::DaysOfTreatment));
+            }
+            Counts::Disagree => {}
             Counts::Yes => counted.push((i, m.start, m.end.unwrap_or(window.last).min(window.last))),
         }
     }
@@ -134,7 +152,7 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
         }
         names.join(" then ")
     };
-    match (longest, unclassified) {
+    match (longest, disagreeing.or(unclassified)) {
         (Some((k, days)), _) if days > min => answer(
             out,
             Outcome::Met,
@@ -147,6 +165,17 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
                 min
             ),
         ),
+        (_, Some(i)) if disagreeing == Some(i) => {
+            out.evidence.extend_from_slice(&unclassified_evidence);
+            unknown(
+                out,
+                reason!(
+                    "{} in the look-back from {}: its name and its ATC code disagree on whether it is a systemic immunosuppressant; correct the one that is wrong.",
+                    meds[i].name.trim().to_owned(),
+                    from
+                ),
+            )
+        }
         (_, Some(i)) => {
             out.evidence.extend_from_slice(&unclassified_evidence);
             unknown(
