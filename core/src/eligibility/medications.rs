@@ -72,6 +72,14 @@ pub enum Classification {
     /// An ATC code that calls for a person to look (other antineoplastics, immunostimulants,
     /// immunoglobulins): not decided automatically.
     Review,
+    /// A combination with a form word in one part only (`ciclosporin/prednisolone eye drops`):
+    /// the form may be the whole entry's or that part's, so whether it is systemic cannot be
+    /// told. `class` is what its parts read as systemic are; whether that counts is the
+    /// configuration's (a glucocorticoid counts only where configured).
+    FormOfOnePart {
+        /// The class of the parts read as systemic.
+        class: DrugClass,
+    },
     /// Neither the name nor a code classifies it.
     Unknown,
 }
@@ -81,7 +89,7 @@ impl Classification {
     pub fn class(&self) -> Option<DrugClass> {
         match self {
             Classification::Named { class, .. } | Classification::ByAtc { class, .. } => Some(*class),
-            Classification::Review | Classification::Unknown => None,
+            Classification::Review | Classification::Unknown | Classification::FormOfOnePart { .. } => None,
         }
     }
 
@@ -289,7 +297,7 @@ impl MedicationTable {
                 // beside a systemic drug must not hide it, nor eye drops written once make a
                 // systemic drug of them).
                 if !local && found.iter().any(|(_, l)| *l) && systemic != DrugClass::NotImmunosuppressant {
-                    return atc.map_or(Classification::Review, classify_atc);
+                    return atc.map_or(Classification::FormOfOnePart { class: systemic }, classify_atc);
                 }
                 let class = if local { strongest(&mut found.iter()) } else { systemic };
                 let key = found.iter().map(|(d, _)| d.key.as_str()).collect::<Vec<_>>().join("+");

@@ -90,6 +90,23 @@ fn every_entry_of_a_joined_course_carries_the_courses_days() {
 }
 
 #[test]
+fn a_form_word_in_one_part_leaves_a_counted_systemic_reading_unknown() {
+    let mut r = base();
+    let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let med = |name: &str| Medication { name: name.into(), atc: None, systemic: true, start: d, end: None };
+    r.medications = Some(vec![med("prednisone/hydrocortisone cream")]);
+    let outcome = |r: &ScreeningRecord, c: &ProtocolConfig| {
+        screen(r, c).unwrap().criterion("exc_immunosuppressant").unwrap().outcome
+    };
+    // A steroid does not count by default: whichever the form word's part, nothing counts.
+    assert_eq!(outcome(&r, &cfg()), Outcome::NotMet);
+    let steroids = ProtocolConfig { count_glucocorticoids: true, ..cfg() };
+    assert_eq!(outcome(&r, &steroids), Outcome::Unknown);
+    r.medications = Some(vec![med("cyclosporine/hydrocortisone cream")]);
+    assert_eq!(outcome(&r, &cfg()), Outcome::Unknown);
+}
+
+#[test]
 fn threshold_bounds_are_inclusive_or_exclusive_as_named() {
     use Bound::*;
     let t = |bound| Threshold::<crate::lab::AlbuminCreatinineRatio>::new(bound, 10.0, Unit::MilligramPerGram).unwrap();

@@ -143,6 +143,7 @@ case("a_course_begun_before_the_window_counts_whole", {"medications": [{"name": 
 case("a_name_and_an_atc_code_that_disagree_leave_it_unknown", {"medications": [{"name": "metformin", "atc": "L04AD02", "start": "2025-01-01"}]}, P, exc_immunosuppressant="unknown")
 case("a_name_and_an_atc_code_that_agree_decide_it", {"medications": [{"name": "tacrolimus", "atc": "L04AD02", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 case("a_form_word_in_one_part_of_a_combination_is_for_a_person_to_read", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "start": "2025-01-01"}]}, P, exc_immunosuppressant="unknown")
+case("a_form_word_in_one_part_beside_an_uncounted_steroid_does_not_count", {"medications": [{"name": "prednisone/hydrocortisone cream", "start": "2025-01-01"}]}, E, exc_immunosuppressant="not_met")
 case("such_a_combination_with_a_systemic_atc_code_counts", {"medications": [{"name": "cyclosporine/hydrocortisone cream", "atc": "L04AD01", "start": "2025-01-01"}]}, I, exc_immunosuppressant="met")
 case("hyperkalaemia_resolved_long_ago_does_not_answer_for_a_raised_potassium", {**labs(potassium=entry("2025-05-20", 6.5, "mmol/L")), **cond({"condition": "hyperkalaemia", "onset": "2010-01-01", "resolved": "2010-02-01"})}, P, exc_hyperkalaemia="unknown")
 # Severe cardiovascular disease

@@ -42,8 +42,12 @@ fn counts(m: &Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -
     let Some(table) = table else {
         return Counts::CannotTell;
     };
-    let (class, local, named) = table.with_classification(&m.name, m.atc.as_deref(), |found| {
-        (found.class(), found.local(), matches!(found, medications::Classification::Named { .. }))
+    let (class, local, named, form_of_one_part) = table.with_classification(&m.name, m.atc.as_deref(), |found| {
+        let one_part = match found {
+            medications::Classification::FormOfOnePart { class } => Some(*class),
+            _ => None,
+        };
+        (found.class(), found.local(), matches!(found, medications::Classification::Named { .. }), one_part)
     });
     if local {
         // A topical, ophthalmic, nasal or inhaled form is not systemic.
@@ -54,6 +58,10 @@ fn counts(m: &Medication, c: &ProtocolConfig, table: Option<&MedicationTable>) -
         DrugClass::Glucocorticoid => c.count_glucocorticoids,
         DrugClass::NotImmunosuppressant => false,
     };
+    // A form word in one part of a combination: it matters only if the systemic reading counts.
+    if let Some(systemic) = form_of_one_part {
+        return if counted(systemic) { Counts::CannotTell } else { Counts::No };
+    }
     // The name decides; an ATC code given beside it that says the other (metformin entered
     // with tacrolimus's L04AD02) means one of the two is wrong, and neither is guessed.
     let by_code = m.atc.as_deref().filter(|_| named).and_then(|code| medications::classify_atc(code).class());
