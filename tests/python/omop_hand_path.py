@@ -42,12 +42,28 @@ HISTORY = ["exc_severe_cardiovascular", "exc_stroke", "exc_hyperkalaemia", "exc_
            "exc_malignancy", "exc_allergy", "exc_active_infection", "exc_immunosuppressant"]
 
 
+# Observation periods joined into spans where they overlap or follow on the next day (the
+# classic gaps-and-islands query: a period opens a new span when it starts more than a day
+# after every earlier period of the person has ended).
+SPANS = """
+    SELECT person_id, MIN(s) AS s, MAX(e) AS e FROM (
+        SELECT person_id, s, e, SUM(opens) OVER (PARTITION BY person_id ORDER BY s, e) AS span
+        FROM (
+            SELECT person_id, s, e,
+                   CASE WHEN s > MAX(e) OVER (PARTITION BY person_id ORDER BY s, e
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + INTERVAL 1 DAY
+                        THEN 1 ELSE 0 END AS opens
+            FROM (SELECT person_id, observation_period_start_date AS s, observation_period_end_date AS e
+                  FROM observation_period)))
+    GROUP BY person_id, span"""
+
+
 def observed(con: Any, as_of: str, sets: Mapping[str, Any]) -> List[str]:
-    """The ids (as text) of the persons whose history is taken: an observation period covers
-    ``history_observed_days`` up to ``as_of``."""
-    rows = con.sql(f"""SELECT DISTINCT CAST(person_id AS VARCHAR) FROM observation_period
-        WHERE observation_period_start_date <= DATE '{as_of}' - INTERVAL {int(sets['history_observed_days'])} DAY
-          AND observation_period_end_date >= DATE '{as_of}'""").fetchall()
+    """The ids (as text) of the persons whose history is taken: a span of observation periods
+    covers ``history_observed_days`` up to ``as_of``."""
+    rows = con.sql(f"""SELECT DISTINCT CAST(person_id AS VARCHAR) FROM ({SPANS})
+        WHERE s <= DATE '{as_of}' - INTERVAL {int(sets['history_observed_days'])} DAY
+          AND e >= DATE '{as_of}'""").fetchall()
     return [r[0] for r in rows]
 
 
@@ -119,9 +135,9 @@ def records(con: Any, as_of: str, sets: Mapping[str, Any], null_end: str = "ongo
     sql = f"""
     WITH
     observed AS (
-        SELECT DISTINCT person_id FROM observation_period
-        WHERE observation_period_start_date <= {day} - INTERVAL {int(sets['history_observed_days'])} DAY
-          AND observation_period_end_date >= {day}),
+        SELECT DISTINCT person_id FROM ({SPANS})
+        WHERE s <= {day} - INTERVAL {int(sets['history_observed_days'])} DAY
+          AND e >= {day}),
     m AS (
         SELECT x.person_id, l.series, x.measurement_date AS d, x.value_as_number AS v, u.concept_code AS unit,
                x.range_high AS uln, x.row

@@ -765,9 +765,24 @@ impl PersonReader<'_> {
     ) -> (ScreeningRecord, Sources, Vec<RowError>, bool, Option<NaiveDate>) {
         let observed_from =
             Window::days_back(self.as_of, self.sets.history_observed_days, DayWindow::ElapsedDays).first;
-        let history_taken = items
+        // Observation periods that overlap or follow on the next day are one span of
+        // observation (an extraction from several sources splits one into periods).
+        let mut periods: Vec<(NaiveDate, NaiveDate)> = items
             .iter()
-            .any(|i| matches!(i, Item::Observed { start, end } if *start <= observed_from && *end >= self.as_of));
+            .filter_map(|i| match i {
+                Item::Observed { start, end } => Some((*start, *end)),
+                _ => None,
+            })
+            .collect();
+        periods.sort_unstable();
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(periods.len());
+        for (start, end) in periods {
+            match spans.last_mut() {
+                Some(span) if start <= span.1 + chrono::Days::new(1) => span.1 = span.1.max(end),
+                _ => spans.push((start, end)),
+            }
+        }
+        let history_taken = spans.iter().any(|&(start, end)| start <= observed_from && end >= self.as_of);
         // What is found is kept whether or not the history counts as taken: a diagnosis or a drug
         // recorded is there. Only its absence needs the history taken
         // (`unknown_where_history_is_not_taken`).

@@ -320,6 +320,27 @@ fn history_counts_as_taken_only_inside_a_long_enough_observation_period() {
 }
 
 #[test]
+fn observation_periods_that_follow_on_the_next_day_are_one_span_of_observation() {
+    let period =
+        |from: &str, to: &str| ObservationPeriod { person_id: Some(1), start: Some(day(from)), end: Some(day(to)) };
+    let tables = |periods: Vec<ObservationPeriod>| OmopTables {
+        person: vec![man_born(1, "1960-03-01")],
+        observation_period: Some(periods),
+        condition_occurrence: Some(vec![]),
+        drug_exposure: Some(vec![]),
+        concept_ancestor: Some(vec![]),
+        ..OmopTables::default()
+    };
+    let taken = |periods| run(&tables(periods)).persons[0].screened.as_ref().unwrap().history_taken;
+    // Two periods, the second from the day after the first ends, together cover the year.
+    assert!(taken(vec![period("2020-01-01", "2024-12-31"), period("2025-01-01", AS_OF)]));
+    // In either order.
+    assert!(taken(vec![period("2025-01-01", AS_OF), period("2020-01-01", "2024-12-31")]));
+    // A day between them is a gap: not observed.
+    assert!(!taken(vec![period("2020-01-01", "2024-12-30"), period("2025-01-01", AS_OF)]));
+}
+
+#[test]
 fn a_condition_or_drug_found_outside_a_taken_history_still_excludes() {
     let tables = OmopTables {
         person: vec![man_born(1, "1960-03-01")],
