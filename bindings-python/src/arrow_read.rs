@@ -521,6 +521,13 @@ pub fn floats_into(name: &str, chunks: &[ArrayRef], out: &mut [f64]) -> Result<(
         match chunk.data_type() {
             DataType::Float64 => target.copy_from_slice(chunk.as_primitive::<Float64Type>().values()),
             DataType::Float32 => read!(chunk, Float32Type, target),
+            // Half precision: every f16 is exact in float64.
+            DataType::Float16 => {
+                let values = chunk.as_primitive::<arrow_array::types::Float16Type>().values();
+                for (o, v) in target.iter_mut().zip(values.iter()) {
+                    *o = v.to_f64();
+                }
+            }
             DataType::Int8 => read!(chunk, Int8Type, target),
             DataType::Int16 => read!(chunk, Int16Type, target),
             DataType::Int32 => read!(chunk, Int32Type, target),

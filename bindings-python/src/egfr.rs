@@ -84,7 +84,7 @@ fn typed<T>(
 fn estimate_gfr(
     py: Python<'_>,
     equation: &str,
-    age: f64,
+    age: &Bound<'_, PyAny>,
     sex: &str,
     creatinine: Option<PyRef<'_, LabValue>>,
     cystatin_c: Option<PyRef<'_, LabValue>>,
@@ -93,7 +93,11 @@ fn estimate_gfr(
 ) -> PyResult<PyGfrEstimate> {
     crate::guard(py, || {
         let eq = self::equation(py, equation)?;
-        let age = Age::from_f64(age).map_err(|e| errors::demographics(py, e))?;
+        // A boolean is no age (True would be read as 1 year), as the batch refuses it.
+        if age.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(PyTypeError::new_err("age is a number of years, not a bool"));
+        }
+        let age = Age::from_f64(age.extract::<f64>()?).map_err(|e| errors::demographics(py, e))?;
         let mut inputs = EgfrInputs::new(age, self::sex(py, sex)?).with_black(black);
         inputs.creatinine = typed(py, creatinine, SerumCreatinine::try_from_measurement)?;
         inputs.cystatin_c = typed(py, cystatin_c, CystatinC::try_from_measurement)?;

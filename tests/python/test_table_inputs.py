@@ -143,3 +143,26 @@ def test_a_table_of_planned_first_infusions_only_names_no_first_infusion_column(
     obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-01"], "activity": ["attended"]})
     got = schedule.participants_from_tables(people, obs, first_infusion=None, planned_first_infusion="planned")
     assert got[0]["planned_first_infusion"] == "2025-03-10" and "first_infusion" not in got[0]
+
+
+def test_half_precision_numbers_are_numbers() -> None:
+    import numpy as np
+
+    table = pa.table({"AGE": pa.array(np.array([60.0], dtype=np.float16)), "SEX": ["F"], "CR": [1.0]})
+    got = dkd.egfr(table, age="AGE", sex="SEX", creatinine="CR")
+    assert got.column("egfr").to_pylist()[0] == pytest.approx(64.495, abs=1e-3)
+    labs = pa.Table.from_pandas(LABS, preserve_index=False)
+    half = labs.set_column(3, "LBSTRESN", pa.array(np.array([2.0, 1.5], dtype=np.float16)))
+    subjects = pa.Table.from_pandas(SUBJECTS, preserve_index=False)
+    assert endpoints.lab_endpoints(half, subjects).bds.column("AVAL").to_pylist() == [2.0, 1.5]
+
+
+def test_a_boolean_age_and_a_thread_count_beyond_any_machine_are_refused() -> None:
+    scr = dkd.SerumCreatinine(1.0, "mg/dL")
+    with pytest.raises(TypeError, match="age is a number of years, not a bool"):
+        dkd.estimate_gfr("ckd_epi_2021_cr", age=True, sex="female", creatinine=scr)
+    with pytest.raises(ValueError, match="threads must be at most"):
+        dkd.egfr(age=[60.0], female=[True], creatinine=[1.0], threads=2**70)
+    with pytest.raises(ValueError, match="threads must be at most"):
+        dkd.egfr(pa.table({"AGE": [60], "SEX": ["F"], "CR": [1.0]}), age="AGE", sex="SEX", creatinine="CR",
+                 threads=2**70)

@@ -345,6 +345,8 @@ def _egfr_arrays(equation: str, *, age: Any, sex: Any, female: Any, creatinine: 
 
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise TypeError("threads must be a non-negative int (0: all cores)")
+    if threads > _MAX_THREADS:
+        raise ValueError(f"threads must be at most {_MAX_THREADS} (0: all cores)")
     _columns.check_same_index(
         age=age, sex=sex, female=female, creatinine=creatinine, cystatin_c=cystatin_c, weight_kg=weight_kg, black=black
     )
@@ -368,6 +370,11 @@ def _egfr_arrays(equation: str, *, age: Any, sex: Any, female: Any, creatinine: 
         threads,
     )
     return EgfrArrays(values, codes)
+
+
+# More threads than any machine has cores: a larger count is a slip (and does not fit the native
+# call's integer).
+_MAX_THREADS = 1 << 16
 
 
 def _is_unit(role: str, unit: Any) -> bool:
@@ -450,6 +457,8 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
         wanted.update({f"{lab}_unit": column for lab, column in unit_columns.items() if names[lab] is not None})
         if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
             raise TypeError("threads must be a non-negative int (0: all cores)")
+        if threads > _MAX_THREADS:
+            raise ValueError(f"threads must be at most {_MAX_THREADS} (0: all cores)")
         labels = [(str(k), str(v)) for k, v in (sex_labels or {}).items()]
         # One native call: each thread reads its rows a piece at a time and runs the batch on
         # them; nulls (`*_missing`) and bad units are named, and strict raises, in there.
