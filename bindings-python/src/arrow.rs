@@ -111,7 +111,14 @@ pub(crate) fn stream(obj: &Bound<'_, PyAny>) -> PyResult<Batches> {
         // SAFETY: a capsule named `arrow_array_stream` holds an ArrowArrayStream; `from_raw`
         // moves it out and leaves the capsule's copy released, so it is consumed once.
         let stream = unsafe { FFI_ArrowArrayStream::from_raw(ptr) };
-        return Ok(Batches::Stream(RecordBatchStreamReader::try_new(stream).map_err(arrow_error)?));
+        // A stream of one column (a pyarrow ChunkedArray, a polars Series) is no table.
+        let reader = RecordBatchStreamReader::try_new(stream).map_err(|e| {
+            PyTypeError::new_err(format!(
+                "the Arrow data given is not a table (a stream of record batches of named columns): {e}; \
+                 a column is passed as a table of one column, e.g. pyarrow.table({{\"AGE\": column}})"
+            ))
+        })?;
+        return Ok(Batches::Stream(reader));
     }
     if obj.hasattr("__arrow_c_array__")? {
         let pair = obj.call_method0("__arrow_c_array__")?.cast_into::<PyTuple>()?;

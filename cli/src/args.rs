@@ -105,10 +105,12 @@ const TIMELINES_COUNT: u64 = amimestrocel_dkd::tools::follow_up::BUNDLED_COUNT a
 /// A one-line message for an unknown command or option, an option without its value, a
 /// value that does not parse, or an argument too many.
 pub fn parse(args: &[OsString]) -> Result<Command, String> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
+    // After `--` every argument is a file name (a file may be called `--help`).
+    let options = || args.iter().take_while(|a| *a != "--");
+    if options().any(|a| a == "-h" || a == "--help") {
         return Ok(Command::Help);
     }
-    if args.iter().any(|a| a == "-V" || a == "--version") {
+    if options().any(|a| a == "-V" || a == "--version") {
         return Ok(Command::Version);
     }
     let (name, rest) = match args.first().and_then(|a| a.to_str()) {
@@ -238,6 +240,8 @@ mod tests {
         assert_eq!(run(&["screen", "-V"]), Ok(Command::Version));
         assert_eq!(run(&["generate", "--help"]), Ok(Command::Help));
         assert_eq!(run(&["help"]), Ok(Command::Help));
+        // After `--`, a file may be called `--help`.
+        assert_eq!(run(&["screen", "--", "--help"]), Ok(screen(Some("--help"), "out", None)));
     }
 
     #[test]

@@ -166,3 +166,20 @@ def test_a_boolean_age_and_a_thread_count_beyond_any_machine_are_refused() -> No
     with pytest.raises(ValueError, match="threads must be at most"):
         dkd.egfr(pa.table({"AGE": [60], "SEX": ["F"], "CR": [1.0]}), age="AGE", sex="SEX", creatinine="CR",
                  threads=2**70)
+
+
+def test_a_column_stream_is_no_table_and_an_unread_column_twice_is_no_error() -> None:
+    with pytest.raises(TypeError, match="not a table"):
+        dkd.egfr(pa.chunked_array([[60.0]]), age="AGE", sex="SEX", creatinine="CR")
+    from amimestrocel_dkd import instruments as ins
+
+    tcm = ins.tcm_dkd()
+    row = {i: 0 for i in tcm.item_ids}
+    frame = pd.DataFrame([row])
+    frame.insert(0, "note", ["a"])
+    frame.insert(1, "note", ["b"], allow_duplicates=True)
+    assert len(ins.score_frame(frame, tcm)) == 1
+    twice = pd.DataFrame([row])
+    twice.insert(0, "fatigue", [1], allow_duplicates=True)
+    with pytest.raises(dkd.InvalidInputError, match="'fatigue' is given twice"):
+        ins.score_frame(twice, tcm)

@@ -429,11 +429,14 @@ def score_frame(
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"score_frame expects a pandas DataFrame, not {type(frame).__name__} "
                         "(pyarrow and polars: .to_pandas() first)")
-    duplicated = frame.columns[frame.columns.duplicated()]
-    if len(duplicated):
+    inst = instrument if isinstance(instrument, Instrument) else Instrument.bundled(instrument)
+    # An item's column given twice: which answer is meant cannot be told. Other columns (notes,
+    # ids) are not read, twice or not.
+    item_ids = set(inst.item_ids)
+    duplicated = [c for c in frame.columns[frame.columns.duplicated()] if c in item_ids]
+    if duplicated:
         name = str(duplicated[0])
         raise InvalidInputError(f"column {name!r} is given twice", "invalid_argument", {"argument": name})
-    inst = instrument if isinstance(instrument, Instrument) else Instrument.bundled(instrument)
     items = [i for i in inst.item_ids if i in frame.columns]
     # pandas' missing markers (NaN, None, pd.NA, NaT) all become None: no answer.
     columns = [frame[i].astype(object).where(frame[i].notna(), None).tolist() for i in items]
