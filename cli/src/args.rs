@@ -89,8 +89,8 @@ generate  writes synthetic screening records as JSON lines (default: the bundled
 
 exit status: 0 done; 1 the run failed (its message says whether outputs were replaced before
              it: an output set is replaced whole or not at all); 2 usage error; 130 interrupted
-             (SIGINT or SIGTERM; a second one ends the run at once, even while outputs are
-             being renamed into place)";
+             (SIGINT or SIGTERM; a second one ends the run, once any outputs being renamed into
+             place are)";
 
 /// The defaults of `generate`: the bundled cohort.
 const DEFAULT_SEED: u64 = amimestrocel_dkd::tools::synthetic::BUNDLED_SEED;

@@ -89,17 +89,25 @@ fn main() -> ExitCode {
         Command::Screen { input, out, config } => {
             // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
             // at the next chunk and removes its temporary files, and the renames that publish
-            // the outputs are never cut in two.
-            // A second signal, while the first is being honoured, ends the process at once
-            // (status 130): a run blocked on its input, or in a long step, can always be stopped.
+            // the outputs are never cut in two. A second signal, while the first is being
+            // honoured, ends the process (status 130): a run blocked on its input, or in a long
+            // step, can always be stopped. It waits for renames under way to finish, so an
+            // output set is still replaced whole or not at all.
             let interrupted = Arc::new(AtomicBool::new(false));
-            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-                let registered =
-                    signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&interrupted))
-                        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&interrupted)));
-                if let Err(e) = registered {
-                    eprintln!("dkd-report: cannot handle signal {signal}: {e}");
+            match signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]) {
+                Ok(mut signals) => {
+                    let flag = Arc::clone(&interrupted);
+                    std::thread::spawn(move || {
+                        for _ in signals.forever() {
+                            if flag.swap(true, Ordering::SeqCst) {
+                                let _renames_done = output::renames_finished();
+                                eprintln!("dkd-report: interrupted");
+                                std::process::exit(130);
+                            }
+                        }
+                    });
                 }
+                Err(e) => eprintln!("dkd-report: cannot handle SIGINT and SIGTERM: {e}"),
             }
             let stop_if_interrupted = || {
                 if interrupted.load(Ordering::Relaxed) {

@@ -1,18 +1,26 @@
 //! A set of output files replaced together: each is written under a temporary name in its
 //! final directory, and only when every one is complete (flushed and synced) are they renamed
 //! over the old ones, one after the other. A run that fails or is interrupted before that
-//! removes its temporary files and leaves the previous set as it was; a first SIGINT or SIGTERM
-//! is held off while the renames run (see `main.rs`), so a reader finds the old set or the new
-//! set. Each old file is kept under a second name (a hard link) until every rename has
-//! succeeded: a rename that fails (a target that has become a directory, a full disk) puts the
-//! earlier ones back, so the set is replaced whole or not at all. A second signal ends the
-//! process at once, wherever it is: during the renames (microseconds) it can leave the set half
-//! replaced, with the kept files beside it (removed by the next run). Two runs writing into the
-//! same directory at once are not supported.
+//! removes its temporary files and leaves the previous set as it was; SIGINT and SIGTERM are
+//! held off while the renames run (see `main.rs`: a second signal, which ends the process, waits
+//! for [`renames_finished`]), so a reader finds the old set or the new set. Each old file is kept
+//! under a second name (a hard link) until every rename has succeeded: a rename that fails (a
+//! target that has become a directory, a full disk) puts the earlier ones back, so the set is
+//! replaced whole or not at all. Two runs writing into the same directory at once are not
+//! supported.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
+
+/// Held while an output set's renames (and any putting back) run.
+static RENAMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Waits until no output set is being renamed into place, and keeps the next from starting:
+/// what a second signal takes before it ends the process, so that no set is left half replaced.
+pub fn renames_finished() -> std::sync::MutexGuard<'static, ()> {
+    RENAMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// The files being written.
 #[derive(Debug)]
@@ -103,6 +111,7 @@ impl OutputSet {
             }
         }
         let pid = std::process::id();
+        let _renaming = renames_finished();
         let mut kept: Vec<Option<PathBuf>> = Vec::with_capacity(self.files.len());
         let remove_kept = |kept: &[Option<PathBuf>]| {
             for k in kept.iter().flatten() {
@@ -278,6 +287,24 @@ mod tests {
         assert!(set.commit().is_err());
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
         assert_eq!(listing(&dir), vec!["a.csv"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_set_is_renamed_while_the_renames_are_held_by_a_second_signal() {
+        let dir = scratch("held");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        let mut set = OutputSet::create(&dir, &["a.csv"]).unwrap();
+        set.writer(0).unwrap().write_all(b"new a").unwrap();
+        // What the signal thread takes before it ends the process.
+        let held = renames_finished();
+        let commit = std::thread::spawn(move || set.commit());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
+        drop(held);
+        commit.join().unwrap().unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new a");
         fs::remove_dir_all(&dir).unwrap();
     }
 
