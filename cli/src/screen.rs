@@ -144,7 +144,13 @@ pub fn run(
     outputs.commit().map_err(write_err)?;
 
     let mut report = String::new();
-    report.push_str(&format!("NCT06969807 screening report — {} ({} records)\n", path.display(), summary.screened));
+    // The bundled cohort is named as the repository names it, not by the path it had on the
+    // machine that built the binary.
+    let shown = match input {
+        None => "data/screening_cohort.jsonl (the bundled synthetic cohort)".to_owned(),
+        Some(p) => p.display().to_string(),
+    };
+    report.push_str(&format!("NCT06969807 screening report — {shown} ({} records)\n", summary.screened));
     report.push_str(&format!("Configuration: {}, eGFR by {}\n", config.version, config.egfr_equation));
     if lines.blank_lines() > 0 {
         report.push_str(&format!("Blank lines passed over: {}\n", lines.blank_lines()));

@@ -119,7 +119,8 @@ pub fn blocks(report: &CohortReport) -> Vec<Block> {
         Block::Heading(2, "Endpoints".into()),
         Block::Paragraph(format!(
             "{} participants, {} dosed (the analysis set); {} values not usable. Observed values only: a visit \
-             without a value is missing (counted), one not yet due is left out.",
+             without a value is missing (counted), one not yet due is left out. In the tables by visit, n counts \
+             the changes from baseline: a participant without a baseline value is missing there too.",
             report.participants, report.dosed, report.unusable
         )),
         Block::Heading(3, "Baseline characteristics".into()),
@@ -146,8 +147,9 @@ pub fn blocks(report: &CohortReport) -> Vec<Block> {
     out.push(Block::Heading(3, "Outcomes at landmark visits".into()));
     out.push(Block::Paragraph(
         "Proportion of the participants whose answer is known, with Wilson 95 % intervals; \"not known\" are those \
-         followed less long without the event. Where most are not known yet, those known are mostly those with the \
-         event: read the Kaplan–Meier estimates below."
+         followed less long without the event and, for the renal composite, those without a baseline eGFR to \
+         measure a decline from (also left out of its Kaplan–Meier estimate below). Where most are not known yet, \
+         those known are mostly those with the event: read the Kaplan–Meier estimates below."
             .into(),
     ));
     out.push(Block::Table(
@@ -195,8 +197,8 @@ pub fn blocks(report: &CohortReport) -> Vec<Block> {
     ));
     out.push(Block::Heading(3, "Safety".into()));
     out.push(Block::Paragraph(
-        "Participants with adverse events starting within 28 weeks of the first infusion, and with a new malignancy \
-         within 24 months, of the dosed (Wilson 95 % intervals)."
+        "Participants with adverse events starting within 28 weeks of the first infusion, of the dosed; and with a \
+         new malignancy within 24 months, of those whose 24 months are known (Wilson 95 % intervals)."
             .into(),
     ));
     out.push(Block::Table(
