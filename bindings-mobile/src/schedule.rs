@@ -95,8 +95,9 @@ pub struct Observation {
     pub activity: Activity,
 }
 
-/// A participant's schedule: study day 1 (done or planned), what was done when, and the
-/// screening date if known (nothing is dated before it).
+/// A participant's schedule: study day 1 (done or planned), what was done when, the screening
+/// date if known (nothing is dated before it), and the day the participant left the study, if
+/// they did (visits after it are not expected).
 #[uniffi::remote(Record)]
 pub struct ParticipantSchedule {
     pub id: String,
@@ -106,6 +107,8 @@ pub struct ParticipantSchedule {
     pub observations: Vec<Observation>,
     #[uniffi(default)]
     pub screening_date: Option<NaiveDate>,
+    #[uniffi(default)]
+    pub left_study: Option<NaiveDate>,
 }
 
 /// Where a visit stands on a date.
@@ -117,6 +120,7 @@ pub enum VisitState {
     Missed,
     Done,
     DoneOutOfWindow,
+    NotExpected,
 }
 
 /// How an observation was assigned.

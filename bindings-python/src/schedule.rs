@@ -248,6 +248,8 @@ fn schedule_status_columns<'py>(
                 planned_first_infusion: day_of(planned[i]),
                 observations,
                 screening_date: day_of(screening[i]),
+                // The table path reads no leaving date yet (participants_from_tables does).
+                left_study: None,
             })
             .collect();
         let built = py.detach(|| status_columns(&schedules, &plan, on));

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use amimestrocel_dkd::jsonl::JsonLines;
 use amimestrocel_dkd::schedule::{ParticipantSchedule, ScheduleConfig};
-use amimestrocel_dkd::tools::follow_up;
 use amimestrocel_dkd::tools::schedule_report::ScheduleTally;
+use amimestrocel_dkd::tools::{follow_up, timelines};
 use chrono::NaiveDate;
 
 use crate::Failure;
@@ -24,8 +24,19 @@ pub fn run(input: Option<&Path>, on: Option<NaiveDate>) -> Result<String, Failur
     let mut tally = ScheduleTally::new();
     match input {
         None => {
-            let cohort = follow_up::participants(follow_up::BUNDLED_SEED, follow_up::BUNDLED_COUNT, on, &plan)
+            let mut cohort = follow_up::participants(follow_up::BUNDLED_SEED, follow_up::BUNDLED_COUNT, on, &plan)
                 .map_err(|e| Failure::run(format!("the synthetic follow-up: {e}")))?;
+            // Who left the study (withdrawn, or dead) is drawn with the follow-up's timelines.
+            let timelines = timelines::timelines(follow_up::BUNDLED_SEED, follow_up::BUNDLED_COUNT, on, &plan)
+                .map_err(|e| Failure::run(format!("the synthetic follow-up: {e}")))?;
+            for (p, t) in cohort.iter_mut().zip(&timelines) {
+                if p.id != t.id {
+                    return Err(Failure::run(
+                        "the synthetic follow-up's timelines are not in its schedules' order".into(),
+                    ));
+                }
+                p.left_study = t.withdrawal.or(t.death.as_ref().map(|d| d.date));
+            }
             for p in &cohort {
                 match p.status(&plan, on) {
                     Ok(status) => tally.add(&status),

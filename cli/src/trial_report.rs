@@ -29,9 +29,8 @@ pub fn write(out: &Path, screening: &str, schedule: &str, endpoints: Vec<Block>)
         Block::Pre(screening.to_owned()),
         Block::Heading(2, "Visit schedule".into()),
         Block::Paragraph(
-            "A participant's schedule holds the plan and what was observed; it knows no withdrawal or death, \
-             so visits after a participant left the study are counted here as due, overdue or missed (the \
-             endpoints below do know them)."
+            "A participant who left the study (withdrawn, or dead: the follow-up's timelines say who) has the \
+             visits after it not expected: never due, overdue or missed, and no deviation."
                 .into(),
         ),
         Block::Pre(schedule.to_owned()),

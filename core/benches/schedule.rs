@@ -28,6 +28,7 @@ fn participants(plan: &ScheduleConfig, n: usize) -> Vec<ParticipantSchedule> {
                 planned_first_infusion: None,
                 observations,
                 screening_date: None,
+                left_study: None,
             }
         })
         .collect()

@@ -36,6 +36,7 @@ fn calendars_match_the_hand_computed_vectors() {
             planned_first_infusion: case.get("planned_first_infusion").map(date),
             observations: vec![],
             screening_date: None,
+            left_study: None,
         };
         let anchor = participant.anchor().unwrap();
         let calendar = Calendar::build(&plan(&case), anchor.day_one, anchor.planned).unwrap();

@@ -29,6 +29,7 @@ class ScheduleTest {
             Observation(LocalDate.parse(o.str("date")), o.str("activity"))
         },
         screeningDate = p.opt("screening_date")?.asString?.let(LocalDate::parse),
+        leftStudy = p.opt("left_study")?.asString?.let(LocalDate::parse),
     )
 
     @TestFactory

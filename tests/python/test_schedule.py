@@ -352,3 +352,19 @@ def test_a_blank_participant_id_is_refused() -> None:
     with pytest.raises(dkd.InvalidInputError) as e:
         schedule.visit_status({"id": " ", "first_infusion": "2025-03-03"}, "2025-03-10")
     assert e.value.path == "id"
+
+
+def test_a_participant_who_left_the_study_has_the_later_visits_not_expected() -> None:
+    import pandas as pd
+
+    from amimestrocel_dkd import schedule as sch
+
+    people = pd.DataFrame({"id": ["S-1"], "first_infusion": ["2025-03-03"], "left": ["2025-03-20"]})
+    obs = pd.DataFrame({"participant": ["S-1", "S-1"], "date": ["2025-03-03", "2025-03-16"],
+                        "activity": ["infusion", "infusion"]})
+    participants = sch.participants_from_tables(people, obs, left_study="left")
+    assert participants[0]["left_study"] == "2025-03-20"
+    frame = sch.visit_status_frame(participants, "2025-08-01")
+    states = dict(zip(frame["visit"].astype(str), frame["state"].astype(str)))
+    assert states["d14"] == "done" and states["d28"] == "not_expected" and states["m24"] == "not_expected"
+    assert "not_expected" in sch.VISIT_STATES

@@ -20,7 +20,8 @@ final class ScheduleTests: XCTestCase {
             firstInfusion: try optionalDate(p, "first_infusion"),
             plannedFirstInfusion: try optionalDate(p, "planned_first_infusion"),
             observations: observations,
-            screeningDate: try optionalDate(p, "screening_date")
+            screeningDate: try optionalDate(p, "screening_date"),
+            leftStudy: try optionalDate(p, "left_study")
         )
     }
 

@@ -304,13 +304,15 @@ def participants_from_tables(
     first_infusion: Optional[str] = "first_infusion",
     planned_first_infusion: Optional[str] = None,
     screening_date: Optional[str] = None,
+    left_study: Optional[str] = None,
     participant: str = "participant",
     date: str = "date",
     activity: str = "activity",
 ) -> List[Dict[str, Any]]:
     """Participants' schedules from the two tables a data manager holds: one row per
     participant (``id``, ``first_infusion``, optionally ``planned_first_infusion`` and
-    ``screening_date``: the column names are arguments; a column named must be there, so
+    ``screening_date``, ``left_study`` (the day the participant left the study, if they did):
+    the column names are arguments; a column named must be there, so
     ``first_infusion=None`` for a table of planned dates only) and one row per observation
     (``participant``, ``date``, ``activity``), as pandas DataFrames (or anything with
     ``to_dict("records")``). Missing dates (NaT, None) are absent fields. An observation whose
@@ -350,7 +352,7 @@ def participants_from_tables(
 
     # Every column named must be there, as in visit_status_table: one named and absent would
     # drop its dates without a word.
-    for table, names in ((participants, (id, first_infusion, planned_first_infusion, screening_date)),
+    for table, names in ((participants, (id, first_infusion, planned_first_infusion, screening_date, left_study)),
                          (observations, (participant, date, activity))):
         columns = list(getattr(table, "columns", []))
         absent = [name for name in names if name is not None and hasattr(table, "columns") and name not in columns]
@@ -364,6 +366,7 @@ def participants_from_tables(
             ("first_infusion", first_infusion),
             ("planned_first_infusion", planned_first_infusion),
             ("screening_date", screening_date),
+            ("left_study", left_study),
         ):
             if column is not None and day(row.get(column), column) is not None:
                 p[field] = day(row[column], column)

@@ -122,7 +122,7 @@ AssessmentSlug = Literal[
 ]
 """An assessment planned at a visit (``docs/schedule.md``)."""
 
-VisitStateSlug = Literal["upcoming", "in_window", "overdue", "missed", "done", "done_out_of_window"]
+VisitStateSlug = Literal["upcoming", "in_window", "overdue", "missed", "done", "done_out_of_window", "not_expected"]
 """Where a visit stands on a date."""
 
 AssignmentRoleSlug = Literal["in_window", "out_of_window", "repeat", "unscheduled"]

@@ -678,6 +678,8 @@ fn participant_calendar(
         planned_first_infusion: None,
         observations: given.into_iter().map(|date| Observation { date, activity: Activity::Infusion }).collect(),
         screening_date: None,
+        // Only the calendar is read here (targets and windows), which leaving does not move.
+        left_study: None,
     };
     Ok(schedule.calendar(plan, t.last_contact.max(day_one))?)
 }

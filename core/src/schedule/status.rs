@@ -41,6 +41,11 @@ pub struct ParticipantSchedule {
     /// The screening date, if known: nothing of the trial is dated before it.
     #[serde(default, with = "crate::date::iso_opt")]
     pub screening_date: Option<NaiveDate>,
+    /// The day the participant left the study (withdrawal, death, lost to follow-up), if they
+    /// did: a visit not done whose target is after it is not expected (no longer due, never
+    /// missed, no deviation).
+    #[serde(default, with = "crate::date::iso_opt")]
+    pub left_study: Option<NaiveDate>,
 }
 
 /// Where a visit stands on a date.
@@ -60,6 +65,8 @@ pub enum VisitState {
     Done,
     /// Done, but only outside its window.
     DoneOutOfWindow,
+    /// Not done, and its target is after the participant left the study: not expected.
+    NotExpected,
 }
 
 impl VisitState {
@@ -72,17 +79,19 @@ impl VisitState {
             VisitState::Missed => "missed",
             VisitState::Done => "done",
             VisitState::DoneOutOfWindow => "done_out_of_window",
+            VisitState::NotExpected => "not_expected",
         }
     }
 
     /// Every state, in the order of a visit's life.
-    pub const ALL: [VisitState; 6] = [
+    pub const ALL: [VisitState; 7] = [
         VisitState::Upcoming,
         VisitState::InWindow,
         VisitState::Overdue,
         VisitState::Missed,
         VisitState::Done,
         VisitState::DoneOutOfWindow,
+        VisitState::NotExpected,
     ];
 }
 
@@ -320,6 +329,17 @@ impl ParticipantSchedule {
                 }
             }
         }
+        if let Some(left) = self.left_study {
+            if left > on {
+                return Err(ScheduleError::input(
+                    "left_study",
+                    "is after the status date: it has not happened yet".to_owned(),
+                ));
+            }
+            if self.screening_date.is_some_and(|s| left < s) {
+                return Err(ScheduleError::input("left_study", "is before the screening date".to_owned()));
+            }
+        }
         let mut infused_on_day_one = false;
         for (i, o) in self.observations.iter().enumerate() {
             if o.date > on {
@@ -416,7 +436,7 @@ impl ParticipantSchedule {
             .visits
             .iter()
             .zip(&counted_by)
-            .map(|(v, mine)| visit_status(v, mine, observed, &placed, on, readings.overdue_days))
+            .map(|(v, mine)| visit_status(v, mine, observed, &placed, on, readings.overdue_days, self.left_study))
             .collect();
         let assignments: Vec<Assignment> = placed
             .iter()
@@ -580,6 +600,7 @@ fn visit_status(
     placed: &[Placed],
     on: NaiveDate,
     overdue_days: u32,
+    left_study: Option<NaiveDate>,
 ) -> VisitStatus {
     let window = visit.window();
     let dates = || mine.iter().map(|&k| observed[k].date);
@@ -591,6 +612,8 @@ fn visit_status(
         VisitState::Done
     } else if attended_on.is_some() {
         VisitState::DoneOutOfWindow
+    } else if left_study.is_some_and(|left| visit.target > left) {
+        VisitState::NotExpected
     } else if on < visit.window_first {
         VisitState::Upcoming
     } else if on <= visit.window_last {
@@ -623,7 +646,8 @@ fn visit_status(
 
 fn deviations(visits: &[VisitStatus]) -> Vec<Deviation> {
     let mut found = Vec::new();
-    for v in visits.iter().filter(|v| v.settled) {
+    // A visit the participant left the study before is no departure from the plan.
+    for v in visits.iter().filter(|v| v.settled && v.state != VisitState::NotExpected) {
         let visit = v.visit.clone();
         if v.state == VisitState::Missed {
             found.push(if v.infusion { Deviation::MissedInfusion { visit } } else { Deviation::MissedVisit { visit } });

@@ -19,11 +19,33 @@ fn participant(first: NaiveDate, observations: &[(NaiveDate, &str)]) -> Particip
         first_infusion: Some(first),
         planned_first_infusion: None,
         screening_date: None,
+        left_study: None,
         observations: observations
             .iter()
             .map(|(date, a)| Observation { date: *date, activity: Activity::from_slug(a).unwrap() })
             .collect(),
     }
+}
+
+#[test]
+fn visits_after_the_participant_left_are_not_expected_and_leaving_is_checked() {
+    let first = d(2025, 3, 3);
+    let mut p = participant(first, &[(first, "infusion"), (d(2025, 3, 16), "infusion")]);
+    p.left_study = Some(d(2025, 3, 20));
+    let s = p.status(&plan(), d(2025, 8, 1)).unwrap();
+    assert_eq!(state(&s, "d14"), VisitState::Done);
+    assert_eq!(state(&s, "d28"), VisitState::NotExpected);
+    assert_eq!(state(&s, "m24"), VisitState::NotExpected);
+    assert!(s.deviations.iter().all(|d| !matches!(d.visit(), "d28" | "w4" | "w8")), "{:?}", s.deviations);
+    assert_eq!(s.next_visit, None);
+    // A visit done after leaving (a safety contact) is still done.
+    p.observations.push(Observation { date: d(2025, 3, 30), activity: Activity::Attended });
+    assert_eq!(state(&p.status(&plan(), d(2025, 8, 1)).unwrap(), "d28"), VisitState::Done);
+    // Leaving after the status date has not happened yet; before screening is no date of the trial.
+    let e = p.status(&plan(), d(2025, 3, 19)).unwrap_err();
+    assert_eq!(e.path(), "left_study");
+    (p.screening_date, p.left_study) = (Some(d(2025, 3, 1)), Some(d(2025, 2, 15)));
+    assert_eq!(p.status(&plan(), d(2025, 8, 1)).unwrap_err().path(), "left_study");
 }
 
 fn state(status: &ScheduleStatus, visit: &str) -> VisitState {
@@ -278,6 +300,7 @@ fn a_planned_calendar_says_so_and_has_the_same_dates() {
         planned_first_infusion: Some(d(2025, 3, 3)),
         observations: vec![],
         screening_date: None,
+        left_study: None,
     };
     let s = planned.status(&plan(), d(2025, 2, 1)).unwrap();
     assert!(s.calendar.anchor.planned);
@@ -356,6 +379,7 @@ fn from_offsets(day_one: NaiveDate, offsets: &[(i64, Activity)]) -> ParticipantS
         planned_first_infusion: None,
         observations,
         screening_date: None,
+        left_study: None,
     }
 }
 

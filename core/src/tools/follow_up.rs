@@ -96,6 +96,8 @@ pub fn participants(
             planned_first_infusion: None,
             observations,
             screening_date: Some(screening),
+            // Who leaves is drawn with the timelines (`timelines`), from these schedules.
+            left_study: None,
         });
     }
     Ok(cohort)

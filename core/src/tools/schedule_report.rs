@@ -12,10 +12,11 @@ use crate::schedule::{Deviation, ScheduleConfig, ScheduleStatus, VisitState};
 pub struct ScheduleTally {
     participants: usize,
     refused: BTreeMap<String, usize>,
-    states: BTreeMap<String, [usize; 6]>,
+    states: BTreeMap<String, [usize; VisitState::ALL.len()]>,
     deviations: BTreeMap<&'static str, usize>,
     next_overdue: usize,
     finished: usize,
+    left: usize,
 }
 
 impl ScheduleTally {
@@ -28,7 +29,7 @@ impl ScheduleTally {
     pub fn add(&mut self, status: &ScheduleStatus) {
         self.participants += 1;
         for v in &status.visits {
-            let row = self.states.entry(v.visit.clone()).or_insert([0; 6]);
+            let row = self.states.entry(v.visit.clone()).or_insert([0; VisitState::ALL.len()]);
             if let Some(i) = VisitState::ALL.iter().position(|s| *s == v.state) {
                 row[i] += 1;
             }
@@ -38,6 +39,8 @@ impl ScheduleTally {
         }
         match status.next() {
             Some(next) if next.state == VisitState::Overdue => self.next_overdue += 1,
+            // Nothing more is due: the follow-up is complete, or the participant left the study.
+            None if status.visits.iter().any(|v| v.state == VisitState::NotExpected) => self.left += 1,
             None => self.finished += 1,
             _ => {}
         }
@@ -75,7 +78,7 @@ impl ScheduleTally {
         }
         out.push('\n');
         for visit in &plan.visits {
-            let row = self.states.get(&visit.id).copied().unwrap_or([0; 6]);
+            let row = self.states.get(&visit.id).copied().unwrap_or([0; VisitState::ALL.len()]);
             out.push_str(&format!("  {:<9}", visit.id));
             for n in row {
                 out.push_str(&format!(" {n:>18}"));
@@ -87,8 +90,8 @@ impl ScheduleTally {
             out.push_str(&format!("  {kind:<24} {}\n", self.deviations.get(kind).copied().unwrap_or(0)));
         }
         out.push_str(&format!(
-            "\nNext visit overdue: {} participants; follow-up complete: {}\n",
-            self.next_overdue, self.finished
+            "\nNext visit overdue: {} participants; follow-up complete: {}; left the study: {}\n",
+            self.next_overdue, self.finished, self.left
         ));
         for (kind, n) in &self.refused {
             out.push_str(&format!("Refused ({kind}): {n}\n"));
