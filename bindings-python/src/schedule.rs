@@ -174,7 +174,7 @@ fn schedule_status_table(
 /// An activity no visit knows raises `InvalidInputError` naming `activity[row]`; a refused
 /// participant `InvalidInputError` with `row` and the field's `path`, as `schedule_status_table`.
 #[pyfunction]
-#[pyo3(signature = (ids, first_infusion, planned_first_infusion, screening_date, participant, day, activity, activities, on, plan_json=None, readings_json=None, names=None))]
+#[pyo3(signature = (ids, first_infusion, planned_first_infusion, screening_date, participant, day, activity, activities, on, plan_json=None, readings_json=None, names=None, left_study=None, left_study_name=None))]
 #[allow(clippy::too_many_arguments)]
 fn schedule_status_columns<'py>(
     py: Python<'py>,
@@ -190,6 +190,8 @@ fn schedule_status_columns<'py>(
     plan_json: Option<&str>,
     readings_json: Option<&str>,
     names: Option<ColumnNames>,
+    left_study: Option<PyReadonlyArray1<'py, i32>>,
+    left_study_name: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     crate::guard(py, || {
         let plan = plan(py, plan_json, readings_json)?;
@@ -209,7 +211,13 @@ fn schedule_status_columns<'py>(
         let days = days_slice("day", &day)?;
         let what = activity.as_slice().map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let n = ids.len();
+        let left = match &left_study {
+            Some(days) => Some(days_slice("left_study", days)?),
+            None => None,
+        };
+        let left_col = left_study_name.unwrap_or_else(|| "left_study".to_owned());
         if [first.len(), planned.len(), screening.len()].iter().any(|l| *l != n)
+            || left.is_some_and(|l| l.len() != n)
             || owner.len() != days.len()
             || what.len() != days.len()
         {
@@ -248,8 +256,7 @@ fn schedule_status_columns<'py>(
                 planned_first_infusion: day_of(planned[i]),
                 observations,
                 screening_date: day_of(screening[i]),
-                // The table path reads no leaving date yet (participants_from_tables does).
-                left_study: None,
+                left_study: left.and_then(|l| day_of(l[i])),
             })
             .collect();
         let built = py.detach(|| status_columns(&schedules, &plan, on));
@@ -267,6 +274,7 @@ fn schedule_status_columns<'py>(
                     "first_infusion" => Some(format!("{first_col}[{row}]")),
                     "planned_first_infusion" => Some(format!("{planned_col}[{row}]")),
                     "screening_date" => Some(format!("{screening_col}[{row}]")),
+                    "left_study" => Some(format!("{left_col}[{row}]")),
                     _ => None,
                 }
             };

@@ -368,3 +368,28 @@ def test_a_participant_who_left_the_study_has_the_later_visits_not_expected() ->
     states = dict(zip(frame["visit"].astype(str), frame["state"].astype(str)))
     assert states["d14"] == "done" and states["d28"] == "not_expected" and states["m24"] == "not_expected"
     assert "not_expected" in sch.VISIT_STATES
+
+
+def test_the_cohort_table_reads_left_study_as_the_dicts_do() -> None:
+    import pandas as pd
+    import pyarrow as pa
+
+    from amimestrocel_dkd import schedule as sch
+
+    people = pd.DataFrame({"id": ["S-1", "S-2"], "first_infusion": ["2025-03-03", "2025-03-03"],
+                           "left": ["2025-03-20", None]})
+    obs = pd.DataFrame({"participant": ["S-1", "S-1", "S-2"], "date": ["2025-03-03", "2025-03-16", "2025-03-03"],
+                        "activity": ["infusion", "infusion", "infusion"]})
+    expected = sch.visit_status_frame(sch.participants_from_tables(people, obs, left_study="left"), "2025-08-01")
+    def arrow(t: Any) -> Any:
+        return pa.Table.from_pandas(t, preserve_index=False)
+
+    for people_t, obs_t in ((people, obs), (arrow(people), arrow(obs))):
+        got = sch.visit_status_table(people_t, obs_t, "2025-08-01", left_study="left")
+        frame = got if isinstance(got, pd.DataFrame) else got.to_pandas()
+        assert list(frame["state"].astype(str)) == list(expected["state"].astype(str))
+    assert "not_expected" in list(expected["state"].astype(str))
+    later = people.assign(left=["2025-09-01", None])
+    with pytest.raises(dkd.InvalidInputError) as e:
+        sch.visit_status_table(later, obs, "2025-08-01", left_study="left")
+    assert e.value.path == "left[0]"

@@ -392,6 +392,8 @@ def schedule_status_columns(
     plan_json: Optional[str] = None,
     readings_json: Optional[str] = None,
     names: Optional[List[str]] = None,
+    left_study: Optional[npt.NDArray[np.int32]] = None,
+    left_study_name: Optional[str] = None,
 ) -> Dict[str, Any]: ...
 def schedule_status_table(
     participants_json: List[str], on: str, plan_json: Optional[str] = None, readings_json: Optional[str] = None

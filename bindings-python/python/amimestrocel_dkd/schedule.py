@@ -448,6 +448,7 @@ def visit_status_table(
     first_infusion: str = "first_infusion",
     planned_first_infusion: Optional[str] = None,
     screening_date: Optional[str] = None,
+    left_study: Optional[str] = None,
     participant: str = "participant",
     date: str = "date",
     activity: str = "activity",
@@ -457,7 +458,8 @@ def visit_status_table(
 ) -> Any:
     """The visit status of a cohort on one date from its two tables, read column by column (no
     JSON, no dicts): ``participants`` (one row each: ``id``, ``first_infusion``, optionally
-    ``planned_first_infusion`` and ``screening_date``; the column names are arguments) and
+    ``planned_first_infusion``, ``screening_date`` and ``left_study``, the day the participant
+    left the study; the column names are arguments) and
     ``observations`` (``participant``, ``date``, ``activity``), each a pandas DataFrame or Arrow
     data (pyarrow, polars, DuckDB; dates as date32, date64, timestamps, ``YYYY-MM-DD`` text;
     instants read in ``tz`` as in :func:`~amimestrocel_dkd.endpoints.lab_endpoints`). One row
@@ -509,8 +511,9 @@ def visit_status_table(
                    for name, _, _ in specs]
 
     people_specs = [(id, "text", None), (first_infusion, "date?", None),
-                    (planned_first_infusion, "date?", None), (screening_date, "date?", None)]
-    n, (id_codes_texts, first, planned, screened) = read(participants, people_specs)
+                    (planned_first_infusion, "date?", None), (screening_date, "date?", None),
+                    (left_study, "date?", None)]
+    n, (id_codes_texts, first, planned, screened, left) = read(participants, people_specs)
     id_codes, ids = id_codes_texts
     if len(ids) != n:
         seen = np.zeros(len(ids), dtype=bool)
@@ -528,7 +531,8 @@ def visit_status_table(
         np.asarray(owner, np.int64), np.asarray(days, np.int32), np.asarray(codes, np.int64), list(activities),
         _iso(on, "on"), _json(plan, "plan"), _json(readings, "readings"),
         [first_infusion, planned_first_infusion or "planned_first_infusion", screening_date or "screening_date",
-         participant, date, activity])
+         participant, date, activity],
+        None if left_study is None else np.asarray(left, np.int32), left_study)
 
     # Days that datetime64[ns] holds (1677-09-22 to 2262-04-11), as lab_endpoints refuses the rest.
     first_day, last_day = -106_751, 106_750
