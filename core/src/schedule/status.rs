@@ -475,6 +475,7 @@ struct Placed {
 /// one result per observation, in order.
 fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) -> Vec<Placed> {
     let visits = &calendar.visits;
+    let day_one = calendar.anchor.day_one;
     // The visits that plan each activity, by the activity's bit number, in the plan's order.
     let mut planning: [SmallVec<[usize; 16]>; 32] = Default::default();
     for (i, planned) in plan.visits.iter().map(|v| v.activity_bits()).enumerate() {
@@ -497,9 +498,13 @@ fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) 
             if let Some((_, target)) = nearest {
                 return (holding().filter(|&i| visits[i].target == target).collect(), true);
             }
-            // Rule 3: outside every window, the visit whose window is nearest.
+            // Rule 3: outside every window, the visit whose window is nearest; but an
+            // observation after day 1 is no pre-dose visit's (a value after dosing is not a
+            // baseline): it is unscheduled then.
             let nearest = planning_of(o).min_by_key(|&i| (distance_to_window(&visits[i], date), visits[i].target, i));
-            (nearest.into_iter().collect(), false)
+            // A pre-dose visit: one without an infusion whose window closes by day 1 (baseline).
+            let pre_dose = |i: usize| !visits[i].infusion && visits[i].window_last <= day_one && date > day_one;
+            (nearest.filter(|&i| !pre_dose(i)).into_iter().collect(), false)
         })
         .collect();
     // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
