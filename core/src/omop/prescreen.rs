@@ -778,7 +778,10 @@ impl PersonReader<'_> {
         let mut spans: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(periods.len());
         for (start, end) in periods {
             match spans.last_mut() {
-                Some(span) if start <= span.1 + chrono::Days::new(1) => span.1 = span.1.max(end),
+                // The day after the span, checked (dates come from outside): none at the last date.
+                Some(span) if span.1.checked_add_days(chrono::Days::new(1)).is_none_or(|next| start <= next) => {
+                    span.1 = span.1.max(end)
+                }
                 _ => spans.push((start, end)),
             }
         }

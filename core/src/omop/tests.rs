@@ -338,6 +338,9 @@ fn observation_periods_that_follow_on_the_next_day_are_one_span_of_observation()
     assert!(taken(vec![period("2025-01-01", AS_OF), period("2020-01-01", "2024-12-31")]));
     // A day between them is a gap: not observed.
     assert!(!taken(vec![period("2020-01-01", "2024-12-30"), period("2025-01-01", AS_OF)]));
+    // A period open to the last date there is joins what follows, without overflowing.
+    let open = |from: &str| ObservationPeriod { person_id: Some(1), start: Some(day(from)), end: Some(NaiveDate::MAX) };
+    assert!(taken(vec![open("2020-01-01"), open("2021-01-01")]));
 }
 
 #[test]

@@ -116,7 +116,8 @@ pub(super) fn exc_immunosuppressant(r: &CheckedRecord<'_>, c: &ProtocolConfig, o
         match courses.last_mut() {
             Some(course)
                 if c.immunosuppressant_courses == CourseJoining::Joined
-                    && first <= course.last + chrono::Days::new(1) =>
+                    // The next day, checked: at the last date there is none, and any start joins.
+                    && course.last.checked_add_days(chrono::Days::new(1)).is_none_or(|next| first <= next) =>
             {
                 course.entries.push(i);
                 course.last = course.last.max(last);
