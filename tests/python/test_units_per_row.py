@@ -157,3 +157,12 @@ def test_the_shared_vectors_of_a_unit_per_row() -> None:
                 assert str(why) == c["error"], c["name"]
             else:
                 assert str(why) == "ok" and abs(float(value) - c["expected"]) <= c["tolerance"], c["name"]
+
+
+def test_a_misspelt_unit_for_a_lab_not_read_is_refused_on_every_table_kind() -> None:
+    # "mg/LL" is no unit, so it reads as a column name; no cystatin_c= column uses it: refused,
+    # not ignored (the pandas and the Arrow path alike).
+    df = pd.DataFrame({"AGE": [60], "SEX": ["F"], "LBSTRESN": [1.0]})
+    for table in (df, pa.Table.from_pandas(df)):
+        with pytest.raises(TypeError, match=r"cystatin_c_unit='mg/LL' is not a unit core reads"):
+            dkd.egfr(table, age="AGE", sex="SEX", creatinine="LBSTRESN", cystatin_c_unit="mg/LL")

@@ -419,6 +419,12 @@ def _egfr_table(table: Any, *, equation: str, age: Any, sex: Any, female: Any, c
     # A unit text is the unit of every row; any other text names the table's column of units.
     unit_columns = {lab: unit for lab, unit in (("creatinine", creatinine_unit), ("cystatin_c", cystatin_c_unit))
                     if not _is_unit(f"{lab}_unit", unit)}
+    for lab, unit_column in unit_columns.items():
+        if names[lab] is None:
+            # Neither a unit nor of use as a column: a misspelt unit, or a lab column left out.
+            raise TypeError(f"{lab}_unit={unit_column!r} is not a unit core reads, and {lab}= names no column "
+                            f"whose units it could hold; give a unit (such as "
+                            f"{'mg/dL' if lab == 'creatinine' else 'mg/L'!r}) or {lab}=")
     index = None
     caller = table
     if _arrow.is_lazy_polars(table):
