@@ -5,8 +5,8 @@
 
 use amimestrocel_dkd::date::parse_iso_date;
 use amimestrocel_dkd::schedule::{
-    to_ics, Activity, Appointment, Calendar, IcsOptions, Observation, ParticipantSchedule, ScheduleConfig,
-    ScheduleError, VisitState,
+    check_participant_id, date_of_day, day_number, to_ics, Activity, Appointment, AssessmentSet, Calendar,
+    CohortStatus, IcsOptions, ParticipantSchedule, ScheduleColumns, ScheduleConfig, ScheduleError, VisitState,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -225,48 +225,66 @@ fn schedule_status_columns<'py>(
         }
         // Each activity text once, by core's names.
         let kinds = activities.iter().map(|a| Activity::from_slug(a)).collect::<Vec<_>>();
-        let mut observations: Vec<Vec<Observation>> = vec![Vec::new(); n];
-        // Each participant's observations' rows in the observations table, to name them.
-        let mut sources: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
-            let Some(kind) = usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()) else {
-                return Err(errors::argument(py, &format!("{activity_col}[{row}]"), "names no activity of the plan"));
-            };
-            let Some(date) = day_of(d) else {
-                return Err(errors::argument(py, &format!("{date_col}[{row}]"), "is missing"));
-            };
-            let p = usize::try_from(p).ok().filter(|p| *p < n);
-            let Some(p) = p else {
+        // The observations grouped by participant, each group in the table's order (Arrow's
+        // list offsets), with each one's row in the observations table, to name it.
+        let mut offsets = vec![0_usize; n + 1];
+        for (row, &p) in owner.iter().enumerate() {
+            let Some(p) = usize::try_from(p).ok().filter(|p| *p < n) else {
                 return Err(errors::argument(
                     py,
                     &format!("{participant_col}[{row}]"),
                     "is not one of the participants",
                 ));
             };
-            observations[p].push(Observation { date, activity: kind });
-            sources[p].push(row);
+            offsets[p + 1] += 1;
         }
-        let schedules: Vec<ParticipantSchedule> = ids
-            .into_iter()
-            .zip(observations)
-            .enumerate()
-            .map(|(i, (id, observations))| ParticipantSchedule {
-                id,
-                first_infusion: day_of(first[i]),
-                planned_first_infusion: day_of(planned[i]),
-                observations,
-                screening_date: day_of(screening[i]),
-                left_study: left.and_then(|l| day_of(l[i])),
-            })
-            .collect();
-        let built = py.detach(|| status_columns(&schedules, &plan, on));
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut sources = vec![0_usize; days.len()];
+        let mut obs_days = vec![0_i32; days.len()];
+        let mut obs_activities = vec![Activity::Attended; days.len()];
+        for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
+            let Some(kind) = usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()) else {
+                return Err(errors::argument(py, &format!("{activity_col}[{row}]"), "names no activity of the plan"));
+            };
+            if d == NO_DAY {
+                return Err(errors::argument(py, &format!("{date_col}[{row}]"), "is missing"));
+            }
+            // In range: checked above.
+            let slot = &mut next[usize::try_from(p).unwrap_or_default()];
+            (sources[*slot], obs_days[*slot], obs_activities[*slot]) = (row, d, kind);
+            *slot += 1;
+        }
+        let column = |days: &[i32]| days.iter().map(|&d| (d != NO_DAY).then_some(d)).collect::<Vec<_>>();
+        let (first, planned, screening) = (column(first), column(planned), column(screening));
+        let left = left.map(column).unwrap_or_default();
+        let columns = ScheduleColumns {
+            first_infusion: &first,
+            planned_first_infusion: &planned,
+            screening_date: &screening,
+            left_study: &left,
+            observation_offsets: &offsets,
+            observation_days: &obs_days,
+            observation_activities: &obs_activities,
+        };
+        let on = days_since_1970(on);
+        let built = py.detach(|| status_columns(&columns, &plan, on));
+        // A blank id is refused as core refuses it, at its row, unless a participant before it is.
+        let blank = ids.iter().enumerate().find_map(|(row, id)| check_participant_id(id).err().map(|e| (row, e)));
+        let built = match (blank, built) {
+            (Some((row, e)), Ok(_)) => Err((row, e)),
+            (Some((row, e)), Err((other, _))) if row < other => Err((row, e)),
+            (_, built) => built,
+        };
         let c = built.map_err(|(row, e)| {
             // Core names the field of the participant (`observations[3].date`); the caller's
             // tables name the column and row (`OBSDT[17]`).
             let path = e.path();
             let located = if let Some(rest) = path.strip_prefix("observations[") {
                 let (k, field) = rest.split_once("].").unwrap_or((rest.trim_end_matches(']'), ""));
-                let source = k.parse::<usize>().ok().and_then(|k| sources.get(row)?.get(k).copied());
+                let source = k.parse::<usize>().ok().and_then(|k| sources.get(offsets.get(row)? + k).copied());
                 let column = if field == "activity" { &activity_col } else { &date_col };
                 source.map(|s| format!("{column}[{s}]"))
             } else {
@@ -310,16 +328,14 @@ fn days_slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, i32>) -> PyResult<&'a 
 /// participants table), participant, date, activity (of the observations table).
 type ColumnNames = [String; 6];
 
-/// A day since 1970, `i32::MIN` for none.
+/// A day since 1970, `i32::MIN` for none (core's day numbers).
 pub(crate) fn day_of(day: i32) -> Option<NaiveDate> {
-    const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
-    (day != i32::MIN).then(|| day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)).flatten()
+    (day != NO_DAY).then(|| date_of_day(day)).flatten()
 }
 
-/// Days since 1970 of a date.
+/// Days since 1970 of a date (core's day number).
 pub(crate) fn days_since_1970(date: NaiveDate) -> i32 {
-    const EPOCH_CE: i32 = 719_163;
-    chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
+    day_number(date)
 }
 
 /// The columns of `schedule_status_columns`, one row per participant and visit.
@@ -339,71 +355,74 @@ struct Columns {
     next: Vec<bool>,
 }
 
-/// Every participant's status on `on`, in order, on every core; the first refused participant
-/// (by position) with its error.
+/// Every participant's status on `on`, in order, on every core (core's
+/// [`CohortStatus::of_rows`] on a share of the rows each); the first refused participant (by
+/// position) with its error.
 fn status_columns(
-    schedules: &[ParticipantSchedule],
+    columns: &ScheduleColumns<'_>,
     plan: &ScheduleConfig,
-    on: NaiveDate,
+    on: i32,
 ) -> Result<Columns, (usize, ScheduleError)> {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, schedules.len().max(1));
-    let per = schedules.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Columns, (usize, ScheduleError)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = schedules
-            .chunks(per)
-            .enumerate()
-            .map(|(k, part)| scope.spawn(move || part_columns(part, k * per, plan, on)))
+    let n = columns.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, n.max(1));
+    let per = n.div_ceil(threads).max(1);
+    let parts: Vec<Result<CohortStatus, (usize, ScheduleError)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|start| scope.spawn(move || CohortStatus::of_rows(plan, columns, on, start..(start + per).min(n))))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    let mut all = Columns::default();
+    let mut all = CohortStatus::of_rows(plan, columns, on, 0..0)?;
     for part in parts {
-        let c = part?;
-        all.participant.extend(c.participant);
-        all.visit.extend(c.visit);
-        all.target.extend(c.target);
-        all.window_first.extend(c.window_first);
-        all.window_last.extend(c.window_last);
-        all.state.extend(c.state);
-        all.settled.extend(c.settled);
-        all.attended_on.extend(c.attended_on);
-        all.infusion_on.extend(c.infusion_on);
-        all.needs.extend(c.needs);
-        all.deviations.extend(c.deviations);
-        all.next.extend(c.next);
+        all.append(part?);
     }
-    Ok(all)
+    Ok(Columns::of(&all))
 }
 
-fn part_columns(
-    part: &[ParticipantSchedule],
-    first: usize,
-    plan: &ScheduleConfig,
-    on: NaiveDate,
-) -> Result<Columns, (usize, ScheduleError)> {
-    let mut c = Columns::default();
-    let none = i32::MIN;
-    for (k, schedule) in part.iter().enumerate() {
-        let row = first + k;
-        let status = schedule.status(plan, on).map_err(|e| (row, e))?;
-        for (v, visit) in status.visits.iter().enumerate() {
-            c.participant.push(u32::try_from(row).unwrap_or(u32::MAX));
-            c.visit.push(u16::try_from(v).unwrap_or(u16::MAX));
-            c.target.push(days_since_1970(visit.target));
-            c.window_first.push(days_since_1970(visit.window_first));
-            c.window_last.push(days_since_1970(visit.window_last));
-            c.state.push(VisitState::ALL.iter().position(|s| *s == visit.state).map_or(u8::MAX, |p| p as u8));
-            c.settled.push(visit.settled);
-            c.attended_on.push(visit.attended_on.map_or(none, days_since_1970));
-            c.infusion_on.push(visit.infusion_on.map_or(none, days_since_1970));
-            c.needs.push(visit.needs.iter().map(|a| a.slug()).collect::<Vec<_>>().join(","));
-            let deviations = status.deviations.iter().filter(|d| d.visit() == visit.visit).count();
-            c.deviations.push(u32::try_from(deviations).unwrap_or(u32::MAX));
-            c.next.push(status.next_visit.as_deref() == Some(visit.visit.as_str()));
+impl Columns {
+    /// The Python columns of core's: positions for states and visits, `i32::MIN` for no day,
+    /// the needs as text, the deviations counted per visit.
+    fn of(status: &CohortStatus) -> Columns {
+        let visits = status.visits_per_participant;
+        let rows = status.state.len();
+        let mut deviations = vec![0_u32; rows];
+        for d in &status.deviations {
+            if let Some(count) = deviations.get_mut(d.participant * visits + d.visit) {
+                *count += 1;
+            }
+        }
+        let mut texts: std::collections::HashMap<AssessmentSet, String> = std::collections::HashMap::new();
+        let mut needs = Vec::with_capacity(rows);
+        for set in &status.needs {
+            let text = texts.entry(*set).or_insert_with(|| set.iter().map(|a| a.slug()).collect::<Vec<_>>().join(","));
+            needs.push(text.clone());
+        }
+        let visit_of = |row: usize| u16::try_from(row % visits.max(1)).unwrap_or(u16::MAX);
+        let participant_of = |row: usize| row / visits.max(1);
+        Columns {
+            participant: (0..rows).map(|r| u32::try_from(participant_of(r)).unwrap_or(u32::MAX)).collect(),
+            visit: (0..rows).map(visit_of).collect(),
+            target: status.target.clone(),
+            window_first: status.window_first.clone(),
+            window_last: status.window_last.clone(),
+            state: status
+                .state
+                .iter()
+                .map(|s| VisitState::ALL.iter().position(|x| x == s).map_or(u8::MAX, |p| p as u8))
+                .collect(),
+            settled: status.settled.clone(),
+            attended_on: status.attended_on.iter().map(|d| d.unwrap_or(NO_DAY)).collect(),
+            infusion_on: status.infusion_on.iter().map(|d| d.unwrap_or(NO_DAY)).collect(),
+            needs,
+            deviations,
+            next: (0..rows).map(|r| status.next_visit[participant_of(r)] == Some(r % visits.max(1))).collect(),
         }
     }
-    Ok(c)
 }
+
+/// A day column's "none".
+const NO_DAY: i32 = i32::MIN;
 
 /// A participant's calendar as iCalendar text.
 #[pyfunction]

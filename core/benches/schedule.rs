@@ -2,7 +2,9 @@
 //! 24 months done on target (attended, infusions, every assessment: 105 observations), on the day after
 //! month 24 settles. Run: `cargo bench -p amimestrocel-dkd --bench schedule`.
 
-use amimestrocel_dkd::schedule::{Activity, Calendar, Observation, ParticipantSchedule, ScheduleConfig};
+use amimestrocel_dkd::schedule::{
+    day_number, Activity, Calendar, CohortStatus, Observation, ParticipantSchedule, ScheduleColumns, ScheduleConfig,
+};
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -75,6 +77,28 @@ fn schedule(c: &mut Criterion) {
                 .map(|p| p.status(&plan, p.first_infusion.unwrap() + chrono::TimeDelta::days(90)).unwrap().visits.len())
                 .sum::<usize>()
         })
+    });
+    // The same cohort as columns (days since 1970, observations grouped by participant), the
+    // shape of Arrow tables: `CohortStatus::of`.
+    let first: Vec<Option<i32>> = cohort.iter().map(|p| p.first_infusion.map(day_number)).collect();
+    let mut offsets = vec![0];
+    let (mut obs_days, mut obs_activities) = (Vec::new(), Vec::new());
+    for p in &cohort {
+        obs_days.extend(p.observations.iter().map(|o| day_number(o.date)));
+        obs_activities.extend(p.observations.iter().map(|o| o.activity));
+        offsets.push(obs_days.len());
+    }
+    let columns = ScheduleColumns {
+        first_infusion: &first,
+        planned_first_infusion: &[],
+        screening_date: &[],
+        left_study: &[],
+        observation_offsets: &offsets,
+        observation_days: &obs_days,
+        observation_activities: &obs_activities,
+    };
+    group.bench_function("cohort_columns_one_core", |b| {
+        b.iter(|| CohortStatus::of(&plan, black_box(&columns), day_number(on)).unwrap().deviations.len())
     });
     group.finish();
 }

@@ -3,8 +3,11 @@
 
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
-use super::plan::{Assessment, FollowUpFrom, MonthDay, Nominal, PlannedVisit, ScheduleConfig, WeekDay};
+use super::plan::{
+    Activity, Assessment, DelayedInfusion, FollowUpFrom, MonthDay, Nominal, PlannedVisit, ScheduleConfig, WeekDay,
+};
 use super::ScheduleError;
 use crate::study_time::Window;
 
@@ -95,78 +98,34 @@ impl Calendar {
         anchor: Anchor,
         done: &[Option<NaiveDate>],
     ) -> Result<Calendar, ScheduleError> {
-        let readings = &plan.readings;
-        let shifting = readings.delayed_infusion == super::plan::DelayedInfusion::ShiftsLater;
-        // Planned (unshifted) targets of the visits counted in days and weeks.
-        let unshifted: Vec<Option<NaiveDate>> = plan
+        let table = VisitTable::new(plan);
+        let done: Vec<Option<DayNumber>> = done.iter().map(|d| d.map(day_number)).collect();
+        let mut days = Vec::new();
+        table.calendar_days(day_number(anchor.day_one), &done, &mut days).map_err(|i| out_of_range(&plan.visits[i]))?;
+        Ok(Calendar::from_days(plan, anchor, &days))
+    }
+
+    /// The public calendar of dates computed as day numbers (each checked to lie in years 1 to
+    /// 9999 by [`VisitTable::calendar_days`]).
+    pub(crate) fn from_days(plan: &ScheduleConfig, anchor: Anchor, days: &[VisitDays]) -> Calendar {
+        let day_one = day_number(anchor.day_one);
+        let visits = plan
             .visits
             .iter()
-            .map(|v| match v.nominal {
-                Nominal::Month(_) => Ok(None),
-                _ => day_or_week_target(anchor.day_one, v, readings.week_day).map(Some),
-            })
-            .collect::<Result<_, _>>()?;
-        // The shift each visit inherits from the latest done infusion before it.
-        let mut shifts = vec![0_i64; plan.visits.len()];
-        let mut shift = 0_i64;
-        for (i, visit) in plan.visits.iter().enumerate() {
-            shifts[i] = shift;
-            if shifting && visit.infusion {
-                if let (Some(given), Some(target)) = (done.get(i).copied().flatten(), unshifted[i]) {
-                    shift = (given - target).num_days();
-                }
-            }
-        }
-        // The anchor of month visits.
-        let month_anchor = match readings.follow_up_from {
-            FollowUpFrom::FirstInfusion => anchor.day_one,
-            FollowUpFrom::LastInfusion => match plan.visits.iter().rposition(|v| v.infusion) {
-                Some(last) => match (done.get(last).copied().flatten(), unshifted[last]) {
-                    (Some(given), _) => given,
-                    (None, Some(target)) => shifted(target, shifts[last], &plan.visits[last])?,
-                    (None, None) => month_target(anchor.day_one, last_month(&plan.visits[last]), readings.month_day)
-                        .ok_or_else(|| out_of_range(&plan.visits[last]))?,
-                },
-                None => anchor.day_one,
-            },
-        };
-        let mut visits = Vec::with_capacity(plan.visits.len());
-        for (i, visit) in plan.visits.iter().enumerate() {
-            let planned = match (visit.nominal, unshifted[i]) {
-                (_, Some(target)) => target,
-                (Nominal::Month(m), None) => {
-                    month_target(month_anchor, m, readings.month_day).ok_or_else(|| out_of_range(visit))?
-                }
-                _ => return Err(out_of_range(visit)),
-            };
-            // Months counted from the last infusion already carry every delay (its done date,
-            // or its shifted target): they are not shifted again.
-            let months_from_last =
-                matches!(visit.nominal, Nominal::Month(_)) && readings.follow_up_from == FollowUpFrom::LastInfusion;
-            let target = if months_from_last { planned } else { shifted(planned, shifts[i], visit)? };
-            let width = readings.windows.of(visit.window);
-            let window_first =
-                target.checked_sub_days(Days::new(u64::from(width.before))).ok_or_else(|| out_of_range(visit))?;
-            let window_last =
-                target.checked_add_days(Days::new(u64::from(width.after))).ok_or_else(|| out_of_range(visit))?;
-            // A date beyond year 9999 is one no binding can hold or hand back (ISO 8601 text,
-            // Python's `datetime.date`, the `YYYY-MM-DD` reader): refused here, in every language.
-            if chrono::Datelike::year(&window_last) > LAST_YEAR || chrono::Datelike::year(&window_first) < 1 {
-                return Err(out_of_range(visit));
-            }
-            visits.push(ScheduledVisit {
+            .zip(days)
+            .map(|(visit, d)| ScheduledVisit {
                 visit: visit.id.clone(),
                 label: visit.label.clone(),
                 nominal: visit.nominal,
-                target,
-                study_day: (target - anchor.day_one).num_days() + 1,
-                window_first,
-                window_last,
+                target: date_of(d.target),
+                study_day: i64::from(d.target) - i64::from(day_one) + 1,
+                window_first: date_of(d.first),
+                window_last: date_of(d.last),
                 infusion: visit.infusion,
                 assessments: visit.assessments.clone(),
-            });
-        }
-        Ok(Calendar { version: plan.version.clone(), anchor, visits })
+            })
+            .collect();
+        Calendar { version: plan.version.clone(), anchor, visits }
     }
 
     /// The visit of an id; `None` for an id the plan does not have.
@@ -225,13 +184,213 @@ pub fn month_target(anchor: NaiveDate, months: u32, reading: MonthDay) -> Option
     }
 }
 
-fn day_or_week_target(day_one: NaiveDate, visit: &PlannedVisit, week_day: WeekDay) -> Result<NaiveDate, ScheduleError> {
-    let study_day = match visit.nominal {
-        Nominal::Day(n) => i64::from(n),
-        Nominal::Week(n) => week_study_day(n, week_day),
-        Nominal::Month(_) => return Err(out_of_range(visit)),
-    };
-    shifted(day_one, study_day - 1, visit)
+/// A date as a day number: days since 1970-01-01, as Arrow's `date32` and numpy's
+/// `datetime64[D]` count them, so that columns of dates cross without conversion. The calendar
+/// and the status rules compute in day numbers (a distance between dates is a subtraction); the
+/// public per-participant types hold `NaiveDate`s. Every date chrono holds fits (years ±262 143
+/// are ±96 million days).
+pub type DayNumber = i32;
+
+/// 1970-01-01 as chrono's days from the common era.
+const EPOCH_CE: i32 = 719_163;
+
+/// The day number of a date.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::schedule::{date_of_day, day_number};
+/// use chrono::NaiveDate;
+/// let day = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap();
+/// assert_eq!(day_number(day), 1);
+/// assert_eq!(date_of_day(1), Some(day));
+/// ```
+pub fn day_number(date: NaiveDate) -> DayNumber {
+    chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
+}
+
+/// The date of a day number; `None` beyond the dates chrono holds.
+pub fn date_of_day(day: DayNumber) -> Option<NaiveDate> {
+    day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// The date of a day number known to be one (a calendar's, checked by
+/// [`VisitTable::calendar_days`] to lie in years 1 to 9999, or an observation's, which came
+/// from a date).
+pub(crate) fn date_of(day: DayNumber) -> NaiveDate {
+    date_of_day(day).unwrap_or(NaiveDate::MIN)
+}
+
+/// 0001-01-01 and 9999-12-31 as day numbers: the dates `YYYY-MM-DD` writes, and so the dates
+/// every binding (ISO 8601 text, Python's `datetime.date`) can hold.
+pub(crate) const FIRST_DAY: DayNumber = -719_162;
+pub(crate) const LAST_DAY: DayNumber = 2_932_896;
+
+/// A visit's target and window (both ends included) as day numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VisitDays {
+    pub(crate) target: DayNumber,
+    pub(crate) first: DayNumber,
+    pub(crate) last: DayNumber,
+}
+
+impl VisitDays {
+    /// Whether the window holds the day.
+    pub(crate) fn holds(&self, day: DayNumber) -> bool {
+        self.first <= day && day <= self.last
+    }
+
+    /// Days from the window to the day (0 inside it).
+    pub(crate) fn distance_to_window(&self, day: DayNumber) -> i64 {
+        (i64::from(self.first) - i64::from(day)).max(i64::from(day) - i64::from(self.last)).max(0)
+    }
+}
+
+/// The plan as numbers, made once for any number of calendars: each visit's study day (day and
+/// week visits), window widths and planned activities, and the visits that plan each activity.
+pub(crate) struct VisitTable<'p> {
+    pub(crate) plan: &'p ScheduleConfig,
+    /// The study day of each visit counted in days or weeks; `None` for months.
+    study_day: Vec<Option<i64>>,
+    /// Days before and after the target of each visit's window.
+    width: Vec<(i64, i64)>,
+    /// The activities each visit plans, as a set of [`Activity`] bits.
+    pub(crate) activities: Vec<u32>,
+    /// The visits that plan each activity, activity after activity (by bit number), each in
+    /// the plan's order ([`VisitTable::planning`]).
+    planning: Vec<usize>,
+    /// Where each activity's visits begin in `planning`, and where the last ones end.
+    planning_start: [usize; 33],
+    /// The slot of each visit and activity bit number (`visit * 32 + bit number`): one slot per
+    /// activity the visit plans, numbered from 0 ([`VisitTable::slot`]).
+    slot_of: Vec<usize>,
+    /// How many slots there are.
+    slots: usize,
+}
+
+impl<'p> VisitTable<'p> {
+    pub(crate) fn new(plan: &'p ScheduleConfig) -> VisitTable<'p> {
+        let readings = &plan.readings;
+        let study_day = plan
+            .visits
+            .iter()
+            .map(|v| match v.nominal {
+                Nominal::Day(n) => Some(i64::from(n)),
+                Nominal::Week(n) => Some(week_study_day(n, readings.week_day)),
+                Nominal::Month(_) => None,
+            })
+            .collect();
+        let width = plan
+            .visits
+            .iter()
+            .map(|v| {
+                let w = readings.windows.of(v.window);
+                (i64::from(w.before), i64::from(w.after))
+            })
+            .collect();
+        let activities: Vec<u32> = plan.visits.iter().map(PlannedVisit::activity_bits).collect();
+        let mut planning = Vec::new();
+        let mut planning_start = [0; 33];
+        for bit in 0..32 {
+            planning.extend((0..activities.len()).filter(|&i| activities[i] & (1 << bit) != 0));
+            planning_start[bit + 1] = planning.len();
+        }
+        let mut slot_of = vec![usize::MAX; activities.len() * 32];
+        let mut slots = 0;
+        for (visit, bits) in activities.iter().enumerate() {
+            for bit in (0..32).filter(|bit| bits & (1 << bit) != 0) {
+                slot_of[visit * 32 + bit] = slots;
+                slots += 1;
+            }
+        }
+        VisitTable { plan, study_day, width, activities, planning, planning_start, slot_of, slots }
+    }
+
+    /// The visits that plan `activity`, in the plan's order.
+    pub(crate) fn planning(&self, activity: Activity) -> &[usize] {
+        let bit = activity.bit().trailing_zeros() as usize;
+        &self.planning[self.planning_start[bit]..self.planning_start[bit + 1]]
+    }
+
+    /// A number of its own for each visit and activity it plans (`activity`, which the visit
+    /// plans), from 0 to [`VisitTable::slots`]: where a list per visit and activity keeps its
+    /// entry.
+    pub(crate) fn slot(&self, visit: usize, activity: Activity) -> usize {
+        self.slot_of[visit * 32 + activity.bit().trailing_zeros() as usize]
+    }
+
+    /// How many slots there are.
+    pub(crate) fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// The target and window of every visit from study day 1, given the infusion done at each
+    /// visit (`done[i]` for `plan.visits[i]`; empty when none is known), which moves targets
+    /// under `delayed_infusion = shifts_later` and anchors months under `follow_up_from =
+    /// last_infusion`. Written into `out`, in the plan's order.
+    ///
+    /// # Errors
+    /// The index of the first visit (in the plan's order) whose target or window falls outside
+    /// years 1 to 9999.
+    pub(crate) fn calendar_days(
+        &self,
+        day_one: DayNumber,
+        done: &[Option<DayNumber>],
+        out: &mut Vec<VisitDays>,
+    ) -> Result<(), usize> {
+        let readings = &self.plan.readings;
+        let visits = &self.plan.visits;
+        let day_one = i64::from(day_one);
+        let done_at = |i: usize| done.get(i).copied().flatten().map(i64::from);
+        // Planned (unshifted) targets of the visits counted in days and weeks.
+        let unshifted = |i: usize| self.study_day[i].map(|day| day_one + day - 1);
+        // The shift each visit inherits from the latest done infusion before it.
+        let shifting = readings.delayed_infusion == DelayedInfusion::ShiftsLater && !done.is_empty();
+        let mut shifts: SmallVec<[i64; 32]> = SmallVec::new();
+        let mut shift = 0_i64;
+        for (i, visit) in visits.iter().enumerate() {
+            shifts.push(shift);
+            if shifting && visit.infusion {
+                if let (Some(given), Some(target)) = (done_at(i), unshifted(i)) {
+                    shift = given - target;
+                }
+            }
+        }
+        // "Month M" from an anchor, by the reading.
+        let month = |anchor: i64, m: u32, i: usize| -> Result<i64, usize> {
+            let date = i32::try_from(anchor).ok().and_then(date_of_day).ok_or(i)?;
+            month_target(date, m, readings.month_day).map(|d| i64::from(day_number(d))).ok_or(i)
+        };
+        let month_anchor = match readings.follow_up_from {
+            FollowUpFrom::FirstInfusion => day_one,
+            FollowUpFrom::LastInfusion => match visits.iter().rposition(|v| v.infusion) {
+                Some(last) => match (done_at(last), unshifted(last)) {
+                    (Some(given), _) => given,
+                    (None, Some(target)) => target + shifts[last],
+                    (None, None) => month(day_one, last_month(&visits[last]), last)?,
+                },
+                None => day_one,
+            },
+        };
+        out.clear();
+        for (i, visit) in visits.iter().enumerate() {
+            let target = match (visit.nominal, unshifted(i)) {
+                (_, Some(target)) => target + shifts[i],
+                // Months counted from the last infusion already carry every delay (its done
+                // date, or its shifted target): they are not shifted again.
+                (Nominal::Month(m), None) if readings.follow_up_from == FollowUpFrom::LastInfusion => {
+                    month(month_anchor, m, i)?
+                }
+                (Nominal::Month(m), None) => month(month_anchor, m, i)? + shifts[i],
+                _ => return Err(i),
+            };
+            let (before, after) = self.width[i];
+            // A date beyond year 9999 is one no binding can hold or hand back (ISO 8601 text,
+            // Python's `datetime.date`, the `YYYY-MM-DD` reader): refused here, in every language.
+            let day = |d: i64| i32::try_from(d).ok().filter(|d| (FIRST_DAY..=LAST_DAY).contains(d)).ok_or(i);
+            out.push(VisitDays { target: day(target)?, first: day(target - before)?, last: day(target + after)? });
+        }
+        Ok(())
+    }
 }
 
 fn last_month(visit: &PlannedVisit) -> u32 {
@@ -240,18 +399,6 @@ fn last_month(visit: &PlannedVisit) -> u32 {
         _ => 0,
     }
 }
-
-fn shifted(date: NaiveDate, days: i64, visit: &PlannedVisit) -> Result<NaiveDate, ScheduleError> {
-    let moved = if days >= 0 {
-        date.checked_add_days(Days::new(days.unsigned_abs()))
-    } else {
-        date.checked_sub_days(Days::new(days.unsigned_abs()))
-    };
-    moved.ok_or_else(|| out_of_range(visit))
-}
-
-/// The last year a calendar date may fall in: four digits, as `YYYY-MM-DD` writes it.
-const LAST_YEAR: i32 = 9999;
 
 fn out_of_range(visit: &PlannedVisit) -> ScheduleError {
     ScheduleError::DateOutOfRange { visit: visit.id.clone() }

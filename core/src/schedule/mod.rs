@@ -10,6 +10,8 @@
 //! - [`plan`] holds [`ScheduleConfig`], the plan and its readings;
 //! - [`calendar`] holds [`Calendar`], target dates and windows;
 //! - [`status`] takes a [`ParticipantSchedule`] and gives its [`ScheduleStatus`];
+//! - [`cohort`] gives the status of many participants in columns ([`CohortStatus`]), by the
+//!   same rules;
 //! - [`ics`] writes iCalendar ([`to_ics`]).
 //!
 //! # Examples
@@ -29,18 +31,23 @@
 //! ```
 
 pub mod calendar;
+pub mod cohort;
 pub mod ics;
 pub mod plan;
 pub mod status;
 
-pub use calendar::{month_target, week_study_day, Anchor, Calendar, ScheduledVisit};
+pub use calendar::{
+    date_of_day, day_number, month_target, week_study_day, Anchor, Calendar, DayNumber, ScheduledVisit,
+};
+pub use cohort::{AssessmentSet, CohortStatus, DeviationRow, ScheduleColumns};
 pub use ics::{to_ics, Appointment, IcsOptions, SITE_TIME_ZONE};
 pub use plan::{
     Activity, Assessment, DelayedInfusion, FollowUpFrom, MonthDay, Nominal, PlannedVisit, ScheduleConfig,
     ScheduleReadings, WeekDay, WindowClass, WindowWidth, Windows, BUNDLED_PLAN,
 };
 pub use status::{
-    Assignment, AssignmentRole, Deviation, Observation, ParticipantSchedule, ScheduleStatus, VisitState, VisitStatus,
+    check_participant_id, Assignment, AssignmentRole, Deviation, Observation, ParticipantSchedule, ScheduleStatus,
+    VisitState, VisitStatus,
 };
 
 /// Why a schedule could not be read or computed.

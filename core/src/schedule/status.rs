@@ -1,11 +1,11 @@
 //! A participant's visits on a date: observations assigned to nominal visits, the status of
 //! every visit, the next one due, and the deviations (`docs/schedule.md` states each rule).
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::calendar::{Anchor, Calendar, ScheduledVisit};
+use super::calendar::{date_of, day_number, Anchor, Calendar, DayNumber, VisitDays, VisitTable};
 use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
 use super::ScheduleError;
 
@@ -319,59 +319,20 @@ impl ParticipantSchedule {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn check_dates(&self, on: NaiveDate) -> Result<(), ScheduleError> {
-        let at = |i: usize| format!("observations[{i}].date");
-        if let Some(screening) = self.screening_date {
-            for (field, date) in
-                [("first_infusion", self.first_infusion), ("planned_first_infusion", self.planned_first_infusion)]
-            {
-                if date.is_some_and(|d| d < screening) {
-                    return Err(ScheduleError::input(field, "is before the screening date".to_owned()));
-                }
-            }
+        let days: Vec<DayNumber> = self.observations.iter().map(|o| day_number(o.date)).collect();
+        let activities: Vec<Activity> = self.observations.iter().map(|o| o.activity).collect();
+        self.dated(Observed { days: &days, activities: &activities }).check(day_number(on))
+    }
+
+    /// Its dates as day numbers, with its observations as columns.
+    fn dated<'a>(&self, observed: Observed<'a>) -> DatedSchedule<'a> {
+        DatedSchedule {
+            first_infusion: self.first_infusion.map(day_number),
+            planned_first_infusion: self.planned_first_infusion.map(day_number),
+            screening_date: self.screening_date.map(day_number),
+            left_study: self.left_study.map(day_number),
+            observed,
         }
-        if let Some(left) = self.left_study {
-            if left > on {
-                return Err(ScheduleError::input(
-                    "left_study",
-                    "is after the status date: it has not happened yet".to_owned(),
-                ));
-            }
-            if self.screening_date.is_some_and(|s| left < s) {
-                return Err(ScheduleError::input("left_study", "is before the screening date".to_owned()));
-            }
-        }
-        let mut infused_on_day_one = false;
-        for (i, o) in self.observations.iter().enumerate() {
-            if o.date > on {
-                return Err(ScheduleError::input(
-                    &at(i),
-                    "is after the status date: it has not happened yet".to_owned(),
-                ));
-            }
-            if self.screening_date.is_some_and(|s| o.date < s) {
-                return Err(ScheduleError::input(&at(i), "is before the screening date".to_owned()));
-            }
-            if o.activity == Activity::Infusion {
-                if let Some(first) = self.first_infusion {
-                    if o.date < first {
-                        return Err(ScheduleError::input(
-                            &at(i),
-                            "is an infusion before first_infusion: the first infusion is the earliest".to_owned(),
-                        ));
-                    }
-                    if o.date == first {
-                        if infused_on_day_one {
-                            return Err(ScheduleError::input(
-                                &at(i),
-                                "is a second infusion on the day of the first infusion".to_owned(),
-                            ));
-                        }
-                        infused_on_day_one = true;
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 
     /// The participant's calendar on a date: the visits with their targets and windows, with
@@ -406,277 +367,514 @@ impl ParticipantSchedule {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
-        if self.id.trim().is_empty() {
-            // Every other reader of a participant refuses a blank id (endpoints, screening).
-            return Err(ScheduleError::input("id", "must not be empty".to_owned()));
-        }
+        check_participant_id(&self.id)?;
         let anchor = self.anchor()?;
-        self.check_dates(on)?;
-        let observed = &self.observations;
-        let mut calendar = Calendar::with_infusions(plan, anchor, &vec![None; plan.visits.len()])?;
-        let mut placed = assign(plan, &calendar, observed);
-        let readings = &plan.readings;
-        if readings.delayed_infusion == DelayedInfusion::ShiftsLater
-            || readings.follow_up_from == FollowUpFrom::LastInfusion
-        {
-            // Which infusion was done at which visit, against the unshifted plan; then
-            // everything again against the calendar those infusions make.
-            let done = infusion_dates(calendar.visits.len(), observed, &placed);
-            calendar = Calendar::with_infusions(plan, anchor, &done)?;
-            placed = assign(plan, &calendar, observed);
-        }
-        // The observations each visit counts, by index.
-        let mut counted_by: Vec<Vec<usize>> = vec![Vec::new(); calendar.visits.len()];
-        for (k, p) in placed.iter().enumerate() {
-            for &v in &p.visits {
-                counted_by[v].push(k);
-            }
-        }
+        let days: Vec<DayNumber> = self.observations.iter().map(|o| day_number(o.date)).collect();
+        let activities: Vec<Activity> = self.observations.iter().map(|o| o.activity).collect();
+        let observed = Observed { days: &days, activities: &activities };
+        let dated = self.dated(observed);
+        dated.check(day_number(on))?;
+        let table = VisitTable::new(plan);
+        let mut found = Evaluation::default();
+        found
+            .evaluate(&table, day_number(anchor.day_one), observed, day_number(on), dated.left_study)
+            .map_err(|i| ScheduleError::DateOutOfRange { visit: plan.visits[i].id.clone() })?;
+        let calendar = Calendar::from_days(plan, anchor, &found.calendar);
         let visits: Vec<VisitStatus> = calendar
             .visits
             .iter()
-            .zip(&counted_by)
-            .map(|(v, mine)| visit_status(v, mine, observed, &placed, on, readings.overdue_days, self.left_study))
+            .zip(&found.visits)
+            .map(|(v, o)| VisitStatus {
+                visit: v.visit.clone(),
+                label: v.label.clone(),
+                target: v.target,
+                window_first: v.window_first,
+                window_last: v.window_last,
+                state: o.state,
+                settled: o.settled,
+                attended_on: o.attended_on.map(date_of),
+                infusion: v.infusion,
+                infusion_on: o.infusion_on.map(date_of),
+                done: v.assessments.iter().copied().filter(|a| o.done & Activity::Assessment(*a).bit() != 0).collect(),
+                needs: v.assessments.iter().copied().filter(|a| o.done & Activity::Assessment(*a).bit() == 0).collect(),
+            })
             .collect();
-        let assignments: Vec<Assignment> = placed
+        let name = |i: usize| calendar.visits[i].visit.clone();
+        let assignments: Vec<Assignment> = found
+            .placed
             .iter()
-            .zip(observed)
+            .zip(&self.observations)
             .enumerate()
             .map(|(k, (p, o))| Assignment {
                 observation: u32::try_from(k).unwrap_or(u32::MAX),
                 date: o.date,
                 activity: o.activity,
-                visits: p.visits.iter().map(|&i| calendar.visits[i].visit.clone()).collect(),
+                visits: p.visits.iter().map(|&i| name(i)).collect(),
                 role: p.role,
             })
             .collect();
-        let mut deviations = deviations(&visits);
-        deviations.extend(extra_infusions(observed, &placed, &calendar));
-        let mut pending: Vec<&VisitStatus> = visits
-            .iter()
-            .filter(|v| matches!(v.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming))
+        let deviations = found
+            .deviations(&table, observed)
+            .map(|d| match d {
+                Departure::MissedVisit(i) => Deviation::MissedVisit { visit: name(i) },
+                Departure::MissedInfusion(i) => Deviation::MissedInfusion { visit: name(i) },
+                Departure::InfusionOutOfWindow { visit, day, days_outside } => {
+                    Deviation::InfusionOutOfWindow { visit: name(visit), date: date_of(day), days_outside }
+                }
+                Departure::AssessmentMissing(i, assessment) => {
+                    Deviation::AssessmentMissing { visit: name(i), assessment }
+                }
+                Departure::ExtraInfusion { visit, day } => {
+                    Deviation::ExtraInfusion { visit: name(visit), date: date_of(day) }
+                }
+            })
             .collect();
-        pending.sort_by_key(|v| v.target); // stable: the plan's order breaks ties
-        let next_visit = pending.first().map(|v| v.visit.clone());
+        let next_visit = found.next_visit.map(name);
         Ok(ScheduleStatus { participant: self.id.clone(), on, calendar, visits, assignments, deviations, next_visit })
     }
 }
 
+/// Refuses a blank participant id, as every reader of a participant does (endpoints,
+/// screening); for callers that hold ids beside [`ScheduleColumns`](super::ScheduleColumns).
+///
+/// # Errors
+/// [`ScheduleError::Input`] at `id`.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::schedule::check_participant_id;
+/// assert!(check_participant_id("S-001").is_ok());
+/// assert_eq!(check_participant_id(" ").unwrap_err().path(), "id");
+/// ```
+pub fn check_participant_id(id: &str) -> Result<(), ScheduleError> {
+    if id.trim().is_empty() {
+        return Err(ScheduleError::input("id", "must not be empty".to_owned()));
+    }
+    Ok(())
+}
+
+/// A participant's dates as day numbers, as the checks and the rules read them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DatedSchedule<'a> {
+    pub(crate) first_infusion: Option<DayNumber>,
+    pub(crate) planned_first_infusion: Option<DayNumber>,
+    pub(crate) screening_date: Option<DayNumber>,
+    pub(crate) left_study: Option<DayNumber>,
+    pub(crate) observed: Observed<'a>,
+}
+
+impl DatedSchedule<'_> {
+    /// Checks the dates against each other and the status date, naming the first bad field
+    /// ([`ParticipantSchedule::check_dates`] states the rules).
+    pub(crate) fn check(&self, on: DayNumber) -> Result<(), ScheduleError> {
+        let at = |i: usize| format!("observations[{i}].date");
+        if let Some(screening) = self.screening_date {
+            for (field, date) in
+                [("first_infusion", self.first_infusion), ("planned_first_infusion", self.planned_first_infusion)]
+            {
+                if date.is_some_and(|d| d < screening) {
+                    return Err(ScheduleError::input(field, "is before the screening date".to_owned()));
+                }
+            }
+        }
+        if let Some(left) = self.left_study {
+            if left > on {
+                return Err(ScheduleError::input(
+                    "left_study",
+                    "is after the status date: it has not happened yet".to_owned(),
+                ));
+            }
+            if self.screening_date.is_some_and(|s| left < s) {
+                return Err(ScheduleError::input("left_study", "is before the screening date".to_owned()));
+            }
+        }
+        let mut infused_on_day_one = false;
+        for (i, (&date, &activity)) in self.observed.days.iter().zip(self.observed.activities).enumerate() {
+            if date > on {
+                return Err(ScheduleError::input(
+                    &at(i),
+                    "is after the status date: it has not happened yet".to_owned(),
+                ));
+            }
+            if self.screening_date.is_some_and(|s| date < s) {
+                return Err(ScheduleError::input(&at(i), "is before the screening date".to_owned()));
+            }
+            if activity == Activity::Infusion {
+                if let Some(first) = self.first_infusion {
+                    if date < first {
+                        return Err(ScheduleError::input(
+                            &at(i),
+                            "is an infusion before first_infusion: the first infusion is the earliest".to_owned(),
+                        ));
+                    }
+                    if date == first {
+                        if infused_on_day_one {
+                            return Err(ScheduleError::input(
+                                &at(i),
+                                "is a second infusion on the day of the first infusion".to_owned(),
+                            ));
+                        }
+                        infused_on_day_one = true;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A participant's observations as columns: day numbers and activities, in the order given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Observed<'a> {
+    pub(crate) days: &'a [DayNumber],
+    pub(crate) activities: &'a [Activity],
+}
+
 /// Where an observation went, by visit index (the public [`Assignment`] names the visits).
-struct Placed {
-    visits: SmallVec<[usize; 2]>,
-    role: AssignmentRole,
+#[derive(Debug, Clone)]
+pub(crate) struct Placed {
+    /// The visits it counts for (several when they share a target); none when unscheduled.
+    pub(crate) visits: SmallVec<[usize; 2]>,
+    pub(crate) role: AssignmentRole,
     /// The visit rule 1 or rule 3 sent it to first (kept for an unscheduled one, which no
     /// visit takes).
-    nearest: Option<usize>,
+    pub(crate) nearest: Option<usize>,
+    /// Whether rule 1 or rule 3 sent it there in that visit's window.
+    in_window: bool,
 }
 
-/// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to visits"):
-/// one result per observation, in order.
-fn assign(plan: &ScheduleConfig, calendar: &Calendar, observed: &[Observation]) -> Vec<Placed> {
-    let visits = &calendar.visits;
-    let day_one = calendar.anchor.day_one;
-    // The visits that plan each activity, by the activity's bit number, in the plan's order.
-    let mut planning: [SmallVec<[usize; 16]>; 32] = Default::default();
-    for (i, planned) in plan.visits.iter().map(|v| v.activity_bits()).enumerate() {
-        for (bit, visits) in planning.iter_mut().enumerate() {
-            if planned & (1 << bit) != 0 {
-                visits.push(i);
-            }
+/// A visit on the status date, in day numbers (the public [`VisitStatus`] holds dates and names).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VisitOutcome {
+    pub(crate) state: VisitState,
+    pub(crate) settled: bool,
+    pub(crate) attended_on: Option<DayNumber>,
+    pub(crate) infusion_on: Option<DayNumber>,
+    /// The activities that have an observation counted by the visit, as [`Activity`] bits.
+    pub(crate) done: u32,
+}
+
+/// A deviation by visit index and day number (the public [`Deviation`] names the visit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Departure {
+    MissedVisit(usize),
+    MissedInfusion(usize),
+    InfusionOutOfWindow { visit: usize, day: DayNumber, days_outside: i64 },
+    AssessmentMissing(usize, Assessment),
+    ExtraInfusion { visit: usize, day: DayNumber },
+}
+
+impl Departure {
+    /// The visit it is about.
+    pub(crate) fn visit(self) -> usize {
+        match self {
+            Departure::MissedVisit(visit)
+            | Departure::MissedInfusion(visit)
+            | Departure::InfusionOutOfWindow { visit, .. }
+            | Departure::AssessmentMissing(visit, _)
+            | Departure::ExtraInfusion { visit, .. } => visit,
         }
     }
-    let planning_of = |o: &Observation| planning[o.activity.bit().trailing_zeros() as usize].iter().copied();
-    // Rules 1 and 3: the visits each observation goes to, and whether it is in their window.
-    let tentative: Vec<(SmallVec<[usize; 2]>, bool)> = observed
-        .iter()
-        .map(|o| {
-            let date = o.date;
-            let holding = || planning_of(o).filter(|&i| visits[i].window().contains(date));
+
+    /// Its kind, as [`Deviation::kind`] names it.
+    pub(crate) fn kind(self) -> &'static str {
+        match self {
+            Departure::MissedVisit(_) => Deviation::KINDS[0],
+            Departure::MissedInfusion(_) => Deviation::KINDS[1],
+            Departure::InfusionOutOfWindow { .. } => Deviation::KINDS[2],
+            Departure::AssessmentMissing(..) => Deviation::KINDS[3],
+            Departure::ExtraInfusion { .. } => Deviation::KINDS[4],
+        }
+    }
+}
+
+/// The best claim of a visit on an observation of one activity (rule 2): the one nearest the
+/// target, then the earlier date, then the earlier observation; one among those sent in the
+/// visit's window and one among the others.
+#[derive(Debug, Clone, Copy, Default)]
+struct Claims {
+    in_window: Option<(DayNumber, DayNumber, usize)>,
+    out_of_window: Option<(DayNumber, DayNumber, usize)>,
+}
+
+/// A participant's visits computed on a date, reusable from one participant to the next (its
+/// lists keep their room): the calendar, the assignment of each observation, each visit's
+/// status and the next visit.
+#[derive(Debug, Default)]
+pub(crate) struct Evaluation {
+    pub(crate) calendar: Vec<VisitDays>,
+    pub(crate) placed: Vec<Placed>,
+    pub(crate) visits: Vec<VisitOutcome>,
+    pub(crate) next_visit: Option<usize>,
+    /// Rule 2's claims, one per visit and activity it plans ([`VisitTable::slot`]).
+    claims: Vec<Claims>,
+    /// The infusion done at each visit (for the readings that shift the plan).
+    infused: Vec<Option<DayNumber>>,
+    /// What each visit counts.
+    counted: Vec<Counted>,
+}
+
+/// What a visit counts: its earliest date in its window and overall, its own infusion (the
+/// first given), the activities done.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counted {
+    in_window: Option<DayNumber>,
+    earliest: Option<DayNumber>,
+    infusion: Option<DayNumber>,
+    done: u32,
+}
+
+impl Evaluation {
+    /// Evaluates one participant: the calendar from study day 1 (`day_one`), the assignment of
+    /// every observation, and every visit's status on `on` (the dates having been checked
+    /// against each other: [`ParticipantSchedule::check_dates`]).
+    ///
+    /// # Errors
+    /// The index of a visit whose date falls outside years 1 to 9999.
+    pub(crate) fn evaluate(
+        &mut self,
+        table: &VisitTable<'_>,
+        day_one: DayNumber,
+        observed: Observed<'_>,
+        on: DayNumber,
+        left_study: Option<DayNumber>,
+    ) -> Result<(), usize> {
+        let readings = &table.plan.readings;
+        table.calendar_days(day_one, &[], &mut self.calendar)?;
+        self.assign(table, day_one, observed);
+        if readings.delayed_infusion == DelayedInfusion::ShiftsLater
+            || readings.follow_up_from == FollowUpFrom::LastInfusion
+        {
+            // Which infusion was done at which visit, against the unshifted plan; then
+            // everything again against the calendar those infusions make.
+            self.infused.clear();
+            self.infused.resize(self.calendar.len(), None);
+            for (k, p) in self.placed.iter().enumerate() {
+                if is_own_infusion(observed.activities[k], p) {
+                    for &v in &p.visits {
+                        self.infused[v] = self.infused[v].or(Some(observed.days[k]));
+                    }
+                }
+            }
+            let infused = std::mem::take(&mut self.infused);
+            let shifted = table.calendar_days(day_one, &infused, &mut self.calendar);
+            self.infused = infused;
+            shifted?;
+            self.assign(table, day_one, observed);
+        }
+        self.visit_states(observed, on, readings.overdue_days, left_study);
+        Ok(())
+    }
+
+    /// Assigns observations to visits (`docs/schedule.md`, "Assigning observations to
+    /// visits"): one result per observation, in order, in `self.placed`.
+    fn assign(&mut self, table: &VisitTable<'_>, day_one: DayNumber, observed: Observed<'_>) {
+        let visits = &self.calendar;
+        // Rules 1 and 3: the visits each observation goes to, and whether it is in their window.
+        self.placed.clear();
+        for (&date, activity) in observed.days.iter().zip(observed.activities) {
+            let planning = table.planning(*activity);
             // Rule 1: among windows holding the date, the nearest target (a tie: the earlier
             // one), and every visit sharing that target.
-            let nearest = holding().map(|i| ((date - visits[i].target).num_days().abs(), visits[i].target)).min();
-            if let Some((_, target)) = nearest {
-                return (holding().filter(|&i| visits[i].target == target).collect(), true);
+            let mut nearest: Option<(DayNumber, DayNumber)> = None;
+            let mut to: SmallVec<[usize; 2]> = SmallVec::new();
+            for &i in planning.iter().filter(|&&i| visits[i].holds(date)) {
+                let key = Some(((date - visits[i].target).abs(), visits[i].target));
+                if nearest.is_none() || key < nearest {
+                    (nearest, to) = (key, SmallVec::new());
+                }
+                if key == nearest {
+                    to.push(i); // the nearest target, or another visit sharing it
+                }
             }
-            // Rule 3: outside every window, the visit whose window is nearest; but an
-            // observation after day 1 is no pre-dose visit's (a value after dosing is not a
-            // baseline): it is unscheduled then.
-            let nearest = planning_of(o).min_by_key(|&i| (distance_to_window(&visits[i], date), visits[i].target, i));
-            // A pre-dose visit: one without an infusion whose window closes by day 1 (baseline).
-            let pre_dose = |i: usize| !visits[i].infusion && visits[i].window_last <= day_one && date > day_one;
-            (nearest.filter(|&i| !pre_dose(i)).into_iter().collect(), false)
-        })
-        .collect();
-    // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
-    // repeat it. An out-of-window one is unscheduled when the visit has one in its window.
-    // Each claim (visit, activity, observation), grouped by visit and activity in one sort.
-    let mut claims: Vec<(usize, u32, usize)> = tentative
-        .iter()
-        .enumerate()
-        .flat_map(|(k, (to, _))| to.iter().map(move |&v| (v, observed[k].activity.bit(), k)))
-        .collect();
-    claims.sort_unstable();
-    let mut placed: Vec<Placed> = tentative
-        .iter()
-        .map(|(to, _)| Placed {
-            visits: SmallVec::new(),
-            role: AssignmentRole::Unscheduled,
-            nearest: to.first().copied(),
-        })
-        .collect();
-    for group in claims.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let visit_index = group[0].0;
-        let visit = &visits[visit_index];
-        let members = || group.iter().map(|&(_, _, k)| k);
-        let has_in_window = members().any(|k| tentative[k].1);
-        let eligible = || members().filter(|&k| tentative[k].1 == has_in_window);
-        let winner = eligible().min_by_key(|&k| {
-            let date = observed[k].date;
-            ((date - visit.target).num_days().abs(), date, k)
-        });
-        for k in eligible() {
-            placed[k].visits.push(visit_index);
-            let mine = match (Some(k) == winner, has_in_window) {
-                (true, true) => AssignmentRole::InWindow,
-                (true, false) => AssignmentRole::OutOfWindow,
-                (false, _) => AssignmentRole::Repeat,
+            let placed = if nearest.is_some() {
+                Placed { nearest: to.first().copied(), visits: to, role: AssignmentRole::Unscheduled, in_window: true }
+            } else {
+                // Rule 3: outside every window, the visit whose window is nearest; but an
+                // observation after day 1 is no pre-dose visit's (a value after dosing is not a
+                // baseline): it is unscheduled then.
+                let nearest =
+                    planning.iter().copied().min_by_key(|&i| (visits[i].distance_to_window(date), visits[i].target, i));
+                // A pre-dose visit: one without an infusion whose window closes by day 1 (baseline).
+                let pre_dose = |i: usize| {
+                    table.activities[i] & Activity::Infusion.bit() == 0 && visits[i].last <= day_one && date > day_one
+                };
+                let to: SmallVec<[usize; 2]> = nearest.filter(|&i| !pre_dose(i)).into_iter().collect();
+                Placed { nearest: to.first().copied(), visits: to, role: AssignmentRole::Unscheduled, in_window: false }
             };
-            // An observation shared by visits of one target wins in all or none of them.
-            if placed[k].role == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
-                placed[k].role = mine;
-            }
+            self.placed.push(placed);
         }
-    }
-    for p in placed.iter_mut().filter(|p| p.role == AssignmentRole::Unscheduled) {
-        p.visits.clear();
-    }
-    placed
-}
-
-/// Infusions beyond the plan's (`Deviation::ExtraInfusion`), by date (two infusions on one
-/// day are refused, so the order does not depend on the input's): a repeat at its visit, an
-/// unscheduled one at the visit nearest it.
-fn extra_infusions(observed: &[Observation], placed: &[Placed], calendar: &Calendar) -> Vec<Deviation> {
-    let mut extra: Vec<(NaiveDate, usize)> = observed
-        .iter()
-        .zip(placed)
-        .filter(|(o, p)| {
-            o.activity == Activity::Infusion && matches!(p.role, AssignmentRole::Repeat | AssignmentRole::Unscheduled)
-        })
-        .filter_map(|(o, p)| Some((o.date, p.visits.first().copied().or(p.nearest)?)))
-        .collect();
-    extra.sort_unstable();
-    extra
-        .into_iter()
-        .map(|(date, v)| Deviation::ExtraInfusion { visit: calendar.visits[v].visit.clone(), date })
-        .collect()
-}
-
-fn distance_to_window(visit: &ScheduledVisit, date: NaiveDate) -> i64 {
-    if date < visit.window_first {
-        (visit.window_first - date).num_days()
-    } else {
-        (date - visit.window_last).num_days().max(0)
-    }
-}
-
-/// Whether a placed observation is the visit's own infusion (in window or not).
-fn is_own_infusion(o: &Observation, p: &Placed) -> bool {
-    o.activity == Activity::Infusion && matches!(p.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
-}
-
-/// The infusion date of each visit (the visit's own infusion, in window or not).
-fn infusion_dates(visits: usize, observed: &[Observation], placed: &[Placed]) -> Vec<Option<NaiveDate>> {
-    let mut dates = vec![None; visits];
-    for (o, p) in observed.iter().zip(placed) {
-        if is_own_infusion(o, p) {
+        // Rule 2: per visit and activity, the nearest to the target is the visit's; the others
+        // repeat it. An out-of-window one is unscheduled when the visit has one in its window.
+        // Each visit's best claim on each activity, in one pass; then each observation's role.
+        let slot = |visit: usize, activity: Activity| table.slot(visit, activity);
+        self.claims.clear();
+        self.claims.resize(table.slots(), Claims::default());
+        for (k, p) in self.placed.iter().enumerate() {
+            let date = observed.days[k];
             for &v in &p.visits {
-                dates[v] = dates[v].or(Some(o.date));
+                let claim = Some(((date - visits[v].target).abs(), date, k));
+                let best = &mut self.claims[slot(v, observed.activities[k])];
+                let best = if p.in_window { &mut best.in_window } else { &mut best.out_of_window };
+                if best.is_none_or(|b| claim < Some(b)) {
+                    *best = claim;
+                }
+            }
+        }
+        for (k, p) in self.placed.iter_mut().enumerate() {
+            let tentative = std::mem::take(&mut p.visits);
+            for &v in &tentative {
+                let claims = self.claims[slot(v, observed.activities[k])];
+                let has_in_window = claims.in_window.is_some();
+                if p.in_window != has_in_window {
+                    continue; // out of window, and the visit has one in its window
+                }
+                let winner = if has_in_window { claims.in_window } else { claims.out_of_window };
+                p.visits.push(v);
+                let mine = match (winner.is_some_and(|(_, _, w)| w == k), has_in_window) {
+                    (true, true) => AssignmentRole::InWindow,
+                    (true, false) => AssignmentRole::OutOfWindow,
+                    (false, _) => AssignmentRole::Repeat,
+                };
+                // An observation shared by visits of one target wins in all or none of them.
+                if p.role == AssignmentRole::Unscheduled || mine != AssignmentRole::Repeat {
+                    p.role = mine;
+                }
+            }
+            if p.role == AssignmentRole::Unscheduled {
+                p.visits.clear();
             }
         }
     }
-    dates
-}
 
-fn visit_status(
-    visit: &ScheduledVisit,
-    mine: &[usize],
-    observed: &[Observation],
-    placed: &[Placed],
-    on: NaiveDate,
-    overdue_days: u32,
-    left_study: Option<NaiveDate>,
-) -> VisitStatus {
-    let window = visit.window();
-    let dates = || mine.iter().map(|&k| observed[k].date);
-    let in_window_dates = dates().filter(|d| window.contains(*d)).min();
-    let attended_on = in_window_dates.or_else(|| dates().min());
-    let overdue_until = visit.window_last.checked_add_days(Days::new(u64::from(overdue_days)));
-    let settled = overdue_until.is_some_and(|last| on > last);
-    let state = if in_window_dates.is_some() {
-        VisitState::Done
-    } else if attended_on.is_some() {
-        VisitState::DoneOutOfWindow
-    } else if left_study.is_some_and(|left| visit.target > left) {
-        VisitState::NotExpected
-    } else if on < visit.window_first {
-        VisitState::Upcoming
-    } else if on <= visit.window_last {
-        VisitState::InWindow
-    } else if settled {
-        VisitState::Missed
-    } else {
-        VisitState::Overdue
-    };
-    let infusion_on = mine.iter().find(|&&k| is_own_infusion(&observed[k], &placed[k])).map(|&k| observed[k].date);
-    let (done, needs) = visit
-        .assessments
-        .iter()
-        .partition(|assessment| mine.iter().any(|&k| observed[k].activity == Activity::Assessment(**assessment)));
-    VisitStatus {
-        visit: visit.visit.clone(),
-        label: visit.label.clone(),
-        target: visit.target,
-        window_first: visit.window_first,
-        window_last: visit.window_last,
-        state,
-        settled,
-        attended_on,
-        infusion: visit.infusion,
-        infusion_on,
-        done,
-        needs,
-    }
-}
-
-fn deviations(visits: &[VisitStatus]) -> Vec<Deviation> {
-    let mut found = Vec::new();
-    // A visit the participant left the study before is no departure from the plan.
-    for v in visits.iter().filter(|v| v.settled && v.state != VisitState::NotExpected) {
-        let visit = v.visit.clone();
-        if v.state == VisitState::Missed {
-            found.push(if v.infusion { Deviation::MissedInfusion { visit } } else { Deviation::MissedVisit { visit } });
-            continue;
+    /// Every visit's state on `on` from the observations it counts (`docs/schedule.md`,
+    /// "Visit states"), and the next visit to attend.
+    fn visit_states(
+        &mut self,
+        observed: Observed<'_>,
+        on: DayNumber,
+        overdue_days: u32,
+        left_study: Option<DayNumber>,
+    ) {
+        // What each visit counts: its earliest date in its window and overall, its own
+        // infusion (the first given), the activities done.
+        let counted = &mut self.counted;
+        counted.clear();
+        counted.resize(self.calendar.len(), Counted::default());
+        for (k, p) in self.placed.iter().enumerate() {
+            let (date, activity) = (observed.days[k], observed.activities[k]);
+            for &v in &p.visits {
+                let c = &mut counted[v];
+                if self.calendar[v].holds(date) {
+                    c.in_window = Some(c.in_window.map_or(date, |d| d.min(date)));
+                }
+                c.earliest = Some(c.earliest.map_or(date, |d| d.min(date)));
+                if is_own_infusion(activity, p) && c.infusion.is_none() {
+                    c.infusion = Some(date);
+                }
+                c.done |= activity.bit();
+            }
         }
-        if v.infusion {
+        self.visits.clear();
+        for (visit, c) in self.calendar.iter().zip(&self.counted) {
+            let settled = i64::from(on) > i64::from(visit.last) + i64::from(overdue_days);
+            let state = if c.in_window.is_some() {
+                VisitState::Done
+            } else if c.earliest.is_some() {
+                VisitState::DoneOutOfWindow
+            } else if left_study.is_some_and(|left| visit.target > left) {
+                VisitState::NotExpected
+            } else if on < visit.first {
+                VisitState::Upcoming
+            } else if on <= visit.last {
+                VisitState::InWindow
+            } else if settled {
+                VisitState::Missed
+            } else {
+                VisitState::Overdue
+            };
+            // Attended: the earliest assigned date in its window, else the earliest.
+            let attended_on = c.in_window.or(c.earliest);
+            self.visits.push(VisitOutcome { state, settled, attended_on, infusion_on: c.infusion, done: c.done });
+        }
+        // The next visit to attend: in window, overdue or upcoming, the earliest target (the
+        // plan's order breaks ties).
+        self.next_visit = self
+            .visits
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| matches!(v.state, VisitState::InWindow | VisitState::Overdue | VisitState::Upcoming))
+            .min_by_key(|&(i, _)| (self.calendar[i].target, i))
+            .map(|(i, _)| i);
+    }
+
+    /// The deviations (`docs/schedule.md`, "Deviations"): those of the settled visits in the
+    /// plan's order, then the extra infusions by date.
+    pub(crate) fn deviations<'a>(
+        &'a self,
+        table: &'a VisitTable<'_>,
+        observed: Observed<'a>,
+    ) -> impl Iterator<Item = Departure> + 'a {
+        let settled = self.visits.iter().enumerate().filter(|(_, v)| v.settled && v.state != VisitState::NotExpected);
+        settled.flat_map(move |(i, v)| self.departures_of(table, i, v)).chain(self.extra_infusions(observed))
+    }
+
+    fn departures_of(&self, table: &VisitTable<'_>, i: usize, v: &VisitOutcome) -> SmallVec<[Departure; 4]> {
+        let mut found = SmallVec::new();
+        let infusion = table.activities[i] & Activity::Infusion.bit() != 0;
+        // A visit the participant left the study before is no departure from the plan (not
+        // expected: filtered out by the caller).
+        if v.state == VisitState::Missed {
+            found.push(if infusion { Departure::MissedInfusion(i) } else { Departure::MissedVisit(i) });
+            return found;
+        }
+        if infusion {
+            let window = self.calendar[i];
             match v.infusion_on {
-                None => found.push(Deviation::MissedInfusion { visit: visit.clone() }),
-                Some(date) if date < v.window_first => found.push(Deviation::InfusionOutOfWindow {
-                    visit: visit.clone(),
-                    date,
-                    days_outside: (date - v.window_first).num_days(),
-                }),
-                Some(date) if date > v.window_last => found.push(Deviation::InfusionOutOfWindow {
-                    visit: visit.clone(),
-                    date,
-                    days_outside: (date - v.window_last).num_days(),
-                }),
+                None => found.push(Departure::MissedInfusion(i)),
+                Some(day) if day < window.first => {
+                    found.push(Departure::InfusionOutOfWindow { visit: i, day, days_outside: days(day, window.first) })
+                }
+                Some(day) if day > window.last => {
+                    found.push(Departure::InfusionOutOfWindow { visit: i, day, days_outside: days(day, window.last) })
+                }
                 Some(_) => {}
             }
         }
         found.extend(
-            v.needs.iter().map(|&assessment| Deviation::AssessmentMissing { visit: visit.clone(), assessment }),
+            table.plan.visits[i]
+                .assessments
+                .iter()
+                .filter(|a| v.done & Activity::Assessment(**a).bit() == 0)
+                .map(|&a| Departure::AssessmentMissing(i, a)),
         );
+        found
     }
-    found
+
+    /// Infusions beyond the plan's, by date (two infusions on one day are refused, so the order
+    /// does not depend on the input's): a repeat at its visit, an unscheduled one at the visit
+    /// nearest it.
+    fn extra_infusions(&self, observed: Observed<'_>) -> impl Iterator<Item = Departure> {
+        let mut extra: SmallVec<[(DayNumber, usize); 2]> = SmallVec::new();
+        for (k, p) in self.placed.iter().enumerate() {
+            let beyond = matches!(p.role, AssignmentRole::Repeat | AssignmentRole::Unscheduled);
+            if observed.activities[k] == Activity::Infusion && beyond {
+                if let Some(visit) = p.visits.first().copied().or(p.nearest) {
+                    extra.push((observed.days[k], visit));
+                }
+            }
+        }
+        extra.sort_unstable();
+        extra.into_iter().map(|(day, visit)| Departure::ExtraInfusion { visit, day })
+    }
+}
+
+/// Days from `b` to `a`.
+fn days(a: DayNumber, b: DayNumber) -> i64 {
+    i64::from(a) - i64::from(b)
+}
+
+/// Whether a placed observation is the visit's own infusion (in window or not).
+fn is_own_infusion(activity: Activity, p: &Placed) -> bool {
+    activity == Activity::Infusion && matches!(p.role, AssignmentRole::InWindow | AssignmentRole::OutOfWindow)
 }

@@ -517,3 +517,128 @@ fn schedule_error_kinds_lists_the_kind_of_every_variant() {
     let kinds: Vec<&str> = all.iter().map(ScheduleError::kind).collect();
     assert_eq!(kinds, ScheduleError::KINDS);
 }
+
+proptest! {
+    #[test]
+    fn a_cohort_in_columns_has_each_participants_own_status(
+        people in proptest::collection::vec((any_date(), any_observations(), proptest::option::of(0i64..900)), 0..6),
+        after in 0i64..400,
+        readings in 0usize..4,
+        split in 0usize..6,
+    ) {
+        let plan = plan().with_readings_json(READINGS[readings]).unwrap();
+        let schedules: Vec<ParticipantSchedule> = people
+            .iter()
+            .map(|(day_one, offsets, left)| ParticipantSchedule {
+                left_study: left.map(|l| *day_one + chrono::TimeDelta::days(l)),
+                ..from_offsets(*day_one, offsets)
+            })
+            .collect();
+        let on = schedules
+            .iter()
+            .flat_map(|p| p.observations.iter().map(|o| o.date).chain(p.left_study).chain(p.first_infusion))
+            .max()
+            .unwrap_or(d(2025, 1, 1))
+            + chrono::TimeDelta::days(after);
+        let first: Vec<Option<DayNumber>> = schedules.iter().map(|p| p.first_infusion.map(day_number)).collect();
+        let left: Vec<Option<DayNumber>> = schedules.iter().map(|p| p.left_study.map(day_number)).collect();
+        let mut offsets = vec![0];
+        let mut days = Vec::new();
+        let mut activities = Vec::new();
+        for p in &schedules {
+            days.extend(p.observations.iter().map(|o| day_number(o.date)));
+            activities.extend(p.observations.iter().map(|o| o.activity));
+            offsets.push(days.len());
+        }
+        let columns = ScheduleColumns {
+            first_infusion: &first,
+            planned_first_infusion: &[],
+            screening_date: &[],
+            left_study: &left,
+            observation_offsets: &offsets,
+            observation_days: &days,
+            observation_activities: &activities,
+        };
+        // Computed in two parts and joined, as threads would.
+        let split = split.min(schedules.len());
+        let mut cohort = CohortStatus::of_rows(&plan, &columns, day_number(on), 0..split).unwrap();
+        cohort.append(CohortStatus::of_rows(&plan, &columns, day_number(on), split..schedules.len()).unwrap());
+        prop_assert_eq!(&cohort, &CohortStatus::of(&plan, &columns, day_number(on)).unwrap());
+        let n = plan.visits.len();
+        let date = |day: DayNumber| date_of_day(day).unwrap();
+        let mut deviations = cohort.deviations.iter();
+        for (row, p) in schedules.iter().enumerate() {
+            let s = p.status(&plan, on).unwrap();
+            for (i, v) in s.visits.iter().enumerate() {
+                let at = row * n + i;
+                prop_assert_eq!(
+                    (date(cohort.target[at]), date(cohort.window_first[at]), date(cohort.window_last[at])),
+                    (v.target, v.window_first, v.window_last)
+                );
+                prop_assert_eq!((cohort.state[at], cohort.settled[at]), (v.state, v.settled));
+                prop_assert_eq!(cohort.attended_on[at].map(date), v.attended_on);
+                prop_assert_eq!(cohort.infusion_on[at].map(date), v.infusion_on);
+                let mut done = v.done.clone();
+                done.sort();
+                let mut needs = v.needs.clone();
+                needs.sort();
+                prop_assert_eq!(cohort.done[at].iter().collect::<Vec<_>>(), done);
+                prop_assert_eq!(cohort.needs[at].iter().collect::<Vec<_>>(), needs);
+            }
+            prop_assert_eq!(cohort.next_visit[row].map(|i| plan.visits[i].id.clone()), s.next_visit.clone());
+            for (k, a) in s.assignments.iter().enumerate() {
+                let o = offsets[row] + k;
+                prop_assert_eq!(cohort.role[o], a.role);
+                let visits = &cohort.assigned_visits[cohort.assigned_offsets[o]..cohort.assigned_offsets[o + 1]];
+                prop_assert_eq!(visits.iter().map(|&i| plan.visits[i].id.clone()).collect::<Vec<_>>(), a.visits.clone());
+            }
+            for dev in &s.deviations {
+                let row_dev = deviations.next().unwrap();
+                prop_assert_eq!((row_dev.participant, plan.visits[row_dev.visit].id.as_str(), row_dev.kind), (row, dev.visit(), dev.kind()));
+                match dev {
+                    Deviation::InfusionOutOfWindow { date: day, days_outside, .. } => {
+                        prop_assert_eq!((row_dev.day.map(date), row_dev.days_outside), (Some(*day), Some(*days_outside)));
+                    }
+                    Deviation::ExtraInfusion { date: day, .. } => prop_assert_eq!(row_dev.day.map(date), Some(*day)),
+                    Deviation::AssessmentMissing { assessment, .. } => prop_assert_eq!(row_dev.assessment, Some(*assessment)),
+                    Deviation::MissedVisit { .. } | Deviation::MissedInfusion { .. } => {}
+                }
+            }
+        }
+        prop_assert!(deviations.next().is_none());
+    }
+}
+
+#[test]
+fn columns_that_do_not_fit_together_are_refused_naming_the_column() {
+    let one = [Some(day_number(d(2025, 3, 3)))];
+    let columns = ScheduleColumns {
+        first_infusion: &one,
+        planned_first_infusion: &[],
+        screening_date: &[None, None],
+        left_study: &[],
+        observation_offsets: &[0, 0],
+        observation_days: &[],
+        observation_activities: &[],
+    };
+    let (row, e) = CohortStatus::of(&plan(), &columns, day_number(d(2025, 4, 1))).unwrap_err();
+    assert_eq!((row, e.path()), (0, "screening_date"));
+    let columns = ScheduleColumns { screening_date: &[], observation_offsets: &[0, 2], ..columns };
+    let (_, e) = CohortStatus::of(&plan(), &columns, day_number(d(2025, 4, 1))).unwrap_err();
+    assert_eq!(e.path(), "observation_offsets");
+    let columns = ScheduleColumns { observation_offsets: &[0], ..columns };
+    assert_eq!(CohortStatus::of(&plan(), &columns, 0).unwrap_err().1.path(), "observation_offsets");
+    // A participant without a study day 1 is refused at its row, as one participant's status is.
+    let columns = ScheduleColumns { first_infusion: &[one[0], None], observation_offsets: &[0, 0, 0], ..columns };
+    let (row, e) = CohortStatus::of(&plan(), &columns, day_number(d(2025, 4, 1))).unwrap_err();
+    assert_eq!((row, e.path()), (1, "first_infusion"));
+}
+
+#[test]
+fn day_numbers_count_days_since_1970_over_the_dates_every_binding_holds() {
+    assert_eq!(day_number(d(1970, 1, 1)), 0);
+    assert_eq!(day_number(d(1, 1, 1)), calendar::FIRST_DAY);
+    assert_eq!(day_number(d(9999, 12, 31)), calendar::LAST_DAY);
+    assert_eq!(date_of_day(day_number(NaiveDate::MAX)), Some(NaiveDate::MAX));
+    assert_eq!(date_of_day(i32::MAX), None);
+}
