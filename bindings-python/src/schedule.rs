@@ -228,7 +228,13 @@ fn schedule_status_columns<'py>(
         // The observations grouped by participant, each group in the table's order (Arrow's
         // list offsets), with each one's row in the observations table, to name it.
         let mut offsets = vec![0_usize; n + 1];
-        for (row, &p) in owner.iter().enumerate() {
+        for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
+            if usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()).is_none() {
+                return Err(errors::argument(py, &format!("{activity_col}[{row}]"), "names no activity of the plan"));
+            }
+            if d == NO_DAY {
+                return Err(errors::argument(py, &format!("{date_col}[{row}]"), "is missing"));
+            }
             let Some(p) = usize::try_from(p).ok().filter(|p| *p < n) else {
                 return Err(errors::argument(
                     py,
@@ -246,13 +252,9 @@ fn schedule_status_columns<'py>(
         let mut obs_days = vec![0_i32; days.len()];
         let mut obs_activities = vec![Activity::Attended; days.len()];
         for (row, ((&p, &d), &a)) in owner.iter().zip(days).zip(what).enumerate() {
-            let Some(kind) = usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()) else {
-                return Err(errors::argument(py, &format!("{activity_col}[{row}]"), "names no activity of the plan"));
-            };
-            if d == NO_DAY {
-                return Err(errors::argument(py, &format!("{date_col}[{row}]"), "is missing"));
-            }
-            // In range: checked above.
+            // Each checked above.
+            let kind =
+                usize::try_from(a).ok().and_then(|a| kinds.get(a).copied().flatten()).unwrap_or(Activity::Attended);
             let slot = &mut next[usize::try_from(p).unwrap_or_default()];
             (sources[*slot], obs_days[*slot], obs_activities[*slot]) = (row, d, kind);
             *slot += 1;
@@ -275,7 +277,7 @@ fn schedule_status_columns<'py>(
         let blank = ids.iter().enumerate().find_map(|(row, id)| check_participant_id(id).err().map(|e| (row, e)));
         let built = match (blank, built) {
             (Some((row, e)), Ok(_)) => Err((row, e)),
-            (Some((row, e)), Err((other, _))) if row < other => Err((row, e)),
+            (Some((row, e)), Err((other, _))) if row <= other => Err((row, e)),
             (_, built) => built,
         };
         let c = built.map_err(|(row, e)| {
@@ -377,14 +379,15 @@ fn status_columns(
     for part in parts {
         all.append(part?);
     }
-    Ok(Columns::of(&all))
+    Ok(Columns::of(all, plan))
 }
 
 impl Columns {
     /// The Python columns of core's: positions for states and visits, `i32::MIN` for no day,
-    /// the needs as text, the deviations counted per visit.
-    fn of(status: &CohortStatus) -> Columns {
-        let visits = status.visits_per_participant;
+    /// the needs as text (in the plan's order of the visit's assessments), the deviations
+    /// counted per visit.
+    fn of(status: CohortStatus, plan: &ScheduleConfig) -> Columns {
+        let visits = status.visits_per_participant.max(1);
         let rows = status.state.len();
         let mut deviations = vec![0_u32; rows];
         for d in &status.deviations {
@@ -392,31 +395,33 @@ impl Columns {
                 *count += 1;
             }
         }
-        let mut texts: std::collections::HashMap<AssessmentSet, String> = std::collections::HashMap::new();
+        let mut texts: std::collections::HashMap<(usize, AssessmentSet), String> = std::collections::HashMap::new();
         let mut needs = Vec::with_capacity(rows);
-        for set in &status.needs {
-            let text = texts.entry(*set).or_insert_with(|| set.iter().map(|a| a.slug()).collect::<Vec<_>>().join(","));
+        for (row, set) in status.needs.iter().enumerate() {
+            let visit = row % visits;
+            let text = texts.entry((visit, *set)).or_insert_with(|| {
+                let planned = plan.visits.get(visit).map_or(&[][..], |v| &v.assessments[..]);
+                planned.iter().filter(|a| set.contains(**a)).map(|a| a.slug()).collect::<Vec<_>>().join(",")
+            });
             needs.push(text.clone());
         }
-        let visit_of = |row: usize| u16::try_from(row % visits.max(1)).unwrap_or(u16::MAX);
-        let participant_of = |row: usize| row / visits.max(1);
         Columns {
-            participant: (0..rows).map(|r| u32::try_from(participant_of(r)).unwrap_or(u32::MAX)).collect(),
-            visit: (0..rows).map(visit_of).collect(),
-            target: status.target.clone(),
-            window_first: status.window_first.clone(),
-            window_last: status.window_last.clone(),
+            participant: (0..rows).map(|r| u32::try_from(r / visits).unwrap_or(u32::MAX)).collect(),
+            visit: (0..rows).map(|r| u16::try_from(r % visits).unwrap_or(u16::MAX)).collect(),
             state: status
                 .state
                 .iter()
                 .map(|s| VisitState::ALL.iter().position(|x| x == s).map_or(u8::MAX, |p| p as u8))
                 .collect(),
-            settled: status.settled.clone(),
             attended_on: status.attended_on.iter().map(|d| d.unwrap_or(NO_DAY)).collect(),
             infusion_on: status.infusion_on.iter().map(|d| d.unwrap_or(NO_DAY)).collect(),
+            next: (0..rows).map(|r| status.next_visit[r / visits] == Some(r % visits)).collect(),
+            target: status.target,
+            window_first: status.window_first,
+            window_last: status.window_last,
+            settled: status.settled,
             needs,
             deviations,
-            next: (0..rows).map(|r| status.next_visit[participant_of(r)] == Some(r % visits.max(1))).collect(),
         }
     }
 }

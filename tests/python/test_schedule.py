@@ -393,3 +393,21 @@ def test_the_cohort_table_reads_left_study_as_the_dicts_do() -> None:
     with pytest.raises(dkd.InvalidInputError) as e:
         sch.visit_status_table(later, obs, "2025-08-01", left_study="left")
     assert e.value.path == "left[0]"
+
+
+def test_the_cohort_table_lists_what_a_visit_needs_in_the_plans_order_as_the_frame_does() -> None:
+    # A site plan listing a visit's assessments out of the registry's order (dqol before egfr):
+    # the table's `needs` text follows the plan, as visit_status_frame's does.
+    plan = schedule.plan()
+    w4 = next(v for v in plan["visits"] if v["id"] == "w4")
+    w4["assessments"] = list(reversed(w4["assessments"]))
+    assert len(w4["assessments"]) >= 2
+    p = {"id": "S-1", "first_infusion": "2025-03-03",
+         "observations": [{"date": "2025-03-03", "activity": "infusion"}]}
+    people = pd.DataFrame({"id": ["S-1"], "first_infusion": ["2025-03-03"]})
+    obs = pd.DataFrame({"participant": ["S-1"], "date": ["2025-03-03"], "activity": ["infusion"]})
+    expected = _frame_rows(schedule.visit_status_frame([p], "2025-04-01", plan=plan))
+    got = _frame_rows(schedule.visit_status_table(people, obs, "2025-04-01", plan=plan))
+    assert got == expected
+    needs_w4 = [row for row in got if row[1] == "w4"][0][9]
+    assert needs_w4 == ",".join(w4["assessments"])

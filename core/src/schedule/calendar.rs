@@ -87,22 +87,11 @@ impl Calendar {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn build(plan: &ScheduleConfig, day_one: NaiveDate, planned: bool) -> Result<Calendar, ScheduleError> {
-        Calendar::with_infusions(plan, Anchor { day_one, planned }, &vec![None; plan.visits.len()])
-    }
-
-    /// The calendar given the infusion done at each visit (`done[i]` for `plan.visits[i]`),
-    /// which moves targets under `delayed_infusion = shifts_later` and anchors months under
-    /// `follow_up_from = last_infusion`.
-    pub(crate) fn with_infusions(
-        plan: &ScheduleConfig,
-        anchor: Anchor,
-        done: &[Option<NaiveDate>],
-    ) -> Result<Calendar, ScheduleError> {
-        let table = VisitTable::new(plan);
-        let done: Vec<Option<DayNumber>> = done.iter().map(|d| d.map(day_number)).collect();
         let mut days = Vec::new();
-        table.calendar_days(day_number(anchor.day_one), &done, &mut days).map_err(|i| out_of_range(&plan.visits[i]))?;
-        Ok(Calendar::from_days(plan, anchor, &days))
+        VisitTable::new(plan)
+            .calendar_days(day_number(day_one), &[], &mut days)
+            .map_err(|i| ScheduleError::DateOutOfRange { visit: plan.visits[i].id.clone() })?;
+        Ok(Calendar::from_days(plan, Anchor { day_one, planned }, &days))
     }
 
     /// The public calendar of dates computed as day numbers (each checked to lie in years 1 to
@@ -398,8 +387,4 @@ fn last_month(visit: &PlannedVisit) -> u32 {
         Nominal::Month(m) => m,
         _ => 0,
     }
-}
-
-fn out_of_range(visit: &PlannedVisit) -> ScheduleError {
-    ScheduleError::DateOutOfRange { visit: visit.id.clone() }
 }

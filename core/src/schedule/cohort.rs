@@ -19,7 +19,9 @@ use super::{AssignmentRole, ScheduleError, VisitState};
 /// `observation_offsets[i]..observation_offsets[i + 1]` (Arrow's list offsets).
 ///
 /// A column of dates that nobody has (`planned_first_infusion`, `screening_date`,
-/// `left_study`) may be given empty.
+/// `left_study`) may be given empty. Any `i32` may be given: a date outside years 1 to 9999
+/// (what every binding holds) is refused at its participant's row, as
+/// [`ParticipantSchedule::status`](super::ParticipantSchedule::status) refuses it.
 #[derive(Debug, Clone, Copy)]
 pub struct ScheduleColumns<'a> {
     /// Study day 1: the day of the first infusion, once given.
@@ -226,9 +228,14 @@ impl CohortStatus {
         rows: Range<usize>,
     ) -> Result<CohortStatus, (usize, ScheduleError)> {
         columns.check().map_err(|e| (0, e))?;
+        if rows.start > rows.end {
+            let reason = format!("rows {}..{} run backwards", rows.start, rows.end);
+            return Err((rows.start, ScheduleError::input("first_infusion", reason)));
+        }
         if rows.end > columns.len() {
-            let reason = format!("row {} is beyond the {} participants", rows.end - 1, columns.len());
-            return Err((rows.start.min(columns.len()), ScheduleError::input("first_infusion", reason)));
+            let first_beyond = rows.start.max(columns.len());
+            let reason = format!("row {first_beyond} is beyond the {} participants", columns.len());
+            return Err((first_beyond, ScheduleError::input("first_infusion", reason)));
         }
         let table = VisitTable::new(plan);
         let mut out = CohortStatus::with_capacity(plan.visits.len(), rows.len(), {
@@ -250,10 +257,7 @@ impl CohortStatus {
                 left_study: ScheduleColumns::at(columns.left_study, row),
                 observed,
             };
-            let day_one = dated.first_infusion.or(dated.planned_first_infusion).ok_or_else(|| {
-                let reason = "needs the date of the first infusion or planned_first_infusion".to_owned();
-                (row, ScheduleError::input("first_infusion", reason))
-            })?;
+            let day_one = dated.day_one().map_err(|e| (row, e))?;
             dated.check(on).map_err(|e| (row, e))?;
             found
                 .evaluate(&table, day_one, observed, on, dated.left_study)
@@ -322,7 +326,8 @@ impl CohortStatus {
         }));
     }
 
-    /// Appends the status of the rows that follow (from [`CohortStatus::of_rows`]).
+    /// Appends the status of the rows that follow (from [`CohortStatus::of_rows`], under the
+    /// same plan).
     pub fn append(&mut self, mut next: CohortStatus) {
         if self.assigned_offsets.is_empty() {
             *self = next;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::calendar::{date_of, day_number, Anchor, Calendar, DayNumber, VisitDays, VisitTable};
+use super::calendar::{date_of, day_number, Anchor, Calendar, DayNumber, VisitDays, VisitTable, FIRST_DAY, LAST_DAY};
 use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
 use super::ScheduleError;
 
@@ -292,10 +292,7 @@ impl ParticipantSchedule {
         match (self.first_infusion, self.planned_first_infusion) {
             (Some(day_one), _) => Ok(Anchor { day_one, planned: false }),
             (None, Some(day_one)) => Ok(Anchor { day_one, planned: true }),
-            (None, None) => Err(ScheduleError::input(
-                "first_infusion",
-                "needs the date of the first infusion or planned_first_infusion".to_owned(),
-            )),
+            (None, None) => Err(no_day_one()),
         }
     }
 
@@ -319,9 +316,13 @@ impl ParticipantSchedule {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn check_dates(&self, on: NaiveDate) -> Result<(), ScheduleError> {
-        let days: Vec<DayNumber> = self.observations.iter().map(|o| day_number(o.date)).collect();
-        let activities: Vec<Activity> = self.observations.iter().map(|o| o.activity).collect();
+        let (days, activities) = self.observation_columns();
         self.dated(Observed { days: &days, activities: &activities }).check(day_number(on))
+    }
+
+    /// Its observations as columns: day numbers and activities.
+    fn observation_columns(&self) -> (Vec<DayNumber>, Vec<Activity>) {
+        self.observations.iter().map(|o| (day_number(o.date), o.activity)).unzip()
     }
 
     /// Its dates as day numbers, with its observations as columns.
@@ -369,8 +370,7 @@ impl ParticipantSchedule {
     pub fn status(&self, plan: &ScheduleConfig, on: NaiveDate) -> Result<ScheduleStatus, ScheduleError> {
         check_participant_id(&self.id)?;
         let anchor = self.anchor()?;
-        let days: Vec<DayNumber> = self.observations.iter().map(|o| day_number(o.date)).collect();
-        let activities: Vec<Activity> = self.observations.iter().map(|o| o.activity).collect();
+        let (days, activities) = self.observation_columns();
         let observed = Observed { days: &days, activities: &activities };
         let dated = self.dated(observed);
         dated.check(day_number(on))?;
@@ -453,6 +453,14 @@ pub fn check_participant_id(id: &str) -> Result<(), ScheduleError> {
     Ok(())
 }
 
+/// A participant without study day 1.
+fn no_day_one() -> ScheduleError {
+    ScheduleError::input("first_infusion", "needs the date of the first infusion or planned_first_infusion".to_owned())
+}
+
+/// Why a date outside years 1 to 9999 is refused.
+const OUT_OF_YEARS: &str = "is outside years 1 to 9999, the dates the library represents";
+
 /// A participant's dates as day numbers, as the checks and the rules read them.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DatedSchedule<'a> {
@@ -464,6 +472,14 @@ pub(crate) struct DatedSchedule<'a> {
 }
 
 impl DatedSchedule<'_> {
+    /// Study day 1: the first infusion if given, else the planned one.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Input`] at `first_infusion` when neither is given.
+    pub(crate) fn day_one(&self) -> Result<DayNumber, ScheduleError> {
+        self.first_infusion.or(self.planned_first_infusion).ok_or_else(no_day_one)
+    }
+
     /// Checks the dates against each other and the status date, naming the first bad field
     /// ([`ParticipantSchedule::check_dates`] states the rules).
     pub(crate) fn check(&self, on: DayNumber) -> Result<(), ScheduleError> {
@@ -488,8 +504,17 @@ impl DatedSchedule<'_> {
                 return Err(ScheduleError::input("left_study", "is before the screening date".to_owned()));
             }
         }
+        for (field, day) in [("screening_date", self.screening_date), ("left_study", self.left_study)] {
+            if day.is_some_and(|d| !(FIRST_DAY..=LAST_DAY).contains(&d)) {
+                return Err(ScheduleError::input(field, OUT_OF_YEARS.to_owned()));
+            }
+        }
         let mut infused_on_day_one = false;
         for (i, (&date, &activity)) in self.observed.days.iter().zip(self.observed.activities).enumerate() {
+            // What every binding can hold (and so hand back as a visit's attended date).
+            if !(FIRST_DAY..=LAST_DAY).contains(&date) {
+                return Err(ScheduleError::input(&at(i), OUT_OF_YEARS.to_owned()));
+            }
             if date > on {
                 return Err(ScheduleError::input(
                     &at(i),
@@ -593,8 +618,8 @@ impl Departure {
 /// visit's window and one among the others.
 #[derive(Debug, Clone, Copy, Default)]
 struct Claims {
-    in_window: Option<(DayNumber, DayNumber, usize)>,
-    out_of_window: Option<(DayNumber, DayNumber, usize)>,
+    in_window: Option<(i64, DayNumber, usize)>,
+    out_of_window: Option<(i64, DayNumber, usize)>,
 }
 
 /// A participant's visits computed on a date, reusable from one participant to the next (its
@@ -676,10 +701,10 @@ impl Evaluation {
             let planning = table.planning(*activity);
             // Rule 1: among windows holding the date, the nearest target (a tie: the earlier
             // one), and every visit sharing that target.
-            let mut nearest: Option<(DayNumber, DayNumber)> = None;
+            let mut nearest: Option<(i64, DayNumber)> = None;
             let mut to: SmallVec<[usize; 2]> = SmallVec::new();
             for &i in planning.iter().filter(|&&i| visits[i].holds(date)) {
-                let key = Some(((date - visits[i].target).abs(), visits[i].target));
+                let key = Some((days(date, visits[i].target).abs(), visits[i].target));
                 if nearest.is_none() || key < nearest {
                     (nearest, to) = (key, SmallVec::new());
                 }
@@ -696,9 +721,7 @@ impl Evaluation {
                 let nearest =
                     planning.iter().copied().min_by_key(|&i| (visits[i].distance_to_window(date), visits[i].target, i));
                 // A pre-dose visit: one without an infusion whose window closes by day 1 (baseline).
-                let pre_dose = |i: usize| {
-                    table.activities[i] & Activity::Infusion.bit() == 0 && visits[i].last <= day_one && date > day_one
-                };
+                let pre_dose = |i: usize| !table.plan.visits[i].infusion && visits[i].last <= day_one && date > day_one;
                 let to: SmallVec<[usize; 2]> = nearest.filter(|&i| !pre_dose(i)).into_iter().collect();
                 Placed { nearest: to.first().copied(), visits: to, role: AssignmentRole::Unscheduled, in_window: false }
             };
@@ -713,7 +736,7 @@ impl Evaluation {
         for (k, p) in self.placed.iter().enumerate() {
             let date = observed.days[k];
             for &v in &p.visits {
-                let claim = Some(((date - visits[v].target).abs(), date, k));
+                let claim = Some((days(date, visits[v].target).abs(), date, k));
                 let best = &mut self.claims[slot(v, observed.activities[k])];
                 let best = if p.in_window { &mut best.in_window } else { &mut best.out_of_window };
                 if best.is_none_or(|b| claim < Some(b)) {
@@ -748,7 +771,7 @@ impl Evaluation {
     }
 
     /// Every visit's state on `on` from the observations it counts (`docs/schedule.md`,
-    /// "Visit states"), and the next visit to attend.
+    /// "Visit status on a date"), and the next visit to attend.
     fn visit_states(
         &mut self,
         observed: Observed<'_>,
@@ -821,7 +844,7 @@ impl Evaluation {
 
     fn departures_of(&self, table: &VisitTable<'_>, i: usize, v: &VisitOutcome) -> SmallVec<[Departure; 4]> {
         let mut found = SmallVec::new();
-        let infusion = table.activities[i] & Activity::Infusion.bit() != 0;
+        let infusion = table.plan.visits[i].infusion;
         // A visit the participant left the study before is no departure from the plan (not
         // expected: filtered out by the caller).
         if v.state == VisitState::Missed {

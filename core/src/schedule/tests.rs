@@ -642,3 +642,48 @@ fn day_numbers_count_days_since_1970_over_the_dates_every_binding_holds() {
     assert_eq!(date_of_day(day_number(NaiveDate::MAX)), Some(NaiveDate::MAX));
     assert_eq!(date_of_day(i32::MAX), None);
 }
+
+#[test]
+fn an_observation_outside_years_1_to_9999_is_refused_at_its_path_in_both_shapes() {
+    // Years every binding holds; beyond them a visit's attended date could not be handed back.
+    let mut p = participant(d(2025, 3, 3), &[(d(2025, 3, 3), "infusion")]);
+    p.observations.push(Observation { date: NaiveDate::MIN, activity: Activity::Assessment(Assessment::Dqol) });
+    let e = p.status(&plan(), d(2025, 4, 1)).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_schedule", "observations[1].date"));
+    let first = [Some(day_number(d(2025, 3, 3)))];
+    let columns = ScheduleColumns {
+        first_infusion: &first,
+        planned_first_infusion: &[],
+        screening_date: &[],
+        left_study: &[Some(i32::MIN + 1)],
+        observation_offsets: &[0, 1],
+        observation_days: &[i32::MIN + 1],
+        observation_activities: &[Activity::Assessment(Assessment::Dqol)],
+    };
+    let (row, e) = CohortStatus::of(&plan(), &columns, day_number(d(2025, 4, 1))).unwrap_err();
+    assert_eq!((row, e.path()), (0, "left_study"));
+    let columns = ScheduleColumns { left_study: &[], ..columns };
+    let (row, e) = CohortStatus::of(&plan(), &columns, day_number(d(2025, 4, 1))).unwrap_err();
+    assert_eq!((row, e.path()), (0, "observations[0].date"));
+}
+
+#[test]
+fn rows_that_run_backwards_or_beyond_the_cohort_are_refused() {
+    let first = [Some(day_number(d(2025, 3, 3))); 3];
+    let columns = ScheduleColumns {
+        first_infusion: &first,
+        planned_first_infusion: &[],
+        screening_date: &[],
+        left_study: &[],
+        observation_offsets: &[0, 0, 0, 0],
+        observation_days: &[],
+        observation_activities: &[],
+    };
+    let on = day_number(d(2025, 4, 1));
+    // A range made at run time (a caller's arithmetic) that runs backwards.
+    let backwards = |start: usize, end: usize| start..end;
+    assert_eq!(CohortStatus::of_rows(&plan(), &columns, on, backwards(2, 1)).unwrap_err().0, 2);
+    assert_eq!(CohortStatus::of_rows(&plan(), &columns, on, backwards(5, 1)).unwrap_err().0, 5);
+    assert_eq!(CohortStatus::of_rows(&plan(), &columns, on, 1..9).unwrap_err().0, 3);
+    assert_eq!(CohortStatus::of_rows(&plan(), &columns, on, 3..3).unwrap().next_visit, vec![]);
+}
