@@ -11,6 +11,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use amimestrocel_dkd::endpoints::{
     derive, write_adsl_row, write_bds_rows, CohortSummaries, EndpointConfig, ParticipantEndpoints, ParticipantTimeline,
@@ -28,8 +29,9 @@ use crate::Failure;
 const NAMES: [&str; 4] = ["endpoints_bds.csv", "endpoints_adsl.csv", "endpoints_bds.parquet", "endpoints_adsl.parquet"];
 
 /// Derives, writes and reports `input` (default: the bundled synthetic timelines): the report
-/// as text for the terminal, and as blocks for the trial report.
-pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Failure> {
+/// as text for the terminal, and as blocks for the trial report. Once `interrupted` is set, it
+/// stops before the next participant (the output set is then not replaced).
+pub fn run(input: Option<&Path>, out: &Path, interrupted: &AtomicBool) -> Result<(String, Vec<Block>), Failure> {
     let plan = ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
     let config = EndpointConfig::default();
     let write_error = |e: std::io::Error| Failure::run(format!("cannot write {}: {e}", out.display()));
@@ -43,6 +45,9 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
     let mut summaries = CohortSummaries::new(&plan, &config).map_err(|e| Failure::run(format!("the report: {e}")))?;
     let mut refused = 0usize;
     let mut keep = |set: &mut OutputSet, p: ParticipantEndpoints| -> Result<(), Failure> {
+        if interrupted.load(Ordering::Relaxed) {
+            return Err(Failure::interrupted());
+        }
         write_bds_rows(set.writer(0).map_err(write_error)?, &p).map_err(write_error)?;
         write_adsl_row(set.writer(1).map_err(write_error)?, &p).map_err(write_error)?;
         bds.push_bds(&p).map_err(parquet_error)?;
@@ -71,6 +76,9 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
             let file = File::open(path).map_err(|e| Failure::run(format!("cannot read {}: {e}", path.display())))?;
             for line in JsonLines::new(BufReader::new(file)) {
                 let line = line.map_err(|e| Failure::run(format!("cannot read {}: {e}", path.display())))?;
+                if interrupted.load(Ordering::Relaxed) {
+                    return Err(Failure::interrupted());
+                }
                 let text = match &line.text {
                     Ok(text) => text,
                     Err(e) => {
@@ -91,6 +99,9 @@ pub fn run(input: Option<&Path>, out: &Path) -> Result<(String, Vec<Block>), Fai
                 }
             }
         }
+    }
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(Failure::interrupted());
     }
     bds.close().map_err(parquet_error)?;
     adsl.close().map_err(parquet_error)?;

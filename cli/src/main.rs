@@ -81,34 +81,16 @@ fn main() -> ExitCode {
         Command::Version => emit(&format!("dkd-report {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Egfr { input } => egfr(input),
         Command::Schedule { input, on } => schedule::run(input.as_deref(), on).and_then(|report| emit(&report)),
-        Command::Endpoints { input, out } => endpoints::run(input.as_deref(), &out).and_then(|(text, _)| {
-            published = Some("the endpoint datasets were replaced");
-            emit(&text)
-        }),
+        Command::Endpoints { input, out } => {
+            let interrupted = on_signals();
+            endpoints::run(input.as_deref(), &out, &interrupted).and_then(|(text, _)| {
+                published = Some("the endpoint datasets were replaced");
+                emit(&text)
+            })
+        }
         Command::Generate { what, seed, count } => generate(what, seed, count),
         Command::Screen { input, out, config } => {
-            // SIGINT and SIGTERM set a flag instead of ending the process: the screening stops
-            // at the next chunk and removes its temporary files, and the renames that publish
-            // the outputs are never cut in two. A second signal, while the first is being
-            // honoured, ends the process (status 130): a run blocked on its input, or in a long
-            // step, can always be stopped. It waits for renames under way to finish, so an
-            // output set is still replaced whole or not at all.
-            let interrupted = Arc::new(AtomicBool::new(false));
-            match signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]) {
-                Ok(mut signals) => {
-                    let flag = Arc::clone(&interrupted);
-                    std::thread::spawn(move || {
-                        for _ in signals.forever() {
-                            if flag.swap(true, Ordering::SeqCst) {
-                                let _renames_done = output::renames_finished();
-                                eprintln!("dkd-report: interrupted");
-                                std::process::exit(130);
-                            }
-                        }
-                    });
-                }
-                Err(e) => eprintln!("dkd-report: cannot handle SIGINT and SIGTERM: {e}"),
-            }
+            let interrupted = on_signals();
             let stop_if_interrupted = || {
                 if interrupted.load(Ordering::Relaxed) {
                     Err(Failure::interrupted())
@@ -129,7 +111,7 @@ fn main() -> ExitCode {
                 let schedule = schedule::run(None, None)?;
                 emit(&format!("\n{schedule}"))?;
                 stop_if_interrupted()?;
-                let (text, blocks) = endpoints::run(None, &out)?;
+                let (text, blocks) = endpoints::run(None, &out, &interrupted)?;
                 published = Some("the screening outputs and the endpoint datasets were replaced");
                 emit(&format!("\n{text}"))?;
                 stop_if_interrupted()?;
@@ -156,6 +138,32 @@ fn main() -> ExitCode {
             ExitCode::from(f.status)
         }
     }
+}
+
+/// For the commands that write an output set: SIGINT and SIGTERM set the flag returned instead
+/// of ending the process, so that the run stops at its next step and removes its temporary
+/// files, and the renames that publish the outputs are never cut in two. A second signal, while
+/// the first is being honoured, ends the process (status 130): a run blocked on its input, or
+/// in a long step, can always be stopped. It waits for renames under way to finish, so an
+/// output set is still replaced whole or not at all.
+fn on_signals() -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    match signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]) {
+        Ok(mut signals) => {
+            let flag = Arc::clone(&interrupted);
+            std::thread::spawn(move || {
+                for _ in signals.forever() {
+                    if flag.swap(true, Ordering::SeqCst) {
+                        let _renames_done = output::renames_finished();
+                        eprintln!("dkd-report: interrupted");
+                        std::process::exit(130);
+                    }
+                }
+            });
+        }
+        Err(e) => eprintln!("dkd-report: cannot handle SIGINT and SIGTERM: {e}"),
+    }
+    interrupted
 }
 
 /// Writes `text` to standard output; a closed pipe is not an error.

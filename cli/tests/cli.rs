@@ -360,3 +360,49 @@ fn a_refused_timeline_is_counted_with_its_line_and_the_others_are_written() {
     let adsl = fs::read_to_string(out.join("endpoints_adsl.csv")).unwrap();
     assert_eq!(adsl.lines().count(), 1 + 3);
 }
+
+#[test]
+fn an_interrupted_endpoints_run_keeps_the_old_datasets_and_leaves_no_partial_file() {
+    let dir = scratch("endpoints-sigint");
+    let lines: Vec<Vec<u8>> = run(&["generate", "timelines", "--count", "2"])
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| [l, b"\n"].concat())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    let names = ["endpoints_bds.csv", "endpoints_adsl.csv", "endpoints_bds.parquet", "endpoints_adsl.parquet"];
+    for f in names {
+        fs::write(out.join(f), "old").unwrap();
+    }
+    let fifo = dir.join("in.jsonl");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let child = bin()
+        .args(["endpoints", fifo.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // One timeline is read; the signal comes while the run waits for the next, which it reads
+    // only to find the run interrupted.
+    let mut writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    writer.write_all(&lines[0]).unwrap();
+    writer.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    writer.write_all(&lines[1]).unwrap();
+    drop(writer);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted; outputs not updated"), "{}", stderr(&o));
+    for f in names {
+        assert_eq!(fs::read_to_string(out.join(f)).unwrap(), "old", "{f}");
+    }
+    let left: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert_eq!(left.len(), names.len(), "{left:?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
