@@ -17,6 +17,12 @@ mkdir -p "$CACHE"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 export CARGO_TERM_COLOR=never
 
+# The downloads overlap the Rust builds: the toolchains that are mostly downloads are fetched
+# in the background from the start (each suite waits for what it needs, scripts/prefetch.sh).
+bash scripts/prefetch.sh >"$CACHE/prefetch.log" 2>&1 &
+prefetch=$!
+trap 'kill "$prefetch" 2>/dev/null' INT TERM
+
 passed=0
 failed=0
 failures=()
@@ -46,7 +52,10 @@ suite "swift" bash scripts/test-swift.sh
 suite "trial report in a browser" bash scripts/test-report.sh
 suite "fuzz smoke" bash scripts/test-fuzz.sh
 
+wait "$prefetch" 2>/dev/null
 echo
+echo "background fetch of toolchains:"
+sed 's/^/  /' "$CACHE/prefetch.log"
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed suites: ${failures[*]}"
 fi

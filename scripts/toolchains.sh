@@ -19,8 +19,27 @@ PY_REQUIREMENTS=(maturin==1.16.0 pytest hypothesis numpy pandas mypy icalendar f
 
 log() { printf '[toolchains] %s\n' "$*" >&2; }
 
+# The test command fetches the toolchains that are mostly downloads in the background
+# (scripts/prefetch.sh) while the Rust suites build; a suite may ask for one while it is being
+# installed. Each install therefore holds a lock of its own (flock on $CACHE/.lock-NAME): the
+# suite waits for the install under way, then finds it done, instead of running a second one
+# into the same place. A failure ends the script (set -e), which releases the lock.
+with_lock() {
+  local name="$1" fd
+  shift
+  exec {fd}>"$CACHE/.lock-$name"
+  flock "$fd"
+  "$@"
+  flock -u "$fd"
+  exec {fd}>&-
+}
+
 apt_updated=0
 apt_install() {
+  with_lock apt apt_install_unlocked "$@"
+}
+
+apt_install_unlocked() {
   local missing=()
   # Installed means "install ok installed": a removed package keeps a dpkg status (its config
   # files), which `dpkg -s` would take for installed.
@@ -35,6 +54,12 @@ apt_install() {
 
 ensure_venv() {
   VENV="$CACHE/venv"
+  with_lock venv install_venv
+  log "python venv ready: $("$VENV/bin/python" --version)"
+  export VENV
+}
+
+install_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     log "creating Python venv at $VENV"
     python3 -m venv "$VENV"
@@ -44,8 +69,6 @@ ensure_venv() {
     log "pip install ${PY_REQUIREMENTS[*]}"
     "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_REQUIREMENTS[@]}" >&2
   fi
-  log "python venv ready: $("$VENV/bin/python" --version)"
-  export VENV
 }
 
 # PySpark for tests/spark, in a venv of its own: Spark 4.0 reads pandas < 3 only, and it must not
@@ -64,6 +87,11 @@ ensure_spark_venv() {
 # created if absent; its requirements installed unless the check (Python code) passes. Prints
 # its path.
 side_venv() {
+  with_lock "$1" install_side_venv "$@"
+  echo "$CACHE/$1"
+}
+
+install_side_venv() {
   local venv="$CACHE/$1" check="$2"
   shift 2
   if [ ! -x "$venv/bin/python" ]; then
@@ -74,7 +102,6 @@ side_venv() {
     log "pip install $*"
     "$venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
   fi
-  echo "$venv"
 }
 
 # Installs the wheel that scripts/test-python.sh built (building it if there is none) into the
@@ -101,18 +128,28 @@ ensure_pandas3_venv() {
 
 ensure_kotlin() {
   KOTLIN_HOME="$CACHE/kotlin/node_modules/kotlin-compiler"
-  if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
-    log "npm install kotlin-compiler@$KOTLIN_VERSION"
-    npm install --silent --no-audit --no-fund --prefix "$CACHE/kotlin" "kotlin-compiler@$KOTLIN_VERSION" >&2
-  fi
+  with_lock kotlin install_kotlin
   apt_install libjna-java junit5
   JAVA_LIBS=$(dirname "$(dpkg -L libjna-java | grep '/jna.jar$' | head -n1)")
   log "kotlin ready: $KOTLIN_HOME, java libs in $JAVA_LIBS"
   export KOTLIN_HOME JAVA_LIBS
 }
 
+install_kotlin() {
+  if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+    log "npm install kotlin-compiler@$KOTLIN_VERSION"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/kotlin" "kotlin-compiler@$KOTLIN_VERSION" >&2
+  fi
+}
+
 ensure_swift() {
   TRIXIE="$CACHE/trixie"
+  with_lock trixie install_swift
+  log "swift ready: $(chroot_run swift --version 2>/dev/null | head -n1)"
+  export TRIXIE
+}
+
+install_swift() {
   if [ ! -x "$TRIXIE/usr/bin/swift" ]; then
     apt_install debootstrap
     if [ ! -x "$TRIXIE/usr/bin/apt-get" ]; then
@@ -123,8 +160,6 @@ ensure_swift() {
     log "installing swiftlang in the trixie chroot"
     chroot_run bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev libstdc++-14-dev' >&2
   fi
-  log "swift ready: $(chroot_run swift --version 2>/dev/null | head -n1)"
-  export TRIXIE
 }
 
 # Runs a command inside the trixie chroot with /proc mounted for its duration only.
