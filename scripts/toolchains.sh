@@ -199,10 +199,15 @@ ensure_cargo_fuzz() {
     rustup toolchain install nightly --profile minimal >&2
   fi
   CARGO_FUZZ="$CACHE/cargo-fuzz/bin/cargo-fuzz"
-  if ! "$CARGO_FUZZ" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
-    log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
-    cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --root "$CACHE/cargo-fuzz" >&2
-  fi
+  with_lock cargo-fuzz install_cargo_fuzz
   export PATH="$CACHE/cargo-fuzz/bin:$PATH"
   log "cargo-fuzz ready: $("$CARGO_FUZZ" --version)"
+}
+
+install_cargo_fuzz() {
+  if ! "$CARGO_FUZZ" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
+    # Its own target directory: the test command's is locked by the suite running beside it.
+    CARGO_TARGET_DIR="$CACHE/cargo-fuzz-build" cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --root "$CACHE/cargo-fuzz" >&2
+  fi
 }
