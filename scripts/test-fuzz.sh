@@ -23,8 +23,11 @@ for t in "${TARGETS[@]}"; do
   # (after `cargo fuzz cmin`).
   scratch="$(mktemp -d)"
   log_file="$(mktemp)"
-  if cargo +nightly fuzz run --fuzz-dir fuzz -O "$t" "$scratch" "fuzz/corpus/$t" -- \
-      -max_total_time="$SECONDS_EACH" -print_final_stats=1 >"$log_file" 2>&1; then
+  # The binary `cargo fuzz build` made, run directly (`cargo fuzz run` would ask cargo again
+  # for each target), with the artifact directory `cargo fuzz run` gives it.
+  mkdir -p "fuzz/artifacts/$t"
+  if "$CARGO_TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release/$t" "$scratch" "fuzz/corpus/$t" \
+      -artifact_prefix="fuzz/artifacts/$t/" -max_total_time="$SECONDS_EACH" -print_final_stats=1 >"$log_file" 2>&1; then
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log_file" | grep -oE '[0-9]+$' || echo "?")
     printf 'fuzz %-22s ok   %s executions, corpus %s inputs\n' "$t" "$runs" "$(ls "fuzz/corpus/$t" | wc -l)"
     passed=$((passed + 1))
