@@ -858,7 +858,16 @@ mod tests {
         #[test]
         fn t_quantile_inverts_the_distribution(p in 0.01f64..0.99, df in 1.0f64..300.0) {
             let t = t_quantile(p, df).unwrap();
-            proptest::prop_assert!((t_cdf(t, df) - p).abs() < 1e-10);
+            if (p - 0.5).abs() < 0.25 {
+                // Near the centre `t_cdf` (1 − tail) loses the digits of a small t (p =
+                // 0.5000147 with 277.6 degrees of freedom was 2e-10 off through it): the mass
+                // between 0 and t, P(0 < T < |t|) = ½ I_{t²/(ν+t²)}(½, ν/2), is compared.
+                let mass = 0.5 * incomplete_beta(0.5, df / 2.0, t * t / (df + t * t));
+                proptest::prop_assert!((mass - (p - 0.5).abs()).abs() < 1e-10);
+                proptest::prop_assert!(t == 0.0 || (t > 0.0) == (p > 0.5));
+            } else {
+                proptest::prop_assert!((t_cdf(t, df) - p).abs() < 1e-10);
+            }
         }
 
         #[test]
