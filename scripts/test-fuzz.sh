@@ -8,13 +8,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/toolchains.sh
-ensure_cargo_fuzz
-# Its own target directory: the sanitizer build shares nothing with the normal one.
-export CARGO_TARGET_DIR="$CACHE/fuzz-target"
 SECONDS_EACH="${FUZZ_SECONDS:-4}"
+build_fuzz_targets
 mapfile -t TARGETS < <(cargo +nightly fuzz list --fuzz-dir fuzz)
 [ $# -gt 0 ] && TARGETS=("$@")
-cargo +nightly fuzz build --fuzz-dir fuzz -O >&2
 passed=0
 failed=0
 for t in "${TARGETS[@]}"; do
@@ -26,7 +23,7 @@ for t in "${TARGETS[@]}"; do
   # The binary `cargo fuzz build` made, run directly (`cargo fuzz run` would ask cargo again
   # for each target), with the artifact directory `cargo fuzz run` gives it.
   mkdir -p "fuzz/artifacts/$t"
-  if "$CARGO_TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release/$t" "$scratch" "fuzz/corpus/$t" \
+  if "$FUZZ_TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release/$t" "$scratch" "fuzz/corpus/$t" \
       -artifact_prefix="fuzz/artifacts/$t/" -max_total_time="$SECONDS_EACH" -print_final_stats=1 >"$log_file" 2>&1; then
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log_file" | grep -oE '[0-9]+$' || echo "?")
     printf 'fuzz %-22s ok   %s executions, corpus %s inputs\n' "$t" "$runs" "$(ls "fuzz/corpus/$t" | wc -l)"
