@@ -204,6 +204,27 @@ ensure_cargo_fuzz() {
   log "cargo-fuzz ready: $("$CARGO_FUZZ" --version)"
 }
 
+# uniffi's bindgen (the mobile crate's `uniffi-bindgen` binary, with uniffi's `cli` feature),
+# which writes the Kotlin and Swift sources from the mobile library (scripts/uniffi.sh). A debug
+# build, in a target directory of its own: the `cli` feature changes the features of serde and
+# others, so it shares no compiled crate with the test build anyway, and there it neither waits
+# for nor blocks the suites' cargo. Its output depends only on uniffi's version, so it is
+# rebuilt when Cargo.lock or the mobile crate's manifest changes, not with every source change.
+# The test command builds it in the background at the lowest priority (scripts/prefetch.sh).
+# Prints the binary's path.
+ensure_uniffi_bindgen() {
+  local root bindgen
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  bindgen="$CACHE/bindgen-target/debug/uniffi-bindgen"
+  if [ ! -x "$bindgen" ] || [ "$root/Cargo.lock" -nt "$bindgen" ] || [ "$root/bindings-mobile/Cargo.toml" -nt "$bindgen" ]; then
+    log "cargo build -p amimestrocel-dkd-mobile --bin uniffi-bindgen --features cli"
+    (cd "$root" && CARGO_TARGET_DIR="$CACHE/bindgen-target" cargo build -p amimestrocel-dkd-mobile \
+      --bin uniffi-bindgen --features cli >&2)
+    touch "$bindgen"
+  fi
+  echo "$bindgen"
+}
+
 # Builds every fuzz target as the smoke run uses it (scripts/test-fuzz.sh): release with debug
 # assertions and AddressSanitizer, into a target directory of its own (the sanitizer build shares
 # nothing with the normal one). 16 codegen units rather than cargo-fuzz's default of 1: a cold
@@ -224,6 +245,8 @@ install_cargo_fuzz() {
   if ! "$CARGO_FUZZ" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
     log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
     # Its own target directory: the test command's is locked by the suite running beside it.
-    CARGO_TARGET_DIR="$CACHE/cargo-fuzz-build" cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --root "$CACHE/cargo-fuzz" >&2
+    # Without optimisation: it only starts cargo (36 s to build here, against 60 s in release).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      CARGO_TARGET_DIR="$CACHE/cargo-fuzz-build" cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --root "$CACHE/cargo-fuzz" >&2
   fi
 }

@@ -21,23 +21,16 @@ set -euo pipefail
 MOBILE_PKG="amimestrocel-dkd-mobile"
 MOBILE_LIB_FILE="libamimestrocel_dkd_mobile.so"
 
+# The bindgen binary (scripts/toolchains.sh builds it, in a target directory of its own).
 uniffi_generate() {
   local language="$1" out="$2"
   local root target_dir bindgen
   root="$(pwd -P)"
   target_dir="${CARGO_TARGET_DIR:-target}"
   case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-  # A debug build: it only reads the library's metadata, and compiling it without optimisation
-  # (reusing the debug build of core that `cargo test` made) saves a release build with LTO.
-  bindgen="$target_dir/debug/uniffi-bindgen"
-
-  if [ ! -x "$bindgen" ] || [ "$root/Cargo.lock" -nt "$bindgen" ] || [ "$root/bindings-mobile/Cargo.toml" -nt "$bindgen" ]; then
-    printf '[uniffi] cargo build -p %s --bin uniffi-bindgen --features cli\n' "$MOBILE_PKG" >&2
-    nice cargo build -p "$MOBILE_PKG" --bin uniffi-bindgen --features cli
-    touch "$bindgen"
-  fi
+  bindgen="$(ensure_uniffi_bindgen)"
   printf '[uniffi] cargo build -p %s\n' "$MOBILE_PKG" >&2
-  nice cargo build -p "$MOBILE_PKG"
+  cargo build -p "$MOBILE_PKG"
 
   mkdir -p "$out/lib"
   cp -f "$target_dir/debug/$MOBILE_LIB_FILE" "$out/lib/$MOBILE_LIB_FILE"

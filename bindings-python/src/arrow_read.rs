@@ -374,7 +374,6 @@ pub fn days(
         TimestampSecondType,
     };
     use arrow_schema::TimeUnit;
-    const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
     let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
     let not_a_date = |row: usize| ColumnError::NotADate { column: name.to_owned(), row };
     // A day int32 cannot hold: `beyond`, or the row's error.
@@ -446,7 +445,7 @@ pub fn days(
                         None => missing,
                         Some(t) => {
                             let date = amimestrocel_dkd::date::parse_iso_date(t).map_err(|_| not_a_date(start + i))?;
-                            chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
+                            amimestrocel_dkd::date::day_number(date)
                         }
                     };
                     out.push(day);

@@ -113,8 +113,7 @@ fn day(py: Python<'_>, days: i32, column: &str, row: usize) -> PyResult<Option<N
     if days == i32::MIN {
         return Ok(None);
     }
-    // 1970-01-01 is day 719 163 of the common era.
-    NaiveDate::from_num_days_from_ce_opt(days.saturating_add(719_163)).map(Some).ok_or_else(|| {
+    amimestrocel_dkd::date::date_of_day(days).map(Some).ok_or_else(|| {
         errors::argument(py, &format!("{column}[{row}]"), "is a date beyond what the library represents")
     })
 }
@@ -298,9 +297,9 @@ impl<'a> Out<'a> {
     fn fill(self, b: &LabEndpoints, map: &[u16]) -> Result<(), FillError> {
         const NANOS_PER_DAY: i64 = 86_400_000_000_000;
         let mut beyond: Option<NaiveDate> = None;
-        // Days since 1970-01-01 (day 719 163 of the common era), in nanoseconds.
+        // Days since 1970-01-01, in nanoseconds.
         let mut nanos = |d: &NaiveDate| {
-            i64::from(chrono::Datelike::num_days_from_ce(d) - 719_163).checked_mul(NANOS_PER_DAY).unwrap_or_else(|| {
+            i64::from(amimestrocel_dkd::date::day_number(*d)).checked_mul(NANOS_PER_DAY).unwrap_or_else(|| {
                 beyond.get_or_insert(*d);
                 i64::MIN
             })

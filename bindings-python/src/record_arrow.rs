@@ -300,7 +300,6 @@ impl<'a> Strings<'a> {
 /// text is not `YYYY-MM-DD` (that row is refused, not the table).
 struct Dates(Vec<i32>);
 
-const EPOCH_CE: i32 = 719_163; // 1970-01-01 as days from the common era
 const NO_DATE: i32 = i32::MIN;
 const NOT_A_DATE: i32 = i32::MIN + 1;
 
@@ -320,7 +319,7 @@ impl Dates {
                     .map(|t| match t {
                         None => NO_DATE,
                         Some(t) => amimestrocel_dkd::date::parse_iso_date(t)
-                            .map_or(NOT_A_DATE, |d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_CE),
+                            .map_or(NOT_A_DATE, amimestrocel_dkd::date::day_number),
                     })
                     .collect(),
             )),
@@ -336,7 +335,7 @@ impl Dates {
     fn get(&self, row: usize, path: impl FnOnce() -> String) -> Result<Option<NaiveDate>, RecordError> {
         match self.0[row] {
             NO_DATE => Ok(None),
-            day => match day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt) {
+            day => match amimestrocel_dkd::date::date_of_day(day) {
                 Some(date) if day != NOT_A_DATE => Ok(Some(date)),
                 _ => Err(refused(path(), "is not a date (YYYY-MM-DD) the library can hold")),
             },

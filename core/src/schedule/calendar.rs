@@ -9,6 +9,7 @@ use super::plan::{
     Activity, Assessment, DelayedInfusion, FollowUpFrom, MonthDay, Nominal, PlannedVisit, ScheduleConfig, WeekDay,
 };
 use super::ScheduleError;
+use crate::date::{date_of_day, day_number, DayNumber};
 use crate::study_time::Window;
 
 /// Where a calendar counts from.
@@ -171,35 +172,6 @@ pub fn month_target(anchor: NaiveDate, months: u32, reading: MonthDay) -> Option
             anchor.checked_add_days(Days::new(days))
         }
     }
-}
-
-/// A date as a day number: days since 1970-01-01, as Arrow's `date32` and numpy's
-/// `datetime64[D]` count them, so that columns of dates cross without conversion. The calendar
-/// and the status rules compute in day numbers (a distance between dates is a subtraction); the
-/// public per-participant types hold `NaiveDate`s. Every date chrono holds fits (years ±262 143
-/// are ±96 million days).
-pub type DayNumber = i32;
-
-/// 1970-01-01 as chrono's days from the common era.
-const EPOCH_CE: i32 = 719_163;
-
-/// The day number of a date.
-///
-/// # Examples
-/// ```
-/// use amimestrocel_dkd::schedule::{date_of_day, day_number};
-/// use chrono::NaiveDate;
-/// let day = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap();
-/// assert_eq!(day_number(day), 1);
-/// assert_eq!(date_of_day(1), Some(day));
-/// ```
-pub fn day_number(date: NaiveDate) -> DayNumber {
-    chrono::Datelike::num_days_from_ce(&date) - EPOCH_CE
-}
-
-/// The date of a day number; `None` beyond the dates chrono holds.
-pub fn date_of_day(day: DayNumber) -> Option<NaiveDate> {
-    day.checked_add(EPOCH_CE).and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
 /// The date of a day number known to be one (a calendar's, checked by

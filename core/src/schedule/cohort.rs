@@ -9,10 +9,11 @@
 
 use std::ops::Range;
 
-use super::calendar::{DayNumber, VisitTable};
+use super::calendar::VisitTable;
 use super::plan::{Activity, Assessment, ScheduleConfig};
 use super::status::{DatedSchedule, Departure, Evaluation, Observed};
 use super::{AssignmentRole, ScheduleError, VisitState};
+use crate::date::DayNumber;
 
 /// Many participants' schedules as columns, one row per participant, and their observations as
 /// columns grouped by participant: participant `i`'s observations are rows

@@ -36,9 +36,10 @@ pub mod ics;
 pub mod plan;
 pub mod status;
 
-pub use calendar::{
-    date_of_day, day_number, month_target, week_study_day, Anchor, Calendar, DayNumber, ScheduledVisit,
-};
+/// Day numbers live with the other date readings; kept here too, where the schedule's columns
+/// first used them.
+pub use crate::date::{date_of_day, day_number, DayNumber};
+pub use calendar::{month_target, week_study_day, Anchor, Calendar, ScheduledVisit};
 pub use cohort::{AssessmentSet, CohortStatus, DeviationRow, ScheduleColumns};
 pub use ics::{to_ics, Appointment, IcsOptions, SITE_TIME_ZONE};
 pub use plan::{

@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::calendar::{date_of, day_number, Anchor, Calendar, DayNumber, VisitDays, VisitTable, FIRST_DAY, LAST_DAY};
+use super::calendar::{date_of, Anchor, Calendar, VisitDays, VisitTable, FIRST_DAY, LAST_DAY};
 use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
 use super::ScheduleError;
+use crate::date::{day_number, DayNumber};
 
 /// Something dated that was done for a participant: an infusion, an assessment, or only that
 /// the participant attended.
