@@ -467,6 +467,27 @@ def test_a_bad_arrow_lab_table_is_refused_with_its_place() -> None:
         endpoints.lab_endpoints(arrow_labs, pa.concat_tables([arrow_subjects, arrow_subjects]))
 
 
+def test_a_numeric_id_or_code_column_is_a_type_error_in_pandas_as_in_arrow() -> None:
+    # USUBJID, LBTESTCD and LBSTRESU are text: a column of numbers is refused by its name before
+    # any row is read, from a pandas frame as from Arrow (1 is not guessed to be "1").
+    import polars as pl
+    import pyarrow as pa
+
+    labs, subjects = _lab_tables([_timeline("1", [_lab("2025-02-25", "uacr", 400, "mg/g")])])
+    numeric_labs = labs.assign(USUBJID=[1])
+    numeric_subjects = subjects.assign(USUBJID=[1])
+    cases = [
+        (numeric_labs, subjects, "USUBJID"),
+        (labs.assign(LBTESTCD=[3.0]), subjects, "LBTESTCD"),
+        (labs.assign(LBSTRESU=[True]), subjects, "LBSTRESU"),
+        (labs, numeric_subjects, "USUBJID"),
+    ]
+    for bad_labs, bad_subjects, column in cases:
+        for convert in (lambda t: t, pa.Table.from_pandas, pl.from_pandas):
+            with pytest.raises(TypeError, match=f"column {column} is .*, not text"):
+                endpoints.lab_endpoints(convert(bad_labs), convert(bad_subjects))
+
+
 def test_a_dictionary_key_outside_its_dictionary_is_refused_not_read_as_another_text() -> None:
     # Found by the fuzz target arrow_columns: arrow-rs's normalized_keys() panicked on an empty
     # dictionary and read a key past the end as the last text. The C Data Interface does not

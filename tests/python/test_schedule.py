@@ -335,6 +335,19 @@ def test_table_ids_are_text_and_instants_need_their_zone() -> None:
         schedule.participants_from_tables(people, obs)
 
 
+def test_a_numeric_id_column_of_the_cohort_tables_is_a_type_error_in_pandas_as_in_arrow() -> None:
+    import polars as pl
+    import pyarrow as pa
+
+    people = pd.DataFrame({"id": [1, 2], "first_infusion": ["2025-03-03", "2025-04-01"]})
+    obs = pd.DataFrame({"participant": [1], "date": ["2025-03-03"], "activity": ["attended"]})
+    text_people = people.assign(id=["1", "2"])
+    for bad_people, bad_obs, column in ((people, obs.assign(participant=["1"]), "id"), (text_people, obs, "participant")):
+        for convert in (lambda t: t, pa.Table.from_pandas, pl.from_pandas):
+            with pytest.raises(TypeError, match=f"column {column} is .*, not text"):
+                schedule.visit_status_table(convert(bad_people), convert(bad_obs), on="2025-06-01")
+
+
 def test_ics_whole_number_arguments_are_checked() -> None:
     p = {"id": "S", "first_infusion": "2025-03-03"}
     stamp = datetime.datetime(2025, 3, 1, 8, 0)

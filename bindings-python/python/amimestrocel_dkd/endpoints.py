@@ -500,9 +500,19 @@ _EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 def _codes(column: Any, name: str, known: Optional[List[str]] = None) -> Tuple[Any, List[str]]:
     """The codes of a text column and its distinct texts (each distinct text is then read once
     by the core); with ``known``, the position of each row's text in it. A missing value, or a
-    text not in ``known``, is refused."""
+    text not in ``known``, is refused. A column of numbers, booleans or dates is a ``TypeError``
+    naming it, before any row is read, as the Arrow reader refuses it: an id or a code is text,
+    and ``1`` is not guessed to be ``"1"``."""
+    _check_text_dtype(column, name)
     values = column.to_numpy(dtype=object) if hasattr(column, "to_numpy") else np.asarray(column, dtype=object)
     return _native.text_codes(values, name, known)
+
+
+def _check_text_dtype(column: Any, name: str) -> None:
+    """A ``TypeError`` for a column whose dtype holds no text (numbers, booleans, dates)."""
+    kind = getattr(getattr(column, "dtype", None), "kind", "O")
+    if kind in "biufcmM":
+        raise TypeError(f"column {name} is {column.dtype}, not text")
 
 
 def _zone(tz: Optional[str]) -> Optional[Tuple[List[int], List[int]]]:
@@ -557,6 +567,7 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
         return list(ids), (list(ids), [sexes[c] for c in sex_codes], _required(got["BRTHDT"], "BRTHDT"),
                            got["TRTSDT"], _required(got["LSTCNTDT"], "LSTCNTDT"), *optional)
     pd = _pandas()
+    _check_text_dtype(subjects[sc["USUBJID"]], sc["USUBJID"])
     index = pd.Index([str(x) for x in subjects[sc["USUBJID"]]])
     if not index.is_unique:
         raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
