@@ -12,6 +12,9 @@ set -euo pipefail
 
 CACHE="${AMIMESTROCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/amimestrocel-dkd}"
 mkdir -p "$CACHE"
+# The repository this file belongs to (the builds below run from it, whatever the caller's
+# directory).
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KOTLIN_VERSION="2.4.20"
 # scipy, statsmodels and lifelines are the third-party references the endpoint statistics are
 # checked against (tests/python/test_endpoints.py).
@@ -213,8 +216,7 @@ ensure_cargo_fuzz() {
 # The test command builds it in the background at the lowest priority (scripts/prefetch.sh).
 # Prints the binary's path.
 ensure_uniffi_bindgen() {
-  local root bindgen
-  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local root="$REPO_ROOT" bindgen
   bindgen="$CACHE/bindgen-target/debug/uniffi-bindgen"
   if [ ! -x "$bindgen" ] || [ "$root/Cargo.lock" -nt "$bindgen" ] || [ "$root/bindings-mobile/Cargo.toml" -nt "$bindgen" ]; then
     log "cargo build -p amimestrocel-dkd-mobile --bin uniffi-bindgen --features cli"
@@ -236,9 +238,7 @@ ensure_uniffi_bindgen() {
 FUZZ_TARGET_DIR="$CACHE/fuzz-target"
 build_fuzz_targets() {
   ensure_cargo_fuzz
-  local root
-  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  CARGO_TARGET_DIR="$FUZZ_TARGET_DIR" cargo +nightly fuzz build --fuzz-dir "$root/fuzz" -O --codegen-units 16 >&2
+  CARGO_TARGET_DIR="$FUZZ_TARGET_DIR" cargo +nightly fuzz build --fuzz-dir "$REPO_ROOT/fuzz" -O --codegen-units 16 >&2
 }
 
 install_cargo_fuzz() {

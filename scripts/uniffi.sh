@@ -5,12 +5,11 @@
 # which leaves <out-dir>/lib/libamimestrocel_dkd_mobile.so (the library that was tested) and
 # <out-dir>/gen/ (the generated sources), and exports MOBILE_LIB_DIR.
 #
-# Why the bindgen binary is built on its own and then run directly, not through `cargo run`:
-# the bindgen needs uniffi's `cli` feature, and building the crate with and without it writes
-# the same cdylib path, so alternating `cargo build` and `cargo run --features cli` rebuilds
-# (and re-links) both every time: 40 s of a warm run. The bindgen's output depends
-# only on uniffi's version, so its binary is rebuilt when Cargo.lock changes, and the library
-# under test is always the plain `cargo build -p amimestrocel-dkd-mobile` one.
+# The bindgen binary is built on its own (`ensure_uniffi_bindgen` in scripts/toolchains.sh,
+# which says when and where) and run directly, not through `cargo run`: the bindgen needs
+# uniffi's `cli` feature, and building the crate with and without it into one target directory
+# rebuilt and re-linked both every time (40 s of a warm run). The library under test is always
+# the plain `cargo build -p amimestrocel-dkd-mobile` one.
 #
 # The library under test is the debug build: `cargo test` has built core and uniffi in that
 # profile already, so only the mobile crate itself is compiled (a release build with LTO took
