@@ -207,24 +207,33 @@ ensure_cargo_fuzz() {
   log "cargo-fuzz ready: $("$CARGO_FUZZ" --version)"
 }
 
-# uniffi's bindgen (the mobile crate's `uniffi-bindgen` binary, with uniffi's `cli` feature),
-# which writes the Kotlin and Swift sources from the mobile library (scripts/uniffi.sh). A debug
-# build, in a target directory of its own: the `cli` feature changes the features of serde and
-# others, so it shares no compiled crate with the test build anyway, and there it neither waits
-# for nor blocks the suites' cargo. Its output depends only on uniffi's version, so it is
-# rebuilt when Cargo.lock or the mobile crate's manifest changes, not with every source change.
-# The test command builds it in the background at the lowest priority (scripts/prefetch.sh).
-# Prints the binary's path.
+# uniffi's bindgen, which writes the Kotlin and Swift sources from the mobile library
+# (scripts/uniffi.sh). It is a crate of its own, `bindings-mobile/uniffi-bindgen` (its own
+# workspace and Cargo.lock, uniffi with the `cli` feature and nothing else), built into a target
+# directory of its own: it does not compile core or the mobile crate, and uniffi's `cli` feature
+# does not change the features of the test build. A cold build took 160 s here where the mobile
+# crate's former `uniffi-bindgen` binary (which linked the library) took 488-554 s beside the
+# suites (ADR 0017). A debug build without debug information: it runs for a second per language.
+# Its uniffi must be the mobile crate's, exactly (the library's metadata is read in that
+# version's format): checked here from the two lock files. The test command builds it in the
+# background at the lowest priority (scripts/prefetch.sh). Prints the binary's path.
+BINDGEN_DIR="$REPO_ROOT/bindings-mobile/uniffi-bindgen"
 ensure_uniffi_bindgen() {
-  local root="$REPO_ROOT" bindgen
-  bindgen="$CACHE/bindgen-target/debug/uniffi-bindgen"
-  if [ ! -x "$bindgen" ] || [ "$root/Cargo.lock" -nt "$bindgen" ] || [ "$root/bindings-mobile/Cargo.toml" -nt "$bindgen" ]; then
-    log "cargo build -p amimestrocel-dkd-mobile --bin uniffi-bindgen --features cli"
-    (cd "$root" && CARGO_TARGET_DIR="$CACHE/bindgen-target" cargo build -p amimestrocel-dkd-mobile \
-      --bin uniffi-bindgen --features cli >&2)
-    touch "$bindgen"
+  local ours theirs
+  ours="$(lock_version uniffi "$REPO_ROOT/Cargo.lock")"
+  theirs="$(lock_version uniffi "$BINDGEN_DIR/Cargo.lock")"
+  if [ -z "$ours" ] || [ "$ours" != "$theirs" ]; then
+    log "uniffi ${ours:-?} in Cargo.lock but ${theirs:-?} in bindings-mobile/uniffi-bindgen/Cargo.lock: pin the same version in both"
+    return 1
   fi
-  echo "$bindgen"
+  (CARGO_TARGET_DIR="$CACHE/bindgen-target" CARGO_PROFILE_DEV_DEBUG=0 \
+    cargo build --quiet --locked --manifest-path "$BINDGEN_DIR/Cargo.toml" >&2)
+  echo "$CACHE/bindgen-target/debug/uniffi-bindgen"
+}
+
+# The version of package <name> in lock file <file> (empty if absent).
+lock_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$2"
 }
 
 # Builds every fuzz target as the smoke run uses it (scripts/test-fuzz.sh): release with debug

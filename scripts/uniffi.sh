@@ -5,16 +5,20 @@
 # which leaves <out-dir>/lib/libamimestrocel_dkd_mobile.so (the library that was tested) and
 # <out-dir>/gen/ (the generated sources), and exports MOBILE_LIB_DIR.
 #
-# The bindgen binary is built on its own (`ensure_uniffi_bindgen` in scripts/toolchains.sh,
-# which says when and where) and run directly, not through `cargo run`: the bindgen needs
-# uniffi's `cli` feature, and building the crate with and without it into one target directory
-# rebuilt and re-linked both every time (40 s of a warm run). The library under test is always
-# the plain `cargo build -p amimestrocel-dkd-mobile` one.
+# The bindgen is a crate of its own (`bindings-mobile/uniffi-bindgen`, built by
+# `ensure_uniffi_bindgen` in scripts/toolchains.sh, which says why) and run directly: it reads
+# the library's metadata (library mode), so it needs neither core nor the mobile crate.
 #
 # The library under test is the debug build: `cargo test` has built core and uniffi in that
-# profile already, so only the mobile crate itself is compiled (a release build with LTO took
+# profile already, so nothing or only the mobile crate is compiled (a release build with LTO took
 # 2 minutes of a cold run), and its integer overflows panic (DkdError.Internal in the tests)
-# rather than wrap. The release profile is what the Python wheel is built with.
+# rather than wrap. The release profile is what the Python wheel is built with. It is built with
+# the target selection of `cargo test` (the default members' libraries, binaries, tests and
+# examples): the same selection resolves the same dependency features, so after the Rust tests
+# suite the library is already built. `cargo build -p amimestrocel-dkd-mobile` alone resolves
+# chrono and num-traits with fewer features (no dev-dependencies) and recompiled 15 crates, a
+# minute of a cold run. (A cdylib's file name carries no hash: both selections write the same
+# file.)
 set -euo pipefail
 
 MOBILE_PKG="amimestrocel-dkd-mobile"
@@ -28,8 +32,8 @@ uniffi_generate() {
   target_dir="${CARGO_TARGET_DIR:-target}"
   case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
   bindgen="$(ensure_uniffi_bindgen)"
-  printf '[uniffi] cargo build -p %s\n' "$MOBILE_PKG" >&2
-  cargo build -p "$MOBILE_PKG"
+  printf '[uniffi] cargo build --lib --bins --tests --examples (as cargo test selects; %s)\n' "$MOBILE_PKG" >&2
+  cargo build --lib --bins --tests --examples
 
   mkdir -p "$out/lib"
   cp -f "$target_dir/debug/$MOBILE_LIB_FILE" "$out/lib/$MOBILE_LIB_FILE"
