@@ -770,3 +770,33 @@ fn every_reading_is_listed_with_its_criterion() {
     let imm = list.iter().find(|c| c.id == CriterionId::ExcImmunosuppressant).unwrap();
     assert!(imm.parameters.iter().any(|p| p.name == "immunosuppressant_exposure" && p.value == "course_length"));
 }
+
+#[test]
+fn a_blood_pressure_mean_of_n_readings_is_unknown_until_n_are_in_the_look_back() {
+    let mut c = cfg();
+    c.bp_readings_averaged = 3;
+    let mut r = base();
+    let reading = |day: u32, systolic: f64| BloodPressure {
+        date: NaiveDate::from_ymd_opt(2025, 5, day).unwrap(),
+        systolic,
+        diastolic: 90.0,
+        unit: "mmHg".into(),
+    };
+    // Two readings in the 30 days, both well controlled: not yet the mean of three.
+    r.blood_pressures = vec![reading(20, 130.0), reading(28, 142.0)];
+    let res = screen(&r, &c).unwrap();
+    let bp = res.criterion("inc_blood_pressure").unwrap();
+    assert_eq!(bp.outcome, Outcome::Unknown);
+    assert_eq!(
+        bp.reason.to_string(),
+        "Only 2 blood pressure readings within the 30 days before screening; the mean of the latest 3 is asked."
+    );
+    assert_eq!(bp.evidence.len(), 4, "the readings found are cited, systolic and diastolic");
+    // A third reading in the look-back: the mean (130 + 142 + 200) / 3 = 157.3 is within 160.
+    r.blood_pressures.push(reading(10, 200.0));
+    let bp = screen(&r, &c).unwrap().criterion("inc_blood_pressure").unwrap().clone();
+    assert_eq!(bp.outcome, Outcome::Met);
+    // A reading before the look-back does not count towards the three.
+    r.blood_pressures[2].date = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+    assert_eq!(screen(&r, &c).unwrap().criterion("inc_blood_pressure").unwrap().outcome, Outcome::Unknown);
+}

@@ -430,6 +430,16 @@ impl ParticipantTimeline {
                 _ => {}
             }
         }
+        // The list holds every infusion, the first included, or is left empty (the first only):
+        // a list without the first would make NINF one short of TRTSDT's.
+        if let (Some(first), false) = (self.first_infusion, self.infusions.is_empty()) {
+            if !self.infusions.iter().any(|infusion| infusion.date == first) {
+                return Err(EndpointError::date(
+                    "infusions",
+                    "does not list first_infusion (the list holds every infusion, the first included)",
+                ));
+            }
+        }
         let mut labs = Vec::with_capacity(self.labs.len());
         for (i, lab) in self.labs.iter().enumerate() {
             in_life(format!("labs[{i}].date"), lab.date)?;

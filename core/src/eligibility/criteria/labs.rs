@@ -195,7 +195,8 @@ pub(super) fn inc_egfr(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut Crit
 }
 
 /// "Can be controlled at ≤ 160/100": the latest reading (or the mean of the latest configured
-/// number) within the look-back, both pressures within their thresholds.
+/// number) within the look-back, both pressures within their thresholds; unknown when the
+/// look-back holds fewer readings than the configured number.
 pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out: &mut CriterionResult) {
     let window = Window::days_back(r.record.screening_date, c.bp_lookback_days, c.day_window);
     let mut readings = all_in(&r.blood_pressures, window);
@@ -220,6 +221,19 @@ pub(super) fn inc_blood_pressure(r: &CheckedRecord<'_>, c: &ProtocolConfig, out:
                 converted: Some(Quantity { value: conv, unit: unit.into() }),
             });
         }
+    }
+    // A mean of fewer readings than configured is not the configured measure: unknown until
+    // the site has taken them (the evidence lists those found).
+    if readings.len() < c.bp_readings_averaged {
+        return unknown(
+            out,
+            reason!(
+                "Only {} blood pressure readings within the {} days before screening; the mean of the latest {} is asked.",
+                readings.len(),
+                c.bp_lookback_days,
+                c.bp_readings_averaged
+            ),
+        );
     }
     let n = readings.len() as f64;
     let (sys, dia) = (sys / n, dia / n);
