@@ -163,6 +163,11 @@ fn column(schema: &Schema, batches: &[RecordBatch], name: &str) -> PyResult<Vec<
     if named.next().is_some() {
         return Err(PyValueError::new_err(format!("column {name:?} is in the table twice")));
     }
+    if batches.is_empty() {
+        // A table of no batches still has its columns' types: one empty array of each, so that a
+        // column of the wrong type is refused as it is in a table with rows.
+        return Ok(vec![arrow_array::new_empty_array(schema.field(i).data_type())]);
+    }
     Ok(batches.iter().map(|b| Arc::clone(b.column(i))).collect())
 }
 
@@ -259,6 +264,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// The rows `start..end` of a column given as chunks: the slices of the chunks that hold them
 /// (zero-copy), in order.
 fn rows_of(chunks: &[ArrayRef], start: usize, end: usize) -> Vec<ArrayRef> {
+    if start == end {
+        // No rows, but the column's type: the readers check it on an empty piece.
+        return chunks.first().map(|c| vec![c.slice(0, 0)]).unwrap_or_default();
+    }
     let mut out = Vec::new();
     let mut offset = 0;
     for chunk in chunks {
@@ -354,8 +363,12 @@ fn egfr_rows(
     codes: &mut [u8],
 ) -> Result<(), RowsError> {
     let mut piece = Piece::default();
-    for (k, (out, codes)) in out.chunks_mut(PIECE_ROWS).zip(codes.chunks_mut(PIECE_ROWS)).enumerate() {
-        let (a, b) = (start + k * PIECE_ROWS, start + k * PIECE_ROWS + out.len());
+    // At least one piece, empty for an empty table: each column's type is checked all the same.
+    let pieces = out.len().div_ceil(PIECE_ROWS).max(1);
+    for k in 0..pieces {
+        let rows = k * PIECE_ROWS..((k + 1) * PIECE_ROWS).min(out.len());
+        let (a, b) = (start + rows.start, start + rows.end);
+        let (out, codes) = (&mut out[rows.clone()], &mut codes[rows]);
         let n = b - a;
         let read = |chunks: &[ArrayRef], role: &str, buf: &mut Vec<f64>| -> Result<(), ColumnError> {
             buf.clear();
@@ -551,6 +564,10 @@ pub fn egfr_arrow<'py>(
             let threads = if threads == 0 { cores } else { threads.min(cores) };
             let per = rows.div_ceil(threads.max(1)).max(1);
             let done: Result<(), RowsError> = py.detach(|| {
+                if rows == 0 {
+                    // No rows: the columns' types are checked all the same (one empty piece).
+                    return egfr_rows(&inputs, &labels, equation, units, kernel, 0, out, codes_out);
+                }
                 std::thread::scope(|scope| {
                     let handles: Vec<_> = out
                         .chunks_mut(per)

@@ -359,14 +359,15 @@ impl Zone {
 /// (the day of the time), or `YYYY-MM-DD` text read by core; a null is `missing` (the caller
 /// decides whether a date may be absent). A timestamp with a time zone (an instant) is read as
 /// its day in `zone`, and refused without one ([`ColumnError::NeedsZone`]): which day it is
-/// depends on a zone the caller must choose. A date64 or timestamp whose day count int32 cannot
-/// hold is `beyond` where given (a reader that refuses such a row on its own), else
+/// depends on a zone the caller must choose. A date that cannot be read on its row (a text that
+/// is not a date, also as a dictionary value; a date64 or timestamp whose day count int32 cannot
+/// hold) is `unreadable` where given (a reader that refuses such a row on its own), else
 /// [`ColumnError::NotADate`] naming the row: never read as missing.
 pub fn days(
     name: &str,
     chunks: &[ArrayRef],
     missing: i32,
-    beyond: Option<i32>,
+    unreadable: Option<i32>,
     zone: Option<&Zone>,
 ) -> Result<Vec<i32>, ColumnError> {
     use arrow_array::types::{
@@ -375,15 +376,10 @@ pub fn days(
     };
     use arrow_schema::TimeUnit;
     let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
-    let not_a_date = |row: usize| ColumnError::NotADate { column: name.to_owned(), row };
-    // A day int32 cannot hold: `beyond`, or the row's error.
-    let held = |day: i64, row: usize| -> Result<i32, ColumnError> {
-        match (i32::try_from(day), beyond) {
-            (Ok(d), _) => Ok(d),
-            (Err(_), Some(b)) => Ok(b),
-            (Err(_), None) => Err(not_a_date(row)),
-        }
-    };
+    // A date the row cannot have: `unreadable`, or the row's error.
+    let refused = |row: usize| unreadable.ok_or_else(|| ColumnError::NotADate { column: name.to_owned(), row });
+    // A day int32 cannot hold is one.
+    let held = |day: i64, row: usize| -> Result<i32, ColumnError> { i32::try_from(day).or_else(|_| refused(row)) };
     for chunk in chunks {
         let start = out.len();
         let valid = |i: usize| chunk.is_valid(i);
@@ -400,7 +396,7 @@ pub fn days(
                 for (i, &d) in chunk.as_primitive::<Date32Type>().values().iter().enumerate() {
                     // A day equal to a sentinel (millions of years away) is beyond what the
                     // library holds: read as such, never as missing.
-                    let sentinel = d == missing || Some(d) == beyond;
+                    let sentinel = d == missing || Some(d) == unreadable;
                     out.push(if sentinel && valid(i) { held(i64::MAX, start + i)? } else { d });
                 }
             }
@@ -443,10 +439,10 @@ pub fn days(
                 for (i, text) in texts.enumerate() {
                     let day = match text {
                         None => missing,
-                        Some(t) => {
-                            let date = amimestrocel_dkd::date::parse_iso_date(t).map_err(|_| not_a_date(start + i))?;
-                            amimestrocel_dkd::date::day_number(date)
-                        }
+                        Some(t) => match amimestrocel_dkd::date::parse_iso_date(t) {
+                            Ok(date) => amimestrocel_dkd::date::day_number(date),
+                            Err(_) => refused(start + i)?,
+                        },
                     };
                     out.push(day);
                 }
@@ -455,12 +451,12 @@ pub fn days(
             DataType::Null => out.extend(std::iter::repeat_n(missing, chunk.len())),
             // Dates as a dictionary (a pandas categorical of texts or dates): each dictionary
             // value read once, by the rules above, then looked up by key; a value that is not a
-            // date is the error of the first row that uses it (an unused one is never read).
+            // date is refused on each row that uses it (an unused one is never read).
             DataType::Dictionary(key, _) if key.is_integer() => {
                 let values = chunk.as_any_dictionary().values();
                 let mut value_days: Vec<Option<i32>> = Vec::with_capacity(values.len());
                 for v in 0..values.len() {
-                    match days(name, &[values.slice(v, 1)], missing, beyond, zone) {
+                    match days(name, &[values.slice(v, 1)], missing, None, zone) {
                         Ok(day) => value_days.push(day.first().copied()),
                         Err(ColumnError::NotADate { .. }) => value_days.push(None),
                         // Not dates at all, or instants without a zone: the column's error.
@@ -470,7 +466,10 @@ pub fn days(
                 for (i, key) in dictionary_keys(chunk).into_iter().enumerate() {
                     out.push(match key {
                         None => missing,
-                        Some(k) => value_days.get(k).copied().flatten().ok_or_else(|| not_a_date(start + i))?,
+                        Some(k) => match value_days.get(k).copied().flatten() {
+                            Some(day) => day,
+                            None => refused(start + i)?,
+                        },
                     });
                 }
             }
@@ -771,8 +770,12 @@ pub fn ints(name: &str, chunks: &[ArrayRef]) -> Result<Vec<i64>, ColumnError> {
             DataType::UInt16 => widen!(UInt16Type),
             DataType::UInt8 => widen!(UInt8Type),
             DataType::UInt64 => {
-                for v in chunk.as_primitive::<UInt64Type>().values().iter() {
-                    out.push(i64::try_from(*v).map_err(|_| not_integers(chunk))?);
+                // A null's slot holds any number and is not read (a number above int64's range
+                // there is no reason to refuse the column).
+                for (i, v) in chunk.as_primitive::<UInt64Type>().values().iter().enumerate() {
+                    let held =
+                        if chunk.is_valid(i) { i64::try_from(*v).map_err(|_| not_integers(chunk))? } else { NO_INT };
+                    out.push(held);
                 }
             }
             // A column of nulls only (an empty CDM column read without a type).

@@ -304,27 +304,10 @@ const NO_DATE: i32 = i32::MIN;
 const NOT_A_DATE: i32 = i32::MIN + 1;
 
 impl Dates {
-    /// Reads a date column: text row by row by core's reader, other types by the column reader
-    /// (instants as their day in `zone`, refused without one).
+    /// Reads a date column by the column reader (text by core's reader, instants as their day
+    /// in `zone`, refused without one); a date a row cannot have is that row's, not the table's.
     fn read(path: &str, array: &ArrayRef, zone: Option<&Zone>) -> Result<Self, BatchError> {
-        let texts: Option<Box<dyn Iterator<Item = Option<&str>>>> = match array.data_type() {
-            DataType::Utf8 => Some(Box::new(array.as_string::<i32>().iter())),
-            DataType::LargeUtf8 => Some(Box::new(array.as_string::<i64>().iter())),
-            DataType::Utf8View => Some(Box::new(array.as_string_view().iter())),
-            _ => None,
-        };
-        match texts {
-            Some(texts) => Ok(Dates(
-                texts
-                    .map(|t| match t {
-                        None => NO_DATE,
-                        Some(t) => amimestrocel_dkd::date::parse_iso_date(t)
-                            .map_or(NOT_A_DATE, amimestrocel_dkd::date::day_number),
-                    })
-                    .collect(),
-            )),
-            None => Ok(Dates(days(path, std::slice::from_ref(array), NO_DATE, Some(NOT_A_DATE), zone)?)),
-        }
+        Ok(Dates(days(path, std::slice::from_ref(array), NO_DATE, Some(NOT_A_DATE), zone)?))
     }
 
     fn absent(len: usize) -> Self {

@@ -174,6 +174,19 @@ def test_a_missing_column_or_a_wrong_type_is_refused_before_any_work() -> None:
         dkd.egfr(42, age=[60], sex=["F"], creatinine=[1.0])
 
 
+def test_an_empty_table_is_refused_for_a_wrong_type_as_a_table_with_rows() -> None:
+    # An empty partition (Spark's mapInArrow gives them) must fail as the others do, not pass.
+    empty = pa.table({"AGE": pa.array([], pa.string()), "SEX": pa.array([], pa.string()),
+                      "CR": pa.array([], pa.float64())})
+    with pytest.raises(TypeError, match="column AGE is Utf8, not numbers"):
+        dkd.egfr(empty, age="AGE", sex="SEX", creatinine="CR")
+    no_batches = pa.Table.from_batches([], schema=empty.schema)
+    with pytest.raises(TypeError, match="column AGE is Utf8, not numbers"):
+        dkd.egfr(no_batches, age="AGE", sex="SEX", creatinine="CR")
+    right = empty.set_column(0, "AGE", pa.array([], pa.int64()))
+    assert dkd.egfr(right, age="AGE", sex="SEX", creatinine="CR").num_rows == 0
+
+
 def test_the_arrays_form_is_unchanged() -> None:
     by_position = dkd.egfr("ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=CREATININE)
     by_keyword = dkd.egfr(equation="ckd_epi_2021_cr", age=AGES, sex=SEXES, creatinine=CREATININE)

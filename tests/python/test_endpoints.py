@@ -305,6 +305,24 @@ def test_the_lab_table_reads_columns_by_the_names_given_and_keeps_subject_order(
     assert list(e.adsl.USUBJID) == ["B", "A"] and e.unusable.empty
 
 
+def test_an_error_in_a_renamed_column_names_the_column_the_caller_gave() -> None:
+    # With lab_columns={"ADT": "LBDTC"}, a bad date is at LBDTC[0]: the table has no ADT column.
+    import polars as pl
+    import pyarrow as pa
+
+    labs, subjects = _lab_tables([_timeline("A", [_lab("2025-02-25", "hba1c", 7.1, "%")])])
+    renamed = labs.rename(columns={"ADT": "LBDTC", "USUBJID": "SUBJID"})
+    columns = {"ADT": "LBDTC", "USUBJID": "SUBJID"}
+    for convert in (lambda t: t, pa.Table.from_pandas, pl.from_pandas):
+        with pytest.raises(InvalidInputError, match=r"LBDTC\[0\]"):
+            endpoints.lab_endpoints(convert(renamed.assign(LBDTC=[None])), convert(subjects), lab_columns=columns)
+        with pytest.raises(TypeError, match="column SUBJID is"):
+            endpoints.lab_endpoints(convert(renamed.assign(SUBJID=[1])), convert(subjects), lab_columns=columns)
+        no_birth = subjects.rename(columns={"BRTHDT": "BIRTHDT"}).assign(BIRTHDT=[None])
+        with pytest.raises(InvalidInputError, match=r"BIRTHDT\[0\]"):
+            endpoints.lab_endpoints(convert(labs), convert(no_birth), subject_columns={"BRTHDT": "BIRTHDT"})
+
+
 def test_a_participants_rows_do_not_depend_on_the_others_in_the_table() -> None:
     # The first participants give fewer rows than they could (two creatinine values on one
     # date give one eGFR), so the rows of the later share of the table are moved up: each
@@ -510,11 +528,12 @@ def test_statistics_read_numbers_and_event_flags_only_never_text_or_truthiness()
 
     from amimestrocel_dkd.endpoints import kaplan_meier, summarise
 
-    with pytest.raises(TypeError, match=r"events\[0\] is str 'True'"):
+    # The type is named, not the value (no value of a person in a message).
+    with pytest.raises(TypeError, match=r"events\[0\] is str, not an event"):
         kaplan_meier([30, 60], cast(Any, ["True", "False"]))
-    with pytest.raises(TypeError, match=r"events\[1\] is int 2"):
+    with pytest.raises(TypeError, match=r"events\[1\] is int, not an event"):
         kaplan_meier([30, 60], cast(Any, [1, 2]))
-    with pytest.raises(TypeError, match=r"values\[0\] is str '1', not a number"):
+    with pytest.raises(TypeError, match=r"values\[0\] is str, not a number"):
         summarise(cast(Any, ["1", "2"]))
     # bools, numpy bools and 0/1 are flags; numpy numbers are numbers; None and NaN are missing.
     a = kaplan_meier([30, 60, 90], cast(Any, [True, np.bool_(False), 1]))

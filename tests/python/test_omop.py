@@ -204,6 +204,23 @@ def test_a_year_of_birth_alone_leaves_the_age_unknown_where_the_year_spans_45() 
     assert list(out.persons.birth_known_to) == ["year", "year"]
 
 
+def test_a_null_uint64_id_is_a_missing_id_whatever_its_slot_holds() -> None:
+    # Arrow leaves the value under a null unspecified (polars' when/then can leave any number):
+    # a null person_id is that row's error, not a type error of the column.
+    import pyarrow as pa
+
+    values = pa.py_buffer(np.array([2**64 - 1, 7], np.uint64).tobytes())
+    person_id = pa.Array.from_buffers(pa.uint64(), 2, [pa.py_buffer(bytes([0b10])), values], null_count=1)
+    out = omop.prescreen(pa.table({"person_id": person_id, "gender_concept_id": [8507, 8532],
+                                   "year_of_birth": [1960, 1961]}), as_of="2025-06-01")
+    errors = out.row_errors if isinstance(out.row_errors, pd.DataFrame) else out.row_errors.to_pandas()
+    assert list(zip(errors.table.astype(str), errors.row)) == [("person", 0)]
+    # A valid uint64 above int64's range is still refused, not wrapped.
+    with pytest.raises(TypeError, match="person_id"):
+        omop.prescreen(pa.table({"person_id": pa.array([2**64 - 1], pa.uint64()), "gender_concept_id": [8507],
+                                 "year_of_birth": [1960]}), as_of="2025-06-01")
+
+
 def test_a_missing_column_a_wrong_type_and_bad_concept_sets_are_refused_by_name() -> None:
     with pytest.raises(KeyError, match="gender_concept_id"):
         omop.prescreen(pd.DataFrame({"person_id": [1], "year_of_birth": [1960]}), as_of="2025-06-01")
@@ -215,6 +232,12 @@ def test_a_missing_column_a_wrong_type_and_bad_concept_sets_are_refused_by_name(
     with pytest.raises(TypeError, match="person_id"):
         omop.prescreen(pa.table({"person_id": [1.0], "gender_concept_id": [8507], "year_of_birth": [1960]}),
                        as_of="2025-06-01")
+    # A text column holding numbers (RxNorm codes are digits): the same TypeError from pandas as
+    # from Arrow, naming the column, not a row error at row 0.
+    concept = {"concept_id": [1], "concept_name": ["x"], "vocabulary_id": ["RxNorm"], "concept_code": [197361]}
+    for table in (pd.DataFrame(concept), pa.table(concept)):
+        with pytest.raises(TypeError, match="(?i)column concept_code is int64, not text"):
+            omop.prescreen(_one_person(), concept=table, as_of="2025-06-01")
     sets = omop.concept_sets()
     sets["measurements"]["uacr"] = [3016723]  # creatinine's concept
     with pytest.raises(InvalidConfigError) as e:

@@ -8,7 +8,7 @@ import json
 import math
 import pathlib
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, cast
 
 import numpy as np
 import pytest
@@ -331,3 +331,32 @@ def test_no_error_message_of_the_vectors_repeats_an_id_a_date_or_a_value() -> No
             assert secret not in str(e.value), (case["name"], secret)
         checked += 1
     assert checked >= 10
+
+
+def test_errors_raised_in_python_do_not_repeat_the_value_that_was_refused() -> None:
+    # The package's own checks (before core) follow the same privacy rule as core's messages.
+    from amimestrocel_dkd import endpoints, screening
+
+    record = {"id": "P-1", "sex": "F", "date_of_birth": "15/07/1962", "screening_date": "2025-06-01"}
+    with pytest.raises(ValueError) as bad_date:
+        screening.records_to_arrow([record])
+    assert "15/07/1962" not in str(bad_date.value) and "date_of_birth" in str(bad_date.value)
+    with pytest.raises(TypeError) as text_number:
+        endpoints.summarise(cast(Any, [1.0, "12.5"]))
+    assert "12.5" not in str(text_number.value) and "values[1]" in str(text_number.value)
+    with pytest.raises(TypeError) as bad_event:
+        endpoints.kaplan_meier([10.0, 20.0], cast(Any, [True, "False"]))
+    assert "False" not in str(bad_event.value).replace("True/False", "") and "events[1]" in str(bad_event.value)
+
+
+def test_a_datetime_with_a_zone_in_a_record_is_refused_not_cut_to_a_day() -> None:
+    # 20:00 UTC on 1 June is 2 June in Beijing: the day of an instant depends on the zone.
+    import datetime as dt
+
+    record = {"id": "X", "sex": "F", "date_of_birth": "1960-01-01",
+              "screening_date": dt.datetime(2025, 6, 1, 20, 0, tzinfo=dt.timezone.utc)}
+    with pytest.raises(TypeError, match="time zone"):
+        dkd.screen(record)
+    # A date, or a datetime without a zone (its wall day), is read as before.
+    record["screening_date"] = dt.datetime(2025, 6, 1, 20, 0)
+    assert dkd.screen(record).screening_date == dt.date(2025, 6, 1)

@@ -399,7 +399,7 @@ def _pandas_unit_codes(column: Any, name: str) -> Any:
     texts = list(uniques)
     odd = next((t for t in texts if not isinstance(t, str)), None)
     if odd is not None:
-        raise TypeError(f"column {name!r} holds units as text, not {type(odd).__name__} ({odd!r})")
+        raise TypeError(f"column {name!r} holds units as text, not {type(odd).__name__}")
     return np.asarray(codes, dtype=np.int64), texts
 
 

@@ -152,7 +152,7 @@ def _number(value: Any, what: str, i: int) -> float:
     import numbers
 
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
-        raise TypeError(f"{what}[{i}] is {type(value).__name__} {value!r}, not a number (text is never read as one)")
+        raise TypeError(f"{what}[{i}] is {type(value).__name__}, not a number (text is never read as one)")
     return float(value)
 
 
@@ -165,7 +165,7 @@ def _event(value: Any, i: int) -> bool:
         return bool(value)
     if isinstance(value, numbers.Real) and float(value) in (0.0, 1.0):  # 0/1, also as floats
         return bool(float(value))
-    raise TypeError(f"events[{i}] is {type(value).__name__} {value!r}: an event is True/False (or 1/0)")
+    raise TypeError(f"events[{i}] is {type(value).__name__}, not an event: an event is True/False (or 1/0)")
 
 
 def wilson(events: int, n: int, level: float = 0.95) -> Proportion:
@@ -561,38 +561,40 @@ def _subject_columns(subjects: Any, sc: Mapping[str, str], tz: Optional[str]) ->
         got = {name: column for (name, _), column in zip(wanted, read) if column is not None}
         codes, ids = got["USUBJID"]
         if len(ids) != n:
-            raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
+            raise InvalidInputError(f"subjects: a {sc['USUBJID']} is given twice", "invalid_argument",
+                                    {"argument": sc["USUBJID"]})
         sex_codes, sexes = got["SEX"]
         optional = [got.get(name, np.full(n, _NO_DATE, dtype=np.int32)) for name in optional_names]
-        return list(ids), (list(ids), [sexes[c] for c in sex_codes], _required(got["BRTHDT"], "BRTHDT"),
-                           got["TRTSDT"], _required(got["LSTCNTDT"], "LSTCNTDT"), *optional)
+        return list(ids), (list(ids), [sexes[c] for c in sex_codes], _required(got["BRTHDT"], sc["BRTHDT"]),
+                           got["TRTSDT"], _required(got["LSTCNTDT"], sc["LSTCNTDT"]), *optional)
     pd = _pandas()
     _check_text_dtype(subjects[sc["USUBJID"]], sc["USUBJID"])
     index = pd.Index([str(x) for x in subjects[sc["USUBJID"]]])
     if not index.is_unique:
-        raise InvalidInputError("subjects: a USUBJID is given twice", "invalid_argument", {"argument": "USUBJID"})
+        raise InvalidInputError(f"subjects: a {sc['USUBJID']} is given twice", "invalid_argument",
+                                {"argument": sc["USUBJID"]})
     n = len(subjects)
 
     def optional_dates(name: str) -> Any:
         column = sc[name]
         if column in subjects.columns:
-            return _days(subjects[column], name, optional=True, tz=tz)
+            return _days(subjects[column], column, optional=True, tz=tz)
         return np.full(n, _NO_DATE, dtype=np.int32)
 
     sex = subjects[sc["SEX"]]
     if pd.api.types.is_numeric_dtype(sex) or pd.api.types.is_bool_dtype(sex):
         # As the Arrow path: SDTM's SEX is text, and a number is not guessed to be a code.
         raise TypeError(f"column {sc['SEX']} is {sex.dtype}, not sex text (F/M, female/male)")
-    for name, column in (("USUBJID", subjects[sc["USUBJID"]]), ("SEX", sex)):
+    for name, column in ((sc["USUBJID"], subjects[sc["USUBJID"]]), (sc["SEX"], sex)):
         missing = column.isna().to_numpy(dtype=bool)
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
             raise InvalidInputError(f"{name}[{row}]: is missing", "invalid_argument", {"argument": f"{name}[{row}]"})
     return list(index), (
         list(index), [str(x) for x in sex],
-        _days(subjects[sc["BRTHDT"]], "BRTHDT", optional=False, tz=tz),
-        _days(subjects[sc["TRTSDT"]], "TRTSDT", optional=True, tz=tz),
-        _days(subjects[sc["LSTCNTDT"]], "LSTCNTDT", optional=False, tz=tz),
+        _days(subjects[sc["BRTHDT"]], sc["BRTHDT"], optional=False, tz=tz),
+        _days(subjects[sc["TRTSDT"]], sc["TRTSDT"], optional=True, tz=tz),
+        _days(subjects[sc["LSTCNTDT"]], sc["LSTCNTDT"], optional=False, tz=tz),
         *[optional_dates(name) for name in optional_names],
     )
 
@@ -606,12 +608,12 @@ def _lab_columns(labs: Any, lc: Mapping[str, str], ids: List[str], tz: Optional[
         ]
         _n, read = _native.table_columns(_arrow_table(labs, [s[0] for s in specs]), specs, _zone(tz))
         (participant, _), adt, (analyte, analytes), value, (unit, units) = read
-        return (participant, _required(adt, "ADT"), analyte, analytes, value, unit, units)
-    participant, _ = _codes(labs[lc["USUBJID"]], "USUBJID", ids)
-    analyte, analytes = _codes(labs[lc["LBTESTCD"]], "LBTESTCD")
-    unit, units = _codes(labs[lc["LBSTRESU"]], "LBSTRESU")
-    return (participant, _days(labs[lc["ADT"]], "ADT", optional=False, tz=tz), analyte, analytes,
-            _numbers(labs[lc["LBSTRESN"]], "LBSTRESN"), unit, units)
+        return (participant, _required(adt, lc["ADT"]), analyte, analytes, value, unit, units)
+    participant, _ = _codes(labs[lc["USUBJID"]], lc["USUBJID"], ids)
+    analyte, analytes = _codes(labs[lc["LBTESTCD"]], lc["LBTESTCD"])
+    unit, units = _codes(labs[lc["LBSTRESU"]], lc["LBSTRESU"])
+    return (participant, _days(labs[lc["ADT"]], lc["ADT"], optional=False, tz=tz), analyte, analytes,
+            _numbers(labs[lc["LBSTRESN"]], lc["LBSTRESN"]), unit, units)
 
 
 def _numbers(column: Any, name: str) -> Any:

@@ -235,6 +235,8 @@ def _pandas_column(column: Any, name: str, kind: str, tz: Optional[str]) -> Any:
         return endpoints._days(column, name, optional=True, tz=tz)
     missing = column.isna().to_numpy()
     if kind == "label":
+        if not missing.all():  # a column of nulls only has no type of its own in pandas
+            endpoints._check_text_dtype(column, name)
         texts = column.astype(object).where(~column.isna(), "").to_numpy(dtype=object)
         codes, distinct = _native.text_codes(texts, name, None)
         codes[missing] = -1

@@ -50,6 +50,11 @@ class LazyTable(Protocol):
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        # An instant: which day it is depends on the zone, which is never guessed (as the
+        # table readers, which take tz=).
+        raise TypeError("a datetime with a time zone is an instant, whose day depends on the zone: "
+                        "give its day as a date (value.astimezone(zone).date())")
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()[:10]
     if hasattr(value, "item"):  # numpy scalars
@@ -331,7 +336,7 @@ def _arrow_ready(value: Any, data_type: Any, path: str = "") -> Any:
     if pa.types.is_date32(data_type) and isinstance(value, str):
         # YYYY-MM-DD only, as the JSON reader (Python's fromisoformat also takes "19690513").
         if not re.fullmatch(ISO_DAY, value):
-            raise ValueError(f"{path}: {value!r} is not a date (YYYY-MM-DD)")
+            raise ValueError(f"{path}: is not a date (YYYY-MM-DD)")
         return datetime.date.fromisoformat(value)
     return value
 
