@@ -179,17 +179,7 @@ fn emit(text: &str) -> Result<(), Failure> {
 fn generate(what: Generated, seed: u64, count: u64) -> Result<(), Failure> {
     let mut out = BufWriter::new(io::stdout().lock());
     let count = usize::try_from(count).unwrap_or(usize::MAX);
-    // The timelines generator makes the whole cohort at once (its visits are drawn per
-    // participant from one stream), so a large count takes memory in proportion.
-    let timelines = match what {
-        Generated::Records => Vec::new(),
-        Generated::Timelines => {
-            let plan =
-                ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
-            timelines::timelines(seed, count, follow_up::bundled_as_of(), &plan)
-                .map_err(|e| Failure::run(format!("the synthetic timelines: {e}")))?
-        }
-    };
+    let plan = ScheduleConfig::bundled().map_err(|e| Failure::run(format!("the schedule plan is refused: {e}")))?;
     let mut write = || -> io::Result<()> {
         match what {
             Generated::Records => {
@@ -198,9 +188,11 @@ fn generate(what: Generated, seed: u64, count: u64) -> Result<(), Failure> {
                     out.write_all(b"\n")?;
                 }
             }
+            // One at a time: memory flat in the count.
             Generated::Timelines => {
-                for timeline in &timelines {
-                    serde_json::to_writer(&mut out, timeline)?;
+                for timeline in timelines::stream(seed, follow_up::bundled_as_of(), &plan).take(count) {
+                    let timeline = timeline.map_err(|e| io::Error::other(format!("the synthetic timelines: {e}")))?;
+                    serde_json::to_writer(&mut out, &timeline)?;
                     out.write_all(b"\n")?;
                 }
             }

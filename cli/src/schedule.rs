@@ -35,7 +35,7 @@ pub fn run(input: Option<&Path>, on: Option<NaiveDate>) -> Result<String, Failur
                         "the synthetic follow-up's timelines are not in its schedules' order".into(),
                     ));
                 }
-                p.left_study = t.withdrawal.or(t.death.as_ref().map(|d| d.date));
+                timelines::record_departure(p, t);
             }
             for p in &cohort {
                 match p.status(&plan, on) {

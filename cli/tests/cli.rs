@@ -61,6 +61,14 @@ fn a_closed_pipe_ends_generate_and_screen_with_status_0() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     assert!(first.starts_with("{\"id\":\"SYN-00001\""));
     assert_eq!(child.wait().unwrap().code(), Some(0));
+    // Timelines stream too: the largest count neither allocates for the whole cohort first nor
+    // overflows a capacity (it ended with a panic, status 101).
+    let mut child =
+        bin().args(["generate", "timelines", "--count", &u64::MAX.to_string()]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("\"id\":\"SYN-00001\""), "{first}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 
     let out = scratch("pipe");
     let mut child = bin().args(["screen", "--out"]).arg(&out).stdout(Stdio::piped()).spawn().unwrap();

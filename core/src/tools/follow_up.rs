@@ -45,10 +45,29 @@ pub fn participants(
     as_of: NaiveDate,
     plan: &ScheduleConfig,
 ) -> Result<Vec<ParticipantSchedule>, ScheduleError> {
+    schedules(seed, as_of, plan).take(count).collect()
+}
+
+/// The participants of [`participants`], one at a time and without end (`take` the count): the
+/// same participants in the same order, in memory flat in their number.
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::schedule::ScheduleConfig;
+/// use amimestrocel_dkd::tools::follow_up::{bundled_as_of, participants, schedules};
+/// let plan = ScheduleConfig::bundled()?;
+/// let first = schedules(1, bundled_as_of(), &plan).next().unwrap()?;
+/// assert_eq!(first, participants(1, 1, bundled_as_of(), &plan)?[0]);
+/// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+/// ```
+pub fn schedules(
+    seed: u64,
+    as_of: NaiveDate,
+    plan: &ScheduleConfig,
+) -> impl Iterator<Item = Result<ParticipantSchedule, ScheduleError>> + '_ {
     let mut rng = Rng::new(seed);
     let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or(NaiveDate::MIN);
-    let mut cohort = Vec::with_capacity(count);
-    for index in 0..count {
+    (0_usize..).map(move |index| {
         let day_one = start.checked_add_days(Days::new(rng.int(0, 540).unsigned_abs())).unwrap_or(start);
         let calendar = Calendar::build(plan, day_one, false)?;
         let withdraws_after = if rng.chance(1.0 / 12.0) { Some(rng.int(2, 12) as usize) } else { None };
@@ -90,7 +109,7 @@ pub fn participants(
         }
         observations.sort_by_key(|o| o.date);
         let screening = day_one.checked_sub_days(Days::new(rng.int(30, 60).unsigned_abs())).unwrap_or(day_one);
-        cohort.push(ParticipantSchedule {
+        Ok(ParticipantSchedule {
             id: format!("SYN-{:05}", index + 1),
             first_infusion: Some(day_one),
             planned_first_infusion: None,
@@ -98,7 +117,6 @@ pub fn participants(
             screening_date: Some(screening),
             // Who leaves is drawn with the timelines (`timelines`), from these schedules.
             left_study: None,
-        });
-    }
-    Ok(cohort)
+        })
+    })
 }

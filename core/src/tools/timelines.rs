@@ -35,7 +35,7 @@ use crate::endpoints::{
 };
 use crate::instrument::{score, Instrument, ScoreRules};
 use crate::lab::AnalyteKind;
-use crate::schedule::{Activity, Assessment, Calendar, ScheduleConfig, ScheduleError};
+use crate::schedule::{Activity, Assessment, Calendar, ParticipantSchedule, ScheduleConfig, ScheduleError};
 
 /// A uniform integer in `lo..=hi`, or `hi` when the range is empty (a short follow-up).
 fn between(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
@@ -75,7 +75,27 @@ pub fn timelines(
     as_of: NaiveDate,
     plan: &ScheduleConfig,
 ) -> Result<Vec<ParticipantTimeline>, ScheduleError> {
-    let schedules = follow_up::participants(seed, count, as_of, plan)?;
+    stream(seed, as_of, plan).take(count).collect()
+}
+
+/// The timelines of [`timelines`], one at a time and without end (`take` the count): the same
+/// timelines in the same order, in memory flat in their number (`dkd-report generate
+/// timelines` writes them so).
+///
+/// # Examples
+/// ```
+/// use amimestrocel_dkd::schedule::ScheduleConfig;
+/// use amimestrocel_dkd::tools::{follow_up::bundled_as_of, timelines::{stream, timelines}};
+/// let plan = ScheduleConfig::bundled()?;
+/// let first = stream(1, bundled_as_of(), &plan).next().unwrap()?;
+/// assert_eq!(first, timelines(1, 1, bundled_as_of(), &plan)?[0]);
+/// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
+/// ```
+pub fn stream(
+    seed: u64,
+    as_of: NaiveDate,
+    plan: &ScheduleConfig,
+) -> impl Iterator<Item = Result<ParticipantTimeline, ScheduleError>> + '_ {
     // Another stream than the schedule's, so that the measurements do not change the visits.
     let mut rng = Rng::new(seed ^ 0x9E37_79B9_7F4A_7C15);
     let total_range = |instrument: Result<Instrument, _>| {
@@ -86,9 +106,10 @@ pub fn timelines(
     };
     let dqol_range = total_range(Instrument::dqol());
     let tcm_range = total_range(Instrument::tcm_dkd());
-    let mut out = Vec::with_capacity(schedules.len());
-    for schedule in schedules {
-        let Some(day_one) = schedule.first_infusion else { continue };
+    follow_up::schedules(seed, as_of, plan).map(move |schedule| {
+        let schedule = schedule?;
+        // The follow-up gives every participant a first infusion.
+        let day_one = schedule.first_infusion.unwrap_or(as_of);
         let years = |date: NaiveDate| (date - day_one).num_days() as f64 / 365.25;
         let sex = if rng.chance(0.62) { Sex::Male } else { Sex::Female };
         let age = rng.int(45, 78);
@@ -296,7 +317,7 @@ pub fn timelines(
         } else {
             None
         };
-        out.push(ParticipantTimeline {
+        Ok(ParticipantTimeline {
             schema_version: SCHEMA_VERSION,
             id: schedule.id,
             sex,
@@ -318,15 +339,23 @@ pub fn timelines(
             malignancies: Vec::new(),
             withdrawal,
             last_contact,
-        });
-    }
-    Ok(out)
+        })
+    })
+}
+
+/// The schedule of `timeline`'s participant as the site recorded it: who left the study and when
+/// (a withdrawal, or a death), and nothing after the last contact (the visits the follow-up drew
+/// beyond it did not happen; the timeline drops them too).
+pub fn record_departure(schedule: &mut ParticipantSchedule, timeline: &ParticipantTimeline) {
+    schedule.left_study = timeline.withdrawal.or(timeline.death.as_ref().map(|d| d.date));
+    schedule.observations.retain(|o| o.date <= timeline.last_contact);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::endpoints::{derive, EndpointConfig};
+    use crate::schedule::VisitState;
 
     #[test]
     fn every_synthetic_timeline_is_accepted_and_derives() {
@@ -352,6 +381,31 @@ mod tests {
             let id = t.id.clone();
             t.check().unwrap_or_else(|e| panic!("{id}: {e}"));
         }
+    }
+
+    #[test]
+    fn a_participant_who_died_attended_no_visit_after_the_death() {
+        let plan = ScheduleConfig::bundled().unwrap();
+        let as_of = follow_up::bundled_as_of();
+        let mut schedules = follow_up::participants(follow_up::BUNDLED_SEED, 1_000, as_of, &plan).unwrap();
+        let cohort = timelines(follow_up::BUNDLED_SEED, 1_000, as_of, &plan).unwrap();
+        let mut deaths = 0;
+        for (schedule, timeline) in schedules.iter_mut().zip(&cohort) {
+            let drawn_after = schedule.observations.iter().filter(|o| o.date > timeline.last_contact).count();
+            record_departure(schedule, timeline);
+            let Some(death) = &timeline.death else { continue };
+            deaths += 1;
+            assert_eq!(schedule.left_study, Some(death.date));
+            assert!(schedule.observations.iter().all(|o| o.date <= death.date), "{}", timeline.id);
+            let status = schedule.status(&plan, as_of).unwrap();
+            let done_after = status
+                .visits
+                .iter()
+                .filter(|v| v.target > death.date && matches!(v.state, VisitState::Done | VisitState::DoneOutOfWindow))
+                .count();
+            assert_eq!(done_after, 0, "{}: {drawn_after} observations were drawn after the death", timeline.id);
+        }
+        assert!(deaths >= 5, "the seed gives deaths to check ({deaths})");
     }
 
     #[test]
