@@ -189,8 +189,9 @@ pub struct Appointment {
 }
 
 /// What an iCalendar export needs besides the calendar: the participant's reference in event
-/// UIDs, the UTC time stamp (passed in: no clock is read), booked times, the length of a timed
-/// visit and an optional reminder N days before.
+/// UIDs, the UTC time stamp (passed in: no clock is read), booked times (one per visit), the
+/// length of a timed visit (1 to 1440 minutes when a time is booked) and an optional reminder N
+/// days before.
 #[uniffi::remote(Record)]
 pub struct IcsOptions {
     pub participant: String,

@@ -578,7 +578,8 @@ def to_ics(
     """The participant's calendar on ``on`` as iCalendar (RFC 5545) text: one event per visit,
     all-day unless ``appointments`` gives a local time (Asia/Shanghai) for it, with an optional
     reminder. ``stamp`` (UTC, naive or aware) is the file's ``DTSTAMP``; ``reference`` names the
-    participant in event UIDs (default: the participant's id)."""
+    participant in event UIDs (default: the participant's id). ``duration_minutes`` is the length
+    of a timed visit, 1 to 1440 when ``appointments`` are given (an event ends after it starts)."""
     if not isinstance(stamp, datetime.datetime):
         raise TypeError("stamp is a datetime.datetime (UTC)")
     if stamp.tzinfo is not None:

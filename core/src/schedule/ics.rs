@@ -17,6 +17,9 @@ use super::ScheduleError;
 /// The sites' time zone (six hospitals in Beijing).
 pub const SITE_TIME_ZONE: &str = "Asia/Shanghai";
 
+/// The longest timed event: a day (a visit is on its day).
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
 /// An appointment time at a visit (local time at the site).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appointment {
@@ -36,7 +39,8 @@ pub struct IcsOptions {
     pub stamp: NaiveDateTime,
     /// Visits with a booked time; the others are all-day events.
     pub appointments: Vec<Appointment>,
-    /// Length of a timed event, minutes.
+    /// Length of a timed event, minutes: 1 to [`MAX_DURATION_MINUTES`] when an appointment is
+    /// given (unread otherwise).
     pub duration_minutes: u32,
     /// A reminder this many days before each visit, if any.
     pub reminder_days_before: Option<u32>,
@@ -46,7 +50,10 @@ pub struct IcsOptions {
 ///
 /// # Errors
 /// [`ScheduleError::Input`] at `appointments[i].visit` for an appointment at a visit the
-/// calendar does not have (it would otherwise be dropped).
+/// calendar does not have, or at a visit an earlier appointment names (either would otherwise
+/// be dropped); at `duration_minutes` for a duration outside 1 to [`MAX_DURATION_MINUTES`] when
+/// an appointment is given (an event must end after it starts, RFC 5545 §3.8.2.2); at
+/// `calendar` for a visit on 9999-12-31 (its event would end in year 10000).
 ///
 /// # Examples
 /// ```
@@ -63,11 +70,30 @@ pub struct IcsOptions {
 /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
 /// ```
 pub fn to_ics(calendar: &Calendar, options: &IcsOptions) -> Result<String, ScheduleError> {
-    if let Some(i) = options.appointments.iter().position(|a| calendar.visit(&a.visit).is_none()) {
-        return Err(ScheduleError::Input {
-            path: format!("appointments[{i}].visit"),
-            reason: "names a visit the calendar does not have".to_owned(),
-        });
+    let refused = |path: String, reason: &str| Err(ScheduleError::Input { path, reason: reason.to_owned() });
+    for (i, appointment) in options.appointments.iter().enumerate() {
+        if calendar.visit(&appointment.visit).is_none() {
+            return refused(format!("appointments[{i}].visit"), "names a visit the calendar does not have");
+        }
+        // One time per visit: a second would otherwise be dropped.
+        if options.appointments[..i].iter().any(|earlier| earlier.visit == appointment.visit) {
+            return refused(
+                format!("appointments[{i}].visit"),
+                "is the visit of an earlier appointment (one time per visit)",
+            );
+        }
+    }
+    // An event ends after it starts (RFC 5545 §3.8.2.2), on the day of its visit or the next.
+    if !options.appointments.is_empty() && !(1..=MAX_DURATION_MINUTES).contains(&options.duration_minutes) {
+        return refused(
+            "duration_minutes".to_owned(),
+            "must be from 1 to 1440 minutes (a timed visit ends after it starts, within a day)",
+        );
+    }
+    // DTEND is the day after the last visit at most: a date iCalendar writes in four digits.
+    let last_day = NaiveDate::from_ymd_opt(9999, 12, 31);
+    if calendar.visits.iter().any(|v| last_day.is_some_and(|last| v.target >= last)) {
+        return refused("calendar".to_owned(), "has a visit on 9999-12-31, whose event would end in year 10000");
     }
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),

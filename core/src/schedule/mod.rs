@@ -41,7 +41,7 @@ pub mod status;
 pub use crate::date::{date_of_day, day_number, DayNumber};
 pub use calendar::{month_target, week_study_day, Anchor, Calendar, ScheduledVisit};
 pub use cohort::{AssessmentSet, CohortStatus, DeviationRow, ScheduleColumns};
-pub use ics::{to_ics, Appointment, IcsOptions, SITE_TIME_ZONE};
+pub use ics::{to_ics, Appointment, IcsOptions, MAX_DURATION_MINUTES, SITE_TIME_ZONE};
 pub use plan::{
     Activity, Assessment, DelayedInfusion, FollowUpFrom, MonthDay, Nominal, PlannedVisit, ScheduleConfig,
     ScheduleReadings, WeekDay, WindowClass, WindowWidth, Windows, BUNDLED_PLAN,

@@ -578,6 +578,8 @@ pub(crate) struct VisitOutcome {
     pub(crate) infusion_on: Option<DayNumber>,
     /// The activities that have an observation counted by the visit, as [`Activity`] bits.
     pub(crate) done: u32,
+    /// Its target is after the day the participant left the study.
+    pub(crate) after_leaving: bool,
 }
 
 /// A deviation by visit index and day number (the public [`Deviation`] names the visit).
@@ -802,11 +804,12 @@ impl Evaluation {
         self.visits.clear();
         for (visit, c) in self.calendar.iter().zip(&self.counted) {
             let settled = i64::from(on) > i64::from(visit.last) + i64::from(overdue_days);
+            let after_leaving = left_study.is_some_and(|left| visit.target > left);
             let state = if c.in_window.is_some() {
                 VisitState::Done
             } else if c.earliest.is_some() {
                 VisitState::DoneOutOfWindow
-            } else if left_study.is_some_and(|left| visit.target > left) {
+            } else if after_leaving {
                 VisitState::NotExpected
             } else if on < visit.first {
                 VisitState::Upcoming
@@ -819,7 +822,14 @@ impl Evaluation {
             };
             // Attended: the earliest assigned date in its window, else the earliest.
             let attended_on = c.in_window.or(c.earliest);
-            self.visits.push(VisitOutcome { state, settled, attended_on, infusion_on: c.infusion, done: c.done });
+            self.visits.push(VisitOutcome {
+                state,
+                settled,
+                attended_on,
+                infusion_on: c.infusion,
+                done: c.done,
+                after_leaving,
+            });
         }
         // The next visit to attend: in window, overdue or upcoming, the earliest target (the
         // plan's order breaks ties).
@@ -852,10 +862,14 @@ impl Evaluation {
             found.push(if infusion { Departure::MissedInfusion(i) } else { Departure::MissedVisit(i) });
             return found;
         }
+        // A visit done after the participant left the study (a safety contact) follows no plan:
+        // nothing of it is missing. An infusion given there out of its window is still reported.
+        let planned = !v.after_leaving;
         if infusion {
             let window = self.calendar[i];
             match v.infusion_on {
-                None => found.push(Departure::MissedInfusion(i)),
+                None if planned => found.push(Departure::MissedInfusion(i)),
+                None => {}
                 Some(day) if day < window.first => {
                     found.push(Departure::InfusionOutOfWindow { visit: i, day, days_outside: days(day, window.first) })
                 }
@@ -865,13 +879,15 @@ impl Evaluation {
                 Some(_) => {}
             }
         }
-        found.extend(
-            table.plan.visits[i]
-                .assessments
-                .iter()
-                .filter(|a| v.done & Activity::Assessment(**a).bit() == 0)
-                .map(|&a| Departure::AssessmentMissing(i, a)),
-        );
+        if planned {
+            found.extend(
+                table.plan.visits[i]
+                    .assessments
+                    .iter()
+                    .filter(|a| v.done & Activity::Assessment(**a).bit() == 0)
+                    .map(|&a| Departure::AssessmentMissing(i, a)),
+            );
+        }
         found
     }
 

@@ -342,6 +342,34 @@ fn the_ics_export_has_one_event_per_visit_and_timed_ones_in_shanghai() {
     assert_eq!(to_ics(&c, &unknown).unwrap_err().path(), "appointments[0].visit");
 }
 
+#[test]
+fn the_ics_export_refuses_what_it_would_drop_or_write_against_rfc_5545() {
+    let c = Calendar::build(&plan(), d(2025, 3, 3), false).unwrap();
+    let at = |visit: &str, h: u32| Appointment {
+        visit: visit.into(),
+        time: chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+    };
+    let options = IcsOptions {
+        participant: "S-001".into(),
+        stamp: d(2025, 3, 1).and_hms_opt(0, 0, 0).unwrap(),
+        appointments: vec![at("w8", 9), at("d14", 9), at("w8", 14)],
+        duration_minutes: 60,
+        reminder_days_before: None,
+    };
+    // A second time for w8 would be dropped (the first was written).
+    let e = to_ics(&c, &options).unwrap_err();
+    assert_eq!((e.kind(), e.path()), ("invalid_schedule", "appointments[2].visit"));
+    // DTEND must be later than DTSTART (§3.8.2.2): no zero-minute event, nor one past its day.
+    for minutes in [0, MAX_DURATION_MINUTES + 1] {
+        let timed = IcsOptions { appointments: vec![at("w8", 9)], duration_minutes: minutes, ..options.clone() };
+        assert_eq!(to_ics(&c, &timed).unwrap_err().path(), "duration_minutes", "{minutes}");
+    }
+    let all_day = IcsOptions { appointments: vec![], duration_minutes: 0, ..options.clone() };
+    assert!(to_ics(&c, &all_day).is_ok(), "the duration is unread without an appointment");
+    let a_day = IcsOptions { appointments: vec![at("w8", 23)], duration_minutes: MAX_DURATION_MINUTES, ..options };
+    assert!(to_ics(&c, &a_day).unwrap().contains("DTEND;TZID=Asia/Shanghai:20250428T230000\r\n"));
+}
+
 fn any_date() -> impl Strategy<Value = NaiveDate> {
     (1900i32..2200, 1u32..=12, 1u32..=31).prop_filter_map("a date", |(y, m, day)| NaiveDate::from_ymd_opt(y, m, day))
 }
