@@ -111,12 +111,98 @@ where
 /// assert_eq!(path, "low");
 /// ```
 pub fn from_str_with_path<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    read_tracked(text)
+}
+
+/// [`read_tracked`] for a configuration text (read once, not per record): first refuses an
+/// object anywhere in it that names a key twice, which a map (readings, concept sets by series,
+/// texts by language) would otherwise read as its last value without a word; the error is the
+/// repeated key's path.
+pub(crate) fn read_config<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    unique_keys(text)?;
+    read_tracked(text)
+}
+
+/// Refuses a JSON text in which an object names a key twice: `Err((path, reason))`, the path
+/// of the second one (`measurements.uacr`). Malformed JSON passes here, for the reader to
+/// describe.
+pub(crate) fn unique_keys(text: &str) -> Result<(), (String, String)> {
+    let repeated = std::cell::RefCell::new(None);
     let de = &mut serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let read = object::<_, T>(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
-    let value = read.map_err(|e| (field_path(&track.path()), describe(&e)))?;
-    de.end().map_err(|e| (".".to_owned(), describe_at(&e)))?;
-    Ok(value)
+    match serde::de::DeserializeSeed::deserialize(UniqueKeys { path: String::new(), repeated: &repeated }, de) {
+        Err(_) => match repeated.into_inner() {
+            Some(path) => Err((path, "is given twice in its object (a key names one value)".to_owned())),
+            None => Ok(()),
+        },
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Walks any JSON value, noting the path of the first key an object repeats.
+struct UniqueKeys<'a> {
+    path: String,
+    repeated: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl UniqueKeys<'_> {
+    fn child(&self, segment: &str) -> Self {
+        let path = if self.path.is_empty() { segment.to_owned() } else { format!("{}.{segment}", self.path) };
+        UniqueKeys { path, repeated: self.repeated }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = self.child(&key);
+            if !seen.insert(key) {
+                *self.repeated.borrow_mut() = Some(child.path);
+                return Err(serde::de::Error::custom("a key given twice"));
+            }
+            map.next_value_seed(child)?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while seq
+            .next_element_seed(UniqueKeys { path: format!("{}[{i}]", self.path), repeated: self.repeated })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
 }
 
 /// [`object`] for an optional field: `null` or an object.
@@ -244,5 +330,25 @@ mod tests {
     fn structural_messages_are_kept() {
         let e = serde_json::from_str::<f64>("").unwrap_err();
         assert_eq!(describe_at(&e), "EOF while parsing a value at line 1 column 0");
+    }
+}
+
+#[cfg(test)]
+mod unique_key_tests {
+    use super::unique_keys;
+
+    #[test]
+    fn a_key_given_twice_in_any_object_is_refused_with_its_path() {
+        assert_eq!(unique_keys(r#"{"a": 1, "b": {"c": 2}, "d": [{"e": 1}]}"#), Ok(()));
+        let repeated = |text: &str| unique_keys(text).unwrap_err().0;
+        assert_eq!(repeated(r#"{"overdue_days": 7, "overdue_days": 30}"#), "overdue_days");
+        assert_eq!(repeated(r#"{"measurements": {"uacr": [1], "uacr": [2]}}"#), "measurements.uacr");
+        assert_eq!(
+            repeated(r#"{"items": [{"text": {"en": "A"}}, {"text": {"en": "A", "en": "B"}}]}"#),
+            "items[1].text.en"
+        );
+        // The same key in two objects is no repetition; malformed JSON is the reader's to describe.
+        assert_eq!(unique_keys(r#"[{"a": 1}, {"a": 1}]"#), Ok(()));
+        assert_eq!(unique_keys(r#"{"a": "#), Ok(()));
     }
 }

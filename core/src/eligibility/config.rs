@@ -258,7 +258,7 @@ impl ProtocolConfig {
     /// ```
     pub fn from_json(text: &str) -> Result<ProtocolConfig, ConfigError> {
         let mut config: ProtocolConfig =
-            crate::json::from_str_with_path(text).map_err(|(path, reason)| ConfigError::at(&path, reason))?;
+            crate::json::read_config(text).map_err(|(path, reason)| ConfigError::at(&path, reason))?;
         let named = serde_json::from_str::<serde_json::Value>(text).ok().is_some_and(|v| v.get("version").is_some());
         if !named && config != ProtocolConfig::default() {
             config.version = format!("{DEFAULT_CONFIG_VERSION}+custom");

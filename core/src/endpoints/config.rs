@@ -237,7 +237,7 @@ impl EndpointConfig {
         // A configuration that does not read (an unknown reading, a wrong type) is the
         // configuration's error, as a value out of range is.
         let config: EndpointConfig =
-            crate::json::read_tracked(text).map_err(|(path, reason)| EndpointError::InvalidConfig { path, reason })?;
+            crate::json::read_config(text).map_err(|(path, reason)| EndpointError::InvalidConfig { path, reason })?;
         config.check()?;
         Ok(config)
     }

@@ -336,6 +336,8 @@ impl Instrument {
     /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Instrument, InstrumentError> {
+        // A text by language given twice (`"en"` twice) would keep the last without a word.
+        crate::json::unique_keys(text).map_err(|(path, reason)| invalid(path, reason))?;
         let de = &mut serde_json::Deserializer::from_str(text);
         let instrument: Instrument = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = crate::json::field_path(e.path());

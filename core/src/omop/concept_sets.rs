@@ -232,8 +232,8 @@ impl ConceptSets {
     /// # Ok::<(), amimestrocel_dkd::omop::ConceptSetError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<ConceptSets, ConceptSetError> {
-        let sets: ConceptSets = crate::json::from_str_with_path(text)
-            .map_err(|(path, reason)| ConceptSetError::Malformed { path, reason })?;
+        let sets: ConceptSets =
+            crate::json::read_config(text).map_err(|(path, reason)| ConceptSetError::Malformed { path, reason })?;
         sets.validate()?;
         Ok(sets)
     }

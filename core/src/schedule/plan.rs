@@ -578,12 +578,13 @@ impl ScheduleConfig {
     }
 }
 
-/// Reads one JSON document with its field path on error, refusing trailing content.
+/// Reads one configuration document (a plan, readings) with its field path on error, refusing
+/// trailing content and a key given twice in an object.
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     text: &str,
     error: fn(&str, String) -> ScheduleError,
 ) -> Result<T, ScheduleError> {
-    crate::json::read_tracked(text).map_err(|(path, reason)| error(&path, reason))
+    crate::json::read_config(text).map_err(|(path, reason)| error(&path, reason))
 }
 
 #[cfg(test)]

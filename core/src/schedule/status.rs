@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use super::calendar::{date_of, Anchor, Calendar, VisitDays, VisitTable, FIRST_DAY, LAST_DAY};
-use super::plan::{read_json, Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
+use super::plan::{Activity, Assessment, DelayedInfusion, FollowUpFrom, ScheduleConfig};
 use super::ScheduleError;
 use crate::date::{day_number, DayNumber};
 
@@ -282,7 +282,8 @@ impl ParticipantSchedule {
     /// assert_eq!(err.path(), "observations[0].activity");
     /// ```
     pub fn from_json(text: &str) -> Result<ParticipantSchedule, ScheduleError> {
-        read_json(text, ScheduleError::input)
+        // A record (no maps: a field given twice is serde's error already), read per participant.
+        crate::json::read_tracked(text).map_err(|(path, reason)| ScheduleError::input(&path, reason))
     }
 
     /// Study day 1: the first infusion if given, else the planned one.
