@@ -347,6 +347,7 @@ impl Session {
     /// ```
     pub fn answer(&self, item: String, value: i64, at: Timestamp) -> Result<(), DkdError> {
         self.guard_with(|s, i| {
+            s.check_open(&item)?; // core's order: a completed session says so first
             let answer = i.answer_of(&item, value)?;
             Ok(s.set(i, &item, Some(answer), at)?)
         })

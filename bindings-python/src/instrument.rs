@@ -292,6 +292,8 @@ impl NativeSession {
 
     fn answer(&mut self, py: Python<'_>, item: &str, value: &Bound<'_, PyAny>, at: &str) -> PyResult<()> {
         crate::guard(py, || {
+            // core's order: a completed session says so whatever the answer.
+            self.inner.check_open(item).map_err(|e| errors::instrument(py, e, None))?;
             let answer = match cell(value)? {
                 // A value answer only: words go through not_applicable() and skip().
                 c @ (Cell::Integer(_) | Cell::Float(_) | Cell::Bool(_)) => self.instrument.answer_of_cell(item, c),

@@ -77,6 +77,11 @@ class InstrumentTest {
         val e = assertFailsWith<DkdException.InvalidInput> { session.answer("sat02", 1L, t(500)) }
         assertEquals("session_completed", e.kind)
         assertEquals("sat02", e.path)
+        // Whatever the answer (off the scale, an unknown item): completed first, as in core.
+        for ((item, value) in listOf("sat02" to 9L, "headache" to 1L)) {
+            val late = assertFailsWith<DkdException.InvalidInput> { session.answer(item, value, t(500)) }
+            assertEquals("session_completed" to item, late.kind to late.path)
+        }
     }
 
     @Test

@@ -133,6 +133,11 @@ def test_session_flow_answer_save_resume_change_complete_keeps_the_audit_trail(t
     with pytest.raises(dkd.InvalidInputError) as e:
         s.answer("sat02", 1, t(500))
     assert (e.value.kind, e.value.path) == ("session_completed", "sat02")
+    # Whatever the answer (off the scale, an unknown item): completed first, as in core.
+    for item, value in (("sat02", 9), ("headache", 1)):
+        with pytest.raises(dkd.InvalidInputError) as e:
+            s.answer(item, value, t(500))
+        assert (e.value.kind, e.value.path) == ("session_completed", item)
 
 
 def test_store_loads_the_previous_good_save_when_the_latest_is_damaged(tmp_path: pathlib.Path) -> None:

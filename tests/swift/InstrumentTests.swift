@@ -68,6 +68,12 @@ final class InstrumentTests: XCTestCase {
         let e = thrown(DkdError.self) { try session.answer(item: "sat02", value: 1, at: t(500)) }
         XCTAssertEqual(e?.errorKind, "session_completed")
         XCTAssertEqual(e?.path, "sat02")
+        // Whatever the answer (off the scale, an unknown item): completed first, as in core.
+        for (item, value) in [("sat02", Int64(9)), ("headache", Int64(1))] {
+            let late = thrown(DkdError.self) { try session.answer(item: item, value: value, at: t(500)) }
+            XCTAssertEqual(late?.errorKind, "session_completed")
+            XCTAssertEqual(late?.path, item)
+        }
         try? FileManager.default.removeItem(atPath: file)
     }
 

@@ -228,15 +228,29 @@ pub struct FlatResponse {
     pub changes: usize,
 }
 
-/// A time RFC 3339 can write, so that it saves, resumes and exports (FHIR `dateTime`) exactly:
-/// its offset from UTC is whole minutes, and its local year has four digits (0000–9999).
+/// The largest offset from UTC a time may have: 14 hours (no time zone is further from UTC;
+/// Java's `OffsetDateTime`, which the Kotlin app reads times into, takes up to 18).
+const MAX_OFFSET_SECONDS: i32 = 14 * 3600;
+
+/// A time every reader of a save can take back, so that it saves, resumes and exports (FHIR
+/// `dateTime`, Kotlin's `OffsetDateTime`, Python's `datetime`) exactly: its offset from UTC is
+/// whole minutes, at most 14 hours; its local year has four digits and is not 0 (0001–9999, as
+/// FHIR's `dateTime`); and it is no leap second (`10:00:60`: chrono reads one, Java and Python
+/// do not).
 fn whole_minute_offset(at: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, InstrumentError> {
     let refuse = |reason: &str| InstrumentError::InvalidInput { path: "at".to_owned(), reason: reason.to_owned() };
-    if at.offset().local_minus_utc() % 60 != 0 {
+    let offset = at.offset().local_minus_utc();
+    if offset % 60 != 0 {
         return Err(refuse("the offset from UTC is not a whole number of minutes"));
     }
-    if !(0..=9999).contains(&chrono::Datelike::year(&at.naive_local())) {
-        return Err(refuse("the year is not one RFC 3339 writes (0000 to 9999)"));
+    if offset.abs() > MAX_OFFSET_SECONDS {
+        return Err(refuse("the offset from UTC is more than 14 hours"));
+    }
+    if !(1..=9999).contains(&chrono::Datelike::year(&at.naive_local())) {
+        return Err(refuse("the year is not one FHIR and RFC 3339 write (0001 to 9999)"));
+    }
+    if chrono::Timelike::nanosecond(&at) >= 1_000_000_000 {
+        return Err(refuse("a leap second (second 60) is not a time the apps can read"));
     }
     Ok(at)
 }
@@ -303,9 +317,7 @@ impl Session {
         at: DateTime<FixedOffset>,
     ) -> Result<(), InstrumentError> {
         self.same_instrument(instrument)?;
-        if self.completed_at.is_some() {
-            return Err(InstrumentError::Completed { item: item.to_owned() });
-        }
+        self.check_open(item)?;
         let at = whole_minute_offset(at)?;
         match &answer {
             Some(a) => instrument.check_answer(item, a)?,
@@ -323,6 +335,30 @@ impl Session {
         };
         self.audit.push(AuditEntry { at, item: item.to_owned(), old, new: answer });
         Ok(())
+    }
+
+    /// Whether the session takes changes to `item`: the error [`Session::set`] gives before it
+    /// reads the answer. A binding that reads an answer from its own form first (a 64-bit
+    /// integer, a table cell) calls this before, so that a completed session says so whatever
+    /// the answer, in every language.
+    ///
+    /// # Errors
+    /// [`InstrumentError::Completed`] once the session is completed.
+    ///
+    /// # Examples
+    /// ```
+    /// use amimestrocel_dkd::instrument::{Instrument, Session};
+    /// let tcm = Instrument::tcm_dkd()?;
+    /// let at = chrono::DateTime::parse_from_rfc3339("2025-04-01T10:00:00+08:00").unwrap();
+    /// let session = Session::start(&tcm, "S-1", "w4", "en", at)?;
+    /// assert!(session.check_open("fatigue").is_ok());
+    /// # Ok::<(), amimestrocel_dkd::instrument::InstrumentError>(())
+    /// ```
+    pub fn check_open(&self, item: &str) -> Result<(), InstrumentError> {
+        match self.completed_at {
+            Some(_) => Err(InstrumentError::Completed { item: item.to_owned() }),
+            None => Ok(()),
+        }
     }
 
     /// Answers (or changes the answer to) `item` with one of its scale's values.
@@ -554,11 +590,16 @@ impl Session {
         for (item, answer) in &session.answers {
             instrument.check_answer(item, answer)?;
         }
-        // Every answer the trail ever held was one the instrument allows.
+        // Every answer the trail ever held was one the instrument allows, at a time `answer`
+        // would take (a save written by another program may hold one it would not).
         for entry in &session.audit {
             for answer in [entry.old, entry.new].iter().flatten() {
                 instrument.check_answer(&entry.item, answer)?;
             }
+        }
+        let times = session.audit.iter().map(|e| e.at).chain([session.started_at]).chain(session.completed_at);
+        for at in times {
+            whole_minute_offset(at).map_err(|e| corrupt(format!("a time of the save: {e}")))?;
         }
         if session.completed_at.is_some() {
             if let Some(item) = session.required_unanswered(instrument).first() {

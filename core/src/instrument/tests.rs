@@ -240,6 +240,36 @@ fn a_time_rfc_3339_cannot_write_is_refused_where_it_is_given() {
 }
 
 #[test]
+fn a_time_the_apps_cannot_read_back_is_refused_where_it_is_given_and_in_a_save() {
+    // chrono reads a leap second and offsets up to ±23:59; Java's OffsetDateTime (Kotlin) and
+    // Python's datetime do not, and FHIR's dateTime has no year 0: such a time would be saved,
+    // then break the app that reads the audit back.
+    let d = dqol();
+    for text in [
+        "2025-04-01T10:00:60+08:00",
+        "2025-04-01T10:00:00+15:00",
+        "2025-04-01T10:00:00-14:30",
+        "0000-06-01T10:00:00+00:00",
+    ] {
+        let at = DateTime::parse_from_rfc3339(text).unwrap();
+        assert_eq!(Session::start(&d, "S", "v", "en", at).unwrap_err().path(), "at", "{text}");
+        let mut s = Session::start(&d, "S", "v", "en", t0()).unwrap();
+        assert_eq!(s.answer(&d, "sat01", 2, at).unwrap_err().path(), "at", "{text}");
+        // A save that holds one (written by another program, with a correct checksum).
+        s.answer(&d, "sat01", 2, t0()).unwrap();
+        let mut v: serde_json::Value = serde_json::to_value(&s).unwrap();
+        v["audit"][0]["at"] = text.into();
+        let forged = Session::unchecked_from_json(&v.to_string()).unwrap().to_json();
+        let e = Session::resume(&d, &forged).unwrap_err();
+        assert_eq!(e.kind(), "corrupt_save", "{text}: {e}");
+    }
+    // The limits themselves are times.
+    for text in ["2025-04-01T10:00:59.999+14:00", "0001-01-01T00:00:00-12:00"] {
+        assert!(Session::start(&d, "S", "v", "en", DateTime::parse_from_rfc3339(text).unwrap()).is_ok(), "{text}");
+    }
+}
+
+#[test]
 fn small_readings_say_what_they_mean() {
     // A second completion says so (not "`` cannot be changed").
     let t = tcm();
