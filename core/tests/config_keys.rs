@@ -50,3 +50,13 @@ fn eligibility_and_endpoint_configurations_refuse_a_key_given_twice() {
     let text = format!(r#"{{"{key}": null, {}"#, &endpoint[1..]);
     assert_eq!(refused_at(EndpointConfig::from_json(&text)), key);
 }
+
+#[test]
+fn an_instrument_reads_objects_never_arrays_of_their_fields() {
+    // serde would read a struct from an array of its fields in order: a slip, refused.
+    let mut v: serde_json::Value = serde_json::from_str(BUNDLED_TCM_DKD).unwrap();
+    v["scales"][0] = serde_json::json!(["primary", []]);
+    let e = Instrument::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(e.path(), "scales[0]", "{e}");
+    assert!(Instrument::from_json(r#"["tcm-dkd"]"#).is_err());
+}

@@ -87,6 +87,7 @@ pub struct Scale {
     /// Its id (`satisfaction`).
     pub id: String,
     /// Its options, in the order shown, values strictly increasing.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub options: Vec<ScaleOption>,
 }
 
@@ -149,6 +150,7 @@ pub struct Section {
     /// Its title, per language.
     pub title: Text,
     /// Its items, in the order asked.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub items: Vec<Item>,
 }
 
@@ -182,13 +184,16 @@ pub struct Instrument {
     /// Who answers it.
     pub respondent: Respondent,
     /// The response scales.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub scales: Vec<Scale>,
     /// The label of "does not apply", per language, if any item allows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable_label: Option<Text>,
     /// The sections, in the order asked.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub sections: Vec<Section>,
     /// How it is scored by default.
+    #[serde(deserialize_with = "crate::json::object")]
     pub scoring: ScoringSpec,
     /// The languages whose text a site loaded from its licensed translation
     /// ([`Instrument::with_translation`]); their [`Instrument::wording_in`] is `licensed`.
@@ -339,10 +344,11 @@ impl Instrument {
         // A text by language given twice (`"en"` twice) would keep the last without a word.
         crate::json::unique_keys(text).map_err(|(path, reason)| invalid(path, reason))?;
         let de = &mut serde_json::Deserializer::from_str(text);
-        let instrument: Instrument = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            let path = crate::json::field_path(e.path());
-            invalid(path, crate::json::describe_at(e.inner()))
-        })?;
+        let mut track = serde_path_to_error::Track::new();
+        // An object, never an array of its fields (`json::object`).
+        let read = crate::json::object(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+        let instrument: Instrument =
+            read.map_err(|e| invalid(crate::json::field_path(&track.path()), crate::json::describe_at(&e)))?;
         // One text is one definition: anything after it is refused, never dropped.
         de.end().map_err(|e| invalid(".", crate::json::describe_at(&e)))?;
         instrument.validate()?;
@@ -538,10 +544,10 @@ impl Instrument {
     /// ```
     pub fn with_translation(&self, text: &str) -> Result<Instrument, InstrumentError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let t: Translation = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            let path = crate::json::field_path(e.path());
-            invalid_translation(path, crate::json::describe_at(e.inner()))
-        })?;
+        let mut track = serde_path_to_error::Track::new();
+        let read = crate::json::object(serde_path_to_error::Deserializer::new(&mut *de, &mut track));
+        let t: Translation = read
+            .map_err(|e| invalid_translation(crate::json::field_path(&track.path()), crate::json::describe_at(&e)))?;
         de.end().map_err(|e| invalid_translation(".", crate::json::describe_at(&e)))?;
         if t.format != TRANSLATION_FORMAT {
             return Err(invalid_translation("format", format!("expected `{TRANSLATION_FORMAT}`")));

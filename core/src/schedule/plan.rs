@@ -324,6 +324,7 @@ pub struct ScheduleReadings {
     /// done, out of window); after them it is missed.
     pub overdue_days: u32,
     /// Window widths.
+    #[serde(deserialize_with = "crate::json::object")]
     pub windows: Windows,
 }
 
@@ -387,8 +388,10 @@ pub struct ScheduleConfig {
     #[serde(default)]
     pub source: String,
     /// The readings.
+    #[serde(deserialize_with = "crate::json::object")]
     pub readings: ScheduleReadings,
     /// The visits, in the plan's order (ties are broken by it).
+    #[serde(deserialize_with = "crate::json::objects")]
     pub visits: Vec<PlannedVisit>,
 }
 
@@ -416,7 +419,10 @@ impl ScheduleConfig {
     /// # Ok::<(), amimestrocel_dkd::schedule::ScheduleError>(())
     /// ```
     pub fn bundled() -> Result<ScheduleConfig, ScheduleError> {
-        ScheduleConfig::from_json(BUNDLED_PLAN)
+        // The text is constant: read and checked (its timing from every length of month) once
+        // per process, then copied; the bindings ask for it on every call.
+        static BUNDLED: std::sync::OnceLock<Result<ScheduleConfig, ScheduleError>> = std::sync::OnceLock::new();
+        BUNDLED.get_or_init(|| ScheduleConfig::from_json(BUNDLED_PLAN)).clone()
     }
 
     /// Reads a whole schedule configuration from JSON and checks it.
@@ -543,13 +549,21 @@ impl ScheduleConfig {
         self.check_timing()
     }
 
-    /// The plan's rules of time, on a calendar from a reference day 1 (2001-01-01): visits are
-    /// listed in time order (ties are broken by that order), and the windows of consecutive
+    /// The plan's rules of time, on the calendar of every day 1 a participant can have: visits
+    /// are listed in time order (ties are broken by that order), and the windows of consecutive
     /// infusions do not overlap (one infusion could otherwise count for two visits). Other
     /// windows may overlap: an observation in two windows goes to the nearest target
-    /// (`docs/schedule.md`).
+    /// (`docs/schedule.md`). A month is 28 to 31 days from one day 1 to another, so a plan that
+    /// mixes days or weeks with months is checked from [`reference_days_one`], each length of
+    /// each month in a leap year and another.
     fn check_timing(&self) -> Result<(), ScheduleError> {
-        let reference = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+        for day_one in reference_days_one() {
+            self.check_timing_from(day_one)?;
+        }
+        Ok(())
+    }
+
+    fn check_timing_from(&self, reference: chrono::NaiveDate) -> Result<(), ScheduleError> {
         let calendar = super::Calendar::build(self, reference, false)?;
         let mut previous_infusion: Option<&super::ScheduledVisit> = None;
         for (i, visit) in calendar.visits.iter().enumerate() {
@@ -576,6 +590,17 @@ impl ScheduleConfig {
     pub fn visit(&self, id: &str) -> Option<&PlannedVisit> {
         self.visits.iter().find(|v| v.id == id)
     }
+}
+
+/// The days 1 a plan's timing is checked from: the 1st and the 28th to the 31st of every month
+/// of 2000 (a leap year) and 2001: where a month from day 1 is shortest and longest (calendar
+/// months end at the month's last day: from 31 January, month 1 is 28 or 29 February).
+fn reference_days_one() -> impl Iterator<Item = chrono::NaiveDate> {
+    (2000..=2001).flat_map(|year| {
+        (1..=12).flat_map(move |month| {
+            [1, 28, 29, 30, 31].into_iter().filter_map(move |day| chrono::NaiveDate::from_ymd_opt(year, month, day))
+        })
+    })
 }
 
 /// Reads one configuration document (a plan, readings) with its field path on error, refusing

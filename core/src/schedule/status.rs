@@ -36,8 +36,8 @@ pub struct ParticipantSchedule {
     /// The planned day of the first infusion, before dosing.
     #[serde(default, with = "crate::date::iso_opt")]
     pub planned_first_infusion: Option<NaiveDate>,
-    /// What was done, in any order.
-    #[serde(default)]
+    /// What was done, in any order (each an object, never an array of its fields).
+    #[serde(default, deserialize_with = "crate::json::objects")]
     pub observations: Vec<Observation>,
     /// The screening date, if known: nothing of the trial is dated before it.
     #[serde(default, with = "crate::date::iso_opt")]

@@ -238,6 +238,44 @@ fn a_plan_whose_infusion_windows_overlap_or_out_of_time_order_is_refused() {
 }
 
 #[test]
+fn a_plan_is_checked_from_every_length_of_month_not_from_one_day_1() {
+    // From 2001-01-01, d28's window (±2: days 26-30) and month 1's (±1 around 1 February, study
+    // day 32) are apart; from 1 February, month 1 is 1 March, study day 29, and its window
+    // (28 February to 2 March) overlaps d28's: one infusion could count for both.
+    let plan_of = |visits: serde_json::Value| {
+        let mut text: serde_json::Value = serde_json::from_str(BUNDLED_PLAN).unwrap();
+        text["readings"]["windows"]["infusion"] = serde_json::json!({"before": 1, "after": 1});
+        text["visits"] = visits;
+        ScheduleConfig::from_json(&text.to_string())
+    };
+    let visit = |id: &str, nominal: serde_json::Value, window: &str| serde_json::json!({"id": id, "label": id, "nominal": nominal, "window": window, "infusion": true, "assessments": []});
+    let d1 = visit("d1", serde_json::json!({"day": 1}), "first_infusion");
+    let overlapping = plan_of(serde_json::json!([
+        d1.clone(),
+        visit("d28", serde_json::json!({"day": 28}), "early_infusion"),
+        visit("m1", serde_json::json!({"month": 1}), "infusion")
+    ]));
+    assert_eq!(overlapping.unwrap_err().path(), "visits[2].window");
+    // Day 31 before month 1 holds from January, not from February (month 1 is then day 29).
+    let mut d31 = visit("d31", serde_json::json!({"day": 31}), "week_visit");
+    d31["infusion"] = false.into();
+    let out_of_order =
+        plan_of(serde_json::json!([d1.clone(), d31, visit("m1", serde_json::json!({"month": 1}), "infusion")]));
+    assert_eq!(out_of_order.unwrap_err().path(), "visits[2].nominal");
+    // A plan that holds from every day 1 is taken.
+    assert!(plan_of(serde_json::json!([d1, visit("m1", serde_json::json!({"month": 1}), "infusion")])).is_ok());
+}
+
+#[test]
+fn a_schedule_or_a_plan_reads_objects_never_arrays_of_their_fields() {
+    let as_array = r#"{"id": "S", "first_infusion": "2025-03-03", "observations": [["2025-03-03", "infusion"]]}"#;
+    assert_eq!(ParticipantSchedule::from_json(as_array).unwrap_err().path(), "observations[0]");
+    let mut text: serde_json::Value = serde_json::from_str(BUNDLED_PLAN).unwrap();
+    text["visits"][0] = serde_json::json!(["baseline", "Baseline", {"day": 1}, "baseline", false, []]);
+    assert_eq!(ScheduleConfig::from_json(&text.to_string()).unwrap_err().path(), "visits[0]");
+}
+
+#[test]
 fn a_visit_is_overdue_for_overdue_days_then_missed_with_its_deviation() {
     let obs = [(d(2025, 3, 3), "infusion")];
     // d14: target 2025-03-16, window to 2025-03-18; overdue to 2025-04-01.
