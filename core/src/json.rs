@@ -119,14 +119,14 @@ pub fn from_str_with_path<T: serde::de::DeserializeOwned>(text: &str) -> Result<
 /// texts by language) would otherwise read as its last value without a word; the error is the
 /// repeated key's path.
 pub(crate) fn read_config<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
-    unique_keys(text)?;
+    refuse_repeated_keys(text)?;
     read_tracked(text)
 }
 
 /// Refuses a JSON text in which an object names a key twice: `Err((path, reason))`, the path
 /// of the second one (`measurements.uacr`). Malformed JSON passes here, for the reader to
 /// describe.
-pub(crate) fn unique_keys(text: &str) -> Result<(), (String, String)> {
+pub(crate) fn refuse_repeated_keys(text: &str) -> Result<(), (String, String)> {
     let repeated = std::cell::RefCell::new(None);
     let de = &mut serde_json::Deserializer::from_str(text);
     match serde::de::DeserializeSeed::deserialize(UniqueKeys { path: String::new(), repeated: &repeated }, de) {
@@ -335,12 +335,12 @@ mod tests {
 
 #[cfg(test)]
 mod unique_key_tests {
-    use super::unique_keys;
+    use super::refuse_repeated_keys;
 
     #[test]
     fn a_key_given_twice_in_any_object_is_refused_with_its_path() {
-        assert_eq!(unique_keys(r#"{"a": 1, "b": {"c": 2}, "d": [{"e": 1}]}"#), Ok(()));
-        let repeated = |text: &str| unique_keys(text).unwrap_err().0;
+        assert_eq!(refuse_repeated_keys(r#"{"a": 1, "b": {"c": 2}, "d": [{"e": 1}]}"#), Ok(()));
+        let repeated = |text: &str| refuse_repeated_keys(text).unwrap_err().0;
         assert_eq!(repeated(r#"{"overdue_days": 7, "overdue_days": 30}"#), "overdue_days");
         assert_eq!(repeated(r#"{"measurements": {"uacr": [1], "uacr": [2]}}"#), "measurements.uacr");
         assert_eq!(
@@ -348,7 +348,7 @@ mod unique_key_tests {
             "items[1].text.en"
         );
         // The same key in two objects is no repetition; malformed JSON is the reader's to describe.
-        assert_eq!(unique_keys(r#"[{"a": 1}, {"a": 1}]"#), Ok(()));
-        assert_eq!(unique_keys(r#"{"a": "#), Ok(()));
+        assert_eq!(refuse_repeated_keys(r#"[{"a": 1}, {"a": 1}]"#), Ok(()));
+        assert_eq!(refuse_repeated_keys(r#"{"a": "#), Ok(()));
     }
 }

@@ -342,7 +342,7 @@ impl Instrument {
     /// ```
     pub fn from_json(text: &str) -> Result<Instrument, InstrumentError> {
         // A text by language given twice (`"en"` twice) would keep the last without a word.
-        crate::json::unique_keys(text).map_err(|(path, reason)| invalid(path, reason))?;
+        crate::json::refuse_repeated_keys(text).map_err(|(path, reason)| invalid(path, reason))?;
         let de = &mut serde_json::Deserializer::from_str(text);
         let mut track = serde_path_to_error::Track::new();
         // An object, never an array of its fields (`json::object`).
