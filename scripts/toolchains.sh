@@ -226,8 +226,10 @@ ensure_uniffi_bindgen() {
     log "uniffi ${ours:-?} in Cargo.lock but ${theirs:-?} in bindings-mobile/uniffi-bindgen/Cargo.lock: pin the same version in both"
     return 1
   fi
+  # Called inside $(...), where errexit does not hold: a failed build must return its failure,
+  # not print the path of an older binary.
   (CARGO_TARGET_DIR="$CACHE/bindgen-target" CARGO_PROFILE_DEV_DEBUG=0 \
-    cargo build --quiet --locked --manifest-path "$BINDGEN_DIR/Cargo.toml" >&2)
+    cargo build --quiet --locked --manifest-path "$BINDGEN_DIR/Cargo.toml" >&2) || return 1
   echo "$CACHE/bindgen-target/debug/uniffi-bindgen"
 }
 

@@ -360,3 +360,17 @@ def test_a_datetime_with_a_zone_in_a_record_is_refused_not_cut_to_a_day() -> Non
     # A date, or a datetime without a zone (its wall day), is read as before.
     record["screening_date"] = dt.datetime(2025, 6, 1, 20, 0)
     assert dkd.screen(record).screening_date == dt.date(2025, 6, 1)
+
+
+def test_a_missing_pandas_datetime_in_a_record_is_refused_at_its_field() -> None:
+    # pandas' NaT is a datetime without a zone (its utcoffset() raises): written as "NaT", the
+    # record is refused at its field, the other records screened.
+    import pandas as pd
+
+    good = {"id": "A", "sex": "F", "date_of_birth": "1960-01-01", "screening_date": "2025-06-01"}
+    missing = {**good, "id": "B", "screening_date": pd.NaT}
+    with pytest.raises(dkd.InvalidInputError) as e:
+        dkd.screen(missing)
+    assert e.value.path == "screening_date"
+    statuses = list(dkd.screen_many([good, missing], errors="column").status.astype(str))
+    assert statuses[0] != "refused" and statuses[1] == "refused"

@@ -50,7 +50,9 @@ class LazyTable(Protocol):
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+    # (pandas' NaT is a datetime without a zone whose utcoffset() raises: it is written as
+    # "NaT", which the record reader refuses at its field.)
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         # An instant: which day it is depends on the zone, which is never guessed (as the
         # table readers, which take tz=).
         raise TypeError("a datetime with a time zone is an instant, whose day depends on the zone: "

@@ -269,16 +269,22 @@ pub struct WindowWidth {
 #[serde(deny_unknown_fields)]
 pub struct Windows {
     /// Baseline.
+    #[serde(deserialize_with = "crate::json::object")]
     pub baseline: WindowWidth,
     /// First infusion.
+    #[serde(deserialize_with = "crate::json::object")]
     pub first_infusion: WindowWidth,
     /// Day 14 and day 28 infusions.
+    #[serde(deserialize_with = "crate::json::object")]
     pub early_infusion: WindowWidth,
     /// Week 8–24 infusions.
+    #[serde(deserialize_with = "crate::json::object")]
     pub infusion: WindowWidth,
     /// Week visits.
+    #[serde(deserialize_with = "crate::json::object")]
     pub week_visit: WindowWidth,
     /// Month visits.
+    #[serde(deserialize_with = "crate::json::object")]
     pub month_visit: WindowWidth,
 }
 
@@ -555,7 +561,7 @@ impl ScheduleConfig {
     /// windows may overlap: an observation in two windows goes to the nearest target
     /// (`docs/schedule.md`). A month is 28 to 31 days from one day 1 to another, so a plan that
     /// mixes days or weeks with months is checked from [`reference_days_one`], each length of
-    /// each month in a leap year and another.
+    /// each span of months over a leap-year cycle.
     fn check_timing(&self) -> Result<(), ScheduleError> {
         for day_one in reference_days_one() {
             self.check_timing_from(day_one)?;
@@ -593,10 +599,12 @@ impl ScheduleConfig {
 }
 
 /// The days 1 a plan's timing is checked from: the 1st and the 28th to the 31st of every month
-/// of 2000 (a leap year) and 2001: where a month from day 1 is shortest and longest (calendar
-/// months end at the month's last day: from 31 January, month 1 is 28 or 29 February).
+/// of a whole leap-year cycle, 2000 to 2003 (a span of months then holds 29 February at its
+/// start, in its middle or not at all). A span of calendar months from a day up to the 28th is
+/// as long as from the 1st of that month; the 29th to 31st end at a month's last day (from 31
+/// January, month 1 is 28 or 29 February).
 fn reference_days_one() -> impl Iterator<Item = chrono::NaiveDate> {
-    (2000..=2001).flat_map(|year| {
+    (2000..=2003).flat_map(|year| {
         (1..=12).flat_map(move |month| {
             [1, 28, 29, 30, 31].into_iter().filter_map(move |day| chrono::NaiveDate::from_ymd_opt(year, month, day))
         })

@@ -579,8 +579,8 @@ pub(crate) struct VisitOutcome {
     pub(crate) infusion_on: Option<DayNumber>,
     /// The activities that have an observation counted by the visit, as [`Activity`] bits.
     pub(crate) done: u32,
-    /// Its target is after the day the participant left the study.
-    pub(crate) after_leaving: bool,
+    /// Attended after the day the participant left the study (a safety contact).
+    pub(crate) attended_after_leaving: bool,
 }
 
 /// A deviation by visit index and day number (the public [`Deviation`] names the visit).
@@ -805,12 +805,12 @@ impl Evaluation {
         self.visits.clear();
         for (visit, c) in self.calendar.iter().zip(&self.counted) {
             let settled = i64::from(on) > i64::from(visit.last) + i64::from(overdue_days);
-            let after_leaving = left_study.is_some_and(|left| visit.target > left);
+
             let state = if c.in_window.is_some() {
                 VisitState::Done
             } else if c.earliest.is_some() {
                 VisitState::DoneOutOfWindow
-            } else if after_leaving {
+            } else if left_study.is_some_and(|left| visit.target > left) {
                 VisitState::NotExpected
             } else if on < visit.first {
                 VisitState::Upcoming
@@ -829,7 +829,7 @@ impl Evaluation {
                 attended_on,
                 infusion_on: c.infusion,
                 done: c.done,
-                after_leaving,
+                attended_after_leaving: left_study.zip(attended_on).is_some_and(|(left, on)| on > left),
             });
         }
         // The next visit to attend: in window, overdue or upcoming, the earliest target (the
@@ -863,9 +863,10 @@ impl Evaluation {
             found.push(if infusion { Departure::MissedInfusion(i) } else { Departure::MissedVisit(i) });
             return found;
         }
-        // A visit done after the participant left the study (a safety contact) follows no plan:
-        // nothing of it is missing. An infusion given there out of its window is still reported.
-        let planned = !v.after_leaving;
+        // A visit attended after the participant left the study (a safety contact) follows no
+        // plan: nothing of it is missing. An infusion given there out of its window is still
+        // reported. (One attended before leaving, early in its window, is judged as planned.)
+        let planned = !v.attended_after_leaving;
         if infusion {
             let window = self.calendar[i];
             match v.infusion_on {

@@ -238,6 +238,24 @@ fn a_plan_whose_infusion_windows_overlap_or_out_of_time_order_is_refused() {
 }
 
 #[test]
+fn a_visit_attended_before_leaving_is_judged_as_planned_one_attended_after_is_not() {
+    // w8: target 2025-04-27, window 2025-04-24..30. The participant left on 2025-04-25.
+    let first = d(2025, 3, 3);
+    let deviations_at_w8 = |attended: NaiveDate| {
+        let mut p = participant(first, &[(first, "infusion"), (attended, "attended")]);
+        p.left_study = Some(d(2025, 4, 25));
+        let s = p.status(&plan(), d(2025, 8, 1)).unwrap();
+        assert_eq!(state(&s, "w8"), VisitState::Done);
+        s.deviations.iter().filter(|x| x.visit() == "w8").count()
+    };
+    // Attended on 04-24, before leaving, without the infusion: a missed infusion and the
+    // DQOL and adverse events missing, as for anyone.
+    assert_eq!(deviations_at_w8(d(2025, 4, 24)), 3);
+    // Attended on 04-27, after leaving (a safety contact): no plan, no deviation.
+    assert_eq!(deviations_at_w8(d(2025, 4, 27)), 0);
+}
+
+#[test]
 fn a_plan_is_checked_from_every_length_of_month_not_from_one_day_1() {
     // From 2001-01-01, d28's window (±2: days 26-30) and month 1's (±1 around 1 February, study
     // day 32) are apart; from 1 February, month 1 is 1 March, study day 29, and its window
@@ -262,6 +280,15 @@ fn a_plan_is_checked_from_every_length_of_month_not_from_one_day_1() {
     let out_of_order =
         plan_of(serde_json::json!([d1.clone(), d31, visit("m1", serde_json::json!({"month": 1}), "infusion")]));
     assert_eq!(out_of_order.unwrap_err().path(), "visits[2].nominal");
+    // A span of 14 months is longest with 29 February inside it (from 2003-07-01 to 2004-09-01:
+    // 428 days, month 14 on study day 429), which a day 1 in 2000 or 2001 never gives (427 at
+    // most): month 14's window (±1) then meets day 431's.
+    let long_span = plan_of(serde_json::json!([
+        d1.clone(),
+        visit("m14", serde_json::json!({"month": 14}), "infusion"),
+        visit("d431", serde_json::json!({"day": 431}), "infusion")
+    ]));
+    assert_eq!(long_span.unwrap_err().path(), "visits[2].window");
     // A plan that holds from every day 1 is taken.
     assert!(plan_of(serde_json::json!([d1, visit("m1", serde_json::json!({"month": 1}), "infusion")])).is_ok());
 }
