@@ -365,7 +365,7 @@ def test_a_datetime_with_a_zone_in_a_record_is_refused_not_cut_to_a_day() -> Non
 def test_a_missing_pandas_datetime_in_a_record_is_refused_at_its_field() -> None:
     # pandas' NaT is a datetime without a zone (its utcoffset() raises): written as "NaT", the
     # record is refused at its field, the other records screened.
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     good = {"id": "A", "sex": "F", "date_of_birth": "1960-01-01", "screening_date": "2025-06-01"}
     missing = {**good, "id": "B", "screening_date": pd.NaT}
